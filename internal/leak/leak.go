@@ -1,0 +1,63 @@
+// Package leak finds personal data in traffic: personas and their candidate
+// pool (normalize × hash × encode), channel extraction, decoding layers,
+// one multi-pattern match pass, and value patterns found without a persona.
+package leak
+
+// Persona is what the tester knows about the account used in a visit.
+type Persona struct {
+	Name            string            `json:"name,omitempty" yaml:"name,omitempty"`
+	Email           string            `json:"email,omitempty" yaml:"email,omitempty"`
+	Phone           string            `json:"phone,omitempty" yaml:"phone,omitempty"`
+	FirstName       string            `json:"first_name,omitempty" yaml:"first_name,omitempty"`
+	LastName        string            `json:"last_name,omitempty" yaml:"last_name,omitempty"`
+	Street          string            `json:"street,omitempty" yaml:"street,omitempty"`
+	City            string            `json:"city,omitempty" yaml:"city,omitempty"`
+	State           string            `json:"state,omitempty" yaml:"state,omitempty"`
+	Zip             string            `json:"zip,omitempty" yaml:"zip,omitempty"`
+	Country         string            `json:"country,omitempty" yaml:"country,omitempty"`
+	DateOfBirth     string            `json:"date_of_birth,omitempty" yaml:"date_of_birth,omitempty"`
+	TrackingNumbers []string          `json:"tracking_numbers,omitempty" yaml:"tracking_numbers,omitempty"`
+	Custom          map[string]string `json:"custom,omitempty" yaml:"custom,omitempty"`
+}
+
+// Match is one persona value found in a request.
+type Match struct {
+	Persona string // Persona.Name, or "persona N" (1-based) when unnamed
+	// Field is the persona key: "email", "zip", "tracking_numbers",
+	// "custom.<name>", ...
+	Field string
+	Value string // the persona value as given (outputs mask it)
+	// Channel is one of the Channel* constants.
+	Channel string
+	// Location names where in the channel: a query parameter name, a JSON
+	// path such as "context.user.email", a header name, a cookie name, a path
+	// segment index "/2", a form field; nested names are joined with " > ".
+	Location string
+	// Encoding lists the transforms from the wire inwards, outermost first:
+	// e.g. ["base64", "gzip", "sha256", "meta-normalize"]. Empty for plain.
+	Encoding []string
+	// Evidence is the matched text as it appeared in the decoded surface,
+	// cut to at most 200 bytes.
+	Evidence string
+}
+
+// PatternMatch is a personal value recognised without a persona.
+type PatternMatch struct {
+	Rule     string // "email", "phone", "us-address", "usps-impb", "upu-s10", "ups", "fedex", "payment-card", "us-ssn"
+	Value    string
+	Channel  string
+	Location string
+	Encoding []string
+}
+
+// Channels a request carries data in.
+const (
+	ChannelURLPath   = "url-path"
+	ChannelQuery     = "query"
+	ChannelFragment  = "fragment"
+	ChannelBody      = "body"
+	ChannelHeader    = "header"
+	ChannelCookie    = "cookie"
+	ChannelWebSocket = "websocket"
+	ChannelRedirect  = "redirect"
+)
