@@ -24,8 +24,29 @@ type Report struct {
 	// policy violations, sorted by type order then request index.
 	Findings []Finding `json:"findings"`
 	// Policy holds the result of --policy / --fail-on, when one was given.
-	Policy   *PolicyResult `json:"policy,omitempty"`
-	Warnings []string      `json:"warnings,omitempty"`
+	Policy *PolicyResult `json:"policy,omitempty"`
+	// Requests are the requests that findings and pixels point at, with
+	// their headers and a body excerpt, for people to inspect the evidence.
+	// Secrets are redacted unless the run asked otherwise.
+	Requests []RequestDetail `json:"requests,omitempty"`
+	Warnings []string        `json:"warnings,omitempty"`
+}
+
+// RequestDetail is the raw evidence of one request.
+type RequestDetail struct {
+	Index     int      `json:"index"`
+	Source    int      `json:"source,omitempty"`
+	URL       string   `json:"url"`
+	Method    string   `json:"method"`
+	Time      string   `json:"time,omitempty"`
+	Page      string   `json:"page,omitempty"`
+	Type      string   `json:"type,omitempty"` // resource type
+	Status    int      `json:"status,omitempty"`
+	Initiator string   `json:"initiator,omitempty"`
+	Headers   []string `json:"headers,omitempty"` // "Name: value"
+	// Body is the request body as text (binary bodies base64), cut at 16 KiB.
+	Body          string `json:"body,omitempty"`
+	BodyTruncated bool   `json:"body_truncated,omitempty"`
 }
 
 // Tool names the program that made the report.
