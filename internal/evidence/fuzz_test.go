@@ -1,0 +1,44 @@
+package evidence
+
+import (
+	"bytes"
+	"os"
+	"testing"
+)
+
+func FuzzParseManifest(f *testing.F) {
+	f.Add([]byte(`{"schema":"leakwatch/evidence/v1","tool":"leakwatch","version":"v1","command":["leakwatch"],"created":"2026-11-28T17:40:00Z","files":[{"name":"report.json","size":2,"sha256":"44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"}]}`))
+	f.Add([]byte(`{"schema":"leakwatch/evidence/v1","files":[{"name":"a/../b","size":-1,"sha256":"zz"}]}`))
+	f.Add([]byte(`{}`))
+	f.Add([]byte(`[1,2`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := ParseManifest(data)
+		if err != nil {
+			return
+		}
+		for _, mf := range m.Files {
+			if checkName(mf.Name) != nil || mf.Size < 0 || len(mf.SHA256) != 64 {
+				t.Fatalf("accepted bad entry %+v", mf)
+			}
+		}
+	})
+}
+
+func FuzzVerifyReader(f *testing.F) {
+	var buf bytes.Buffer
+	b := Bundle{Files: []File{{Name: "report.json", Data: []byte(`{"a":1}`)}, {Name: "s/1.png", Data: []byte("png")}}, Tool: "leakwatch", Created: created}
+	if err := WriteTo(&buf, b); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
+	f.Add([]byte("PK\x03\x04"))
+	if data, err := os.ReadFile("testdata/fuzz-seed.zip"); err == nil {
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		res, err := VerifyReader(bytes.NewReader(data), int64(len(data)))
+		if err == nil && res.Manifest == nil {
+			t.Fatal("result without a manifest")
+		}
+	})
+}

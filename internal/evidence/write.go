@@ -1,0 +1,162 @@
+package evidence
+
+import (
+	"archive/zip"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"strings"
+	"time"
+)
+
+// Bundle is what goes into an evidence zip.
+type Bundle struct {
+	Files   []File
+	Tool    string
+	Version string
+	// Command is the exact command line, program name first.
+	Command []string
+	// Options are the effective options of the run, in the caller's order.
+	Options []KV
+	// Created is the bundle's timestamp; the package reads no clock.
+	Created time.Time
+	// Times are further named timestamps, e.g. {"scan_started", ...}.
+	Times []KV
+}
+
+// File is one file of a bundle. Exactly one of Data, Path and Open gives its
+// content; Path and Open are streamed, so big captures never sit in memory.
+type File struct {
+	// Name is the slash-separated name inside the zip, e.g. "capture.har"
+	// or "screenshots/1.png".
+	Name string
+	Data []byte
+	// Path is a file on disk to copy in.
+	Path string
+	// Open returns the content; the reader is closed after copying.
+	Open func() (io.ReadCloser, error)
+}
+
+func (f File) open() (io.ReadCloser, error) {
+	n := 0
+	for _, set := range []bool{f.Data != nil, f.Path != "", f.Open != nil} {
+		if set {
+			n++
+		}
+	}
+	switch {
+	case n > 1:
+		return nil, errors.New("set only one of Data, Path and Open")
+	case f.Path != "":
+		return os.Open(f.Path)
+	case f.Open != nil:
+		return f.Open()
+	default:
+		return io.NopCloser(bytes.NewReader(f.Data)), nil
+	}
+}
+
+// Write writes the bundle to path as a zip: the files in the order given,
+// then manifest.json, then manifest.sha256. On error the partial file is
+// removed.
+func Write(path string, b Bundle) (err error) {
+	out, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("write evidence: %w", err)
+	}
+	defer func() {
+		if cerr := out.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("write evidence %s: %w", path, cerr)
+		}
+		if err != nil {
+			os.Remove(path)
+		}
+	}()
+	if err := WriteTo(out, b); err != nil {
+		return fmt.Errorf("write evidence %s: %w", path, err)
+	}
+	return nil
+}
+
+// WriteTo writes the bundle as a zip to w.
+func WriteTo(w io.Writer, b Bundle) error {
+	created := b.Created.UTC()
+	m := Manifest{
+		Schema: Schema, Tool: b.Tool, Version: b.Version,
+		Command: append([]string{}, b.Command...),
+		Options: b.Options, Times: b.Times,
+		Files:   make([]ManifestFile, 0, len(b.Files)),
+	}
+	if m.Command == nil {
+		m.Command = []string{}
+	}
+	if !b.Created.IsZero() {
+		m.Created = created.Format(time.RFC3339Nano)
+	}
+	zw := zip.NewWriter(w)
+	seen := map[string]bool{}
+	for _, f := range b.Files {
+		if err := checkName(f.Name); err != nil {
+			return err
+		}
+		if seen[f.Name] {
+			return fmt.Errorf("file %q given twice", f.Name)
+		}
+		seen[f.Name] = true
+		mf, err := addFile(zw, f, created)
+		if err != nil {
+			return fmt.Errorf("add %s: %w", f.Name, err)
+		}
+		m.Files = append(m.Files, mf)
+	}
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode manifest: %w", err)
+	}
+	data = append(data, '\n')
+	sum := sha256.Sum256(data)
+	for _, f := range []File{{Name: ManifestName, Data: data}, {Name: DigestName, Data: digestLine(hex.EncodeToString(sum[:]))}} {
+		if _, err := addFile(zw, f, created); err != nil {
+			return fmt.Errorf("add %s: %w", f.Name, err)
+		}
+	}
+	return zw.Close()
+}
+
+// addFile copies one file into the zip, hashing it on the way.
+func addFile(zw *zip.Writer, f File, modified time.Time) (ManifestFile, error) {
+	rc, err := f.open()
+	if err != nil {
+		return ManifestFile{}, err
+	}
+	defer rc.Close()
+	hdr := &zip.FileHeader{Name: f.Name, Method: method(f.Name)}
+	if !modified.IsZero() {
+		hdr.Modified = modified
+	}
+	zf, err := zw.CreateHeader(hdr)
+	if err != nil {
+		return ManifestFile{}, err
+	}
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(zf, h), rc)
+	if err != nil {
+		return ManifestFile{}, err
+	}
+	return ManifestFile{Name: f.Name, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+// method stores already-compressed formats and deflates the rest.
+func method(name string) uint16 {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".png", ".jpg", ".jpeg", ".webp", ".gz", ".zip", ".br", ".zst":
+		return zip.Store
+	}
+	return zip.Deflate
+}
