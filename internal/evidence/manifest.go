@@ -30,7 +30,7 @@ type Manifest struct {
 	// Created is when the bundle was made, RFC 3339 with nanoseconds, UTC.
 	Created string `json:"created"`
 	// Times are further named timestamps the caller gave (scan start, end).
-	Times []KV          `json:"times,omitempty"`
+	Times []KV           `json:"times,omitempty"`
 	Files []ManifestFile `json:"files"`
 }
 

@@ -91,7 +91,7 @@ func WriteTo(w io.Writer, b Bundle) error {
 		Schema: Schema, Tool: b.Tool, Version: b.Version,
 		Command: append([]string{}, b.Command...),
 		Options: b.Options, Times: b.Times,
-		Files:   make([]ManifestFile, 0, len(b.Files)),
+		Files: make([]ManifestFile, 0, len(b.Files)),
 	}
 	if m.Command == nil {
 		m.Command = []string{}
