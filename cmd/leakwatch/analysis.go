@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/leakwatch/leakwatch/internal/audit"
+	"github.com/leakwatch/leakwatch/internal/leak"
+	"github.com/leakwatch/leakwatch/internal/party"
+)
+
+// analysisFlags are the flags that shape the analysis, shared by analyze,
+// scan and demo.
+type analysisFlags struct {
+	personas          []string
+	entities          []string
+	filterLists       []string
+	includeFirstParty bool
+	noPatterns        bool
+}
+
+func (f *analysisFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringArrayVar(&f.personas, "persona", nil,
+		"persona file (YAML or JSON) with the tester's values to look for; repeatable")
+	fl.StringArrayVar(&f.entities, "entities", nil,
+		"extra company ownership data (DuckDuckGo Tracker Radar entity JSON or Disconnect entities.json); repeatable")
+	fl.StringArrayVar(&f.filterLists, "filter-list", nil,
+		"Adblock Plus / EasyList filter list; requests it blocks are marked with the rule; repeatable")
+	fl.BoolVar(&f.includeFirstParty, "include-first-party", false,
+		"also report persona data sent to the site's own domains")
+	fl.BoolVar(&f.noPatterns, "no-patterns", false,
+		"do not look for emails, phone numbers, addresses, tracking and card numbers without a persona")
+}
+
+// analysis is the prepared, reusable part of an analysis run.
+type analysis struct {
+	flags      analysisFlags
+	classifier *party.Classifier
+	pool       *leak.Pool
+	personas   []leak.Persona
+}
+
+func (f *analysisFlags) prepare(ctx context.Context, e *env) (*analysis, error) {
+	var personas []leak.Persona
+	for _, path := range f.personas {
+		ps, err := leak.LoadPersonas(path)
+		if err != nil {
+			return nil, usageError{fmt.Errorf("persona %s: %w", path, err)}
+		}
+		personas = append(personas, ps...)
+	}
+	return prepareWith(ctx, e, *f, personas)
+}
+
+func prepareWith(ctx context.Context, e *env, f analysisFlags, personas []leak.Persona) (*analysis, error) {
+	for i, p := range personas {
+		for _, w := range p.Validate() {
+			fmt.Fprintf(e.stderr, "leakwatch: warning: %s: %s\n", p.Label(i), w)
+		}
+	}
+	pool, warnings := leak.NewPool(personas)
+	for _, w := range warnings {
+		fmt.Fprintf(e.stderr, "leakwatch: warning: %s\n", w)
+	}
+	cl, err := party.NewClassifier(ctx, party.Options{EntityFiles: f.entities, FilterLists: f.filterLists})
+	if err != nil {
+		if strings.Contains(err.Error(), "no such file") {
+			return nil, usageError{err}
+		}
+		return nil, err
+	}
+	return &analysis{flags: f, classifier: cl, pool: pool, personas: personas}, nil
+}
+
+func (a *analysis) auditor(ctx context.Context) (*audit.Auditor, error) {
+	return audit.New(ctx, audit.Options{
+		Classifier:        a.classifier,
+		Pool:              a.pool,
+		NoPatterns:        a.flags.noPatterns,
+		IncludeFirstParty: a.flags.includeFirstParty,
+		Tool:              audit.Tool{Name: "leakwatch", Version: toolVersion()},
+	})
+}

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"path"
+	"sort"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/leakwatch/leakwatch/internal/audit"
+	"github.com/leakwatch/leakwatch/internal/evidence"
+	"github.com/leakwatch/leakwatch/internal/report"
+)
+
+// writeEvidence seals the run into a zip: the capture, the report as JSON
+// and HTML, screenshots and a manifest of SHA-256 digests.
+func writeEvidence(_ context.Context, e *env, dest string, rep *audit.Report, in finishInputs, opts report.Options) error {
+	var files []evidence.File
+	switch {
+	case in.harData != nil:
+		files = append(files, evidence.File{Name: "capture.har", Data: in.harData})
+	default:
+		for i, f := range in.harFiles {
+			if f == "-" {
+				continue // standard input is gone once read
+			}
+			files = append(files, evidence.File{Name: fmt.Sprintf("capture-%d-%s", i+1, path.Base(f)), Path: f})
+		}
+	}
+	js, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return err
+	}
+	files = append(files, evidence.File{Name: "report.json", Data: append(js, '\n')})
+	var html bytes.Buffer
+	opts.Color = false
+	if err := report.Render(&html, rep, "html", opts); err != nil {
+		return fmt.Errorf("render HTML for evidence: %w", err)
+	}
+	files = append(files, evidence.File{Name: "report.html", Data: html.Bytes()})
+	names := make([]string, 0, len(in.screenshots))
+	for n := range in.screenshots {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		files = append(files, evidence.File{Name: "screenshots/" + n, Data: in.screenshots[n]})
+	}
+	b := evidence.Bundle{Files: files, Tool: "leakwatch", Version: toolVersion(),
+		Command: append([]string{"leakwatch"}, e.args...), Created: time.Now().UTC()}
+	if err := evidence.Write(dest, b); err != nil {
+		return fmt.Errorf("write evidence bundle: %w", err)
+	}
+	return nil
+}
+
+func init() {
+	extraCommands = append(extraCommands, newVerifyCmd)
+}
+
+func newVerifyCmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "verify FILE.zip",
+		Short: "Check an evidence bundle against its manifest",
+		Long: `Verify recomputes the SHA-256 of every file in an evidence bundle written by --evidence and
+compares it with the manifest; it names any file that changed, is missing or was added, and a
+manifest that was altered. Exit 0 when intact, 1 when anything changed.`,
+		Example: "  leakwatch verify case.zip",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			res, err := evidence.Verify(args[0])
+			if err != nil {
+				return fmt.Errorf("verify %s: %w", args[0], err)
+			}
+			if err := res.WriteText(e.stdout); err != nil {
+				return err
+			}
+			if !res.OK() {
+				return fmt.Errorf("verify %s: %d problem(s)", args[0], len(res.Problems))
+			}
+			return nil
+		},
+	}
+}

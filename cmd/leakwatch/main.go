@@ -1,0 +1,115 @@
+// Command leakwatch finds out which companies a website sends its visitors'
+// personal data to, and proves it.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit statuses, documented in --help and the README.
+const (
+	exitOK     = 0
+	exitError  = 1
+	exitUsage  = 2
+	exitPolicy = 3
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+const exitHelp = `Exit status:
+  0  success (and no policy violated)
+  1  runtime error (unreadable file, browser failure, ...)
+  2  usage error (bad flag, bad persona or policy file)
+  3  a policy was violated (--policy, --fail-on)`
+
+// usageError marks a mistake in how leakwatch was called.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
+
+// errPolicy reports that a policy was violated; the report was written.
+var errPolicy = errors.New("policy violated")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// env is what a command needs from the process, so tests can run commands
+// without starting one.
+type env struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	log    *slog.Logger
+	args   []string
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, args: args,
+		log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	root := newRootCmd(e)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	return exitCode(err, stderr)
+}
+
+func exitCode(err error, stderr io.Writer) int {
+	var ue usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errPolicy):
+		fmt.Fprintln(stderr, "leakwatch: a policy was violated (exit 3)")
+		return exitPolicy
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "leakwatch: %v\nRun 'leakwatch --help' for usage.\n", err)
+		return exitUsage
+	default:
+		fmt.Fprintf(stderr, "leakwatch: %v\n", err)
+		return exitError
+	}
+}
+
+func newRootCmd(e *env) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "leakwatch",
+		Short: "Find which companies a website sends its visitors' personal data to, and prove it",
+		Long: `leakwatch reads browser traffic (HAR files from any browser's developer tools, or a live
+scan in headless Chromium), names every third party and the company that owns it, decodes
+tracking pixels, and finds the tester's personal data in that traffic: plain, URL-encoded,
+base64, compressed, or hashed after a vendor's normalization.
+
+` + exitHelp,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(newAnalyzeCmd(e), newVersionCmd(e))
+	for _, add := range extraCommands {
+		root.AddCommand(add(e))
+	}
+	return root
+}
+
+// extraCommands are registered by the files of commands that need more of
+// the program (scan, demo, diff, verify).
+var extraCommands []func(*env) *cobra.Command

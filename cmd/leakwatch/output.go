@@ -1,0 +1,189 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/leakwatch/leakwatch/internal/audit"
+	"github.com/leakwatch/leakwatch/internal/policy"
+	"github.com/leakwatch/leakwatch/internal/report"
+)
+
+// outputFlags are the flags that shape what leakwatch writes and when it
+// fails, shared by analyze, scan and demo.
+type outputFlags struct {
+	format     string
+	output     string
+	policy     string
+	failOn     []string
+	baseline   string
+	evidence   string
+	showValues bool
+	noRedact   bool
+}
+
+func (f *outputFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVarP(&f.format, "format", "f", "",
+		"output format: "+strings.Join(report.Formats(), ", ")+
+			" (default: text on a terminal, else json; or from --output's extension)")
+	fl.StringVarP(&f.output, "output", "o", "", "write the report to FILE instead of standard output")
+	fl.StringVar(&f.policy, "policy", "", "policy file (YAML): rules that allow or deny data per company, domain or category; exit 3 when violated")
+	fl.StringSliceVar(&f.failOn, "fail-on", nil, "shorthand policy: exit 3 on any 'leak', 'pattern' or 'new' (not in --baseline) finding; comma-separated")
+	fl.StringVar(&f.baseline, "baseline", "", "earlier JSON report: policies fail only on what is new since it")
+	fl.StringVar(&f.evidence, "evidence", "", "write a sealed evidence bundle (zip: HAR, report.json, report.html, screenshots, manifest with SHA-256s)")
+	fl.BoolVar(&f.showValues, "show-values", false, "show persona values in full instead of masked (e.g. m****@gmail.com)")
+	fl.BoolVar(&f.noRedact, "no-redact", false, "keep session cookies, Authorization headers, passwords and other secrets in the outputs")
+}
+
+// extFormats maps --output extensions to formats.
+var extFormats = map[string]string{
+	".json": "json", ".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown",
+	".csv": "csv", ".xml": "junit", ".sarif": "sarif", ".txt": "text",
+}
+
+func (f *outputFlags) validate() error {
+	if f.format != "" {
+		ok := false
+		for _, x := range report.Formats() {
+			ok = ok || x == f.format
+		}
+		if !ok {
+			return usagef("unknown --format %q: want one of %s", f.format, strings.Join(report.Formats(), ", "))
+		}
+	}
+	for _, k := range f.failOn {
+		if k != "leak" && k != "pattern" && k != "new" {
+			return usagef("unknown --fail-on %q: want leak, pattern or new", k)
+		}
+	}
+	if f.baseline != "" && f.policy == "" && len(f.failOn) == 0 {
+		return usagef("--baseline needs --policy or --fail-on")
+	}
+	return nil
+}
+
+func (f *outputFlags) resolvedFormat(stdout io.Writer) string {
+	if f.format != "" {
+		return f.format
+	}
+	if f.output != "" {
+		if x, ok := extFormats[strings.ToLower(filepath.Ext(f.output))]; ok {
+			return x
+		}
+		return "text"
+	}
+	if isTerminal(stdout) {
+		return "text"
+	}
+	return "json"
+}
+
+func isTerminal(w io.Writer) bool {
+	fd, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := fd.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// finishInputs is what the source hands to the output stage.
+type finishInputs struct {
+	harFiles    []string          // HAR files analysed (analyze)
+	harData     []byte            // the capture as HAR (scan, demo)
+	screenshots map[string][]byte // page screenshots by file name
+	secrets     []string          // literal secrets typed during a scan
+	personas    []personaValue
+}
+
+// finish applies masking, redaction and policy, writes the report and the
+// evidence bundle, and returns errPolicy when a policy was violated.
+func (f *outputFlags) finish(ctx context.Context, e *env, rep *audit.Report, in finishInputs) error {
+	if !f.showValues {
+		maskReport(rep, in.personas)
+	}
+	if !f.noRedact {
+		redactReport(rep, in.secrets)
+	}
+	if err := f.applyPolicy(rep); err != nil {
+		return err
+	}
+	format := f.resolvedFormat(e.stdout)
+	opts := report.Options{Color: f.output == "" && isTerminal(e.stdout), Screenshots: in.screenshots}
+	var buf bytes.Buffer
+	if err := report.Render(&buf, rep, format, opts); err != nil {
+		return fmt.Errorf("render %s report: %w", format, err)
+	}
+	if f.output == "" {
+		if _, err := e.stdout.Write(buf.Bytes()); err != nil {
+			return err
+		}
+	} else if err := os.WriteFile(f.output, buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	if f.evidence != "" {
+		if err := writeEvidence(ctx, e, f.evidence, rep, in, opts); err != nil {
+			return err
+		}
+	}
+	if rep.Policy != nil && !rep.Policy.Passed {
+		return errPolicy
+	}
+	return nil
+}
+
+func (f *outputFlags) applyPolicy(rep *audit.Report) error {
+	if f.policy == "" && len(f.failOn) == 0 {
+		return nil
+	}
+	var pol *policy.Policy
+	var err error
+	if f.policy != "" {
+		if pol, err = policy.Load(f.policy); err != nil {
+			return usageError{fmt.Errorf("policy %s: %w", f.policy, err)}
+		}
+	}
+	if len(f.failOn) > 0 {
+		short, err := policy.FailOn(f.failOn)
+		if err != nil {
+			return usageError{err}
+		}
+		if pol == nil {
+			pol = short
+		} else {
+			pol.Rules = append(pol.Rules, short.Rules...)
+		}
+	}
+	var base *audit.Report
+	if f.baseline != "" {
+		if base, err = readReport(f.baseline); err != nil {
+			return usageError{err}
+		}
+	}
+	rep.Policy = policy.Evaluate(pol, rep, base)
+	return nil
+}
+
+func readReport(path string) (*audit.Report, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read report: %w", err)
+	}
+	var r audit.Report
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, fmt.Errorf("read report %s: not a leakwatch JSON report: %w", path, err)
+	}
+	if r.Schema != audit.Schema {
+		return nil, fmt.Errorf("read report %s: schema %q, want %q", path, r.Schema, audit.Schema)
+	}
+	return &r, nil
+}

@@ -1,0 +1,231 @@
+package audit
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/leakwatch/leakwatch/internal/leak"
+	"github.com/leakwatch/leakwatch/internal/party"
+	"github.com/leakwatch/leakwatch/internal/pixel"
+	"github.com/leakwatch/leakwatch/internal/traffic"
+)
+
+// Options configures an audit. A nil Classifier is an error; a nil Pool means
+// no persona was given (value patterns are still searched).
+type Options struct {
+	Classifier *party.Classifier
+	Pool       *leak.Pool
+	// NoPatterns turns off the search for values found without a persona.
+	NoPatterns bool
+	// IncludeFirstParty also reports persona data sent to the site itself.
+	IncludeFirstParty bool
+	Tool              Tool
+	// Workers is the number of goroutines searching requests for personal
+	// data; 0 means GOMAXPROCS.
+	Workers int
+}
+
+// Validate reports what is wrong with the options.
+func (o Options) Validate() error {
+	if o.Classifier == nil {
+		return fmt.Errorf("audit: no party classifier")
+	}
+	if o.Workers < 0 {
+		return fmt.Errorf("audit: workers must not be negative, got %d", o.Workers)
+	}
+	return nil
+}
+
+// Auditor builds one report from one or more captures delivered piece by
+// piece. Call Source for each capture, feed it through the returned Visitor,
+// then call Report once.
+type Auditor struct {
+	opts  Options
+	state *state
+
+	jobs   chan scanJob
+	wg     sync.WaitGroup
+	mu     sync.Mutex
+	scans  []scanResult
+	closed bool
+}
+
+// New returns an Auditor. Its workers run until Report is called or ctx ends.
+func New(ctx context.Context, opts Options) (*Auditor, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	if opts.Pool == nil {
+		opts.Pool, _ = leak.NewPool(nil)
+	}
+	n := opts.Workers
+	if n == 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	a := &Auditor{opts: opts, state: newState(opts), jobs: make(chan scanJob, 2*n)}
+	for range n {
+		a.wg.Add(1)
+		go a.worker(ctx)
+	}
+	return a, nil
+}
+
+// Source starts a new capture named name and returns the Visitor that takes it.
+func (a *Auditor) Source(name string) traffic.Visitor {
+	a.state.sources = append(a.state.sources, Source{Path: name})
+	return &sourceVisitor{a: a, src: len(a.state.sources) - 1, pages: map[string]*traffic.Page{}, docs: map[string]string{},
+		pixels: pixel.NewAnalyzer()}
+}
+
+// Report waits for the searches in flight and builds the report. Call it once.
+func (a *Auditor) Report() *Report {
+	if !a.closed {
+		close(a.jobs)
+		a.closed = true
+	}
+	a.wg.Wait()
+	return a.state.build(a.scans)
+}
+
+// Run audits whole captures in one call.
+func Run(ctx context.Context, opts Options, captures ...*traffic.Capture) (*Report, error) {
+	a, err := New(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range captures {
+		if err := c.Visit(a.Source(c.Source)); err != nil {
+			a.Report()
+			return nil, err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		a.Report()
+		return nil, err
+	}
+	return a.Report(), nil
+}
+
+// scanJob is one request waiting for the leak search.
+type scanJob struct {
+	req     *traffic.Request
+	ref     reqMeta
+	third   bool
+	pattern bool
+}
+
+// scanResult is what the leak search found in one request.
+type scanResult struct {
+	ref    reqMeta
+	res    leak.Result
+	detail *RequestDetail
+}
+
+func (a *Auditor) worker(ctx context.Context) {
+	defer a.wg.Done()
+	for job := range a.jobs {
+		if ctx.Err() != nil {
+			continue
+		}
+		res := a.opts.Pool.Scan(job.req, leak.ScanOptions{Patterns: job.pattern})
+		if len(res.Matches) == 0 && len(res.Patterns) == 0 && len(res.Warnings) == 0 {
+			continue
+		}
+		sr := scanResult{ref: job.ref, res: res}
+		if len(res.Matches) > 0 || len(res.Patterns) > 0 {
+			sr.detail = requestDetail(job.req, job.ref)
+		}
+		a.mu.Lock()
+		a.scans = append(a.scans, sr)
+		a.mu.Unlock()
+	}
+}
+
+// sourceVisitor feeds one capture into the auditor.
+type sourceVisitor struct {
+	a       *Auditor
+	src     int
+	pages   map[string]*traffic.Page
+	docs    map[string]string // page ID → its first document URL
+	pixels  *pixel.Analyzer
+	lastDoc string
+}
+
+func (v *sourceVisitor) Page(p *traffic.Page) error {
+	v.pages[p.ID] = p
+	v.a.state.addPage(v.src, p)
+	return nil
+}
+
+func (v *sourceVisitor) Request(r *traffic.Request) error {
+	pageURL := v.pageURL(r)
+	st := v.a.state
+	p := v.a.opts.Classifier.Classify(pageURL, r.URL, r.ResourceType)
+	ref := reqMeta{source: v.src, index: r.Index, url: r.URL, method: r.Method,
+		page: pageURL, initiator: r.InitiatorScript(), party: p}
+	if !r.Started.IsZero() {
+		ref.time = r.Started.UTC().Format(timeLayout)
+	}
+	hits := v.pixels.Request(r, p, pageURL)
+	st.addRequest(ref, r, hits)
+	scan := p.ThirdParty || v.a.opts.IncludeFirstParty
+	if !scan {
+		return nil
+	}
+	v.a.jobs <- scanJob{req: r, ref: ref, third: p.ThirdParty, pattern: p.ThirdParty && !v.a.opts.NoPatterns}
+	return nil
+}
+
+func (v *sourceVisitor) End(c *traffic.Capture) error {
+	st := v.a.state
+	s := &st.sources[v.src]
+	s.Path = firstNonEmpty(c.Source, s.Path)
+	s.Creator, s.Browser = c.Creator, c.Browser
+	s.Warnings = append(s.Warnings, c.Warnings...)
+	for _, f := range v.pixels.Findings() {
+		st.behaviour = append(st.behaviour, behaviourFinding(v.src, f, v.a.opts.Classifier))
+	}
+	return nil
+}
+
+// pageURL finds the page a request belongs to: its page record (HAR
+// exporters often keep the page URL in its title), else the first document
+// of that page, else the last top-level document, else its Referer.
+func (v *sourceVisitor) pageURL(r *traffic.Request) string {
+	topDoc := r.ResourceType == "document" && (r.Target == "" || r.Target == "page")
+	if topDoc {
+		if _, ok := v.docs[r.PageID]; !ok {
+			v.docs[r.PageID] = r.URL
+		}
+		v.lastDoc = r.URL
+	}
+	if p := v.pages[r.PageID]; p != nil {
+		if isHTTPURL(p.URL) {
+			return p.URL
+		}
+		if isHTTPURL(p.Title) {
+			return p.Title
+		}
+	}
+	if d := v.docs[r.PageID]; d != "" && r.PageID != "" {
+		return d
+	}
+	if v.lastDoc != "" {
+		return v.lastDoc
+	}
+	if ref := r.Headers.Get("Referer"); ref != "" {
+		return ref
+	}
+	return r.URL
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}

@@ -1,0 +1,187 @@
+package audit
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/leakwatch/leakwatch/internal/party"
+	"github.com/leakwatch/leakwatch/internal/pixel"
+)
+
+// typeOrder ranks finding types in the report: what people must act on first.
+var typeOrder = map[string]int{
+	TypeViolation:                  0,
+	TypeLeak:                       1,
+	TypePattern:                    2,
+	pixel.FindingAutomaticMatching: 3,
+	pixel.FindingPixelConfig:       4,
+	pixel.FindingSessionReplay:     5,
+	pixel.FindingCookieSync:        6,
+	pixel.FindingFingerprinting:    7,
+}
+
+func rank(t string) int {
+	if r, ok := typeOrder[t]; ok {
+		return r
+	}
+	return len(typeOrder)
+}
+
+func behaviourFinding(src int, f pixel.Finding, c *party.Classifier) Finding {
+	out := Finding{Type: f.Type, Vendor: f.Vendor, Product: f.Product, Account: f.Account,
+		Summary: f.Summary, Details: f.Details, Requests: f.Requests}
+	if f.Host != "" || f.Domain != "" {
+		rcv := &Receiver{Host: f.Host, Domain: f.Domain}
+		if rcv.Domain == "" {
+			rcv.Domain = party.RegistrableDomain(f.Host)
+		}
+		rcv.Company = rcv.Domain
+		if e := c.Entity(firstNonEmpty(f.Host, f.Domain)); e != nil {
+			rcv.Company = e.Name
+		}
+		out.Receiver = rcv
+	}
+	if len(f.Requests) > 0 {
+		out.Request = &RequestRef{Index: f.Requests[0], Source: src}
+	}
+	return out
+}
+
+// build turns the accumulated state and the leak search results into the report.
+func (s *state) build(scans []scanResult) *Report {
+	slices.SortFunc(scans, func(a, b scanResult) int {
+		return cmp.Or(cmp.Compare(a.ref.source, b.ref.source), cmp.Compare(a.ref.index, b.ref.index))
+	})
+	r := &Report{Schema: Schema, Tool: s.opts.Tool, Sources: s.sources, Pixels: s.hits,
+		Findings: []Finding{}}
+	if r.Pixels == nil {
+		r.Pixels = []PixelHit{}
+	}
+	for _, sr := range scans {
+		for _, m := range sr.res.Matches {
+			r.Findings = append(r.Findings, leakFinding(m, sr, s.meaning(sr.ref.source, sr.ref.index, m.Location)))
+		}
+		for _, m := range sr.res.Patterns {
+			r.Findings = append(r.Findings, patternFinding(m, sr))
+		}
+		if sr.detail != nil {
+			r.Requests = append(r.Requests, *sr.detail)
+		}
+		for _, w := range sr.res.Warnings {
+			r.Warnings = append(r.Warnings, "request "+itoa(sr.ref.index)+": "+w)
+		}
+	}
+	r.Findings = append(r.Findings, s.behaviour...)
+	slices.SortStableFunc(r.Findings, compareFindings)
+	for _, p := range s.pages {
+		r.Pages = append(r.Pages, p.info)
+	}
+	if r.Pages == nil {
+		r.Pages = []PageInfo{}
+	}
+	r.ThirdParties = s.thirdParties(r.Findings)
+	r.FirstParty = s.firstPartyInfo()
+	r.Summary = summarize(s, r)
+	for _, src := range s.sources {
+		for _, w := range src.Warnings {
+			r.Warnings = append(r.Warnings, src.Path+": "+w)
+		}
+	}
+	return r
+}
+
+func compareFindings(a, b Finding) int {
+	return cmp.Or(
+		cmp.Compare(rank(a.Type), rank(b.Type)),
+		cmp.Compare(a.Type, b.Type),
+		compareRefs(a.Request, b.Request),
+		cmp.Compare(a.Persona, b.Persona),
+		cmp.Compare(a.Field, b.Field),
+		cmp.Compare(a.Rule, b.Rule),
+		cmp.Compare(a.Channel, b.Channel),
+		cmp.Compare(a.Location, b.Location),
+		cmp.Compare(a.Vendor, b.Vendor),
+		cmp.Compare(a.Summary, b.Summary),
+	)
+}
+
+func (s *state) thirdParties(findings []Finding) []ThirdParty {
+	kinds := map[string]set{}
+	leaks := map[string]int{}
+	patterns := map[string]int{}
+	for _, f := range findings {
+		if f.Receiver == nil {
+			continue
+		}
+		switch f.Type {
+		case TypeLeak:
+			if kinds[f.Receiver.Company] == nil {
+				kinds[f.Receiver.Company] = set{}
+			}
+			kinds[f.Receiver.Company].add(f.Field)
+			leaks[f.Receiver.Company]++
+		case TypePattern:
+			patterns[f.Receiver.Company]++
+		}
+	}
+	out := make([]ThirdParty, 0, len(s.companies))
+	for name, c := range s.companies {
+		out = append(out, ThirdParty{
+			Company: name, Known: c.known, Domains: c.domains.sorted(), Hosts: c.hosts.sorted(),
+			Categories: c.categories.sorted(), Requests: c.requests, Blocked: c.blocked,
+			Rules: c.rules.sorted(), DataKinds: kinds[name].sorted(), Leaks: leaks[name],
+			Patterns: patterns[name], Products: c.products.sorted(), Accounts: c.accounts.sorted(),
+			Events: c.events.sorted(),
+		})
+	}
+	slices.SortFunc(out, func(a, b ThirdParty) int {
+		return cmp.Or(
+			-cmp.Compare(len(a.DataKinds), len(b.DataKinds)),
+			-cmp.Compare(a.Leaks, b.Leaks),
+			-cmp.Compare(a.Patterns, b.Patterns),
+			-cmp.Compare(len(a.Products), len(b.Products)),
+			-cmp.Compare(a.Requests, b.Requests),
+			strings.Compare(a.Company, b.Company),
+		)
+	})
+	return out
+}
+
+func (s *state) firstPartyInfo() FirstParty {
+	fp := FirstParty{Domains: s.firstParty.sorted()}
+	for _, d := range fp.Domains {
+		if e := s.opts.Classifier.Entity(d); e != nil {
+			fp.Company = e.Name
+			break
+		}
+	}
+	return fp
+}
+
+func summarize(s *state, r *Report) Summary {
+	sum := Summary{Requests: s.requests, ThirdPartyRequests: s.third, ThirdParties: len(r.ThirdParties),
+		Pixels: len(r.Pixels), DataKinds: []string{}}
+	kinds := set{}
+	for _, tp := range r.ThirdParties {
+		if len(tp.DataKinds) > 0 {
+			sum.CompaniesWithData++
+		}
+		for _, k := range tp.DataKinds {
+			kinds.add(k)
+		}
+	}
+	sum.DataKinds = kinds.sorted()
+	if sum.DataKinds == nil {
+		sum.DataKinds = []string{}
+	}
+	for _, f := range r.Findings {
+		switch f.Type {
+		case TypeLeak:
+			sum.Leaks++
+		case TypePattern:
+			sum.Patterns++
+		}
+	}
+	return sum
+}

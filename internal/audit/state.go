@@ -1,0 +1,251 @@
+package audit
+
+import (
+	"cmp"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/leakwatch/leakwatch/internal/leak"
+	"github.com/leakwatch/leakwatch/internal/party"
+	"github.com/leakwatch/leakwatch/internal/pixel"
+	"github.com/leakwatch/leakwatch/internal/traffic"
+)
+
+const timeLayout = "2006-01-02T15:04:05.000Z07:00"
+
+// reqMeta is what the audit keeps of a request once its body is gone.
+type reqMeta struct {
+	source    int
+	index     int
+	url       string
+	method    string
+	time      string
+	page      string
+	initiator string
+	party     party.Party
+}
+
+func (m reqMeta) ref() *RequestRef {
+	return &RequestRef{URL: m.url, Method: m.method, Index: m.index, Source: m.source, Time: m.time}
+}
+
+func (m reqMeta) receiver() *Receiver {
+	return &Receiver{Host: m.party.Host, Domain: m.party.Domain, Company: m.party.Company}
+}
+
+// companyAgg accumulates one company's traffic.
+type companyAgg struct {
+	known      bool
+	domains    set
+	hosts      set
+	categories set
+	requests   int
+	blocked    int
+	rules      set
+	products   set
+	accounts   set
+	events     set
+}
+
+type pageKey struct {
+	source int
+	id     string
+}
+
+type pageRec struct {
+	key  pageKey
+	info PageInfo
+}
+
+type hitKey struct{ source, index int }
+
+// state is everything the audit accumulates while captures stream through.
+type state struct {
+	opts       Options
+	sources    []Source
+	pages      []pageRec
+	pageIndex  map[pageKey]int
+	companies  map[string]*companyAgg
+	firstParty set
+	requests   int
+	third      int
+	hits       []PixelHit
+	hitFields  map[hitKey][]pixel.Field
+	behaviour  []Finding
+}
+
+func newState(opts Options) *state {
+	return &state{
+		opts:       opts,
+		pageIndex:  map[pageKey]int{},
+		companies:  map[string]*companyAgg{},
+		firstParty: set{},
+		hitFields:  map[hitKey][]pixel.Field{},
+	}
+}
+
+func (s *state) addPage(src int, p *traffic.Page) {
+	k := pageKey{src, p.ID}
+	info := PageInfo{URL: firstNonEmpty(p.URL, p.Title), Title: p.Title, Error: p.Error}
+	if info.Title == info.URL {
+		info.Title = ""
+	}
+	if !p.Started.IsZero() {
+		info.Started = p.Started.UTC().Format(timeLayout)
+	}
+	if i, ok := s.pageIndex[k]; ok {
+		s.pages[i].info = info
+		return
+	}
+	s.pageIndex[k] = len(s.pages)
+	s.pages = append(s.pages, pageRec{key: k, info: info})
+}
+
+func (s *state) addRequest(m reqMeta, r *traffic.Request, hits []pixel.Hit) {
+	s.requests++
+	s.sources[m.source].Requests++
+	k := pageKey{m.source, r.PageID}
+	if i, ok := s.pageIndex[k]; ok {
+		s.pages[i].info.Requests++
+	} else if r.PageID == "" && r.ResourceType == "document" && (r.Target == "" || r.Target == "page") {
+		s.pageIndex[k] = len(s.pages)
+		s.pages = append(s.pages, pageRec{key: k, info: PageInfo{URL: r.URL, Requests: 1}})
+	} else if i, ok := s.pageIndex[pageKey{m.source, ""}]; ok && r.PageID == "" {
+		s.pages[i].info.Requests++
+	}
+	if pd := party.RegistrableDomain(hostOf(m.page)); pd != "" {
+		s.firstParty.add(pd)
+	}
+	p := m.party
+	if !p.ThirdParty {
+		if p.Domain != "" {
+			s.firstParty.add(p.Domain)
+		}
+	} else {
+		s.third++
+		s.addCompany(p)
+	}
+	for _, h := range hits {
+		s.hits = append(s.hits, PixelHit{Vendor: h.Vendor, Product: h.Product, Account: h.Account,
+			Event: h.Event, Request: *m.ref(), Page: m.page, Fields: h.Fields})
+		hk := hitKey{m.source, m.index}
+		s.hitFields[hk] = append(s.hitFields[hk], h.Fields...)
+		if p.ThirdParty {
+			c := s.companies[p.Company]
+			c.products.add(h.Product)
+			c.accounts.add(h.Account)
+			c.events.add(h.Event)
+		}
+	}
+}
+
+func (s *state) addCompany(p party.Party) {
+	c := s.companies[p.Company]
+	if c == nil {
+		c = &companyAgg{domains: set{}, hosts: set{}, categories: set{}, rules: set{},
+			products: set{}, accounts: set{}, events: set{}}
+		s.companies[p.Company] = c
+	}
+	c.known = c.known || p.Known
+	c.domains.add(p.Domain)
+	c.hosts.add(p.Host)
+	for _, cat := range p.Categories {
+		c.categories.add(cat)
+	}
+	c.requests++
+	if p.Filter != nil {
+		c.blocked++
+		c.rules.add(p.Filter.Rule)
+	}
+}
+
+// meaning returns the pixel meaning of a leak location in a request, if a
+// decoder named that field.
+func (s *state) meaning(src, index int, location string) string {
+	fields := s.hitFields[hitKey{src, index}]
+	if len(fields) == 0 || location == "" {
+		return ""
+	}
+	for _, f := range fields {
+		if f.Name == location {
+			return string(f.Meaning)
+		}
+	}
+	// Nested names differ in their separators between packages; compare the
+	// innermost name as a fallback.
+	last := lastSegment(location)
+	for _, f := range fields {
+		if lastSegment(f.Name) == last && f.Meaning != pixel.Raw {
+			return string(f.Meaning)
+		}
+	}
+	return ""
+}
+
+func lastSegment(name string) string {
+	if i := strings.LastIndex(name, ">"); i >= 0 {
+		name = name[i+1:]
+	}
+	return strings.TrimSpace(name)
+}
+
+func leakFinding(m leak.Match, sr scanResult, meaning string) Finding {
+	return Finding{
+		Type: TypeLeak, Field: m.Field, Persona: m.Persona, Receiver: sr.ref.receiver(),
+		Channel: m.Channel, Location: m.Location, Meaning: meaning, Encoding: m.Encoding,
+		Value: m.Value, Evidence: m.Evidence, Request: sr.ref.ref(), Page: sr.ref.page,
+		Initiator: sr.ref.initiator,
+	}
+}
+
+func patternFinding(m leak.PatternMatch, sr scanResult) Finding {
+	return Finding{
+		Type: TypePattern, Rule: m.Rule, Receiver: sr.ref.receiver(), Channel: m.Channel,
+		Location: m.Location, Encoding: m.Encoding, Value: m.Value, Request: sr.ref.ref(),
+		Page: sr.ref.page, Initiator: sr.ref.initiator,
+	}
+}
+
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
+}
+
+func isHTTPURL(s string) bool {
+	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
+}
+
+// set is a string set that lists itself sorted.
+type set map[string]struct{}
+
+func (s set) add(v string) {
+	if v != "" {
+		s[v] = struct{}{}
+	}
+}
+
+func (s set) sorted() []string {
+	out := make([]string, 0, len(s))
+	for v := range s {
+		out = append(out, v)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func compareRefs(a, b *RequestRef) int {
+	if a == nil || b == nil {
+		switch {
+		case a == nil && b == nil:
+			return 0
+		case a == nil:
+			return -1
+		}
+		return 1
+	}
+	return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(a.Index, b.Index))
+}

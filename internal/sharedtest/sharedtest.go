@@ -1,0 +1,49 @@
+// Package sharedtest locates the read-only test data shared by every checkout
+// of the project (real HAR files, filter lists) for tests and benchmarks.
+package sharedtest
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// Dir returns the shared testdata directory: $LEAKWATCH_SHARED_TESTDATA when
+// set, else ../shared/testdata beside the module root. It fails the test when
+// the directory is missing.
+func Dir(tb testing.TB) string {
+	tb.Helper()
+	d, err := find()
+	if err != nil {
+		tb.Fatalf("shared test data: %v (set LEAKWATCH_SHARED_TESTDATA)", err)
+	}
+	return d
+}
+
+// Path joins elements onto Dir.
+func Path(tb testing.TB, elem ...string) string {
+	tb.Helper()
+	return filepath.Join(append([]string{Dir(tb)}, elem...)...)
+}
+
+func find() (string, error) {
+	if d := os.Getenv("LEAKWATCH_SHARED_TESTDATA"); d != "" {
+		return d, nil
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for d := wd; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			cand := filepath.Join(filepath.Dir(d), "shared", "testdata")
+			if _, err := os.Stat(cand); err != nil {
+				return "", err
+			}
+			return cand, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", os.ErrNotExist
+		}
+	}
+}
