@@ -5,10 +5,16 @@ package party
 
 // Entity is a company and the domains it owns.
 type Entity struct {
-	Name       string
+	Name string
+	// Company is the owning company: the data set's company field, else a
+	// parent from data/owners.tsv, else Name. Two hosts are owned by the same
+	// company when their entities have equal Company (case-insensitively).
+	Company    string
 	Homepage   string
 	Categories []string
 	// Domains are registrable domains (eTLD+1) or hosts owned by the entity.
+	// "*.example.com" covers example.com and every name below it; an entry
+	// without "*." covers that one host.
 	Domains []string
 }
 
@@ -22,10 +28,14 @@ type FilterMatch struct {
 type Party struct {
 	Host   string // request host, lowercased, without port
 	Domain string // registrable domain of Host (eTLD+1); Host when it has none
-	// Company is the owning entity's name; the registrable domain when unknown.
-	Company    string
-	Known      bool // Company came from entity data
-	Categories []string
+	// Company is the owning company (Entity.Company: "Google" for
+	// google-analytics.com); the registrable domain when unknown.
+	Company string
+	// Entity is the entity (product) name from the data ("Google Analytics");
+	// empty when unknown.
+	Entity     string
+	Known      bool     // Company came from entity data
+	Categories []string // shared with the classifier: read only
 	// ThirdParty: registrable domain differs from the page's and the two are
 	// not owned by the same company.
 	ThirdParty bool
