@@ -1,0 +1,242 @@
+package har
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/leakwatch/leakwatch/internal/traffic"
+)
+
+// page maps a HAR page. Its URL comes from _url (ours) or _URL
+// (WebPagetest), else from a title that is a URL (Chrome and chrome-har
+// title pages with their URL); failing both, the first entry of the page
+// fills it in later.
+func (s *streamer) page(hp *harPage, n int) *traffic.Page {
+	p := &traffic.Page{ID: hp.ID, Title: hp.Title, Error: hp.Error}
+	p.URL = hp.URL
+	if p.URL == "" {
+		p.URL = hp.URLWPT
+	}
+	if p.URL == "" && isHTTPURL(hp.Title) {
+		p.URL = hp.Title
+	}
+	if hp.StartedDateTime != "" {
+		t, err := parseTime(hp.StartedDateTime)
+		if err != nil {
+			s.warn(fmt.Sprintf("%s: page %d: startedDateTime: %v", s.name, n, err))
+		}
+		p.Started = t
+	}
+	if hp.Screenshot != "" {
+		b, err := decodeBase64(hp.Screenshot)
+		if err != nil {
+			s.warn(fmt.Sprintf("%s: page %d: _screenshot: invalid base64, dropped", s.name, n))
+		} else {
+			p.Screenshot = b
+		}
+	}
+	return p
+}
+
+func isHTTPURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// request maps one entry. An error means the entry cannot stand for a
+// request at all; lesser problems are warnings.
+func (s *streamer) request(e *harEntry, idx int) (*traffic.Request, error) {
+	hr := e.Request
+	if hr == nil {
+		return nil, errors.New("no request")
+	}
+	if hr.URL == "" {
+		return nil, errors.New("request.url is empty")
+	}
+	if _, err := url.Parse(hr.URL); err != nil {
+		s.warnEntry(idx, "request.url cannot be parsed (kept as is): %v", err)
+	}
+	r := &traffic.Request{
+		Index:       idx,
+		PageID:      e.PageRef,
+		FrameID:     string(e.FrameID),
+		FrameURL:    e.FrameURL,
+		Target:      e.Target,
+		URL:         hr.URL,
+		Method:      hr.Method,
+		HTTPVersion: hr.HTTPVersion,
+		Headers:     headers(hr.Headers),
+		Cookies:     cookies(hr.Cookies),
+		Error:       e.Error,
+	}
+	if r.FrameID == "" {
+		r.FrameID = string(e.FrameIDWPT)
+	}
+	if e.StartedDateTime != "" {
+		t, err := parseTime(e.StartedDateTime)
+		if err != nil {
+			s.warnEntry(idx, "startedDateTime: %v", err)
+		}
+		r.Started = t
+	}
+	s.postData(r, hr.PostData, idx)
+	r.Response = s.response(e.Response, idx)
+	if e.Response != nil && r.Error == "" {
+		r.Error = e.Response.Error
+	}
+	r.Initiator = s.initiator(e, idx)
+	r.WebSocket = s.webSocket(e.WebSocketMessages, idx)
+	r.ResourceType = resourceType(e.ResourceType, r)
+	return r, nil
+}
+
+func (s *streamer) postData(r *traffic.Request, pd *harPostData, idx int) {
+	if pd == nil {
+		return
+	}
+	r.BodyMIME = pd.MimeType
+	if pd.Text != nil && *pd.Text != "" {
+		r.Body = []byte(*pd.Text)
+		if strings.EqualFold(pd.Encoding, "base64") {
+			b, err := decodeBase64(*pd.Text)
+			if err != nil {
+				s.warnEntry(idx, "request.postData.text: invalid base64, kept as text: %v", err)
+			} else {
+				r.Body = b
+			}
+		}
+		return
+	}
+	for _, p := range pd.Params {
+		r.Params = append(r.Params, traffic.Param{
+			Name: p.Name, Value: string(p.Value), FileName: p.FileName, ContentType: p.ContentType,
+		})
+	}
+}
+
+func (s *streamer) response(hr *harResponse, idx int) *traffic.Response {
+	if hr == nil {
+		return nil
+	}
+	resp := &traffic.Response{
+		Status:      hr.Status.Int(0),
+		StatusText:  hr.StatusText,
+		HTTPVersion: hr.HTTPVersion,
+		Headers:     headers(hr.Headers),
+		Cookies:     cookies(hr.Cookies),
+		RedirectURL: hr.RedirectURL,
+		BodySize:    -1,
+	}
+	if c := hr.Content; c != nil {
+		resp.MIME = c.MimeType
+		if c.Size != nil && c.Size.Set {
+			resp.BodySize = int64(c.Size.V)
+		}
+		if c.Text != nil && *c.Text != "" {
+			body, n := s.content(c, idx)
+			if resp.BodySize < 0 {
+				resp.BodySize = int64(n)
+			}
+			if len(body) > 0 {
+				resp.Body = body
+			}
+		}
+	}
+	if isEmptyResponse(resp) {
+		return nil
+	}
+	return resp
+}
+
+// content decodes response.content.text and returns the body and its
+// decoded size; a body larger than the cap is not built (nil, size).
+// Invalid base64 keeps the text.
+func (s *streamer) content(c *harContent, idx int) ([]byte, int) {
+	text := *c.Text
+	switch strings.ToLower(c.Encoding) {
+	case "":
+		if len(text) > s.max {
+			return nil, len(text)
+		}
+		return []byte(text), len(text)
+	case "base64":
+		if len(text)/4*3 > s.max+3 {
+			n := base64.RawStdEncoding.DecodedLen(len(strings.TrimRight(text, "=")))
+			return nil, n
+		}
+		b, err := decodeBase64(text)
+		if err != nil {
+			s.warnEntry(idx, "response.content.text: invalid base64, kept as text: %v", err)
+			return s.capped([]byte(text))
+		}
+		return s.capped(b)
+	}
+	s.warnEntry(idx, "response.content.encoding %q unknown, body kept as text", c.Encoding)
+	return s.capped([]byte(text))
+}
+
+func (s *streamer) capped(b []byte) ([]byte, int) {
+	if len(b) > s.max {
+		return nil, len(b)
+	}
+	return b, len(b)
+}
+
+// decodeBase64 accepts standard and URL alphabets, with or without padding.
+func decodeBase64(s string) ([]byte, error) {
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err == nil {
+		return b, nil
+	}
+	for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if b, err2 := enc.DecodeString(s); err2 == nil {
+			return b, nil
+		}
+	}
+	return nil, err
+}
+
+func isEmptyResponse(r *traffic.Response) bool {
+	return r.Status == 0 && r.StatusText == "" && r.HTTPVersion == "" && r.Headers == nil &&
+		r.Cookies == nil && r.MIME == "" && r.Body == nil && r.BodySize <= 0 && r.RedirectURL == ""
+}
+
+func headers(hs []harNameValue) traffic.Headers {
+	if len(hs) == 0 {
+		return nil
+	}
+	out := make(traffic.Headers, len(hs))
+	for i, h := range hs {
+		out[i] = traffic.Header{Name: h.Name, Value: h.Value}
+	}
+	return out
+}
+
+func cookies(cs []harCookie) []traffic.Cookie {
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]traffic.Cookie, len(cs))
+	for i, c := range cs {
+		out[i] = traffic.Cookie{
+			Name: c.Name, Value: c.Value, Domain: c.Domain, Path: c.Path,
+			Expires:  parseExpires(string(c.Expires)),
+			HTTPOnly: bool(c.HTTPOnly), Secure: bool(c.Secure), SameSite: c.SameSite,
+		}
+	}
+	return out
+}
+
+func storage(st []harStorage) []traffic.StorageItem {
+	if len(st) == 0 {
+		return nil
+	}
+	out := make([]traffic.StorageItem, len(st))
+	for i, x := range st {
+		out[i] = traffic.StorageItem{Origin: x.Origin, Kind: x.Kind, Key: x.Key, Value: x.Value}
+	}
+	return out
+}

@@ -1,0 +1,275 @@
+package har
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/leakwatch/leakwatch/internal/traffic"
+)
+
+// DefaultMaxResponseBody is the response body size kept when
+// Options.MaxResponseBody is 0.
+const DefaultMaxResponseBody = 2 << 20
+
+// ErrInvalid marks input that is not a readable HAR: not JSON, no log, no
+// entries array, or JSON broken in the middle.
+var ErrInvalid = errors.New("invalid HAR")
+
+// errTruncated marks input that ended before the JSON was complete.
+var errTruncated = errors.New("file is truncated")
+
+// Options tune reading.
+type Options struct {
+	// Name is the file name used in messages and as Capture.Source.
+	Name string
+	// MaxResponseBody is the largest decoded response body kept, in bytes;
+	// larger bodies are dropped (Response.BodySize still says their size).
+	// 0 means DefaultMaxResponseBody; a negative value keeps every body.
+	// Request bodies are always kept whole.
+	MaxResponseBody int
+}
+
+func (o Options) name() string {
+	if o.Name == "" {
+		return "<input>"
+	}
+	return o.Name
+}
+
+func (o Options) maxBody() int {
+	switch {
+	case o.MaxResponseBody == 0:
+		return DefaultMaxResponseBody
+	case o.MaxResponseBody < 0:
+		return int(^uint(0) >> 1)
+	}
+	return o.MaxResponseBody
+}
+
+// ReadFile reads a whole HAR file (path "-" is standard input, gzip is
+// detected). opts.Name defaults to path.
+func ReadFile(ctx context.Context, path string, opts Options) (*traffic.Capture, error) {
+	if opts.Name == "" {
+		opts.Name = path
+		if path == "-" {
+			opts.Name = "stdin"
+		}
+	}
+	rc, err := Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return Read(ctx, rc, opts)
+}
+
+// Read reads a whole HAR into a Capture. Capture.Requests holds the entries
+// that could be read; a skipped entry leaves a gap in the Index sequence.
+func Read(ctx context.Context, r io.Reader, opts Options) (*traffic.Capture, error) {
+	var c traffic.Collector
+	if err := Stream(ctx, r, opts, &c); err != nil {
+		return nil, err
+	}
+	return &c.Capture, nil
+}
+
+// Stream reads a HAR entry by entry and hands pages and requests to v as
+// they are read, then calls v.End once. Memory is bounded by the largest
+// entry. A malformed entry is skipped with a warning; a file cut off
+// part-way delivers every complete entry, warns in End, and returns nil.
+// Structural problems (not JSON, no log, no entries) are errors wrapping
+// ErrInvalid; errors from v are returned as they are, wrapped with the name.
+func Stream(ctx context.Context, r io.Reader, opts Options, v traffic.Visitor) error {
+	s := &streamer{ctx: ctx, opts: opts, name: opts.name(), max: opts.maxBody(), v: v}
+	if err := s.run(r); err != nil {
+		return fmt.Errorf("read HAR %s: %w", s.name, err)
+	}
+	return nil
+}
+
+// streamer holds the state of one Stream call.
+type streamer struct {
+	ctx  context.Context
+	opts Options
+	name string
+	max  int
+	v    traffic.Visitor
+	dec  *json.Decoder
+
+	end      traffic.Capture
+	pending  []*traffic.Page // pages read but not yet delivered
+	sawLog   bool
+	entries  int // entries seen (complete or skipped); the next index
+	inEntry  bool
+	started  bool // the entries array has begun
+	finished bool // the entries array has ended
+	pageN    int
+	// decodeErr is a fatal JSON error met while decoding a small value.
+	decodeErr error
+}
+
+func (s *streamer) run(r io.Reader) error {
+	br, ok := r.(*bufio.Reader)
+	if !ok {
+		br = bufio.NewReaderSize(r, 64<<10)
+	}
+	src, err := decompress(br)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if src != io.Reader(br) {
+		br = bufio.NewReaderSize(src, 64<<10)
+	}
+	if err := skipBOM(br); err != nil {
+		return err
+	}
+	s.dec = json.NewDecoder(br)
+	err = s.readTop()
+	if errors.Is(err, errTruncated) && s.started {
+		s.warn(s.truncatedWarning())
+		err = nil
+	}
+	if errors.Is(err, errTruncated) {
+		return fmt.Errorf("%w: file is truncated before the entries array", ErrInvalid)
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.flushPages(""); err != nil {
+		return err
+	}
+	s.end.Source = s.opts.Name
+	return s.v.End(&s.end)
+}
+
+func (s *streamer) truncatedWarning() string {
+	switch {
+	case s.finished:
+		return fmt.Sprintf("%s: file is truncated after the entries array (all %d entries read)", s.name, s.entries)
+	case s.entries == 0 || (s.entries == 1 && s.inEntry):
+		return fmt.Sprintf("%s: file is truncated inside the first entry; no entries read", s.name)
+	}
+	last := s.entries - 1
+	if s.inEntry {
+		last--
+	}
+	return fmt.Sprintf("%s: file is truncated after entry %d (%d complete entries read)", s.name, last, last+1)
+}
+
+func (s *streamer) warn(msg string) {
+	s.end.Warnings = append(s.end.Warnings, msg)
+}
+
+func (s *streamer) warnEntry(idx int, format string, args ...any) {
+	s.warn(fmt.Sprintf("%s: entry %d: %s", s.name, idx, fmt.Sprintf(format, args...)))
+}
+
+// readTop reads the top-level object and finds "log" in it.
+func (s *streamer) readTop() error {
+	tok, err := s.dec.Token()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return fmt.Errorf("%w: file is empty", ErrInvalid)
+		}
+		return s.jsonErr(err)
+	}
+	if tok != json.Delim('{') {
+		return fmt.Errorf("%w: not a HAR: the top-level JSON value is %s, want an object with \"log\"", ErrInvalid, tokenKind(tok))
+	}
+	if err := s.readObject(func(key string) error {
+		if key != "log" {
+			return s.skip()
+		}
+		s.sawLog = true
+		return s.readLog()
+	}); err != nil {
+		return err
+	}
+	if !s.sawLog {
+		return fmt.Errorf("%w: not a HAR: no \"log\" object", ErrInvalid)
+	}
+	return nil
+}
+
+// readObject calls field for each key of the object whose '{' was just
+// read, with the decoder positioned at the key's value, and reads the '}'.
+func (s *streamer) readObject(field func(key string) error) error {
+	for s.dec.More() {
+		tok, err := s.dec.Token()
+		if err != nil {
+			return s.jsonErr(err)
+		}
+		key, ok := tok.(string)
+		if !ok {
+			return fmt.Errorf("%w: object key is %s", ErrInvalid, tokenKind(tok))
+		}
+		if err := field(key); err != nil {
+			return err
+		}
+	}
+	if _, err := s.dec.Token(); err != nil {
+		return s.jsonErr(err)
+	}
+	return nil
+}
+
+// skip reads and discards one value token by token, so an unknown field of
+// any size costs no memory beyond its longest string.
+func (s *streamer) skip() error {
+	depth := 0
+	for {
+		tok, err := s.dec.Token()
+		if err != nil {
+			return s.jsonErr(err)
+		}
+		if d, ok := tok.(json.Delim); ok {
+			if d == '{' || d == '[' {
+				depth++
+			} else {
+				depth--
+			}
+		}
+		if depth == 0 {
+			return nil
+		}
+	}
+}
+
+// jsonErr classifies a decoder error: end of input is truncation, anything
+// else is invalid JSON with its byte offset.
+func (s *streamer) jsonErr(err error) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return errTruncated
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Errorf("%w: not valid JSON at byte %d: %v", ErrInvalid, se.Offset, err)
+	}
+	if errors.Is(err, ErrInvalid) {
+		return err
+	}
+	return fmt.Errorf("%w: %v", ErrInvalid, err)
+}
+
+func tokenKind(tok json.Token) string {
+	switch t := tok.(type) {
+	case json.Delim:
+		if t == '{' {
+			return "an object"
+		}
+		return "an array"
+	case string:
+		return "a string"
+	case float64, json.Number:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case nil:
+		return "null"
+	}
+	return fmt.Sprintf("%T", tok)
+}
