@@ -163,7 +163,7 @@ func (s *streamer) content(c *harContent, idx int) ([]byte, int) {
 		}
 		return []byte(text), len(text)
 	case "base64":
-		if len(text)/4*3 > s.max+3 {
+		if len(text)/4*3-3 > s.max {
 			n := base64.RawStdEncoding.DecodedLen(len(strings.TrimRight(text, "=")))
 			return nil, n
 		}
