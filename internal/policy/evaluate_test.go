@@ -1,0 +1,261 @@
+package policy
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/leakwatch/leakwatch/internal/audit"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func loadReport(t testing.TB, name string) *audit.Report {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r audit.Report
+	if err := json.Unmarshal(data, &r); err != nil {
+		t.Fatal(err)
+	}
+	return &r
+}
+
+// expectation reads the "# expect: pass" or "# expect: fail id..." line that
+// documents each example policy.
+func expectation(t *testing.T, data []byte) (pass bool, failing []string) {
+	t.Helper()
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "# expect: "); ok {
+			f := strings.Fields(rest)
+			return f[0] == "pass", f[1:]
+		}
+	}
+	t.Fatal("no # expect: line")
+	return false, nil
+}
+
+// TestExamples evaluates every example policy against the parcel report and
+// checks the documented outcome, rule by rule.
+func TestExamples(t *testing.T) {
+	t.Parallel()
+	report := loadReport(t, "report-parcels.json")
+	files, err := filepath.Glob("testdata/examples/*.yaml")
+	if err != nil || len(files) < 4 {
+		t.Fatalf("examples: %v %v", files, err)
+	}
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			t.Parallel()
+			data, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pass, failing := expectation(t, data)
+			p, err := Parse(data, file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := Evaluate(p, report, nil)
+			if res.Passed != pass {
+				t.Errorf("passed = %v, documented %v: %+v", res.Passed, pass, res.Rules)
+			}
+			var got []string
+			n := 0
+			for _, rr := range res.Rules {
+				n += len(rr.Violations)
+				if !rr.Passed {
+					got = append(got, rr.ID)
+					if len(rr.Violations) == 0 {
+						t.Errorf("rule %s failed without a sentence", rr.ID)
+					}
+				}
+				for _, i := range rr.Findings {
+					if i < 0 || i >= len(report.Findings) {
+						t.Errorf("rule %s: finding index %d out of range", rr.ID, i)
+					}
+				}
+			}
+			if !slices.Equal(got, failing) {
+				t.Errorf("failing rules %v, documented %v", got, failing)
+			}
+			if n != res.Violations {
+				t.Errorf("violations = %d, sentences %d", res.Violations, n)
+			}
+		})
+	}
+}
+
+func TestEvaluateSelectors(t *testing.T) {
+	t.Parallel()
+	report := loadReport(t, "report-parcels.json")
+	tests := []struct {
+		name, rule string
+		want       []string // substrings of the violations, in order; nil: passes
+	}{
+		{"any persona data", `deny: {data: "*"}`, []string{
+			"Meta (facebook.com) received email as sha256(lowercase(email)) in query ud[em] (hashed_email) on https://parcels.example/account (request #3)",
+			"Meta (facebook.com) received zip", "Meta (facebook.com) received city", "Meta (facebook.com) received email as sha256(email) in body udff[em]",
+			"Meta (facebook.com) received tracking_numbers", "Google (google-analytics.com) received tracking_numbers",
+			"Google (doubleclick.net) received email as base64url(sha256(lowercase(email)))", "LinkedIn (linkedin.com) received email",
+			"FullStory (fullstory.com) received street as gzip(street) in body evts > 3 > args > 1 on https://parcels.example/account/orders (request #20)",
+			"Microsoft (bing.com) received a value that looks like usps-impb in query p (page_url)",
+			"Google (google-analytics.com) received a value that looks like usps-impb"}},
+		{"data kind and company glob", `deny: {data: email, company: "link*"}`, []string{"LinkedIn (linkedin.com) received email"}},
+		{"domain covers subdomains", `deny: {data: "*", domain: bing.com}`, []string{"Microsoft (bing.com) received a value that looks like usps-impb"}},
+		{"domain glob on host", `deny: {data: "*", domain: "region*.google-analytics.com"}`, []string{"Google (google-analytics.com) received tracking_numbers", "Google (google-analytics.com) received a value"}},
+		{"category", `deny: {categories: [analytics], finding_types: [leak], company: "*story"}`, []string{"FullStory"}},
+		{"channel", `deny: {data: "*", channel: body}`, []string{"udff[em]", "received tracking_numbers as urlencode(tracking_numbers) in body dl", "FullStory"}},
+		{"page path", `deny: {data: "*", pages: "/track"}`, []string{"udff[em]", "Meta (facebook.com) received tracking_numbers", "Google (google-analytics.com) received tracking_numbers", "bing.com", "Google (google-analytics.com) received a value"}},
+		{"page full URL", `deny: {finding_types: session-replay, pages: "https://parcels.example/account/*"}`, []string{
+			"FullStory (fullstory.com): session-replay: FullStory records the session (DOM snapshots and input events) on https://parcels.example/account/orders (requests #19, #20, #21)"}},
+		{"page mismatch", `deny: {finding_types: session-replay, pages: "/checkout/*"}`, nil},
+		{"pattern rule", `deny: {patterns: "usps-*", company: Microsoft}`, []string{"Microsoft (bing.com) received a value that looks like usps-impb"}},
+		{"data covers patterns", `deny: {data: tracking_numbers, company: Microsoft}`, []string{"usps-impb"}},
+		{"meaning", `deny: {meanings: hashed_email}`, []string{"ud[em]", "udff[em]", "doubleclick", "LinkedIn"}},
+		{"account", `deny: {accounts: "AW-*"}`, []string{"Google (doubleclick.net) received email"}},
+		{"config type", `deny: {finding_types: automatic-advanced-matching}`, []string{"Meta (facebook.net): automatic-advanced-matching: Meta Pixel 1790176861228431 has automatic advanced matching on"}},
+		{"match scopes", "match: {company: Meta}\n    deny: {data: [email]}", []string{"ud[em]", "udff[em]"}},
+		{"allow excepts", "deny: {data: email}\n    allow: {company: [Meta, Google]}", []string{"LinkedIn"}},
+		{"third parties", "deny: {third_parties: true}\n    allow: {category: [ad, utility]}", []string{"FullStory (fullstory.com) received 6 requests and the persona's street"}},
+		{"pixels", `deny: {pixels: true, company: Meta}`, []string{"Meta Pixel 1790176861228431 (Meta) fired 2 hits on https://parcels.example/account"}},
+		{"nothing matches", `deny: {data: date_of_birth}`, nil},
+		{"custom data", `deny: {data: "custom.*"}`, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			p, err := Parse([]byte("rules:\n  - id: r\n    "+tc.rule+"\n"), tc.name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := Evaluate(p, report, nil)
+			got := res.Rules[0].Violations
+			if res.Passed != (tc.want == nil) || len(got) != len(tc.want) {
+				t.Fatalf("got %d violations, want %d:\n%s", len(got), len(tc.want), strings.Join(got, "\n"))
+			}
+			for i, w := range tc.want {
+				if !strings.Contains(got[i], w) {
+					t.Errorf("violation %d:\n got %s\nwant %s", i, got[i], w)
+				}
+			}
+		})
+	}
+}
+
+func TestBaseline(t *testing.T) {
+	t.Parallel()
+	old, cur := loadReport(t, "report-parcels.json"), loadReport(t, "report-parcels-next.json")
+	p, err := Parse([]byte("rules:\n  - id: no-data\n    deny: {data: \"*\"}\n"), "p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := Evaluate(p, old, old); !res.Passed || res.Violations != 0 {
+		t.Errorf("a report against itself: %+v", res)
+	}
+	res := Evaluate(p, cur, old)
+	want := []string{"new: Meta (facebook.com) received phone", "new: Criteo (criteo.com) received email as md5(lowercase(email))"}
+	got := res.Rules[0].Violations
+	if res.Passed || len(got) != len(want) {
+		t.Fatalf("violations: %q", got)
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("got %q, want prefix %q", got[i], want[i])
+		}
+	}
+	for _, i := range res.Rules[0].Findings {
+		if f := cur.Findings[i]; f.Field != "phone" && f.Receiver.Company != "Criteo" {
+			t.Errorf("finding %d is not new: %+v", i, f)
+		}
+	}
+	// Request indexes and pages do not make a finding new.
+	moved := loadReport(t, "report-parcels.json")
+	for i := range moved.Findings {
+		if moved.Findings[i].Request != nil {
+			moved.Findings[i].Request.Index += 100
+		}
+		moved.Findings[i].Page += "?again"
+	}
+	if res := Evaluate(p, moved, old); !res.Passed {
+		t.Errorf("moved findings counted as new: %v", res.Rules[0].Violations)
+	}
+}
+
+func TestFailOn(t *testing.T) {
+	t.Parallel()
+	old, cur := loadReport(t, "report-parcels.json"), loadReport(t, "report-parcels-next.json")
+	tests := []struct {
+		kinds    []string
+		baseline *audit.Report
+		failing  []string
+		counts   []int
+	}{
+		{[]string{"leak"}, nil, []string{"fail-on-leak"}, []int{11}},
+		{[]string{"pattern"}, nil, []string{"fail-on-pattern"}, []int{2}},
+		{[]string{"leak,pattern"}, old, []string{"fail-on-leak"}, []int{2, 0}},
+		{[]string{"new"}, old, []string{"fail-on-new-finding", "fail-on-new-third-party", "fail-on-new-pixel"}, []int{2, 1, 2}},
+		{[]string{" New ", "leak"}, cur, nil, []int{0, 0, 0, 0}},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.kinds, "+"), func(t *testing.T) {
+			t.Parallel()
+			p, err := FailOn(tc.kinds)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := Evaluate(p, cur, tc.baseline)
+			var failing []string
+			var counts []int
+			for _, rr := range res.Rules {
+				counts = append(counts, len(rr.Violations))
+				if !rr.Passed {
+					failing = append(failing, rr.ID)
+				}
+			}
+			if !slices.Equal(failing, tc.failing) || !slices.Equal(counts, tc.counts) || res.Passed != (tc.failing == nil) {
+				t.Errorf("failing %v counts %v, want %v %v", failing, counts, tc.failing, tc.counts)
+			}
+		})
+	}
+	for _, bad := range [][]string{nil, {""}, {"leaks"}, {"leak,everything"}} {
+		if _, err := FailOn(bad); err == nil {
+			t.Errorf("FailOn(%q) accepted", bad)
+		}
+	}
+	p, _ := FailOn([]string{"leak,new"})
+	if !p.NeedsBaseline() || p.Name != "fail-on leak,new" {
+		t.Errorf("leak,new: %q %v", p.Name, p.NeedsBaseline())
+	}
+	if p, _ := FailOn([]string{"pattern"}); p.NeedsBaseline() {
+		t.Error("pattern needs no baseline")
+	}
+}
+
+func TestCombine(t *testing.T) {
+	t.Parallel()
+	a, _ := Parse([]byte("name: gate\nrules: [{id: x, deny: {data: email}}]"), "a")
+	b, _ := FailOn([]string{"leak"})
+	c, err := Combine(a, nil, b)
+	if err != nil || len(c.Rules) != 2 || c.Name != "gate + fail-on leak" {
+		t.Fatalf("combine: %+v %v", c, err)
+	}
+	if _, err := Combine(a, a); err == nil || !strings.Contains(err.Error(), `rule id "x"`) {
+		t.Errorf("duplicate ids: %v", err)
+	}
+}
+
+func TestViolationFindingsSkipped(t *testing.T) {
+	t.Parallel()
+	r := &audit.Report{Findings: []audit.Finding{{Type: audit.TypeViolation, Summary: "earlier run"}}}
+	p, _ := FailOn([]string{"new"})
+	if res := Evaluate(p, r, nil); !res.Passed {
+		t.Errorf("a policy-violation finding broke a rule: %+v", res)
+	}
+}
