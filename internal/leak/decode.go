@@ -1,0 +1,404 @@
+package leak
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/andybalholm/brotli"
+	"github.com/klauspost/compress/zstd"
+)
+
+// MaxDecodedBody caps the bytes decoding may produce for one body, frame
+// or header value; past it decoding stops and Scan warns.
+const MaxDecodedBody = 32 << 20
+
+// maxDepth is how many decoding layers are tried below the wire form.
+const maxDepth = 3
+
+// Byte classes used to find tokens without allocating.
+const (
+	cAlnum = 1 << iota
+	cB64        // A-Z a-z 0-9 + / - _
+	cHex        // 0-9 a-f A-F
+	cDigit      // 0-9
+	cUpper      // A-Z
+	cLZ         // A-Z a-z 0-9 + - $ (lz-string's URI alphabet)
+)
+
+var class [256]uint8
+
+func init() {
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		var k uint8
+		switch {
+		case b >= '0' && b <= '9':
+			k = cAlnum | cB64 | cHex | cDigit | cLZ
+		case b >= 'a' && b <= 'z':
+			k = cAlnum | cB64 | cLZ
+			if b <= 'f' {
+				k |= cHex
+			}
+		case b >= 'A' && b <= 'Z':
+			k = cAlnum | cB64 | cUpper | cLZ
+			if b <= 'F' {
+				k |= cHex
+			}
+		case b == '+':
+			k = cB64 | cLZ
+		case b == '-':
+			k = cB64 | cLZ
+		case b == '/' || b == '_':
+			k = cB64
+		case b == '$':
+			k = cLZ
+		case b >= 0x80:
+			k = cAlnum // part of a UTF-8 letter: never a token boundary
+		}
+		class[c] = k
+	}
+}
+
+// errCap says a decoder hit the size cap.
+var errCap = errors.New("decoded size cap reached")
+
+// decoder is one decoding layer tried at search time. It calls emit for
+// each decoded piece with the transforms it applied, outermost first.
+type decoder struct {
+	name string
+	try  func(s *scanner, v []byte, emit func(out []byte, chain ...string))
+}
+
+// decoders run in this order on every value below the depth limit.
+var decoders = []decoder{
+	{"url", tryURL},
+	{"html", tryHTML},
+	{"json-escape", tryJSONEscape},
+	{"base64", tryBase64Runs},
+	{"hex", tryHexRuns},
+	{"lz-string", tryLZUnicode},
+}
+
+func tryURL(s *scanner, v []byte, emit func([]byte, ...string)) {
+	var chain []string
+	cur := v
+	for round := 0; round < 4 && hasPercentEscape(cur); round++ {
+		cur = percentDecode(cur)
+		chain = append(chain, "url")
+	}
+	if len(chain) > 0 && s.spend(len(cur)) {
+		emit(cur, chain...)
+	}
+}
+
+func hasPercentEscape(v []byte) bool {
+	for i := bytes.IndexByte(v, '%'); i >= 0 && i+2 < len(v); {
+		if unhex(v[i+1]) >= 0 && unhex(v[i+2]) >= 0 {
+			return true
+		}
+		j := bytes.IndexByte(v[i+1:], '%')
+		if j < 0 {
+			return false
+		}
+		i += 1 + j
+	}
+	return false
+}
+
+// percentDecode decodes %XX escapes and leaves everything else as is.
+func percentDecode(v []byte) []byte {
+	out := make([]byte, 0, len(v))
+	for i := 0; i < len(v); i++ {
+		if v[i] == '%' && i+2 < len(v) && unhex(v[i+1]) >= 0 && unhex(v[i+2]) >= 0 {
+			out = append(out, byte(unhex(v[i+1])<<4|unhex(v[i+2])))
+			i += 2
+			continue
+		}
+		out = append(out, v[i])
+	}
+	return out
+}
+
+// queryDecode is the normal decoding of a query or form value ('+' is a
+// space); it is not reported as a transform.
+func queryDecode(v []byte) []byte {
+	if bytes.IndexByte(v, '%') < 0 && bytes.IndexByte(v, '+') < 0 {
+		return v
+	}
+	return percentDecode(bytes.ReplaceAll(v, []byte("+"), []byte(" ")))
+}
+
+func tryHTML(s *scanner, v []byte, emit func([]byte, ...string)) {
+	amp := bytes.IndexByte(v, '&')
+	if amp < 0 || bytes.IndexByte(v[amp:], ';') < 0 {
+		return
+	}
+	out := html.UnescapeString(string(v))
+	if out != string(v) && s.spend(len(out)) {
+		emit([]byte(out), "html")
+	}
+}
+
+func tryJSONEscape(s *scanner, v []byte, emit func([]byte, ...string)) {
+	if !bytes.Contains(v, []byte(`\u`)) && !bytes.Contains(v, []byte(`\"`)) && !bytes.Contains(v, []byte(`\/`)) {
+		return
+	}
+	out := unescapeJSON(v)
+	if s.spend(len(out)) {
+		emit(out, "json-escape")
+	}
+}
+
+// runs calls fn for each maximal run of bytes in class k at least min long.
+func runs(v []byte, k uint8, min int, fn func(start, end int) bool) {
+	for i := 0; i < len(v); {
+		if class[v[i]]&k == 0 {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(v) && class[v[j]]&k != 0 {
+			j++
+		}
+		if j-i >= min && !fn(i, j) {
+			return
+		}
+		i = j
+	}
+}
+
+// maxRunsPerValue bounds the decoding attempts on one value.
+const maxRunsPerValue = 512
+
+func tryBase64Runs(s *scanner, v []byte, emit func([]byte, ...string)) {
+	n := 0
+	runs(v, cB64|cLZ, 12, func(i, j int) bool {
+		n++
+		run := v[i:j]
+		for j < len(v) && v[j] == '=' && j-i < len(run)+2 {
+			j++
+		}
+		s.decodeB64Run(run, emit)
+		return n < maxRunsPerValue
+	})
+}
+
+// decodeB64Run decodes one run that may be base64, base64url or lz-string.
+func (s *scanner) decodeB64Run(run []byte, emit func([]byte, ...string)) {
+	var std, url, dollar, lower, upper, digit bool
+	for _, c := range run {
+		switch {
+		case c == '+' || c == '/':
+			std = true
+		case c == '-' || c == '_':
+			url = true
+		case c == '$':
+			dollar = true
+		case c >= 'a' && c <= 'z':
+			lower = true
+		case c >= 'A' && c <= 'Z':
+			upper = true
+		default:
+			digit = true
+		}
+	}
+	// Plain words and numbers are not base64 worth decoding.
+	if dollar || !(lower && upper) && !(digit && (lower || upper)) {
+		if dollar {
+			s.tryLZ(string(run), lzFromURI, emit)
+		}
+		return
+	}
+	enc, name := base64.RawStdEncoding, "base64"
+	if url {
+		if std && bytes.IndexByte(run, '/') >= 0 {
+			return
+		}
+		enc, name = base64.RawURLEncoding, "base64url"
+	}
+	text := run
+	if len(text)%4 == 1 { // truncated: drop the dangling character
+		text = text[:len(text)-1]
+	}
+	out := make([]byte, enc.DecodedLen(len(text)))
+	n, err := enc.Decode(out, text)
+	if err != nil || n == 0 || !s.spend(n) {
+		return
+	}
+	out = out[:n]
+	if s.binary(out, emit, name) {
+		return
+	}
+	// Not base64 of anything readable: it may be lz-string's base64 or URI
+	// form (the alphabets differ only in '/', '=', '-' and '$').
+	hasUnder := bytes.IndexByte(run, '_') >= 0
+	switch {
+	case !url:
+		s.tryLZ(string(run), lzFromBase64, emit)
+	case !hasUnder && bytes.IndexByte(run, '/') < 0:
+		s.tryLZ(string(run), lzFromURI, emit)
+	}
+}
+
+// binary handles decoded bytes: text is emitted, compressed data is
+// inflated first. It reports whether out was recognised.
+func (s *scanner) binary(out []byte, emit func([]byte, ...string), name string) bool {
+	switch {
+	case len(out) > 2 && out[0] == 0x1f && out[1] == 0x8b:
+		if dec, err := s.inflate("gzip", out); err == nil && plausibleText(dec) {
+			emit(dec, name, "gzip")
+			return true
+		}
+	case len(out) > 2 && out[0]&0x0f == 8 && (int(out[0])<<8|int(out[1]))%31 == 0:
+		if dec, err := s.inflate("zlib", out); err == nil && plausibleText(dec) {
+			emit(dec, name, "zlib")
+			return true
+		}
+	}
+	if plausibleText(out) {
+		emit(out, name)
+		return true
+	}
+	if len(out) >= 8 {
+		if dec, err := s.inflate("deflate", out); err == nil && len(dec) >= 4 && plausibleText(dec) {
+			emit(dec, name, "deflate")
+			return true
+		}
+	}
+	return false
+}
+
+func (s *scanner) tryLZ(in string, f func(string, int) (string, error), emit func([]byte, ...string)) {
+	limit := min(s.budget/2, 64*len(in)+1024)
+	out, err := f(in, limit)
+	if errors.Is(err, errLZCap) && limit < 64*len(in)+1024 {
+		s.capHit = true
+	}
+	if err != nil || len(out) < 4 || !plausibleText([]byte(out)) || !s.spend(len(out)) {
+		return
+	}
+	emit([]byte(out), "lz-string")
+}
+
+func tryHexRuns(s *scanner, v []byte, emit func([]byte, ...string)) {
+	n := 0
+	runs(v, cHex, 16, func(i, j int) bool {
+		n++
+		run := v[i:j]
+		if len(run)%2 != 0 {
+			return n < maxRunsPerValue
+		}
+		out := make([]byte, len(run)/2)
+		for k := range out {
+			out[k] = byte(unhex(run[2*k])<<4 | unhex(run[2*k+1]))
+		}
+		if s.spend(len(out)) {
+			s.binary(out, emit, "hex")
+		}
+		return n < maxRunsPerValue
+	})
+}
+
+// tryLZUnicode tries lz-string's UTF-16 and raw forms on text that is
+// mostly non-ASCII, which is how those outputs look once decoded.
+func tryLZUnicode(s *scanner, v []byte, emit func([]byte, ...string)) {
+	if len(v) < 16 || !utf8.Valid(v) {
+		return
+	}
+	var total, high int
+	for _, r := range string(v) {
+		total++
+		if r >= 0x80 {
+			high++
+		}
+	}
+	if total < 6 || high*10 < total*7 {
+		return
+	}
+	s.tryLZ(string(v), lzFromUTF16, emit)
+	s.tryLZ(string(v), lzRaw, emit)
+}
+
+// plausibleText reports whether b reads as text: valid UTF-8 with few
+// control characters.
+func plausibleText(b []byte) bool {
+	if len(b) < 2 || !utf8.Valid(b) {
+		return false
+	}
+	bad := 0
+	for _, c := range b {
+		if c < 0x20 && c != '\n' && c != '\r' && c != '\t' || c == 0x7f {
+			bad++
+		}
+	}
+	return bad*20 <= len(b) && !bytes.Contains(b, []byte("\uFFFD"))
+}
+
+// inflate decompresses data, charging the output to the scan budget.
+func (s *scanner) inflate(kind string, data []byte) ([]byte, error) {
+	var r io.Reader
+	var err error
+	src := bytes.NewReader(data)
+	switch kind {
+	case "gzip", "x-gzip":
+		r, err = gzip.NewReader(src)
+	case "zlib":
+		r, err = zlib.NewReader(src)
+	case "deflate":
+		r = flate.NewReader(src)
+	case "br":
+		r = brotli.NewReader(src)
+	case "zstd":
+		var z *zstd.Decoder
+		z, err = zstd.NewReader(src, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(MaxDecodedBody))
+		if err == nil {
+			defer z.Close()
+			r = z
+		}
+	default:
+		return nil, fmt.Errorf("unknown encoding %q", kind)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", kind, err)
+	}
+	out, err := io.ReadAll(io.LimitReader(r, int64(s.budget)+1))
+	if len(out) > s.budget {
+		s.capHit = true
+		s.budget = 0
+		return out[:0], errCap
+	}
+	s.budget -= len(out)
+	if err != nil {
+		return out, fmt.Errorf("%s: %w", kind, err)
+	}
+	return out, nil
+}
+
+// contentDecode undoes a Content-Encoding header ("gzip", "br, gzip").
+func (s *scanner) contentDecode(enc string, body []byte) ([]byte, error) {
+	codings := strings.Split(enc, ",")
+	for i := len(codings) - 1; i >= 0; i-- {
+		c := strings.ToLower(strings.TrimSpace(codings[i]))
+		if c == "" || c == "identity" {
+			continue
+		}
+		if c == "deflate" && len(body) > 1 && body[0]&0x0f == 8 && (int(body[0])<<8|int(body[1]))%31 == 0 {
+			c = "zlib" // HTTP deflate is zlib-wrapped; some servers send it raw
+		}
+		out, err := s.inflate(c, body)
+		if err != nil {
+			return body, fmt.Errorf("Content-Encoding %s: %w", c, err)
+		}
+		body = out
+	}
+	return body, nil
+}

@@ -1,0 +1,321 @@
+package leak
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"slices"
+
+	"github.com/leakwatch/leakwatch/internal/traffic"
+)
+
+// ScanOptions chooses what Scan looks for besides persona values.
+type ScanOptions struct {
+	// Patterns also looks for value patterns (emails, phone numbers,
+	// addresses, tracking numbers, cards, SSNs) without a persona.
+	Patterns bool
+}
+
+// Result is what Scan found in one request.
+type Result struct {
+	Matches  []Match
+	Patterns []PatternMatch
+	// Warnings say where decoding stopped: a size cap hit, a body that
+	// claimed an encoding it did not have.
+	Warnings []string
+}
+
+// maxNest bounds structure inside values (JSON in a form field in JSON...).
+const maxNest = 6
+
+type matchKey struct {
+	persona        int
+	field, ch, loc string
+}
+
+type patternKey struct{ rule, value, ch, loc string }
+
+// scanner holds the state of one Scan call.
+type scanner struct {
+	p      *Pool
+	opts   ScanOptions
+	index  int
+	ch     string // channel of the surface being searched
+	res    Result
+	seen   map[matchKey]int
+	pseen  map[patternKey]bool
+	budget int
+	capHit bool
+}
+
+// Scan searches every channel of a request, and what its response hands to
+// the next hop, for the pool's values. It is safe for concurrent use and
+// returns findings in a deterministic order (the order of discovery).
+func (p *Pool) Scan(r *traffic.Request, opts ScanOptions) Result {
+	if r == nil || p == nil {
+		return Result{}
+	}
+	s := &scanner{p: p, opts: opts, index: r.Index, seen: map[matchKey]int{}, pseen: map[patternKey]bool{}}
+	s.request(r)
+	return s.res
+}
+
+// surface runs fn with a fresh decoding budget and warns if it ran out.
+func (s *scanner) surface(what string, fn func()) {
+	s.budget, s.capHit = MaxDecodedBody, false
+	fn()
+	if s.capHit {
+		s.warnf("%s: decoding stopped at the %d MB cap per body; data past it was not searched", what, MaxDecodedBody>>20)
+	}
+}
+
+func (s *scanner) warnf(format string, args ...any) {
+	msg := fmt.Sprintf("request %d: ", s.index) + fmt.Sprintf(format, args...)
+	if !slices.Contains(s.res.Warnings, msg) {
+		s.res.Warnings = append(s.res.Warnings, msg)
+	}
+}
+
+// spend charges n decoded bytes to the budget; false when it is spent.
+func (s *scanner) spend(n int) bool {
+	if n > s.budget {
+		s.capHit = true
+		s.budget = 0
+		return false
+	}
+	s.budget -= n
+	return true
+}
+
+func join(loc, name string) string {
+	switch {
+	case loc == "":
+		return name
+	case name == "":
+		return loc
+	}
+	return loc + " > " + name
+}
+
+// field searches one value, splitting structure (JSON, a nested URL, a
+// form) so that findings name the innermost field.
+func (s *scanner) field(loc string, v []byte, chain []string, depth, nest int) {
+	if len(v) == 0 {
+		return
+	}
+	if nest < maxNest {
+		switch {
+		case looksJSON(v):
+			pos, err := walkJSON(v, func(path string, leaf []byte) {
+				s.field(join(loc, path), leaf, chain, depth, nest+1)
+			})
+			if err == nil {
+				return
+			}
+			v = v[pos:] // search what did not parse as text
+		case looksURL(v):
+			s.nestedURL(loc, v, chain, depth, nest)
+			return
+		case looksForm(v):
+			s.form(loc, v, chain, depth, nest)
+			return
+		}
+	}
+	s.leaf(loc, v, chain, depth, nest)
+}
+
+// leaf matches a value, then tries each decoding layer on it.
+func (s *scanner) leaf(loc string, v []byte, chain []string, depth, nest int) {
+	s.matchText(loc, v, chain)
+	s.matchDigests(loc, v, chain)
+	if s.opts.Patterns {
+		s.matchPatterns(loc, v, chain)
+	}
+	if depth >= maxDepth || s.budget <= 0 {
+		return
+	}
+	for _, d := range decoders {
+		d.try(s, v, func(out []byte, names ...string) {
+			next := append(slices.Clip(chain), names...)
+			s.field(loc, out, next, depth+1, nest)
+		})
+	}
+}
+
+func (s *scanner) matchText(loc string, v []byte, chain []string) {
+	if s.p.ac == nil || len(v) < 2 {
+		return
+	}
+	for _, m := range s.p.ac.FindAllOverlapping(v) {
+		for _, ci := range s.p.patterns[m.PatternID] {
+			c := &s.p.cands[ci]
+			if fits(c, v, m.Start, m.End) {
+				s.record(c, loc, chain, nil, v[m.Start:m.End])
+			}
+		}
+	}
+}
+
+// fits reports whether a text match stands as a whole token, so that a
+// short value never matches inside a longer word or number.
+func fits(c *candidate, v []byte, start, end int) bool {
+	switch c.kind {
+	case kindBase64:
+		return (start == 0 || class[v[start-1]]&cB64 == 0) &&
+			(end == len(v) || v[end] == '=' || class[v[end]]&cB64 == 0)
+	default:
+		if start > 0 && class[v[start-1]]&cAlnum != 0 || end < len(v) && class[v[end]]&cAlnum != 0 {
+			return false
+		}
+		return !c.short || shortContext(v, start, end)
+	}
+}
+
+// shortContext accepts a value of three characters or fewer (a state or
+// country code) only as a whole field, after "key=" or "key:", as a
+// "~key0.value" token (Google's tv.1 strings) or after ", " in an address.
+func shortContext(v []byte, start, end int) bool {
+	after := end == len(v) || bytes.IndexByte([]byte("&;~,|\"' \n\r\t"), v[end]) >= 0
+	if !after {
+		return false
+	}
+	if start == 0 {
+		return true
+	}
+	switch v[start-1] {
+	case '=', ':':
+		return true
+	case ' ':
+		return start >= 2 && v[start-2] == ','
+	case '.':
+		j, digit := start-2, false
+		for ; j >= 0 && start-2-j < 6 && class[v[j]]&cAlnum != 0; j-- {
+			digit = digit || class[v[j]]&cDigit != 0
+		}
+		return digit && j < start-2 && (j < 0 || v[j] == '~')
+	}
+	return false
+}
+
+// hexDigestLens are hex lengths of the digests the pool can hold.
+var hexDigestLens = map[int]bool{32: true, 40: true, 56: true, 64: true, 96: true, 128: true}
+
+func (s *scanner) matchDigests(loc string, v []byte, chain []string) {
+	if len(s.p.digests) == 0 || len(v) < 22 {
+		return
+	}
+	runs(v, cB64, 22, func(i, j int) bool {
+		end := j
+		for end < len(v) && v[end] == '=' && end-j < 2 {
+			end++
+		}
+		if !s.digestToken(loc, v[i:j], v[i:end], chain) {
+			s.digestPieces(loc, v[i:j], chain)
+		}
+		return true
+	})
+}
+
+// digestPieces retries a run split on base64's punctuation, for digests
+// inside paths ("/u/<hex>") or joined with dashes.
+func (s *scanner) digestPieces(loc string, run []byte, chain []string) {
+	if bytes.IndexAny(run, "/+-_") < 0 {
+		return
+	}
+	start := 0
+	for k := 0; k <= len(run); k++ {
+		if k == len(run) || class[run[k]]&cAlnum == 0 {
+			if k-start >= 32 {
+				s.digestToken(loc, run[start:k], run[start:k], chain)
+			}
+			start = k + 1
+		}
+	}
+}
+
+// digestToken decodes a token of digest length and looks it up.
+func (s *scanner) digestToken(loc string, run, padded []byte, chain []string) bool {
+	var raw [64]byte
+	var d []byte
+	var spelling []string
+	n := len(run)
+	allHex := true
+	var upper, lower bool
+	for _, c := range run {
+		k := class[c]
+		allHex = allHex && k&cHex != 0
+		upper = upper || k&cUpper != 0
+		lower = lower || c >= 'a' && c <= 'z'
+	}
+	switch {
+	case allHex && hexDigestLens[n]:
+		if _, err := hex.Decode(raw[:n/2], run); err != nil {
+			return false
+		}
+		d = raw[:n/2]
+		if upper && !lower {
+			spelling = []string{"uppercase"}
+		}
+	case n%4 != 1 && n*3/4 <= 64 && s.p.digLens[n*3/4]:
+		enc, name := base64.RawStdEncoding, "base64"
+		if bytes.IndexAny(run, "-_") >= 0 {
+			enc, name = base64.RawURLEncoding, "base64url"
+		} else if len(padded) == len(run) && n%4 != 0 {
+			name = "base64url" // unpadded: Google's form
+		}
+		m, err := enc.Decode(raw[:], run)
+		if err != nil {
+			return false
+		}
+		d, spelling = raw[:m], []string{name}
+	default:
+		return false
+	}
+	ids, ok := s.p.digests[string(d)]
+	if !ok {
+		return false
+	}
+	for _, ci := range ids {
+		s.record(&s.p.cands[ci], loc, chain, spelling, padded)
+	}
+	return true
+}
+
+// record adds a match, keeping per (persona, field, channel, location) the
+// one with the fewest transforms.
+func (s *scanner) record(c *candidate, loc string, chain, spelling []string, evidence []byte) {
+	enc := make([]string, 0, len(chain)+len(spelling)+len(c.chain))
+	enc = append(append(append(enc, chain...), spelling...), c.chain...)
+	key := matchKey{c.persona, c.field, s.ch, loc}
+	if i, ok := s.seen[key]; ok {
+		if len(enc) >= len(s.res.Matches[i].Encoding) {
+			return
+		}
+		s.res.Matches[i].Encoding = enc
+		s.res.Matches[i].Evidence = cut(evidence)
+		return
+	}
+	s.seen[key] = len(s.res.Matches)
+	s.res.Matches = append(s.res.Matches, Match{
+		Persona:  s.p.labels[c.persona],
+		Field:    c.field,
+		Value:    c.value,
+		Channel:  s.ch,
+		Location: loc,
+		Encoding: enc,
+		Evidence: cut(evidence),
+	})
+}
+
+// cut copies at most 200 bytes of evidence, not splitting a UTF-8 rune.
+func cut(b []byte) string {
+	if len(b) <= 200 {
+		return string(b)
+	}
+	n := 200
+	for n > 0 && b[n]&0xc0 == 0x80 {
+		n--
+	}
+	return string(b[:n])
+}
