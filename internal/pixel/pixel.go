@@ -22,7 +22,15 @@ const (
 	Device        Meaning = "device"
 	EventName     Meaning = "event"
 	AccountID     Meaning = "account"
-	Raw           Meaning = "" // a parameter the decoder does not know
+	// HashedOther is another hashed personal attribute (birth date, gender).
+	HashedOther Meaning = "hashed_other"
+	// BrowserID is a pseudonymous browser, visitor or session identifier,
+	// usually read from a first-party cookie (_fbp, _ga, _uetvid).
+	BrowserID Meaning = "browser_id"
+	// Technical is a known parameter that carries no personal data:
+	// library version, timestamp, cache buster, consent flags.
+	Technical Meaning = "technical"
+	Raw       Meaning = "" // a parameter the decoder does not know
 )
 
 // Field is one decoded field of a hit. Name is the name as on the wire

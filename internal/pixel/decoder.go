@@ -1,0 +1,147 @@
+package pixel
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/leakwatch/leakwatch/internal/traffic"
+)
+
+// Decoder decodes the hits of one vendor product. Match looks at the host
+// and the path (never the host alone: vendors serve scripts from the same
+// hosts); Decode returns the hits of a matched request, with every field of
+// the request named (unknown parameters as Raw).
+type Decoder struct {
+	Vendor, Product string
+	Match           func(r *traffic.Request, u *url.URL) bool
+	Decode          func(r *traffic.Request, u *url.URL) []Hit
+}
+
+// table is the decoder table, most specific first: the first decoder whose
+// Match accepts a request decodes it. Adding a vendor is adding its file and
+// one line here.
+var table = []Decoder{
+	metaPixel,
+	linkedInInsight,
+	snapPixel,
+	microsoftUET,
+	googleAnalytics4,
+	universalAnalytics,
+	googleAds,
+	floodlight,
+	pinterestTag,
+	tiktokPixel,
+	xPixel,
+	redditPixel,
+	criteoOneTag,
+	adobeAnalytics,
+	yandexMetrica,
+	microsoftClarity,
+	fullStory,
+	hotjar,
+	segment,
+	amplitude,
+	mixpanel,
+	postHog,
+	snowplow,
+}
+
+// Decoders returns the decoder table in match order.
+func Decoders() []Decoder {
+	out := make([]Decoder, len(table))
+	copy(out, table)
+	return out
+}
+
+// Decode returns all hits of one request, each with RequestIndex set. A
+// request no decoder matches yields nil. Decode never panics: a decoder that
+// fails on hostile input yields no hits for that request.
+func Decode(r *traffic.Request) (hits []Hit) {
+	defer func() {
+		if recover() != nil {
+			hits = nil
+		}
+	}()
+	return decode(r)
+}
+
+// decode is Decode without the safety net, for the fuzz target.
+func decode(r *traffic.Request) []Hit {
+	if r == nil {
+		return nil
+	}
+	u, err := url.Parse(r.URL)
+	if err != nil || u.Host == "" {
+		return nil
+	}
+	for _, d := range table {
+		if !d.Match(r, u) {
+			continue
+		}
+		hits := d.Decode(r, u)
+		for i := range hits {
+			hits[i].RequestIndex = r.Index
+			if hits[i].Vendor == "" {
+				hits[i].Vendor = d.Vendor
+			}
+			if hits[i].Product == "" {
+				hits[i].Product = d.Product
+			}
+			fillAccountEvent(&hits[i])
+		}
+		return hits
+	}
+	return nil
+}
+
+// fillAccountEvent sets Account and Event from the first fields tagged with
+// those meanings when the decoder left them empty.
+func fillAccountEvent(h *Hit) {
+	for _, f := range h.Fields {
+		if h.Account == "" && f.Meaning == AccountID && f.Value != "" {
+			h.Account = f.Value
+		}
+		if h.Event == "" && f.Meaning == EventName && f.Value != "" {
+			h.Event = f.Value
+		}
+	}
+}
+
+// host returns the lowercased host of u without port.
+func host(u *url.URL) string {
+	return strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+}
+
+// hostIs reports whether u's host is one of names or a subdomain of one.
+func hostIs(u *url.URL, names ...string) bool {
+	h := host(u)
+	for _, n := range names {
+		if h == n || strings.HasSuffix(h, "."+n) {
+			return true
+		}
+	}
+	return false
+}
+
+// pathIs reports whether u's path equals one of paths, ignoring a trailing
+// slash and case.
+func pathIs(u *url.URL, paths ...string) bool {
+	p := strings.ToLower(strings.TrimSuffix(u.EscapedPath(), "/"))
+	for _, x := range paths {
+		if p == strings.TrimSuffix(x, "/") {
+			return true
+		}
+	}
+	return false
+}
+
+// pathHasPrefix reports whether u's lowercased path starts with one of prefixes.
+func pathHasPrefix(u *url.URL, prefixes ...string) bool {
+	p := strings.ToLower(u.EscapedPath())
+	for _, x := range prefixes {
+		if strings.HasPrefix(p, x) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,124 @@
+package pixel
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/leakwatch/leakwatch/internal/traffic"
+)
+
+// googleAds decodes Google Ads conversion and remarketing hits. The
+// conversion ID is a path segment; "data" holds "event=purchase;k=v".
+var googleAds = Decoder{
+	Vendor:  "Google",
+	Product: "Google Ads",
+	Match: func(_ *traffic.Request, u *url.URL) bool {
+		return googleAdsKind(u) != ""
+	},
+	Decode: decodeGoogleAds,
+}
+
+// googleAdsKind names the kind of Google Ads hit, "" when u is none.
+func googleAdsKind(u *url.URL) string {
+	switch {
+	case hostIs(u, "googleadservices.com") && pathHasPrefix(u, "/pagead/conversion/"):
+		return "conversion"
+	case hostIs(u, "doubleclick.net") && pathHasPrefix(u, "/pagead/viewthroughconversion/"):
+		return "viewthroughconversion"
+	case hostIs(u, "google.com") && pathHasPrefix(u, "/pagead/1p-user-list/"):
+		return "1p-user-list"
+	case hostIs(u, "google.com") && pathHasPrefix(u, "/pagead/1p-conversion/"):
+		return "1p-conversion"
+	case hostIs(u, "td.doubleclick.net") && pathHasPrefix(u, "/td/rul/", "/td/ga/rul"):
+		return "remarketing"
+	}
+	return ""
+}
+
+var googleAdsRules = makeRules(map[string]Meaning{
+	"label": AccountID, "tid": AccountID,
+	"url": PageURL, "ref": Referrer, "tiba": Title,
+	"value": CustomData, "currency_code": CustomData, "oid": CustomData, "data*": CustomData,
+	"data>event": EventName,
+	"gclaw":      ClickID, "gac": ClickID, "gclid": ClickID, "gclgb": ClickID, "gclgs": ClickID,
+	"gclst": ClickID, "auid": BrowserID, "gacid": BrowserID,
+	"u_*": Device, "ua*": Device, "bg": Device,
+	"random": Technical, "cv": Technical, "fst": Technical, "guid": Technical, "async": Technical,
+	"gtm": Technical, "fmt": Technical, "rfmt": Technical, "frm": Technical, "fledge": Technical,
+	"hn": Technical, "script": Technical, "npa": Technical, "gdpr": Technical, "aip": Technical,
+	"z": Technical, "pscdl": Technical, "gcs": Technical, "gcd": Technical, "dma": Technical,
+	"ct_cookie_present": Technical, "tag_exp": Technical, "is_vtc": Technical, "eitems": Technical,
+	"em": HashedEmail,
+})
+
+func decodeGoogleAds(r *traffic.Request, u *url.URL) []Hit {
+	var ps []param
+	for _, p := range allParams(r, u) {
+		if strings.EqualFold(p.Name, "data") && strings.Contains(p.Value, "=") {
+			for _, kv := range strings.Split(p.Value, ";") {
+				k, v, _ := strings.Cut(kv, "=")
+				ps = append(ps, param{"data>" + k, v})
+			}
+			continue
+		}
+		ps = append(ps, p)
+	}
+	h := googleHit("Google Ads", googleAdsRules, ps)
+	kind := googleAdsKind(u)
+	if !pathHasPrefix(u, "/td/ga/") {
+		h.Account = pathSegment(u, 2)
+	}
+	if h.Event == "" && !hasMeaning(h.Fields, EventName) {
+		h.Event = kind
+	}
+	return []Hit{h}
+}
+
+// floodlight decodes Campaign Manager Floodlight tags, whose parameters are
+// ";k=v" pairs in the path (activity; and the iframe form activityi;).
+var floodlight = Decoder{
+	Vendor:  "Google",
+	Product: "Floodlight",
+	Match: func(_ *traffic.Request, u *url.URL) bool {
+		return hostIs(u, "ad.doubleclick.net", "fls.doubleclick.net") &&
+			pathHasPrefix(u, "/activity;", "/activityi;", "/ddm/activity/", "/ddm/fls/")
+	},
+	Decode: func(r *traffic.Request, u *url.URL) []Hit {
+		ps := append(matrixParams(u.EscapedPath()), allParams(r, u)...)
+		return []Hit{paramHit("Google", "Floodlight", floodlightRules, ps)}
+	},
+}
+
+var floodlightRules = makeRules(map[string]Meaning{
+	"src": AccountID, "dc_iu": AccountID, "cat": EventName, "type": CustomData,
+	"~oref": PageURL, "u*": CustomData, "qty": CustomData, "cost": CustomData,
+	"gclid": ClickID, "dc_pre": ClickID, "auiddc": BrowserID, "dc_rdid": Device, "dc_lat": Device,
+	"ord": Technical, "num": Technical, "npa": Technical, "gdpr": Technical, "dc_*": Technical,
+	"tag_for_child_directed_treatment": Technical, "tfua": Technical, "gtm": Technical,
+	"ps": Technical, "pcor": Technical, "uaa": Device, "uab": Device, "uafvl": Device,
+	"uamb": Device, "uam": Device, "uap": Device, "uapv": Device, "uaw": Device,
+})
+
+// matrixParams returns the ";k=v" parameters in a path, unescaped.
+func matrixParams(path string) []param {
+	_, rest, ok := strings.Cut(path, ";")
+	if !ok {
+		return nil
+	}
+	var out []param
+	for _, part := range strings.Split(rest, ";") {
+		if part == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(part, "=")
+		out = append(out, param{pathUnescape(k), pathUnescape(v)})
+	}
+	return out
+}
+
+func pathUnescape(s string) string {
+	if v, err := url.PathUnescape(s); err == nil {
+		return v
+	}
+	return s
+}

@@ -1,0 +1,218 @@
+package pixel
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
+	"encoding/base64"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/url"
+	"strings"
+
+	"github.com/andybalholm/brotli"
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/leakwatch/leakwatch/internal/traffic"
+)
+
+// maxBody caps how much of a (decompressed) request body a decoder reads.
+const maxBody = 8 << 20
+
+// param is one name/value pair in wire order.
+type param struct {
+	Name, Value string
+}
+
+// parseQuery splits an application/x-www-form-urlencoded string into
+// ordered pairs. Unlike url.ParseQuery it keeps order and duplicates, and a
+// bad escape keeps the raw text instead of failing the whole string.
+func parseQuery(raw string) []param {
+	var out []param
+	for raw != "" {
+		var part string
+		part, raw, _ = strings.Cut(raw, "&")
+		if part == "" {
+			continue
+		}
+		name, value, _ := strings.Cut(part, "=")
+		out = append(out, param{unescape(name), unescape(value)})
+	}
+	return out
+}
+
+// unescape query-unescapes s, or returns s as is when it is not valid.
+func unescape(s string) string {
+	if !strings.ContainsAny(s, "%+") {
+		return s
+	}
+	if v, err := url.QueryUnescape(s); err == nil {
+		return v
+	}
+	return s
+}
+
+// queryParams returns the ordered query parameters of u.
+func queryParams(u *url.URL) []param {
+	return parseQuery(u.RawQuery)
+}
+
+// bodyMIME returns the request body's media type and parameters, from
+// BodyMIME or the Content-Type header.
+func bodyMIME(r *traffic.Request) (string, map[string]string) {
+	ct := r.BodyMIME
+	if ct == "" {
+		ct = r.Headers.Get("Content-Type")
+	}
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil {
+		mt, _, _ = strings.Cut(ct, ";")
+		mt = strings.ToLower(strings.TrimSpace(mt))
+		params = map[string]string{}
+		if _, b, ok := strings.Cut(ct, "boundary="); ok {
+			params["boundary"] = strings.Trim(strings.TrimSpace(b), `"`)
+		}
+	}
+	return mt, params
+}
+
+// requestBody returns the request body with any Content-Encoding (or a bare
+// gzip stream) undone, capped at maxBody. Undecodable bodies are returned raw.
+func requestBody(r *traffic.Request) []byte {
+	b := r.Body
+	if len(b) == 0 {
+		return nil
+	}
+	enc := strings.ToLower(strings.TrimSpace(r.Headers.Get("Content-Encoding")))
+	if enc == "" && len(b) > 2 && b[0] == 0x1f && b[1] == 0x8b {
+		enc = "gzip"
+	}
+	if out, ok := decompress(enc, b); ok {
+		return out
+	}
+	if len(b) > maxBody {
+		return b[:maxBody]
+	}
+	return b
+}
+
+// decompress undoes one content encoding; ok is false when it fails.
+func decompress(enc string, b []byte) ([]byte, bool) {
+	var rd io.Reader
+	switch enc {
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(bytes.NewReader(b))
+		if err != nil {
+			return nil, false
+		}
+		rd = zr
+	case "deflate":
+		if zr, err := zlib.NewReader(bytes.NewReader(b)); err == nil {
+			rd = zr
+		} else {
+			rd = flate.NewReader(bytes.NewReader(b))
+		}
+	case "br":
+		rd = brotli.NewReader(bytes.NewReader(b))
+	case "zstd":
+		zr, err := zstd.NewReader(bytes.NewReader(b), zstd.WithDecoderMaxMemory(maxBody))
+		if err != nil {
+			return nil, false
+		}
+		defer zr.Close()
+		rd = zr
+	default:
+		return nil, false
+	}
+	out, err := io.ReadAll(io.LimitReader(rd, maxBody))
+	if err != nil && len(out) == 0 {
+		return nil, false
+	}
+	return out, true
+}
+
+// formParams returns the body's form fields: a form-urlencoded or multipart
+// body, else the separately recorded Params. Other bodies yield nil.
+func formParams(r *traffic.Request) []param {
+	mt, mp := bodyMIME(r)
+	body := requestBody(r)
+	switch {
+	case len(body) == 0:
+		var out []param
+		for _, p := range r.Params {
+			out = append(out, param{p.Name, p.Value})
+		}
+		return out
+	case strings.HasPrefix(mt, "multipart/"):
+		return multipartParams(body, mp["boundary"])
+	case mt == "application/x-www-form-urlencoded":
+		return parseQuery(string(body))
+	}
+	return nil
+}
+
+// multipartParams reads the parts of a multipart body. A missing boundary is
+// taken from the body's first line. Parts that fail to parse end the read;
+// what was read is kept.
+func multipartParams(body []byte, boundary string) []param {
+	if boundary == "" {
+		line, _, _ := bytes.Cut(body, []byte("\n"))
+		boundary = strings.TrimPrefix(strings.TrimSpace(string(line)), "--")
+	}
+	if boundary == "" {
+		return nil
+	}
+	mr := multipart.NewReader(bytes.NewReader(body), boundary)
+	var out []param
+	for {
+		p, err := mr.NextPart()
+		if err != nil {
+			return out
+		}
+		v, err := io.ReadAll(io.LimitReader(p, maxBody))
+		name := p.FormName()
+		if name == "" {
+			name = p.FileName()
+		}
+		out = append(out, param{name, string(v)})
+		if err != nil {
+			return out
+		}
+	}
+}
+
+// allParams returns query parameters followed by body form parameters.
+func allParams(r *traffic.Request, u *url.URL) []param {
+	return append(queryParams(u), formParams(r)...)
+}
+
+// decodeBase64 decodes standard or URL-safe base64, padded or not, ignoring
+// whitespace. ok is false when s is not base64.
+func decodeBase64(s string) ([]byte, bool) {
+	s = strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\n' || r == '\r' || r == '\t' {
+			return -1
+		}
+		return r
+	}, s)
+	if s == "" {
+		return nil, false
+	}
+	s = strings.TrimRight(s, "=")
+	enc := base64.RawStdEncoding
+	if strings.ContainsAny(s, "-_") {
+		enc = base64.RawURLEncoding
+	}
+	b, err := enc.DecodeString(s)
+	if err != nil {
+		return nil, false
+	}
+	return b, true
+}
+
+// gunzip decompresses a gzip stream, capped at maxBody.
+func gunzip(b []byte) ([]byte, bool) {
+	return decompress("gzip", b)
+}

@@ -1,0 +1,65 @@
+package pixel
+
+import (
+	"encoding/base64"
+	"net/url"
+	"strings"
+
+	"github.com/leakwatch/leakwatch/internal/traffic"
+)
+
+// segment decodes Segment (analytics.js) calls: api.segment.io/v1/<type>
+// with a JSON body; a batch is one hit per element under "batch". The write
+// key is in the body or in Basic authorization.
+var segment = Decoder{
+	Vendor:  "Segment",
+	Product: "Segment",
+	Match: func(_ *traffic.Request, u *url.URL) bool {
+		return hostIs(u, "api.segment.io", "api.segment.com", "events.eu1.segmentapis.com") &&
+			pathHasPrefix(u, "/v1/")
+	},
+	Decode: func(r *traffic.Request, u *url.URL) []Hit {
+		hits := jsonHits("Segment", "Segment", segmentRules, requestBody(r), "batch")
+		key := segmentAuthKey(r)
+		for i := range hits {
+			if key != "" {
+				hits[i].Fields = append(hits[i].Fields, Field{Name: "Authorization", Value: key, Meaning: AccountID})
+			}
+			if t := fieldValue(hits[i].Fields, "type"); t != "" && !hasMeaning(hits[i].Fields, EventName) {
+				hits[i].Event = t
+			}
+			if t := strings.TrimPrefix(strings.ToLower(u.Path), "/v1/"); hits[i].Event == "" && t != "" {
+				hits[i].Event = t
+			}
+		}
+		return hits
+	},
+}
+
+// segmentAuthKey returns the write key of a Basic authorization header.
+func segmentAuthKey(r *traffic.Request) string {
+	v, ok := strings.CutPrefix(r.Headers.Get("Authorization"), "Basic ")
+	if !ok {
+		return ""
+	}
+	b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(v))
+	if err != nil {
+		return ""
+	}
+	key, _, _ := strings.Cut(string(b), ":")
+	return key
+}
+
+var segmentRules = makeRules(map[string]Meaning{
+	"writekey": AccountID, "event": EventName, "name": CustomData,
+	"userid": UserID, "anonymousid": BrowserID, "previousid": BrowserID, "groupid": CustomData,
+	"traits.*": PlainPII, "context.traits.*": PlainPII, "properties.*": CustomData,
+	"context.page.url": PageURL, "context.page.path": PageURL, "context.page.search": PageURL,
+	"context.page.referrer": Referrer, "context.page.title": Title,
+	"properties.url": PageURL, "properties.referrer": Referrer, "properties.title": Title,
+	"context.useragent": Device, "context.locale": Device, "context.screen.*": Device,
+	"context.ip": Device, "context.timezone": Device, "context.useragentdata.*": Device,
+	"context.campaign.*": CustomData, "context.library.*": Technical,
+	"messageid": Technical, "timestamp": Technical, "sentat": Technical, "type": Technical,
+	"_metadata.*": Technical, "integrations.*": Technical, "context.instanceid": Technical,
+})

@@ -1,0 +1,49 @@
+package pixel
+
+import (
+	"net/url"
+
+	"github.com/leakwatch/leakwatch/internal/traffic"
+)
+
+// tiktokPixel decodes TikTok Pixel events: JSON POSTs (fetch or beacon,
+// often text/plain) to analytics.tiktok.com/api/v2/pixel[/act|/track], and
+// batches under "batch". Fields are flattened to dotted paths.
+var tiktokPixel = Decoder{
+	Vendor:  "TikTok",
+	Product: "TikTok Pixel",
+	Match: func(_ *traffic.Request, u *url.URL) bool {
+		return hostIs(u, "analytics.tiktok.com", "analytics.us.tiktok.com") &&
+			pathHasPrefix(u, "/api/v2/pixel", "/api/v1/track", "/api/v1/pixel")
+	},
+	Decode: func(r *traffic.Request, u *url.URL) []Hit {
+		body := requestBody(r)
+		var hits []Hit
+		if len(body) > 0 {
+			hits = jsonHits("TikTok", "TikTok Pixel", tiktokRules, body, "batch")
+		} else {
+			hits = []Hit{{Vendor: "TikTok", Product: "TikTok Pixel"}}
+		}
+		q := paramHit("TikTok", "TikTok Pixel", tiktokRules, queryParams(u))
+		for i := range hits {
+			hits[i].Fields = append(q.Fields[:len(q.Fields):len(q.Fields)], hits[i].Fields...)
+		}
+		return hits
+	},
+}
+
+var tiktokRules = makeRules(map[string]Meaning{
+	"event": EventName, "context.pixel.code": AccountID, "sdkid": AccountID,
+	"context.page.url": PageURL, "context.page.referrer": Referrer,
+	"context.user.anonymous_id": BrowserID, "context.session_id": BrowserID,
+	"context.user.email": HashedEmail, "context.user.sha256_email": HashedEmail,
+	"context.user.phone_number": HashedPhone, "context.user.sha256_phone_number": HashedPhone,
+	"context.user.external_id": UserID, "context.user.*": HashedOther,
+	"context.ad.callback": ClickID, "context.ad.*": Technical,
+	"context.device.*": Device, "context.useragent": Device,
+	"context.library.*": Technical, "context.pixel.*": Technical, "context.pageview_id": Technical,
+	"context.variation_id": Technical, "context.index": Technical,
+	"properties.*": CustomData,
+	"timestamp":    Technical, "message_id": Technical, "event_id": Technical, "is_onsite": Technical,
+	"_inspection.*": Technical, "signal_diagnostic_labels.*": Technical,
+})
