@@ -35,7 +35,7 @@ func (s *streamer) page(hp *harPage, n int) *traffic.Page {
 		if err != nil {
 			s.warn(fmt.Sprintf("%s: page %d: _screenshot: invalid base64, dropped", s.name, n))
 		} else {
-			p.Screenshot = b
+			p.Screenshot = nilIfEmpty(b)
 		}
 	}
 	return p
@@ -105,7 +105,7 @@ func (s *streamer) postData(r *traffic.Request, pd *harPostData, idx int) {
 			if err != nil {
 				s.warnEntry(idx, "request.postData.text: invalid base64, kept as text: %v", err)
 			} else {
-				r.Body = b
+				r.Body = nilIfEmpty(b)
 			}
 		}
 		return

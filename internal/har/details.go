@@ -61,6 +61,10 @@ func parseExpires(s string) time.Time {
 	return time.Time{}
 }
 
+// maxUnix is the first second of year 10000, past which ISO 8601 has no
+// four-digit year to write.
+const maxUnix = 253402300800
+
 // parseUnix reads decimal Unix seconds exactly to the nanosecond; values of
 // 0 or less are "unknown" (the zero time).
 func parseUnix(s string) (time.Time, bool) {
@@ -69,7 +73,7 @@ func parseUnix(s string) (time.Time, bool) {
 		if err != nil {
 			return time.Time{}, false
 		}
-		if f <= 0 {
+		if f <= 0 || f >= maxUnix {
 			return time.Time{}, true
 		}
 		sec := int64(f)
@@ -90,7 +94,7 @@ func parseUnix(s string) (time.Time, bool) {
 			return time.Time{}, false
 		}
 	}
-	if sec < 0 || (sec == 0 && nsec == 0) || sec > 1<<40 {
+	if sec < 0 || (sec == 0 && nsec == 0) || sec >= maxUnix {
 		return time.Time{}, true
 	}
 	return time.Unix(sec, nsec).UTC(), true
@@ -106,6 +110,13 @@ func formatUnix(t time.Time) string {
 		s += strings.TrimRight(fmt.Sprintf(".%09d", ns), "0")
 	}
 	return s
+}
+
+func nilIfEmpty(b []byte) []byte {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
 }
 
 func truncate(s string, n int) string {
@@ -185,7 +196,7 @@ func (s *streamer) webSocket(ms []harWSMessage, idx int) []traffic.WebSocketFram
 				if err != nil {
 					s.warnEntry(idx, "_webSocketMessages[%d]: invalid base64, kept as text", i)
 				} else {
-					f.Data = b
+					f.Data = nilIfEmpty(b)
 				}
 			}
 		}

@@ -156,7 +156,8 @@ func TestExporters(t *testing.T) {
 			string(r.Response.Body) != `{"ok":true}` || !r.Started.Equal(ts("2024-02-02T07:02:02.5Z")) {
 			t.Errorf("request %+v", r)
 		}
-		if v.Capture.Creator != "custom tool 1.0" || v.Capture.Pages[0].URL != "" {
+		// Pages after the entries take the URL of their first entry too.
+		if v.Capture.Creator != "custom tool 1.0" || v.Capture.Pages[0].URL != "https://shop.example/" || v.Capture.Pages[1].URL != "https://api.example/v1/cart?item=7" {
 			t.Errorf("creator %q, page %+v", v.Capture.Creator, v.Capture.Pages[0])
 		}
 	})

@@ -117,6 +117,9 @@ func (s *streamer) readPage() error {
 		return s.decodeErr
 	}
 	p := s.page(&hp, n)
+	if p.URL == "" {
+		p.URL = s.firstURL[p.ID]
+	}
 	if s.started {
 		// Pages after the entries: nothing left to wait for.
 		return s.v.Page(p)
@@ -148,6 +151,9 @@ func (s *streamer) readEntry() error {
 	if err != nil {
 		s.warnEntry(idx, "skipped: %v", err)
 		return nil
+	}
+	if _, ok := s.firstURL[req.PageID]; !ok && len(s.firstURL) < maxPageRefs {
+		s.firstURL[req.PageID] = req.URL
 	}
 	for _, p := range s.pending {
 		if p.ID == req.PageID && p.URL == "" {

@@ -19,6 +19,10 @@ const DefaultMaxResponseBody = 2 << 20
 // entries array, or JSON broken in the middle.
 var ErrInvalid = errors.New("invalid HAR")
 
+// maxPageRefs bounds the pagerefs remembered for pages that follow the
+// entries; real files have a handful.
+const maxPageRefs = 10000
+
 // errTruncated marks input that ended before the JSON was complete.
 var errTruncated = errors.New("file is truncated")
 
@@ -84,7 +88,7 @@ func Read(ctx context.Context, r io.Reader, opts Options) (*traffic.Capture, err
 // Structural problems (not JSON, no log, no entries) are errors wrapping
 // ErrInvalid; errors from v are returned as they are, wrapped with the name.
 func Stream(ctx context.Context, r io.Reader, opts Options, v traffic.Visitor) error {
-	s := &streamer{ctx: ctx, opts: opts, name: opts.name(), max: opts.maxBody(), v: v}
+	s := &streamer{ctx: ctx, opts: opts, name: opts.name(), max: opts.maxBody(), v: v, firstURL: map[string]string{}}
 	if err := s.run(r); err != nil {
 		return fmt.Errorf("read HAR %s: %w", s.name, err)
 	}
@@ -108,6 +112,9 @@ type streamer struct {
 	started  bool // the entries array has begun
 	finished bool // the entries array has ended
 	pageN    int
+	// firstURL remembers the first URL of each pageref, for pages that come
+	// after the entries; at most maxPageRefs of them.
+	firstURL map[string]string
 	// decodeErr is a fatal JSON error met while decoding a small value.
 	decodeErr error
 }
