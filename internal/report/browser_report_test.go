@@ -1,0 +1,147 @@
+package report
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/proto"
+)
+
+// TestHTMLInChromium opens the HTML report in headless Chromium and checks
+// that it fetches nothing, logs nothing, names the right companies and that
+// search and filters hide and show cards.
+func TestHTMLInChromium(t *testing.T) {
+	b := startChromium(t)
+	var buf bytes.Buffer
+	opts := Options{Screenshots: map[string][]byte{"page-1.png": fakeScreenshot()}}
+	if err := Render(&buf, shopReport(), "html", opts); err != nil {
+		t.Fatal(err)
+	}
+	page, log, doc := openReport(t, b, buf.Bytes())
+
+	summary := page.MustElement("#summary").MustText()
+	for _, name := range []string{"Meta", "LinkedIn", "Google"} {
+		if !strings.Contains(summary, name) {
+			t.Errorf("summary %q does not name %s", summary, name)
+		}
+	}
+	if strings.Contains(summary, "Hotjar") {
+		t.Errorf("summary %q names Hotjar, which received no persona data", summary)
+	}
+	if h := page.MustElement("#headline").MustText(); !strings.HasPrefix(h, "3 companies received personal data") {
+		t.Errorf("headline = %q", h)
+	}
+
+	visible := func() string {
+		return page.MustEval(`() => Array.from(document.querySelectorAll('article.card'))
+			.filter(c => !c.hidden && c.offsetParent !== null).map(c => c.dataset.company).join(",")`).Str()
+	}
+	const all = "Meta,LinkedIn,Google,Hotjar,trk.example-cdn.io"
+	steps := []struct {
+		name string
+		act  func()
+		want string
+	}{
+		{"initial", func() {}, all},
+		{"search linkedin", func() { page.MustElement("#q").MustInput("insight.min.js") }, "LinkedIn"},
+		{"search cleared", func() { page.MustElement("#q").MustSelectAllText().MustInput("") }, all},
+		{"company Google", func() { page.MustElement("#f-company").MustSelect("Google") }, "Google"},
+		{"reset", func() { page.MustElement("#f-reset").MustClick() }, all},
+		{"kind ZIP", func() { page.MustElement("#f-kind").MustSelect("ZIP code") }, "Meta"},
+		{"kind street", func() { page.MustElement("#f-kind").MustSelect("street address") }, "LinkedIn"},
+		{"any personal data", func() { page.MustElement("#f-kind").MustSelect("Any personal data") }, "Meta,LinkedIn,Google"},
+		{"no match", func() { page.MustElement("#q").MustInput("no-such-thing-anywhere") }, ""},
+	}
+	for _, s := range steps {
+		s.act()
+		if got := visible(); got != s.want {
+			t.Errorf("%s: visible cards = %q, want %q", s.name, got, s.want)
+		}
+	}
+	if page.MustElement("#none").MustVisible() != true {
+		t.Error("no-match message hidden when no card matches")
+	}
+	page.MustElement("#f-reset").MustClick()
+	page.MustElement("details summary").MustClick() // opening raw evidence fetches nothing either
+
+	if *update {
+		saveScreenshot(t, page, 1280, 1600, false, filepath.Join("..", "..", "docs", "report-screenshot.png"))
+	}
+	checkQuiet(t, log, doc)
+}
+
+// TestHTMLOnPhone checks that a 390 px wide screen needs no sideways scroll.
+func TestHTMLOnPhone(t *testing.T) {
+	b := startChromium(t)
+	for _, fx := range fixtures {
+		t.Run(fx.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := Render(&buf, fx.report(), "html", Options{}); err != nil {
+				t.Fatal(err)
+			}
+			page, log, doc := openReport(t, b, buf.Bytes())
+			page.MustSetViewport(390, 844, 3, true)
+			page.MustEval(`() => document.querySelectorAll('details').forEach(d => d.open = true)`)
+			w := page.MustEval(`() => [document.documentElement.scrollWidth, window.innerWidth]`).Arr()
+			if sw, iw := w[0].Int(), w[1].Int(); sw > iw {
+				t.Errorf("page is %d px wide on a %d px screen", sw, iw)
+			}
+			// Content spilling out of its box (long URLs) counts too, except
+			// inside boxes that scroll on purpose.
+			spill := page.MustEval(`() => Array.from(document.querySelectorAll('body *'))
+				.filter(e => !(e instanceof SVGElement) && e.clientWidth > 0 &&
+					getComputedStyle(e).overflowX === 'visible' && e.scrollWidth > e.clientWidth + 1 &&
+					!e.closest('.scroll, .flow-wrap'))
+				.slice(0, 8).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') +
+					' ' + e.scrollWidth + '>' + e.clientWidth).join('; ')`).Str()
+			if spill != "" {
+				t.Errorf("content spills out of its box at 390 px: %s", spill)
+			}
+			if *update && fx.name == "shop" {
+				saveScreenshot(t, page, 390, 844, true, filepath.Join(os.TempDir(), "leakwatch-report-phone.png"))
+			}
+			checkQuiet(t, log, doc)
+		})
+	}
+}
+
+// checkQuiet fails on any request but the document and data: URIs, and on
+// any console message.
+func checkQuiet(t *testing.T, log *pageLog, doc string) {
+	t.Helper()
+	reqs, console := log.snapshot()
+	seenDoc := false
+	for _, u := range reqs {
+		switch {
+		case u == doc:
+			seenDoc = true
+		case strings.HasPrefix(u, "data:"):
+		default:
+			t.Errorf("report made a network request: %s", u)
+		}
+	}
+	if !seenDoc {
+		t.Errorf("network log did not record the document %s (recording broken?): %q", doc, reqs)
+	}
+	for _, c := range console {
+		t.Errorf("console: %s", c)
+	}
+}
+
+func saveScreenshot(t *testing.T, page *rod.Page, w, h int, full bool, path string) {
+	t.Helper()
+	page.MustSetViewport(w, h, 1, false)
+	page.MustEval(`() => window.scrollTo(0, 0)`)
+	img, err := page.Screenshot(full, &proto.PageCaptureScreenshot{Format: proto.PageCaptureScreenshotFormatPng})
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if err := os.WriteFile(path, img, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %s", path)
+}

@@ -1,0 +1,131 @@
+package report
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// flowDiagram is the site → companies data-flow picture, laid out here so
+// the SVG is the same every time.
+type flowDiagram struct {
+	Width, Height int
+	Site          flowNode
+	Nodes         []flowNode
+	Edges         []flowEdge
+	More          string // "+ 3 more companies" when some are left out
+}
+
+type flowNode struct {
+	X, Y, W, H int
+	Label      string
+	Sub        string
+	Target     string // fragment id of the company card, without '#'
+	Bad        bool
+	TextX      int
+	TextY      int
+}
+
+type flowEdge struct {
+	Company string
+	Path    string
+	Label   string
+	LabelX  int
+	LabelY  int
+	Stroke  float64
+	Bad     bool
+}
+
+// Flow layout constants, in SVG user units.
+const (
+	flowWidth    = 640
+	flowRow      = 52
+	flowNodeH    = 38
+	flowSiteW    = 150
+	flowCompX    = 430
+	flowCompW    = 206
+	flowMaxNodes = 12
+	flowLabelMax = 34
+)
+
+// layoutFlow places the site on the left and up to flowMaxNodes companies
+// on the right, the ones that received data first.
+func layoutFlow(v *view) *flowDiagram {
+	if len(v.companies) == 0 {
+		return nil
+	}
+	n := min(len(v.companies), flowMaxNodes)
+	rest := len(v.companies) - n
+	rows := n
+	if rest > 0 {
+		rows++
+	}
+	d := &flowDiagram{Width: flowWidth, Height: max(rows*flowRow+16, 3*flowRow)}
+	siteY := d.Height/2 - flowNodeH/2
+	site := siteLabel(v)
+	d.Site = flowNode{X: 2, Y: siteY, W: flowSiteW, H: flowNodeH, Label: shorten(site, 20), Sub: "this site",
+		TextX: 2 + flowSiteW/2, TextY: siteY + 16}
+	for i := range n {
+		c := &v.companies[i]
+		y := 8 + i*flowRow
+		node := flowNode{X: flowCompX, Y: y, W: flowCompW, H: flowNodeH, Label: shorten(c.tp.Company, 26),
+			Sub: plural(c.tp.Requests, "request", "requests"), Target: "c" + strconv.Itoa(i+1) + "-" + slug(c.tp.Company),
+			Bad: len(c.kinds) > 0, TextX: flowCompX + 12, TextY: y + 16}
+		d.Nodes = append(d.Nodes, node)
+		d.Edges = append(d.Edges, flowEdgeTo(d.Site, node, c))
+	}
+	if rest > 0 {
+		d.More = fmt.Sprintf("+ %d more companies", rest)
+		y := 8 + n*flowRow
+		d.Nodes = append(d.Nodes, flowNode{X: flowCompX, Y: y, W: flowCompW, H: flowNodeH,
+			Label: fmt.Sprintf("+ %d more companies", rest), Sub: "no personal data found",
+			TextX: flowCompX + 12, TextY: y + 16})
+	}
+	return d
+}
+
+func flowEdgeTo(site, node flowNode, c *company) flowEdge {
+	x1, y1 := site.X+site.W, site.Y+site.H/2
+	x2, y2 := node.X, node.Y+node.H/2
+	mid := (x1 + x2) / 2
+	e := flowEdge{
+		Path:    fmt.Sprintf("M%d %d C%d %d %d %d %d %d", x1, y1, mid, y1, mid, y2, x2, y2),
+		Company: c.tp.Company, LabelX: x2 - 8, LabelY: y2 - 5, Stroke: 1.2, Bad: len(c.kinds) > 0,
+	}
+	if e.Bad {
+		labels := make([]string, len(c.kinds))
+		total := 0
+		for i, k := range c.kinds {
+			labels[i] = kindShort(k.kind)
+			total += k.count
+		}
+		e.Label = shorten(strings.Join(labels, " · "), flowLabelMax)
+		e.Stroke = 2 + float64(min(total, 6))*0.6
+	}
+	return e
+}
+
+// siteLabel names the site: the first party's first domain or the first
+// page's host.
+func siteLabel(v *view) string {
+	if len(v.r.FirstParty.Domains) > 0 {
+		return v.r.FirstParty.Domains[0]
+	}
+	if len(v.r.Pages) > 0 {
+		return hostOf(v.r.Pages[0].URL)
+	}
+	return "the site"
+}
+
+// kindShort is a compact label for the diagram.
+func kindShort(kind string) string {
+	switch kind {
+	case "tracking_numbers":
+		return "tracking no."
+	case "date_of_birth":
+		return "birth date"
+	case "zip":
+		return "ZIP"
+	}
+	return kindLabel(kind)
+}

@@ -1,0 +1,60 @@
+package report
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/leakwatch/leakwatch/internal/audit"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata/ (and docs/report-screenshot.png)")
+
+var fixtures = []struct {
+	name   string
+	report func() *audit.Report
+}{
+	{"shop", shopReport},
+	{"empty", emptyReport},
+}
+
+var extensions = map[string]string{
+	"text": "txt", "json": "json", "html": "html", "markdown": "md", "csv": "csv", "junit": "xml", "sarif": "sarif",
+}
+
+// TestGolden renders every fixture in every format and compares it with
+// testdata/<fixture>.<ext>.
+func TestGolden(t *testing.T) {
+	t.Parallel()
+	for _, fx := range fixtures {
+		for _, format := range Formats() {
+			t.Run(fx.name+"/"+format, func(t *testing.T) {
+				t.Parallel()
+				var buf bytes.Buffer
+				if err := Render(&buf, fx.report(), format, Options{Width: 100}); err != nil {
+					t.Fatal(err)
+				}
+				checkGolden(t, filepath.Join("testdata", fx.name+"."+extensions[format]), buf.Bytes())
+			})
+		}
+	}
+}
+
+func checkGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the rendered output; run go test -update and review the diff\n--- got ---\n%s", path, got)
+	}
+}

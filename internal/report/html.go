@@ -1,0 +1,169 @@
+package report
+
+import (
+	"embed"
+	"encoding/base64"
+	"html/template"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/leakwatch/leakwatch/internal/audit"
+)
+
+//go:embed assets/report.html.tmpl assets/report.css assets/report.js
+var assets embed.FS
+
+var htmlTemplate = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
+	"kindLabel": kindLabel,
+	"inc":       func(i int) int { return i + 1 },
+}).ParseFS(assets, "assets/report.html.tmpl"))
+
+// htmlPage is everything the HTML template shows.
+type htmlPage struct {
+	Title     string
+	Tool      string
+	Sources   []audit.Source
+	Bad       bool
+	Headline  string
+	Receivers string
+	Kinds     []string
+	Pages     []string
+	Stats     []stat
+	Flow      *flowDiagram
+	Policy    *audit.PolicyResult
+	Companies []htmlCompany
+	KindOpts  []kindOpt
+	Others    []htmlFinding
+	Shots     []shot
+	Warnings  []string
+	CSS       template.CSS
+	JS        template.JS
+}
+
+type stat struct {
+	Value int
+	Label string
+	Bad   bool
+}
+
+type kindOpt struct{ Key, Label string }
+
+type shot struct {
+	URL, Title, Name string
+	Src              template.URL // a data: URI built here from image bytes
+}
+
+func renderHTML(w io.Writer, r *audit.Report, opts Options) error {
+	css, err := assets.ReadFile("assets/report.css")
+	if err != nil {
+		return err
+	}
+	js, err := assets.ReadFile("assets/report.js")
+	if err != nil {
+		return err
+	}
+	v := newView(r)
+	p := &htmlPage{
+		Title:    reportTitle(r),
+		Tool:     strings.TrimSpace(r.Tool.Name + " " + r.Tool.Version),
+		Sources:  r.Sources,
+		Pages:    v.pages,
+		Flow:     layoutFlow(v),
+		Policy:   r.Policy,
+		Warnings: allWarnings(r),
+		CSS:      template.CSS(css), // embedded asset, not report data
+		JS:       template.JS(js),   // embedded asset, not report data
+	}
+	p.headline(v)
+	p.Stats = []stat{
+		{len(v.withData()), "companies received personal data", len(v.withData()) > 0},
+		{r.Summary.Leaks, "leaks of persona data", r.Summary.Leaks > 0},
+		{r.Summary.Patterns, "personal-looking values", r.Summary.Patterns > 0},
+		{len(v.companies), "third-party companies", false},
+		{r.Summary.Pixels, "tracking pixel hits", false},
+		{r.Summary.Requests, "requests in total", false},
+	}
+	for _, k := range v.kinds {
+		p.KindOpts = append(p.KindOpts, kindOpt{Key: k, Label: kindLabel(k)})
+	}
+	used := map[string]bool{}
+	for i := range v.companies {
+		p.Companies = append(p.Companies, newHTMLCompany(v, &v.companies[i], i, used))
+	}
+	for _, i := range append(append([]int{}, v.behaviour...), v.breaches...) {
+		if !used[strconv.Itoa(i)] {
+			p.Others = append(p.Others, newHTMLFinding(v, &r.Findings[i]))
+		}
+	}
+	p.Shots = screenshots(r.Pages, opts.Screenshots)
+	return htmlTemplate.Execute(w, p)
+}
+
+func (p *htmlPage) headline(v *view) {
+	cs := v.withData()
+	p.Bad = len(cs) > 0
+	if !p.Bad {
+		p.Headline = v.headline()
+		return
+	}
+	p.Headline = plural(len(cs), "company", "companies") + " received personal data from this site"
+	names := make([]string, len(cs))
+	for i, c := range cs {
+		names[i] = c.tp.Company
+	}
+	p.Receivers = joinWords(names)
+	p.Kinds = kindLabelList(v.kinds)
+}
+
+func reportTitle(r *audit.Report) string {
+	if len(r.Pages) > 0 {
+		return "leakwatch report: " + hostOf(r.Pages[0].URL)
+	}
+	if len(r.Sources) > 0 {
+		return "leakwatch report: " + r.Sources[0].Path
+	}
+	return "leakwatch report"
+}
+
+// hostOf returns the host of an absolute URL, or the URL itself.
+func hostOf(u string) string {
+	_, rest, ok := strings.Cut(u, "://")
+	if !ok {
+		return u
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	host, _, _ = strings.Cut(host, "?")
+	return host
+}
+
+func allWarnings(r *audit.Report) []string {
+	var ws []string
+	for _, s := range r.Sources {
+		for _, w := range s.Warnings {
+			ws = append(ws, s.Path+": "+w)
+		}
+	}
+	return append(ws, r.Warnings...)
+}
+
+// screenshots embeds the images given for pages as data: URIs. Only bytes
+// that sniff as an image become a URI; nothing is ever referenced by name.
+func screenshots(pages []audit.PageInfo, images map[string][]byte) []shot {
+	var out []shot
+	for _, pg := range pages {
+		if pg.Screenshot == "" {
+			continue
+		}
+		s := shot{URL: pg.URL, Title: pg.Title, Name: pg.Screenshot}
+		if b := images[pg.Screenshot]; len(b) > 0 {
+			switch ct := http.DetectContentType(b); ct {
+			case "image/png", "image/jpeg", "image/gif", "image/webp":
+				s.Src = template.URL("data:" + ct + ";base64," + base64.StdEncoding.EncodeToString(b))
+			}
+		}
+		out = append(out, s)
+	}
+	return out
+}

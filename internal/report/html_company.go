@@ -1,0 +1,144 @@
+package report
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/leakwatch/leakwatch/internal/audit"
+)
+
+// htmlCompany is one company card.
+type htmlCompany struct {
+	ID         string
+	Name       string
+	Known      bool
+	Received   bool
+	Domains    []string
+	Hosts      []string
+	Categories []string
+	Requests   int
+	Blocked    int
+	Rules      []string
+	Kinds      []kindOpt
+	KindKeys   string // data kind keys joined with "|", for the filter script
+	Leaks      []htmlFinding
+	Patterns   []htmlFinding
+	Other      []htmlFinding
+	Pixels     []pixelRow
+	Fields     []fieldRow
+}
+
+// htmlFinding is a finding with its evidence, ready to show.
+type htmlFinding struct {
+	Type      string
+	Title     string
+	Kind      string
+	Where     string
+	Meaning   string
+	Chain     []string
+	Value     string
+	Evidence  string
+	Request   *audit.RequestRef
+	Requests  string
+	Initiator string
+	Page      string
+	Persona   string
+	Details   []kindOpt
+	Raw       *audit.RequestDetail
+}
+
+type pixelRow struct {
+	Product, Account, Events string
+	Hits                     int
+}
+
+type fieldRow struct{ Name, Meaning, Value string }
+
+func newHTMLCompany(v *view, c *company, n int, used map[string]bool) htmlCompany {
+	h := htmlCompany{
+		ID: "c" + strconv.Itoa(n+1) + "-" + slug(c.tp.Company), Name: c.tp.Company, Known: c.tp.Known,
+		Received: len(c.kinds) > 0, Domains: c.tp.Domains, Hosts: c.tp.Hosts, Categories: c.tp.Categories,
+		Requests: c.tp.Requests, Blocked: c.tp.Blocked, Rules: c.tp.Rules,
+	}
+	keys := make([]string, len(c.kinds))
+	for i, k := range c.kinds {
+		keys[i] = k.kind
+		label := kindLabel(k.kind)
+		if k.count > 1 {
+			label += " ×" + strconv.Itoa(k.count)
+		}
+		h.Kinds = append(h.Kinds, kindOpt{Key: k.kind, Label: label})
+	}
+	h.KindKeys = strings.Join(keys, "|")
+	for _, i := range c.leaks {
+		h.Leaks = append(h.Leaks, newHTMLFinding(v, &v.r.Findings[i]))
+	}
+	for _, i := range c.patterns {
+		h.Patterns = append(h.Patterns, newHTMLFinding(v, &v.r.Findings[i]))
+	}
+	for _, i := range c.other {
+		used[strconv.Itoa(i)] = true
+		h.Other = append(h.Other, newHTMLFinding(v, &v.r.Findings[i]))
+	}
+	hits := make([]audit.PixelHit, len(c.pixels))
+	for i, p := range c.pixels {
+		hits[i] = v.r.Pixels[p]
+	}
+	for _, g := range groupPixels(hits) {
+		h.Pixels = append(h.Pixels, pixelRow{Product: g.product, Account: strings.Join(g.accounts, ", "),
+			Events: eventList(g.events), Hits: g.hits})
+	}
+	h.Fields = notableFields(hits)
+	return h
+}
+
+// notableFields lists the distinct decoded fields that carry something
+// about the visitor.
+func notableFields(hits []audit.PixelHit) []fieldRow {
+	var rows []fieldRow
+	seen := map[fieldRow]bool{}
+	for _, hit := range hits {
+		for _, f := range hit.Fields {
+			row := fieldRow{Name: f.Name, Meaning: strings.ReplaceAll(string(f.Meaning), "_", " "), Value: f.Value}
+			if !seen[row] && isNotable(f.Meaning) {
+				seen[row] = true
+				rows = append(rows, row)
+			}
+		}
+	}
+	return rows
+}
+
+func newHTMLFinding(v *view, f *audit.Finding) htmlFinding {
+	h := htmlFinding{
+		Type: f.Type, Title: findingTitle(f), Kind: kindLabel(f.Field), Where: where(f),
+		Meaning: strings.ReplaceAll(f.Meaning, "_", " "), Chain: f.Encoding, Value: f.Value,
+		Evidence: f.Evidence, Request: f.Request, Requests: requestList(f), Initiator: f.Initiator,
+		Page: f.Page, Persona: f.Persona, Raw: v.request(f.Request),
+	}
+	if f.Type == audit.TypePattern {
+		h.Kind = f.Rule
+	}
+	for _, d := range f.Details {
+		h.Details = append(h.Details, kindOpt{Key: d.Name, Label: d.Value})
+	}
+	if w := who(f); w != "" && f.Type != audit.TypeLeak && f.Type != audit.TypePattern {
+		h.Details = append([]kindOpt{{Key: "who", Label: w}}, h.Details...)
+	}
+	return h
+}
+
+// slug makes a company name safe for an element id.
+func slug(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			b.WriteRune(r)
+		case b.Len() > 0 && !strings.HasSuffix(b.String(), "-"):
+			b.WriteByte('-')
+		}
+	}
+	return strings.Trim(b.String(), "-")
+}

@@ -1,0 +1,225 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/leakwatch/leakwatch/internal/audit"
+)
+
+// mdWriter writes GitHub-flavoured Markdown for pull-request comments.
+type mdWriter struct {
+	w *bufio.Writer
+	v *view
+}
+
+func renderMarkdown(w io.Writer, r *audit.Report, _ Options) error {
+	m := &mdWriter{w: bufio.NewWriter(w), v: newView(r)}
+	m.summary()
+	m.matrix()
+	m.leaks()
+	m.patterns()
+	m.behaviour()
+	m.policy()
+	m.companies()
+	m.warnings()
+	return m.w.Flush()
+}
+
+func (m *mdWriter) p(format string, args ...any) { fmt.Fprintf(m.w, format+"\n", args...) }
+
+func (m *mdWriter) summary() {
+	v := m.v
+	cs := v.withData()
+	if len(cs) == 0 {
+		m.p("## ✅ leakwatch: no personal data sent to third parties\n")
+		m.p("%s\n", mdText(v.headline()))
+	} else {
+		names := make([]string, len(cs))
+		for i, c := range cs {
+			names[i] = c.tp.Company
+		}
+		m.p("## ⚠️ leakwatch: %s received personal data\n", plural(len(cs), "company", "companies"))
+		m.p("**%s** received: %s.\n", mdText(joinWords(names)), mdText(joinWords(kindLabelList(v.kinds))))
+		if len(v.pages) > 0 {
+			m.p("From %s:\n", plural(len(v.pages), "page", "pages"))
+			for _, p := range v.pages {
+				m.p("- %s", mdCode(p))
+			}
+			m.p("")
+		}
+	}
+	s := v.r.Summary
+	m.p("%s · %d to %s · %s · %s · %s\n",
+		plural(s.Requests, "request", "requests"), s.ThirdPartyRequests,
+		plural(s.ThirdParties, "third-party company", "third-party companies"),
+		plural(s.Leaks, "leak", "leaks"), plural(s.Patterns, "pattern finding", "pattern findings"),
+		plural(s.Pixels, "pixel hit", "pixel hits"))
+}
+
+// row writes one table row; cells are already escaped.
+func (m *mdWriter) row(cells ...string) { m.p("| %s |", strings.Join(cells, " | ")) }
+
+func (m *mdWriter) matrix() {
+	cs := m.v.withData()
+	if len(cs) == 0 {
+		return
+	}
+	m.p("### Who received what\n")
+	head := []string{"Company"}
+	align := []string{"---"}
+	for _, k := range m.v.kinds {
+		head = append(head, mdText(kindLabel(k)))
+		align = append(align, "---:")
+	}
+	m.row(append(head, "Requests", "Blocked")...)
+	m.row(append(align, "---:", "---:")...)
+	for _, c := range cs {
+		cells := []string{"**" + mdText(c.tp.Company) + "**"}
+		for _, k := range m.v.kinds {
+			cells = append(cells, countCell(c.count(k), slicesContains(c.tp.DataKinds, k)))
+		}
+		m.row(append(cells, strconv.Itoa(c.tp.Requests), blocked(c.tp))...)
+	}
+	m.p("")
+}
+
+func (m *mdWriter) leaks() {
+	if len(m.v.leaks) == 0 {
+		return
+	}
+	m.p("### Leaks (%d)\n", len(m.v.leaks))
+	m.row("Request", "Data", "Company", "Where", "Meaning", "Encoding", "Script", "Page")
+	m.row("---:", "---", "---", "---", "---", "---", "---", "---")
+	for _, i := range m.v.leaks {
+		f := &m.v.r.Findings[i]
+		m.row(mdRequest(f.Request), mdText(kindLabel(f.Field)), mdText(receiverName(f)), mdCode(where(f)),
+			mdText(f.Meaning), mdText(encodingChain(f.Encoding)), mdCode(f.Initiator), mdCode(f.Page))
+	}
+	m.p("")
+}
+
+func (m *mdWriter) patterns() {
+	if len(m.v.patterns) == 0 {
+		return
+	}
+	m.p("### Personal-looking values found without a persona (%d)\n", len(m.v.patterns))
+	m.row("Request", "Rule", "Company", "Where", "Value", "Page")
+	m.row("---:", "---", "---", "---", "---", "---")
+	for _, i := range m.v.patterns {
+		f := &m.v.r.Findings[i]
+		m.row(mdRequest(f.Request), mdText(f.Rule), mdText(receiverName(f)), mdCode(where(f)), mdCode(f.Value), mdCode(f.Page))
+	}
+	m.p("")
+}
+
+func (m *mdWriter) behaviour() {
+	if len(m.v.behaviour) == 0 {
+		return
+	}
+	m.p("### Configuration and behaviour (%d)\n", len(m.v.behaviour))
+	for _, i := range m.v.behaviour {
+		f := &m.v.r.Findings[i]
+		m.p("- %s %s — %s", mdCode(f.Type), mdText(who(f)), mdText(findingTitle(f)))
+	}
+	m.p("")
+}
+
+func (m *mdWriter) policy() {
+	p := m.v.r.Policy
+	if p == nil {
+		return
+	}
+	name := p.Name
+	if name == "" {
+		name = "policy"
+	}
+	if p.Passed {
+		m.p("### ✅ Policy %s passed\n", mdText(name))
+	} else {
+		m.p("### ❌ Policy %s failed: %s\n", mdText(name), plural(p.Violations, "violation", "violations"))
+	}
+	for _, rr := range p.Rules {
+		mark := "✅"
+		if !rr.Passed {
+			mark = "❌"
+		}
+		m.p("- %s **%s** %s", mark, mdText(rr.Description), mdCode(rr.ID))
+		for _, v := range rr.Violations {
+			m.p("  - %s", mdText(v))
+		}
+	}
+	m.p("")
+}
+
+func (m *mdWriter) companies() {
+	if len(m.v.companies) == 0 {
+		return
+	}
+	m.p("<details><summary>All %s</summary>\n", plural(len(m.v.companies), "third-party company", "third-party companies"))
+	m.row("Company", "Domains", "Categories", "Requests", "Blocked", "Data received")
+	m.row("---", "---", "---", "---:", "---:", "---")
+	for _, c := range m.v.companies {
+		kinds := make([]string, len(c.kinds))
+		for i, k := range c.kinds {
+			kinds[i] = kindLabel(k.kind)
+		}
+		m.row(mdText(c.tp.Company), mdText(strings.Join(c.tp.Domains, ", ")), mdText(strings.Join(c.tp.Categories, ", ")),
+			strconv.Itoa(c.tp.Requests), blocked(c.tp), mdText(dash(strings.Join(kinds, ", "))))
+	}
+	m.p("\n</details>\n")
+}
+
+func (m *mdWriter) warnings() {
+	ws := allWarnings(m.v.r)
+	if len(ws) == 0 {
+		return
+	}
+	m.p("<details><summary>%s</summary>\n", plural(len(ws), "warning", "warnings"))
+	for _, w := range ws {
+		m.p("- %s", mdText(w))
+	}
+	m.p("\n</details>")
+}
+
+func receiverName(f *audit.Finding) string {
+	name := findingCompany(f)
+	if f.Receiver != nil && f.Receiver.Host != "" {
+		name += " (" + f.Receiver.Host + ")"
+	}
+	return name
+}
+
+func mdRequest(ref *audit.RequestRef) string {
+	if ref == nil {
+		return ""
+	}
+	return "#" + strconv.Itoa(ref.Index) + " " + mdCode(ref.Method+" "+shorten(ref.URL, 80))
+}
+
+// mdEscaper backslash-escapes what Markdown or HTML would interpret.
+var mdEscaper = strings.NewReplacer(
+	`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "<", `\<`, ">", `\>`,
+	"|", `\|`, "#", `\#`, "!", `\!`, "~", `\~`, "&", `\&`, "\r", " ", "\n", " ")
+
+// mdText makes s literal text inside a paragraph, list item or table cell.
+func mdText(s string) string { return mdEscaper.Replace(s) }
+
+// mdCode makes s a code span safe inside a table cell; empty gives "".
+func mdCode(s string) string {
+	s = strings.TrimSpace(strings.NewReplacer("\r", " ", "\n", " ", "|", `\|`).Replace(s))
+	if s == "" {
+		return ""
+	}
+	fence := "`"
+	for strings.Contains(s, fence) {
+		fence += "`"
+	}
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		s = " " + s + " "
+	}
+	return fence + s + fence
+}

@@ -1,0 +1,230 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/leakwatch/leakwatch/internal/audit"
+)
+
+// ANSI styles used by the text format when Options.Color is set.
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiDim    = "\x1b[2m"
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+)
+
+// textWriter writes the terminal report line by line.
+type textWriter struct {
+	w     *bufio.Writer
+	color bool
+	width int
+	v     *view
+}
+
+func renderText(w io.Writer, r *audit.Report, opts Options) error {
+	t := &textWriter{w: bufio.NewWriter(w), color: opts.Color, width: opts.Width, v: newView(r)}
+	if t.width <= 0 {
+		t.width = 100
+	}
+	t.width = max(t.width, 40)
+	t.header()
+	t.companyTable()
+	t.matrix()
+	t.leaks()
+	t.patterns()
+	t.pixels()
+	t.behaviour()
+	t.policy()
+	t.warnings()
+	return t.w.Flush()
+}
+
+func (t *textWriter) style(code, s string) string {
+	if !t.color || s == "" {
+		return s
+	}
+	return code + s + ansiReset
+}
+
+func (t *textWriter) println(s string) { t.w.WriteString(s + "\n") }
+
+// wrap prints s folded at the terminal width with the given indent.
+func (t *textWriter) wrap(indent, s string) { t.hang(indent, indent, s) }
+
+// hang prints s folded at the terminal width, the first line indented by
+// first and the following ones by rest.
+func (t *textWriter) hang(first, rest, s string) {
+	line := first
+	for _, word := range strings.Fields(s) {
+		if len([]rune(line))+len([]rune(word))+1 > t.width && strings.TrimSpace(line) != "" {
+			t.println(strings.TrimRight(line, " "))
+			line = rest
+		}
+		line += word + " "
+	}
+	if strings.TrimSpace(line) != "" {
+		t.println(strings.TrimRight(line, " "))
+	}
+}
+
+func (t *textWriter) section(title string, n int) {
+	t.println("")
+	if n >= 0 {
+		title += " (" + strconv.Itoa(n) + ")"
+	}
+	t.println(t.style(ansiBold, strings.ToUpper(title)))
+}
+
+func (t *textWriter) header() {
+	r := t.v.r
+	name := r.Tool.Name
+	if name == "" {
+		name = "leakwatch"
+	}
+	t.println(t.style(ansiBold, strings.TrimSpace(name+" "+r.Tool.Version)+" report"))
+	for _, s := range r.Sources {
+		t.println(t.style(ansiDim, fmt.Sprintf("source: %s (%s, %s)", s.Path,
+			plural(s.Requests, "request", "requests"), plural(s.Pages, "page", "pages"))))
+	}
+	t.println("")
+	code := ansiGreen
+	if len(t.v.withData()) > 0 {
+		code = ansiRed + ansiBold
+	}
+	t.wrap("", t.style(code, t.v.headline()))
+	s := r.Summary
+	t.println(fmt.Sprintf("%s, %s to %s · %s · %s · %s",
+		plural(s.Requests, "request", "requests"), strconv.Itoa(s.ThirdPartyRequests),
+		plural(s.ThirdParties, "third-party company", "third-party companies"),
+		plural(s.Leaks, "leak", "leaks"), plural(s.Patterns, "pattern finding", "pattern findings"),
+		plural(s.Pixels, "pixel hit", "pixel hits")))
+}
+
+func (t *textWriter) companyTable() {
+	t.section("Third parties", len(t.v.companies))
+	if len(t.v.companies) == 0 {
+		t.println("  none")
+		return
+	}
+	tb := &table{
+		header: []string{"COMPANY", "DOMAINS", "CATEGORIES", "REQUESTS", "BLOCKED", "DATA RECEIVED"},
+		shrink: []bool{true, true, true, false, false, true},
+		right:  []bool{false, false, false, true, true, false},
+	}
+	for _, c := range t.v.companies {
+		data := "-"
+		if len(c.kinds) > 0 {
+			ks := make([]string, len(c.kinds))
+			for i, k := range c.kinds {
+				ks[i] = k.kind
+			}
+			data = strings.Join(ks, ", ")
+		}
+		name := c.tp.Company
+		if !c.tp.Known {
+			name += "?"
+		}
+		tb.rows = append(tb.rows, []string{name, strings.Join(c.tp.Domains, ", "),
+			dash(strings.Join(c.tp.Categories, ", ")), strconv.Itoa(c.tp.Requests), blocked(c.tp), data})
+	}
+	for _, l := range tb.lines(t.width-2, t.tableStyle) {
+		t.println("  " + l)
+	}
+	if t.anyUnknown() {
+		t.println(t.style(ansiDim, "  ? = owner not in the entity data; named by its domain"))
+	}
+}
+
+func (t *textWriter) tableStyle(row, col int, s string) string {
+	switch {
+	case row < 0:
+		return t.style(ansiDim, s)
+	case col == 5 && strings.TrimSpace(s) != "-":
+		return t.style(ansiRed, s)
+	}
+	return s
+}
+
+func (t *textWriter) anyUnknown() bool {
+	for _, c := range t.v.companies {
+		if !c.tp.Known {
+			return true
+		}
+	}
+	return false
+}
+
+func blocked(tp *audit.ThirdParty) string {
+	if tp.Blocked == 0 {
+		return "-"
+	}
+	return strconv.Itoa(tp.Blocked)
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func (t *textWriter) matrix() {
+	cs := t.v.withData()
+	if len(cs) == 0 {
+		return
+	}
+	t.section("Who received your data", -1)
+	tb := &table{header: append([]string{"COMPANY"}, t.v.kinds...)}
+	tb.shrink = make([]bool, len(tb.header))
+	tb.right = make([]bool, len(tb.header))
+	tb.shrink[0] = true
+	for i := 1; i < len(tb.header); i++ {
+		tb.right[i] = true
+	}
+	for _, c := range cs {
+		row := []string{c.tp.Company}
+		for _, k := range t.v.kinds {
+			row = append(row, countCell(c.count(k), slicesContains(c.tp.DataKinds, k)))
+		}
+		tb.rows = append(tb.rows, row)
+	}
+	for _, l := range tb.lines(t.width-2, func(row, col int, s string) string {
+		if row < 0 {
+			return t.style(ansiDim, s)
+		}
+		if col > 0 && strings.TrimSpace(s) != "-" {
+			return t.style(ansiRed, s)
+		}
+		return s
+	}) {
+		t.println("  " + l)
+	}
+}
+
+// countCell shows a leak count, "yes" when the company table says it
+// received the kind without leak findings, or "-".
+func countCell(n int, listed bool) string {
+	switch {
+	case n > 0:
+		return strconv.Itoa(n)
+	case listed:
+		return "yes"
+	}
+	return "-"
+}
+
+func slicesContains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,235 @@
+package report
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/leakwatch/leakwatch/internal/audit"
+	"github.com/leakwatch/leakwatch/internal/pixel"
+)
+
+func (t *textWriter) leaks() {
+	if len(t.v.leaks) == 0 {
+		return
+	}
+	t.section("Evidence: personal data sent to third parties", len(t.v.leaks))
+	var last *audit.RequestRef
+	for _, i := range t.v.leaks {
+		f := &t.v.r.Findings[i]
+		if !sameRequest(last, f.Request) {
+			t.requestLine(f.Request)
+		}
+		last = f.Request
+		to := findingCompany(f)
+		if f.Receiver != nil && f.Receiver.Host != "" {
+			to += " (" + f.Receiver.Host + ")"
+		}
+		t.wrap("    ", t.style(ansiRed, f.Field)+" → "+to+" in "+where(f))
+		t.detail("meaning", string(f.Meaning))
+		t.detail("encoding", encodingChain(f.Encoding))
+		t.detail("value", f.Value)
+		t.detail("evidence", f.Evidence)
+		t.detail("initiator", f.Initiator)
+		t.detail("page", f.Page)
+		t.detail("persona", f.Persona)
+	}
+}
+
+func sameRequest(a, b *audit.RequestRef) bool {
+	return a != nil && b != nil && a.Source == b.Source && a.Index == b.Index
+}
+
+// requestLine prints "  #14 GET https://…" fitted to the width.
+func (t *textWriter) requestLine(ref *audit.RequestRef) {
+	if ref == nil {
+		t.println("  (no request)")
+		return
+	}
+	head := "  #" + strconv.Itoa(ref.Index)
+	if ref.Source > 0 {
+		head = "  #" + strconv.Itoa(ref.Source) + ":" + strconv.Itoa(ref.Index)
+	}
+	head = strings.TrimSpace(head+" "+ref.Method) + " "
+	t.println(t.style(ansiBold, head) + shorten(ref.URL, t.width-len([]rune(head))))
+}
+
+func (t *textWriter) detail(name, value string) {
+	if value == "" {
+		return
+	}
+	label := fmt.Sprintf("    %-10s ", name+":")
+	t.println(t.style(ansiDim, label) + shorten(value, t.width-len(label)))
+}
+
+func (t *textWriter) patterns() {
+	if len(t.v.patterns) == 0 {
+		return
+	}
+	t.section("Personal-looking values found without a persona", len(t.v.patterns))
+	for _, i := range t.v.patterns {
+		f := &t.v.r.Findings[i]
+		t.requestLine(f.Request)
+		t.wrap("    ", t.style(ansiYellow, f.Rule)+" → "+findingCompany(f)+" in "+where(f))
+		t.detail("encoding", encodingChain(f.Encoding))
+		t.detail("value", f.Value)
+		t.detail("initiator", f.Initiator)
+		t.detail("page", f.Page)
+	}
+}
+
+// pixelGroup gathers the hits of one vendor product.
+type pixelGroup struct {
+	vendor, product string
+	accounts        []string
+	events          []kindCount
+	fields          []string
+	hits            int
+}
+
+// notable are the field meanings worth showing in a summary.
+var notable = []pixel.Meaning{pixel.HashedEmail, pixel.HashedPhone, pixel.HashedName,
+	pixel.HashedAddress, pixel.PlainPII, pixel.UserID, pixel.CustomData, pixel.ClickID}
+
+func isNotable(m pixel.Meaning) bool { return slices.Contains(notable, m) }
+
+func groupPixels(hits []audit.PixelHit) []*pixelGroup {
+	var groups []*pixelGroup
+	for _, h := range hits {
+		var g *pixelGroup
+		for _, x := range groups {
+			if x.vendor == h.Vendor && x.product == h.Product {
+				g = x
+			}
+		}
+		if g == nil {
+			g = &pixelGroup{vendor: h.Vendor, product: h.Product}
+			groups = append(groups, g)
+		}
+		g.hits++
+		g.accounts = appendNew(g.accounts, h.Account)
+		if h.Event != "" {
+			g.events = addKind(g.events, h.Event)
+		}
+		for _, f := range h.Fields {
+			if isNotable(f.Meaning) {
+				g.fields = appendNew(g.fields, string(f.Meaning)+": "+f.Name+"="+f.Value)
+			}
+		}
+	}
+	return groups
+}
+
+func eventList(evs []kindCount) string {
+	parts := make([]string, len(evs))
+	for i, e := range evs {
+		parts[i] = e.kind + " ×" + strconv.Itoa(e.count)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (t *textWriter) pixels() {
+	if len(t.v.r.Pixels) == 0 {
+		return
+	}
+	t.section("Tracking pixels", len(t.v.r.Pixels))
+	for _, g := range groupPixels(t.v.r.Pixels) {
+		t.println("  " + t.style(ansiBold, g.vendor+" · "+g.product) + " — " + plural(g.hits, "hit", "hits"))
+		t.detail("accounts", strings.Join(g.accounts, ", "))
+		t.detail("events", eventList(g.events))
+		const maxFields = 8
+		for i, f := range g.fields {
+			if i == maxFields {
+				t.detail("", fmt.Sprintf("… and %d more fields", len(g.fields)-maxFields))
+				break
+			}
+			t.detail("field", f)
+		}
+	}
+}
+
+func (t *textWriter) behaviour() {
+	if len(t.v.behaviour) == 0 {
+		return
+	}
+	t.section("Configuration and behaviour", len(t.v.behaviour))
+	for _, i := range t.v.behaviour {
+		f := &t.v.r.Findings[i]
+		t.wrap("  ", t.style(ansiYellow, "["+f.Type+"]")+" "+findingTitle(f))
+		t.detail("who", who(f))
+		for _, d := range f.Details {
+			t.detail(d.Name, d.Value)
+		}
+		t.detail("requests", requestList(f))
+		t.detail("page", f.Page)
+	}
+}
+
+// who names the vendor, product and account of a finding without repeats:
+// "Meta Pixel 1234", "Google DoubleClick".
+func who(f *audit.Finding) string {
+	parts := []string{}
+	if !strings.Contains(f.Product, f.Vendor) {
+		parts = append(parts, f.Vendor)
+	}
+	parts = append(parts, f.Product, f.Account)
+	return strings.Join(strings.Fields(strings.Join(parts, " ")), " ")
+}
+
+// requestList names the requests behind a finding: "#3, #9".
+func requestList(f *audit.Finding) string {
+	var idx []string
+	if f.Request != nil {
+		idx = append(idx, "#"+strconv.Itoa(f.Request.Index))
+	}
+	for _, n := range f.Requests {
+		idx = appendNew(idx, "#"+strconv.Itoa(n))
+	}
+	return strings.Join(idx, ", ")
+}
+
+func (t *textWriter) policy() {
+	p := t.v.r.Policy
+	if p == nil {
+		return
+	}
+	t.section("Policy", -1)
+	name := p.Name
+	if name == "" {
+		name = "policy"
+	}
+	if p.Passed {
+		t.println("  " + t.style(ansiGreen+ansiBold, "PASSED") + " " + name)
+	} else {
+		t.println("  " + t.style(ansiRed+ansiBold, "FAILED") + " " + name + " — " +
+			plural(p.Violations, "violation", "violations"))
+	}
+	for _, rr := range p.Rules {
+		mark := t.style(ansiGreen, "✓")
+		if !rr.Passed {
+			mark = t.style(ansiRed, "✗")
+		}
+		t.wrap("  ", mark+" "+rr.ID+": "+rr.Description)
+		for _, v := range rr.Violations {
+			t.hang("      - ", "        ", v)
+		}
+	}
+}
+
+func (t *textWriter) warnings() {
+	var ws []string
+	for _, s := range t.v.r.Sources {
+		for _, w := range s.Warnings {
+			ws = append(ws, s.Path+": "+w)
+		}
+	}
+	ws = append(ws, t.v.r.Warnings...)
+	if len(ws) == 0 {
+		return
+	}
+	t.section("Warnings", len(ws))
+	for _, w := range ws {
+		t.wrap("  ", t.style(ansiYellow, "!")+" "+w)
+	}
+}

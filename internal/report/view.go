@@ -1,0 +1,327 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/leakwatch/leakwatch/internal/audit"
+)
+
+// view is what every human-facing format derives from a report: companies
+// in order of significance, who received which data, and the findings
+// sorted into the sections people read.
+type view struct {
+	r         *audit.Report
+	companies []company
+	kinds     []string // data kinds received by any company, in report order
+	leaks     []int    // indexes into r.Findings
+	patterns  []int
+	behaviour []int // pixel-config, cookie-sync, session-replay, ...
+	breaches  []int // policy-violation findings
+	pages     []string
+	requests  map[reqKey]*audit.RequestDetail
+}
+
+type reqKey struct{ source, index int }
+
+// company is one third party with what the report says it received.
+type company struct {
+	tp       *audit.ThirdParty
+	kinds    []kindCount
+	leaks    []int // indexes into r.Findings
+	patterns []int
+	other    []int
+	pixels   []int // indexes into r.Pixels
+	pages    []string
+}
+
+type kindCount struct {
+	kind  string
+	count int
+}
+
+// received reports whether the company got persona data or pattern values.
+func (c *company) received() bool { return len(c.tp.DataKinds) > 0 || len(c.leaks) > 0 }
+
+func (c *company) count(kind string) int {
+	for _, k := range c.kinds {
+		if k.kind == kind {
+			return k.count
+		}
+	}
+	return 0
+}
+
+func newView(r *audit.Report) *view {
+	v := &view{r: r, requests: map[reqKey]*audit.RequestDetail{}}
+	for i := range r.Requests {
+		d := &r.Requests[i]
+		v.requests[reqKey{d.Source, d.Index}] = d
+	}
+	byName := map[string]int{}
+	for i := range r.ThirdParties {
+		byName[r.ThirdParties[i].Company] = len(v.companies)
+		v.companies = append(v.companies, company{tp: &r.ThirdParties[i]})
+	}
+	kinds := slices.Clone(r.Summary.DataKinds)
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		v.sortFinding(i, f)
+		name := findingCompany(f)
+		ci, ok := byName[name]
+		if !ok && name != "" && (f.Type == audit.TypeLeak || f.Type == audit.TypePattern) {
+			// A receiver the company table does not list still gets a card.
+			ci = len(v.companies)
+			byName[name] = ci
+			v.companies = append(v.companies, company{tp: &audit.ThirdParty{Company: name, Domains: receiverDomains(f)}})
+			ok = true
+		}
+		if !ok {
+			continue
+		}
+		c := &v.companies[ci]
+		switch f.Type {
+		case audit.TypeLeak:
+			c.leaks = append(c.leaks, i)
+			c.kinds = addKind(c.kinds, f.Field)
+			kinds = appendNew(kinds, f.Field)
+			c.pages = appendNew(c.pages, f.Page)
+		case audit.TypePattern:
+			c.patterns = append(c.patterns, i)
+		case audit.TypeViolation:
+		default:
+			c.other = append(c.other, i)
+		}
+	}
+	for i := range r.Pixels {
+		if ci, ok := byName[r.Pixels[i].Vendor]; ok {
+			v.companies[ci].pixels = append(v.companies[ci].pixels, i)
+		}
+	}
+	for i := range v.companies {
+		c := &v.companies[i]
+		for _, k := range c.tp.DataKinds {
+			if c.count(k) == 0 {
+				c.kinds = append(c.kinds, kindCount{kind: k})
+			}
+			kinds = appendNew(kinds, k)
+		}
+	}
+	v.kinds = kinds
+	slices.SortStableFunc(v.companies, compareCompanies)
+	v.pages = dataPages(v.companies)
+	return v
+}
+
+func (v *view) sortFinding(i int, f *audit.Finding) {
+	switch f.Type {
+	case audit.TypeLeak:
+		v.leaks = append(v.leaks, i)
+	case audit.TypePattern:
+		v.patterns = append(v.patterns, i)
+	case audit.TypeViolation:
+		v.breaches = append(v.breaches, i)
+	default:
+		v.behaviour = append(v.behaviour, i)
+	}
+}
+
+// compareCompanies puts the most significant first: data received, then
+// leaks, then requests, then name.
+func compareCompanies(a, b company) int {
+	if c := cmp.Compare(len(b.kinds), len(a.kinds)); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(len(b.leaks)+len(b.patterns), len(a.leaks)+len(a.patterns)); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(b.tp.Requests, a.tp.Requests); c != 0 {
+		return c
+	}
+	return strings.Compare(a.tp.Company, b.tp.Company)
+}
+
+// withData returns the companies that received persona data.
+func (v *view) withData() []*company {
+	var out []*company
+	for i := range v.companies {
+		if len(v.companies[i].kinds) > 0 {
+			out = append(out, &v.companies[i])
+		}
+	}
+	return out
+}
+
+// request returns the raw evidence behind a reference, or nil.
+func (v *view) request(ref *audit.RequestRef) *audit.RequestDetail {
+	if ref == nil {
+		return nil
+	}
+	return v.requests[reqKey{ref.Source, ref.Index}]
+}
+
+func findingCompany(f *audit.Finding) string {
+	if f.Receiver != nil && f.Receiver.Company != "" {
+		return f.Receiver.Company
+	}
+	return f.Vendor
+}
+
+func receiverDomains(f *audit.Finding) []string {
+	if f.Receiver == nil || f.Receiver.Domain == "" {
+		return nil
+	}
+	return []string{f.Receiver.Domain}
+}
+
+func addKind(ks []kindCount, kind string) []kindCount {
+	for i := range ks {
+		if ks[i].kind == kind {
+			ks[i].count++
+			return ks
+		}
+	}
+	return append(ks, kindCount{kind: kind, count: 1})
+}
+
+func appendNew(list []string, s string) []string {
+	if s == "" || slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+// dataPages lists the pages personal data left from, in first-seen order.
+func dataPages(cs []company) []string {
+	var pages []string
+	for _, c := range cs {
+		for _, p := range c.pages {
+			pages = appendNew(pages, p)
+		}
+	}
+	return pages
+}
+
+// kindLabels are plain words for persona keys.
+var kindLabels = map[string]string{
+	"email":            "email address",
+	"phone":            "phone number",
+	"name":             "name",
+	"first_name":       "first name",
+	"last_name":        "last name",
+	"street":           "street address",
+	"city":             "city",
+	"state":            "state",
+	"zip":              "ZIP code",
+	"country":          "country",
+	"date_of_birth":    "date of birth",
+	"tracking_numbers": "parcel tracking number",
+}
+
+// kindLabel names a data kind in plain words.
+func kindLabel(kind string) string {
+	if l, ok := kindLabels[kind]; ok {
+		return l
+	}
+	if rest, ok := strings.CutPrefix(kind, "custom."); ok {
+		return rest
+	}
+	return strings.ReplaceAll(kind, "_", " ")
+}
+
+func kindLabelList(kinds []string) []string {
+	out := make([]string, len(kinds))
+	for i, k := range kinds {
+		out[i] = kindLabel(k)
+	}
+	return out
+}
+
+// joinWords joins items as "a, b and c".
+func joinWords(items []string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
+
+// plural returns "1 company" or "3 companies".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// headline says in one sentence who received what, from where.
+func (v *view) headline() string {
+	cs := v.withData()
+	if len(cs) == 0 {
+		if len(v.companies) == 0 {
+			return "No third party received requests, and no personal data was found leaving the site."
+		}
+		return fmt.Sprintf("No personal data was found going to the %s this site contacted.",
+			plural(len(v.companies), "third-party company", "third-party companies"))
+	}
+	names := make([]string, len(cs))
+	for i, c := range cs {
+		names[i] = c.tp.Company
+	}
+	s := fmt.Sprintf("%s received personal data (%s): %s.",
+		plural(len(cs), "company", "companies"), joinWords(kindLabelList(v.kinds)), joinWords(names))
+	if len(v.pages) > 0 {
+		s += " It left from " + plural(len(v.pages), "page", "pages") + ": " + joinWords(v.pages) + "."
+	}
+	return s
+}
+
+// encodingChain renders transforms innermost last as "sha256 ← meta-normalize".
+func encodingChain(enc []string) string {
+	if len(enc) == 0 {
+		return "plain"
+	}
+	return strings.Join(enc, " ← ")
+}
+
+// shorten cuts s to at most n runes, marking the cut with "…".
+func shorten(s string, n int) string {
+	if n <= 1 {
+		return ""
+	}
+	rs := []rune(s)
+	if len(rs) <= n {
+		return s
+	}
+	return string(rs[:n-1]) + "…"
+}
+
+// where names the place in a request a finding sits, e.g. "query ud[em]".
+func where(f *audit.Finding) string {
+	switch {
+	case f.Channel != "" && f.Location != "":
+		return f.Channel + " " + f.Location
+	case f.Channel != "":
+		return f.Channel
+	}
+	return f.Location
+}
+
+// findingTitle is a short line naming a non-leak finding.
+func findingTitle(f *audit.Finding) string {
+	if f.Summary != "" {
+		return f.Summary
+	}
+	parts := []string{f.Type}
+	for _, s := range []string{f.Vendor, f.Product, f.Account, f.Rule} {
+		if s != "" {
+			parts = append(parts, s)
+		}
+	}
+	return strings.Join(parts, " ")
+}
