@@ -1,0 +1,341 @@
+package lab
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/launcher"
+	"github.com/go-rod/rod/lib/proto"
+
+	"github.com/leakwatch/leakwatch/internal/traffic"
+)
+
+// chromiumBin finds the Chromium the test drives; it never downloads one.
+func chromiumBin(t *testing.T) string {
+	t.Helper()
+	for _, p := range []string{os.Getenv("LEAKWATCH_CHROME"), "/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
+		if p == "" {
+			continue
+		}
+		if path, err := exec.LookPath(p); err == nil {
+			return path
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("Chromium is required in CI: install it with apt-get install -y chromium")
+	}
+	t.Skip("Chromium not found; install it (apt-get install -y chromium) or set LEAKWATCH_CHROME")
+	return ""
+}
+
+// launchChromium starts headless Chromium with the lab's flags and a fresh
+// profile that allows third-party cookies, as a typical browser would.
+func launchChromium(t *testing.T, ctx context.Context, s *Site) *rod.Browser {
+	t.Helper()
+	l := launcher.New().Context(ctx).Bin(chromiumBin(t)).Headless(true).NoSandbox(true).Leakless(false).
+		UserDataDir(t.TempDir()).
+		Preferences(`{"profile":{"cookie_controls_mode":0}}`).
+		Set("disable-gpu").Set("disable-quic").Set("disable-component-update").
+		Set("host-resolver-rules", s.HostResolverRules()).
+		Set("ignore-certificate-errors-spki-list", s.SPKIHash())
+	u, err := l.Launch()
+	if err != nil {
+		t.Fatalf("launch chromium: %v", err)
+	}
+	b := rod.New().ControlURL(u).Context(ctx)
+	if err := b.Connect(); err != nil {
+		l.Kill()
+		t.Fatalf("connect to chromium: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = b.Close()
+		l.Kill()
+	})
+	return b
+}
+
+// remoteAddrs remembers where every response the page got came from.
+type remoteAddrs struct {
+	mu    sync.Mutex
+	addrs map[string]string // URL -> remote IP
+}
+
+func (r *remoteAddrs) watch(p *rod.Page) {
+	go p.EachEvent(func(e *proto.NetworkResponseReceived) {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		r.addrs[e.Response.URL] = e.Response.RemoteIPAddress
+	})()
+}
+
+func TestChromiumReproducesIncident(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 55*time.Second)
+	defer cancel()
+	s, err := Start(ctx, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	b := launchChromium(t, ctx, s)
+	page, err := b.Page(proto.TargetCreateTarget{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := &remoteAddrs{addrs: map[string]string{}}
+	if err := (proto.NetworkEnable{}).Call(page); err != nil {
+		t.Fatal(err)
+	}
+	seen.watch(page)
+
+	acct := demoAccount
+	navigate(t, page, "https://"+SiteHost+"/login")
+	typeInto(t, page, "#email", acct.Email)
+	typeInto(t, page, "#password", acct.Password)
+	click(t, page, "#login-submit")
+	waitFor(t, page, "#account-name")
+	accountURL := "https://" + SiteHost + "/account"
+	waitHit(t, s, "Meta PageView on the account page", func(h traffic.Request) bool {
+		q := hitQuery(h)
+		return isPath(h, "www.facebook.com", "/tr/") && q.Get("ev") == "PageView" && q.Get("dl") == accountURL && q.Get("udff[zp]") != ""
+	})
+
+	waitHit(t, s, "Meta SubscribedButtonClick beacon (multipart) with the typed email", func(h traffic.Request) bool {
+		f, err := multipartFields(h)
+		return isPath(h, "www.facebook.com", "/tr/") && h.Method == "POST" && err == nil &&
+			f.Get("ev") == "SubscribedButtonClick" && f.Get("rqm") == "SB" && f.Get("dl") == "https://"+SiteHost+"/login" &&
+			f.Get("udff[em]") == sha256Hex(strings.ToLower(acct.Email)) && f.Get("udff[ph]") == ""
+	})
+
+	navigate(t, page, "https://"+SiteHost+"/")
+	typeInto(t, page, "#tn", acct.Parcel)
+	click(t, page, "#track-submit")
+	waitFor(t, page, "#tracking-status")
+	trackURL := "https://" + SiteHost + "/track?tn=" + acct.Parcel
+	for _, c := range incidentChecks(acct, accountURL, trackURL) {
+		waitHit(t, s, c.name, c.match)
+	}
+	checkLoopback(t, seen)
+	if os.Getenv("LAB_DUMP_HITS") != "" {
+		for _, h := range s.Hits() {
+			t.Logf("%s %s cookies=%v body=%.200q", h.Method, h.URL, h.Cookies, h.Body)
+		}
+	}
+}
+
+// hitCheck names one request a vendor's collector must have received.
+type hitCheck struct {
+	name  string
+	match func(traffic.Request) bool
+}
+
+func incidentChecks(a account, accountURL, trackURL string) []hitCheck {
+	hexHash := sha256Hex
+	b64Hash := func(s string) string {
+		h := sha256.Sum256([]byte(s))
+		return base64.RawURLEncoding.EncodeToString(h[:])
+	}
+	title := "Tracking " + a.Parcel + " | ParcelPost"
+	return []hitCheck{
+		{"Meta udff of the displayed address on the account page", func(h traffic.Request) bool {
+			q := hitQuery(h)
+			return isPath(h, "www.facebook.com", "/tr/") && q.Get("dl") == accountURL && q.Get("id") == MetaPixelID &&
+				q.Get("udff[em]") == hexHash(strings.ToLower(a.Email)) && q.Get("udff[zp]") == hexHash(a.Zip) &&
+				q.Get("udff[ct]") == hexHash("springfield") && q.Get("udff[st]") == hexHash("il") &&
+				q.Get("udff[fn]") == hexHash("dana") && q.Get("udff[ln]") == hexHash("whitfield") &&
+				q.Get("udff[ph]") == hexHash("2175550148") && q.Get("udff[country]") == hexHash("us")
+		}},
+		{"Meta PageView with the tracking number in dl, the zip in udff and the fr cookie", func(h traffic.Request) bool {
+			q := hitQuery(h)
+			return isPath(h, "www.facebook.com", "/tr/") && q.Get("ev") == "PageView" && q.Get("dl") == trackURL &&
+				q.Get("udff[zp]") == hexHash(a.Zip) && q.Get("rl") == "https://"+SiteHost+"/" && hasCookie(h, "fr") &&
+				strings.HasPrefix(q.Get("fbp"), "fb.1.")
+		}},
+		{"LinkedIn collect with the tracking URL", func(h traffic.Request) bool {
+			q := hitQuery(h)
+			return isPath(h, "px.ads.linkedin.com", "/collect") && q.Get("pid") == LinkedInPartnerID && q.Get("url") == trackURL && q.Get("v") == "2"
+		}},
+		{"LinkedIn wa body (base64 of gzip of JSON) with the tracking number in pageTitle", func(h traffic.Request) bool {
+			if !isPath(h, "px.ads.linkedin.com", "/wa/") || h.Method != "POST" || !bytes.HasPrefix(h.Body, []byte("H4sI")) {
+				return false
+			}
+			var wa struct{ URL, PageTitle, SignalType string }
+			return decodeWA(h.Body, &wa) == nil && wa.PageTitle == title && wa.URL == trackURL && wa.SignalType == "PAGE_VISIT"
+		}},
+		{"Snap PAGE_VIEW with pl and u_hem", func(h traffic.Request) bool {
+			f, err := url.ParseQuery(string(h.Body))
+			return isPath(h, "tr.snapchat.com", "/p") && err == nil && f.Get("pid") == SnapPixelID && f.Get("ev") == "PAGE_VIEW" &&
+				f.Get("pl") == trackURL && f.Get("u_hem") == hexHash(strings.ToLower(a.Email))
+		}},
+		{"Microsoft UET pageLoad with p and tl", func(h traffic.Request) bool {
+			q := hitQuery(h)
+			return isPath(h, "bat.bing.com", "/action/0") && q.Get("ti") == UETTagID && q.Get("evt") == "pageLoad" &&
+				q.Get("p") == trackURL && q.Get("tl") == title
+		}},
+		{"GA4 page_view with dl and dt", func(h traffic.Request) bool {
+			q := hitQuery(h)
+			return isPath(h, "region1.google-analytics.com", "/g/collect") && h.Method == "POST" && q.Get("tid") == GA4MeasurementID &&
+				q.Get("en") == "page_view" && q.Get("dl") == trackURL && q.Get("dt") == title && q.Get("cid") != ""
+		}},
+		{"Google Ads em token with hashed email and plaintext zip", func(h traffic.Request) bool {
+			q := hitQuery(h)
+			want := "tv.1~em." + b64Hash(strings.ToLower(a.Email)) + "~fn0." + b64Hash("dana") + "~ln0." + b64Hash("whitfield") + "~pc0." + a.Zip + "~co0.US"
+			return isPath(h, "googleads.g.doubleclick.net", "/pagead/viewthroughconversion/10987654321/") && q.Get("url") == trackURL && q.Get("em") == want
+		}},
+		{"Pinterest pagevisit with ad.loc and pd.em", func(h traffic.Request) bool {
+			q := hitQuery(h)
+			var ad struct{ Loc string }
+			var pd struct{ Em string }
+			return isPath(h, "ct.pinterest.com", "/v3/") && q.Get("event") == "pagevisit" && q.Get("tid") == PinterestTagID &&
+				json.Unmarshal([]byte(q.Get("ad")), &ad) == nil && ad.Loc == trackURL &&
+				json.Unmarshal([]byte(q.Get("pd")), &pd) == nil && pd.Em == hexHash(strings.ToLower(a.Email))
+		}},
+	}
+}
+
+func navigate(t *testing.T, p *rod.Page, u string) {
+	t.Helper()
+	if err := p.Navigate(u); err != nil {
+		t.Fatalf("navigate %s: %v", u, err)
+	}
+	if err := p.WaitLoad(); err != nil {
+		t.Fatalf("load %s: %v", u, err)
+	}
+}
+
+func typeInto(t *testing.T, p *rod.Page, sel, text string) {
+	t.Helper()
+	el, err := p.Timeout(10 * time.Second).Element(sel)
+	if err != nil {
+		t.Fatalf("find %s: %v", sel, err)
+	}
+	if err := el.Input(text); err != nil {
+		t.Fatalf("type into %s: %v", sel, err)
+	}
+}
+
+func click(t *testing.T, p *rod.Page, sel string) {
+	t.Helper()
+	el, err := p.Timeout(10 * time.Second).Element(sel)
+	if err != nil {
+		t.Fatalf("find %s: %v", sel, err)
+	}
+	if err := el.Click(proto.InputMouseButtonLeft, 1); err != nil {
+		t.Fatalf("click %s: %v", sel, err)
+	}
+}
+
+func waitFor(t *testing.T, p *rod.Page, sel string) {
+	t.Helper()
+	if _, err := p.Timeout(15 * time.Second).Element(sel); err != nil {
+		info, _ := p.Info()
+		t.Fatalf("wait for %s: %v (page %v)", sel, err, info)
+	}
+}
+
+// waitHit polls the lab's collectors until one hit matches.
+func waitHit(t *testing.T, s *Site, name string, match func(traffic.Request) bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, h := range s.Hits() {
+			if match(h) {
+				return
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	var got []string
+	for _, h := range s.Hits() {
+		got = append(got, fmt.Sprintf("%s %s body=%.300q", h.Method, h.URL, h.Body))
+	}
+	t.Fatalf("no hit for %s; collectors received:\n%s", name, strings.Join(got, "\n"))
+}
+
+func checkLoopback(t *testing.T, seen *remoteAddrs) {
+	t.Helper()
+	seen.mu.Lock()
+	defer seen.mu.Unlock()
+	if len(seen.addrs) < 10 {
+		t.Errorf("only %d responses observed, want the site and every tag", len(seen.addrs))
+	}
+	for u, ip := range seen.addrs {
+		if parsed := net.ParseIP(ip); ip != "" && (parsed == nil || !parsed.IsLoopback()) {
+			t.Errorf("%s answered from %q, not loopback", u, ip)
+		}
+	}
+}
+
+func isPath(h traffic.Request, host, path string) bool {
+	u, err := url.Parse(h.URL)
+	return err == nil && u.Host == host && u.Path == path
+}
+
+func hitQuery(h traffic.Request) url.Values {
+	u, err := url.Parse(h.URL)
+	if err != nil {
+		return nil
+	}
+	return u.Query()
+}
+
+func hasCookie(h traffic.Request, name string) bool {
+	for _, c := range h.Cookies {
+		if c.Name == name && c.Value != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func sha256Hex(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
+}
+
+// decodeWA undoes LinkedIn's base64(gzip(JSON)) body.
+func decodeWA(body []byte, v any) error {
+	raw, err := base64.StdEncoding.DecodeString(string(body))
+	if err != nil {
+		return fmt.Errorf("base64: %w", err)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return fmt.Errorf("gzip: %w", err)
+	}
+	js, err := io.ReadAll(io.LimitReader(zr, 1<<20))
+	if err != nil {
+		return fmt.Errorf("gunzip: %w", err)
+	}
+	return json.Unmarshal(js, v)
+}
+
+// multipartFields reads a sendBeacon FormData body.
+func multipartFields(h traffic.Request) (url.Values, error) {
+	_, params, err := mime.ParseMediaType(h.BodyMIME)
+	if err != nil {
+		return nil, err
+	}
+	form, err := multipart.NewReader(bytes.NewReader(h.Body), params["boundary"]).ReadForm(1 << 20)
+	if err != nil {
+		return nil, err
+	}
+	return url.Values(form.Value), nil
+}
