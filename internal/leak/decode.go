@@ -27,11 +27,11 @@ const maxDepth = 3
 // Byte classes used to find tokens without allocating.
 const (
 	cAlnum = 1 << iota
-	cB64        // A-Z a-z 0-9 + / - _
-	cHex        // 0-9 a-f A-F
-	cDigit      // 0-9
-	cUpper      // A-Z
-	cLZ         // A-Z a-z 0-9 + - $ (lz-string's URI alphabet)
+	cB64   // A-Z a-z 0-9 + / - _
+	cHex   // 0-9 a-f A-F
+	cDigit // 0-9
+	cUpper // A-Z
+	cLZ    // A-Z a-z 0-9 + - $ (lz-string's URI alphabet)
 )
 
 var class [256]uint8
@@ -184,16 +184,14 @@ func tryBase64Runs(s *scanner, v []byte, emit func([]byte, ...string)) {
 	runs(v, cB64|cLZ, 12, func(i, j int) bool {
 		n++
 		run := v[i:j]
-		for j < len(v) && v[j] == '=' && j-i < len(run)+2 {
-			j++
-		}
-		s.decodeB64Run(run, emit)
+		padded := j < len(v) && v[j] == '='
+		s.decodeB64Run(run, padded, emit)
 		return n < maxRunsPerValue
 	})
 }
 
 // decodeB64Run decodes one run that may be base64, base64url or lz-string.
-func (s *scanner) decodeB64Run(run []byte, emit func([]byte, ...string)) {
+func (s *scanner) decodeB64Run(run []byte, padded bool, emit func([]byte, ...string)) {
 	var std, url, dollar, lower, upper, digit bool
 	for _, c := range run {
 		switch {
@@ -224,6 +222,8 @@ func (s *scanner) decodeB64Run(run []byte, emit func([]byte, ...string)) {
 			return
 		}
 		enc, name = base64.RawURLEncoding, "base64url"
+	} else if !std && !padded && len(run)%4 != 0 {
+		name = "base64url" // unpadded, no telling characters: the URL form
 	}
 	text := run
 	if len(text)%4 == 1 { // truncated: drop the dangling character

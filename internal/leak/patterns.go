@@ -1,3 +1,218 @@
 package leak
 
-func (s *scanner) matchPatterns(loc string, v []byte, chain []string) {}
+import (
+	"bytes"
+	"regexp"
+	"strings"
+)
+
+// patternRule recognises one kind of personal value without a persona.
+// find returns each value found in v; rules are a table so that a new
+// kind is a new entry.
+type patternRule struct {
+	name string
+	find func(v []byte) []string
+}
+
+var patternRules = []patternRule{
+	{"email", findEmails},
+	{"phone", findPhones},
+	{"us-address", findAddresses},
+	{"upu-s10", findS10},
+	{"ups", findUPS},
+	{"us-ssn", findSSNs},
+	{"number", nil}, // digit runs: IMpb, FedEx, payment cards (findNumbers)
+}
+
+func (s *scanner) matchPatterns(loc string, v []byte, chain []string) {
+	for _, r := range patternRules {
+		if r.find == nil {
+			for _, n := range findNumbers(v) {
+				s.recordPattern(n[0], n[1], loc, chain)
+			}
+			continue
+		}
+		for _, val := range r.find(v) {
+			s.recordPattern(r.name, val, loc, chain)
+		}
+	}
+}
+
+func (s *scanner) recordPattern(rule, value, loc string, chain []string) {
+	k := patternKey{rule, value, s.ch, loc}
+	if s.pseen[k] {
+		return
+	}
+	s.pseen[k] = true
+	s.res.Patterns = append(s.res.Patterns, PatternMatch{
+		Rule: rule, Value: value, Channel: s.ch, Location: loc, Encoding: slicesClone(chain),
+	})
+}
+
+func slicesClone(c []string) []string {
+	if len(c) == 0 {
+		return nil
+	}
+	return append([]string(nil), c...)
+}
+
+func isEmailLocal(c byte) bool {
+	return class[c]&cAlnum != 0 && c < 0x80 || strings.IndexByte("._%+-", c) >= 0
+}
+
+// notEmailTLD are "domains" that are file names (logo@2x.png).
+var notEmailTLD = map[string]bool{"png": true, "jpg": true, "jpeg": true, "gif": true, "svg": true,
+	"webp": true, "js": true, "css": true, "ico": true, "avif": true}
+
+func findEmails(v []byte) []string {
+	var out []string
+	for off := 0; ; {
+		i := bytes.IndexByte(v[off:], '@')
+		if i < 0 {
+			return out
+		}
+		at := off + i
+		off = at + 1
+		a := at
+		for a > 0 && isEmailLocal(v[a-1]) {
+			a--
+		}
+		b := at + 1
+		for b < len(v) && (class[v[b]]&cAlnum != 0 && v[b] < 0x80 || v[b] == '.' || v[b] == '-') {
+			b++
+		}
+		local, domain := strings.Trim(string(v[a:at]), "."), strings.TrimRight(string(v[at+1:b]), ".-")
+		dot := strings.LastIndexByte(domain, '.')
+		if local == "" || dot <= 0 {
+			continue
+		}
+		tld := domain[dot+1:]
+		if len(tld) < 2 || notEmailTLD[strings.ToLower(tld)] || strings.Trim(tld, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+			continue
+		}
+		out = append(out, local+"@"+domain)
+	}
+}
+
+// Phone numbers need visible formatting (or a leading '+'): bare digit runs
+// are timestamps and IDs far more often than phone numbers.
+var (
+	rePhoneNANP = regexp.MustCompile(`(?:^|[^\d+])((?:\+?1[ .-]?)?(?:\([2-9]\d{2}\) ?|[2-9]\d{2}[ .-])[2-9]\d{2}[ .-]\d{4})(?:$|\D)`)
+	rePhoneE164 = regexp.MustCompile(`(?:^|[^\w+])(\+[1-9]\d{9,14})(?:$|\D)`)
+)
+
+func findPhones(v []byte) []string {
+	if countDigits(v) < 10 {
+		return nil
+	}
+	var out []string
+	for _, re := range []*regexp.Regexp{rePhoneNANP, rePhoneE164} {
+		for _, m := range re.FindAllSubmatch(v, 20) {
+			out = append(out, string(m[1]))
+		}
+	}
+	return out
+}
+
+func countDigits(v []byte) int {
+	n := 0
+	for _, c := range v {
+		if c >= '0' && c <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
+var reAddress = regexp.MustCompile(`(?i)\b(\d{1,6}(?:[ +][A-Za-z0-9.'#-]+){1,6}?[ +](?:street|st|avenue|ave|road|rd|boulevard|blvd|drive|dr|lane|ln|court|ct|way|place|pl|terrace|ter|parkway|pkwy|circle|cir|highway|hwy|trail|trl|square|sq)\.?(?:,|\b)[^\n]{0,80}?\b\d{5}(?:-\d{4})?)\b`)
+
+func findAddresses(v []byte) []string {
+	if countDigits(v) < 6 || bytes.IndexAny(v, " +") < 0 {
+		return nil
+	}
+	var out []string
+	for _, m := range reAddress.FindAllSubmatch(v, 10) {
+		out = append(out, string(m[1]))
+	}
+	return out
+}
+
+var reS10 = regexp.MustCompile(`(?:^|[^A-Za-z0-9])([A-Z]{2}\d{9}[A-Z]{2})(?:$|[^A-Za-z0-9])`)
+
+func findS10(v []byte) []string {
+	var out []string
+	for _, m := range reS10.FindAllSubmatch(v, 20) {
+		if s10Valid(string(m[1])) {
+			out = append(out, string(m[1]))
+		}
+	}
+	return out
+}
+
+// s10Valid checks a UPU S10 check digit: weights 8,6,4,2,3,5,9,7 over the
+// serial, c = 11 - sum mod 11, with 10 -> 0 and 11 -> 5.
+func s10Valid(s string) bool {
+	w := [8]int{8, 6, 4, 2, 3, 5, 9, 7}
+	sum := 0
+	for i := 0; i < 8; i++ {
+		sum += int(s[2+i]-'0') * w[i]
+	}
+	c := 11 - sum%11
+	switch c {
+	case 10:
+		c = 0
+	case 11:
+		c = 5
+	}
+	return int(s[10]-'0') == c
+}
+
+var reUPS = regexp.MustCompile(`(?:^|[^A-Za-z0-9])(1Z[0-9A-Z]{16})(?:$|[^A-Za-z0-9])`)
+
+func findUPS(v []byte) []string {
+	var out []string
+	for _, m := range reUPS.FindAllSubmatch(v, 20) {
+		if upsValid(string(m[1])) {
+			out = append(out, string(m[1]))
+		}
+	}
+	return out
+}
+
+// upsValid checks a 1Z number: letters count as (code-63) mod 10, odd
+// positions once and even positions twice, check = (10 - sum mod 10) mod 10.
+func upsValid(s string) bool {
+	body := s[2:17]
+	sum := 0
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		d := int(c - '0')
+		if c >= 'A' && c <= 'Z' {
+			d = (int(c) - 63) % 10
+		}
+		if i%2 == 1 {
+			d *= 2
+		}
+		sum += d
+	}
+	return int(s[17]-'0') == (10-sum%10)%10
+}
+
+var reSSN = regexp.MustCompile(`(?:^|[^\d-])(\d{3})-(\d{2})-(\d{4})(?:$|[^\d-])`)
+
+// findSSNs finds AAA-GG-SSSS shapes outside the ranges never issued
+// (area 000, 666, 900-999; group 00; serial 0000).
+func findSSNs(v []byte) []string {
+	if bytes.Count(v, []byte("-")) < 2 {
+		return nil
+	}
+	var out []string
+	for _, m := range reSSN.FindAllSubmatch(v, 20) {
+		a, g, sn := string(m[1]), string(m[2]), string(m[3])
+		if a == "000" || a == "666" || a[0] == '9' || g == "00" || sn == "0000" {
+			continue
+		}
+		out = append(out, a+"-"+g+"-"+sn)
+	}
+	return out
+}
