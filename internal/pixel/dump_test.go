@@ -26,3 +26,19 @@ func TestDumpHAR(t *testing.T) {
 		}
 	}
 }
+
+func TestDumpFindings(t *testing.T) {
+	name := os.Getenv("DUMP_HAR")
+	if name == "" {
+		t.Skip()
+	}
+	reqs := loadHAR(t, name)
+	page := harPageURL(t, name)
+	a := NewAnalyzer()
+	for _, r := range reqs {
+		a.Request(r, testParty(page, r.URL), page)
+	}
+	for _, f := range a.Findings() {
+		fmt.Printf("%s | %s | %s | %v | %v\n", f.Type, f.Domain, f.Summary, f.Details, f.Requests)
+	}
+}

@@ -199,8 +199,7 @@ func flattenJSON(base string, data []byte) ([]param, bool) {
 	if !json.Valid(data) {
 		return nil, false
 	}
-	f := flattener{dec: json.NewDecoder(bytes.NewReader(data))}
-	f.dec.UseNumber()
+	f := newFlattener(data)
 	if err := f.value(""); err != nil {
 		return nil, false
 	}
@@ -209,6 +208,12 @@ func flattenJSON(base string, data []byte) ([]param, bool) {
 		out[i].Name = joinPath(base, out[i].Name)
 	}
 	return out, true
+}
+
+func newFlattener(data []byte) *flattener {
+	f := &flattener{dec: json.NewDecoder(bytes.NewReader(data))}
+	f.dec.UseNumber()
+	return f
 }
 
 type flattener struct {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/leakwatch/leakwatch/internal/traffic"
@@ -17,6 +18,9 @@ const sharedHAR = "../../../shared/testdata/har"
 // loader: the real reader is internal/har.
 type harFile struct {
 	Log struct {
+		Pages []struct {
+			Title string `json:"title"`
+		} `json:"pages"`
 		Entries []struct {
 			Request struct {
 				Method   string      `json:"method"`
@@ -114,4 +118,26 @@ func harCookies(cs []harCookie) []traffic.Cookie {
 		out = append(out, traffic.Cookie{Name: c.Name, Value: c.Value, Domain: c.Domain, Path: c.Path})
 	}
 	return out
+}
+
+// harPageURL returns the visited page of a shared HAR: the first page's
+// title when it is a URL (chrome-har writes the URL there), else the first
+// request's URL.
+func harPageURL(tb testing.TB, name string) string {
+	tb.Helper()
+	data, err := os.ReadFile(filepath.Join(sharedHAR, name))
+	if err != nil {
+		tb.Skipf("shared test data: %v", err)
+	}
+	var h harFile
+	if err := json.Unmarshal(data, &h); err != nil {
+		tb.Fatalf("parse %s: %v", name, err)
+	}
+	if len(h.Log.Pages) > 0 && strings.HasPrefix(h.Log.Pages[0].Title, "http") {
+		return h.Log.Pages[0].Title
+	}
+	if len(h.Log.Entries) > 0 {
+		return h.Log.Entries[0].Request.URL
+	}
+	return ""
 }

@@ -1,0 +1,200 @@
+package pixel
+
+import (
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/leakwatch/leakwatch/internal/party"
+	"github.com/leakwatch/leakwatch/internal/traffic"
+)
+
+// Analyzer decodes requests one at a time and gathers the evidence for
+// configuration and behaviour findings. It keeps no request or body: only
+// bounded facts per request (names, short values, a capped URL). It is not
+// safe for concurrent use.
+type Analyzer struct {
+	metaConfig   map[string]*configEvidence // pixel ID → signals config facts
+	replayConfig map[string]*configEvidence // replay host → privacy settings seen
+	udff         map[string]*keyedEvidence  // pixel ID → udff keys on the wire
+	cookies      map[string]*cookieEvidence // third-party domain → cookies set/sent
+	idCookies    map[string]*keyedEvidence  // owner domain → identifier cookie names
+	identifiers  map[string]*identifier     // cookie value → who holds it
+	urls         []urlRecord                // third-party requests, for cookie sync
+	replay       map[string]*keyedEvidence  // vendor|host → replay evidence
+	fingerprint  map[string]*keyedEvidence  // host → fingerprinting service
+	beacons      map[string]*keyedEvidence  // host → unknown 1×1 beacons
+	parties      map[string]party.Party     // domain → a party seen, for names
+}
+
+// NewAnalyzer returns an empty Analyzer.
+func NewAnalyzer() *Analyzer {
+	return &Analyzer{
+		metaConfig:   map[string]*configEvidence{},
+		replayConfig: map[string]*configEvidence{},
+		udff:         map[string]*keyedEvidence{},
+		cookies:      map[string]*cookieEvidence{},
+		idCookies:    map[string]*keyedEvidence{},
+		identifiers:  map[string]*identifier{},
+		replay:       map[string]*keyedEvidence{},
+		fingerprint:  map[string]*keyedEvidence{},
+		beacons:      map[string]*keyedEvidence{},
+		parties:      map[string]party.Party{},
+	}
+}
+
+// keyedEvidence is a set of names (keys, cookie names, reasons) and the
+// requests that showed them.
+type keyedEvidence struct {
+	vendor, product, account, host, domain string
+	keys                                   map[string]bool
+	requests                               map[int]bool
+}
+
+func newKeyed() *keyedEvidence {
+	return &keyedEvidence{keys: map[string]bool{}, requests: map[int]bool{}}
+}
+
+// evidence returns the entry for k in m, creating it.
+func evidence(m map[string]*keyedEvidence, k string) *keyedEvidence {
+	e := m[k]
+	if e == nil {
+		e = newKeyed()
+		m[k] = e
+	}
+	return e
+}
+
+func (e *keyedEvidence) add(index int, keys ...string) {
+	e.requests[index] = true
+	for _, k := range keys {
+		e.keys[k] = true
+	}
+}
+
+// Request decodes r, records what it shows for the findings, and returns
+// its hits. p classifies r relative to its page; pageURL is that page.
+func (a *Analyzer) Request(r *traffic.Request, p party.Party, pageURL string) []Hit {
+	if r == nil {
+		return nil
+	}
+	hits := Decode(r)
+	u, err := url.Parse(r.URL)
+	if err != nil || u.Host == "" {
+		return hits
+	}
+	if p.Domain != "" {
+		if _, ok := a.parties[p.Domain]; !ok {
+			a.parties[p.Domain] = p
+		}
+	}
+	a.recordHits(hits)
+	a.recordConfig(r, u)
+	a.recordCookies(r, p)
+	a.recordURL(r, p, pageURL)
+	a.recordReplay(r, u, hits)
+	a.recordFingerprinting(r, u, p)
+	a.recordBeacon(r, u, p, hits)
+	return hits
+}
+
+// recordHits notes automatic advanced matching (udff[...]) on the wire.
+func (a *Analyzer) recordHits(hits []Hit) {
+	for _, h := range hits {
+		if h.Product != metaPixel.Product {
+			continue
+		}
+		for _, f := range h.Fields {
+			key, ok := strings.CutPrefix(f.Name, "udff[")
+			if !ok {
+				continue
+			}
+			e := evidence(a.udff, h.Account)
+			e.vendor, e.product, e.account = h.Vendor, h.Product, h.Account
+			e.add(h.RequestIndex, strings.TrimSuffix(key, "]"))
+		}
+	}
+}
+
+// Findings returns the configuration and behaviour findings so far, ordered
+// by type, then vendor, account, domain and first request.
+func (a *Analyzer) Findings() []Finding {
+	var out []Finding
+	out = append(out, a.configFindings()...)
+	out = append(out, a.udffFindings()...)
+	out = append(out, a.cookieFindings()...)
+	out = append(out, a.syncFindings()...)
+	out = append(out, a.replayFindings()...)
+	out = append(out, a.fingerprintFindings()...)
+	out = append(out, a.beaconFindings()...)
+	sort.SliceStable(out, func(i, j int) bool {
+		x, y := out[i], out[j]
+		if x.Type != y.Type {
+			return x.Type < y.Type
+		}
+		if x.Vendor != y.Vendor {
+			return x.Vendor < y.Vendor
+		}
+		if x.Account != y.Account {
+			return x.Account < y.Account
+		}
+		if x.Domain != y.Domain {
+			return x.Domain < y.Domain
+		}
+		return firstRequest(x) < firstRequest(y)
+	})
+	return out
+}
+
+func firstRequest(f Finding) int {
+	if len(f.Requests) == 0 {
+		return -1
+	}
+	return f.Requests[0]
+}
+
+func (a *Analyzer) udffFindings() []Finding {
+	var out []Finding
+	for _, id := range sortedKeys(a.udff) {
+		e := a.udff[id]
+		keys := sortedSet(e.keys)
+		out = append(out, Finding{
+			Type: FindingAutomaticMatching, Vendor: e.vendor, Product: e.product, Account: id,
+			Summary: "Meta Pixel " + id + " sent values scraped from the page's form fields " +
+				"(automatic advanced matching): " + strings.Join(keys, ", ") + ".",
+			Details:  []Detail{{"source", "wire"}, {"keys", strings.Join(keys, ",")}},
+			Requests: sortedInts(e.requests),
+		})
+	}
+	return out
+}
+
+// companyOf names the company of a domain as the party data gave it.
+func (a *Analyzer) companyOf(domain string) string {
+	if p, ok := a.parties[domain]; ok && p.Company != "" {
+		return p.Company
+	}
+	return domain
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func sortedSet(m map[string]bool) []string {
+	return sortedKeys(m)
+}
+
+func sortedInts(m map[int]bool) []int {
+	out := make([]int, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Ints(out)
+	return out
+}
