@@ -1,0 +1,118 @@
+package redact
+
+import (
+	"slices"
+
+	"github.com/leakwatch/leakwatch/internal/traffic"
+)
+
+// copyCapture builds the redacted deep copy.
+func (r *redactor) copyCapture(c *traffic.Capture) *traffic.Capture {
+	out := &traffic.Capture{
+		Source:   r.text(c.Source),
+		Creator:  c.Creator,
+		Browser:  c.Browser,
+		Cookies:  r.cookies(c.Cookies),
+		Warnings: r.texts(c.Warnings),
+	}
+	for _, p := range c.Pages {
+		np := *p
+		np.URL, np.Title, np.Error = r.text(p.URL), r.text(p.Title), r.text(p.Error)
+		np.Screenshot = slices.Clone(p.Screenshot)
+		out.Pages = append(out.Pages, &np)
+	}
+	for _, q := range c.Requests {
+		out.Requests = append(out.Requests, r.request(q))
+	}
+	for _, s := range c.Storage {
+		if secretField(s.Key) || sessionCookie(s.Key) {
+			s.Value = Placeholder
+		} else {
+			s.Value = r.text(s.Value)
+		}
+		s.Origin = r.text(s.Origin)
+		out.Storage = append(out.Storage, s)
+	}
+	return out
+}
+
+func (r *redactor) request(q *traffic.Request) *traffic.Request {
+	n := *q
+	n.FrameURL = r.text(q.FrameURL)
+	n.URL = r.text(q.URL)
+	n.Headers = r.headers(q.Headers)
+	n.Cookies = r.cookies(q.Cookies)
+	n.Body = r.body(q.Body, q.Headers.Get("Content-Encoding"))
+	n.Error = r.text(q.Error)
+	n.Params = nil
+	for _, p := range q.Params {
+		if secretField(p.Name) {
+			p.Value = Placeholder
+		} else {
+			p.Value = r.text(p.Value)
+		}
+		n.Params = append(n.Params, p)
+	}
+	n.Initiator = q.Initiator
+	n.Initiator.URL = r.text(q.Initiator.URL)
+	n.Initiator.Stack = nil
+	for _, f := range q.Initiator.Stack {
+		f.URL = r.text(f.URL)
+		n.Initiator.Stack = append(n.Initiator.Stack, f)
+	}
+	n.WebSocket = nil
+	for _, f := range q.WebSocket {
+		f.Data = []byte(r.text(string(f.Data)))
+		n.WebSocket = append(n.WebSocket, f)
+	}
+	if q.Response != nil {
+		resp := *q.Response
+		resp.Headers = r.headers(q.Response.Headers)
+		resp.Cookies = r.cookies(q.Response.Cookies)
+		resp.Body = []byte(r.text(string(q.Response.Body)))
+		if q.Response.Body == nil {
+			resp.Body = nil
+		}
+		resp.RedirectURL = r.text(q.Response.RedirectURL)
+		n.Response = &resp
+	}
+	return &n
+}
+
+func (r *redactor) headers(hs traffic.Headers) traffic.Headers {
+	if hs == nil {
+		return nil
+	}
+	out := make(traffic.Headers, len(hs))
+	for i, h := range hs {
+		out[i] = traffic.Header{Name: h.Name, Value: r.header(h.Name, h.Value)}
+	}
+	return out
+}
+
+func (r *redactor) cookies(cs []traffic.Cookie) []traffic.Cookie {
+	if cs == nil {
+		return nil
+	}
+	out := make([]traffic.Cookie, len(cs))
+	for i, c := range cs {
+		if r.secretCookie(c.Name, c.HTTPOnly, c.Domain) {
+			c.Value = Placeholder
+		} else {
+			c.Value = r.text(c.Value)
+		}
+		out[i] = c
+	}
+	return out
+}
+
+func (r *redactor) texts(ss []string) []string {
+	if ss == nil {
+		return nil
+	}
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = r.text(s)
+	}
+	return out
+}

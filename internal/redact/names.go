@@ -1,0 +1,76 @@
+package redact
+
+import "strings"
+
+// Placeholder replaces every redacted value.
+const Placeholder = "[REDACTED]"
+
+// sessionCookieParts are substrings of cookie names that carry sessions or
+// credentials.
+var sessionCookieParts = []string{"session", "sess", "sid", "auth", "token", "jwt", "csrf", "xsrf",
+	"remember", "login", "logged_in", "wordpress_sec", "credential"}
+
+// knownSessionCookies are exact names of known login cookies (Meta's among
+// them: a logged-in tester's Facebook session travels with every pixel hit).
+var knownSessionCookies = []string{"c_user", "xs", "fr", "datr", "sb", "li_at", "jsessionid", "phpsessid", "asp.net_sessionid",
+	"connect.sid", "__stripe_mid", "__stripe_sid", "_gh_sess", "user_session"}
+
+// sessionCookie reports whether a cookie name looks like a session or
+// credential cookie.
+func sessionCookie(name string) bool {
+	n := strings.ToLower(strings.TrimSpace(name))
+	if n == "" {
+		return false
+	}
+	if strings.HasPrefix(n, "__host-") || strings.HasPrefix(n, "__secure-") {
+		return true
+	}
+	for _, k := range knownSessionCookies {
+		if n == k {
+			return true
+		}
+	}
+	return containsAny(n, sessionCookieParts)
+}
+
+// credentialHeaders are request and response headers whose whole value is a
+// credential.
+var credentialHeaders = []string{"authorization", "proxy-authorization", "x-api-key", "x-auth-token", "x-csrf-token",
+	"x-xsrf-token", "x-csrftoken", "x-access-token", "x-amz-security-token", "x-goog-api-key", "api-key", "apikey"}
+
+var credentialHeaderParts = []string{"token", "secret", "api-key", "apikey", "password", "x-auth", "session", "csrf", "xsrf"}
+
+// credentialHeader reports whether a header's value is a credential.
+// Pseudo-headers such as :authority never are.
+func credentialHeader(name string) bool {
+	n := strings.ToLower(strings.TrimSpace(name))
+	if n == "" || n[0] == ':' {
+		return false
+	}
+	for _, h := range credentialHeaders {
+		if n == h {
+			return true
+		}
+	}
+	return containsAny(n, credentialHeaderParts)
+}
+
+// secretFieldParts are substrings of form, JSON, query and storage key names
+// whose values are secrets: passwords and tokens.
+var secretFieldParts = []string{"pass", "pwd", "token", "secret", "apikey", "api_key", "api-key", "authorization",
+	"csrf", "xsrf", "jwt", "credential", "sessid", "session_key", "private_key", "otp_code"}
+
+// secretField reports whether a field name holds a secret.
+func secretField(name string) bool {
+	n := strings.ToLower(name)
+	return n != "" && containsAny(n, secretFieldParts)
+}
+
+func containsAny(s string, parts []string) bool {
+	for _, p := range parts {
+		if strings.Contains(s, p) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,74 @@
+package redact
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/leakwatch/leakwatch/internal/audit"
+	"github.com/leakwatch/leakwatch/internal/pixel"
+)
+
+func sampleReport() *audit.Report {
+	jwt := "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlMTIz"
+	return &audit.Report{
+		Schema:     audit.Schema,
+		FirstParty: audit.FirstParty{Domains: []string{"shop.example"}},
+		Pages:      []audit.PageInfo{{URL: "https://shop.example/cb?access_token=UrlToken5555", Title: "Hi TypedPassw0rd"}},
+		Pixels: []audit.PixelHit{{Vendor: "Meta", Product: "Meta Pixel", Account: "1",
+			Request: audit.RequestRef{URL: "https://www.facebook.com/tr?id=1&dl=https%3A%2F%2Fshop.example%2Fcb%3Faccess_token%3DUrlToken5555"},
+			Fields:  []pixel.Field{{Name: "ud[em]", Value: "ff8d98", Meaning: pixel.HashedEmail}, {Name: "cd[t]", Value: jwt}}}},
+		Findings: []audit.Finding{{Type: audit.TypeLeak, Field: "email", Value: "a****@example.com",
+			Evidence: "Cookie: c_user=100004567890123; sessionid=s3cr3tSessionValue123", Page: "https://shop.example/cb?access_token=UrlToken5555",
+			Receiver: &audit.Receiver{Host: "www.facebook.com", Domain: "facebook.com", Company: "Meta"},
+			Details:  []pixel.Detail{{Name: "note", Value: "sent with Bearer " + jwt}}}},
+		Requests: []audit.RequestDetail{
+			{Index: 0, URL: "https://shop.example/login", Method: "POST",
+				Headers: []string{"Cookie: sessionid=s3cr3tSessionValue123; _ga=GA1.2.111.222", "X-CSRF-Token: CsrfTok987654",
+					"Authorization: Bearer " + jwt, ":authority: shop.example"},
+				Body: "username=alice%40example.com&password=Hunter2Secret%21"},
+			{Index: 3, URL: "https://www.facebook.com/tr?id=1&ev=PageView", Method: "GET",
+				Headers: []string{"Cookie: c_user=100004567890123; xs=44%3AabcDEF%3A2; fr=FrCookie0123abc", "Referer: https://shop.example/?q=Hunter2Secret%21"}},
+		},
+		Warnings: []string{"typed TypedPassw0rd into #password"},
+	}
+}
+
+func TestReportRemovesEverySecret(t *testing.T) {
+	t.Parallel()
+	orig := sampleReport()
+	red := Report(orig, Options{Secrets: []string{"TypedPassw0rd"}})
+	assertNoSecrets(t, red)
+	assertKept(t, red, []string{"_ga=GA1.2.111.222", "username=alice%40example.com", "a****@example.com", "ud[em]", "ff8d98", ":authority: shop.example"})
+	if orig.Requests[0].Headers[0] != sampleReport().Requests[0].Headers[0] || orig.Pixels[0].Fields[1].Value == Placeholder {
+		t.Error("Report modified its input")
+	}
+	want := map[string]string{
+		red.Requests[0].Headers[0]:    "Cookie: sessionid=[REDACTED]; _ga=GA1.2.111.222",
+		red.Requests[0].Headers[1]:    "X-CSRF-Token: [REDACTED]",
+		red.Requests[0].Headers[2]:    "Authorization: Bearer [REDACTED]",
+		red.Requests[1].Headers[0]:    "Cookie: c_user=[REDACTED]; xs=[REDACTED]; fr=[REDACTED]",
+		red.Pixels[0].Fields[1].Value: "[REDACTED]",
+		red.Findings[0].Evidence:      "Cookie: c_user=[REDACTED]; sessionid=[REDACTED]",
+	}
+	for got, w := range want {
+		if got != w {
+			t.Errorf("got %q, want %q", got, w)
+		}
+	}
+	if Report(nil, Options{}) != nil {
+		t.Error("nil report")
+	}
+}
+
+func TestReportUntouchedWithoutSecrets(t *testing.T) {
+	t.Parallel()
+	r := &audit.Report{Schema: audit.Schema, Findings: []audit.Finding{{Type: "leak", Field: "zip", Value: "94***", Location: "ud[zp]"}},
+		Requests: []audit.RequestDetail{{URL: "https://t.example/p?zp=abc", Headers: []string{"Accept: */*"}}}}
+	red := Report(r, Options{})
+	if red.Findings[0].Value != "94***" || red.Requests[0].URL != r.Requests[0].URL || red.Requests[0].Headers[0] != "Accept: */*" {
+		t.Errorf("changed: %+v", red)
+	}
+	if strings.Contains(red.Requests[0].URL, Placeholder) {
+		t.Error("placeholder without a secret")
+	}
+}

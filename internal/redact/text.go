@@ -1,0 +1,208 @@
+package redact
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Minimum lengths of a value replaced wherever it appears: harvested values
+// shorter than this (a cookie "1", a flag "true") are only blanked where
+// they were found, so common short strings elsewhere survive.
+const (
+	minHarvested = 6
+	minExplicit  = 3
+)
+
+var (
+	// jwtRE matches a JSON Web Token: base64url JSON header and payload.
+	jwtRE = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{6,}\.eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*`)
+	// bearerRE matches a bearer credential in free text or a URL.
+	bearerRE = regexp.MustCompile(`(?i)\b(bearer)(\s+|%20|\+)([A-Za-z0-9._~+/=-]{8,})`)
+	// jsonFieldRE matches "key": "string" or "key": number.
+	jsonFieldRE = regexp.MustCompile(`"((?:[^"\\]|\\.){1,128})"\s*:\s*(?:"((?:[^"\\]|\\.)*)"|(-?[0-9]+))`)
+	// escapedJSONFieldRE matches the same inside a JSON string: \"key\":\"value\".
+	escapedJSONFieldRE = regexp.MustCompile(`\\"([^"\\]{1,128})\\"\s*:\s*\\"([^"\\]*)\\"`)
+	// formFieldRE matches key=value in query strings and form bodies.
+	formFieldRE = regexp.MustCompile(`(?:^|[?&;\s])([^=&?;#\s"]{1,128})=([^&;#\s"]*)`)
+	// multipartNameRE matches a multipart part's headers up to its value.
+	multipartNameRE = regexp.MustCompile(`(?i)content-disposition:[^\r\n]*\bname="([^"]*)"[^\r\n]*\r?\n(?:[^\r\n]+\r?\n)*\r?\n`)
+)
+
+// fieldFunc decides what to do with a named value found in a body, URL or
+// storage: it returns the replacement text for the value.
+type fieldFunc func(key, value string) string
+
+// fields applies f to every secret-named field in s, in JSON, escaped JSON,
+// multipart and form syntax, and returns the rewritten text.
+func fields(s string, f fieldFunc) string {
+	if strings.Contains(s, `"`) {
+		s = replaceSubmatch(jsonFieldRE, s, func(m []string, idx []int) string {
+			key, val, num := m[1], m[2], m[3]
+			if !secretField(unescapeJSON(key)) {
+				return m[0]
+			}
+			if idx[4] < 0 {
+				return replaceAt(m[0], idx[6]-idx[0], idx[7]-idx[0], f(key, num))
+			}
+			return replaceAt(m[0], idx[4]-idx[0], idx[5]-idx[0], f(key, val))
+		})
+		s = replaceSubmatch(escapedJSONFieldRE, s, func(m []string, idx []int) string {
+			if !secretField(m[1]) {
+				return m[0]
+			}
+			return replaceAt(m[0], idx[4]-idx[0], idx[5]-idx[0], f(m[1], m[2]))
+		})
+		s = multipart(s, f)
+	}
+	if strings.Contains(s, "=") {
+		s = replaceSubmatch(formFieldRE, s, func(m []string, idx []int) string {
+			key := m[1]
+			if k, err := url.QueryUnescape(key); err == nil {
+				key = k
+			}
+			if !secretField(key) || m[2] == "" {
+				return m[0]
+			}
+			return replaceAt(m[0], idx[4]-idx[0], idx[5]-idx[0], f(key, m[2]))
+		})
+	}
+	return s
+}
+
+// multipart rewrites the values of secret-named multipart parts.
+func multipart(s string, f fieldFunc) string {
+	locs := multipartNameRE.FindAllStringSubmatchIndex(s, -1)
+	if locs == nil {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, loc := range locs {
+		name := s[loc[2]:loc[3]]
+		start := loc[1]
+		if !secretField(name) || start < last {
+			continue
+		}
+		end := strings.Index(s[start:], "\n--")
+		if end < 0 {
+			end = len(s) - start
+		}
+		end += start
+		if end > start && s[end-1] == '\r' {
+			end--
+		}
+		b.WriteString(s[last:start])
+		b.WriteString(f(name, s[start:end]))
+		last = end
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// replaceSubmatch calls f for each match with its submatches and indexes.
+func replaceSubmatch(re *regexp.Regexp, s string, f func(m []string, idx []int) string) string {
+	locs := re.FindAllStringSubmatchIndex(s, -1)
+	if locs == nil {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, loc := range locs {
+		m := make([]string, len(loc)/2)
+		for i := range m {
+			if loc[2*i] >= 0 {
+				m[i] = s[loc[2*i]:loc[2*i+1]]
+			}
+		}
+		b.WriteString(s[last:loc[0]])
+		b.WriteString(f(m, loc))
+		last = loc[1]
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+func replaceAt(s string, from, to int, with string) string {
+	return s[:from] + with + s[to:]
+}
+
+func unescapeJSON(s string) string {
+	var out string
+	if err := json.Unmarshal([]byte(`"`+s+`"`), &out); err != nil {
+		return s
+	}
+	return out
+}
+
+// secretSet collects values to replace everywhere.
+type secretSet map[string]bool
+
+// add records a secret and the forms it takes when escaped or encoded.
+func (ss secretSet) add(v string, min int) {
+	v = strings.TrimSpace(v)
+	if len(v) < min || v == Placeholder || trivial[strings.ToLower(v)] {
+		return
+	}
+	ss[v] = true
+	if d, err := url.QueryUnescape(v); err == nil && len(d) >= min {
+		ss[d] = true
+		v = d
+	}
+	ss[url.QueryEscape(v)] = true
+	ss[url.PathEscape(v)] = true
+	if q, err := json.Marshal(v); err == nil {
+		ss[string(q[1:len(q)-1])] = true
+	}
+	ss[base64.StdEncoding.EncodeToString([]byte(v))] = true
+}
+
+// trivial values never count as secrets on their own.
+var trivial = map[string]bool{"true": true, "false": true, "null": true, "undefined": true, "deleted": true, "none": true}
+
+// replacer replaces every secret, longest first, with the placeholder.
+func (ss secretSet) replacer() *strings.Replacer {
+	vals := make([]string, 0, len(ss))
+	for v := range ss {
+		vals = append(vals, v)
+	}
+	sort.Slice(vals, func(i, j int) bool {
+		if len(vals[i]) != len(vals[j]) {
+			return len(vals[i]) > len(vals[j])
+		}
+		return vals[i] < vals[j]
+	})
+	pairs := make([]string, 0, 2*len(vals))
+	for _, v := range vals {
+		pairs = append(pairs, v, Placeholder)
+	}
+	return strings.NewReplacer(pairs...)
+}
+
+// tokens blanks JWTs and bearer credentials in free text.
+func tokens(s string) string {
+	if strings.Contains(s, "eyJ") {
+		s = jwtRE.ReplaceAllString(s, Placeholder)
+	}
+	if strings.Contains(strings.ToLower(s), "bearer") {
+		s = bearerRE.ReplaceAllString(s, "${1}${2}"+Placeholder)
+	}
+	return s
+}
+
+// harvestTokens records JWTs and bearer credentials found in s.
+func (ss secretSet) harvestTokens(s string) {
+	if strings.Contains(s, "eyJ") {
+		for _, m := range jwtRE.FindAllString(s, -1) {
+			ss.add(m, minHarvested)
+		}
+	}
+	if strings.Contains(strings.ToLower(s), "bearer") {
+		for _, m := range bearerRE.FindAllStringSubmatch(s, -1) {
+			ss.add(m[3], minHarvested)
+		}
+	}
+}
