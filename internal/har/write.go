@@ -50,9 +50,12 @@ type Writer struct {
 	buf   bytes.Buffer
 	enc   *json.Encoder
 	n     int
+	size  int64
 	begun bool
-	done  bool
-	err   error
+	done  bool // creator, browser and pages are written
+	// pagesDone: pages are written (by PagesFirst); creator is not yet.
+	pagesDone bool
+	err       error
 }
 
 // NewWriter returns a Writer to w. Call End to finish the file.
@@ -79,13 +82,36 @@ func (w *Writer) pagesFirst(c *traffic.Capture) {
 	w.done = true // pages are written
 }
 
+// PagesFirst writes pages ahead of the entries, the conventional order, for
+// a producer that knows its pages up front. It must come before the first
+// Request, and Page may not be called afterwards.
+func (w *Writer) PagesFirst(pages []*traffic.Page) error {
+	if w.begun && w.err == nil {
+		w.err = errors.New("write HAR: PagesFirst after the first entry")
+	}
+	if w.err != nil {
+		return w.err
+	}
+	w.raw(`{"log":{"version":"1.2","pages":`)
+	w.value(harPages(pages))
+	w.raw(`,"entries":[`)
+	w.begun, w.pagesDone = true, true
+	return w.err
+}
+
 // Page implements traffic.Visitor; the page is written at End.
 func (w *Writer) Page(p *traffic.Page) error {
+	if w.pagesDone && w.err == nil {
+		w.err = errors.New("write HAR: Page after PagesFirst")
+	}
 	if w.err == nil {
 		w.pages = append(w.pages, p)
 	}
 	return w.err
 }
+
+// Size returns the number of bytes written so far, buffered ones included.
+func (w *Writer) Size() int64 { return w.size }
 
 // Request implements traffic.Visitor: it writes one entry.
 func (w *Writer) Request(r *traffic.Request) error {
@@ -117,8 +143,10 @@ func (w *Writer) End(c *traffic.Capture) error {
 			w.raw(`,"browser":`)
 			w.value(splitCreator(c.Browser))
 		}
-		w.raw(`,"pages":`)
-		w.value(harPages(w.pages))
+		if !w.pagesDone {
+			w.raw(`,"pages":`)
+			w.value(harPages(w.pages))
+		}
 	}
 	if len(c.Cookies) > 0 {
 		w.raw(`,"_cookies":`)
@@ -142,6 +170,7 @@ func (w *Writer) End(c *traffic.Capture) error {
 func (w *Writer) raw(s string) {
 	if w.err == nil {
 		_, w.err = w.bw.WriteString(s)
+		w.size += int64(len(s))
 	}
 }
 
@@ -156,6 +185,7 @@ func (w *Writer) value(v any) {
 	}
 	b := bytes.TrimSuffix(w.buf.Bytes(), []byte("\n"))
 	_, w.err = w.bw.Write(b)
+	w.size += int64(len(b))
 }
 
 func (w *Writer) creator(c *traffic.Capture) harCreator {
