@@ -1,0 +1,97 @@
+// Package browsertest runs browser tests against real headless Chromium:
+// one browser per test binary, local sites on several hostnames mapped to
+// loopback, over HTTP and HTTPS with a generated certificate.
+package browsertest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/leakwatch/leakwatch/internal/browser"
+)
+
+// Env is what a test binary shares: the browser and the local servers.
+type Env struct {
+	Browser *browser.Browser
+	Server  *Server
+	// Args are the flags the browser was launched with, for tests that
+	// launch another one.
+	Args []string
+}
+
+// Main launches Chromium and the servers for a test binary and runs m. When
+// Chromium is missing the browser tests skip, unless CI is set, where that
+// is a failure.
+func Main(m *testing.M, site string, env **Env) int {
+	srv, err := NewServer(site)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "browsertest:", err)
+		return 1
+	}
+	defer srv.Close()
+	args := srv.BrowserArgs()
+	// The launch context bounds the browser's life, so it is not a timeout.
+	b, err := browser.Launch(context.Background(), browser.Options{Args: args, StartTimeout: time.Minute})
+	switch {
+	case errors.Is(err, browser.ErrNotFound) && os.Getenv("CI") == "":
+		fmt.Fprintln(os.Stderr, "browsertest: skipping browser tests:", err)
+		*env = &Env{Server: srv, Args: args}
+		return m.Run()
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "browsertest:", err)
+		return 1
+	}
+	*env = &Env{Browser: b, Server: srv, Args: args}
+	code := m.Run()
+	if err := b.Close(); err != nil {
+		fmt.Fprintln(os.Stderr, "browsertest: close:", err)
+	}
+	return code
+}
+
+// Need skips t when no Chromium was found (outside CI).
+func (e *Env) Need(t testing.TB) *browser.Browser {
+	t.Helper()
+	if e == nil || e.Browser == nil {
+		t.Skip("Chromium not installed (apt-get install chromium)")
+	}
+	return e.Browser
+}
+
+// Tab opens a tab in a fresh isolated context, closed with the test.
+func (e *Env) Tab(t testing.TB) *browser.Tab {
+	t.Helper()
+	b := e.Need(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	bc, err := b.NewContext(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab, err := bc.NewTab(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = tab.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = bc.Close(ctx)
+	})
+	return tab
+}
+
+// ContainsAll reports whether s contains every one of subs.
+func ContainsAll(s string, subs ...string) bool {
+	for _, x := range subs {
+		if !strings.Contains(s, x) {
+			return false
+		}
+	}
+	return true
+}

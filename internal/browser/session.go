@@ -1,0 +1,247 @@
+package browser
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-rod/rod/lib/cdp"
+
+	"github.com/leakwatch/leakwatch/internal/traffic"
+)
+
+// session is one attached DevTools session: a page, iframe or worker target.
+type session struct {
+	id       string
+	targetID string
+	kind     string // CDP target type: page, iframe, worker, shared_worker, service_worker...
+	url      string
+	clock    float64 // wall time minus monotonic timestamp, once known
+	opener   string  // targetID of the page that opened a popup
+	parent   *session
+	root     *session // top-level page session; nil for service and shared workers
+	bc       *Context
+	ready    chan struct{} // closed once Network is enabled and the target runs
+
+	// Root-only state, guarded by Browser.mu.
+	page     *traffic.Page
+	frames   map[string]string // frame ID -> URL
+	inflight map[string]bool
+	activity int64 // unix nanos of the last network event
+	loads    int
+	crashed  bool
+	dialogs  int
+	gone     bool
+	wake     chan struct{} // closed and replaced on every state change
+	tab      *Tab
+}
+
+func newSession(id string, info targetInfo, parent *session, bc *Context) *session {
+	s := &session{id: id, targetID: info.TargetID, kind: info.Type, url: info.URL, opener: info.OpenerID,
+		parent: parent, bc: bc, ready: make(chan struct{}), frames: map[string]string{},
+		inflight: map[string]bool{}, wake: make(chan struct{})}
+	switch {
+	case info.Type == "page":
+		s.root = s
+	case parent != nil:
+		s.root = parent.root
+	}
+	return s
+}
+
+// notify wakes goroutines waiting on s; the caller holds Browser.mu.
+func (s *session) notify() {
+	close(s.wake)
+	s.wake = make(chan struct{})
+}
+
+// call sends one DevTools command and decodes its result into res (if not nil).
+func (b *Browser) call(ctx context.Context, sessionID, method string, params, res any) error {
+	if b.client == nil {
+		return errClosed
+	}
+	raw, err := b.client.Call(ctx, sessionID, method, params)
+	if err != nil {
+		return fmt.Errorf("%s: %w", method, err)
+	}
+	if res == nil || len(raw) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(raw, res); err != nil {
+		return fmt.Errorf("%s: decode result: %w", method, err)
+	}
+	return nil
+}
+
+// eventLoop reads every event of the connection. It never calls Chromium
+// itself: rod's client delivers responses on the same reader, so handlers
+// that need a command start a goroutine.
+func (b *Browser) eventLoop() {
+	defer close(b.loop)
+	for ev := range b.client.Event() {
+		b.handle(ev)
+	}
+	b.mu.Lock()
+	b.dead = true
+	for _, s := range b.sessions {
+		s.gone = true
+		s.notify()
+	}
+	b.mu.Unlock()
+}
+
+func (b *Browser) handle(ev *cdp.Event) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	switch ev.Method {
+	case "Target.attachedToTarget":
+		b.onAttached(ev)
+		return
+	case "Target.detachedFromTarget":
+		var p struct {
+			SessionID string `json:"sessionId"`
+		}
+		if json.Unmarshal(ev.Params, &p) == nil {
+			if s := b.sessions[p.SessionID]; s != nil {
+				s.gone = true
+				s.notify()
+				delete(b.sessions, p.SessionID)
+			}
+		}
+		return
+	}
+	s := b.sessions[ev.SessionID]
+	if s == nil || s.bc == nil {
+		return
+	}
+	if h := handlers[ev.Method]; h != nil {
+		h(s.bc, s, ev.Params)
+	}
+}
+
+type targetInfo struct {
+	TargetID         string `json:"targetId"`
+	Type             string `json:"type"`
+	URL              string `json:"url"`
+	OpenerID         string `json:"openerId"`
+	BrowserContextID string `json:"browserContextId"`
+}
+
+// onAttached registers a new session and starts its set-up; the caller holds b.mu.
+func (b *Browser) onAttached(ev *cdp.Event) {
+	var p struct {
+		SessionID  string     `json:"sessionId"`
+		TargetInfo targetInfo `json:"targetInfo"`
+	}
+	if json.Unmarshal(ev.Params, &p) != nil {
+		return
+	}
+	parent := b.sessions[ev.SessionID]
+	bc := b.contexts[p.TargetInfo.BrowserContextID]
+	if parent != nil {
+		bc = parent.bc
+	}
+	if !recorded[p.TargetInfo.Type] {
+		bc = nil // browser UI and other internals: let them run unrecorded
+	}
+	for _, o := range b.sessions {
+		if o.targetID == p.TargetInfo.TargetID && o.bc != nil && !o.gone {
+			// A worker attached twice (by the browser and by its page) is
+			// recorded once, on the page's side when there is one.
+			bc = nil
+			if o.root == nil && parent != nil {
+				o.parent, o.root = parent, parent.root
+			}
+		}
+	}
+	s := newSession(p.SessionID, p.TargetInfo, parent, bc)
+	if s.kind == "page" && s.opener != "" {
+		// A popup belongs to the tab that opened it.
+		for _, o := range b.sessions {
+			if o.targetID == s.opener && o.root != nil && o.root.tab != nil {
+				s.tab = o.root.tab
+			}
+		}
+	}
+	b.sessions[p.SessionID] = s
+	go b.setup(s)
+}
+
+// setup enables what is recorded in a new target, makes it auto-attach its
+// own children, and lets it run. The enabling commands are sent without
+// waiting for their answers: a paused worker answers Network.enable only once
+// it runs, and the target handles a session's commands in the order sent.
+func (b *Browser) setup(s *session) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if s.bc != nil {
+		if s.kind == "page" || s.kind == "iframe" {
+			b.send(s.id, "Page.enable", nil)
+			b.send(s.id, "Inspector.enable", nil)
+		}
+		b.send(s.id, "Network.enable", map[string]any{
+			"maxTotalBufferSize": 64 << 20, "maxResourceBufferSize": 16 << 20})
+		b.send(s.id, "Target.setAutoAttach", autoAttach)
+	}
+	_ = b.call(ctx, s.id, "Runtime.runIfWaitingForDebugger", nil, nil)
+	close(s.ready)
+	b.mu.Lock()
+	w := b.waiters[s.targetID]
+	b.mu.Unlock()
+	if w != nil && s.kind == "page" {
+		select {
+		case w <- s:
+		default:
+		}
+	}
+}
+
+// noReply numbers commands sent with send; rod's client drops their answers
+// because it never issued these IDs.
+var noReply atomic.Int64
+
+func init() { noReply.Store(1 << 30) } // Chromium wants IDs that fit 32 bits
+
+// send sends a command without waiting for its answer.
+func (b *Browser) send(sessionID, method string, params any) {
+	msg := map[string]any{"id": noReply.Add(1), "method": method}
+	if sessionID != "" {
+		msg["sessionId"] = sessionID
+	}
+	if params != nil {
+		msg["params"] = params
+	}
+	data, err := json.Marshal(msg)
+	if err == nil {
+		_ = b.ws.Send(data)
+	}
+}
+
+// recorded are the target types whose traffic is recorded.
+var recorded = map[string]bool{"page": true, "iframe": true, "worker": true,
+	"shared_worker": true, "service_worker": true}
+
+var autoAttach = map[string]any{"autoAttach": true, "waitForDebuggerOnStart": true, "flatten": true}
+
+// initBrowser auto-attaches to every target and refuses downloads.
+func (b *Browser) initBrowser(ctx context.Context) error {
+	var res struct {
+		Default string `json:"defaultBrowserContextId"`
+	}
+	if err := b.call(ctx, "", "Target.getBrowserContexts", nil, &res); err != nil {
+		return fmt.Errorf("chromium: %w", err)
+	}
+	b.mu.Lock()
+	b.def = newContext(b, res.Default, true)
+	b.contexts[res.Default] = b.def
+	b.mu.Unlock()
+	if err := b.call(ctx, "", "Browser.setDownloadBehavior", map[string]any{"behavior": "deny"}, nil); err != nil {
+		return fmt.Errorf("chromium: %w", err)
+	}
+	if err := b.call(ctx, "", "Target.setAutoAttach", autoAttach, nil); err != nil {
+		return fmt.Errorf("chromium: %w", err)
+	}
+	return nil
+}

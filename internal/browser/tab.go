@@ -1,0 +1,269 @@
+package browser
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/leakwatch/leakwatch/internal/traffic"
+)
+
+// Tab is one browser tab. Its traffic, and that of its iframes, workers and
+// popups, is recorded in its Context.
+type Tab struct {
+	c *Context
+	s *session
+}
+
+// Context is the browser context the tab records into.
+func (t *Tab) Context() *Context { return t.c }
+
+// ErrCrashed is returned when the tab's renderer crashed.
+var ErrCrashed = errors.New("renderer crashed")
+
+// cleanup returns a short context for work that must happen even when ctx
+// has expired, such as stopping a page load.
+func cleanup(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
+}
+
+// Navigate loads u and waits for its load event. On failure the error is
+// also recorded on the page; what was captured is kept.
+func (t *Tab) Navigate(ctx context.Context, u string) error {
+	b := t.c.b
+	sctx, cancel := cleanup(ctx)
+	_ = t.CollectStorage(sctx)
+	cancel()
+	b.mu.Lock()
+	loads, before := t.s.loads, t.s.page
+	b.mu.Unlock()
+	var res struct {
+		LoaderID  string `json:"loaderId"`
+		ErrorText string `json:"errorText"`
+	}
+	err := b.call(ctx, t.s.id, "Page.navigate", map[string]any{"url": u}, &res)
+	switch {
+	case err != nil:
+		err = fmt.Errorf("navigate %s: %w", u, err)
+	case res.ErrorText != "":
+		err = fmt.Errorf("navigate %s: %s", u, res.ErrorText)
+	case res.LoaderID == "":
+		return nil // same-document navigation
+	default:
+		if err = t.waitLoad(ctx, loads); err != nil {
+			err = fmt.Errorf("load %s: %w", u, err)
+		}
+	}
+	if err != nil {
+		t.stopLoading(ctx)
+		t.recordError(u, before, err)
+	}
+	return err
+}
+
+// stopLoading stops a page that is still loading.
+func (t *Tab) stopLoading(ctx context.Context) {
+	sctx, cancel := cleanup(ctx)
+	defer cancel()
+	_ = t.c.b.call(sctx, t.s.id, "Page.stopLoading", nil, nil)
+}
+
+// recordError sets err on the current page, creating one for u when the
+// navigation made no page of its own.
+func (t *Tab) recordError(u string, before *traffic.Page, err error) {
+	b := t.c.b
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if t.s.page == nil || t.s.page == before {
+		t.s.page = t.c.newPage(u, time.Time{})
+	}
+	if t.s.page.Error == "" {
+		t.s.page.Error = err.Error()
+	}
+}
+
+// waitLoad waits for a load event after the loads-th one.
+func (t *Tab) waitLoad(ctx context.Context, loads int) error {
+	b := t.c.b
+	for {
+		b.mu.Lock()
+		s := t.s
+		done, crashed, gone, wake := s.loads > loads, s.crashed, s.gone, s.wake
+		b.mu.Unlock()
+		switch {
+		case crashed:
+			return ErrCrashed
+		case done:
+			return nil
+		case gone:
+			return errors.New("tab closed")
+		}
+		select {
+		case <-wake:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// WaitQuiet waits until the tab's network has been idle for quiet: no
+// request in flight and no network event. Requests that hang without any
+// activity (long polls) stop counting after 4×quiet (at least 2s).
+func (t *Tab) WaitQuiet(ctx context.Context, quiet time.Duration) error {
+	b := t.c.b
+	start := time.Now().UnixNano()
+	stall := max(4*quiet, 2*time.Second)
+	tick := time.NewTicker(min(quiet/4+time.Millisecond, 50*time.Millisecond))
+	defer tick.Stop()
+	for {
+		b.mu.Lock()
+		n, last, crashed := len(t.s.inflight), max(t.s.activity, start), t.s.crashed
+		b.mu.Unlock()
+		idle := time.Duration(time.Now().UnixNano() - last)
+		switch {
+		case crashed:
+			return ErrCrashed
+		case n == 0 && idle >= quiet, idle >= stall:
+			return nil
+		}
+		select {
+		case <-tick.C:
+		case <-ctx.Done():
+			return fmt.Errorf("network not quiet (%d requests in flight): %w", n, ctx.Err())
+		}
+	}
+}
+
+// Eval evaluates a JavaScript expression in the page (awaiting a promise)
+// and returns its value as JSON.
+func (t *Tab) Eval(ctx context.Context, js string) (json.RawMessage, error) {
+	return t.c.b.eval(ctx, t.s.id, js)
+}
+
+func (b *Browser) eval(ctx context.Context, sessionID, js string) (json.RawMessage, error) {
+	var res struct {
+		Result struct {
+			Type  string          `json:"type"`
+			Value json.RawMessage `json:"value"`
+		} `json:"result"`
+		Exception *struct {
+			Text      string `json:"text"`
+			Exception struct {
+				Description string `json:"description"`
+			} `json:"exception"`
+		} `json:"exceptionDetails"`
+	}
+	err := b.call(ctx, sessionID, "Runtime.evaluate", map[string]any{"expression": js,
+		"returnByValue": true, "awaitPromise": true, "userGesture": true}, &res)
+	if err != nil {
+		return nil, err
+	}
+	if res.Exception != nil {
+		msg := res.Exception.Exception.Description
+		if msg == "" {
+			msg = res.Exception.Text
+		}
+		return nil, fmt.Errorf("javascript: %s", firstLine(msg))
+	}
+	if len(res.Result.Value) == 0 {
+		return json.RawMessage("null"), nil
+	}
+	return res.Result.Value, nil
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// call evaluates an embedded script function with JSON arguments.
+func (t *Tab) call(ctx context.Context, name string, out any, args ...any) error {
+	js, err := invocation(script(name), args...)
+	if err != nil {
+		return err
+	}
+	raw, err := t.Eval(ctx, js)
+	if err != nil {
+		return err
+	}
+	if out == nil {
+		return nil
+	}
+	return json.Unmarshal(raw, out)
+}
+
+func invocation(fn string, args ...any) (string, error) {
+	parts := make([]string, len(args))
+	for i, a := range args {
+		b, err := json.Marshal(a)
+		if err != nil {
+			return "", fmt.Errorf("script argument: %w", err)
+		}
+		parts[i] = string(b)
+	}
+	return "(" + fn + ")(" + strings.Join(parts, ",") + ")", nil
+}
+
+// URL is the URL of the tab's top document.
+func (t *Tab) URL() string {
+	t.c.b.mu.Lock()
+	defer t.c.b.mu.Unlock()
+	return t.s.url
+}
+
+// Page returns a copy of the page the tab shows, or nil before the first
+// navigation.
+func (t *Tab) Page() *traffic.Page {
+	t.c.b.mu.Lock()
+	defer t.c.b.mu.Unlock()
+	if t.s.page == nil {
+		return nil
+	}
+	p := *t.s.page
+	return &p
+}
+
+// UpdatePage lets the caller annotate the page the tab shows (title,
+// screenshot, error); it does nothing before the first navigation.
+func (t *Tab) UpdatePage(f func(p *traffic.Page)) {
+	t.c.b.mu.Lock()
+	defer t.c.b.mu.Unlock()
+	if t.s.page != nil {
+		f(t.s.page)
+	}
+}
+
+// Dialogs counts the JavaScript dialogs dismissed in this tab.
+func (t *Tab) Dialogs() int {
+	t.c.b.mu.Lock()
+	defer t.c.b.mu.Unlock()
+	return t.s.dialogs
+}
+
+// Close records the page's storage and closes the tab and its popups.
+func (t *Tab) Close() error {
+	b := t.c.b
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	_ = t.CollectStorage(ctx)
+	b.mu.Lock()
+	targets := []string{t.s.targetID}
+	for _, s := range b.sessions {
+		if s.kind == "page" && s.tab == t && s != t.s {
+			targets = append(targets, s.targetID)
+		}
+	}
+	b.mu.Unlock()
+	var first error
+	for _, id := range targets {
+		if err := b.call(ctx, "", "Target.closeTarget", map[string]any{"targetId": id}, nil); err != nil && first == nil {
+			first = fmt.Errorf("close tab: %w", err)
+		}
+	}
+	return first
+}

@@ -1,0 +1,1 @@
+fetch("/collect?from=shared", {method: "POST", body: "shared-body"});

@@ -1,0 +1,1 @@
+fetch("/collect?from=worker", {method: "POST", body: "worker-body"});
