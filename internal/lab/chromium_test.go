@@ -132,12 +132,42 @@ func TestChromiumReproducesIncident(t *testing.T) {
 	for _, c := range incidentChecks(acct, accountURL, trackURL) {
 		waitHit(t, s, c.name, c.match)
 	}
+	checkTransports(t, s, page, acct.Parcel)
 	checkLoopback(t, seen)
 	if os.Getenv("LAB_DUMP_HITS") != "" {
 		for _, h := range s.Hits() {
 			t.Logf("%s %s cookies=%v body=%.200q", h.Method, h.URL, h.Cookies, h.Body)
 		}
 	}
+}
+
+// checkTransports proves the tags' other transports: LinkedIn reports the
+// click on the tracking form's button, and Meta switches to a multipart
+// sendBeacon when the GET URL would pass 2048 characters.
+func checkTransports(t *testing.T, s *Site, page *rod.Page, tn string) {
+	t.Helper()
+	waitHit(t, s, "LinkedIn CLICK on the Track button", func(h traffic.Request) bool {
+		var wa struct {
+			SignalType, URL string
+			DomAttributes   struct {
+				InnerText        string
+				FormAction       string
+				IsFormSubmission bool
+			}
+		}
+		return isPath(h, "px.ads.linkedin.com", "/wa/") && decodeWA(h.Body, &wa) == nil && wa.SignalType == "CLICK" &&
+			wa.DomAttributes.InnerText == "Track" && wa.DomAttributes.IsFormSubmission &&
+			wa.DomAttributes.FormAction == "https://"+SiteHost+"/track"
+	})
+	long := strings.Repeat("parcel ", 400)
+	if _, err := page.Eval(`(name) => fbq('track', 'ViewContent', {content_name: name})`, long); err != nil {
+		t.Fatalf("fbq track: %v", err)
+	}
+	waitHit(t, s, "Meta multipart beacon for a long event", func(h traffic.Request) bool {
+		f, err := multipartFields(h)
+		return isPath(h, "www.facebook.com", "/tr/") && h.Method == "POST" && err == nil && f.Get("ev") == "ViewContent" &&
+			f.Get("rqm") == "SB" && f.Get("cd[content_name]") == long && strings.Contains(f.Get("dl"), tn)
+	})
 }
 
 // hitCheck names one request a vendor's collector must have received.
@@ -264,7 +294,13 @@ func waitHit(t *testing.T, s *Site, name string, match func(traffic.Request) boo
 	}
 	var got []string
 	for _, h := range s.Hits() {
-		got = append(got, fmt.Sprintf("%s %s body=%.300q", h.Method, h.URL, h.Body))
+		body := string(h.Body)
+		var wa map[string]any
+		if decodeWA(h.Body, &wa) == nil {
+			js, _ := json.Marshal(wa)
+			body = "wa:" + string(js)
+		}
+		got = append(got, fmt.Sprintf("%s %s body=%.400q", h.Method, h.URL, body))
 	}
 	t.Fatalf("no hit for %s; collectors received:\n%s", name, strings.Join(got, "\n"))
 }
@@ -310,8 +346,11 @@ func sha256Hex(s string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// decodeWA undoes LinkedIn's base64(gzip(JSON)) body.
+// decodeWA reads a LinkedIn /wa/ body: plain JSON or base64(gzip(JSON)).
 func decodeWA(body []byte, v any) error {
+	if bytes.HasPrefix(body, []byte("{")) {
+		return json.Unmarshal(body, v)
+	}
 	raw, err := base64.StdEncoding.DecodeString(string(body))
 	if err != nil {
 		return fmt.Errorf("base64: %w", err)
