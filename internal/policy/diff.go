@@ -10,8 +10,8 @@ import (
 	"github.com/leakwatch/leakwatch/internal/audit"
 )
 
-// Diff is what changed between two reports of the same site.
-type Diff struct {
+// Changes is what changed between two reports of the same site.
+type Changes struct {
 	NewCompanies  []CompanyChange `json:"new_companies"`
 	GoneCompanies []CompanyChange `json:"gone_companies"`
 	// ChangedCompanies are in both reports and receive other data kinds.
@@ -46,15 +46,26 @@ type PixelID struct {
 
 func (p PixelID) String() string { return p.Product + " " + p.Account + " (" + p.Vendor + ")" }
 
+// HasNew reports whether the new report has anything the old one lacks: a
+// company, a data kind reaching a company, a pixel ID, a finding type or a
+// finding. What is gone does not count.
+func (d *Changes) HasNew() bool {
+	n := len(d.NewCompanies) + len(d.NewPixels) + len(d.NewFindingTypes) + len(d.NewFindings)
+	for _, c := range d.ChangedCompanies {
+		n += len(c.NewDataKinds)
+	}
+	return n > 0
+}
+
 // Empty reports whether nothing changed.
-func (d *Diff) Empty() bool {
+func (d *Changes) Empty() bool {
 	return len(d.NewCompanies)+len(d.GoneCompanies)+len(d.ChangedCompanies)+len(d.NewPixels)+len(d.GonePixels)+
 		len(d.NewFindingTypes)+len(d.GoneFindingTypes)+len(d.NewFindings)+len(d.GoneFindings) == 0
 }
 
-// DiffReports compares an old and a new report.
-func DiffReports(old, cur *audit.Report) *Diff {
-	d := &Diff{}
+// Diff compares an old and a new report.
+func Diff(old, cur *audit.Report) *Changes {
+	d := &Changes{}
 	oc, nc := companies(old), companies(cur)
 	for _, key := range sortedKeys(nc) {
 		n := nc[key]
@@ -84,7 +95,7 @@ func DiffReports(old, cur *audit.Report) *Diff {
 }
 
 // fillEmpty makes empty lists encode as [] rather than null.
-func (d *Diff) fillEmpty() {
+func (d *Changes) fillEmpty() {
 	for _, s := range []*[]CompanyChange{&d.NewCompanies, &d.GoneCompanies, &d.ChangedCompanies} {
 		if *s == nil {
 			*s = []CompanyChange{}
@@ -188,7 +199,7 @@ func findingDiff(a, b *audit.Report) []string {
 }
 
 // WriteText writes the diff for people, one change per line.
-func (d *Diff) WriteText(w io.Writer) error {
+func (d *Changes) WriteText(w io.Writer) error {
 	ew := &errWriter{w: w}
 	if d.Empty() {
 		ew.printf("No differences: the same companies, data kinds, pixel IDs and findings.\n")

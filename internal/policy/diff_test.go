@@ -31,7 +31,7 @@ func golden(t *testing.T, name string, got []byte) {
 func TestDiffGolden(t *testing.T) {
 	t.Parallel()
 	old, cur := loadReport(t, "report-parcels.json"), loadReport(t, "report-parcels-next.json")
-	d := DiffReports(old, cur)
+	d := Diff(old, cur)
 	var text bytes.Buffer
 	if err := d.WriteText(&text); err != nil {
 		t.Fatal(err)
@@ -47,8 +47,8 @@ func TestDiffGolden(t *testing.T) {
 func TestDiff(t *testing.T) {
 	t.Parallel()
 	old, cur := loadReport(t, "report-parcels.json"), loadReport(t, "report-parcels-next.json")
-	d := DiffReports(old, cur)
-	if d.Empty() {
+	d := Diff(old, cur)
+	if d.Empty() || !d.HasNew() {
 		t.Fatal("diff is empty")
 	}
 	if len(d.NewCompanies) != 1 || d.NewCompanies[0].Company != "Criteo" || strings.Join(d.NewCompanies[0].DataKinds, ",") != "email" {
@@ -72,7 +72,14 @@ func TestDiff(t *testing.T) {
 	}
 
 	// The reverse diff mirrors it.
-	r := DiffReports(cur, old)
+	r := Diff(cur, old)
+	if !r.HasNew() {
+		t.Error("reverse diff has nothing new: session-replay came back")
+	}
+	gone := &Changes{GoneCompanies: []CompanyChange{{Company: "X"}}, ChangedCompanies: []CompanyChange{{Company: "Y", GoneDataKinds: []string{"zip"}}}}
+	if gone.HasNew() || gone.Empty() {
+		t.Error("only gone things: HasNew must be false, Empty false")
+	}
 	if len(r.GoneCompanies) != 1 || r.GoneCompanies[0].Company != "Criteo" || len(r.ChangedCompanies) != 1 ||
 		strings.Join(r.ChangedCompanies[0].GoneDataKinds, ",") != "phone" || len(r.GonePixels) != 2 || r.NewFindingTypes[0] != "session-replay" {
 		t.Errorf("reverse: %+v", r)
@@ -82,8 +89,8 @@ func TestDiff(t *testing.T) {
 func TestDiffSame(t *testing.T) {
 	t.Parallel()
 	old := loadReport(t, "report-parcels.json")
-	d := DiffReports(old, loadReport(t, "report-parcels.json"))
-	if !d.Empty() {
+	d := Diff(old, loadReport(t, "report-parcels.json"))
+	if !d.Empty() || d.HasNew() {
 		t.Fatalf("a report differs from itself: %+v", d)
 	}
 	var buf bytes.Buffer
@@ -95,7 +102,7 @@ func TestDiffSame(t *testing.T) {
 	if strings.Contains(string(js), "null") {
 		t.Errorf("empty lists encode as null: %s", js)
 	}
-	if e := DiffReports(&audit.Report{}, &audit.Report{}); !e.Empty() {
+	if e := Diff(&audit.Report{}, &audit.Report{}); !e.Empty() {
 		t.Error("two empty reports differ")
 	}
 }
@@ -105,7 +112,7 @@ func TestDiffCompanyCase(t *testing.T) {
 	a := &audit.Report{ThirdParties: []audit.ThirdParty{{Company: "Meta", DataKinds: []string{"email"}}}}
 	b := &audit.Report{ThirdParties: []audit.ThirdParty{{Company: "meta", DataKinds: []string{"email"}}},
 		Findings: []audit.Finding{{Type: "leak", Field: "email", Receiver: &audit.Receiver{Company: "META"}}}}
-	if d := DiffReports(a, b); len(d.NewCompanies)+len(d.GoneCompanies)+len(d.ChangedCompanies) != 0 {
+	if d := Diff(a, b); len(d.NewCompanies)+len(d.GoneCompanies)+len(d.ChangedCompanies) != 0 {
 		t.Errorf("case changed the companies: %+v", d)
 	}
 }

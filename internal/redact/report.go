@@ -1,26 +1,20 @@
 package redact
 
 import (
-	"encoding/json"
 	"reflect"
 	"strings"
 
 	"github.com/leakwatch/leakwatch/internal/audit"
 )
 
-// Report returns a redacted deep copy of a report: secrets found in its
-// request evidence (headers, bodies, URLs) and the literal Options.Secrets
-// are removed from every string it holds.
+// Report redacts a report in place and returns it: secrets found in its
+// request evidence (headers, bodies, URLs) and anywhere else in its strings,
+// and the literal Options.Secrets, are removed from every string it holds.
 func Report(rep *audit.Report, opts Options) *audit.Report {
 	if rep == nil {
 		return nil
 	}
-	out, err := cloneReport(rep)
-	if err != nil {
-		// A report that does not round-trip through JSON cannot be written
-		// either; return an empty one rather than the unredacted original.
-		return &audit.Report{Schema: rep.Schema, Tool: rep.Tool, Warnings: []string{"redaction failed: " + err.Error()}}
-	}
+	out := rep
 	r := newRedactor(opts)
 	if len(opts.FirstParty) == 0 {
 		for _, d := range rep.FirstParty.Domains {
@@ -60,18 +54,6 @@ func splitHeader(h string) (name, value string, ok bool) {
 	}
 	name, value, ok = strings.Cut(h, ":")
 	return prefix + strings.TrimSpace(name), strings.TrimSpace(value), ok
-}
-
-func cloneReport(rep *audit.Report) (*audit.Report, error) {
-	data, err := json.Marshal(rep)
-	if err != nil {
-		return nil, err
-	}
-	var out audit.Report
-	if err := json.Unmarshal(data, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
 }
 
 // walkStrings rewrites every settable string reachable from v.

@@ -35,12 +35,12 @@ func sampleReport() *audit.Report {
 
 func TestReportRemovesEverySecret(t *testing.T) {
 	t.Parallel()
-	orig := sampleReport()
-	red := Report(orig, Options{Secrets: []string{"TypedPassw0rd"}})
+	red := Report(sampleReport(), Options{Secrets: []string{"TypedPassw0rd"}})
 	assertNoSecrets(t, red)
 	assertKept(t, red, []string{"_ga=GA1.2.111.222", "username=alice%40example.com", "a****@example.com", "ud[em]", "ff8d98", ":authority: shop.example"})
-	if orig.Requests[0].Headers[0] != sampleReport().Requests[0].Headers[0] || orig.Pixels[0].Fields[1].Value == Placeholder {
-		t.Error("Report modified its input")
+	in := sampleReport()
+	if Report(in, Options{}) != in || strings.Contains(in.Requests[0].Headers[0], "s3cr3t") {
+		t.Error("Report does not redact in place")
 	}
 	want := map[string]string{
 		red.Requests[0].Headers[0]:    "Cookie: sessionid=[REDACTED]; _ga=GA1.2.111.222",
