@@ -62,9 +62,28 @@ func (r *rules) meaning(name string) Meaning {
 		}
 	}
 	if _, rest, ok := strings.Cut(s, ">"); ok {
-		return r.lookup(rest)
+		if m := r.lookup(rest); m != Raw {
+			return m
+		}
+	}
+	if rest := afterContainer(name); rest != "" {
+		return r.meaning(rest)
 	}
 	return Raw
+}
+
+// afterContainer returns what follows "<container>.<index>." (a batch or
+// events array element), or "".
+func afterContainer(name string) string {
+	i := strings.IndexAny(name, ".>")
+	if i < 0 {
+		return ""
+	}
+	idx, rest, ok := strings.Cut(name[i+1:], ".")
+	if !ok || !isDigits(idx) {
+		return ""
+	}
+	return rest
 }
 
 // stripIndexes removes all-digit segments from a dotted/">" path

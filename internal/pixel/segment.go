@@ -25,11 +25,12 @@ var segment = Decoder{
 			if key != "" {
 				hits[i].Fields = append(hits[i].Fields, Field{Name: "Authorization", Value: key, Meaning: AccountID})
 			}
-			if t := fieldValue(hits[i].Fields, "type"); t != "" && !hasMeaning(hits[i].Fields, EventName) {
-				hits[i].Event = t
+			if hasMeaning(hits[i].Fields, EventName) {
+				continue
 			}
-			if t := strings.TrimPrefix(strings.ToLower(u.Path), "/v1/"); hits[i].Event == "" && t != "" {
-				hits[i].Event = t
+			hits[i].Event = segmentType(hits[i].Fields)
+			if hits[i].Event == "" {
+				hits[i].Event = strings.TrimPrefix(strings.ToLower(u.Path), "/v1/")
 			}
 		}
 		return hits
@@ -63,3 +64,14 @@ var segmentRules = makeRules(map[string]Meaning{
 	"messageid": Technical, "timestamp": Technical, "sentat": Technical, "type": Technical,
 	"_metadata.*": Technical, "integrations.*": Technical, "context.instanceid": Technical,
 })
+
+// segmentType returns the value of a "type" field (top level or in a batch).
+func segmentType(fs []Field) string {
+	for _, f := range fs {
+		if f.Name == "type" || strings.HasPrefix(f.Name, "batch.") && strings.HasSuffix(f.Name, ".type") &&
+			strings.Count(f.Name, ".") == 2 {
+			return f.Value
+		}
+	}
+	return ""
+}
