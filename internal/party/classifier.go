@@ -49,7 +49,10 @@ func NewClassifier(ctx context.Context, opts Options) (*Classifier, error) {
 			return nil, err
 		}
 	}
-	return c, ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // Classify describes the request to reqURL made by the page at pageURL.
@@ -60,9 +63,16 @@ func NewClassifier(ctx context.Context, opts Options) (*Classifier, error) {
 // and ThirdParty is true for every request with a host. A request without a
 // host (data:, about:) is not third party and has no Company.
 //
-// Filter lists see the request as a browser would: third-party when the
+// resourceType is the browser's name for the request's kind, as HAR
+// _resourceType, CDP or WebExtensions spell it (document, subdocument or
+// sub_frame, script, stylesheet, image, xhr, fetch, ping, beacon, websocket,
+// media, font, other...); case does not matter and unknown names count as
+// "other". Filter lists see the request as a browser would: third-party when the
 // registrable domains differ (the lists' meaning of $third-party), or when
-// the page is unknown.
+// the page is unknown. Rules are matched with one engine call, plus one per
+// distinct page URL for page-wide exceptions ($document); the entity and
+// registrable domain of each host are computed once and cached, so the
+// third-party decision is two cache lookups.
 func (c *Classifier) Classify(pageURL, reqURL, resourceType string) Party {
 	r := c.info(hostOf(reqURL))
 	p := Party{Host: r.host, Domain: r.domain, Company: r.domain}

@@ -67,16 +67,20 @@ func buildEmbedded(entities, owners string) (*entityIndex, error) {
 	if err != nil {
 		return nil, err
 	}
-	x := &entityIndex{
-		exact:  make(map[string]domainRef, 512),
-		wild:   make(map[string]domainRef, 4096),
-		byName: make(map[string]int32, len(ents)),
-		owners: own,
-	}
+	x := newIndex(own, len(ents))
 	for _, e := range ents {
 		x.add(e)
 	}
 	return x, nil
+}
+
+func newIndex(owners map[string]string, size int) *entityIndex {
+	return &entityIndex{
+		exact:  make(map[string]domainRef, size/4),
+		wild:   make(map[string]domainRef, size*2),
+		byName: make(map[string]int32, size),
+		owners: owners,
+	}
 }
 
 func parseOwners(s string) (map[string]string, error) {
