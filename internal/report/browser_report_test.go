@@ -2,10 +2,14 @@ package report
 
 import (
 	"bytes"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-rod/rod"
 	"github.com/go-rod/rod/lib/proto"
@@ -72,6 +76,37 @@ func TestHTMLInChromium(t *testing.T) {
 		saveScreenshot(t, page, 1280, 1600, false, filepath.Join("..", "..", "docs", "report-screenshot.png"))
 	}
 	checkQuiet(t, log, doc)
+}
+
+// TestChromiumRecorderSeesRequests proves the recorder above would notice:
+// a page without the report's CSP that loads an image from a loopback
+// server must show up in the log, as must a console error.
+func TestChromiumRecorderSeesRequests(t *testing.T) {
+	b := startChromium(t)
+	hits := make(chan string, 4)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits <- r.URL.Path
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer srv.Close()
+	page := `<!DOCTYPE html><title>t</title><img src="` + srv.URL + `/pixel.gif"><script>console.error("boom")</script>`
+	_, log, _ := openReport(t, b, []byte(page))
+	select {
+	case <-hits:
+	case <-time.After(10 * time.Second):
+		t.Fatal("loopback server saw no request")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		reqs, console := log.snapshot()
+		if slices.Contains(reqs, srv.URL+"/pixel.gif") && len(console) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("recorder missed the image request or the console error: %q %q", reqs, console)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // TestHTMLOnPhone checks that a 390 px wide screen needs no sideways scroll.

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -20,8 +21,28 @@ import (
 
 const chromiumPath = "/usr/bin/chromium"
 
-// startChromium launches the system Chromium (never a download) with a fresh
-// profile, or skips when it is absent outside CI.
+// One Chromium serves every browser test of the binary; TestMain closes it.
+var chromium struct {
+	once     sync.Once
+	browser  *rod.Browser
+	launcher *launcher.Launcher
+	err      error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if chromium.browser != nil {
+		_ = chromium.browser.Close()
+	}
+	if chromium.launcher != nil {
+		chromium.launcher.Kill()
+		chromium.launcher.Cleanup()
+	}
+	os.Exit(code)
+}
+
+// startChromium returns the shared system Chromium (never a download) with
+// a fresh profile, or skips when it is absent outside CI.
 func startChromium(t *testing.T) *rod.Browser {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
@@ -30,21 +51,33 @@ func startChromium(t *testing.T) *rod.Browser {
 		}
 		t.Fatalf("CI is set but Chromium is missing: %v", err)
 	}
-	l := launcher.New().Bin(chromiumPath).Leakless(false).Headless(true).NoSandbox(true).
-		UserDataDir(t.TempDir()).
-		Set("disable-gpu").Set("disable-quic").Set("no-first-run").
-		Set("disable-background-networking").Set("disable-component-update").Set("disable-sync")
-	u, err := l.Launch()
-	if err != nil {
-		t.Fatalf("launch Chromium: %v", err)
+	chromium.once.Do(func() {
+		dir, err := os.MkdirTemp("", "leakwatch-report-chromium-")
+		if err != nil {
+			chromium.err = err
+			return
+		}
+		l := launcher.New().Bin(chromiumPath).Leakless(false).Headless(true).NoSandbox(true).
+			UserDataDir(dir).
+			Set("disable-gpu").Set("disable-quic").Set("no-first-run").
+			Set("disable-background-networking").Set("disable-component-update").Set("disable-sync")
+		chromium.launcher = l
+		u, err := l.Launch()
+		if err != nil {
+			chromium.err = fmt.Errorf("launch Chromium: %w", err)
+			return
+		}
+		b := rod.New().ControlURL(u)
+		if err := b.Connect(); err != nil {
+			chromium.err = fmt.Errorf("connect to Chromium: %w", err)
+			return
+		}
+		chromium.browser = b
+	})
+	if chromium.err != nil {
+		t.Fatal(chromium.err)
 	}
-	t.Cleanup(l.Kill)
-	b := rod.New().ControlURL(u)
-	if err := b.Connect(); err != nil {
-		t.Fatalf("connect to Chromium: %v", err)
-	}
-	t.Cleanup(func() { _ = b.Close() })
-	return b
+	return chromium.browser
 }
 
 // pageLog records what a tab fetched and what its console said.

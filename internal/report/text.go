@@ -29,6 +29,10 @@ type textWriter struct {
 }
 
 func renderText(w io.Writer, r *audit.Report, opts Options) error {
+	r, err := terminalSafe(r)
+	if err != nil {
+		return err
+	}
 	t := &textWriter{w: bufio.NewWriter(w), color: opts.Color, width: opts.Width, v: newView(r)}
 	if t.width <= 0 {
 		t.width = 100
@@ -59,19 +63,48 @@ func (t *textWriter) println(s string) { t.w.WriteString(s + "\n") }
 func (t *textWriter) wrap(indent, s string) { t.hang(indent, indent, s) }
 
 // hang prints s folded at the terminal width, the first line indented by
-// first and the following ones by rest.
+// first and the following ones by rest. Words longer than a line are cut
+// into pieces so nothing runs past the width.
 func (t *textWriter) hang(first, rest, s string) {
-	line := first
-	for _, word := range strings.Fields(s) {
-		if len([]rune(line))+len([]rune(word))+1 > t.width && strings.TrimSpace(line) != "" {
-			t.println(strings.TrimRight(line, " "))
-			line = rest
+	line := []rune(first)
+	room := max(t.width-len([]rune(rest)), 10)
+	flush := func() {
+		if strings.TrimSpace(string(line)) != "" {
+			t.println(strings.TrimRight(string(line), " "))
 		}
-		line += word + " "
+		line = []rune(rest)
 	}
-	if strings.TrimSpace(line) != "" {
-		t.println(strings.TrimRight(line, " "))
+	for _, word := range strings.Fields(s) {
+		w := []rune(word)
+		if visible(line)+visibleRunes(w)+1 > t.width && strings.TrimSpace(string(line)) != "" {
+			flush()
+		}
+		for visibleRunes(w) > room {
+			line = append(line, w[:room]...)
+			w = w[room:]
+			flush()
+		}
+		line = append(append(line, w...), ' ')
 	}
+	flush()
+}
+
+// visible counts the runes of a line that show on screen (not ANSI codes).
+func visible(line []rune) int { return visibleRunes(line) }
+
+func visibleRunes(rs []rune) int {
+	n, esc := 0, false
+	for _, r := range rs {
+		switch {
+		case r == 0x1b:
+			esc = true
+		case esc:
+			esc = r != 'm'
+		default:
+			n++
+		}
+	}
+	return n
 }
 
 func (t *textWriter) section(title string, n int) {
@@ -100,7 +133,7 @@ func (t *textWriter) header() {
 	}
 	t.wrap("", t.style(code, t.v.headline()))
 	s := r.Summary
-	t.println(fmt.Sprintf("%s, %s to %s · %s · %s · %s",
+	t.wrap("", fmt.Sprintf("%s, %s to %s · %s · %s · %s",
 		plural(s.Requests, "request", "requests"), strconv.Itoa(s.ThirdPartyRequests),
 		plural(s.ThirdParties, "third-party company", "third-party companies"),
 		plural(s.Leaks, "leak", "leaks"), plural(s.Patterns, "pattern finding", "pattern findings"),

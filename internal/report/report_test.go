@@ -1,0 +1,220 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/leakwatch/leakwatch/internal/audit"
+)
+
+func TestRenderUnknownFormat(t *testing.T) {
+	t.Parallel()
+	err := Render(&bytes.Buffer{}, emptyReport(), "pdf", Options{})
+	if err == nil {
+		t.Fatal("no error for format pdf")
+	}
+	for _, f := range Formats() {
+		if !strings.Contains(err.Error(), f) {
+			t.Errorf("error %q does not list format %s", err, f)
+		}
+	}
+	if err := Render(&bytes.Buffer{}, nil, "json", Options{}); err == nil {
+		t.Error("no error for a nil report")
+	}
+}
+
+func TestFormats(t *testing.T) {
+	t.Parallel()
+	want := "text json html markdown csv junit sarif"
+	if got := strings.Join(Formats(), " "); got != want {
+		t.Errorf("Formats() = %s, want %s", got, want)
+	}
+}
+
+// TestDeterministic renders each format twice from fresh fixtures.
+func TestDeterministic(t *testing.T) {
+	t.Parallel()
+	for _, format := range Formats() {
+		t.Run(format, func(t *testing.T) {
+			t.Parallel()
+			var a, b bytes.Buffer
+			opts := Options{Color: true, Width: 90}
+			if err := Render(&a, shopReport(), format, opts); err != nil {
+				t.Fatal(err)
+			}
+			if err := Render(&b, shopReport(), format, opts); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(a.Bytes(), b.Bytes()) {
+				t.Error("two renderings differ")
+			}
+		})
+	}
+}
+
+func TestJSONRoundTrip(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	if err := Render(&buf, shopReport(), "json", Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasSuffix(buf.Bytes(), []byte("}\n")) {
+		t.Error("JSON does not end with a newline")
+	}
+	var back audit.Report
+	if err := json.Unmarshal(buf.Bytes(), &back); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := json.Marshal(&back)
+	orig, _ := json.Marshal(shopReport())
+	if !bytes.Equal(again, orig) {
+		t.Error("JSON report does not read back equal")
+	}
+	if back.Schema != audit.Schema {
+		t.Errorf("schema = %q", back.Schema)
+	}
+}
+
+// TestTextWidth checks that no line of the text report is wider than the
+// terminal, with and without colour.
+func TestTextWidth(t *testing.T) {
+	t.Parallel()
+	for _, width := range []int{60, 80, 100, 140} {
+		for _, color := range []bool{false, true} {
+			var buf bytes.Buffer
+			if err := Render(&buf, shopReport(), "text", Options{Width: width, Color: color}); err != nil {
+				t.Fatal(err)
+			}
+			hasANSI := strings.Contains(buf.String(), "\x1b[")
+			if hasANSI != color {
+				t.Errorf("width %d color %v: ANSI codes present = %v", width, color, hasANSI)
+			}
+			for i, line := range strings.Split(buf.String(), "\n") {
+				if n := visibleRunes([]rune(line)); n > width {
+					t.Errorf("width %d color %v: line %d is %d wide: %q", width, color, i+1, n, line)
+				}
+			}
+		}
+	}
+}
+
+func TestTextSections(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	if err := Render(&buf, shopReport(), "text", Options{}); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{
+		"3 companies received personal data",
+		"WHO RECEIVED YOUR DATA",
+		"sha256 ← meta-normalize",
+		"base64 ← gzip ← sha256",
+		"initiator: https://snap.licdn.com/li.lms-analytics/insight.min.js",
+		"[cookie-sync]", "[automatic-advanced-matching]", "[pixel-config]", "[session-replay]",
+		"FAILED shop release gate", "PageView ×1, Purchase ×1",
+		"! 2 requests to blob: URLs were skipped",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text report lacks %q", want)
+		}
+	}
+	// Most significant first: Meta (3 kinds) before LinkedIn (2) before Google (1) before Hotjar.
+	order := []string{"\n  Meta ", "\n  LinkedIn ", "\n  Google ", "\n  Hotjar "}
+	last := -1
+	for _, name := range order {
+		i := strings.Index(out, name)
+		if i < last {
+			t.Errorf("company %q out of order", strings.TrimSpace(name))
+		}
+		last = i
+	}
+}
+
+func TestShorten(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"abcdef", 10, "abcdef"},
+		{"abcdef", 6, "abcdef"},
+		{"abcdef", 4, "abc…"},
+		{"äöüßäöü", 3, "äö…"},
+		{"abc", 1, ""},
+	}
+	for _, tt := range tests {
+		got := shorten(tt.in, tt.n)
+		if got != tt.want || utf8.RuneCountInString(got) > max(tt.n, 0) {
+			t.Errorf("shorten(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+		}
+	}
+}
+
+func TestMarkdownEscaping(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"a|b", `a\|b`},
+		{"<script>", `\<script\>`},
+		{"[x](http://e)", `\[x\](http://e)`},
+		{"line\nbreak", "line break"},
+	}
+	for _, tt := range tests {
+		if got := mdText(tt.in); got != tt.want {
+			t.Errorf("mdText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	codes := []struct{ in, want string }{
+		{"a`b", "``a`b``"},
+		{"x|y", "`x\\|y`"},
+		{"`q`", "`` `q` ``"},
+		{"", ""},
+	}
+	for _, tt := range codes {
+		if got := mdCode(tt.in); got != tt.want {
+			t.Errorf("mdCode(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestCSVSafe(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"=HYPERLINK(\"x\")": "'=HYPERLINK(\"x\")", "+1 555": "'+1 555", "@SUM": "'@SUM", "email": "email", "": "",
+	} {
+		if got := csvSafe(in); got != want {
+			t.Errorf("csvSafe(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestTextNoTerminalEscapes: values from websites cannot reach the terminal
+// as control sequences.
+func TestTextNoTerminalEscapes(t *testing.T) {
+	t.Parallel()
+	r := shopReport()
+	r.Findings[0].Request.URL = "https://t.example/?x=\x1b]0;pwned\x07\x1b[2J"
+	r.ThirdParties[0].Company = "Meta\x1b[8m"
+	r.Findings[0].Evidence = "a\rb\u009bc"
+	r.Warnings = append(r.Warnings, "bell\a")
+	var buf bytes.Buffer
+	if err := Render(&buf, r, "text", Options{}); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, bad := range []string{"\x1b", "\a", "\r", "\u009b"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("text output carries control character %q", bad)
+		}
+	}
+	if !strings.Contains(out, `\x1b]0;pwned`) {
+		t.Error("escaped control sequence not shown")
+	}
+	if r.ThirdParties[0].Company != "Meta\x1b[8m" {
+		t.Error("rendering changed the caller's report")
+	}
+}
