@@ -88,7 +88,7 @@ func (a *Analyzer) Request(r *traffic.Request, p party.Party, pageURL string) []
 			a.parties[p.Domain] = p
 		}
 	}
-	a.recordHits(hits)
+	a.recordHits(hits, host(u))
 	a.recordConfig(r, u)
 	a.recordCookies(r, p)
 	a.recordURL(r, p, pageURL)
@@ -99,7 +99,7 @@ func (a *Analyzer) Request(r *traffic.Request, p party.Party, pageURL string) []
 }
 
 // recordHits notes automatic advanced matching (udff[...]) on the wire.
-func (a *Analyzer) recordHits(hits []Hit) {
+func (a *Analyzer) recordHits(hits []Hit, reqHost string) {
 	for _, h := range hits {
 		if h.Product != metaPixel.Product {
 			continue
@@ -111,6 +111,7 @@ func (a *Analyzer) recordHits(hits []Hit) {
 			}
 			e := evidence(a.udff, h.Account)
 			e.vendor, e.product, e.account = h.Vendor, h.Product, h.Account
+			e.host, e.domain = reqHost, registrable(reqHost)
 			e.add(h.RequestIndex, strings.TrimSuffix(key, "]"))
 		}
 	}
@@ -160,6 +161,7 @@ func (a *Analyzer) udffFindings() []Finding {
 		keys := sortedSet(e.keys)
 		out = append(out, Finding{
 			Type: FindingAutomaticMatching, Vendor: e.vendor, Product: e.product, Account: id,
+			Host: e.host, Domain: e.domain,
 			Summary: "Meta Pixel " + id + " sent values scraped from the page's form fields " +
 				"(automatic advanced matching): " + strings.Join(keys, ", ") + ".",
 			Details:  []Detail{{"source", "wire"}, {"keys", strings.Join(keys, ",")}},

@@ -1,6 +1,7 @@
 package pixel
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 
@@ -70,8 +71,8 @@ func decode(r *traffic.Request) []Hit {
 	if r == nil {
 		return nil
 	}
-	u, err := url.Parse(r.URL)
-	if err != nil || u.Host == "" {
+	u, err := parseURL(r.URL)
+	if err != nil {
 		return nil
 	}
 	for _, d := range table {
@@ -92,6 +93,18 @@ func decode(r *traffic.Request) []Hit {
 		return hits
 	}
 	return nil
+}
+
+// parseURL parses a request URL that must have a host.
+func parseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("parse request URL: %w", err)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("parse request URL %q: no host", truncate(raw, 100))
+	}
+	return u, nil
 }
 
 // fillAccountEvent sets Account and Event from the first fields tagged with

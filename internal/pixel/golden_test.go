@@ -1,0 +1,73 @@
+package pixel
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata/golden")
+
+// goldenHit is a Hit with its request index, as the JSON report shows it.
+type goldenHit struct {
+	Request int `json:"request"`
+	Hit
+}
+
+// checkGolden compares v, as indented JSON, with testdata/golden/name.
+func checkGolden(t *testing.T, name string, v any) {
+	t.Helper()
+	got, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = append(got, '\n')
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from golden file; run go test -update and review the diff", name)
+	}
+}
+
+// TestGoldenHits pins every decoded hit of two real captures, field by field.
+func TestGoldenHits(t *testing.T) {
+	t.Parallel()
+	for _, file := range []string{"health-shop-oraquick.har", "pagexray-verizon.har"} {
+		var hits []goldenHit
+		for _, r := range loadHAR(t, file) {
+			for _, h := range Decode(r) {
+				hits = append(hits, goldenHit{h.RequestIndex, h})
+			}
+		}
+		checkGolden(t, file+".hits.json", hits)
+	}
+}
+
+// TestGoldenFindings pins the configuration and behaviour findings of two
+// real captures.
+func TestGoldenFindings(t *testing.T) {
+	t.Parallel()
+	for _, file := range []string{"health-shop-mylabbox.har", "pagexray-ferguson.har"} {
+		page := harPageURL(t, file)
+		a := NewAnalyzer()
+		for _, r := range loadHAR(t, file) {
+			a.Request(r, testParty(page, r.URL), page)
+		}
+		checkGolden(t, file+".findings.json", a.Findings())
+	}
+}
