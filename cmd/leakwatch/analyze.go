@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -41,7 +42,7 @@ A file cut off part-way is analyzed up to its last complete entry, with a warnin
 
   # An HTML report and a sealed evidence bundle
   leakwatch analyze --persona me.yaml --format html --output report.html --evidence case.zip session.har`,
-		Args: cobra.MinimumNArgs(1),
+		Args: usageArgs(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runAnalyze(cmd.Context(), e, o, args)
 		},
@@ -64,7 +65,7 @@ func runAnalyze(ctx context.Context, e *env, o analyzeOptions, files []string) e
 		return err
 	}
 	for _, f := range files {
-		if err := streamHAR(ctx, f, aud.Source(displayName(f))); err != nil {
+		if err := streamHAR(ctx, e, f, aud.Source(displayName(f))); err != nil {
 			aud.Report()
 			return err
 		}
@@ -73,8 +74,14 @@ func runAnalyze(ctx context.Context, e *env, o analyzeOptions, files []string) e
 	return o.output.finish(ctx, e, rep, finishInputs{harFiles: files, secrets: nil})
 }
 
-func streamHAR(ctx context.Context, path string, v traffic.Visitor) error {
-	rc, err := har.Open(path)
+func streamHAR(ctx context.Context, e *env, path string, v traffic.Visitor) error {
+	var rc io.ReadCloser
+	var err error
+	if path == "-" {
+		rc, err = har.OpenReader(e.stdin)
+	} else {
+		rc, err = har.Open(path)
+	}
 	if err != nil {
 		return fmt.Errorf("open HAR %s: %w", path, err)
 	}

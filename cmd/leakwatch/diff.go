@@ -30,7 +30,7 @@ finding types.
 ` + exitHelp,
 		Example: `  leakwatch diff last-release.json this-release.json
   leakwatch diff --format json --fail-on-new old.json new.json`,
-		Args: cobra.ExactArgs(2),
+		Args: usageArgs(cobra.ExactArgs(2)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.format != "text" && o.format != "json" {
 				return usagef("unknown --format %q: want text or json", o.format)

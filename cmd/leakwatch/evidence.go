@@ -70,7 +70,7 @@ func newVerifyCmd(e *env) *cobra.Command {
 compares it with the manifest; it names any file that changed, is missing or was added, and a
 manifest that was altered. Exit 0 when intact, 1 when anything changed.`,
 		Example: "  leakwatch verify case.zip",
-		Args:    cobra.ExactArgs(1),
+		Args:    usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			res, err := evidence.Verify(args[0])
 			if err != nil {

@@ -113,3 +113,13 @@ base64, compressed, or hashed after a vendor's normalization.
 // extraCommands are registered by the files of commands that need more of
 // the program (scan, demo, diff, verify).
 var extraCommands []func(*env) *cobra.Command
+
+// usageArgs makes a wrong number of arguments a usage error (exit 2).
+func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := check(cmd, args); err != nil {
+			return usageError{err}
+		}
+		return nil
+	}
+}

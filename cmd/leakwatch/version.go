@@ -13,7 +13,7 @@ func newVersionCmd(e *env) *cobra.Command {
 		Use:     "version",
 		Short:   "Print the leakwatch version",
 		Example: "  leakwatch version",
-		Args:    cobra.NoArgs,
+		Args:    usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			fmt.Fprintf(e.stdout, "leakwatch %s (%s, %s/%s)\n", toolVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 			return nil

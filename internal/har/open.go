@@ -20,7 +20,7 @@ func Open(path string) (io.ReadCloser, error) {
 	} else {
 		var err error
 		if f, err = os.Open(path); err != nil {
-			return nil, fmt.Errorf("open HAR: %w", err)
+			return nil, err // *PathError names the file
 		}
 	}
 	r, err := decompress(bufio.NewReaderSize(f, 64<<10))
@@ -92,4 +92,14 @@ func skipBOM(br *bufio.Reader) error {
 		return fmt.Errorf("%w: file is UTF-16 text; convert it to UTF-8", ErrInvalid)
 	}
 	return nil
+}
+
+// OpenReader wraps an already open stream, such as standard input, the way
+// Open does a file: gzip content is decompressed transparently.
+func OpenReader(r io.Reader) (io.ReadCloser, error) {
+	d, err := decompress(bufio.NewReaderSize(r, 64<<10))
+	if err != nil {
+		return nil, err
+	}
+	return &readCloser{Reader: d}, nil
 }

@@ -1,0 +1,251 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/leakwatch/leakwatch/internal/audit"
+	"github.com/leakwatch/leakwatch/internal/sharedtest"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func TestMain(m *testing.M) {
+	version = "test" // reports and help must not depend on the build
+	os.Exit(m.Run())
+}
+
+// runCmd runs leakwatch in-process and returns its exit code and output.
+func runCmd(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read golden (run with -update to create): %v", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from golden file (run go test -update to accept); got:\n%.3000s", name, got)
+	}
+}
+
+func TestHelpGolden(t *testing.T) {
+	t.Parallel()
+	root := newRootCmd(&env{})
+	cmds := []string{""}
+	for _, c := range root.Commands() {
+		if c.Name() != "help" && c.Name() != "completion" {
+			cmds = append(cmds, c.Name())
+		}
+	}
+	for _, c := range cmds {
+		t.Run("help-"+c, func(t *testing.T) {
+			t.Parallel()
+			args := []string{"--help"}
+			if c != "" {
+				args = []string{c, "--help"}
+			}
+			code, out, _ := runCmd(t, "", args...)
+			if code != 0 {
+				t.Fatalf("exit %d", code)
+			}
+			if !strings.Contains(out, "Exit status") && c != "version" && c != "verify" {
+				t.Errorf("help of %q does not document exit statuses", c)
+			}
+			if c != "" && !strings.Contains(out, "Examples:") {
+				t.Errorf("help of %q has no examples", c)
+			}
+			golden(t, "help/"+firstNonEmptyName(c)+".txt", []byte(out))
+		})
+	}
+}
+
+func firstNonEmptyName(c string) string {
+	if c == "" {
+		return "leakwatch"
+	}
+	return c
+}
+
+func sharedHAR(t *testing.T, name string) string {
+	return sharedtest.Path(t, "har", name)
+}
+
+func analyzeJSON(t *testing.T, args ...string) *audit.Report {
+	t.Helper()
+	code, out, errOut := runCmd(t, "", append([]string{"analyze", "--format", "json"}, args...)...)
+	if code != 0 {
+		t.Fatalf("analyze %v: exit %d: %s", args, code, errOut)
+	}
+	var r audit.Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("report is not JSON: %v", err)
+	}
+	return &r
+}
+
+func TestAnalyzeGoldenReports(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{
+		"health-shop-mylabbox.har", "health-shop-oraquick.har", "health-shop-personalabs.har",
+		"pagexray-ferguson.har", "pagexray-verizon.har", "harviewer-no-pages.har",
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			code, out, errOut := runCmd(t, "", "analyze", "--format", "json", "--persona", "testdata/persona-shop.yaml", sharedHAR(t, name))
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			// The path of the shared file differs between checkouts.
+			out = strings.ReplaceAll(out, sharedtest.Dir(t), "SHARED")
+			golden(t, "reports/"+strings.TrimSuffix(name, ".har")+".json", []byte(out))
+		})
+	}
+}
+
+func TestHealthShopThirdParties(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		file    string
+		want    []string // registrable domains that must be third parties
+		ownSite string   // the shop's own registrable domain
+	}{
+		{"health-shop-mylabbox.har", []string{"facebook.com", "bing.com", "criteo.com", "klaviyo.com"}, "mylabbox.com"},
+		{"health-shop-oraquick.har", []string{"facebook.com", "google-analytics.com", "pardot.com"}, "oraquick.com"},
+		{"health-shop-personalabs.har", []string{"facebook.com", "tiktok.com", "bing.com", "doubleclick.net"}, "personalabs.com"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			t.Parallel()
+			r := analyzeJSON(t, sharedHAR(t, tt.file))
+			byDomain := map[string]audit.ThirdParty{}
+			for _, tp := range r.ThirdParties {
+				for _, d := range tp.Domains {
+					if d == tt.ownSite {
+						t.Errorf("the shop's own domain %s is listed as a third party (%s)", d, tp.Company)
+					}
+					byDomain[d] = tp
+				}
+			}
+			for _, d := range tt.want {
+				tp, ok := byDomain[d]
+				if !ok {
+					t.Errorf("%s is not listed as a third party", d)
+					continue
+				}
+				if tp.Requests == 0 || !tp.Known || tp.Company == "" || tp.Company == d {
+					t.Errorf("%s: company %q known=%v requests=%d; want a known owner and requests", d, tp.Company, tp.Known, tp.Requests)
+				}
+			}
+			if !contains(r.FirstParty.Domains, tt.ownSite) {
+				t.Errorf("first party domains %v lack %s", r.FirstParty.Domains, tt.ownSite)
+			}
+		})
+	}
+}
+
+func TestFilterListFlagsTrackers(t *testing.T) {
+	t.Parallel()
+	list := sharedtest.Path(t, "lists", "easyprivacy-2023-04.txt")
+	r := analyzeJSON(t, "--filter-list", list, sharedHAR(t, "health-shop-oraquick.har"))
+	flagged := map[string][]string{}
+	for _, tp := range r.ThirdParties {
+		for _, d := range tp.Domains {
+			if tp.Blocked > 0 {
+				flagged[d] = tp.Rules
+			}
+		}
+	}
+	for _, d := range []string{"facebook.com", "google-analytics.com"} {
+		if len(flagged[d]) == 0 {
+			t.Errorf("%s not flagged by EasyPrivacy; flagged: %v", d, flagged)
+		}
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.har")
+	os.WriteFile(bad, []byte("this is not a HAR"), 0o644)
+	badPersona := filepath.Join(dir, "p.yaml")
+	os.WriteFile(badPersona, []byte("emial: x@example.com\n"), 0o644)
+	tests := []struct {
+		name string
+		args []string
+		want int
+		msg  string
+	}{
+		{"no args", []string{"analyze"}, exitUsage, "requires at least 1 arg"},
+		{"bad flag", []string{"analyze", "--nope", "x.har"}, exitUsage, "unknown flag"},
+		{"bad format", []string{"analyze", "--format", "pdf", "x.har"}, exitUsage, "unknown --format"},
+		{"missing file", []string{"analyze", filepath.Join(dir, "missing.har")}, exitError, "missing.har"},
+		{"not a HAR", []string{"analyze", bad}, exitError, "bad.har"},
+		{"bad persona key", []string{"analyze", "--persona", badPersona, sharedHAR(t, "pagexray-http1-chrome.har")}, exitUsage, "emial"},
+		{"policy violated", []string{"analyze", "--format", "json", "--persona", "testdata/persona-shop.yaml", "--fail-on", "leak", sharedHAR(t, "health-shop-mylabbox.har")}, exitPolicy, "policy"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			code, _, errOut := runCmd(t, "", tt.args...)
+			if code != tt.want {
+				t.Errorf("exit %d, want %d; stderr: %s", code, tt.want, errOut)
+			}
+			if !strings.Contains(errOut, tt.msg) {
+				t.Errorf("stderr %q lacks %q", errOut, tt.msg)
+			}
+			if strings.Contains(errOut, "panic") || strings.Contains(errOut, "goroutine") {
+				t.Errorf("panic: %s", errOut)
+			}
+		})
+	}
+}
+
+func TestAnalyzeStdin(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile(sharedHAR(t, "pagexray-http2-firefox.har"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCmd(t, string(data), "analyze", "--format", "json", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var r audit.Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Summary.Requests == 0 || r.Sources[0].Path != "stdin" {
+		t.Errorf("stdin report: %d requests, source %q", r.Summary.Requests, r.Sources[0].Path)
+	}
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
