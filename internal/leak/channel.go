@@ -62,7 +62,7 @@ func (s *scanner) url(pathCh, queryCh, fragCh, prefix string, u []byte, top bool
 		if looksForm(frag) {
 			s.pairs(prefix, frag, nil, 0, 0)
 		} else {
-			s.field(join(prefix, "#"), queryDecode(frag), nil, 0, 1)
+			s.field(s.join(prefix, "#"), queryDecode(frag), nil, 0, 1)
 		}
 	}
 }
@@ -77,11 +77,11 @@ func percentDecodeSafe(v []byte) []byte {
 func (s *scanner) pathSegments(prefix string, path []byte) {
 	for i, seg := range bytes.Split(bytes.TrimPrefix(path, []byte("/")), []byte("/")) {
 		name, params, _ := bytes.Cut(seg, []byte(";"))
-		s.field(join(prefix, "/"+strconv.Itoa(i+1)), percentDecodeSafe(name), nil, 0, 1)
+		s.field(s.join(prefix, "/"+strconv.Itoa(i+1)), percentDecodeSafe(name), nil, 0, 1)
 		for _, p := range bytes.Split(params, []byte(";")) {
 			k, v, _ := bytes.Cut(p, []byte("="))
 			if len(k) > 0 || len(v) > 0 {
-				s.field(join(prefix, ";"+string(percentDecodeSafe(k))), percentDecodeSafe(v), nil, 0, 1)
+				s.field(s.join(prefix, ";"+string(percentDecodeSafe(k))), percentDecodeSafe(v), nil, 0, 1)
 			}
 		}
 	}
@@ -100,7 +100,7 @@ func (s *scanner) pairs(loc string, q []byte, chain []string, depth, nest int) {
 		if len(v) == 0 {
 			continue
 		}
-		s.field(join(loc, string(queryDecode(k))), queryDecode(v), chain, depth, nest+1)
+		s.field(s.join(loc, string(queryDecode(k))), queryDecode(v), chain, depth, nest+1)
 	}
 }
 
@@ -116,7 +116,7 @@ func (s *scanner) nestedURL(loc string, v []byte, chain []string, depth, nest in
 	s.leaf(loc, base, chain, depth, nest+1)
 	s.pairs(loc, query, chain, depth, nest)
 	if len(frag) > 0 {
-		s.field(join(loc, "#"), frag, chain, depth, nest+1)
+		s.field(s.join(loc, "#"), frag, chain, depth, nest+1)
 	}
 }
 
@@ -267,7 +267,7 @@ func (s *scanner) multipart(loc, boundary string, body []byte) bool {
 		if fn := p.FileName(); fn != "" {
 			name += " (" + fn + ")"
 		}
-		s.content(p.Header.Get("Content-Type"), join(loc, name), data)
+		s.content(p.Header.Get("Content-Type"), s.join(loc, name), data)
 		if err != nil {
 			return true
 		}

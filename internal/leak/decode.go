@@ -73,9 +73,54 @@ var errCap = errors.New("decoded size cap reached")
 
 // decoder is one decoding layer tried at search time. It calls emit for
 // each decoded piece with the transforms it applied, outermost first.
+// Each checks the value's features first, so a decoder that cannot apply
+// costs nothing.
 type decoder struct {
 	name string
-	try  func(s *scanner, v []byte, emit func(out []byte, chain ...string))
+	try  func(s *scanner, v []byte, f features, emit func(out []byte, chain ...string))
+}
+
+// features are what one pass over a value learns: which decoders might
+// apply to it.
+type features struct {
+	pct, amp, esc bool // '%', '&' and '\\' occur
+	high          int  // bytes >= 0x80
+	b64, hex      int  // longest base64-alphabet and hex runs
+}
+
+func scanFeatures(v []byte) features {
+	var f features
+	b64, hx := 0, 0
+	for _, c := range v {
+		k := class[c]
+		if k&(cB64|cLZ) != 0 {
+			b64++
+			if b64 > f.b64 {
+				f.b64 = b64
+			}
+		} else {
+			b64 = 0
+		}
+		if k&cHex != 0 {
+			hx++
+			if hx > f.hex {
+				f.hex = hx
+			}
+		} else {
+			hx = 0
+		}
+		switch {
+		case c == '%':
+			f.pct = true
+		case c == '&':
+			f.amp = true
+		case c == '\\':
+			f.esc = true
+		case c >= 0x80:
+			f.high++
+		}
+	}
+	return f
 }
 
 // decoders run in this order on every value below the depth limit.
@@ -88,7 +133,10 @@ var decoders = []decoder{
 	{"lz-string", tryLZUnicode},
 }
 
-func tryURL(s *scanner, v []byte, emit func([]byte, ...string)) {
+func tryURL(s *scanner, v []byte, f features, emit func([]byte, ...string)) {
+	if !f.pct {
+		return
+	}
 	var chain []string
 	cur := v
 	for round := 0; round < 4 && hasPercentEscape(cur); round++ {
@@ -137,7 +185,10 @@ func queryDecode(v []byte) []byte {
 	return percentDecode(bytes.ReplaceAll(v, []byte("+"), []byte(" ")))
 }
 
-func tryHTML(s *scanner, v []byte, emit func([]byte, ...string)) {
+func tryHTML(s *scanner, v []byte, f features, emit func([]byte, ...string)) {
+	if !f.amp {
+		return
+	}
 	amp := bytes.IndexByte(v, '&')
 	if amp < 0 || bytes.IndexByte(v[amp:], ';') < 0 {
 		return
@@ -148,8 +199,8 @@ func tryHTML(s *scanner, v []byte, emit func([]byte, ...string)) {
 	}
 }
 
-func tryJSONEscape(s *scanner, v []byte, emit func([]byte, ...string)) {
-	if !bytes.Contains(v, []byte(`\u`)) && !bytes.Contains(v, []byte(`\"`)) && !bytes.Contains(v, []byte(`\/`)) {
+func tryJSONEscape(s *scanner, v []byte, f features, emit func([]byte, ...string)) {
+	if !f.esc || !bytes.Contains(v, []byte(`\u`)) && !bytes.Contains(v, []byte(`\"`)) && !bytes.Contains(v, []byte(`\/`)) {
 		return
 	}
 	out := unescapeJSON(v)
@@ -179,9 +230,16 @@ func runs(v []byte, k uint8, min int, fn func(start, end int) bool) {
 // maxRunsPerValue bounds the decoding attempts on one value.
 const maxRunsPerValue = 512
 
-func tryBase64Runs(s *scanner, v []byte, emit func([]byte, ...string)) {
+// minB64Run is the shortest run worth decoding as base64: 12 bytes of
+// text. Shorter base64 forms of persona values are pool candidates.
+const minB64Run = 16
+
+func tryBase64Runs(s *scanner, v []byte, f features, emit func([]byte, ...string)) {
+	if f.b64 < minB64Run {
+		return
+	}
 	n := 0
-	runs(v, cB64|cLZ, 12, func(i, j int) bool {
+	runs(v, cB64|cLZ, minB64Run, func(i, j int) bool {
 		n++
 		run := v[i:j]
 		padded := j < len(v) && v[j] == '='
@@ -209,7 +267,10 @@ func (s *scanner) decodeB64Run(run []byte, padded bool, emit func([]byte, ...str
 			digit = true
 		}
 	}
-	// Plain words and numbers are not base64 worth decoding.
+	// Plain words, numbers and hex are not base64 worth decoding.
+	if allHex(run) {
+		return
+	}
 	if dollar || !(lower && upper) && !(digit && (lower || upper)) {
 		if dollar {
 			s.tryLZ(string(run), lzFromURI, emit)
@@ -242,6 +303,7 @@ func (s *scanner) decodeB64Run(run []byte, padded bool, emit func([]byte, ...str
 	// form (the alphabets differ only in '/', '=', '-' and '$').
 	hasUnder := bytes.IndexByte(run, '_') >= 0
 	switch {
+	case len(run) < 20:
 	case !url:
 		s.tryLZ(string(run), lzFromBase64, emit)
 	case !hasUnder && bytes.IndexByte(run, '/') < 0:
@@ -268,7 +330,9 @@ func (s *scanner) binary(out []byte, emit func([]byte, ...string), name string) 
 		emit(out, name)
 		return true
 	}
-	if len(out) >= 8 {
+	// Raw deflate has no header: only try it on blocks that say they are
+	// Huffman-coded (BTYPE 01 or 10), never stored or reserved.
+	if bt := out[0] >> 1 & 3; len(out) >= 24 && (bt == 1 || bt == 2) {
 		if dec, err := s.inflate("deflate", out); err == nil && len(dec) >= 4 && plausibleText(dec) {
 			emit(dec, name, "deflate")
 			return true
@@ -289,7 +353,10 @@ func (s *scanner) tryLZ(in string, f func(string, int) (string, error), emit fun
 	emit([]byte(out), "lz-string")
 }
 
-func tryHexRuns(s *scanner, v []byte, emit func([]byte, ...string)) {
+func tryHexRuns(s *scanner, v []byte, f features, emit func([]byte, ...string)) {
+	if f.hex < 16 {
+		return
+	}
 	n := 0
 	runs(v, cHex, 16, func(i, j int) bool {
 		n++
@@ -310,8 +377,8 @@ func tryHexRuns(s *scanner, v []byte, emit func([]byte, ...string)) {
 
 // tryLZUnicode tries lz-string's UTF-16 and raw forms on text that is
 // mostly non-ASCII, which is how those outputs look once decoded.
-func tryLZUnicode(s *scanner, v []byte, emit func([]byte, ...string)) {
-	if len(v) < 16 || !utf8.Valid(v) {
+func tryLZUnicode(s *scanner, v []byte, f features, emit func([]byte, ...string)) {
+	if len(v) < 16 || f.high*2 < len(v) || !utf8.Valid(v) {
 		return
 	}
 	var total, high int
@@ -354,7 +421,12 @@ func (s *scanner) inflate(kind string, data []byte) ([]byte, error) {
 	case "zlib":
 		r, err = zlib.NewReader(src)
 	case "deflate":
-		r = flate.NewReader(src)
+		if s.flate == nil {
+			s.flate = flate.NewReader(src)
+		} else if err := s.flate.(flate.Resetter).Reset(src, nil); err != nil {
+			return nil, fmt.Errorf("deflate: %w", err)
+		}
+		r = s.flate
 	case "br":
 		r = brotli.NewReader(src)
 	case "zstd":
@@ -401,4 +473,13 @@ func (s *scanner) contentDecode(enc string, body []byte) ([]byte, error) {
 		body = out
 	}
 	return body, nil
+}
+
+func allHex(b []byte) bool {
+	for _, c := range b {
+		if class[c]&cHex == 0 {
+			return false
+		}
+	}
+	return true
 }

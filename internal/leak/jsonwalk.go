@@ -17,14 +17,14 @@ type jsonWalker struct {
 	data []byte
 	pos  int
 	path []byte
-	leaf func(path string, v []byte)
+	leaf func(path []byte, v []byte)
 }
 
 var errJSON = errors.New("malformed JSON")
 
 // walkJSON calls leaf for each leaf; it returns how far it parsed and an
 // error naming the offset when the text stops being JSON.
-func walkJSON(data []byte, leaf func(path string, v []byte)) (int, error) {
+func walkJSON(data []byte, leaf func(path []byte, v []byte)) (int, error) {
 	w := jsonWalker{data: data, leaf: leaf}
 	for {
 		w.ws()
@@ -67,14 +67,14 @@ func (w *jsonWalker) value(depth int) error {
 		if err != nil {
 			return err
 		}
-		w.leaf(string(w.path), s)
+		w.leaf(w.path, s)
 		return nil
 	case c == '-' || (c >= '0' && c <= '9'):
 		start := w.pos
 		for w.pos < len(w.data) && isNumByte(w.data[w.pos]) {
 			w.pos++
 		}
-		w.leaf(string(w.path), w.data[start:w.pos])
+		w.leaf(w.path, w.data[start:w.pos])
 		return nil
 	default:
 		for _, lit := range []string{"true", "false", "null"} {

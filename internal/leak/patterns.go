@@ -102,7 +102,7 @@ var (
 )
 
 func findPhones(v []byte) []string {
-	if countDigits(v) < 10 {
+	if countDigits(v) < 10 || !hasPhoneShape(v) {
 		return nil
 	}
 	var out []string
@@ -127,7 +127,7 @@ func countDigits(v []byte) int {
 var reAddress = regexp.MustCompile(`(?i)\b(\d{1,6}(?:[ +][A-Za-z0-9.'#-]+){1,6}?[ +](?:street|st|avenue|ave|road|rd|boulevard|blvd|drive|dr|lane|ln|court|ct|way|place|pl|terrace|ter|parkway|pkwy|circle|cir|highway|hwy|trail|trl|square|sq)\.?(?:,|\b)[^\n]{0,80}?\b\d{5}(?:-\d{4})?)\b`)
 
 func findAddresses(v []byte) []string {
-	if countDigits(v) < 6 || bytes.IndexAny(v, " +") < 0 {
+	if countDigits(v) < 6 || bytes.IndexAny(v, " +") < 0 || !hasDigitRun(v, 5) {
 		return nil
 	}
 	var out []string
@@ -137,17 +137,32 @@ func findAddresses(v []byte) []string {
 	return out
 }
 
-var reS10 = regexp.MustCompile(`(?:^|[^A-Za-z0-9])([A-Z]{2}\d{9}[A-Z]{2})(?:$|[^A-Za-z0-9])`)
-
+// findS10 finds 2 letters, 9 digits, 2 letters (EC123456785US) standing
+// alone, with a valid check digit.
 func findS10(v []byte) []string {
 	var out []string
-	for _, m := range reS10.FindAllSubmatch(v, 20) {
-		if s10Valid(string(m[1])) {
-			out = append(out, string(m[1]))
+	for i := 0; i+13 <= len(v); {
+		if !isDigit(v[i]) {
+			i++
+			continue
 		}
+		j := i
+		for j < len(v) && isDigit(v[j]) {
+			j++
+		}
+		if j-i == 9 && i >= 2 && j+2 <= len(v) && isUpper(v[i-1]) && isUpper(v[i-2]) &&
+			isUpper(v[j]) && isUpper(v[j+1]) && (i == 2 || class[v[i-3]]&cAlnum == 0) &&
+			(j+2 == len(v) || class[v[j+2]]&cAlnum == 0) {
+			if tn := string(v[i-2 : j+2]); s10Valid(tn) {
+				out = append(out, tn)
+			}
+		}
+		i = j
 	}
 	return out
 }
+
+func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
 
 // s10Valid checks a UPU S10 check digit: weights 8,6,4,2,3,5,9,7 over the
 // serial, c = 11 - sum mod 11, with 10 -> 0 and 11 -> 5.
@@ -170,6 +185,9 @@ func s10Valid(s string) bool {
 var reUPS = regexp.MustCompile(`(?:^|[^A-Za-z0-9])(1Z[0-9A-Z]{16})(?:$|[^A-Za-z0-9])`)
 
 func findUPS(v []byte) []string {
+	if !bytes.Contains(v, []byte("1Z")) {
+		return nil
+	}
 	var out []string
 	for _, m := range reUPS.FindAllSubmatch(v, 20) {
 		if upsValid(string(m[1])) {
@@ -215,4 +233,39 @@ func findSSNs(v []byte) []string {
 		out = append(out, a+"-"+g+"-"+sn)
 	}
 	return out
+}
+
+// hasPhoneShape is a cheap test for '+' before a digit or "ddd-dddd"
+// (with '-', '.' or ' '), which every phone rule needs.
+func hasPhoneShape(v []byte) bool {
+	for i := 0; i+1 < len(v); i++ {
+		c := v[i]
+		if c == '+' && isDigit(v[i+1]) {
+			return true
+		}
+		if (c == '-' || c == '.' || c == ' ') && i >= 3 && i+4 < len(v) &&
+			isDigit(v[i-1]) && isDigit(v[i-2]) && isDigit(v[i-3]) &&
+			isDigit(v[i+1]) && isDigit(v[i+2]) && isDigit(v[i+3]) && isDigit(v[i+4]) {
+			return true
+		}
+	}
+	return false
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// hasDigitRun reports a run of exactly n digits (n == 9: at least 9).
+func hasDigitRun(v []byte, n int) bool {
+	run := 0
+	for i := 0; i <= len(v); i++ {
+		if i < len(v) && isDigit(v[i]) {
+			run++
+			continue
+		}
+		if run == n || n >= 9 && run >= n {
+			return true
+		}
+		run = 0
+	}
+	return false
 }

@@ -49,7 +49,9 @@ type candidate struct {
 	value   string   // the persona value as given
 	chain   []string // transforms, outermost first
 	kind    int
-	short   bool // three characters or fewer: needs a key=value context
+	// short marks codes (a state, a country: three characters or fewer)
+	// and any two-character value: they need a key=value context.
+	short bool
 }
 
 // Pool is the candidate pool built once from personas: every normalized
@@ -114,7 +116,7 @@ type poolBuilder struct {
 func (b *poolBuilder) addForm(persona int, fv fieldValue, f form) {
 	c := candidate{persona: persona, field: fv.Field, value: fv.Value, chain: f.chain}
 	if len(f.s) >= 2 {
-		c.kind, c.short = kindPlain, len(f.s) <= 3
+		c.kind, c.short = kindPlain, len(f.s) <= 2 || len(f.s) <= 3 && (fv.Field == "state" || fv.Field == "country")
 		b.addText(f.s, c)
 	}
 	if len(f.s) >= 5 {

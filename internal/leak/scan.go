@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"slices"
 
 	"github.com/leakwatch/leakwatch/internal/traffic"
@@ -47,6 +48,9 @@ type scanner struct {
 	pseen  map[patternKey]bool
 	budget int
 	capHit bool
+	names  map[[2]string]string
+	flate  io.ReadCloser     // reused raw-deflate reader
+	paths  map[string]string // interned JSON paths
 }
 
 // Scan searches every channel of a request, and what its response hands to
@@ -88,12 +92,30 @@ func (s *scanner) spend(n int) bool {
 	return true
 }
 
-func join(loc, name string) string {
+// join names a field inside another ("data > properties.$email"). Names
+// repeat across array elements and events, so they are interned.
+func (s *scanner) join(loc, name string) string {
 	switch {
 	case loc == "":
 		return name
 	case name == "":
 		return loc
+	}
+	k := [2]string{loc, name}
+	if j, ok := s.names[k]; ok {
+		return j
+	}
+	j := loc + " > " + name
+	if s.names == nil {
+		s.names = map[[2]string]string{}
+	}
+	s.names[k] = j
+	return j
+}
+
+func join(loc, name string) string {
+	if loc == "" || name == "" {
+		return loc + name
 	}
 	return loc + " > " + name
 }
@@ -107,8 +129,8 @@ func (s *scanner) field(loc string, v []byte, chain []string, depth, nest int) {
 	if nest < maxNest {
 		switch {
 		case looksJSON(v):
-			pos, err := walkJSON(v, func(path string, leaf []byte) {
-				s.field(join(loc, path), leaf, chain, depth, nest+1)
+			pos, err := walkJSON(v, func(path []byte, leaf []byte) {
+				s.field(s.join(loc, s.intern(path)), leaf, chain, depth, nest+1)
 			})
 			if err == nil {
 				return
@@ -135,11 +157,16 @@ func (s *scanner) leaf(loc string, v []byte, chain []string, depth, nest int) {
 	if depth >= maxDepth || s.budget <= 0 {
 		return
 	}
+	f := scanFeatures(v)
+	if !f.pct && !f.amp && !f.esc && f.b64 < minB64Run && f.hex < 16 && f.high*2 < len(v) {
+		return // no decoder applies: the common case, kept free of allocations
+	}
+	emit := func(out []byte, names ...string) {
+		next := append(slices.Clip(chain), names...)
+		s.field(loc, out, next, depth+1, nest)
+	}
 	for _, d := range decoders {
-		d.try(s, v, func(out []byte, names ...string) {
-			next := append(slices.Clip(chain), names...)
-			s.field(loc, out, next, depth+1, nest)
-		})
+		d.try(s, v, f, emit)
 	}
 }
 
@@ -150,6 +177,11 @@ func (s *scanner) matchText(loc string, v []byte, chain []string) {
 	for _, m := range s.p.ac.FindAllOverlapping(v) {
 		for _, ci := range s.p.patterns[m.PatternID] {
 			c := &s.p.cands[ci]
+			// A path segment "ca" or "us" is a locale far more often than
+			// a state or a country: short values count there only hashed.
+			if c.short && s.ch == ChannelURLPath {
+				continue
+			}
 			if fits(c, v, m.Start, m.End) {
 				s.record(c, loc, chain, nil, v[m.Start:m.End])
 			}
@@ -318,4 +350,17 @@ func cut(b []byte) string {
 		n--
 	}
 	return string(b[:n])
+}
+
+// intern returns path as a string, allocating once per distinct path.
+func (s *scanner) intern(path []byte) string {
+	if p, ok := s.paths[string(path)]; ok {
+		return p
+	}
+	if s.paths == nil {
+		s.paths = map[string]string{}
+	}
+	p := string(path)
+	s.paths[p] = p
+	return p
 }
