@@ -1,6 +1,7 @@
 package har
 
 import (
+	"bytes"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -98,10 +99,10 @@ func (s *streamer) postData(r *traffic.Request, pd *harPostData, idx int) {
 		return
 	}
 	r.BodyMIME = pd.MimeType
-	if pd.Text != nil && *pd.Text != "" {
-		r.Body = []byte(*pd.Text)
+	if len(pd.Text) > 0 {
+		r.Body = pd.Text
 		if strings.EqualFold(pd.Encoding, "base64") {
-			b, err := decodeBase64(*pd.Text)
+			b, err := decodeBase64(string(pd.Text))
 			if err != nil {
 				s.warnEntry(idx, "request.postData.text: invalid base64, kept as text: %v", err)
 			} else {
@@ -135,7 +136,7 @@ func (s *streamer) response(hr *harResponse, idx int) *traffic.Response {
 		if c.Size != nil && c.Size.Set {
 			resp.BodySize = int64(c.Size.V)
 		}
-		if c.Text != nil && *c.Text != "" {
+		if len(c.Text) > 0 {
 			body, n := s.content(c, idx)
 			if resp.BodySize < 0 {
 				resp.BodySize = int64(n)
@@ -155,27 +156,27 @@ func (s *streamer) response(hr *harResponse, idx int) *traffic.Response {
 // decoded size; a body larger than the cap is not built (nil, size).
 // Invalid base64 keeps the text.
 func (s *streamer) content(c *harContent, idx int) ([]byte, int) {
-	text := *c.Text
+	text := c.Text
 	switch strings.ToLower(c.Encoding) {
 	case "":
 		if len(text) > s.max {
 			return nil, len(text)
 		}
-		return []byte(text), len(text)
+		return text, len(text)
 	case "base64":
 		if len(text)/4*3-3 > s.max {
-			n := base64.RawStdEncoding.DecodedLen(len(strings.TrimRight(text, "=")))
+			n := base64.RawStdEncoding.DecodedLen(len(bytes.TrimRight(text, "=")))
 			return nil, n
 		}
-		b, err := decodeBase64(text)
+		b, err := decodeBase64(string(text))
 		if err != nil {
 			s.warnEntry(idx, "response.content.text: invalid base64, kept as text: %v", err)
-			return s.capped([]byte(text))
+			return s.capped(text)
 		}
 		return s.capped(b)
 	}
 	s.warnEntry(idx, "response.content.encoding %q unknown, body kept as text", c.Encoding)
-	return s.capped([]byte(text))
+	return s.capped(text)
 }
 
 func (s *streamer) capped(b []byte) ([]byte, int) {

@@ -100,7 +100,7 @@ type harRequest struct {
 
 type harPostData struct {
 	MimeType string     `json:"mimeType"`
-	Text     *string    `json:"text,omitempty"`
+	Text     bodyText   `json:"text,omitempty"`
 	Params   []harParam `json:"params,omitempty"`
 	// Encoding is not in HAR 1.2; some tools write "base64" for binary bodies.
 	Encoding string `json:"encoding,omitempty"`
@@ -129,7 +129,7 @@ type harResponse struct {
 type harContent struct {
 	Size     *flexFloat `json:"size"`
 	MimeType string     `json:"mimeType"`
-	Text     *string    `json:"text,omitempty"`
+	Text     bodyText   `json:"text,omitempty"`
 	Encoding string     `json:"encoding,omitempty"`
 }
 
@@ -287,7 +287,8 @@ func (n *numText) UnmarshalJSON(b []byte) error {
 }
 
 func (n numText) MarshalJSON() ([]byte, error) {
-	if _, err := strconv.ParseFloat(string(n), 64); err != nil {
+	// Only JSON number syntax may pass: ParseFloat also takes "NaN", "Inf".
+	if n == "" || (n[0] != '-' && (n[0] < '0' || n[0] > '9')) || !json.Valid([]byte(n)) {
 		return []byte("0"), nil
 	}
 	return []byte(n), nil

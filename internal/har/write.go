@@ -27,7 +27,19 @@ type WriteOptions struct {
 // with _initiator, _resourceType and _webSocketMessages, binary bodies in
 // base64. Capture data HAR has no place for goes in underscore fields this
 // package reads back (log._cookies, log._storage, page _url, _error,
-// _screenshot, entry _frameId, _frameURL, _target).
+// _screenshot, entry _frameId, _frameURL, _target, response _error).
+//
+// Reading the written file gives c back (deep-equal) except for:
+//   - Source, which the reader takes from Options.Name;
+//   - Warnings, which describe the file that was read and are not written;
+//   - Creator, which becomes WriteOptions' creator when one is given, and
+//     "leakwatch" when neither is set;
+//   - Request.Index, renumbered 0..n-1 by position;
+//   - Params when Body is also set (the reader keeps Params only without
+//     a body), and an empty Response (status 0, nothing recorded), which
+//     reads back as nil.
+//
+// Captures this package read are already in that normal form.
 func Write(w io.Writer, c *traffic.Capture, opts WriteOptions) error {
 	hw := NewWriter(w, opts)
 	hw.pagesFirst(c)
@@ -284,11 +296,10 @@ func harRequestOf(r *traffic.Request) *harRequest {
 	if r.Body != nil || r.Params != nil || r.BodyMIME != "" {
 		pd := &harPostData{MimeType: r.BodyMIME}
 		if r.Body != nil {
-			text := string(r.Body)
+			pd.Text = r.Body
 			if !utf8.Valid(r.Body) {
-				text, pd.Encoding = base64.StdEncoding.EncodeToString(r.Body), "base64"
+				pd.Text, pd.Encoding = base64.StdEncoding.AppendEncode(nil, r.Body), "base64"
 			}
-			pd.Text = &text
 		}
 		for _, p := range r.Params {
 			pd.Params = append(pd.Params, harParam{Name: p.Name, Value: anyText(p.Value), FileName: p.FileName, ContentType: p.ContentType})
@@ -314,11 +325,10 @@ func harResponseOf(resp *traffic.Response, reqErr string) *harResponse {
 		HeadersSize: writeOnly[int64]{-1}, BodySize: writeOnly[int64]{resp.BodySize},
 	}
 	if resp.Body != nil {
-		text := string(resp.Body)
+		hr.Content.Text = resp.Body
 		if !utf8.Valid(resp.Body) || isBinaryMIME(resp.MIME) {
-			text, hr.Content.Encoding = base64.StdEncoding.EncodeToString(resp.Body), "base64"
+			hr.Content.Text, hr.Content.Encoding = base64.StdEncoding.AppendEncode(nil, resp.Body), "base64"
 		}
-		hr.Content.Text = &text
 	}
 	return hr
 }
