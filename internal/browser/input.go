@@ -161,6 +161,10 @@ func (t *Tab) Title(ctx context.Context) (string, error) {
 func (t *Tab) CollectStorage(ctx context.Context) error {
 	b := t.c.b
 	b.mu.Lock()
+	if t.s.crashed || t.s.gone {
+		b.mu.Unlock()
+		return nil
+	}
 	ids := []string{t.s.id}
 	for _, s := range b.sessions {
 		if s.kind == "iframe" && s.root == t.s && !s.gone {

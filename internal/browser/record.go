@@ -1,7 +1,6 @@
 package browser
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -363,13 +362,11 @@ func (c *Context) fetchBody(s *session, requestID string, r *traffic.Request) {
 	c.fetches.Add(1)
 	go func() {
 		defer c.fetches.Done()
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
 		var res struct {
 			Body          string `json:"body"`
 			Base64Encoded bool   `json:"base64Encoded"`
 		}
-		err := c.b.call(ctx, s.id, "Network.getResponseBody", map[string]string{"requestId": requestID}, &res)
+		err := c.b.sessionCall(s, "Network.getResponseBody", map[string]string{"requestId": requestID}, &res)
 		if err != nil {
 			return
 		}
@@ -388,13 +385,11 @@ func (c *Context) fetchPostData(s *session, requestID string, r *traffic.Request
 	c.fetches.Add(1)
 	go func() {
 		defer c.fetches.Done()
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
 		var res struct {
 			PostData      string `json:"postData"`
 			Base64Encoded bool   `json:"base64Encoded"`
 		}
-		err := c.b.call(ctx, s.id, "Network.getRequestPostData", map[string]string{"requestId": requestID}, &res)
+		err := c.b.sessionCall(s, "Network.getRequestPostData", map[string]string{"requestId": requestID}, &res)
 		c.b.mu.Lock()
 		defer c.b.mu.Unlock()
 		if err != nil {

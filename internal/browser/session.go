@@ -245,3 +245,32 @@ func (b *Browser) initBrowser(ctx context.Context) error {
 	}
 	return nil
 }
+
+// sessionCall calls a command for s that gives up when s dies (its target
+// detached or its page crashed), so no read waits on a dead renderer.
+func (b *Browser) sessionCall(s *session, method string, params, res any) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	go func() {
+		for {
+			b.mu.Lock()
+			dead := s.gone || s.root != nil && (s.root.crashed || s.root.gone)
+			wake, rootWake := s.wake, s.wake
+			if s.root != nil {
+				rootWake = s.root.wake
+			}
+			b.mu.Unlock()
+			if dead {
+				cancel()
+				return
+			}
+			select {
+			case <-wake:
+			case <-rootWake:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return b.call(ctx, s.id, method, params, res)
+}

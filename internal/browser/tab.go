@@ -24,6 +24,9 @@ func (t *Tab) Context() *Context { return t.c }
 // ErrCrashed is returned when the tab's renderer crashed.
 var ErrCrashed = errors.New("renderer crashed")
 
+// ErrTabGone is returned for a tab that was closed or detached.
+var ErrTabGone = errors.New("tab closed")
+
 // cleanup returns a short context for work that must happen even when ctx
 // has expired, such as stopping a page load.
 func cleanup(ctx context.Context) (context.Context, context.CancelFunc) {
@@ -34,12 +37,20 @@ func cleanup(ctx context.Context) (context.Context, context.CancelFunc) {
 // also recorded on the page; what was captured is kept.
 func (t *Tab) Navigate(ctx context.Context, u string) error {
 	b := t.c.b
+	b.mu.Lock()
+	loads, before, gone, crashed := t.s.loads, t.s.page, t.s.gone, t.s.crashed
+	b.mu.Unlock()
+	switch {
+	case crashed:
+		// Chromium detaches a crashed tab at its next navigation.
+		return fmt.Errorf("navigate %s: %w; open a new tab", u, ErrCrashed)
+	case gone:
+		return fmt.Errorf("navigate %s: %w", u, ErrTabGone)
+	}
 	sctx, cancel := cleanup(ctx)
 	_ = t.CollectStorage(sctx)
 	cancel()
-	b.mu.Lock()
-	loads, before := t.s.loads, t.s.page
-	b.mu.Unlock()
+
 	var res struct {
 		LoaderID  string `json:"loaderId"`
 		ErrorText string `json:"errorText"`
@@ -99,7 +110,7 @@ func (t *Tab) waitLoad(ctx context.Context, loads int) error {
 		case done:
 			return nil
 		case gone:
-			return errors.New("tab closed")
+			return ErrTabGone
 		}
 		select {
 		case <-wake:

@@ -128,6 +128,12 @@ func (s *Server) handler() http.Handler {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"slow":true}`)
 	})
+	mux.HandleFunc("/download", func(w http.ResponseWriter, r *http.Request) {
+		s.record(r, nil)
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Header().Set("Content-Disposition", `attachment; filename="data.bin"`)
+		_, _ = w.Write(make([]byte, 4096))
+	})
 	mux.Handle("/ws", websocket.Handler(s.echo))
 	mux.HandleFunc("/", s.file)
 	return mux

@@ -1,0 +1,231 @@
+package browser_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/leakwatch/leakwatch/internal/browser"
+	"github.com/leakwatch/leakwatch/internal/traffic"
+)
+
+func TestNeverEndingPageTimesOut(t *testing.T) {
+	t.Parallel()
+	tab := env.Tab(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	start := time.Now()
+	err := tab.Navigate(ctx, env.Server.URL("site.test", false, "/never"))
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Navigate error = %v, want deadline exceeded", err)
+	}
+	if d := time.Since(start); d > 6*time.Second {
+		t.Errorf("Navigate took %s after a 2s timeout", d)
+	}
+	qctx, qcancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer qcancel()
+	_ = tab.WaitQuiet(qctx, 300*time.Millisecond) // must return by the deadline
+	p := tab.Page()
+	if p == nil || !strings.Contains(p.Error, "deadline") || !strings.HasSuffix(p.URL, "/never") {
+		t.Errorf("page = %+v, want the timeout recorded", p)
+	}
+}
+
+func TestRedirectLoop(t *testing.T) {
+	t.Parallel()
+	tab := env.Tab(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	err := tab.Navigate(ctx, env.Server.URL("site.test", false, "/loop"))
+	if err == nil || !strings.Contains(err.Error(), "ERR_TOO_MANY_REDIRECTS") {
+		t.Fatalf("Navigate error = %v", err)
+	}
+	c, err := tab.Context().Capture(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hops := 0
+	for _, r := range c.Requests {
+		if strings.Contains(r.URL, "/loop") {
+			hops++
+			if r.Response != nil && r.Response.Status == 302 && r.Response.RedirectURL == "" {
+				t.Errorf("hop %d lacks its redirect URL", r.Index)
+			}
+		}
+	}
+	if hops < 10 {
+		t.Errorf("recorded %d redirect hops, want each hop as a request", hops)
+	}
+	if len(c.Pages) != 1 || !strings.Contains(c.Pages[0].Error, "ERR_TOO_MANY_REDIRECTS") {
+		t.Errorf("pages = %+v", c.Pages)
+	}
+}
+
+func TestAlertIsDismissed(t *testing.T) {
+	t.Parallel()
+	tab := open(t, "site.test", false, "/alert.html")
+	waitRequest(t, tab, "request after the alert", urlHas("after=alert"))
+	if tab.Dialogs() != 1 {
+		t.Errorf("dialogs = %d, want 1", tab.Dialogs())
+	}
+}
+
+func TestPopupIsCaptured(t *testing.T) {
+	t.Parallel()
+	tab := open(t, "site.test", false, "/popup.html")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := tab.Click(ctx, "#open"); err != nil {
+		t.Fatal(err)
+	}
+	r, c := waitRequest(t, tab, "request from the popup", urlHas("from=popup"))
+	opener := tab.Page()
+	if r.Target != "page" || r.PageID == "" || r.PageID == opener.ID {
+		t.Errorf("popup request target %q page %q (opener page %q)", r.Target, r.PageID, opener.ID)
+	}
+	if len(c.Pages) != 2 {
+		t.Errorf("pages = %d, want opener and popup", len(c.Pages))
+	}
+}
+
+func TestRendererCrash(t *testing.T) {
+	t.Parallel()
+	tab := open(t, "site.test", false, "/crash.html")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	tab.Crash(ctx)
+	deadline := time.Now().Add(5 * time.Second)
+	for tab.Page().Error == "" && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if p := tab.Page(); p.Error != "renderer crashed" {
+		t.Fatalf("page error = %q", p.Error)
+	}
+	if err := tab.WaitQuiet(ctx, 100*time.Millisecond); !errors.Is(err, browser.ErrCrashed) {
+		t.Errorf("WaitQuiet after crash = %v", err)
+	}
+	// The capture survives; the dead tab says so at once.
+	waitRequest(t, tab, "request before the crash", urlHas("from=crash"))
+	deadline = time.Now().Add(5 * time.Second)
+	for {
+		start := time.Now()
+		err := tab.Navigate(ctx, env.Server.URL("site.test", false, "/alert.html"))
+		if errors.Is(err, browser.ErrCrashed) {
+			if d := time.Since(start); d > time.Second {
+				t.Errorf("navigating a crashed tab took %s", d)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("navigate after crash: %v, want ErrCrashed", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func TestDownloadIsRefused(t *testing.T) {
+	t.Parallel()
+	tab := env.Tab(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = tab.Navigate(ctx, env.Server.URL("site.test", false, "/download"))
+	r, _ := waitRequest(t, tab, "download request", urlHas("/download"))
+	if r.Response == nil && r.Error == "" {
+		t.Errorf("download request neither answered nor failed")
+	}
+	if _, err := os.Stat(env.Browser.UserDataDir() + "/Default/Downloads/data.bin"); err == nil {
+		t.Errorf("download was saved")
+	}
+	if _, err := tab.Eval(ctx, "1+1"); err != nil {
+		t.Errorf("tab unusable after a download: %v", err)
+	}
+}
+
+// TestNoChromiumSurvives launches its own browsers and checks that Close
+// and a cancelled context leave no process and no profile behind.
+func TestNoChromiumSurvives(t *testing.T) {
+	env.Need(t)
+	for _, how := range []string{"close", "cancel"} {
+		t.Run(how, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			b, err := browser.Launch(ctx, browser.Options{Args: env.Args})
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := b.UserDataDir()
+			tab, err := b.NewTab(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			nctx, ncancel := context.WithTimeout(ctx, 10*time.Second)
+			_ = tab.Navigate(nctx, env.Server.URL("site.test", true, "/worker.html"))
+			ncancel()
+			if len(browser.Processes(dir)) < 2 {
+				t.Fatalf("expected Chromium processes for %s", dir)
+			}
+			if how == "close" {
+				if err := b.Close(); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				cancel()
+			}
+			deadline := time.Now().Add(10 * time.Second)
+			for len(browser.Processes(dir)) > 0 && time.Now().Before(deadline) {
+				time.Sleep(50 * time.Millisecond)
+			}
+			if ps := browser.Processes(dir); len(ps) > 0 {
+				t.Errorf("%d Chromium processes survived: %+v", len(ps), ps)
+			}
+			for time.Now().Before(deadline) {
+				if _, err := os.Stat(dir); os.IsNotExist(err) {
+					break
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			if _, err := os.Stat(dir); !os.IsNotExist(err) {
+				t.Errorf("temporary profile %s not removed", dir)
+			}
+			_ = b.Close()
+		})
+	}
+}
+
+func TestFind(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, env, path, want, err string
+	}{
+		{"env wins", exe, "", exe, ""},
+		{"env missing file", "/nonexistent/chrome", "", "", "no such file"},
+		{"env is a directory", t.TempDir(), "", "", "not an executable"},
+		{"nothing on PATH", "", t.TempDir(), "", "apt-get install chromium"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv(browser.EnvChrome, tt.env)
+			if tt.path != "" {
+				t.Setenv("PATH", tt.path)
+			}
+			got, err := browser.Find()
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("Find() error = %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Fatalf("Find() = %q, %v; want %q", got, err, tt.want)
+			}
+		})
+	}
+}
+
+var _ = traffic.Request{}
