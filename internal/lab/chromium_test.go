@@ -29,7 +29,7 @@ import (
 )
 
 // chromiumBin finds the Chromium the test drives; it never downloads one.
-func chromiumBin(t *testing.T) string {
+func chromiumBin(t testing.TB) string {
 	t.Helper()
 	for _, p := range []string{os.Getenv("LEAKWATCH_CHROME"), "/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
 		if p == "" {
@@ -48,7 +48,7 @@ func chromiumBin(t *testing.T) string {
 
 // launchChromium starts headless Chromium with the lab's flags and a fresh
 // profile that allows third-party cookies, as a typical browser would.
-func launchChromium(t *testing.T, ctx context.Context, s *Site) *rod.Browser {
+func launchChromium(t testing.TB, ctx context.Context, s *Site) *rod.Browser {
 	t.Helper()
 	l := launcher.New().Context(ctx).Bin(chromiumBin(t)).Headless(true).NoSandbox(true).Leakless(false).
 		UserDataDir(t.TempDir()).
@@ -377,4 +377,38 @@ func multipartFields(h traffic.Request) (url.Values, error) {
 		return nil, err
 	}
 	return url.Values(form.Value), nil
+}
+
+// TestChromiumDumpDOMWithChromeArgs passes ChromeArgs() verbatim to a plain
+// `chromium --headless --dump-dom`, as a caller outside rod would.
+func TestChromiumDumpDOMWithChromeArgs(t *testing.T) {
+	bin := chromiumBin(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
+	defer cancel()
+	s, err := Start(ctx, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	args := append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir=" + t.TempDir(), "--virtual-time-budget=5000", "--dump-dom"}, s.ChromeArgs()...)
+	args = append(args, s.URL)
+	cmd := exec.CommandContext(ctx, bin, args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("chromium --dump-dom: %v\n%s", err, stderr.String())
+	}
+	dom := string(out)
+	if !strings.Contains(dom, "<title>ParcelPost – Track packages") || !strings.Contains(dom, `id="track-form"`) {
+		t.Fatalf("dumped DOM is not the lab's home page:\n%.2000s", dom)
+	}
+	for _, host := range []string{"www.facebook.com", "px.ads.linkedin.com", "tr.snapchat.com", "bat.bing.com",
+		"region1.google-analytics.com", "googleads.g.doubleclick.net", "ct.pinterest.com"} {
+		waitHit(t, s, host+" hit from the home page", func(h traffic.Request) bool {
+			return h.Headers.Get("Host") == host && strings.Contains(h.URL+string(h.Body), url.QueryEscape(s.URL))
+		})
+	}
 }

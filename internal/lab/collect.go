@@ -176,15 +176,23 @@ func isDigits(s string) bool {
 	return true
 }
 
+// maxHits bounds what a long-running lab keeps; later hits are counted only.
+const maxHits = 50000
+
 // recorder keeps what the collectors received.
 type recorder struct {
-	mu   sync.Mutex
-	hits []traffic.Request
+	mu      sync.Mutex
+	hits    []traffic.Request
+	dropped int
 }
 
 func (rc *recorder) add(hit traffic.Request) {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
+	if len(rc.hits) >= maxHits {
+		rc.dropped++
+		return
+	}
 	hit.Index = len(rc.hits)
 	rc.hits = append(rc.hits, hit)
 }

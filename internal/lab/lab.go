@@ -76,11 +76,7 @@ func Start(ctx context.Context, opts Options) (*Site, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	cert, err := newLabCert(Hosts(), time.Now())
-	if err != nil {
-		return nil, err
-	}
-	app, err := newSiteApp()
+	s, err := newSite(logger)
 	if err != nil {
 		return nil, err
 	}
@@ -89,19 +85,10 @@ func Start(ctx context.Context, opts Options) (*Site, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lab: listen on %s: %w", addr, err)
 	}
-	s := &Site{
-		URL:    "https://" + SiteHost + "/",
-		addr:   ln.Addr().(*net.TCPAddr),
-		cert:   cert,
-		site:   app,
-		rec:    &recorder{},
-		log:    logger,
-		served: make(chan error, 1),
-		done:   make(chan struct{}),
-	}
+	s.addr = ln.Addr().(*net.TCPAddr)
 	s.srv = &http.Server{
 		Handler:           s.handler(),
-		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{cert.tls}, MinVersion: tls.VersionTLS12},
+		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{s.cert.tls}, MinVersion: tls.VersionTLS12},
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          log.New(io.Discard, "", 0),
 	}
@@ -114,6 +101,27 @@ func Start(ctx context.Context, opts Options) (*Site, error) {
 		}
 	}()
 	return s, nil
+}
+
+// newSite builds everything but the listener: certificate, pages, recorder.
+func newSite(logger *slog.Logger) (*Site, error) {
+	cert, err := newLabCert(Hosts(), time.Now())
+	if err != nil {
+		return nil, err
+	}
+	app, err := newSiteApp()
+	if err != nil {
+		return nil, err
+	}
+	return &Site{
+		URL:    "https://" + SiteHost + "/",
+		cert:   cert,
+		site:   app,
+		rec:    &recorder{},
+		log:    logger,
+		served: make(chan error, 1),
+		done:   make(chan struct{}),
+	}, nil
 }
 
 // Addr is the address the lab listens on, e.g. "127.0.0.1:41234".
