@@ -141,7 +141,7 @@ func findAddresses(v []byte) []string {
 // alone, with a valid check digit.
 func findS10(v []byte) []string {
 	var out []string
-	for i := 0; i+13 <= len(v); {
+	for i := 0; i < len(v); {
 		if !isDigit(v[i]) {
 			i++
 			continue
