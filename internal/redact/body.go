@@ -51,6 +51,13 @@ var codecs = map[string]codec{
 // to the raw bytes.
 func decodeBody(body []byte, encoding string) (decoded []byte, c codec, ok bool) {
 	enc := strings.ToLower(strings.TrimSpace(encoding))
+	if (enc == "" || enc == "identity") && bytes.HasPrefix(body, []byte{0x1f, 0x8b, 0x08}) {
+		// Gzip without a header saying so: some recorders keep a response
+		// body as it came off the wire.
+		if out, c, ok := decodeBody(body, "gzip"); ok {
+			return out, c, true
+		}
+	}
 	if enc == "" || enc == "identity" {
 		return body, codec{}, true
 	}
@@ -98,8 +105,8 @@ func (r *redactor) body(body []byte, encoding string) []byte {
 	return buf.Bytes()
 }
 
-// bytes redacts text; binary data only gets the literal replacements, which
-// never change its length-independent structure beyond the match.
+// bytes redacts a body: text gets every rule, binary data only the literal
+// secrets and token shapes (field syntax means nothing in it).
 func (r *redactor) bytes(b []byte) []byte {
 	s := string(b)
 	if utf8.ValidString(s) {

@@ -116,12 +116,17 @@ func (r *redactor) harvestCapture(c *traffic.Capture) {
 	}
 }
 
+// harvestCookie learns a cookie. Session-named cookies are secrets
+// everywhere; a first-party HttpOnly cookie with another name is blanked
+// wherever cookies travel, but its value is not hunted elsewhere: scripts
+// cannot read it, so where it shows up in a URL or body the server put it
+// there on purpose (a user ID sent on to a tracker), which is evidence.
 func (r *redactor) harvestCookie(ck traffic.Cookie, host string) {
 	domain := ck.Domain
 	if domain == "" {
 		domain = host
 	}
-	if r.secretCookie(ck.Name, ck.HTTPOnly, domain) {
+	if r.secretCookie(ck.Name, ck.HTTPOnly, domain) && sessionCookie(ck.Name) {
 		r.secrets.add(ck.Value, minHarvested)
 	}
 }
@@ -134,7 +139,7 @@ func (r *redactor) harvestRequest(q *traffic.Request) {
 	}
 	for _, p := range q.Params {
 		if secretField(p.Name) {
-			r.secrets.add(p.Value, minHarvested)
+			r.secrets.add(p.Value, minFor(p.Name))
 		}
 	}
 	if body, _, ok := decodeBody(q.Body, q.Headers.Get("Content-Encoding")); ok {
@@ -144,7 +149,9 @@ func (r *redactor) harvestRequest(q *traffic.Request) {
 		r.harvestText(string(f.Data))
 	}
 	if q.Response != nil {
-		r.harvestText(string(q.Response.Body))
+		if body, _, ok := decodeBody(q.Response.Body, ""); ok {
+			r.harvestText(string(body))
+		}
 		r.harvestText(q.Response.RedirectURL)
 	}
 }
@@ -154,7 +161,7 @@ func (r *redactor) harvestHeader(name, value, host string) {
 	switch {
 	case strings.EqualFold(name, "cookie"):
 		cookieHeader(value, func(n, v string) string {
-			if r.secretCookie(n, false, "") {
+			if sessionCookie(n) {
 				r.secrets.add(v, minHarvested)
 			}
 			return v
@@ -166,14 +173,18 @@ func (r *redactor) harvestHeader(name, value, host string) {
 			if domain == "" {
 				domain = host
 			}
-			if r.secretCookie(n, httpOnly, domain) {
+			if r.secretCookie(n, httpOnly, domain) && sessionCookie(n) {
 				r.secrets.add(v, minHarvested)
 			}
 		}
 	case credentialHeader(name):
 		_, vals := credential(value)
-		for _, v := range vals {
-			r.secrets.add(v, minHarvested)
+		for i, v := range vals {
+			if i == 0 {
+				r.secrets.add(v, minHarvested)
+			} else {
+				r.secrets.add(v, minPassword) // a Basic credential's password
+			}
 		}
 	default:
 		r.harvestText(value)
@@ -186,8 +197,8 @@ func (r *redactor) harvestText(s string) {
 		if s == "" {
 			return
 		}
-		fields(s, func(_, v string) string {
-			r.secrets.add(v, minHarvested)
+		fields(s, func(k, v string) string {
+			r.secrets.add(v, minFor(k))
 			return v
 		})
 		r.secrets.harvestTokens(s)

@@ -51,6 +51,7 @@ func (r *redactor) request(q *traffic.Request) *traffic.Request {
 		} else {
 			p.Value = r.text(p.Value)
 		}
+		p.Name, p.FileName = r.text(p.Name), r.text(p.FileName)
 		n.Params = append(n.Params, p)
 	}
 	n.Initiator = q.Initiator
@@ -69,10 +70,7 @@ func (r *redactor) request(q *traffic.Request) *traffic.Request {
 		resp := *q.Response
 		resp.Headers = r.headers(q.Response.Headers)
 		resp.Cookies = r.cookies(q.Response.Cookies)
-		resp.Body = []byte(r.text(string(q.Response.Body)))
-		if q.Response.Body == nil {
-			resp.Body = nil
-		}
+		resp.Body = r.body(q.Response.Body, "")
 		resp.RedirectURL = r.text(q.Response.RedirectURL)
 		n.Response = &resp
 	}

@@ -33,7 +33,7 @@ func FuzzCapture(f *testing.F) {
 			t.Fatalf("authorization header kept: %q", out.Requests[0].Headers[2].Value)
 		}
 		s := strings.TrimSpace(sess)
-		if len(s) < minHarvested || strings.ContainsAny(s, ";\r\n") || strings.Contains(Placeholder, s) || trivial[strings.ToLower(s)] {
+		if len(s) < minHarvested || strings.ContainsAny(s, ";\r\n") || strings.Contains(strings.ToUpper(s), "REDACTED") || trivial[strings.ToLower(s)] {
 			return
 		}
 		for _, text := range []string{out.Requests[0].Headers[1].Value, string(out.Requests[0].Body), string(out.Requests[0].WebSocket[0].Data)} {

@@ -7,13 +7,17 @@ const Placeholder = "[REDACTED]"
 
 // sessionCookieParts are substrings of cookie names that carry sessions or
 // credentials.
-var sessionCookieParts = []string{"session", "sess", "sid", "auth", "token", "jwt", "csrf", "xsrf",
+var sessionCookieParts = []string{"session", "sessid", "auth", "token", "jwt", "csrf", "xsrf",
 	"remember", "login", "logged_in", "wordpress_sec", "credential"}
+
+// sessionCookieWords are whole words of cookie names (split at ".", "_",
+// "-") that mark a session: "connect.sid" and "sid" are sessions, while
+// "_uetsid" (Microsoft's analytics ID) is an identifier reports must keep.
+var sessionCookieWords = []string{"sid", "sess", "ssid"}
 
 // knownSessionCookies are exact names of known login cookies (Meta's among
 // them: a logged-in tester's Facebook session travels with every pixel hit).
-var knownSessionCookies = []string{"c_user", "xs", "fr", "datr", "sb", "li_at", "jsessionid", "phpsessid", "asp.net_sessionid",
-	"connect.sid", "__stripe_mid", "__stripe_sid", "_gh_sess", "user_session"}
+var knownSessionCookies = []string{"c_user", "xs", "fr", "datr", "sb", "li_at", "hsid", "apisid", "sapisid", "user_session"}
 
 // sessionCookie reports whether a cookie name looks like a session or
 // credential cookie.
@@ -30,7 +34,17 @@ func sessionCookie(name string) bool {
 			return true
 		}
 	}
-	return containsAny(n, sessionCookieParts)
+	if containsAny(n, sessionCookieParts) {
+		return true
+	}
+	for _, w := range strings.FieldsFunc(n, func(r rune) bool { return r == '.' || r == '_' || r == '-' }) {
+		for _, s := range sessionCookieWords {
+			if w == s {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // credentialHeaders are request and response headers whose whole value is a
@@ -60,9 +74,20 @@ func credentialHeader(name string) bool {
 var secretFieldParts = []string{"pass", "pwd", "token", "secret", "apikey", "api_key", "api-key", "authorization",
 	"csrf", "xsrf", "jwt", "credential", "sessid", "session_key", "private_key", "otp_code"}
 
+// publicKeyFields are field names that analytics and payment SDKs use for
+// their project or publishable key (Mixpanel's and Klaviyo's "token",
+// Stripe's and widgets' "apiKey"): account IDs that reports must show, not
+// the visitor's secrets. A JWT in them is still caught by the token rule.
+var publicKeyFields = []string{"token", "api_key", "apikey", "api-key", "authentication[apikey]"}
+
 // secretField reports whether a field name holds a secret.
 func secretField(name string) bool {
 	n := strings.ToLower(name)
+	for _, p := range publicKeyFields {
+		if n == p {
+			return false
+		}
+	}
 	return n != "" && containsAny(n, secretFieldParts)
 }
 

@@ -80,7 +80,7 @@ func sampleCapture() *traffic.Capture {
 					{Name: "Authorization", Value: "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlMTIz"},
 					{Name: "X-Api-Key", Value: "apikey-ABCDEF123456"},
 					{Name: "Proxy-Authorization", Value: "Basic " + base64.StdEncoding.EncodeToString([]byte("bob:BasicPass77"))}},
-				Body: []byte(`{"user":{"password":"JsonPass!9"},"email":"alice@example.com","blob":"{\"token\":\"zz9TokenInJsonString\"}"}`)},
+				Body: []byte(`{"user":{"password":"JsonPass!9"},"email":"alice@example.com","blob":"{\"refresh_token\":\"zz9TokenInJsonString\"}"}`)},
 			{Index: 3, URL: "https://www.facebook.com/tr?id=1&ev=PageView&ud[em]=ff8d9819fc0e12bf0d24892e45987e249a28dce836a85cad60e28eaaa8c6d976",
 				Method: "GET", Headers: traffic.Headers{{Name: "Cookie", Value: fbCookies}, {Name: "Referer", Value: page}},
 				Cookies:   []traffic.Cookie{{Name: "c_user", Value: "100004567890123"}, {Name: "xs", Value: "44%3AabcDEF%3A2"}, {Name: "fr", Value: "FrCookie0123abc"}},
@@ -91,7 +91,7 @@ func sampleCapture() *traffic.Capture {
 				Body: []byte(multipartBody)},
 			{Index: 6, URL: "https://shop.example/api", Method: "POST",
 				Headers: traffic.Headers{{Name: "Content-Encoding", Value: "gzip"}, {Name: "Content-Type", Value: "application/json"}},
-				Body:    gz(`{"token":"GzipBodyToken42","theme":"dark"}`)},
+				Body:    gz(`{"auth_token":"GzipBodyToken42","theme":"dark"}`)},
 			{Index: 7, URL: "wss://rs.replay.example/ws", Method: "GET", ResourceType: "websocket",
 				WebSocket: []traffic.WebSocketFrame{
 					{Sent: true, Opcode: 1, Data: []byte(`{"session_token":"WsSessTok321","dom":"<input value=s3cr3tSessionValue123>"}`)},
@@ -196,7 +196,7 @@ func TestCaptureStructure(t *testing.T) {
 		{"bearer", red.Requests[2].Headers[0].Value, "Bearer [REDACTED]"},
 		{"api key", red.Requests[2].Headers[1].Value, "[REDACTED]"},
 		{"basic", red.Requests[2].Headers[2].Value, "Basic [REDACTED]"},
-		{"json body", string(red.Requests[2].Body), `{"user":{"password":"[REDACTED]"},"email":"alice@example.com","blob":"{\"token\":\"[REDACTED]\"}"}`},
+		{"json body", string(red.Requests[2].Body), `{"user":{"password":"[REDACTED]"},"email":"alice@example.com","blob":"{\"refresh_token\":\"[REDACTED]\"}"}`},
 		{"facebook cookies", red.Requests[3].Headers[0].Value, "c_user=[REDACTED]; xs=[REDACTED]; fr=[REDACTED]"},
 		{"page url", red.Pages[0].URL, "https://shop.example/cb?access_token=[REDACTED]"},
 		{"title", red.Pages[0].Title, "Reset for [REDACTED]"},
@@ -220,7 +220,7 @@ func TestCaptureStructure(t *testing.T) {
 		t.Fatalf("gzip body no longer gzip: %v", err)
 	}
 	body, _ := io.ReadAll(r)
-	if string(body) != `{"token":"[REDACTED]","theme":"dark"}` {
+	if string(body) != `{"auth_token":"[REDACTED]","theme":"dark"}` {
 		t.Errorf("gzip body: %s", body)
 	}
 	if !strings.Contains(string(red.Requests[5].Body), "name=\"new_password\"\r\nContent-Type: text/plain\r\n\r\n[REDACTED]\r\n--XyZ--") {
@@ -247,7 +247,8 @@ func TestSecretNames(t *testing.T) {
 	t.Parallel()
 	cookies := map[string]bool{"sessionid": true, "PHPSESSID": true, "__Host-x": true, "__Secure-y": true, "c_user": true, "xs": true,
 		"fr": true, "datr": true, "sb": true, "XSRF-TOKEN": true, "remember_web": true, "wordpress_logged_in_ab": true, "auth": true,
-		"_ga": false, "_fbp": false, "_gcl_au": false, "theme": false, "frx": false, "": false}
+		"connect.sid": true, "SID": true, "__Secure-3PSID": true, "_gh_sess": true, "ASP.NET_SessionId": true, "JSESSIONID": true,
+		"_uetsid": false, "__stripe_sid": true, "BVSID": false, "rsid": false, "_ga": false, "_fbp": false, "_gcl_au": false, "theme": false, "frx": false, "": false}
 	for name, want := range cookies {
 		if sessionCookie(name) != want {
 			t.Errorf("sessionCookie(%q) = %v", name, !want)
@@ -261,7 +262,7 @@ func TestSecretNames(t *testing.T) {
 		}
 	}
 	fields := map[string]bool{"password": true, "user[password]": true, "pwd": true, "access_token": true, "client_secret": true,
-		"email": false, "username": false, "dl": false, "ud[em]": false}
+		"email": false, "username": false, "dl": false, "ud[em]": false, "token": false, "apiKey": false, "refresh_token": true}
 	for name, want := range fields {
 		if secretField(name) != want {
 			t.Errorf("secretField(%q) = %v", name, !want)

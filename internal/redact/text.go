@@ -13,9 +13,19 @@ import (
 // shorter than this (a cookie "1", a flag "true") are only blanked where
 // they were found, so common short strings elsewhere survive.
 const (
-	minHarvested = 6
-	minExplicit  = 3
+	minHarvested = 10 // tokens and cookie values: real ones are long
+	minPassword  = 6  // values of password fields
+	minExplicit  = 3  // Options.Secrets
 )
+
+// minFor is the minimum length of a harvested value of the named field.
+func minFor(key string) int {
+	k := strings.ToLower(key)
+	if strings.Contains(k, "pass") || strings.Contains(k, "pwd") {
+		return minPassword
+	}
+	return minHarvested
+}
 
 var (
 	// jwtRE matches a JSON Web Token: base64url JSON header and payload.
@@ -39,6 +49,10 @@ type fieldFunc func(key, value string) string
 // fields applies f to every secret-named field in s, in JSON, escaped JSON,
 // multipart and form syntax, and returns the rewritten text.
 func fields(s string, f fieldFunc) string {
+	// Cheap test first: most text names no secret field at all.
+	if !containsAny(strings.ToLower(s), secretFieldParts) {
+		return s
+	}
 	if strings.Contains(s, `"`) {
 		s = replaceSubmatch(jsonFieldRE, s, func(m []string, idx []int) string {
 			key, val, num := m[1], m[2], m[3]
@@ -144,7 +158,9 @@ type secretSet map[string]bool
 // add records a secret and the forms it takes when escaped or encoded.
 func (ss secretSet) add(v string, min int) {
 	v = strings.TrimSpace(v)
-	if len(v) < min || v == Placeholder || trivial[strings.ToLower(v)] {
+	// A value already redacted upstream (the shared HARs carry "REDACTED")
+	// must not turn the placeholder itself into a secret.
+	if len(v) < min || strings.Contains(strings.ToUpper(v), "REDACTED") || trivial[strings.ToLower(v)] {
 		return
 	}
 	ss[v] = true

@@ -1,0 +1,106 @@
+package redact
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/leakwatch/leakwatch/internal/har"
+	"github.com/leakwatch/leakwatch/internal/sharedtest"
+	"github.com/leakwatch/leakwatch/internal/traffic"
+)
+
+// TestSharedHARs redacts the real captures: the session values they carry
+// must go, and the tracking evidence (pixel IDs, analytics identifiers, SDK
+// project keys) must stay exactly as recorded.
+func TestSharedHARs(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		file         string
+		gone, kept   []string
+		minUnchanged float64 // share of request URLs left exactly as recorded
+	}{
+		{"harviewer-no-pages.har", []string{"ntk20l55nhr11v45vbrmqo45", "190ea21e-9769-47f9-b069-40c44c16a7c5",
+			"W98AI8p_nGwKEwiInfmzhPGpAhWaB9oKHSsbZW8YAyAAMPnqhRBQ-eqFEFDlltwc"}, []string{"VisitorID=6618c6c1-643b-47a4-8d34-222c5c39a9e3"}, 1},
+		{"pagexray-ferguson.har", []string{"6BjnsN6uNVGO9bcGWVWfWJlwJ0844jwugXPL5e7L"}, []string{"px.ads.linkedin.com", "DYN_USER_ID=[REDACTED]", "atgid=2419437849"}, 1},
+		{"pagexray-verizon.har", []string{"aaaunTprWpuHohxYo6qfw"}, nil, 0.99},
+		{"pagexray-wikipedia-webpagetest.har", []string{"3ab4ce5bb4a6dd15"}, nil, 1},
+		{"health-shop-personalabs.har", []string{"eyJ0eXAiOiJKV1QiLCJhbGciOiJFUzI1NiIsImtpZCI6IjIwMTgwNDI2MTYtcHJvZHVjdGlvbiIs"}, nil, 0.97},
+		{"health-shop-mylabbox.har", nil, []string{"company_id=UsRnv6", `"token":"UsRnv6"`, "sid=2aa4eca0056a11ee956e99dc020c447c",
+			"facebook.com/tr/?id=1790176861228431&ev=PageView", "apiKey]=pk_live_fB1ASHQ6Vdci8Aa2LDXXOhkG"}, 0.98},
+		{"health-shop-oraquick.har", nil, []string{"tid=G-"}, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.file, func(t *testing.T) {
+			t.Parallel()
+			c, err := har.ReadFile(context.Background(), sharedtest.Path(t, "har", tc.file), har.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			red := Capture(c, Options{})
+			var before, after []string
+			allText(reflect.ValueOf(c), &before)
+			allText(reflect.ValueOf(red), &after)
+			in, out := strings.Join(before, "\n"), strings.Join(after, "\n")
+			for _, s := range tc.gone {
+				if !strings.Contains(in, s) {
+					t.Errorf("%q is not in the HAR", s)
+				}
+				if strings.Contains(out, s) {
+					t.Errorf("secret %q survives", s)
+				}
+			}
+			for _, s := range tc.kept {
+				if !strings.Contains(out, s) {
+					t.Errorf("evidence %q was removed", s)
+				}
+			}
+			if strings.Contains(out, "["+Placeholder+"]") || strings.Contains(out, "[[") && strings.Contains(out, "REDACTED]]") {
+				t.Error("a placeholder was redacted again")
+			}
+			for _, q := range red.Requests {
+				for _, ck := range q.Cookies {
+					if sessionCookie(ck.Name) && ck.Value != Placeholder {
+						t.Errorf("request %d: session cookie %s kept its value", q.Index, ck.Name)
+					}
+				}
+			}
+			if share := unchangedURLs(c, red); share < tc.minUnchanged {
+				t.Errorf("only %.3f of request URLs unchanged, want >= %.3f", share, tc.minUnchanged)
+			}
+		})
+	}
+}
+
+func unchangedURLs(a, b *traffic.Capture) float64 {
+	same := 0
+	for i, q := range a.Requests {
+		if q.URL == b.Requests[i].URL {
+			same++
+		}
+	}
+	return float64(same) / float64(len(a.Requests))
+}
+
+// BenchmarkCapture redacts the largest shared HAR (pagexray-expressen,
+// ~2.3 MB, ~600 requests with response bodies).
+func BenchmarkCapture(b *testing.B) {
+	path := sharedtest.Path(b, "har", "pagexray-expressen.har")
+	st, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := har.ReadFile(context.Background(), path, har.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(st.Size())
+	b.ReportMetric(float64(len(c.Requests)), "requests")
+	for b.Loop() {
+		Capture(c, Options{Secrets: []string{"TypedPassw0rd"}})
+	}
+	_ = filepath.Base(path)
+}
