@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -101,99 +102,100 @@ func TestDevTools(t *testing.T) {
 	assertRoundTrip(t, got, Options{Name: "devtools.har"})
 }
 
-func TestExporters(t *testing.T) {
+func TestFirefox(t *testing.T) {
 	t.Parallel()
-	t.Run("firefox", func(t *testing.T) {
-		t.Parallel()
-		c := readTestdata(t, "firefox.har", Options{})
-		if c.Creator != "Firefox 125.0" || c.Browser != "Firefox 125.0" || len(c.Requests) != 3 {
-			t.Fatalf("capture %+v", c)
-		}
-		// The title is not a URL: the page takes its first entry's URL.
-		if p := c.Pages[0]; p.URL != "https://site.example/contact" || p.Title != "Contact us" || !p.Started.Equal(ts("2024-05-01T10:00:00Z")) {
-			t.Errorf("page %+v", p)
-		}
-		post := c.Requests[1]
-		if string(post.Body) != "email=jane%40example.com&zip=94107" || post.Params != nil || post.BodyMIME != "application/x-www-form-urlencoded" {
-			t.Errorf("post body %q params %v", post.Body, post.Params)
-		}
-		if post.ResourceType != "other" || post.Response.Body != nil || post.Response.BodySize != 0 {
-			t.Errorf("post %+v / %+v", post, post.Response)
-		}
-		if exp := c.Requests[0].Response.Cookies[0].Expires; !exp.Equal(ts("2025-05-01T10:00:00Z")) {
-			t.Errorf("cookie expiry %v", exp)
-		}
-		font := c.Requests[2]
-		if font.Body != nil || font.BodyMIME != "" || string(font.Response.Body) != "wOF2" || font.ResourceType != "font" {
-			t.Errorf("font %+v %+v", font, font.Response)
-		}
-		assertRoundTrip(t, c, Options{Name: "firefox.har"})
-	})
-	t.Run("bom", func(t *testing.T) {
-		t.Parallel()
-		c := readTestdata(t, "bom.har", Options{})
-		if len(c.Requests) != 1 || c.Requests[0].Started.Nanosecond() != 123456700 || c.Pages != nil {
-			t.Fatalf("capture %+v", c)
-		}
-	})
-	t.Run("reordered", func(t *testing.T) {
-		t.Parallel()
-		var v recorder
-		f, err := os.Open("testdata/reordered.har")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		if err := Stream(context.Background(), f, Options{Name: "reordered.har"}, &v); err != nil {
-			t.Fatal(err)
-		}
-		// Pages after the entries are delivered when seen, after the requests.
-		if got := strings.Join(v.events, " "); got != "request:0 request:1 page:p1 page:p2 end" {
-			t.Errorf("events %s", got)
-		}
-		r := v.Capture.Requests[0]
-		if r.ResourceType != "xhr" || r.FrameID != "F1" || r.FrameURL != "https://shop.example/" || r.Target != "iframe" ||
-			string(r.Response.Body) != `{"ok":true}` || !r.Started.Equal(ts("2024-02-02T07:02:02.5Z")) {
-			t.Errorf("request %+v", r)
-		}
-		// Pages after the entries take the URL of their first entry too.
-		if v.Capture.Creator != "custom tool 1.0" || v.Capture.Pages[0].URL != "https://shop.example/" || v.Capture.Pages[1].URL != "https://api.example/v1/cart?item=7" {
-			t.Errorf("creator %q, page %+v", v.Capture.Creator, v.Capture.Pages[0])
-		}
-	})
-	t.Run("mitmproxy", func(t *testing.T) {
-		t.Parallel()
-		c := readTestdata(t, "mitmproxy.har", Options{})
-		if len(c.Pages) != 0 || len(c.Requests) != 2 {
-			t.Fatalf("capture %+v", c)
-		}
-		if r := c.Requests[0]; string(r.Body) != `{"pids":[123],"x":1}` || string(r.Response.Body) != "GIF89a" || r.ResourceType != "image" {
-			t.Errorf("request %+v", r)
-		}
-		if r := c.Requests[1]; !bytes.Equal(r.Body, []byte{0, 1, 0xff, 0x7f}) || r.Response.Status != 200 || r.Response.Body != nil {
-			t.Errorf("binary request body %q, response %+v", r.Body, r.Response)
-		}
-		assertRoundTrip(t, c, Options{Name: "mitmproxy.har"})
-	})
-	t.Run("chrome-har", func(t *testing.T) {
-		t.Parallel()
-		c := readTestdata(t, "chromehar.har", Options{})
-		want := traffic.Initiator{Type: "script", URL: "https://news.example/ads.js", Line: 11, Column: 4}
-		if got := c.Requests[0].Initiator; !reflect.DeepEqual(got, want) {
-			t.Errorf("flat initiator %+v, want %+v", got, want)
-		}
-		want = traffic.Initiator{Type: "parser", URL: "https://news.example/", Line: 39}
-		if got := c.Requests[1].Initiator; !reflect.DeepEqual(got, want) {
-			t.Errorf("detail initiator %+v, want %+v", got, want)
-		}
-		if r := c.Requests[1]; r.ResourceType != "script" || r.Response.BodySize != 100000 || !r.Cookies[0].Expires.Equal(time.Unix(1717200000, 250000000)) {
-			t.Errorf("request %+v", r)
-		}
-		if c.Requests[0].ResourceType != "image" {
-			t.Errorf("bing pixel type %q", c.Requests[0].ResourceType)
-		}
-		assertRoundTrip(t, c, Options{Name: "chromehar.har"})
-	})
+	c := readTestdata(t, "firefox.har", Options{})
+	if c.Creator != "Firefox 125.0" || c.Browser != "Firefox 125.0" || len(c.Requests) != 3 {
+		t.Fatalf("capture %+v", c)
+	}
+	// The title is not a URL: the page takes its first entry's URL.
+	if p := c.Pages[0]; p.URL != "https://site.example/contact" || p.Title != "Contact us" || !p.Started.Equal(ts("2024-05-01T10:00:00Z")) {
+		t.Errorf("page %+v", p)
+	}
+	post := c.Requests[1]
+	if string(post.Body) != "email=jane%40example.com&zip=94107" || post.Params != nil || post.BodyMIME != "application/x-www-form-urlencoded" {
+		t.Errorf("post body %q params %v", post.Body, post.Params)
+	}
+	if post.ResourceType != "other" || post.Response.Body != nil || post.Response.BodySize != 0 {
+		t.Errorf("post %+v / %+v", post, post.Response)
+	}
+	if exp := c.Requests[0].Response.Cookies[0].Expires; !exp.Equal(ts("2025-05-01T10:00:00Z")) {
+		t.Errorf("cookie expiry %v", exp)
+	}
+	font := c.Requests[2]
+	if font.Body != nil || font.BodyMIME != "" || string(font.Response.Body) != "wOF2" || font.ResourceType != "font" {
+		t.Errorf("font %+v %+v", font, font.Response)
+	}
+	assertRoundTrip(t, c, Options{Name: "firefox.har"})
+}
+
+func TestBOM(t *testing.T) {
+	t.Parallel()
+	c := readTestdata(t, "bom.har", Options{})
+	if len(c.Requests) != 1 || c.Requests[0].Started.Nanosecond() != 123456700 || c.Pages != nil {
+		t.Fatalf("capture %+v", c)
+	}
+}
+
+func TestKeysInAnyOrder(t *testing.T) {
+	t.Parallel()
+	var v recorder
+	f, err := os.Open("testdata/reordered.har")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := Stream(context.Background(), f, Options{Name: "reordered.har"}, &v); err != nil {
+		t.Fatal(err)
+	}
+	// Pages after the entries are delivered when seen, after the requests.
+	if got := strings.Join(v.events, " "); got != "request:0 request:1 page:p1 page:p2 end" {
+		t.Errorf("events %s", got)
+	}
+	r := v.Capture.Requests[0]
+	if r.ResourceType != "xhr" || r.FrameID != "F1" || r.FrameURL != "https://shop.example/" || r.Target != "iframe" ||
+		string(r.Response.Body) != `{"ok":true}` || !r.Started.Equal(ts("2024-02-02T07:02:02.5Z")) {
+		t.Errorf("request %+v", r)
+	}
+	// Pages after the entries take the URL of their first entry too.
+	if v.Capture.Creator != "custom tool 1.0" || v.Capture.Pages[0].URL != "https://shop.example/" || v.Capture.Pages[1].URL != "https://api.example/v1/cart?item=7" {
+		t.Errorf("creator %q, page %+v", v.Capture.Creator, v.Capture.Pages[0])
+	}
+}
+
+func TestMitmproxy(t *testing.T) {
+	t.Parallel()
+	c := readTestdata(t, "mitmproxy.har", Options{})
+	if len(c.Pages) != 0 || len(c.Requests) != 2 {
+		t.Fatalf("capture %+v", c)
+	}
+	if r := c.Requests[0]; string(r.Body) != `{"pids":[123],"x":1}` || string(r.Response.Body) != "GIF89a" || r.ResourceType != "image" {
+		t.Errorf("request %+v", r)
+	}
+	if r := c.Requests[1]; !bytes.Equal(r.Body, []byte{0, 1, 0xff, 0x7f}) || r.Response.Status != 200 || r.Response.Body != nil {
+		t.Errorf("binary request body %q, response %+v", r.Body, r.Response)
+	}
+	assertRoundTrip(t, c, Options{Name: "mitmproxy.har"})
+}
+
+func TestChromeHAR(t *testing.T) {
+	t.Parallel()
+	c := readTestdata(t, "chromehar.har", Options{})
+	want := traffic.Initiator{Type: "script", URL: "https://news.example/ads.js", Line: 11, Column: 4}
+	if got := c.Requests[0].Initiator; !reflect.DeepEqual(got, want) {
+		t.Errorf("flat initiator %+v, want %+v", got, want)
+	}
+	want = traffic.Initiator{Type: "parser", URL: "https://news.example/", Line: 39}
+	if got := c.Requests[1].Initiator; !reflect.DeepEqual(got, want) {
+		t.Errorf("detail initiator %+v, want %+v", got, want)
+	}
+	if r := c.Requests[1]; r.ResourceType != "script" || r.Response.BodySize != 100000 || !r.Cookies[0].Expires.Equal(time.Unix(1717200000, 250000000)) {
+		t.Errorf("request %+v", r)
+	}
+	if c.Requests[0].ResourceType != "image" {
+		t.Errorf("bing pixel type %q", c.Requests[0].ResourceType)
+	}
+	assertRoundTrip(t, c, Options{Name: "chromehar.har"})
 }
 
 // recorder is a Visitor that logs the order of calls.
@@ -314,5 +316,49 @@ func TestRequestBodiesKeptWhole(t *testing.T) {
 	r := c.Requests[0]
 	if len(r.Body) != len(big) || r.Response.Body != nil || r.Response.BodySize != int64(len(big)) {
 		t.Errorf("request body %d, response body %d size %d", len(r.Body), len(r.Response.Body), r.Response.BodySize)
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	t.Parallel()
+	_, err := ReadFile(context.Background(), filepath.Join(t.TempDir(), "missing.har"), Options{})
+	if err == nil || !strings.Contains(err.Error(), "missing.har") || !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing file: %v", err)
+	}
+	raw, err := os.ReadFile("testdata/devtools.har")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(raw)
+	zw.Close()
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name, err, warn string
+		data            []byte
+		requests        int
+	}{
+		{name: "magic only", data: []byte{0x1f, 0x8b}, err: "gzip: unexpected EOF"},
+		{name: "cut gzip", data: gz.Bytes()[:gz.Len()*2/3], warn: "truncated", requests: 2},
+		{name: "corrupt gzip", data: append(append([]byte{}, gz.Bytes()[:40]...), bytes.Repeat([]byte{0xff}, 200)...), err: "invalid HAR"},
+	} {
+		path := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "-")+".har.gz")
+		if err := os.WriteFile(path, tc.data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c, err := ReadFile(context.Background(), path, Options{})
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%s: error %v, want %q", tc.name, err, tc.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if len(c.Requests) < tc.requests || len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], tc.warn) {
+			t.Errorf("%s: %d requests, warnings %q", tc.name, len(c.Requests), c.Warnings)
+		}
 	}
 }
