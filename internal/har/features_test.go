@@ -340,7 +340,7 @@ func TestOpenErrors(t *testing.T) {
 		requests        int
 	}{
 		{name: "magic only", data: []byte{0x1f, 0x8b}, err: "gzip: unexpected EOF"},
-		{name: "cut gzip", data: gz.Bytes()[:gz.Len()*2/3], warn: "truncated", requests: 2},
+		{name: "cut gzip", data: gz.Bytes()[:gz.Len()*2/3], warn: "truncated", requests: 1},
 		{name: "corrupt gzip", data: append(append([]byte{}, gz.Bytes()[:40]...), bytes.Repeat([]byte{0xff}, 200)...), err: "invalid HAR"},
 	} {
 		path := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "-")+".har.gz")
