@@ -60,15 +60,19 @@ func evidence(m map[string]*keyedEvidence, k string) *keyedEvidence {
 	e := m[k]
 	if e == nil {
 		e = newKeyed()
-		m[k] = e
+		m[strings.Clone(k)] = e
 	}
 	return e
 }
 
+// add records a request and names. Names are copied: the Analyzer must not
+// keep a request's memory alive through substrings.
 func (e *keyedEvidence) add(index int, keys ...string) {
 	e.requests[index] = true
 	for _, k := range keys {
-		e.keys[k] = true
+		if !e.keys[k] {
+			e.keys[strings.Clone(k)] = true
+		}
 	}
 }
 
@@ -85,7 +89,9 @@ func (a *Analyzer) Request(r *traffic.Request, p party.Party, pageURL string) []
 	}
 	if p.Domain != "" {
 		if _, ok := a.parties[p.Domain]; !ok {
-			a.parties[p.Domain] = p
+			kept := party.Party{Host: strings.Clone(p.Host), Domain: strings.Clone(p.Domain),
+				Company: strings.Clone(p.Company), Known: p.Known, ThirdParty: p.ThirdParty}
+			a.parties[kept.Domain] = kept
 		}
 	}
 	a.recordHits(hits, host(u))
@@ -110,8 +116,8 @@ func (a *Analyzer) recordHits(hits []Hit, reqHost string) {
 				continue
 			}
 			e := evidence(a.udff, h.Account)
-			e.vendor, e.product, e.account = h.Vendor, h.Product, h.Account
-			e.host, e.domain = reqHost, registrable(reqHost)
+			e.vendor, e.product, e.account = h.Vendor, h.Product, strings.Clone(h.Account)
+			e.host, e.domain = strings.Clone(reqHost), registrable(reqHost)
 			e.add(h.RequestIndex, strings.TrimSuffix(key, "]"))
 		}
 	}

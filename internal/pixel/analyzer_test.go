@@ -2,8 +2,10 @@ package pixel
 
 import (
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
@@ -257,4 +259,30 @@ func TestFindingsDeterministic(t *testing.T) {
 			t.Errorf("incomplete finding %+v", f)
 		}
 	}
+}
+
+// TestAnalyzerKeepsNoRequest: after Request returns, the request can be
+// garbage collected.
+func TestAnalyzerKeepsNoRequest(t *testing.T) {
+	a := NewAnalyzer()
+	freed := make(chan struct{})
+	func() {
+		r := post("https://www.facebook.com/tr/?id=9&ev=Lead&udff[em]=aa", "text/plain", strings.Repeat("x", 1<<20))
+		r.Headers = traffic.Headers{{Name: "Cookie", Value: "uid=Zx8kQ2mP9vL4tR7w"}}
+		r.Response = &traffic.Response{Status: 200, Body: []byte(signalsConfigOn)}
+		runtime.SetFinalizer(r, func(*traffic.Request) { close(freed) })
+		a.Request(r, testParty(testPage, r.URL), testPage)
+	}()
+	for i := 0; i < 20; i++ {
+		runtime.GC()
+		select {
+		case <-freed:
+			if len(a.Findings()) == 0 {
+				t.Error("no findings recorded")
+			}
+			return
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	t.Error("the Analyzer keeps the request alive")
 }

@@ -103,7 +103,7 @@ func (a *Analyzer) recordReplay(r *traffic.Request, u *url.URL, hits []Hit) {
 		name = host(u)
 	}
 	e := evidence(a.replay, name)
-	e.vendor, e.host, e.domain = name, host(u), registrable(host(u))
+	e.vendor, e.host, e.domain = strings.Clone(name), strings.Clone(host(u)), registrable(host(u))
 	e.add(r.Index, reasons...)
 }
 
@@ -191,9 +191,9 @@ func (a *Analyzer) recordFingerprinting(r *traffic.Request, u *url.URL, p party.
 	if !ok {
 		return
 	}
-	h := host(u)
+	h := strings.Clone(host(u))
 	e := evidence(a.fingerprint, h)
-	e.vendor, e.host, e.domain = s.name, h, p.Domain
+	e.vendor, e.host, e.domain = s.name, h, strings.Clone(p.Domain)
 	if e.domain == "" {
 		e.domain = registrable(h)
 	}
@@ -206,9 +206,9 @@ func (a *Analyzer) recordBeacon(r *traffic.Request, u *url.URL, p party.Party, h
 	if len(hits) > 0 || !p.ThirdParty || u.RawQuery == "" || !tinyImage(r) {
 		return
 	}
-	h := host(u)
+	h := strings.Clone(host(u))
 	e := evidence(a.beacons, h)
-	e.vendor, e.host, e.domain = a.companyOf(p.Domain), h, p.Domain
+	e.vendor, e.host, e.domain = a.companyOf(p.Domain), h, strings.Clone(p.Domain)
 	var names []string
 	for i, q := range queryParams(u) {
 		if i == 20 {

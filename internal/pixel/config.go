@@ -52,6 +52,7 @@ func (a *Analyzer) recordConfig(r *traffic.Request, u *url.URL) {
 func (a *Analyzer) recordMetaConfig(index int, id, js string) {
 	e := a.metaConfig[id]
 	if e == nil {
+		id = strings.Clone(id)
 		e = &configEvidence{vendor: "Meta", product: "Meta Pixel", account: id, requests: map[int]bool{}}
 		a.metaConfig[id] = e
 	}
@@ -69,11 +70,11 @@ func (a *Analyzer) recordMetaConfig(index int, id, js string) {
 				e.matchKeys = v.SelectedMatchKeys
 			}
 		case "unwantedData", "protectedDataMode":
-			e.details = append(e.details, Detail{key, truncate(value, 500)})
+			e.details = append(e.details, Detail{strings.Clone(key), strings.Clone(truncate(value, 500))})
 		}
 	}
 	for _, m := range metaOptIn.FindAllStringSubmatch(js, -1) {
-		e.details = append(e.details, Detail{"optIn " + m[2], m[3]})
+		e.details = append(e.details, Detail{"optIn " + m[2], strings.Clone(m[3])})
 		if m[2] == "AutomaticMatching" && m[3] == "true" {
 			e.automatic = true
 		}
@@ -192,7 +193,7 @@ func (a *Analyzer) recordReplayConfig(index int, u *url.URL, body string) {
 			continue
 		}
 		seen[m[1]] = true
-		details = append(details, Detail{m[1], m[2]})
+		details = append(details, Detail{strings.Clone(m[1]), strings.Clone(m[2])})
 		if m[2] == s.off {
 			off = append(off, s.meaning)
 		}
@@ -200,7 +201,7 @@ func (a *Analyzer) recordReplayConfig(index int, u *url.URL, body string) {
 	if len(details) == 0 {
 		return
 	}
-	h := host(u)
+	h := strings.Clone(host(u))
 	e := a.replayConfig[h]
 	if e == nil {
 		e = &configEvidence{vendor: replayVendor(u), product: replayVendor(u), host: h, requests: map[int]bool{}}

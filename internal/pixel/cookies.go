@@ -62,13 +62,13 @@ func (a *Analyzer) recordCookies(r *traffic.Request, p party.Party) {
 		e := a.cookies[p.Domain]
 		if e == nil {
 			e = &cookieEvidence{set: map[string]bool{}, sent: map[string]bool{}, requests: map[int]bool{}}
-			a.cookies[p.Domain] = e
+			a.cookies[strings.Clone(p.Domain)] = e
 		}
 		for _, c := range set {
-			e.set[c.Name] = true
+			e.set[strings.Clone(c.Name)] = true
 		}
 		for _, c := range sent {
-			e.sent[c.Name] = true
+			e.sent[strings.Clone(c.Name)] = true
 		}
 		e.requests[r.Index] = true
 	}
@@ -77,7 +77,7 @@ func (a *Analyzer) recordCookies(r *traffic.Request, p party.Party) {
 			continue
 		}
 		ev := evidence(a.idCookies, p.Domain)
-		ev.domain = p.Domain
+		ev.domain = strings.Clone(p.Domain)
 		ev.add(r.Index, c.Name)
 		a.addIdentifier(c, p)
 	}
@@ -96,7 +96,12 @@ func (a *Analyzer) addIdentifier(c traffic.Cookie, p party.Party) {
 	if len(cands) == 0 {
 		return
 	}
-	a.identifiers[v] = &identifier{name: c.Name, owner: p.Domain, firstParty: !p.ThirdParty, candidates: cands}
+	v = strings.Clone(v)
+	for i := range cands {
+		cands[i] = strings.Clone(cands[i])
+	}
+	a.identifiers[v] = &identifier{name: strings.Clone(c.Name), owner: strings.Clone(p.Domain),
+		firstParty: !p.ThirdParty, candidates: cands}
 }
 
 // requestCookies returns the cookies a request sent: as recorded, else

@@ -42,7 +42,8 @@ func (a *Analyzer) recordURL(r *traffic.Request, p party.Party, pageURL string) 
 	if len(page) > maxURLKept {
 		page = page[:maxURLKept]
 	}
-	a.urls = append(a.urls, urlRecord{index: r.Index, domain: p.Domain, host: p.Host, text: s, page: page})
+	a.urls = append(a.urls, urlRecord{index: r.Index, domain: strings.Clone(p.Domain),
+		host: strings.Clone(p.Host), text: strings.Clone(s), page: strings.Clone(page)})
 }
 
 // removeAll removes each non-empty value, raw and in its escaped forms.
@@ -72,19 +73,27 @@ type syncEvidence struct {
 	requests map[int]bool
 }
 
+// candidateRef is one sync candidate of one identifier value.
+type candidateRef struct {
+	value, candidate string
+}
+
 // syncFindings applies the Privacy Badger rule to every kept third-party
-// URL against every identifier seen anywhere in the capture.
+// URL against every identifier seen anywhere in the capture. Candidates are
+// indexed by their first minIDLen bytes, so each URL is scanned once
+// whatever the number of identifiers.
 func (a *Analyzer) syncFindings() []Finding {
+	index := map[string][]candidateRef{}
+	for _, v := range sortedKeys(a.identifiers) {
+		for _, c := range a.identifiers[v].candidates {
+			index[c[:minIDLen]] = append(index[c[:minIDLen]], candidateRef{v, c})
+		}
+	}
 	flows := map[syncKey]*syncEvidence{}
-	values := sortedKeys(a.identifiers)
 	for _, rec := range a.urls {
-		for _, v := range values {
+		for v, m := range longestMatches(rec, index) {
 			id := a.identifiers[v]
 			if id.owner == rec.domain || a.sameCompany(id.owner, rec.domain) {
-				continue
-			}
-			m := firstContained(rec, id.candidates)
-			if m == "" {
 				continue
 			}
 			k := syncKey{id.owner, id.firstParty, id.name, rec.domain}
@@ -117,6 +126,33 @@ func (a *Analyzer) syncFindings() []Finding {
 	return out
 }
 
+// longestMatches returns, per identifier value, the longest of its
+// candidates found in the record's URL text that is not part of the page
+// URL (a cookie holding the site's own name or domain identifies nobody).
+func longestMatches(rec urlRecord, index map[string][]candidateRef) map[string]string {
+	var best map[string]string
+	t := rec.text
+	for i := 0; i+minIDLen <= len(t); i++ {
+		refs, ok := index[t[i:i+minIDLen]]
+		if !ok {
+			continue
+		}
+		for _, ref := range refs {
+			cur := best[ref.value]
+			if len(ref.candidate) < len(cur) || len(ref.candidate) == len(cur) && ref.candidate >= cur ||
+				!strings.HasPrefix(t[i:], ref.candidate) ||
+				strings.Contains(rec.page, strings.ToLower(ref.candidate)) {
+				continue
+			}
+			if best == nil {
+				best = map[string]string{}
+			}
+			best[ref.value] = ref.candidate
+		}
+	}
+	return best
+}
+
 func (a *Analyzer) syncFinding(k syncKey, e *syncEvidence) Finding {
 	giver := "the first-party cookie " + k.cookie + " of " + k.owner
 	kind := "first-party"
@@ -142,19 +178,7 @@ func (a *Analyzer) sameCompany(x, y string) bool {
 	return okx && oky && px.Known && py.Known && px.Company == py.Company
 }
 
-// firstContained returns the first candidate (longest first) found in the
-// record's URL text that is not part of its page URL (a cookie holding the
-// site's own name or domain identifies nobody).
-func firstContained(rec urlRecord, candidates []string) string {
-	for _, c := range candidates {
-		if strings.Contains(rec.text, c) && !strings.Contains(rec.page, strings.ToLower(c)) {
-			return c
-		}
-	}
-	return ""
-}
-
 // registrable is the registrable domain of host.
 func registrable(host string) string {
-	return party.RegistrableDomain(host)
+	return strings.Clone(party.RegistrableDomain(host))
 }
