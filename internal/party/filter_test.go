@@ -144,3 +144,19 @@ func TestNewClassifierCancelled(t *testing.T) {
 		t.Error("NewClassifier with a cancelled context: no error")
 	}
 }
+
+func TestFilterListCRLFAndBOM(t *testing.T) {
+	t.Parallel()
+	p := filepath.Join(t.TempDir(), "windows.txt")
+	text := "\ufeff[Adblock Plus 2.0]\r\n! Title: CRLF list\r\n||crlf-tracker.test^\r\n@@||crlf-tracker.test/ok^\r\n"
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := newTestClassifier(t, Options{FilterLists: []string{p}})
+	if m := c.Classify("https://shop.test/", "https://crlf-tracker.test/x", "script").Filter; m == nil || m.Rule != "||crlf-tracker.test^" {
+		t.Errorf("CRLF list: match %+v, want rule ||crlf-tracker.test^ without a carriage return", m)
+	}
+	if m := c.Classify("https://shop.test/", "https://crlf-tracker.test/ok", "script").Filter; m != nil {
+		t.Errorf("CRLF list: exception did not apply, matched %q", m.Rule)
+	}
+}

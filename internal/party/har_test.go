@@ -43,6 +43,7 @@ func readHAR(tb testing.TB, path string) []harRequest {
 			} `json:"entries"`
 		} `json:"log"`
 	}
+	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")) // Fiddler writes a BOM
 	if err := json.Unmarshal(b, &doc); err != nil {
 		tb.Fatalf("%s: %v", path, err)
 	}
@@ -175,5 +176,50 @@ func checkGolden(t *testing.T, name string, got []byte) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s differs from the golden file; got:\n%s", path, got)
+	}
+}
+
+// TestSharedHARInvariants classifies every request of every shared HAR and
+// checks what must hold whatever the data says.
+func TestSharedHARInvariants(t *testing.T) {
+	t.Parallel()
+	c := easyPrivacy(t)
+	files, err := filepath.Glob(sharedtest.Path(t, "har", "*.har"))
+	if err != nil || len(files) < 10 {
+		t.Fatalf("shared HARs: %v, %d files", err, len(files))
+	}
+	for _, f := range files {
+		reqs := readHAR(t, f)
+		if len(reqs) == 0 {
+			t.Errorf("%s: no entries", f)
+			continue
+		}
+		third := 0
+		ownSite := strings.Contains(f, "harviewer-firefox47") || strings.Contains(f, "harviewer-ie11") // one github.io site only
+		for _, r := range reqs {
+			page := r.page
+			if hostOf(page) == "" {
+				page = reqs[0].url // exporters without page URLs: the first request is the page
+			}
+			p := c.Classify(page, r.url, r.typ)
+			if p.Domain != RegistrableDomain(p.Host) {
+				t.Errorf("%s: %s: Domain %q, RegistrableDomain(Host) %q", f, r.url, p.Domain, RegistrableDomain(p.Host))
+			}
+			if p.Known != (p.Entity != "") || p.Known && p.Company == "" || !p.Known && p.Company != p.Domain {
+				t.Errorf("%s: %s: inconsistent company fields %+v", f, r.url, p)
+			}
+			if p.Host != "" && p.Domain == RegistrableDomain(hostOf(page)) && p.ThirdParty {
+				t.Errorf("%s: %s: same domain as page %s but third party", f, r.url, page)
+			}
+			if again := c.Classify(page, r.url, r.typ); again.ThirdParty != p.ThirdParty || again.Company != p.Company || (again.Filter == nil) != (p.Filter == nil) {
+				t.Errorf("%s: %s: second Classify differs", f, r.url)
+			}
+			if p.ThirdParty {
+				third++
+			}
+		}
+		if ownSite != (third == 0) {
+			t.Errorf("%s: %d third-party requests among %d", f, third, len(reqs))
+		}
 	}
 }
