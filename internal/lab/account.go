@@ -107,7 +107,9 @@ func personaYAML(a account) []byte {
 }
 
 // Steps returns the crawler steps that reproduce the incident: log in, look
-// at the account page, type a tracking number into the tracking form.
+// at the account page, type a tracking number into the tracking form. Forms
+// are sent by clicking their buttons, as a person does, so the tags' click
+// listeners (Meta inferred events, LinkedIn click signals) fire too.
 func (s *Site) Steps() []byte { return stepsYAML(demoAccount) }
 
 func stepsYAML(a account) []byte {
@@ -123,14 +125,14 @@ func stepsYAML(a account) []byte {
 		{"goto": base + "/login"},
 		{"type": typeStep{"#email", a.Email}},
 		{"type": typeStep{"#password", a.Password}},
-		{"submit": "#login-form"},
+		{"click": "#login-submit"},
 		{"wait": waitSel{"#account-name"}},
 		{"goto": base + "/account"},
 		{"wait": waitSel{"#mailing-address"}},
 		{"wait": "2s"},
 		{"goto": base + "/"},
 		{"type": typeStep{"#tn", a.Parcel}},
-		{"submit": "#track-form"},
+		{"click": "#track-submit"},
 		{"wait": waitSel{"#tracking-status"}},
 		{"wait": "2s"},
 		{"screenshot": "tracking"},

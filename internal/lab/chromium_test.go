@@ -25,6 +25,8 @@ import (
 	"github.com/go-rod/rod/lib/launcher"
 	"github.com/go-rod/rod/lib/proto"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
@@ -105,35 +107,23 @@ func TestChromiumReproducesIncident(t *testing.T) {
 	}
 	seen.watch(page)
 
+	// Drive the site with the lab's own Steps, as `leakwatch demo` does.
+	runSteps(t, page, s.Steps())
 	acct := demoAccount
-	navigate(t, page, "https://"+SiteHost+"/login")
-	typeInto(t, page, "#email", acct.Email)
-	typeInto(t, page, "#password", acct.Password)
-	click(t, page, "#login-submit")
-	waitFor(t, page, "#account-name")
 	accountURL := "https://" + SiteHost + "/account"
-	waitHit(t, s, "Meta PageView on the account page", func(h traffic.Request) bool {
-		q := hitQuery(h)
-		return isPath(h, "www.facebook.com", "/tr/") && q.Get("ev") == "PageView" && q.Get("dl") == accountURL && q.Get("udff[zp]") != ""
-	})
-
+	trackURL := "https://" + SiteHost + "/track?tn=" + acct.Parcel
 	waitHit(t, s, "Meta SubscribedButtonClick beacon (multipart) with the typed email", func(h traffic.Request) bool {
 		f, err := multipartFields(h)
 		return isPath(h, "www.facebook.com", "/tr/") && h.Method == "POST" && err == nil &&
 			f.Get("ev") == "SubscribedButtonClick" && f.Get("rqm") == "SB" && f.Get("dl") == "https://"+SiteHost+"/login" &&
 			f.Get("udff[em]") == sha256Hex(strings.ToLower(acct.Email)) && f.Get("udff[ph]") == ""
 	})
-
-	navigate(t, page, "https://"+SiteHost+"/")
-	typeInto(t, page, "#tn", acct.Parcel)
-	click(t, page, "#track-submit")
-	waitFor(t, page, "#tracking-status")
-	trackURL := "https://" + SiteHost + "/track?tn=" + acct.Parcel
 	for _, c := range incidentChecks(acct, accountURL, trackURL) {
 		waitHit(t, s, c.name, c.match)
 	}
 	checkTransports(t, s, page, acct.Parcel)
 	checkLoopback(t, seen)
+	checkCookieJar(t, b)
 	if os.Getenv("LAB_DUMP_HITS") != "" {
 		for _, h := range s.Hits() {
 			t.Logf("%s %s cookies=%v body=%.200q", h.Method, h.URL, h.Cookies, h.Body)
@@ -168,6 +158,39 @@ func checkTransports(t *testing.T, s *Site, page *rod.Page, tn string) {
 		return isPath(h, "www.facebook.com", "/tr/") && h.Method == "POST" && err == nil && f.Get("ev") == "ViewContent" &&
 			f.Get("rqm") == "SB" && f.Get("cd[content_name]") == long && strings.Contains(f.Get("dl"), tn)
 	})
+}
+
+// checkCookieJar looks for the identifiers the tags and collectors set:
+// first-party ones written by script on the site's registrable domain, and
+// third-party ones on the vendors' domains, SameSite=None and Secure.
+func checkCookieJar(t *testing.T, b *rod.Browser) {
+	t.Helper()
+	res, err := proto.StorageGetCookies{}.Call(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jar := map[string]*proto.NetworkCookie{}
+	for _, c := range res.Cookies {
+		jar[c.Name+" "+c.Domain] = c
+		if os.Getenv("LAB_DUMP_HITS") != "" {
+			t.Logf("cookie %s domain=%s samesite=%s secure=%v httponly=%v", c.Name, c.Domain, c.SameSite, c.Secure, c.HTTPOnly)
+		}
+	}
+	for _, name := range []string{"_fbp", "_scid", "_uetsid", "_uetvid", "_ga", "_gcl_au", "_pin_unauth"} {
+		if jar[name+" .parcelpost.test"] == nil {
+			t.Errorf("first-party cookie %s not set on .parcelpost.test", name)
+		}
+	}
+	for _, key := range []string{"fr .facebook.com", "bcookie .linkedin.com", "sc_at .snapchat.com", "MUID .bing.com",
+		"IDE .doubleclick.net", "ar_debug .pinterest.com"} {
+		c := jar[key]
+		if c == nil || c.SameSite != proto.NetworkCookieSameSiteNone || !c.Secure {
+			t.Errorf("third-party cookie %s missing or not SameSite=None; Secure: %+v", key, c)
+		}
+	}
+	if c := jar[sessionCookie+" www.parcelpost.test"]; c == nil || !c.HTTPOnly || !c.Secure {
+		t.Errorf("session cookie missing or not HttpOnly; Secure: %+v", c)
+	}
 }
 
 // hitCheck names one request a vendor's collector must have received.
@@ -237,6 +260,54 @@ func incidentChecks(a account, accountURL, trackURL string) []hitCheck {
 				json.Unmarshal([]byte(q.Get("ad")), &ad) == nil && ad.Loc == trackURL &&
 				json.Unmarshal([]byte(q.Get("pd")), &pd) == nil && pd.Em == hexHash(strings.ToLower(a.Email))
 		}},
+	}
+}
+
+// runSteps interprets the Steps YAML with rod: goto, type, click, submit,
+// wait (duration or selector) and screenshot.
+func runSteps(t *testing.T, p *rod.Page, doc []byte) {
+	t.Helper()
+	var steps []map[string]yaml.Node
+	if err := yaml.Unmarshal(doc, &steps); err != nil {
+		t.Fatalf("steps YAML: %v", err)
+	}
+	for i, step := range steps {
+		if len(step) != 1 {
+			t.Fatalf("step %d has %d keys, want 1", i+1, len(step))
+		}
+		for kind, arg := range step {
+			var sel struct{ Selector, Text string }
+			switch kind {
+			case "goto":
+				navigate(t, p, arg.Value)
+			case "type":
+				if err := arg.Decode(&sel); err != nil {
+					t.Fatalf("step %d: %v", i+1, err)
+				}
+				typeInto(t, p, sel.Selector, sel.Text)
+			case "click", "submit":
+				click(t, p, arg.Value)
+			case "wait":
+				if arg.Kind == yaml.ScalarNode {
+					d, err := time.ParseDuration(arg.Value)
+					if err != nil {
+						t.Fatalf("step %d: %v", i+1, err)
+					}
+					time.Sleep(d)
+					continue
+				}
+				if err := arg.Decode(&sel); err != nil {
+					t.Fatalf("step %d: %v", i+1, err)
+				}
+				waitFor(t, p, sel.Selector)
+			case "screenshot":
+				if _, err := p.Screenshot(false, nil); err != nil {
+					t.Fatalf("step %d screenshot: %v", i+1, err)
+				}
+			default:
+				t.Fatalf("step %d: unknown kind %q", i+1, kind)
+			}
+		}
 	}
 }
 
