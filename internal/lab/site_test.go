@@ -159,4 +159,3 @@ func TestTrackingPage(t *testing.T) {
 		t.Error("home page lacks the GET tracking form")
 	}
 }
-
