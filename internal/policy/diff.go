@@ -135,9 +135,14 @@ func companies(r *audit.Report) map[string]*companyInfo {
 		c.domains = tp.Domains
 		c.kinds = append(c.kinds, tp.DataKinds...)
 	}
+	o := newOwners(r)
 	for _, f := range r.Findings {
 		if f.Type == audit.TypeLeak && f.Receiver != nil && f.Receiver.Company != "" && f.Field != "" {
-			c := get(f.Receiver.Company)
+			name := f.Receiver.Company
+			if tp := o.lookup(name, f.Receiver.Host, f.Receiver.Domain); tp != nil {
+				name = tp.Company
+			}
+			c := get(name)
 			c.kinds = append(c.kinds, f.Field)
 		}
 	}

@@ -27,68 +27,85 @@ func loadReport(t testing.TB, name string) *audit.Report {
 	return &r
 }
 
-// expectation reads the "# expect: pass" or "# expect: fail id..." line that
-// documents each example policy.
-func expectation(t *testing.T, data []byte) (pass bool, failing []string) {
+// expectations reads the "# expect on testdata/<report>: pass" or
+// "...: fail <rule id>..." lines that document each example policy, keyed by
+// report fixture.
+func expectations(t *testing.T, data []byte) map[string][]string {
 	t.Helper()
+	out := map[string][]string{}
 	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, "# expect: "); ok {
-			f := strings.Fields(rest)
-			return f[0] == "pass", f[1:]
+		rest, ok := strings.CutPrefix(line, "# expect on testdata/")
+		if !ok {
+			continue
 		}
+		file, outcome, ok := strings.Cut(rest, ": ")
+		f := strings.Fields(outcome)
+		if !ok || len(f) == 0 || (f[0] == "pass") != (len(f) == 1) || (f[0] != "pass" && f[0] != "fail") {
+			t.Fatalf("bad expect line %q", line)
+		}
+		out[file] = f[1:]
 	}
-	t.Fatal("no # expect: line")
-	return false, nil
+	if len(out) < 2 {
+		t.Fatal("each example documents its outcome on both report fixtures")
+	}
+	return out
 }
 
-// TestExamples evaluates every example policy against the parcel report and
+// TestExamples evaluates every example policy against the report fixtures
+// (a parcel-delivery site like the demo, and the real report of
+// health-shop-mylabbox.har with the persona email test@gmail.com) and
 // checks the documented outcome, rule by rule.
 func TestExamples(t *testing.T) {
 	t.Parallel()
-	report := loadReport(t, "report-parcels.json")
 	files, err := filepath.Glob("testdata/examples/*.yaml")
 	if err != nil || len(files) < 4 {
 		t.Fatalf("examples: %v %v", files, err)
 	}
 	for _, file := range files {
-		t.Run(filepath.Base(file), func(t *testing.T) {
-			t.Parallel()
-			data, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := Parse(data, file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for fixture, failing := range expectations(t, data) {
+			t.Run(filepath.Base(file)+"/"+fixture, func(t *testing.T) {
+				t.Parallel()
+				checkOutcome(t, p, loadReport(t, fixture), failing)
+			})
+		}
+	}
+}
+
+func checkOutcome(t *testing.T, p *Policy, report *audit.Report, failing []string) {
+	t.Helper()
+	res := Evaluate(p, report, nil)
+	if res.Passed != (len(failing) == 0) {
+		t.Errorf("passed = %v, documented %v: %+v", res.Passed, len(failing) == 0, res.Rules)
+	}
+	var got []string
+	n := 0
+	for _, rr := range res.Rules {
+		n += len(rr.Violations)
+		if !rr.Passed {
+			got = append(got, rr.ID)
+			if len(rr.Violations) == 0 {
+				t.Errorf("rule %s failed without a sentence", rr.ID)
 			}
-			pass, failing := expectation(t, data)
-			p, err := Parse(data, file)
-			if err != nil {
-				t.Fatal(err)
+		}
+		for _, i := range rr.Findings {
+			if i < 0 || i >= len(report.Findings) {
+				t.Errorf("rule %s: finding index %d out of range", rr.ID, i)
 			}
-			res := Evaluate(p, report, nil)
-			if res.Passed != pass {
-				t.Errorf("passed = %v, documented %v: %+v", res.Passed, pass, res.Rules)
-			}
-			var got []string
-			n := 0
-			for _, rr := range res.Rules {
-				n += len(rr.Violations)
-				if !rr.Passed {
-					got = append(got, rr.ID)
-					if len(rr.Violations) == 0 {
-						t.Errorf("rule %s failed without a sentence", rr.ID)
-					}
-				}
-				for _, i := range rr.Findings {
-					if i < 0 || i >= len(report.Findings) {
-						t.Errorf("rule %s: finding index %d out of range", rr.ID, i)
-					}
-				}
-			}
-			if !slices.Equal(got, failing) {
-				t.Errorf("failing rules %v, documented %v", got, failing)
-			}
-			if n != res.Violations {
-				t.Errorf("violations = %d, sentences %d", res.Violations, n)
-			}
-		})
+		}
+	}
+	if !slices.Equal(got, failing) {
+		t.Errorf("failing rules %v, documented %v", got, failing)
+	}
+	if n != res.Violations {
+		t.Errorf("violations = %d, sentences %d", res.Violations, n)
 	}
 }
 

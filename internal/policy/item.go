@@ -22,7 +22,8 @@ type item struct {
 	kind       int
 	index      int // into Report.Findings for findings
 	typ        string
-	company    string
+	company    string   // the name sentences use
+	names      []string // every name the receiver goes by: entity, owner, pixel vendor
 	hosts      []string // receiving host and registrable domain(s)
 	categories []string
 	page       string
@@ -37,10 +38,7 @@ type item struct {
 
 // items lists the report's findings, third parties and pixel IDs.
 func items(r *audit.Report) []item {
-	cats := map[string][]string{}
-	for _, tp := range r.ThirdParties {
-		cats[strings.ToLower(tp.Company)] = tp.Categories
-	}
+	o := newOwners(r)
 	var out []item
 	for i := range r.Findings {
 		f := &r.Findings[i]
@@ -49,24 +47,90 @@ func items(r *audit.Report) []item {
 		}
 		it := findingItem(f)
 		it.index = i
-		it.categories = cats[strings.ToLower(it.company)]
+		var tp *audit.ThirdParty
+		if f.Receiver != nil {
+			tp = o.lookup(f.Receiver.Company, f.Receiver.Host, f.Receiver.Domain)
+		} else if len(it.hosts) > 0 {
+			tp = o.lookup(f.Vendor, it.hosts[0], "")
+		}
+		o.name(&it, tp)
 		out = append(out, it)
 	}
-	for _, tp := range r.ThirdParties {
-		out = append(out, item{
-			kind: kindThirdParty, company: tp.Company, categories: tp.Categories,
+	for i := range r.ThirdParties {
+		tp := &r.ThirdParties[i]
+		it := item{
+			kind: kindThirdParty, company: tp.Company,
 			hosts:    append(append([]string{}, tp.Domains...), tp.Hosts...),
 			key:      "third-party\x00" + strings.ToLower(tp.Company),
-			sentence: thirdPartySentence(tp),
-		})
+			sentence: thirdPartySentence(*tp),
+		}
+		o.name(&it, tp)
+		out = append(out, it)
 	}
-	return append(out, pixelItems(r, cats)...)
+	return append(out, pixelItems(r, o)...)
+}
+
+// owners finds the third-party entry a finding or pixel belongs to, by
+// company name or by domain, so that a rule naming "Meta", "Facebook" or
+// facebook.com reaches every item of that company.
+type owners struct {
+	byName, byDomain map[string]*audit.ThirdParty
+	vendors          map[*audit.ThirdParty][]string
+}
+
+func newOwners(r *audit.Report) *owners {
+	o := &owners{byName: map[string]*audit.ThirdParty{}, byDomain: map[string]*audit.ThirdParty{}, vendors: map[*audit.ThirdParty][]string{}}
+	for i := range r.ThirdParties {
+		tp := &r.ThirdParties[i]
+		o.byName[strings.ToLower(tp.Company)] = tp
+		for _, d := range append(append([]string{}, tp.Domains...), tp.Hosts...) {
+			o.byDomain[strings.ToLower(d)] = tp
+		}
+	}
+	for _, h := range r.Pixels {
+		if tp := o.lookup(h.Vendor, hostOf(h.Request.URL), ""); tp != nil && h.Vendor != "" {
+			o.vendors[tp] = append(o.vendors[tp], h.Vendor)
+		}
+	}
+	return o
+}
+
+// lookup tries the domain, then each parent of the host, then the name.
+func (o *owners) lookup(name, host, domain string) *audit.ThirdParty {
+	if tp := o.byDomain[strings.ToLower(domain)]; tp != nil {
+		return tp
+	}
+	for h := strings.ToLower(host); h != ""; {
+		if tp := o.byDomain[h]; tp != nil {
+			return tp
+		}
+		_, rest, ok := strings.Cut(h, ".")
+		if !ok {
+			break
+		}
+		h = rest
+	}
+	return o.byName[strings.ToLower(name)]
+}
+
+// name fills an item's names and categories from its owning third party.
+func (o *owners) name(it *item, tp *audit.ThirdParty) {
+	it.names = nonEmpty(it.names...)
+	if it.company != "" {
+		it.names = append(it.names, strings.ToLower(it.company))
+	}
+	if tp != nil {
+		it.names = append(it.names, strings.ToLower(tp.Company))
+		it.names = append(it.names, nonEmpty(o.vendors[tp]...)...)
+		it.categories = tp.Categories
+	}
 }
 
 func findingItem(f *audit.Finding) item {
 	it := item{
 		kind: kindFinding, typ: f.Type, page: f.Page, field: f.Field, rule: f.Rule,
 		channel: f.Channel, meaning: f.Meaning, account: f.Account, company: f.Vendor,
+		names: nonEmpty(f.Vendor),
 	}
 	if f.Receiver != nil {
 		it.company = f.Receiver.Company
@@ -82,7 +146,7 @@ func findingItem(f *audit.Finding) item {
 }
 
 // pixelItems gives one item per distinct vendor, product and account.
-func pixelItems(r *audit.Report, cats map[string][]string) []item {
+func pixelItems(r *audit.Report, o *owners) []item {
 	seen := map[string]int{}
 	var out []item
 	for _, h := range r.Pixels {
@@ -95,11 +159,12 @@ func pixelItems(r *audit.Report, cats map[string][]string) []item {
 			continue
 		}
 		seen[key] = len(out)
-		out = append(out, item{
+		it := item{
 			kind: kindPixel, company: h.Vendor, account: h.Account, page: h.Page,
-			hosts: nonEmpty(hostOf(h.Request.URL)), categories: cats[strings.ToLower(h.Vendor)],
-			key: key, index: 1, sentence: h.Product,
-		})
+			hosts: nonEmpty(hostOf(h.Request.URL)), key: key, index: 1, sentence: h.Product,
+		}
+		o.name(&it, o.lookup(h.Vendor, hostOf(h.Request.URL), ""))
+		out = append(out, it)
 	}
 	for i := range out {
 		it := &out[i]

@@ -142,7 +142,7 @@ func (s *Selector) matches(it *item, findingsByDefault bool) bool {
 	if !s.matchesWhat(it, findingsByDefault) {
 		return false
 	}
-	return anyGlob(s.Companies, it.company) &&
+	return anyGlobOf(s.Companies, it.names) &&
 		matchDomains(s.Domains, it.hosts) &&
 		anyGlobOf(s.Categories, it.categories) &&
 		matchPages(s.Pages, it.page) &&
