@@ -99,3 +99,52 @@ func TestDeterministicOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentScan: one pool, many goroutines (run with -race).
+func TestConcurrentScan(t *testing.T) {
+	t.Parallel()
+	reqs := benchRequests()
+	want := make([]string, len(reqs))
+	for i, r := range reqs {
+		want[i] = describe(alicePool.Scan(r, ScanOptions{Patterns: true}))
+	}
+	done := make(chan string, 4)
+	for g := 0; g < 4; g++ {
+		go func() {
+			for i, r := range reqs {
+				if got := describe(alicePool.Scan(r, ScanOptions{Patterns: true})); got != want[i] {
+					done <- "request " + r.URL + " differs"
+					return
+				}
+			}
+			done <- ""
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if msg := <-done; msg != "" {
+			t.Error(msg)
+		}
+	}
+}
+
+// TestBenchRequestsFindings pins what the realistic visit leaks, so the
+// benchmark measures a scan that finds things.
+func TestBenchRequestsFindings(t *testing.T) {
+	t.Parallel()
+	found := map[string]bool{}
+	for _, r := range benchRequests() {
+		for _, m := range alicePool.Scan(r, ScanOptions{}).Matches {
+			found[m.Field+" "+m.Channel+" "+m.Location] = true
+		}
+	}
+	for _, k := range []string{
+		"email query ud[em]", "city query ud[ct]", "zip query ud[zp]", "email body udff[em]",
+		"email query em", "street body domAttributes.innerText",
+		"email body context.user.sha256_email", "email body u_hem", "tracking_numbers query dl > tLabels",
+		"tracking_numbers header Referer > tLabels", "city websocket sent #1 > data.v",
+	} {
+		if !found[k] {
+			t.Errorf("missing %q", k)
+		}
+	}
+}

@@ -23,7 +23,8 @@ type jsonWalker struct {
 var errJSON = errors.New("malformed JSON")
 
 // walkJSON calls leaf for each leaf; it returns how far it parsed and an
-// error naming the offset when the text stops being JSON.
+// error naming the offset when the text stops being JSON (the caller
+// searches the rest as text).
 func walkJSON(data []byte, leaf func(path []byte, v []byte)) (int, error) {
 	w := jsonWalker{data: data, leaf: leaf}
 	for {
@@ -31,9 +32,9 @@ func walkJSON(data []byte, leaf func(path []byte, v []byte)) (int, error) {
 		if w.pos >= len(w.data) {
 			return w.pos, nil
 		}
-		start := w.pos
 		if err := w.value(0); err != nil {
-			return start, fmt.Errorf("%w at offset %d", err, w.pos)
+			w.pos = min(w.pos, len(w.data))
+			return w.pos, fmt.Errorf("%w at offset %d", err, w.pos)
 		}
 	}
 }

@@ -1,6 +1,21 @@
 // Package leak finds personal data in traffic: personas and their candidate
 // pool (normalize × hash × encode), channel extraction, decoding layers,
 // one multi-pattern match pass, and value patterns found without a persona.
+//
+// How a request is searched: every channel (URL path segments and ;k=v
+// parameters, query, fragment, headers, cookies, the body by content type
+// after its Content-Encoding, WebSocket frames, a response's Location and
+// Set-Cookie) is split into named fields, down into JSON, forms and URLs
+// held in fields. Each field value goes through one Aho–Corasick pass over
+// the pool's text candidates and one token pass that decodes digest-shaped
+// hex and base64 runs and looks them up by raw digest; then the decoding
+// layers that plausibly apply (URL, HTML entities, JSON escapes, base64 and
+// base64url with gzip/zlib/deflate inside, hex, lz-string) produce new
+// values, searched the same way, up to three layers deep.
+//
+// False positives are bugs: a plain value counts only as a whole token
+// (between non-alphanumerics); a state or country code only as a whole
+// field value or after "key=", never in a URL path.
 package leak
 
 // Persona is what the tester knows about the account used in a visit.

@@ -65,6 +65,15 @@ func (p *Pool) Scan(r *traffic.Request, opts ScanOptions) Result {
 	return s.res
 }
 
+var patternPool, _ = NewPool(nil)
+
+// ScanPatterns looks for value patterns (emails, phone numbers, US
+// addresses, parcel tracking numbers, payment cards, SSNs) in a request,
+// without a persona.
+func ScanPatterns(r *traffic.Request) []PatternMatch {
+	return patternPool.Scan(r, ScanOptions{Patterns: true}).Patterns
+}
+
 // surface runs fn with a fresh decoding budget and warns if it ran out.
 func (s *scanner) surface(what string, fn func()) {
 	s.budget, s.capHit = MaxDecodedBody, false
@@ -174,6 +183,11 @@ func (s *scanner) matchText(loc string, v []byte, chain []string) {
 	if s.p.ac == nil || len(v) < 2 {
 		return
 	}
+	type hit struct {
+		c          *candidate
+		start, end int
+	}
+	var hits []hit
 	for _, m := range s.p.ac.FindAllOverlapping(v) {
 		for _, ci := range s.p.patterns[m.PatternID] {
 			c := &s.p.cands[ci]
@@ -183,8 +197,23 @@ func (s *scanner) matchText(loc string, v []byte, chain []string) {
 				continue
 			}
 			if fits(c, v, m.Start, m.End) {
-				s.record(c, loc, chain, nil, v[m.Start:m.End])
+				hits = append(hits, hit{c, m.Start, m.End})
 			}
+		}
+	}
+	// A value inside a longer value of the same persona ("alice" inside
+	// "alice.smith@example.com") is part of that one, not a finding.
+	for i, h := range hits {
+		inside := false
+		for j, o := range hits {
+			if j != i && o.c.persona == h.c.persona && o.c.field != h.c.field &&
+				o.start <= h.start && o.end >= h.end && o.end-o.start > h.end-h.start {
+				inside = true
+				break
+			}
+		}
+		if !inside {
+			s.record(h.c, loc, chain, nil, v[h.start:h.end])
 		}
 	}
 }

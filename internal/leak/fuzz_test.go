@@ -1,0 +1,101 @@
+package leak
+
+import (
+	"bytes"
+	"compress/gzip"
+	"testing"
+
+	"github.com/leakwatch/leakwatch/internal/traffic"
+)
+
+// fuzzSeeds are inputs that reach every decoder.
+var fuzzSeeds = []string{
+	"em=alice.smith%40example.com",
+	`{"a":{"b":["x",1,{"c":"alice.smith\u0040example.com"}]}}`,
+	"YWxpY2Uuc21pdGhAZXhhbXBsZS5jb20=",
+	"H4sIAAAAAAAA/6tWSs7PS8lMBwAAAP//AwBDvwX0DQAAAA==",
+	lzAliceB64, lzAliceURI, lzAliceUTF16,
+	"616c6963652e736d697468406578616d706c652e636f6d",
+	"alice.smith&#64;example.com &amp; &#x40;",
+	"tv.1~em.McVUPBc00lxyBvX9WRUl0Clb7G_oT_gvlGo0_pcKHmY~co0.us",
+	"https://x.example/a;b=c?d=e#f=g",
+	"9400 1118 9922 3197 4284 97 EC123456785US 1Z999AA10123456784 4111-1111-1111-1111 078-05-1120",
+	"1600 Amphitheatre Parkway, Mountain View, CA 94043 (415) 555-0134 +14155550134",
+	"\x1f\x8b\x08\x00garbage", "{\"unterminated", "[[[[[[[[[[", "\\u", "%", "=====", "",
+}
+
+// FuzzScanValue runs every decoding layer and matcher on arbitrary text.
+func FuzzScanValue(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s := &scanner{p: alicePool, opts: ScanOptions{Patterns: true}, seen: map[matchKey]int{}, pseen: map[patternKey]bool{}}
+		s.surface("fuzz", func() { s.field("", data, nil, 0, 0) })
+		for _, m := range s.res.Matches {
+			if len(m.Evidence) > 200 || m.Channel != "" {
+				t.Fatalf("bad match %+v", m)
+			}
+		}
+	})
+}
+
+// FuzzLZString runs the four lz-string decoders on arbitrary input.
+func FuzzLZString(f *testing.F) {
+	for _, s := range []string{lzAliceB64, lzAliceURI, lzAliceUTF16, lzBobB64, "", "A", "Q", "////////"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		const limit = 1 << 16
+		for _, fn := range []func(string, int) (string, error){lzFromBase64, lzFromURI, lzFromUTF16, lzRaw} {
+			out, err := fn(in, limit)
+			if err == nil && len([]rune(out)) > limit*2 {
+				t.Fatalf("output of %d runes over the limit", len(out))
+			}
+		}
+	})
+}
+
+// FuzzParsePersonas: any input gives personas or an error, never a panic.
+func FuzzParsePersonas(f *testing.F) {
+	for _, s := range []string{"email: a@b.com", "- zip: 1\n- city: x", "personas: [{custom: {a: b}}]",
+		`{"tracking_numbers":["1",2]}`, "x: y", "[", "&a [*a, *a]", "email: !!binary aGk="} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ps, err := ParsePersonas(data, "fuzz")
+		if err == nil && len(ps) == 0 {
+			t.Fatal("no error and no persona")
+		}
+		for _, p := range ps {
+			p.Validate()
+		}
+		NewPool(ps)
+	})
+}
+
+// FuzzScanRequest builds requests from arbitrary parts: URL, content type,
+// content encoding, body, a header and a WebSocket frame.
+func FuzzScanRequest(f *testing.F) {
+	var gz bytes.Buffer
+	w := gzip.NewWriter(&gz)
+	w.Write([]byte(`{"em":"alice.smith@example.com"}`))
+	w.Close()
+	f.Add("https://t.example/a;u1=x/b?c=d#e", "application/json", "gzip", gz.Bytes(), "a=b; c=d")
+	f.Add("https://t.example/", "multipart/form-data; boundary=X", "", []byte("--X\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nv\r\n--X--"), "")
+	f.Add("wss://x", "application/x-www-form-urlencoded", "br", []byte("a=%zz&b"), "%")
+	f.Add("", "text/plain", "zstd, gzip", []byte("\x28\xb5\x2f\xfd"), "")
+	f.Add("://?&&==##", "multipart/mixed", "deflate", []byte{0x78, 0x9c, 0xff}, "\x00")
+	f.Fuzz(func(t *testing.T, u, ct, ce string, body []byte, cookie string) {
+		r := &traffic.Request{URL: u, Method: "POST", Body: body, BodyMIME: ct,
+			Headers:   traffic.Headers{{Name: "Content-Encoding", Value: ce}, {Name: "Cookie", Value: cookie}, {Name: "Referer", Value: u}},
+			WebSocket: []traffic.WebSocketFrame{{Sent: true, Data: body}},
+			Response:  &traffic.Response{Headers: traffic.Headers{{Name: "Location", Value: u}, {Name: "Set-Cookie", Value: cookie}}},
+		}
+		a := alicePool.Scan(r, ScanOptions{Patterns: true})
+		b := alicePool.Scan(r, ScanOptions{Patterns: true})
+		if describe(a) != describe(b) || len(a.Patterns) != len(b.Patterns) {
+			t.Fatal("Scan is not deterministic")
+		}
+	})
+}
