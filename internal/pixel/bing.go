@@ -27,7 +27,7 @@ var uetRules = makeRules(map[string]Meaning{
 	"page_path": PageURL, "spa": Technical, "asc": Technical, "rn": Technical,
 	"ver": Technical, "tm": Technical, "mid": Technical, "lt": Technical, "pi": Technical,
 	"nwd": Technical, "sv": Technical, "ifm": Technical, "gtm_tag_source": Technical,
-	"cdb": Technical, "bo": Technical, "uach": Device, "en": Technical,
+	"cdb": Technical, "ecomm_*": CustomData, "items": CustomData, "tpp": Technical, "bo": Technical, "uach": Device, "en": Technical,
 })
 
 func decodeUET(r *traffic.Request, u *url.URL) []Hit {

@@ -48,7 +48,7 @@ var googleAdsRules = makeRules(map[string]Meaning{
 	"hn": Technical, "script": Technical, "npa": Technical, "gdpr": Technical, "aip": Technical,
 	"z": Technical, "pscdl": Technical, "gcs": Technical, "gcd": Technical, "dma": Technical,
 	"ct_cookie_present": Technical, "tag_exp": Technical, "is_vtc": Technical, "eitems": Technical,
-	"em": HashedEmail,
+	"em": HashedEmail, "ipr": Technical, "rmt_tld": Technical,
 })
 
 func decodeGoogleAds(r *traffic.Request, u *url.URL) []Hit {

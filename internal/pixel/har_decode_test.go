@@ -215,3 +215,42 @@ func TestPagexrayHARs(t *testing.T) {
 		})
 	}
 }
+
+// TestRealFieldMeanings pins meanings of fields as they occur in real
+// captures (values read from the HAR files).
+func TestRealFieldMeanings(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		file  string
+		index int
+		want  wantField
+	}{
+		{"health-shop-mylabbox.har", 29, wantField{"udff[fn]", "b1d6b91b67c2afa5e322988d9462638d354ddf8a1ef79dba987f815c22b4baee", HashedName}},
+		{"health-shop-mylabbox.har", 29, wantField{"udff[ln]", "315d0e7df1b4bbfcfa1e50e01dcc17a110b06e96470f18e8ccb21b61d67f0ae5", HashedName}},
+		{"health-shop-mylabbox.har", 37, wantField{"p2>m", "[e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855]", HashedEmail}},
+		{"health-shop-personalabs.har", 213, wantField{"context.user.auto_phone_number", "6b86b273ff34fce19d6b804eff5a3f5747ada4eaa22f1d49c01e52ddb7875b4b", HashedPhone}},
+		{"health-shop-personalabs.har", 31, wantField{"context.page.url", "https://www.personalabs.com/shop/", PageURL}},
+		{"health-shop-personalabs.har", 3, wantField{"tiba", "Order Your Own Labs | Easy and Affordable", Title}},
+		{"health-shop-oraquick.har", 11, wantField{"cd[buttonFeatures]>innerText", "LEARN MORE", CustomData}},
+		{"health-shop-oraquick.har", 5, wantField{"fbp", "fb.1.1682453443999.657330272", BrowserID}},
+		{"pagexray-ferguson.har", 98, wantField{"url", "https://www.ferguson.com/", PageURL}},
+		{"pagexray-verizon.har", 111, wantField{"pageName", "/desktop store/devices/grid view/smartphones", Title}},
+		{"pagexray-verizon.har", 112, wantField{"u12", "f4dac64d703243369dc7ef677d10190c", CustomData}},
+	}
+	loaded := map[string][]*traffic.Request{}
+	for _, c := range cases {
+		reqs, ok := loaded[c.file]
+		if !ok {
+			reqs = loadHAR(t, c.file)
+			loaded[c.file] = reqs
+		}
+		hits := Decode(reqs[c.index])
+		found := false
+		for _, h := range hits {
+			found = found || hasField(h.Fields, c.want)
+		}
+		if !found {
+			t.Errorf("%s #%d: no field %s=%q (%s)", c.file, c.index, c.want.name, c.want.value, c.want.meaning)
+		}
+	}
+}

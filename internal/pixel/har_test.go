@@ -1,6 +1,7 @@
 package pixel
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"os"
@@ -71,6 +72,7 @@ func loadHAR(tb testing.TB, name string) []*traffic.Request {
 	if err != nil {
 		tb.Skipf("shared test data: %v", err)
 	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // Fiddler writes a BOM
 	var h harFile
 	if err := json.Unmarshal(data, &h); err != nil {
 		tb.Fatalf("parse %s: %v", name, err)

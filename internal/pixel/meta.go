@@ -28,7 +28,7 @@ var metaRules = makeRules(map[string]Meaning{
 	"tm": Technical, "exp": Technical, "ler": Technical, "cdl": Technical, "plt": Technical,
 	"ped": Technical, "dpo": Technical, "dpoco": Technical, "dpost": Technical,
 	"expv2*": Technical, "rrf": Technical, "cas": Technical,
-	"cd*": CustomData, "pmd[title]": Title, "pmd*": CustomData,
+	"cd*": CustomData, "par*": CustomData, "pmd[title]": Title, "pmd*": CustomData,
 	"ud[em]": HashedEmail, "ud[ph]": HashedPhone,
 	"ud[fn]": HashedName, "ud[ln]": HashedName,
 	"ud[ct]": HashedAddress, "ud[st]": HashedAddress, "ud[zp]": HashedAddress, "ud[country]": HashedAddress,

@@ -30,7 +30,7 @@ var snowplowRules = makeRules(map[string]Meaning{
 	"ue_px*": CustomData, "ue_pr*": CustomData, "cx*": CustomData, "co*": CustomData,
 	"se_*": CustomData, "tr_*": CustomData, "ti_*": CustomData, "pp_*": Technical,
 	"res": Device, "vp": Device, "ds": Device, "cd": Device, "cs": Device, "lang": Device,
-	"cookie": Device, "tz": Device, "f_*": Device, "p": Device, "ua": Device, "ip": Device,
+	"cookie": Device, "tz": Device, "f_*": Device, "fp": Device, "tid": Technical, "p": Device, "ua": Device, "ip": Device,
 	"tna": Technical, "tv": Technical, "vid": Technical, "dtm": Technical, "stm": Technical,
 	"rtm": Technical, "eid": Technical, "schema": Technical, "ttm": Technical,
 })

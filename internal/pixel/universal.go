@@ -24,7 +24,7 @@ var uaRules = makeRules(map[string]Meaning{
 	"uid": UserID, "cid": BrowserID, "_gid": BrowserID, "gclid": ClickID, "dclid": ClickID,
 	"cd*": CustomData, "cm*": CustomData, "cg*": CustomData,
 	"ec": CustomData, "ea": CustomData, "el": CustomData, "ev": CustomData,
-	"pa": CustomData, "ti": CustomData, "tr": CustomData, "pr*": CustomData, "il*": CustomData,
+	"pa": CustomData, "cos": CustomData, "col": CustomData, "ti": CustomData, "tr": CustomData, "pr*": CustomData, "il*": CustomData,
 	"cu": CustomData, "ta": CustomData, "tcc": CustomData, "in": CustomData, "iv": CustomData,
 	"ul": Device, "sr": Device, "sd": Device, "vp": Device, "de": Device, "je": Device, "fl": Device,
 	"v": Technical, "_v": Technical, "a": Technical, "_s": Technical, "_u": Technical,
