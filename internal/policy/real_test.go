@@ -48,3 +48,27 @@ func TestRealReport(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkEvaluate runs the example policies and --fail-on new against the
+// real mylabbox report with itself as baseline, and diffs it with itself.
+func BenchmarkEvaluate(b *testing.B) {
+	report := loadReport(b, "report-mylabbox.json")
+	var ps []*Policy
+	for _, name := range []string{"no-persona-data", "analytics-page-urls-only", "no-replay-on-account", "no-contact-data-to-ads", "approved-vendors"} {
+		p, err := Load("testdata/examples/" + name + ".yaml")
+		if err != nil {
+			b.Fatal(err)
+		}
+		ps = append(ps, p)
+	}
+	fo, _ := FailOn([]string{"leak,pattern,new"})
+	p, err := Combine(append(ps, fo)...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(len(report.Findings)), "findings")
+	for b.Loop() {
+		Evaluate(p, report, report)
+		Diff(report, report)
+	}
+}
