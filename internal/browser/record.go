@@ -94,6 +94,8 @@ func onRequest(c *Context, s *session, raw json.RawMessage) {
 	c.placeRequest(s, r, ev.FrameID, ev.Type == "Document")
 	if s.kind == "page" && ev.Type == "Document" && ev.FrameID == s.targetID && ev.RedirectResponse == nil {
 		s.page = c.newPage(r.URL, r.Started)
+		// What the previous document left in flight no longer holds this one up.
+		clear(s.inflight)
 	}
 	r.PageID = c.pageFor(s)
 	c.add(r)

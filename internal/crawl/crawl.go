@@ -1,0 +1,315 @@
+package crawl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/leakwatch/leakwatch/internal/browser"
+	"github.com/leakwatch/leakwatch/internal/traffic"
+)
+
+// Run drives b through the site: cookies, then steps, then the start URLs
+// and the same-site links they lead to, breadth first. It returns what was
+// captured even when pages failed (their errors are on the pages); the error
+// is for a crawl that could not run at all.
+func Run(ctx context.Context, b *browser.Browser, opts Options) (*traffic.Capture, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	o := opts.withDefaults()
+	if o.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.Timeout)
+		defer cancel()
+	}
+	bc := b.Default()
+	if !b.HasProfile() {
+		// A fresh jar per crawl, unless the user's profile is the point.
+		var err error
+		if bc, err = b.NewContext(ctx); err != nil {
+			return nil, fmt.Errorf("crawl: %w", err)
+		}
+		defer func() {
+			cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			_ = bc.Close(cctx)
+		}()
+	}
+	if len(o.Cookies) > 0 {
+		if err := bc.SetCookies(ctx, o.Cookies); err != nil {
+			return nil, fmt.Errorf("crawl: %w", err)
+		}
+	}
+	c := &crawler{o: o, bc: bc, seen: map[string]bool{}}
+	c.run(ctx)
+	// The capture is taken even when ctx ran out.
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
+	defer cancel()
+	capture, err := bc.Capture(cctx)
+	if err != nil {
+		return nil, fmt.Errorf("crawl: %w", err)
+	}
+	capture.Source = c.source()
+	capture.Warnings = append(capture.Warnings, c.warnings...)
+	return capture, nil
+}
+
+type crawler struct {
+	o        Options
+	bc       *browser.Context
+	seen     map[string]bool
+	warnings []string
+}
+
+func (c *crawler) source() string {
+	if len(c.o.Start) > 0 {
+		return c.o.Start[0]
+	}
+	for _, s := range c.o.Steps {
+		if s.Action == "goto" {
+			return s.URL
+		}
+	}
+	return ""
+}
+
+func (c *crawler) warn(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	c.warnings = append(c.warnings, msg)
+	c.o.Logger.Warn(msg)
+}
+
+func (c *crawler) run(ctx context.Context) {
+	if len(c.o.Steps) > 0 {
+		tab, err := c.bc.NewTab(ctx)
+		if err != nil {
+			c.warn("steps: %v", err)
+		} else {
+			if err := c.runSteps(ctx, tab); err != nil {
+				c.warn("steps: %v", err)
+			}
+			c.closeTab(tab)
+		}
+	}
+	level := dedupe(c.o.Start)
+	budget := c.o.MaxPages
+	for depth := 0; len(level) > 0 && ctx.Err() == nil; depth++ {
+		for _, u := range level {
+			c.seen[u] = true
+		}
+		links := c.visitLevel(ctx, level, depth < c.o.Depth)
+		if depth >= c.o.Depth {
+			break
+		}
+		var next []string
+		for _, u := range links {
+			if !c.seen[u] && c.inScope(u) && budget > 0 {
+				next = append(next, u)
+				budget--
+			}
+		}
+		level = next
+	}
+}
+
+// visitLevel visits urls with up to Tabs tabs and returns the sorted,
+// de-duplicated links found (when follow is set).
+func (c *crawler) visitLevel(ctx context.Context, urls []string, follow bool) []string {
+	found := make([][]string, len(urls))
+	tabs := make(chan *browser.Tab, c.o.Tabs)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(c.o.Tabs)
+	for i, u := range urls {
+		g.Go(func() error {
+			tab := c.takeTab(gctx, tabs)
+			if tab == nil {
+				return nil
+			}
+			found[i], tab = c.visit(gctx, tab, u, follow)
+			if tab != nil {
+				tabs <- tab
+			}
+			return nil
+		})
+	}
+	_ = g.Wait()
+	close(tabs)
+	for tab := range tabs {
+		c.closeTab(tab)
+	}
+	var all []string
+	for _, f := range found {
+		all = append(all, f...)
+	}
+	return dedupe(sortedCopy(all))
+}
+
+// takeTab reuses an idle tab or opens one.
+func (c *crawler) takeTab(ctx context.Context, idle chan *browser.Tab) *browser.Tab {
+	select {
+	case t := <-idle:
+		return t
+	default:
+	}
+	t, err := c.bc.NewTab(ctx)
+	if err != nil {
+		c.warn("open tab: %v", err)
+		return nil
+	}
+	return t
+}
+
+func (c *crawler) closeTab(t *browser.Tab) {
+	if err := t.Close(); err != nil {
+		c.o.Logger.Debug("close tab", "err", err)
+	}
+}
+
+// visit loads one page, lets it settle, interacts, and collects its links.
+// It returns the tab to reuse, or nil when the tab died.
+func (c *crawler) visit(ctx context.Context, tab *browser.Tab, u string, follow bool) ([]string, *browser.Tab) {
+	pctx, cancel := context.WithTimeout(ctx, c.o.PageTimeout)
+	defer cancel()
+	c.o.Logger.Info("visit", "url", u)
+	if err := tab.Navigate(pctx, u); err != nil {
+		c.o.Logger.Warn("visit failed", "url", u, "err", err)
+		if errors.Is(err, browser.ErrCrashed) || errors.Is(err, browser.ErrTabGone) {
+			c.closeTab(tab)
+			return nil, nil
+		}
+		return nil, tab
+	}
+	c.settle(pctx, tab)
+	if c.o.FillForms {
+		if fills, err := FillForms(pctx, tab, c.o.FormValues); err != nil {
+			c.pageError(tab, err)
+		} else if len(fills) > 0 {
+			c.o.Logger.Info("filled forms", "url", u, "fields", len(fills))
+			c.quiet(pctx, tab)
+		}
+	}
+	c.annotate(pctx, tab)
+	var links []string
+	if follow {
+		var err error
+		if links, err = tab.Links(pctx); err != nil {
+			c.pageError(tab, err)
+		}
+	}
+	if err := tab.CollectStorage(pctx); err != nil {
+		c.o.Logger.Debug("storage", "url", u, "err", err)
+	}
+	return links, tab
+}
+
+// settle waits for network quiet, scrolls like a reader, and waits again.
+func (c *crawler) settle(ctx context.Context, tab *browser.Tab) {
+	c.quiet(ctx, tab)
+	if err := tab.Scroll(ctx, 8, 50*time.Millisecond); err != nil {
+		c.o.Logger.Debug("scroll", "err", err)
+	}
+	c.quiet(ctx, tab)
+}
+
+func (c *crawler) quiet(ctx context.Context, tab *browser.Tab) {
+	if err := tab.WaitQuiet(ctx, c.o.Quiet); err != nil {
+		c.pageError(tab, err)
+	}
+}
+
+// annotate records the title and, when asked, a screenshot of the page.
+func (c *crawler) annotate(ctx context.Context, tab *browser.Tab) {
+	title, err := tab.Title(ctx)
+	if err != nil {
+		c.o.Logger.Debug("title", "err", err)
+	}
+	var png []byte
+	if c.o.Screenshots {
+		if png, err = tab.Screenshot(ctx); err != nil {
+			c.pageError(tab, err)
+		}
+	}
+	tab.UpdatePage(func(p *traffic.Page) {
+		p.Title = title
+		if png != nil {
+			p.Screenshot = png
+		}
+	})
+}
+
+// pageError records err on the tab's page unless one is there already.
+func (c *crawler) pageError(tab *browser.Tab, err error) {
+	tab.UpdatePage(func(p *traffic.Page) {
+		if p.Error == "" {
+			p.Error = err.Error()
+		}
+	})
+}
+
+// inScope reports whether u is on the site of a start URL.
+func (c *crawler) inScope(u string) bool {
+	for _, s := range c.o.Start {
+		if SameSite(s, u) {
+			return true
+		}
+	}
+	return false
+}
+
+// SameSite reports whether two http(s) URLs are on the same site: the same
+// host, or hosts sharing their last two labels (three under a two-letter
+// country code with a generic second level, as in shop.example.co.uk).
+func SameSite(a, b string) bool {
+	ua, err1 := url.Parse(a)
+	ub, err2 := url.Parse(b)
+	if err1 != nil || err2 != nil || ub.Scheme != "http" && ub.Scheme != "https" {
+		return false
+	}
+	return site(ua.Hostname()) == site(ub.Hostname())
+}
+
+func site(host string) string {
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	if net.ParseIP(host) != nil {
+		return host
+	}
+	labels := strings.Split(host, ".")
+	n := 2
+	if len(labels) >= 3 && len(labels[len(labels)-1]) == 2 {
+		switch labels[len(labels)-2] {
+		case "co", "com", "org", "net", "gov", "ac", "edu", "or", "ne", "go":
+			n = 3
+		}
+	}
+	if len(labels) <= n {
+		return host
+	}
+	return strings.Join(labels[len(labels)-n:], ".")
+}
+
+func sortedCopy(s []string) []string {
+	out := append([]string(nil), s...)
+	sort.Strings(out)
+	return out
+}
+
+// dedupe drops repeated strings, keeping the first of each.
+func dedupe(s []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, x := range s {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
