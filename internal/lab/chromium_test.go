@@ -451,7 +451,8 @@ func multipartFields(h traffic.Request) (url.Values, error) {
 }
 
 // TestChromiumDumpDOMWithChromeArgs passes ChromeArgs() verbatim to a plain
-// `chromium --headless --dump-dom`, as a caller outside rod would.
+// `chromium --headless --dump-dom`, as a caller outside rod would, starting
+// from an http:// URL that the lab redirects to https.
 func TestChromiumDumpDOMWithChromeArgs(t *testing.T) {
 	bin := chromiumBin(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
@@ -464,7 +465,8 @@ func TestChromiumDumpDOMWithChromeArgs(t *testing.T) {
 	args := append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync",
 		"--user-data-dir=" + t.TempDir(), "--virtual-time-budget=5000", "--dump-dom"}, s.ChromeArgs()...)
-	args = append(args, s.URL)
+	// Start from plain http: the lab redirects it to https like a real site.
+	args = append(args, "http://"+SiteHost+"/")
 	cmd := exec.CommandContext(ctx, bin, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

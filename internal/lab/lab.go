@@ -51,6 +51,7 @@ type Site struct {
 
 	addr   *net.TCPAddr
 	srv    *http.Server
+	plain  *http.Server // redirects plain HTTP on the same port to https
 	cert   *labCert
 	site   *siteApp
 	rec    *recorder
@@ -86,13 +87,18 @@ func Start(ctx context.Context, opts Options) (*Site, error) {
 		return nil, fmt.Errorf("lab: listen on %s: %w", addr, err)
 	}
 	s.addr = ln.Addr().(*net.TCPAddr)
+	quiet := log.New(io.Discard, "", 0)
 	s.srv = &http.Server{
 		Handler:           s.handler(),
 		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{s.cert.tls}, MinVersion: tls.VersionTLS12},
 		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          log.New(io.Discard, "", 0),
+		ErrorLog:          quiet,
 	}
-	go func() { s.served <- s.srv.ServeTLS(ln, "", "") }()
+	s.plain = &http.Server{Handler: http.HandlerFunc(redirectToHTTPS), ReadHeaderTimeout: 10 * time.Second, ErrorLog: quiet}
+	sn := newSniffer(ln)
+	go sn.run()
+	go func() { _ = s.plain.Serve(sn.plain) }()
+	go func() { s.served <- s.srv.ServeTLS(sn.tls, "", "") }()
 	go func() {
 		select {
 		case <-ctx.Done():
@@ -184,6 +190,9 @@ func (s *Site) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		err := s.srv.Shutdown(ctx)
+		if perr := s.plain.Shutdown(ctx); err == nil {
+			err = perr
+		}
 		if serveErr := <-s.served; serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) && err == nil {
 			err = serveErr
 		}

@@ -365,3 +365,31 @@ func TestCloseReportsNothingWhenNeverServed(t *testing.T) {
 		t.Errorf("Close: %v", err)
 	}
 }
+
+func TestPlainHTTPRedirectsToHTTPS(t *testing.T) {
+	t.Parallel()
+	s := startLab(t)
+	tr := s.Client().Transport.(*http.Transport).Clone()
+	c := &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	tests := []struct {
+		url, location string
+		status        int
+	}{
+		{"http://www.parcelpost.test/track?tn=1", "https://www.parcelpost.test/track?tn=1", http.StatusMovedPermanently},
+		{"http://www.facebook.com/tr/?id=1", "https://www.facebook.com/tr/?id=1", http.StatusMovedPermanently},
+		{"http://example.org/", "", http.StatusMisdirectedRequest},
+	}
+	for _, tt := range tests {
+		resp, _ := get(t, c, tt.url)
+		if resp.StatusCode != tt.status || resp.Header.Get("Location") != tt.location {
+			t.Errorf("%s: %d -> %q, want %d -> %q", tt.url, resp.StatusCode, resp.Header.Get("Location"), tt.status, tt.location)
+		}
+	}
+	if n := len(s.Hits()); n != 0 {
+		t.Errorf("plain-HTTP requests were recorded as %d hits", n)
+	}
+	// HTTPS still works on the same port afterwards.
+	if resp, _ := get(t, s.Client(), s.URL); resp.StatusCode != http.StatusOK {
+		t.Errorf("https after plain http: %d", resp.StatusCode)
+	}
+}
