@@ -63,7 +63,7 @@ func (r *redactor) request(q *traffic.Request) *traffic.Request {
 	}
 	n.WebSocket = nil
 	for _, f := range q.WebSocket {
-		f.Data = []byte(r.text(string(f.Data)))
+		f.Data = r.bytes(f.Data)
 		n.WebSocket = append(n.WebSocket, f)
 	}
 	if q.Response != nil {

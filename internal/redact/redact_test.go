@@ -21,7 +21,7 @@ var secrets = []string{
 	"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlMTIz", "apikey-ABCDEF123456",
 	"JsonPass!9", "UrlToken5555", "MultiPartPwd77", "GzipBodyToken42", "WsSessTok321", "StorageTok888",
 	"TypedPassw0rd", "BasicPass77", "Ym9iOkJhc2ljUGFzczc3", "eyJhbGciOiJub25lIn0.eyJ1c2VyIjoiYWxpY2UifQ.",
-	"RespTokenABC123", "zz9TokenInJsonString",
+	"RespTokenABC123", "zz9TokenInJsonString", "UserInfoPw42",
 }
 
 // kept are values redaction must leave alone: the evidence of leaks.
@@ -51,6 +51,7 @@ func sampleCapture() *traffic.Capture {
 		Pages: []*traffic.Page{
 			{ID: "p1", URL: page, Title: "Reset for TypedPassw0rd", Started: t0},
 			{ID: "p2", URL: "https://shop.example/search?q=TypedPassw0rd"},
+			{ID: "p3", URL: "https://admin:UserInfoPw42@staging.shop.example/", Title: "see https://admin:UserInfoPw42@staging.shop.example/"},
 		},
 		Cookies: []traffic.Cookie{
 			{Name: "sessionid", Value: "s3cr3tSessionValue123", Domain: "shop.example", HTTPOnly: true},
@@ -201,6 +202,7 @@ func TestCaptureStructure(t *testing.T) {
 		{"page url", red.Pages[0].URL, "https://shop.example/cb?access_token=[REDACTED]"},
 		{"title", red.Pages[0].Title, "Reset for [REDACTED]"},
 		{"search", red.Pages[1].URL, "https://shop.example/search?q=[REDACTED]"},
+		{"userinfo", red.Pages[2].URL, "https://admin:[REDACTED]@staging.shop.example/"},
 		{"storage", red.Storage[0].Value, "[REDACTED]"},
 		{"storage jwt", red.Storage[1].Value, `{"jwt":"[REDACTED]"}`},
 		{"jar session", red.Cookies[0].Value, "[REDACTED]"},

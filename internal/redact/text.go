@@ -32,6 +32,8 @@ var (
 	jwtRE = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{6,}\.eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*`)
 	// bearerRE matches a bearer credential in free text or a URL.
 	bearerRE = regexp.MustCompile(`(?i)\b(bearer)(\s+|%20|\+)([A-Za-z0-9._~+/=-]{8,})`)
+	// userinfoRE matches the password of a URL's user information.
+	userinfoRE = regexp.MustCompile(`(?i)(\b[a-z][a-z0-9+.-]*://[^/\s:@]+:)([^@/\s]+)(@)`)
 	// jsonFieldRE matches "key": "string" or "key": number.
 	jsonFieldRE = regexp.MustCompile(`"((?:[^"\\]|\\.){1,128})"\s*:\s*(?:"((?:[^"\\]|\\.)*)"|(-?[0-9]+))`)
 	// escapedJSONFieldRE matches the same inside a JSON string: \"key\":\"value\".
@@ -206,6 +208,9 @@ func tokens(s string) string {
 	if strings.Contains(strings.ToLower(s), "bearer") {
 		s = bearerRE.ReplaceAllString(s, "${1}${2}"+Placeholder)
 	}
+	if strings.Contains(s, "@") && strings.Contains(s, "://") {
+		s = userinfoRE.ReplaceAllString(s, "${1}"+Placeholder+"${3}")
+	}
 	return s
 }
 
@@ -219,6 +224,11 @@ func (ss secretSet) harvestTokens(s string) {
 	if strings.Contains(strings.ToLower(s), "bearer") {
 		for _, m := range bearerRE.FindAllStringSubmatch(s, -1) {
 			ss.add(m[3], minHarvested)
+		}
+	}
+	if strings.Contains(s, "@") && strings.Contains(s, "://") {
+		for _, m := range userinfoRE.FindAllStringSubmatch(s, -1) {
+			ss.add(m[2], minPassword)
 		}
 	}
 }
