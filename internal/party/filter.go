@@ -34,12 +34,9 @@ type filterSet struct {
 }
 
 // newFilterSet reads the lists into memory and builds the engine once.
-// A list in which no network rule parses is an error: it is most likely
-// not a filter list at all.
 func newFilterSet(ctx context.Context, paths []string) (*filterSet, error) {
-	lists := make([]filterlist.RuleList, 0, len(paths))
-	names := make(map[int]string, len(paths))
-	for i, p := range paths {
+	texts := make([]string, 0, len(paths))
+	for _, p := range paths {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -47,16 +44,31 @@ func newFilterSet(ctx context.Context, paths []string) (*filterSet, error) {
 		if err != nil {
 			return nil, err
 		}
-		id := i + 1
-		names[id] = listName(p, paths)
-		lists = append(lists, &filterlist.StringRuleList{ID: id, RulesText: text, IgnoreCosmetic: true})
+		texts = append(texts, text)
+	}
+	names := make([]string, len(paths))
+	for i, p := range paths {
+		names[i] = listName(p, paths)
+	}
+	return buildFilterSet(texts, names, paths)
+}
+
+// buildFilterSet builds one engine over the lists' texts. labels name the
+// lists in errors. A list in which no network rule parses is an error: it
+// is most likely not a filter list at all.
+func buildFilterSet(texts, names, labels []string) (*filterSet, error) {
+	lists := make([]filterlist.RuleList, 0, len(texts))
+	ids := make(map[int]string, len(texts))
+	for i, text := range texts {
+		ids[i+1] = names[i]
+		lists = append(lists, &filterlist.StringRuleList{ID: i + 1, RulesText: text, IgnoreCosmetic: true})
 	}
 	storage, err := filterlist.NewRuleStorage(lists)
 	if err != nil {
 		return nil, fmt.Errorf("filter lists: %w", err)
 	}
 	engine := urlfilter.NewNetworkEngineSkipStorageScan(storage)
-	counts := make(map[int]int, len(paths))
+	counts := make(map[int]int, len(texts))
 	scanner := storage.NewRuleStorageScanner()
 	for scanner.Scan() {
 		r, idx := scanner.Rule()
@@ -65,12 +77,12 @@ func newFilterSet(ctx context.Context, paths []string) (*filterSet, error) {
 			counts[nr.FilterListID]++
 		}
 	}
-	for i, p := range paths {
+	for i, l := range labels {
 		if counts[i+1] == 0 {
-			return nil, fmt.Errorf("filter list %s: no Adblock Plus network rules in it", p)
+			return nil, fmt.Errorf("filter list %s: no Adblock Plus network rules in it", l)
 		}
 	}
-	return &filterSet{engine: engine, names: names}, nil
+	return &filterSet{engine: engine, names: ids}, nil
 }
 
 func readFilterList(p string) (string, error) {

@@ -160,3 +160,44 @@ func TestFilterListCRLFAndBOM(t *testing.T) {
 		t.Errorf("CRLF list: exception did not apply, matched %q", m.Rule)
 	}
 }
+
+// FuzzFilterList builds an engine from arbitrary list text and matches a few
+// requests against it: a user's list must never crash the classifier.
+func FuzzFilterList(f *testing.F) {
+	for _, p := range []string{"exceptions.txt", "cosmetic-only.txt"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "lists", p))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(b))
+	}
+	for _, s := range []string{
+		"||a.test^$third-party,domain=~b.test|c.test",
+		"/track[0-9]+/$script",
+		"@@||a.test^$document\n||a.test^",
+		"||a.test^$badfilter\n||a.test^",
+		"|https://a.test/*.gif|$image,important",
+		"0.0.0.0 a.test",
+		"||a.test^$redirect=noopjs,removeparam=utm",
+	} {
+		f.Add(s)
+	}
+	urls := []string{"https://a.test/track1/x.gif?u=1", "https://sub.a.test/", "http://b.test/", "wss://c.test/ws"}
+	f.Fuzz(func(t *testing.T, text string) {
+		fs, err := buildFilterSet([]string{text}, []string{"fuzz.txt"}, []string{"fuzz.txt"})
+		if err != nil {
+			if !strings.Contains(err.Error(), "fuzz.txt") {
+				t.Fatalf("error does not name the list: %v", err)
+			}
+			return
+		}
+		for _, u := range urls {
+			for _, typ := range []string{"script", "image", "document", "websocket"} {
+				if m := fs.match(u, "https://b.test/page", typ, true); m != nil && (m.List != "fuzz.txt" || m.Rule == "") {
+					t.Fatalf("match %+v", m)
+				}
+				fs.match(u, "", typ, false)
+			}
+		}
+	})
+}
