@@ -2,7 +2,6 @@ package leak
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -18,12 +17,13 @@ func (s *scanner) request(r *traffic.Request) {
 	s.surface("headers", func() { s.headers(r.Headers) })
 	s.surface("cookies", func() { s.cookies(r) })
 	s.surface("body", func() { s.body(r) })
+	// Frames are named by direction only, so that a value repeated in
+	// every frame of a session is one finding per field.
 	for i, f := range r.WebSocket {
-		dir := "received"
+		loc := "received"
 		if f.Sent {
-			dir = "sent"
+			loc = "sent"
 		}
-		loc := fmt.Sprintf("%s #%d", dir, i+1)
 		s.surface("WebSocket frame "+strconv.Itoa(i+1), func() {
 			s.ch = ChannelWebSocket
 			s.text(loc, f.Data)

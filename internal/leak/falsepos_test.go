@@ -141,7 +141,7 @@ func TestBenchRequestsFindings(t *testing.T) {
 		"email query ud[em]", "city query ud[ct]", "zip query ud[zp]", "email body udff[em]",
 		"email query em", "street body domAttributes.innerText",
 		"email body context.user.sha256_email", "email body u_hem", "tracking_numbers query dl > tLabels",
-		"tracking_numbers header Referer > tLabels", "city websocket sent #1 > data.v",
+		"tracking_numbers header Referer > tLabels", "city websocket sent > data.v",
 	} {
 		if !found[k] {
 			t.Errorf("missing %q", k)

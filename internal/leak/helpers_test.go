@@ -123,11 +123,11 @@ var channelCases = []channelCase{
 	{"deflate", ChannelBody, "events[].em", func(t string) *traffic.Request { return compressed("deflate", t) }},
 	{"br", ChannelBody, "events[].em", func(t string) *traffic.Request { return compressed("br", t) }},
 	{"zstd", ChannelBody, "events[].em", func(t string) *traffic.Request { return compressed("zstd", t) }},
-	{"ws-sent", ChannelWebSocket, "sent #2 > d.em", func(t string) *traffic.Request {
+	{"ws-sent", ChannelWebSocket, "sent > d.em", func(t string) *traffic.Request {
 		return &traffic.Request{URL: "wss://rec.example/s", WebSocket: []traffic.WebSocketFrame{
 			{Sent: false, Opcode: 1, Data: []byte(`{"hello":1}`)}, {Sent: true, Opcode: 1, Data: []byte(`{"d":{"em":"` + t + `"}}`)}}}
 	}},
-	{"ws-received", ChannelWebSocket, "received #1", func(t string) *traffic.Request {
+	{"ws-received", ChannelWebSocket, "received", func(t string) *traffic.Request {
 		return &traffic.Request{URL: "wss://rec.example/s", WebSocket: []traffic.WebSocketFrame{{Opcode: 1, Data: []byte(t)}}}
 	}},
 	{"redirect", ChannelRedirect, "em", func(t string) *traffic.Request {

@@ -46,7 +46,9 @@ type Match struct {
 	Channel string
 	// Location names where in the channel: a query parameter name, a JSON
 	// path such as "context.user.email", a header name, a cookie name, a path
-	// segment index "/2", a form field; nested names are joined with " > ".
+	// segment index "/2", a ;k=v path parameter ";u1", a form field, a
+	// WebSocket direction ("sent", "received"), "Set-Cookie: <name>" for a
+	// response cookie; nested names are joined with " > ".
 	Location string
 	// Encoding lists the transforms from the wire inwards, outermost first:
 	// e.g. ["base64", "gzip", "sha256", "meta-normalize"]. Empty for plain.

@@ -54,7 +54,7 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"claims gzip", post("application/json", []byte(`{"em":"alice.smith@example.com"}`), traffic.Header{Name: "Content-Encoding", Value: "gzip"}), "Content-Encoding gzip", "em"},
 		{"claims br", post("application/json", []byte(`{"em":"alice.smith@example.com"}`), traffic.Header{Name: "Content-Encoding", Value: "br"}), "Content-Encoding br", "em"},
-		{"truncated gzip", post("application/json", gzipBytes([]byte(`{"em":"alice.smith@example.com","x":"`+strings.Repeat("y", 5000)+`"}`))[:60], traffic.Header{Name: "Content-Encoding", Value: "gzip"}), "gzip", ""},
+		{"truncated gzip", post("application/json", gzipBytes([]byte(`{"em":"alice.smith@example.com","x":"` + strings.Repeat("y", 5000) + `"}`))[:60], traffic.Header{Name: "Content-Encoding", Value: "gzip"}), "gzip", ""},
 		{"truncated base64", get("https://t.example/p?d=" + q(b64([]byte(`{"u":"alice.smith@example.com","more":"data here"}`))[:50])), "", "d > u"},
 		{"truncated json", post("application/json", []byte(`{"a":{"em":"alice.smith@example.com","b":[1,2`)), "", "a.em"},
 		{"binary garbage", post("application/octet-stream", bytes.Repeat([]byte{0xff, 0x00, 0x1f, 0x8b, 0x78, 0x9c}, 5000)), "", ""},
