@@ -197,6 +197,12 @@ func (rc *recorder) add(hit traffic.Request) {
 	rc.hits = append(rc.hits, hit)
 }
 
+func (rc *recorder) droppedCount() int {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return rc.dropped
+}
+
 func (rc *recorder) all() []traffic.Request {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()

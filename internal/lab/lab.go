@@ -171,8 +171,25 @@ func (s *Site) Client() *http.Client {
 	}
 }
 
-// Hits returns a copy of what the vendor hosts received, in arrival order.
+// Hits returns what the vendors' collectors received, in arrival order, with
+// the lab's answers: every request to a vendor host except tag script
+// downloads and CORS preflights. Index is the position in this list.
 func (s *Site) Hits() []traffic.Request { return s.rec.all() }
+
+// Capture returns the collectors' view as a capture, for analysing what the
+// vendors received without a browser in between. It has no pages: the
+// server cannot tell which page a hit came from.
+func (s *Site) Capture() *traffic.Capture {
+	hits := s.rec.all()
+	c := &traffic.Capture{Source: "leakwatch lab collectors at " + s.Addr(), Creator: "leakwatch lab"}
+	for i := range hits {
+		c.Requests = append(c.Requests, &hits[i])
+	}
+	if n := s.rec.droppedCount(); n > 0 {
+		c.Warnings = append(c.Warnings, fmt.Sprintf("the lab kept the first %d hits and dropped %d", maxHits, n))
+	}
+	return c
+}
 
 // Secrets returns values that must never appear in a saved report: the demo
 // password and every session cookie value issued so far.

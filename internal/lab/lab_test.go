@@ -10,6 +10,7 @@ import (
 	"flag"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -391,5 +392,39 @@ func TestPlainHTTPRedirectsToHTTPS(t *testing.T) {
 	// HTTPS still works on the same port afterwards.
 	if resp, _ := get(t, s.Client(), s.URL); resp.StatusCode != http.StatusOK {
 		t.Errorf("https after plain http: %d", resp.StatusCode)
+	}
+}
+
+func TestCollectorBodyCapAndCapture(t *testing.T) {
+	t.Parallel()
+	s := startLab(t)
+	c := s.Client()
+	big := strings.Repeat("a", maxHitBody+1)
+	req, _ := http.NewRequest(http.MethodPost, "https://tr.snapchat.com/p", strings.NewReader(big))
+	if resp, _ := do(t, c, req); resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("oversized body: %d, want 413", resp.StatusCode)
+	}
+	get(t, c, "https://bat.bing.com/action/0?ti=1&evt=pageLoad")
+	capt := s.Capture()
+	if len(capt.Requests) != 2 || len(capt.Pages) != 0 {
+		t.Fatalf("capture has %d requests, %d pages", len(capt.Requests), len(capt.Pages))
+	}
+	over := capt.Requests[0]
+	if over.Response.Status != http.StatusRequestEntityTooLarge || !strings.Contains(over.Error, "body over") || len(over.Body) > maxHitBody {
+		t.Errorf("oversized hit recorded as status %d, error %q, %d body bytes", over.Response.Status, over.Error, len(over.Body))
+	}
+	if r := capt.Requests[1]; r.Index != 1 || r.Response.Status != http.StatusNoContent {
+		t.Errorf("second hit index %d status %d", r.Index, r.Response.Status)
+	}
+}
+
+func TestRecorderBound(t *testing.T) {
+	t.Parallel()
+	rc := &recorder{}
+	for range maxHits + 3 {
+		rc.add(requestToTraffic(&http.Request{Host: "x", URL: &url.URL{Path: "/"}, Header: http.Header{}}, nil, time.Time{}))
+	}
+	if len(rc.all()) != maxHits || rc.droppedCount() != 3 {
+		t.Errorf("kept %d, dropped %d", len(rc.all()), rc.droppedCount())
 	}
 }
