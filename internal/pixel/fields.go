@@ -10,9 +10,12 @@ import (
 
 // Limits that keep one hostile request from producing unbounded output.
 const (
-	maxJSONLeaves = 4000 // JSON values flattened per parameter or body
+	maxJSONLeaves = 4000  // JSON values flattened per parameter
+	maxBodyLeaves = 50000 // JSON values flattened per request body
 	maxJSONDepth  = 64
-	maxFields     = 20000 // fields per hit
+	// maxFields caps the fields of one hit; only a request with more
+	// parameters than this loses any.
+	maxFields = 60000
 )
 
 // rules maps field names to meanings. Keys are matched case-insensitively;
@@ -179,7 +182,11 @@ func (b *builder) addValue(name, value string) {
 // the rules' meaning of their full name, else fallback. It reports false and
 // adds nothing when data is not valid JSON or is too large to flatten.
 func (b *builder) addJSON(base string, data []byte, fallback Meaning) bool {
-	leaves, ok := flattenJSON(base, data)
+	limit := maxJSONLeaves
+	if base == "" {
+		limit = maxBodyLeaves
+	}
+	leaves, ok := flattenJSON(base, data, limit)
 	if !ok {
 		return false
 	}
@@ -214,11 +221,13 @@ func joinPath(base, path string) string {
 // flattenJSON turns a JSON document into leaves named by dotted paths in
 // document order (array elements by index). Empty objects and arrays are
 // kept as "{}" and "[]" leaves.
-func flattenJSON(base string, data []byte) ([]param, bool) {
+// At most limit leaves are produced; a larger document is not flattened.
+func flattenJSON(base string, data []byte, limit int) ([]param, bool) {
 	if !json.Valid(data) {
 		return nil, false
 	}
 	f := newFlattener(data)
+	f.limit = limit
 	if err := f.value(""); err != nil {
 		return nil, false
 	}
@@ -230,7 +239,7 @@ func flattenJSON(base string, data []byte) ([]param, bool) {
 }
 
 func newFlattener(data []byte) *flattener {
-	f := &flattener{dec: json.NewDecoder(bytes.NewReader(data))}
+	f := &flattener{dec: json.NewDecoder(bytes.NewReader(data)), limit: maxJSONLeaves}
 	f.dec.UseNumber()
 	return f
 }
@@ -239,12 +248,13 @@ type flattener struct {
 	dec   *json.Decoder
 	out   []param
 	depth int
+	limit int
 }
 
 var errTooBig = io.ErrShortBuffer
 
 func (f *flattener) leaf(path, value string) error {
-	if len(f.out) >= maxJSONLeaves {
+	if len(f.out) >= f.limit {
 		return errTooBig
 	}
 	f.out = append(f.out, param{path, value})

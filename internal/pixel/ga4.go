@@ -104,6 +104,16 @@ func googleHit(product string, rl *rules, ps []param) Hit {
 			addEnhancedConversions(b, p.Name, p.Value)
 			continue
 		}
+		if isItemParam(p.Name) && strings.Contains(p.Value, "~") {
+			for _, tok := range strings.Split(p.Value, "~") {
+				if len(tok) >= 2 {
+					b.addAs(p.Name+">"+tok[:2], tok[2:], CustomData)
+				} else if tok != "" {
+					b.addAs(p.Name+">"+tok, "", CustomData)
+				}
+			}
+			continue
+		}
 		b.addValue(p.Name, p.Value)
 	}
 	return b.hit
@@ -135,4 +145,11 @@ func ecMeaning(key, v string) Meaning {
 		return hashedOr(v, HashedAddress)
 	}
 	return Raw
+}
+
+// isItemParam reports a GA4 item parameter "pr<n>", whose value is
+// "~"-separated two-letter keys and values (id, nm product name, pr price,
+// br brand, ca category, qt quantity, k0/v0 custom pairs).
+func isItemParam(name string) bool {
+	return len(name) > 2 && name[:2] == "pr" && isDigits(name[2:])
 }

@@ -230,6 +230,7 @@ func TestRealFieldMeanings(t *testing.T) {
 		{"health-shop-mylabbox.har", 37, wantField{"p2>m", "[e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855]", HashedEmail}},
 		{"health-shop-personalabs.har", 213, wantField{"context.user.auto_phone_number", "6b86b273ff34fce19d6b804eff5a3f5747ada4eaa22f1d49c01e52ddb7875b4b", HashedPhone}},
 		{"health-shop-personalabs.har", 31, wantField{"context.page.url", "https://www.personalabs.com/shop/", PageURL}},
+		{"health-shop-personalabs.har", 191, wantField{"pr1>nm", "Quantitative Pregnancy Blood Test - LabCorp", CustomData}},
 		{"health-shop-personalabs.har", 3, wantField{"tiba", "Order Your Own Labs | Easy and Affordable", Title}},
 		{"health-shop-oraquick.har", 11, wantField{"cd[buttonFeatures]>innerText", "LEARN MORE", CustomData}},
 		{"health-shop-oraquick.har", 5, wantField{"fbp", "fb.1.1682453443999.657330272", BrowserID}},

@@ -65,7 +65,7 @@ func rawBodyField(r *traffic.Request) []Field {
 // top-level members are shared by all; otherwise the whole body is one hit.
 // A body that is not JSON yields one hit with the body as a Raw field.
 func jsonHits(vendor, product string, rl *rules, data []byte, split string) []Hit {
-	leaves, ok := flattenJSON("", data)
+	leaves, ok := flattenJSON("", data, maxBodyLeaves)
 	if !ok {
 		b := newBuilder(vendor, product, rl)
 		if len(data) > 0 {

@@ -1,6 +1,3 @@
-// Package pixel decodes tracking pixels and analytics beacons: one decoder per
-// vendor in a table, each naming the fields of a hit with their meaning, plus
-// configuration and behaviour findings drawn from the traffic.
 package pixel
 
 // Meaning tags what a decoded field carries.

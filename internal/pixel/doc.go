@@ -1,0 +1,63 @@
+// Package pixel decodes tracking pixels and analytics beacons: one decoder per
+// vendor in a table, each naming the fields of a hit with their meaning, plus
+// configuration and behaviour findings drawn from the traffic.
+//
+// # Decoding
+//
+// Decode runs the first decoder of the table (Decoders) whose Match accepts a
+// request, by host and path. A decoder reads the query, the body by content
+// type (form, multipart, JSON, text lines; Content-Encoding and bare gzip
+// undone; HAR postData params when no body was kept) and path parameters, and
+// returns hits. Every parameter becomes a Field, named as on the wire
+// ("ud[em]", "ep.search_term"); values decoded from inside a parameter are
+// named "<parameter>><path>" ("pd>em", "data>properties.token", "p2>m",
+// "em>tv.1~em"); a JSON body's values are named by their dotted path
+// ("context.page.url"). A parameter no rule knows keeps Meaning Raw; input
+// that does not decode (bad JSON, base64, gzip, lz-string) stays as sent.
+//
+// Meanings: page_url, referrer, title, user_id, hashed_email, hashed_phone,
+// hashed_name, hashed_address, hashed_other (birth date, gender), plain_pii,
+// custom_data, click_id, browser_id (cookie-based browser or session IDs),
+// device, event, account, technical (known, not personal), "" (raw).
+//
+// # Findings
+//
+// An Analyzer decodes requests in capture order and keeps bounded evidence
+// for Findings, of these types:
+//
+//   - automatic-advanced-matching: a Meta signals config
+//     (connect.facebook.net/signals/config/<id>) sets automaticMatching or
+//     opts in to AutomaticMatching (details: selectedMatchKeys, unwantedData,
+//     protectedDataMode, optIn flags; source=config), or udff[...] fields
+//     were sent (details: keys; source=wire).
+//   - pixel-config: a Meta signals config with automatic matching off, or a
+//     session-replay settings response (best effort: keys such as
+//     recording_capture_keystrokes, anonymize_digits, anonymize_emails,
+//     suppress_all, maskAllInputs, maskAllText, recordCanvas, read from
+//     responses of replay vendors' hosts; Clarity's and FullStory's settings
+//     are not read).
+//   - third-party-cookie: cookies a third-party domain set (Set-Cookie) and
+//     received (Cookie header or recorded request cookies).
+//   - identifier-cookie: cookies whose values look like identifiers: at least
+//     8 characters, Shannon entropy ≥ 2.5 bits per character and ≥ 24 bits in
+//     all, not a Unix timestamp, boolean, URL or JSON.
+//   - cookie-sync: Privacy Badger's rule. A cookie value (first-party, or a
+//     third party's) shares a substring of at least 8 characters and more
+//     than 33 bits (length × log2 of the character classes present), made of
+//     whole alphanumeric runs of the value, with the URL of a request to a
+//     different party, after the page URL, Referer and User-Agent are
+//     removed; values that are part of the page URL are ignored. Details name
+//     giver, receiver, cookie and the shared value.
+//   - session-replay: uploads to session-replay vendors (Clarity, Hotjar,
+//     FullStory, LogRocket, Smartlook, Mouseflow, ...), recording endpoints of
+//     analytics vendors (PostHog /s/, Mixpanel /record, Yandex Webvisor),
+//     PostHog $snapshot events, and rrweb-shaped payloads anywhere (objects
+//     with numeric "type", "data" and "timestamp"), in bodies or WebSocket
+//     frames.
+//   - fingerprinting: requests to known fingerprinting and fraud/bot
+//     detection services (FingerprintJS, ThreatMetrix, iovation, Kount,
+//     HUMAN, Forter, Sift, ...) or fingerprinting library scripts.
+//   - tracking-beacon: 1×1 images (or image responses of at most 200 bytes
+//     when the body was not kept) with query parameters, to third parties no
+//     decoder recognises.
+package pixel
