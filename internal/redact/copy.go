@@ -2,27 +2,65 @@ package redact
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
-// copyCapture builds the redacted deep copy.
-func (r *redactor) copyCapture(c *traffic.Capture) *traffic.Capture {
+// text rewrites free text: secret fields, then known secrets, then tokens.
+func (r *redactor) text(s string) string {
+	if s == "" {
+		return s
+	}
+	s = fields(s, func(_, v string) string {
+		if v == "" {
+			return v
+		}
+		return Placeholder
+	})
+	return tokens(r.rep.Replace(s))
+}
+
+// header rewrites one header value.
+func (r *redactor) header(name, value string) string {
+	switch {
+	case strings.EqualFold(name, "cookie"):
+		value = cookieHeader(value, func(n, v string) string {
+			if r.secretCookie(n, false, "") {
+				return Placeholder
+			}
+			return v
+		})
+	case strings.EqualFold(name, "set-cookie"):
+		lines := strings.Split(value, "\n")
+		for i, line := range lines {
+			n, _, _, rewrite := setCookieHeader(line)
+			if r.secretCookie(n, false, "") {
+				lines[i] = rewrite(Placeholder)
+			}
+		}
+		value = strings.Join(lines, "\n")
+	case credentialHeader(name):
+		return redactCredential(value)
+	}
+	return tokens(r.rep.Replace(value))
+}
+
+func (r *redactor) page(p *traffic.Page) *traffic.Page {
+	np := *p
+	np.URL, np.Title, np.Error = r.text(p.URL), r.text(p.Title), r.text(p.Error)
+	np.Screenshot = slices.Clone(p.Screenshot)
+	return &np
+}
+
+// end redacts the capture-level data the Visitor's End carries.
+func (r *redactor) end(c *traffic.Capture) *traffic.Capture {
 	out := &traffic.Capture{
 		Source:   r.text(c.Source),
 		Creator:  c.Creator,
 		Browser:  c.Browser,
 		Cookies:  r.cookies(c.Cookies),
 		Warnings: r.texts(c.Warnings),
-	}
-	for _, p := range c.Pages {
-		np := *p
-		np.URL, np.Title, np.Error = r.text(p.URL), r.text(p.Title), r.text(p.Error)
-		np.Screenshot = slices.Clone(p.Screenshot)
-		out.Pages = append(out.Pages, &np)
-	}
-	for _, q := range c.Requests {
-		out.Requests = append(out.Requests, r.request(q))
 	}
 	for _, s := range c.Storage {
 		if secretField(s.Key) || sessionCookie(s.Key) {

@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -103,4 +104,53 @@ func BenchmarkCapture(b *testing.B) {
 		Capture(c, Options{Secrets: []string{"TypedPassw0rd"}})
 	}
 	_ = filepath.Base(path)
+}
+
+// TestStreamingRedactor redacts a real HAR in two streaming passes into a
+// HAR writer, as `analyze --evidence` can for files too big to hold, and
+// checks the result equals whole-capture redaction.
+func TestStreamingRedactor(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := sharedtest.Path(t, "har", "harviewer-no-pages.har")
+	stream := func(v traffic.Visitor) {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := har.Stream(ctx, f, har.Options{}, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	x := NewRedactor(Options{Secrets: []string{"TypedPassw0rd"}})
+	stream(x.Learner())
+	var buf bytes.Buffer
+	stream(x.Filter(har.NewWriter(&buf, har.WriteOptions{})))
+	got, err := har.Read(ctx, &buf, har.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, err := har.ReadFile(ctx, path, har.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Capture(whole, Options{Secrets: []string{"TypedPassw0rd"}})
+	if len(got.Requests) != len(want.Requests) || len(got.Requests) == 0 {
+		t.Fatalf("%d requests, want %d", len(got.Requests), len(want.Requests))
+	}
+	for i := range want.Requests {
+		g, w := got.Requests[i], want.Requests[i]
+		if g.URL != w.URL || !reflect.DeepEqual(g.Headers, w.Headers) || !bytes.Equal(g.Body, w.Body) {
+			t.Errorf("request %d differs:\n%s %v\n%s %v", i, g.URL, g.Headers, w.URL, w.Headers)
+		}
+	}
+	var texts []string
+	allText(reflect.ValueOf(got), &texts)
+	out := strings.Join(texts, "\n")
+	for _, s := range []string{"ntk20l55nhr11v45vbrmqo45", "190ea21e-9769-47f9-b069-40c44c16a7c5"} {
+		if strings.Contains(out, s) {
+			t.Errorf("secret %q survives streaming", s)
+		}
+	}
 }

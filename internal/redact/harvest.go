@@ -1,0 +1,117 @@
+package redact
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/leakwatch/leakwatch/internal/traffic"
+)
+
+// harvestCookie learns a cookie. Session-named cookies are secrets
+// everywhere; a first-party HttpOnly cookie with another name is blanked
+// wherever cookies travel, but its value is not hunted elsewhere: scripts
+// cannot read it, so where it shows up in a URL or body the server put it
+// there on purpose (a user ID sent on to a tracker), which is evidence.
+func (r *redactor) harvestCookie(ck traffic.Cookie, host string) {
+	domain := ck.Domain
+	if domain == "" {
+		domain = host
+	}
+	if sessionCookie(ck.Name) {
+		r.secrets.add(ck.Value, minHarvested)
+	}
+	if ck.HTTPOnly {
+		r.httpOnly = append(r.httpOnly, cookieAt{ck.Name, domain})
+	}
+}
+
+func (r *redactor) harvestRequest(q *traffic.Request) {
+	host := hostOf(q.URL)
+	r.harvestText(q.URL)
+	for _, ck := range q.Cookies {
+		r.harvestCookie(ck, host)
+	}
+	for _, h := range q.Headers {
+		r.harvestHeader(h.Name, h.Value, host)
+	}
+	for _, p := range q.Params {
+		if secretField(p.Name) {
+			r.secrets.add(p.Value, minFor(p.Name))
+		}
+	}
+	if body, _, ok := decodeBody(q.Body, q.Headers.Get("Content-Encoding")); ok {
+		r.harvestText(string(body))
+	}
+	for _, f := range q.WebSocket {
+		r.harvestText(string(f.Data))
+	}
+	if q.Response != nil {
+		for _, ck := range q.Response.Cookies {
+			r.harvestCookie(ck, host)
+		}
+		for _, h := range q.Response.Headers {
+			r.harvestHeader(h.Name, h.Value, host)
+		}
+		if body, _, ok := decodeBody(q.Response.Body, ""); ok {
+			r.harvestText(string(body))
+		}
+		r.harvestText(q.Response.RedirectURL)
+	}
+}
+
+// harvestHeader learns secrets from one header line.
+func (r *redactor) harvestHeader(name, value, host string) {
+	switch {
+	case strings.EqualFold(name, "cookie"):
+		cookieHeader(value, func(n, v string) string {
+			if sessionCookie(n) {
+				r.secrets.add(v, minHarvested)
+			}
+			return v
+		})
+	case strings.EqualFold(name, "set-cookie"):
+		for _, line := range strings.Split(value, "\n") {
+			n, v, httpOnly, _ := setCookieHeader(line)
+			domain := setCookieDomain(line)
+			if domain == "" {
+				domain = host
+			}
+			r.harvestCookie(traffic.Cookie{Name: n, Value: v, Domain: domain, HTTPOnly: httpOnly}, host)
+		}
+	case credentialHeader(name):
+		_, vals := credential(value)
+		for i, v := range vals {
+			if i == 0 {
+				r.secrets.add(v, minHarvested)
+			} else {
+				r.secrets.add(v, minPassword) // a Basic credential's password
+			}
+		}
+	default:
+		r.harvestText(value)
+	}
+}
+
+// harvestText learns secret-named fields, JWTs and bearer tokens in text,
+// also inside URL-encoded text (a page URL nested in a pixel's dl=
+// parameter carries the page's own parameters).
+func (r *redactor) harvestText(s string) {
+	for range 3 {
+		if s == "" {
+			return
+		}
+		fields(s, func(k, v string) string {
+			r.secrets.add(v, minFor(k))
+			return v
+		})
+		r.secrets.harvestTokens(s)
+		if !strings.Contains(s, "%") {
+			return
+		}
+		d, err := url.QueryUnescape(s)
+		if err != nil || d == s {
+			return
+		}
+		s = d
+	}
+}
