@@ -38,11 +38,11 @@ func TestEntityLookup(t *testing.T) {
 	tests := []struct {
 		host, entity, company, category string
 	}{
-		{"www.facebook.com", "Facebook", "Facebook", "social"},
-		{"facebook.com", "Facebook", "Facebook", "social"},
-		{"static.xx.fbcdn.net", "Facebook", "Facebook", "social"},
-		{"connect.facebook.net", "Facebook", "Facebook", "social"},
-		{"www.instagram.com", "Instagram", "Facebook", "social"},
+		{"www.facebook.com", "Facebook", "Meta", "social"},
+		{"facebook.com", "Facebook", "Meta", "social"},
+		{"static.xx.fbcdn.net", "Facebook", "Meta", "social"},
+		{"connect.facebook.net", "Facebook", "Meta", "social"},
+		{"www.instagram.com", "Instagram", "Meta", "social"},
 		{"www.google-analytics.com", "Google Analytics", "Google", "analytics"},
 		{"stats.g.doubleclick.net", "Google/Doubleclick Ads", "Google", "ad"},
 		{"www.googletagmanager.com", "Google Tag Manager", "Google", "tag-manager"},
@@ -52,8 +52,8 @@ func TestEntityLookup(t *testing.T) {
 		{"pi.pardot.com", "Pardot", "Salesforce", "marketing"},
 		{"static.klaviyo.com", "Klaviyo", "Klaviyo", "ad"},
 		{"gum.criteo.com", "Criteo", "Criteo", "ad"},
-		{"WWW.FACEBOOK.COM:443", "Facebook", "Facebook", "social"},
-		{"https://www.facebook.com/tr?id=1", "Facebook", "Facebook", "social"},
+		{"WWW.FACEBOOK.COM:443", "Facebook", "Meta", "social"},
+		{"https://www.facebook.com/tr?id=1", "Facebook", "Meta", "social"},
 	}
 	for _, tt := range tests {
 		e := c.Entity(tt.host)
@@ -100,7 +100,7 @@ func TestSameCompany(t *testing.T) {
 		{"www.google-analytics.com", "stats.g.doubleclick.net", true},
 		{"www.google-analytics.com", "www.googletagmanager.com", true},
 		{"www.youtube.com", "www.google-analytics.com", true},
-		{"bat.bing.com", "www.linkedin.com", true},
+		{"bat.bing.com", "www.linkedin.com", false}, // LinkedIn is reported as its own company (data/owners.tsv),
 		{"www.facebook.com", "www.google-analytics.com", false},
 		{"analytics.tiktok.com", "www.facebook.com", false},
 		{"www.mylabbox.com", "mylabbox.com", true},
@@ -136,9 +136,9 @@ func TestClassifyThirdParty(t *testing.T) {
 		{"same host", "https://www.shop.test/", "https://www.shop.test/app.js", false, "shop.test", "shop.test", false},
 		{"sibling subdomain", "https://www.shop.test/", "https://cdn.shop.test/app.js", false, "shop.test", "shop.test", false},
 		{"unknown third party", "https://www.shop.test/", "https://cdn.other.test/x.js", true, "other.test", "other.test", false},
-		{"tracker on shop", "https://www.mylabbox.com/", "https://www.facebook.com/tr?id=1", true, "Facebook", "facebook.com", true},
-		{"same company cdn", "https://www.facebook.com/", "https://static.xx.fbcdn.net/rsrc.php", false, "Facebook", "fbcdn.net", true},
-		{"same company sister brand", "https://www.instagram.com/", "https://connect.facebook.net/sdk.js", false, "Facebook", "facebook.net", true},
+		{"tracker on shop", "https://www.mylabbox.com/", "https://www.facebook.com/tr?id=1", true, "Meta", "facebook.com", true},
+		{"same company cdn", "https://www.facebook.com/", "https://static.xx.fbcdn.net/rsrc.php", false, "Meta", "fbcdn.net", true},
+		{"same company sister brand", "https://www.instagram.com/", "https://connect.facebook.net/sdk.js", false, "Meta", "facebook.net", true},
 		{"google on google", "https://www.youtube.com/", "https://www.google-analytics.com/g/collect", false, "Google", "google-analytics.com", true},
 		{"port and case", "https://Shop.test:8443/", "http://SHOP.TEST/x", false, "shop.test", "shop.test", false},
 		{"platform neighbours", "https://alice.github.io/", "https://bob.github.io/x.js", true, "GitHub", "bob.github.io", true},

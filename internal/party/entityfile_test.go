@@ -115,7 +115,7 @@ func TestEntityFilesMerge(t *testing.T) {
 	if e := c.Entity("cdninstagram.com"); e == nil || e.Name != "Instagram" {
 		t.Errorf("cdninstagram.com, not in the Radar file, should stay Instagram: %+v", e)
 	}
-	if e := c.Entity("whatsapp.net"); e == nil || e.Company != "Facebook" {
+	if e := c.Entity("whatsapp.net"); e == nil || e.Company != "Meta" {
 		t.Errorf("whatsapp.net: %+v, want Facebook", e)
 	}
 	if !c.SameCompany("shop-one.test", "www.shop-two.test") || !c.SameCompany("shop-one.test", "img.shop-static.test") {
@@ -155,7 +155,7 @@ func TestEntityFilesDirectory(t *testing.T) {
 	if !c.SameCompany("acme-analytics.test", "x.acmecdn.test") {
 		t.Error("entities directory: acme domains not one company")
 	}
-	if e := c.Entity("oculus.com"); e == nil || e.Company != "Facebook" {
+	if e := c.Entity("oculus.com"); e == nil || e.Company != "Meta" {
 		t.Errorf("entities directory: oculus.com %+v", e)
 	}
 }

@@ -76,14 +76,14 @@ func TestHealthShopHARs(t *testing.T) {
 		want map[string]string
 	}{
 		{"health-shop-mylabbox.har", "mylabbox.com", map[string]string{
-			"facebook.com": "Facebook", "bing.com": "Microsoft", "criteo.com": "Criteo", "klaviyo.com": "Klaviyo",
+			"facebook.com": "Meta", "bing.com": "Microsoft", "criteo.com": "Criteo", "klaviyo.com": "Klaviyo",
 			"google.com": "Google", "stripe.com": "Stripe", "doubleclick.net": "Google",
 		}},
 		{"health-shop-oraquick.har", "oraquick.com", map[string]string{
-			"facebook.com": "Facebook", "google-analytics.com": "Google", "pardot.com": "Salesforce",
+			"facebook.com": "Meta", "google-analytics.com": "Google", "pardot.com": "Salesforce",
 		}},
 		{"health-shop-personalabs.har", "personalabs.com", map[string]string{
-			"facebook.com": "Facebook", "tiktok.com": "ByteDance Ltd", "bing.com": "Microsoft",
+			"facebook.com": "Meta", "tiktok.com": "ByteDance Ltd", "bing.com": "Microsoft",
 			"doubleclick.net": "Google", "google-analytics.com": "Google", "paypal.com": "PayPal",
 		}},
 	}
