@@ -205,3 +205,39 @@ func entryOffsets(t *testing.T, raw []byte) (int64, []int64) {
 	}
 	return start, ends
 }
+
+func TestWarningsBounded(t *testing.T) {
+	t.Parallel()
+	bad := `{"request":{"method":"GET","url":"https://a/","headers":{}}}`
+	es := make([]string, MaxWarnings+50)
+	for i := range es {
+		es[i] = bad
+	}
+	c, err := Read(context.Background(), strings.NewReader(entries(es...)), Options{Name: "many.har"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Warnings) != MaxWarnings+1 || c.Warnings[MaxWarnings] != "many.har: 50 more warnings not shown" {
+		t.Errorf("%d warnings, last %q", len(c.Warnings), c.Warnings[len(c.Warnings)-1])
+	}
+}
+
+func TestManyPagesBounded(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString(`{"log":{"pages":[`)
+	for i := range maxPending + 5 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"id":"p%d"}`, i)
+	}
+	b.WriteString(`],"entries":[{"pageref":"p3","request":{"method":"GET","url":"https://a/"}}]}}`)
+	var v recorder
+	if err := Stream(context.Background(), strings.NewReader(b.String()), Options{}, &v); err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Capture.Pages) != maxPending+5 || v.Capture.Pages[0].ID != "p0" || v.Capture.Pages[maxPending+4].ID != fmt.Sprintf("p%d", maxPending+4) {
+		t.Errorf("%d pages", len(v.Capture.Pages))
+	}
+}

@@ -125,6 +125,13 @@ func (s *streamer) readPage() error {
 		return s.v.Page(p)
 	}
 	s.pending = append(s.pending, p)
+	if len(s.pending) > maxPending {
+		// Too many pages waiting for entries: hand on the oldest.
+		if err := s.v.Page(s.pending[0]); err != nil {
+			return err
+		}
+		s.pending = s.pending[1:]
+	}
 	return nil
 }
 

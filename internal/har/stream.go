@@ -19,6 +19,13 @@ const DefaultMaxResponseBody = 2 << 20
 // entries array, or JSON broken in the middle.
 var ErrInvalid = errors.New("invalid HAR")
 
+// MaxWarnings is the number of warnings a read keeps; the rest are counted
+// in one last warning.
+const MaxWarnings = 1000
+
+// maxPending bounds the pages held back waiting for their first entry.
+const maxPending = 10000
+
 // maxPageRefs bounds the pagerefs remembered for pages that follow the
 // entries; real files have a handful.
 const maxPageRefs = 10000
@@ -115,6 +122,7 @@ type streamer struct {
 	// firstURL remembers the first URL of each pageref, for pages that come
 	// after the entries; at most maxPageRefs of them.
 	firstURL map[string]string
+	dropped  int // warnings past MaxWarnings
 	// decodeErr is a fatal JSON error met while decoding a small value.
 	decodeErr error
 }
@@ -149,6 +157,9 @@ func (s *streamer) run(r io.Reader) error {
 	if err := s.flushPages(""); err != nil {
 		return err
 	}
+	if s.dropped > 0 {
+		s.end.Warnings = append(s.end.Warnings, fmt.Sprintf("%s: %d more warnings not shown", s.name, s.dropped))
+	}
 	s.end.Source = s.opts.Name
 	return s.v.End(&s.end)
 }
@@ -167,8 +178,14 @@ func (s *streamer) truncatedWarning() string {
 	return fmt.Sprintf("%s: file is truncated after entry %d (%d complete entries read)", s.name, last, last+1)
 }
 
+// warn records a warning; past MaxWarnings they are only counted, so a
+// huge file of bad entries cannot fill memory with messages.
 func (s *streamer) warn(msg string) {
-	s.end.Warnings = append(s.end.Warnings, msg)
+	if len(s.end.Warnings) < MaxWarnings {
+		s.end.Warnings = append(s.end.Warnings, msg)
+		return
+	}
+	s.dropped++
 }
 
 func (s *streamer) warnEntry(idx int, format string, args ...any) {
