@@ -22,7 +22,13 @@ func (t *bodyText) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
-		return &json.UnmarshalTypeError{Value: jsonKind(b), Type: stringType}
+		// Not a string (a tool wrote the JSON body as JSON): keep its text.
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, b); err != nil {
+			return err
+		}
+		*t = buf.Bytes()
+		return nil
 	}
 	out, err := unquoteJSON(b[1 : len(b)-1])
 	if err != nil {
