@@ -66,6 +66,12 @@ func (d *Changes) Empty() bool {
 // Diff compares an old and a new report.
 func Diff(old, cur *audit.Report) *Changes {
 	d := &Changes{}
+	if old == nil {
+		old = &audit.Report{}
+	}
+	if cur == nil {
+		cur = &audit.Report{}
+	}
 	oc, nc := companies(old), companies(cur)
 	for _, key := range sortedKeys(nc) {
 		n := nc[key]

@@ -13,7 +13,11 @@ import (
 // channel and location agree (request indexes and pages are ignored); a
 // third party is the same company; a pixel the same vendor, product and ID.
 func Evaluate(p *Policy, r *audit.Report, baseline *audit.Report) *audit.PolicyResult {
-	res := &audit.PolicyResult{Name: p.Name, Passed: true, Rules: []audit.RuleResult{}}
+	res := &audit.PolicyResult{Passed: true, Rules: []audit.RuleResult{}}
+	if p == nil || r == nil {
+		return res
+	}
+	res.Name = p.Name
 	its := items(r)
 	if baseline != nil {
 		old := map[string]bool{}

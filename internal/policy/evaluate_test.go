@@ -268,6 +268,20 @@ func TestCombine(t *testing.T) {
 	}
 }
 
+func TestNilInputs(t *testing.T) {
+	t.Parallel()
+	p, _ := FailOn([]string{"leak"})
+	if res := Evaluate(nil, &audit.Report{}, nil); !res.Passed {
+		t.Error("nil policy failed")
+	}
+	if res := Evaluate(p, nil, nil); !res.Passed {
+		t.Error("nil report failed")
+	}
+	if d := Diff(nil, loadReport(t, "report-parcels.json")); len(d.NewCompanies) != 6 {
+		t.Errorf("diff from nothing: %d new companies", len(d.NewCompanies))
+	}
+}
+
 func TestViolationFindingsSkipped(t *testing.T) {
 	t.Parallel()
 	r := &audit.Report{Findings: []audit.Finding{{Type: audit.TypeViolation, Summary: "earlier run"}}}
