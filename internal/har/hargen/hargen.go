@@ -24,8 +24,22 @@ type Options struct {
 	// Seed makes the output reproducible: the same options give the same
 	// bytes.
 	Seed int64
-	// Values are personal values to plant in some tracker hits, by kind:
-	// "email", "zip", "tracking_number", "phone", "name".
+	// Values are personal values to plant in the tracker hits of the order
+	// confirmation and tracking pages, by kind, each the way its vendor
+	// sends it:
+	//   - "email": Meta ud[em] = sha256(trimmed, lowercased), also in the
+	//     multipart beacon; GA4 plaintext in dl (the page URL) and
+	//     ep.customer_email; LinkedIn /wa/ pageTitle inside base64(gzip(JSON));
+	//     TikTok context.user.sha256_email; Pinterest pd {"em": sha256};
+	//     Klaviyo $email plaintext in a multipart beacon;
+	//   - "zip": Meta ud[zp] = sha256(cut at "-"); TikTok zip_code hashed;
+	//     plaintext in the confirmation page URL (GA4 dl, Bing p, Meta dl);
+	//   - "tracking_number": plaintext in the tracking page URL and title
+	//     (GA4 dl and ep.tracking_number, Bing p, LinkedIn pageTitle);
+	//   - "phone": Meta ud[ph] = sha256(digits), TikTok sha256_phone_number
+	//     = sha256("+" digits), Klaviyo $phone_number plaintext;
+	//   - "name" ("First Last"): Meta ud[fn], ud[ln] hashed, Klaviyo
+	//     $first_name, $last_name plaintext.
 	Values map[string]string
 }
 

@@ -15,7 +15,8 @@ import (
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
-var planted = map[string]string{"email": " Jane.Doe@Example.com", "zip": "94107-1234", "tracking_number": "1Z999AA10123456784"}
+var planted = map[string]string{"email": " Jane.Doe@Example.com", "zip": "94107-1234", "tracking_number": "1Z999AA10123456784",
+	"phone": "+1 (555) 010-0199", "name": "Jane O'Doe"}
 
 func generate(t *testing.T, opts Options) []byte {
 	t.Helper()
@@ -87,6 +88,8 @@ func TestPlanted(t *testing.T) {
 		case u.Host == "www.facebook.com" && r.Method == "GET":
 			found["meta ud[em]"] = found["meta ud[em]"] || q.Get("ud[em]") == emailHash
 			found["meta ud[zp]"] = found["meta ud[zp]"] || q.Get("ud[zp]") == sha256Hex("94107")
+			found["meta ud[ph]"] = found["meta ud[ph]"] || q.Get("ud[ph]") == sha256Hex("15550100199")
+			found["meta ud[ln]"] = found["meta ud[ln]"] || q.Get("ud[ln]") == sha256Hex("odoe")
 		case u.Host == "www.facebook.com":
 			found["meta beacon"] = found["meta beacon"] || strings.Contains(string(r.Body), emailHash)
 		case strings.HasSuffix(u.Host, "google-analytics.com"):
@@ -97,15 +100,18 @@ func TestPlanted(t *testing.T) {
 			found["linkedin pageTitle"] = found["linkedin pageTitle"] || strings.Contains(linkedInTitle(t, r), "1Z999AA10123456784")
 		case u.Host == "analytics.tiktok.com" && r.Method == "POST":
 			found["tiktok sha256_email"] = found["tiktok sha256_email"] || strings.Contains(string(r.Body), `"sha256_email":"`+emailHash+`"`)
+			found["tiktok phone"] = found["tiktok phone"] || strings.Contains(string(r.Body), `"sha256_phone_number":"`+sha256Hex("+15550100199")+`"`)
 		case u.Host == "ct.pinterest.com":
 			found["pinterest pd.em"] = found["pinterest pd.em"] || strings.Contains(q.Get("pd"), `"em":"`+emailHash+`"`)
 		case u.Host == "bat.bing.com":
 			found["bing p"] = found["bing p"] || strings.Contains(q.Get("p"), "number=1Z999AA10123456784")
 		case u.Host == "a.klaviyo.com":
 			found["klaviyo $email"] = found["klaviyo $email"] || strings.Contains(string(r.Body), `"$email":" Jane.Doe@Example.com"`)
+			found["klaviyo $phone_number"] = found["klaviyo $phone_number"] || strings.Contains(string(r.Body), `"$phone_number":"+1 (555) 010-0199"`)
 		}
 	}
-	for _, want := range []string{"meta ud[em]", "meta ud[zp]", "meta beacon", "ga dl email", "ga tracking", "linkedin pageTitle", "tiktok sha256_email", "pinterest pd.em", "bing p", "klaviyo $email"} {
+	for _, want := range []string{"meta ud[em]", "meta ud[zp]", "meta beacon", "ga dl email", "ga tracking", "linkedin pageTitle", "tiktok sha256_email", "pinterest pd.em", "bing p", "klaviyo $email",
+		"meta ud[ph]", "meta ud[ln]", "tiktok phone", "klaviyo $phone_number"} {
 		if !found[want] {
 			t.Errorf("planted value not found: %s", want)
 		}

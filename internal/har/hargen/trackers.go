@@ -42,6 +42,38 @@ func normZip(s string) string {
 	return s
 }
 
+// digits keeps the digits of a phone number.
+func digits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// normName is Meta's name normalisation: lowercase, no spaces or ASCII
+// punctuation.
+func normName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 128 && !('a' <= r && r <= 'z' || '0' <= r && r <= '9') {
+			return -1
+		}
+		return r
+	}, strings.ToLower(s))
+}
+
+// name splits the "name" value into first and last name.
+func (g *generator) name() (first, last string, ok bool) {
+	v, ok := g.value("name")
+	if !ok {
+		return "", "", false
+	}
+	first, last, _ = strings.Cut(strings.TrimSpace(v), " ")
+	return first, strings.TrimSpace(last), true
+}
+
 func (g *generator) value(kind string) (string, bool) {
 	v, ok := g.opts.Values[kind]
 	return v, ok && v != ""
@@ -72,6 +104,13 @@ func (g *generator) metaParams(p *traffic.Page, plant bool) url.Values {
 		}
 		if v, ok := g.value("zip"); ok {
 			q.Set("ud[zp]", sha256Hex(normZip(v)))
+		}
+		if v, ok := g.value("phone"); ok {
+			q.Set("ud[ph]", sha256Hex(strings.TrimLeft(digits(v), "0")))
+		}
+		if first, last, ok := g.name(); ok {
+			q.Set("ud[fn]", sha256Hex(normName(first)))
+			q.Set("ud[ln]", sha256Hex(normName(last)))
 		}
 	}
 	return q
@@ -166,6 +205,9 @@ func (g *generator) tiktokPixel(p *traffic.Page, plant bool) *traffic.Request {
 		if v, ok := g.value("zip"); ok {
 			user["zip_code"] = sha256Hex(normZip(v))
 		}
+		if v, ok := g.value("phone"); ok {
+			user["sha256_phone_number"] = sha256Hex("+" + digits(v))
+		}
 	}
 	body, _ := json.Marshal(map[string]any{
 		"event": "Pageview", "event_id": fmt.Sprintf("%d_%x", g.now.UnixMilli(), g.rng.Uint32()),
@@ -225,6 +267,12 @@ func (g *generator) klaviyoTrack(p *traffic.Page, plant bool) *traffic.Request {
 	if plant {
 		if v, ok := g.value("email"); ok {
 			cust["$email"] = v
+		}
+		if v, ok := g.value("phone"); ok {
+			cust["$phone_number"] = v
+		}
+		if first, last, ok := g.name(); ok {
+			cust["$first_name"], cust["$last_name"] = first, last
 		}
 	}
 	data, _ := json.Marshal(map[string]any{

@@ -22,6 +22,8 @@ func main() {
 	email := flag.String("email", "", "email address to plant in tracker hits")
 	zip := flag.String("zip", "", "ZIP code to plant in tracker hits")
 	tracking := flag.String("tracking", "", "parcel tracking number to plant in tracker hits")
+	phone := flag.String("phone", "", "phone number to plant in tracker hits")
+	name := flag.String("name", "", `"First Last" name to plant in tracker hits`)
 	flag.Parse()
 	n, err := parseSize(*size)
 	if err != nil {
@@ -29,7 +31,7 @@ func main() {
 		os.Exit(2)
 	}
 	values := map[string]string{}
-	for k, v := range map[string]string{"email": *email, "zip": *zip, "tracking_number": *tracking} {
+	for k, v := range map[string]string{"email": *email, "zip": *zip, "tracking_number": *tracking, "phone": *phone, "name": *name} {
 		if v != "" {
 			values[k] = v
 		}
