@@ -114,86 +114,88 @@ func (r *lzReader) bits(n int) int {
 // lzEntry is a dictionary entry: a span of the output.
 type lzEntry struct{ start, n int }
 
-// lzDecompress runs the dictionary decoder. Entries are spans of the
-// output, so memory stays linear; output past limit is an error.
+// lzState is the decoder's dictionary and output. Entries are spans of
+// the output, so memory stays linear in the output.
+type lzState struct {
+	r                  *lzReader
+	dict               []lzEntry
+	out                []uint16
+	w                  lzEntry // the previous entry
+	enlargeIn, numBits int
+	limit              int
+}
+
+// lzDecompress runs the dictionary decoder; output past limit code units
+// is errLZCap, a stream that breaks the format is errLZ.
 func lzDecompress(length, reset int, next func(int) int, limit int) (string, error) {
-	r := &lzReader{next: next, val: next(0), position: reset, reset: reset, index: 1}
-	dict := []lzEntry{{}, {}, {}}
-	var out []uint16
-	literal := func(bits int) lzEntry {
-		c := r.bits(bits)
-		return lzEntry{start: -1, n: c} // n carries the code unit until placed
-	}
-	var first lzEntry
-	switch r.bits(2) {
-	case 0:
-		first = literal(8)
-	case 1:
-		first = literal(16)
-	default:
+	z := &lzState{r: &lzReader{next: next, val: next(0), position: reset, reset: reset, index: 1},
+		dict: make([]lzEntry, 3, 64), enlargeIn: 4, numBits: 3, limit: limit}
+	first := z.r.bits(2)
+	if first > 1 {
 		return "", errLZ
 	}
-	out = append(out, uint16(first.n))
-	dict = append(dict, lzEntry{0, 1})
-	w := lzEntry{0, 1}
-	enlargeIn, numBits := 4, 3
+	z.out = append(z.out, uint16(z.r.bits(8<<first)))
+	z.dict = append(z.dict, lzEntry{0, 1})
+	z.w = lzEntry{0, 1}
 	for {
-		if r.index > length {
+		if z.r.index > length {
 			return "", errLZ
 		}
-		cc := r.bits(numBits)
-		switch cc {
-		case 0, 1:
-			bits := 8
-			if cc == 1 {
-				bits = 16
-			}
-			c := r.bits(bits)
-			out = append(out, uint16(c))
-			dict = append(dict, lzEntry{len(out) - 1, 1})
-			cc = len(dict) - 1
-			enlargeIn--
-			// The literal is already in the output: it is this step's entry.
-			if enlargeIn == 0 {
-				enlargeIn, numBits = 1<<numBits, numBits+1
-			}
-			dict = append(dict, lzEntry{w.start, w.n + 1})
-			w = lzEntry{len(out) - 1, 1}
-			enlargeIn--
-			if enlargeIn == 0 {
-				enlargeIn, numBits = 1<<numBits, numBits+1
-			}
-			continue
-		case 2:
-			return string(utf16.Decode(out)), nil
+		cc := z.r.bits(z.numBits)
+		if cc == 2 {
+			return string(utf16.Decode(z.out)), nil
 		}
-		if enlargeIn == 0 {
-			enlargeIn, numBits = 1<<numBits, numBits+1
-		}
-		var entry lzEntry
-		switch {
-		case cc < len(dict) && cc >= 3:
-			entry = dict[cc]
-		case cc == len(dict):
-			entry = lzEntry{w.start, w.n + 1} // w + w[0], placed below
-		default:
-			return "", errLZ
-		}
-		if len(out)+entry.n > limit {
-			return "", errLZCap
-		}
-		start := len(out)
-		if cc == len(dict) {
-			out = append(out, out[w.start:w.start+w.n]...)
-			out = append(out, out[w.start])
-		} else {
-			out = append(out, out[entry.start:entry.start+entry.n]...)
-		}
-		dict = append(dict, lzEntry{w.start, w.n + 1})
-		w = lzEntry{start, entry.n}
-		enlargeIn--
-		if enlargeIn == 0 {
-			enlargeIn, numBits = 1<<numBits, numBits+1
+		if err := z.step(cc); err != nil {
+			return "", err
 		}
 	}
+}
+
+// grow counts one dictionary addition and widens codes when due.
+func (z *lzState) grow() {
+	z.enlargeIn--
+	if z.enlargeIn == 0 {
+		z.enlargeIn, z.numBits = 1<<z.numBits, z.numBits+1
+	}
+}
+
+// step decodes one code: a literal (0: 8 bits, 1: 16 bits) or a
+// dictionary entry, the entry not yet added meaning w + w[0].
+func (z *lzState) step(cc int) error {
+	if cc < 2 {
+		c := z.r.bits(8 << cc)
+		if len(z.out)+1 > z.limit {
+			return errLZCap
+		}
+		z.out = append(z.out, uint16(c))
+		z.dict = append(z.dict, lzEntry{len(z.out) - 1, 1})
+		z.grow()
+		z.dict = append(z.dict, lzEntry{z.w.start, z.w.n + 1})
+		z.w = lzEntry{len(z.out) - 1, 1}
+		z.grow()
+		return nil
+	}
+	src, n := lzEntry{}, 0
+	switch {
+	case cc >= 3 && cc < len(z.dict):
+		src = z.dict[cc]
+		n = src.n
+	case cc == len(z.dict):
+		src = z.w
+		n = src.n + 1
+	default:
+		return errLZ
+	}
+	if len(z.out)+n > z.limit {
+		return errLZCap
+	}
+	start := len(z.out)
+	z.out = append(z.out, z.out[src.start:src.start+src.n]...)
+	if n > src.n {
+		z.out = append(z.out, z.out[z.w.start])
+	}
+	z.dict = append(z.dict, lzEntry{z.w.start, z.w.n + 1})
+	z.w = lzEntry{start, n}
+	z.grow()
+	return nil
 }
