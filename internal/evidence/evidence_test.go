@@ -203,6 +203,7 @@ func TestMissingExtraDuplicate(t *testing.T) {
 		{"missing digest", without(DigestName), DigestName, Missing},
 		{"extra file", append(append([]entry{}, orig...), entry{"notes.txt", []byte("x")}), "notes.txt", Extra},
 		{"duplicate file", append(append([]entry{}, orig...), entry{"report.json", []byte("{}")}), "report.json", Duplicate},
+		{"grown file", replace(orig, "report.json", append([]byte(`{"schema":"leakwatch/report/v1"}`), bytes.Repeat([]byte(" "), 1<<20)...)), "report.json", Changed},
 		{"garbage digest", append(without(DigestName), entry{DigestName, []byte("nonsense")}), DigestName, Changed},
 	}
 	for _, tc := range tests {
@@ -222,6 +223,16 @@ func TestMissingExtraDuplicate(t *testing.T) {
 			}
 		})
 	}
+}
+
+func replace(entries []entry, name string, data []byte) []entry {
+	out := append([]entry(nil), entries...)
+	for i := range out {
+		if out[i].name == name {
+			out[i].data = data
+		}
+	}
+	return out
 }
 
 func TestNotABundle(t *testing.T) {
