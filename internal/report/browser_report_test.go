@@ -57,8 +57,10 @@ func TestHTMLInChromium(t *testing.T) {
 		{"reset", func() { page.MustElement("#f-reset").MustClick() }, all},
 		{"kind ZIP", func() { page.MustElement("#f-kind").MustSelect("ZIP code") }, "Meta"},
 		{"kind street", func() { page.MustElement("#f-kind").MustSelect("street address") }, "LinkedIn"},
-		{"any personal data", func() { page.MustElement("#f-kind").MustSelect("Any personal data") }, "Meta,LinkedIn,Google"},
-		{"no match", func() { page.MustElement("#q").MustInput("no-such-thing-anywhere") }, ""},
+		{"kind phone (pattern)", func() { page.MustElement("#f-kind").MustSelect("phone number") }, "Hotjar"},
+		{"any personal data", func() { page.MustElement("#f-kind").MustSelect("Any personal data") }, "Meta,LinkedIn,Google,Hotjar"},
+		{"search within filter", func() { page.MustElement("#q").MustInput("hashed email") }, "Meta,LinkedIn"},
+		{"no match", func() { page.MustElement("#q").MustSelectAllText().MustInput("no-such-thing-anywhere") }, ""},
 	}
 	for _, s := range steps {
 		s.act()

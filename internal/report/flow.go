@@ -21,7 +21,7 @@ type flowNode struct {
 	Label      string
 	Sub        string
 	Target     string // fragment id of the company card, without '#'
-	Bad        bool
+	State      string // "bad", "warn" or ""
 	TextX      int
 	TextY      int
 }
@@ -33,7 +33,7 @@ type flowEdge struct {
 	LabelX  int
 	LabelY  int
 	Stroke  float64
-	Bad     bool
+	State   string // "bad" (persona data), "warn" (values that look personal) or ""
 }
 
 // Flow layout constants, in SVG user units.
@@ -70,7 +70,7 @@ func layoutFlow(v *view) *flowDiagram {
 		y := 8 + i*flowRow
 		node := flowNode{X: flowCompX, Y: y, W: flowCompW, H: flowNodeH, Label: shorten(c.tp.Company, 26),
 			Sub: plural(c.tp.Requests, "request", "requests"), Target: "c" + strconv.Itoa(i+1) + "-" + slug(c.tp.Company),
-			Bad: len(c.kinds) > 0, TextX: flowCompX + 12, TextY: y + 16}
+			State: companyState(c), TextX: flowCompX + 12, TextY: y + 16}
 		d.Nodes = append(d.Nodes, node)
 		d.Edges = append(d.Edges, flowEdgeTo(d.Site, node, c))
 	}
@@ -78,7 +78,7 @@ func layoutFlow(v *view) *flowDiagram {
 		d.More = fmt.Sprintf("+ %d more companies", rest)
 		y := 8 + n*flowRow
 		d.Nodes = append(d.Nodes, flowNode{X: flowCompX, Y: y, W: flowCompW, H: flowNodeH,
-			Label: fmt.Sprintf("+ %d more companies", rest), Sub: "no personal data found",
+			Label: d.More, Sub: restNote(v.companies[n:]),
 			TextX: flowCompX + 12, TextY: y + 16})
 	}
 	return d
@@ -90,12 +90,16 @@ func flowEdgeTo(site, node flowNode, c *company) flowEdge {
 	mid := (x1 + x2) / 2
 	e := flowEdge{
 		Path:    fmt.Sprintf("M%d %d C%d %d %d %d %d %d", x1, y1, mid, y1, mid, y2, x2, y2),
-		Company: c.tp.Company, LabelX: x2 - 8, LabelY: y2 - 5, Stroke: 1.2, Bad: len(c.kinds) > 0,
+		Company: c.tp.Company, LabelX: x2 - 8, LabelY: y2 - 5, Stroke: 1.2, State: companyState(c),
 	}
-	if e.Bad {
-		labels := make([]string, len(c.kinds))
+	kinds := c.kinds
+	if e.State == "warn" {
+		kinds = c.looks
+	}
+	if e.State != "" {
+		labels := make([]string, len(kinds))
 		total := 0
-		for i, k := range c.kinds {
+		for i, k := range kinds {
 			labels[i] = kindShort(k.kind)
 			total += k.count
 		}
@@ -103,6 +107,27 @@ func flowEdgeTo(site, node flowNode, c *company) flowEdge {
 		e.Stroke = 2 + float64(min(total, 6))*0.6
 	}
 	return e
+}
+
+// companyState classes a company: "bad" got persona data, "warn" got
+// values that look personal, "" neither.
+func companyState(c *company) string {
+	switch {
+	case len(c.kinds) > 0:
+		return "bad"
+	case len(c.looks) > 0:
+		return "warn"
+	}
+	return ""
+}
+
+func restNote(rest []company) string {
+	for i := range rest {
+		if companyState(&rest[i]) != "" {
+			return "see the cards below"
+		}
+	}
+	return "no personal data found"
 }
 
 // siteLabel names the site: the first party's first domain or the first
@@ -126,6 +151,10 @@ func kindShort(kind string) string {
 		return "birth date"
 	case "zip":
 		return "ZIP"
+	case "email":
+		return "email"
+	case "phone":
+		return "phone"
 	}
 	return kindLabel(kind)
 }

@@ -55,6 +55,19 @@ func checkGolden(t *testing.T, path string, got []byte) {
 		t.Fatalf("%v (run go test -update to create it)", err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the rendered output; run go test -update and review the diff\n--- got ---\n%s", path, got)
+		gl, wl := bytes.Split(got, []byte("\n")), bytes.Split(want, []byte("\n"))
+		for i := range max(len(gl), len(wl)) {
+			var g, w []byte
+			if i < len(gl) {
+				g = gl[i]
+			}
+			if i < len(wl) {
+				w = wl[i]
+			}
+			if !bytes.Equal(g, w) {
+				t.Errorf("%s differs at line %d (run go test -update and review the diff):\n got: %q\nwant: %q", path, i+1, g, w)
+				return
+			}
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -18,6 +19,10 @@ var assets embed.FS
 var htmlTemplate = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
 	"kindLabel": kindLabel,
 	"inc":       func(i int) int { return i + 1 },
+	"headF":     head[htmlFinding],
+	"tailF":     tail[htmlFinding],
+	"headR":     head[fieldRow],
+	"tailR":     tail[fieldRow],
 }).ParseFS(assets, "assets/report.html.tmpl"))
 
 // htmlPage is everything the HTML template shows.
@@ -25,10 +30,12 @@ type htmlPage struct {
 	Title     string
 	Tool      string
 	Sources   []audit.Source
-	Bad       bool
+	State     string // "bad" (persona data left), "warn" (values that look personal), "good"
 	Headline  string
 	Receivers string
 	Kinds     []string
+	Looks     string   // companies that received values that look personal
+	LookKinds []string // what those values look like
 	Pages     []string
 	Stats     []stat
 	Flow      *flowDiagram
@@ -45,7 +52,21 @@ type htmlPage struct {
 type stat struct {
 	Value int
 	Label string
-	Bad   bool
+	Class string // "bad", "warn" or ""
+}
+
+// head returns the first n items; tail the rest. Long lists show their
+// head and fold the tail into a <details>.
+func head[T any](n int, xs []T) []T { return xs[:min(n, len(xs))] }
+
+func tail[T any](n int, xs []T) []T { return xs[min(n, len(xs)):] }
+
+// classIf returns class when cond holds, else "".
+func classIf(cond bool, class string) string {
+	if cond {
+		return class
+	}
+	return ""
 }
 
 type kindOpt struct{ Key, Label string }
@@ -77,16 +98,24 @@ func renderHTML(w io.Writer, r *audit.Report, opts Options) error {
 		JS:       template.JS(js),   // embedded asset, not report data
 	}
 	p.headline(v)
-	p.Stats = []stat{
-		{len(v.withData()), "companies received personal data", len(v.withData()) > 0},
-		{r.Summary.Leaks, "leaks of persona data", r.Summary.Leaks > 0},
-		{r.Summary.Patterns, "personal-looking values", r.Summary.Patterns > 0},
-		{len(v.companies), "third-party companies", false},
-		{r.Summary.Pixels, "tracking pixel hits", false},
-		{r.Summary.Requests, "requests in total", false},
+	first := stat{len(v.withData()), "companies received personal data", classIf(len(v.withData()) > 0, "bad")}
+	if first.Class == "" && len(v.withLooks()) > 0 {
+		first = stat{len(v.withLooks()), "companies received values that look personal", "warn"}
 	}
-	for _, k := range v.kinds {
-		p.KindOpts = append(p.KindOpts, kindOpt{Key: k, Label: kindLabel(k)})
+	p.Stats = []stat{
+		first,
+		{r.Summary.Leaks, "leaks of persona data", classIf(r.Summary.Leaks > 0, "bad")},
+		{r.Summary.Patterns, "personal-looking values", classIf(r.Summary.Patterns > 0, "warn")},
+		{len(v.companies), "third-party companies", ""},
+		{r.Summary.Pixels, "tracking pixel hits", ""},
+		{r.Summary.Requests, "requests in total", ""},
+	}
+	var keys []string
+	for _, k := range append(slices.Clone(v.kinds), v.lookKinds()...) {
+		if !slices.Contains(keys, k) {
+			keys = append(keys, k)
+			p.KindOpts = append(p.KindOpts, kindOpt{Key: k, Label: kindLabel(k)})
+		}
 	}
 	used := map[string]bool{}
 	for i := range v.companies {
@@ -102,19 +131,24 @@ func renderHTML(w io.Writer, r *audit.Report, opts Options) error {
 }
 
 func (p *htmlPage) headline(v *view) {
-	cs := v.withData()
-	p.Bad = len(cs) > 0
-	if !p.Bad {
+	cs, looks := v.withData(), v.withLooks()
+	if len(looks) > 0 {
+		p.Looks = joinWords(companyNames(looks))
+		p.LookKinds = kindLabelList(v.lookKinds())
+	}
+	switch {
+	case len(cs) > 0:
+		p.State = "bad"
+		p.Headline = plural(len(cs), "company", "companies") + " received personal data from this site"
+		p.Receivers = joinWords(companyNames(cs))
+		p.Kinds = kindLabelList(v.kinds)
+	case len(looks) > 0:
+		p.State = "warn"
+		p.Headline = plural(len(looks), "company", "companies") + " received values that look personal"
+	default:
+		p.State = "good"
 		p.Headline = v.headline()
-		return
 	}
-	p.Headline = plural(len(cs), "company", "companies") + " received personal data from this site"
-	names := make([]string, len(cs))
-	for i, c := range cs {
-		names[i] = c.tp.Company
-	}
-	p.Receivers = joinWords(names)
-	p.Kinds = kindLabelList(v.kinds)
 }
 
 func reportTitle(r *audit.Report) string {

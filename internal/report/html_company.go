@@ -1,6 +1,7 @@
 package report
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -13,7 +14,8 @@ type htmlCompany struct {
 	ID         string
 	Name       string
 	Known      bool
-	Received   bool
+	Received   bool // persona data
+	Looks      bool // values that look personal, no persona data
 	Domains    []string
 	Hosts      []string
 	Categories []string
@@ -21,6 +23,7 @@ type htmlCompany struct {
 	Blocked    int
 	Rules      []string
 	Kinds      []kindOpt
+	LookKinds  []kindOpt
 	KindKeys   string // data kind keys joined with "|", for the filter script
 	Leaks      []htmlFinding
 	Patterns   []htmlFinding
@@ -61,15 +64,10 @@ func newHTMLCompany(v *view, c *company, n int, used map[string]bool) htmlCompan
 		Received: len(c.kinds) > 0, Domains: c.tp.Domains, Hosts: c.tp.Hosts, Categories: c.tp.Categories,
 		Requests: c.tp.Requests, Blocked: c.tp.Blocked, Rules: c.tp.Rules,
 	}
-	keys := make([]string, len(c.kinds))
-	for i, k := range c.kinds {
-		keys[i] = k.kind
-		label := kindLabel(k.kind)
-		if k.count > 1 {
-			label += " ×" + strconv.Itoa(k.count)
-		}
-		h.Kinds = append(h.Kinds, kindOpt{Key: k.kind, Label: label})
-	}
+	h.Looks = !h.Received && len(c.looks) > 0
+	var keys []string
+	h.Kinds, keys = countLabels(c.kinds, keys)
+	h.LookKinds, keys = countLabels(c.looks, keys)
 	h.KindKeys = strings.Join(keys, "|")
 	for _, i := range c.leaks {
 		h.Leaks = append(h.Leaks, newHTMLFinding(v, &v.r.Findings[i]))
@@ -93,6 +91,20 @@ func newHTMLCompany(v *view, c *company, n int, used map[string]bool) htmlCompan
 	return h
 }
 
+// countLabels names counted kinds ("email address ×2") and adds their keys.
+func countLabels(ks []kindCount, keys []string) ([]kindOpt, []string) {
+	var out []kindOpt
+	for _, k := range ks {
+		keys = appendNew(keys, k.kind)
+		label := kindLabel(k.kind)
+		if k.count > 1 {
+			label += " ×" + strconv.Itoa(k.count)
+		}
+		out = append(out, kindOpt{Key: k.kind, Label: label})
+	}
+	return out, keys
+}
+
 // notableFields lists the distinct decoded fields that carry something
 // about the visitor.
 func notableFields(hits []audit.PixelHit) []fieldRow {
@@ -107,6 +119,9 @@ func notableFields(hits []audit.PixelHit) []fieldRow {
 			}
 		}
 	}
+	slices.SortStableFunc(rows, func(a, b fieldRow) int {
+		return meaningRank(strings.ReplaceAll(a.Meaning, " ", "_")+": ") - meaningRank(strings.ReplaceAll(b.Meaning, " ", "_")+": ")
+	})
 	return rows
 }
 

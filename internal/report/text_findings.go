@@ -51,8 +51,12 @@ func (t *textWriter) requestLine(ref *audit.RequestRef) {
 	if ref.Source > 0 {
 		head = "  #" + strconv.Itoa(ref.Source) + ":" + strconv.Itoa(ref.Index)
 	}
-	head = strings.TrimSpace(head+" "+ref.Method) + " "
-	t.println(t.style(ansiBold, head) + shorten(ref.URL, t.width-len([]rune(head))))
+	url, method := ref.URL, ref.Method
+	if d := t.v.request(ref); d != nil && url == "" {
+		url, method = d.URL, d.Method
+	}
+	head = strings.TrimSpace(head+" "+method) + " "
+	t.println(t.style(ansiBold, head) + shorten(url, t.width-len([]rune(head))))
 }
 
 func (t *textWriter) detail(name, value string) {
@@ -118,7 +122,20 @@ func groupPixels(hits []audit.PixelHit) []*pixelGroup {
 			}
 		}
 	}
+	for _, g := range groups {
+		slices.SortStableFunc(g.fields, func(a, b string) int { return meaningRank(a) - meaningRank(b) })
+	}
 	return groups
+}
+
+// meaningRank orders "meaning: name=value" lines by how personal the
+// meaning is, as listed in notable.
+func meaningRank(line string) int {
+	m, _, _ := strings.Cut(line, ": ")
+	if i := slices.Index(notable, pixel.Meaning(m)); i >= 0 {
+		return i
+	}
+	return len(notable)
 }
 
 func eventList(evs []kindCount) string {
@@ -141,7 +158,7 @@ func (t *textWriter) pixels() {
 		const maxFields = 8
 		for i, f := range g.fields {
 			if i == maxFields {
-				t.detail("", fmt.Sprintf("… and %d more fields", len(g.fields)-maxFields))
+				t.detail("field", fmt.Sprintf("… and %d more", len(g.fields)-maxFields))
 				break
 			}
 			t.detail("field", f)
@@ -156,13 +173,21 @@ func (t *textWriter) behaviour() {
 	t.section("Configuration and behaviour", len(t.v.behaviour))
 	for _, i := range t.v.behaviour {
 		f := &t.v.r.Findings[i]
-		t.wrap("  ", t.style(ansiYellow, "["+f.Type+"]")+" "+findingTitle(f))
-		t.detail("who", who(f))
-		for _, d := range f.Details {
-			t.detail(d.Name, d.Value)
+		t.hang("  ", "    ", t.style(ansiYellow, "["+f.Type+"]")+" "+findingTitle(f))
+		facts := []string{}
+		if w := who(f); w != "" {
+			facts = append(facts, w)
 		}
-		t.detail("requests", requestList(f))
-		t.detail("page", f.Page)
+		for _, d := range f.Details {
+			facts = append(facts, d.Name+": "+shorten(d.Value, 48))
+		}
+		if r := requestList(f); r != "" {
+			facts = append(facts, "requests "+r)
+		}
+		if f.Page != "" {
+			facts = append(facts, "page "+f.Page)
+		}
+		t.hang("    ", "    ", t.style(ansiDim, strings.Join(facts, " · ")))
 	}
 }
 

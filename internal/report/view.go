@@ -30,8 +30,9 @@ type reqKey struct{ source, index int }
 // company is one third party with what the report says it received.
 type company struct {
 	tp       *audit.ThirdParty
-	kinds    []kindCount
-	leaks    []int // indexes into r.Findings
+	kinds    []kindCount // persona data received
+	looks    []kindCount // pattern rules matched (values that look personal)
+	leaks    []int       // indexes into r.Findings
 	patterns []int
 	other    []int
 	pixels   []int // indexes into r.Pixels
@@ -61,25 +62,21 @@ func newView(r *audit.Report) *view {
 		d := &r.Requests[i]
 		v.requests[reqKey{d.Source, d.Index}] = d
 	}
-	byName := map[string]int{}
+	res := newResolver(r)
 	for i := range r.ThirdParties {
-		byName[r.ThirdParties[i].Company] = len(v.companies)
 		v.companies = append(v.companies, company{tp: &r.ThirdParties[i]})
 	}
 	kinds := slices.Clone(r.Summary.DataKinds)
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		v.sortFinding(i, f)
-		name := findingCompany(f)
-		ci, ok := byName[name]
-		if !ok && name != "" && (f.Type == audit.TypeLeak || f.Type == audit.TypePattern) {
+		ci := res.finding(f)
+		if ci < 0 && (f.Type == audit.TypeLeak || f.Type == audit.TypePattern) && findingCompany(f) != "" {
 			// A receiver the company table does not list still gets a card.
-			ci = len(v.companies)
-			byName[name] = ci
-			v.companies = append(v.companies, company{tp: &audit.ThirdParty{Company: name, Domains: receiverDomains(f)}})
-			ok = true
+			ci = res.add(findingCompany(f))
+			v.companies = append(v.companies, company{tp: &audit.ThirdParty{Company: findingCompany(f), Domains: receiverDomains(f)}})
 		}
-		if !ok {
+		if ci < 0 {
 			continue
 		}
 		c := &v.companies[ci]
@@ -91,13 +88,14 @@ func newView(r *audit.Report) *view {
 			c.pages = appendNew(c.pages, f.Page)
 		case audit.TypePattern:
 			c.patterns = append(c.patterns, i)
+			c.looks = addKind(c.looks, f.Rule)
 		case audit.TypeViolation:
 		default:
 			c.other = append(c.other, i)
 		}
 	}
 	for i := range r.Pixels {
-		if ci, ok := byName[r.Pixels[i].Vendor]; ok {
+		if ci := res.pixel(&r.Pixels[i]); ci >= 0 {
 			v.companies[ci].pixels = append(v.companies[ci].pixels, i)
 		}
 	}
@@ -114,6 +112,79 @@ func newView(r *audit.Report) *view {
 	slices.SortStableFunc(v.companies, compareCompanies)
 	v.pages = dataPages(v.companies)
 	return v
+}
+
+// resolver finds the company card a finding or pixel hit belongs to: by
+// the receiver's company, then the request host, then the pixel product,
+// then the vendor name.
+type resolver struct {
+	byName    map[string]int
+	byHost    map[string]int
+	byProduct map[string]int
+	n         int
+}
+
+func newResolver(r *audit.Report) *resolver {
+	res := &resolver{byName: map[string]int{}, byHost: map[string]int{}, byProduct: map[string]int{}}
+	for i := range r.ThirdParties {
+		tp := &r.ThirdParties[i]
+		setFirst(res.byName, tp.Company, i)
+		for _, h := range tp.Hosts {
+			setFirst(res.byHost, h, i)
+		}
+		for _, p := range tp.Products {
+			setFirst(res.byProduct, p, i)
+		}
+	}
+	res.n = len(r.ThirdParties)
+	return res
+}
+
+func setFirst(m map[string]int, key string, i int) {
+	if _, ok := m[key]; !ok && key != "" {
+		m[key] = i
+	}
+}
+
+// add registers a company that only findings name and returns its index.
+func (res *resolver) add(name string) int {
+	res.byName[name] = res.n
+	res.n++
+	return res.n - 1
+}
+
+func (res *resolver) lookup(name, url, product, vendor string) int {
+	if i, ok := res.byName[name]; ok && name != "" {
+		return i
+	}
+	if i, ok := res.byHost[hostOf(url)]; ok && url != "" {
+		return i
+	}
+	if i, ok := res.byProduct[product]; ok && product != "" {
+		return i
+	}
+	if i, ok := res.byName[vendor]; ok && vendor != "" {
+		return i
+	}
+	return -1
+}
+
+func (res *resolver) finding(f *audit.Finding) int {
+	var name, url string
+	if f.Receiver != nil {
+		name = f.Receiver.Company
+		if i, ok := res.byHost[f.Receiver.Host]; ok && name == "" {
+			return i
+		}
+	}
+	if f.Request != nil {
+		url = f.Request.URL
+	}
+	return res.lookup(name, url, f.Product, f.Vendor)
+}
+
+func (res *resolver) pixel(h *audit.PixelHit) int {
+	return res.lookup("", h.Request.URL, h.Product, h.Vendor)
 }
 
 func (v *view) sortFinding(i int, f *audit.Finding) {
@@ -142,6 +213,29 @@ func compareCompanies(a, b company) int {
 		return c
 	}
 	return strings.Compare(a.tp.Company, b.tp.Company)
+}
+
+// withLooks returns the companies that received values that look personal
+// but no persona data.
+func (v *view) withLooks() []*company {
+	var out []*company
+	for i := range v.companies {
+		if len(v.companies[i].kinds) == 0 && len(v.companies[i].looks) > 0 {
+			out = append(out, &v.companies[i])
+		}
+	}
+	return out
+}
+
+// lookKinds lists the pattern rules seen, in company order.
+func (v *view) lookKinds() []string {
+	var out []string
+	for _, c := range v.companies {
+		for _, k := range c.looks {
+			out = appendNew(out, k.kind)
+		}
+	}
+	return out
 }
 
 // withData returns the companies that received persona data.
@@ -219,6 +313,14 @@ var kindLabels = map[string]string{
 	"country":          "country",
 	"date_of_birth":    "date of birth",
 	"tracking_numbers": "parcel tracking number",
+	// pattern rules
+	"us-address":   "US street address",
+	"usps-impb":    "USPS tracking number",
+	"upu-s10":      "S10 parcel number",
+	"ups":          "UPS tracking number",
+	"fedex":        "FedEx tracking number",
+	"payment-card": "payment card number",
+	"us-ssn":       "US social security number",
 }
 
 // kindLabel names a data kind in plain words.
@@ -259,26 +361,48 @@ func plural(n int, one, many string) string {
 	return strconv.Itoa(n) + " " + many
 }
 
-// headline says in one sentence who received what, from where.
+// headline says in a sentence or two who received what, from where.
 func (v *view) headline() string {
-	cs := v.withData()
-	if len(cs) == 0 {
-		if len(v.companies) == 0 {
-			return "No third party received requests, and no personal data was found leaving the site."
+	cs, looks := v.withData(), v.withLooks()
+	var s string
+	switch {
+	case len(cs) > 0:
+		s = fmt.Sprintf("%s received personal data (%s): %s.",
+			plural(len(cs), "company", "companies"), joinWords(kindLabelList(v.kinds)), joinWords(companyNames(cs)))
+		if len(v.pages) > 0 {
+			s += " It left from " + plural(len(v.pages), "page", "pages") + ": " + joinWords(v.pages) + "."
 		}
+	case len(v.companies) == 0:
+		return "No third party received requests, and no personal data was found leaving the site."
+	case len(looks) == 0:
 		return fmt.Sprintf("No personal data was found going to the %s this site contacted.",
 			plural(len(v.companies), "third-party company", "third-party companies"))
+	default:
+		s = fmt.Sprintf("No persona value was found in requests to the %s this site contacted.",
+			plural(len(v.companies), "third-party company", "third-party companies"))
 	}
+	if len(looks) > 0 {
+		s += " " + looksSentence(v, looks)
+	}
+	return s
+}
+
+// looksSentence tells of values that look personal, found without a persona.
+func looksSentence(v *view, looks []*company) string {
+	also := ""
+	if len(v.withData()) > 0 {
+		also = " also"
+	}
+	return fmt.Sprintf("Values that look personal (%s)%s went to %s: %s.", joinWords(kindLabelList(v.lookKinds())),
+		also, plural(len(looks), "company", "companies"), joinWords(companyNames(looks)))
+}
+
+func companyNames(cs []*company) []string {
 	names := make([]string, len(cs))
 	for i, c := range cs {
 		names[i] = c.tp.Company
 	}
-	s := fmt.Sprintf("%s received personal data (%s): %s.",
-		plural(len(cs), "company", "companies"), joinWords(kindLabelList(v.kinds)), joinWords(names))
-	if len(v.pages) > 0 {
-		s += " It left from " + plural(len(v.pages), "page", "pages") + ": " + joinWords(v.pages) + "."
-	}
-	return s
+	return names
 }
 
 // encodingChain renders transforms innermost last as "sha256 ← meta-normalize".
