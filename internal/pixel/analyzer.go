@@ -87,6 +87,12 @@ func (a *Analyzer) Request(r *traffic.Request, p party.Party, pageURL string) []
 	if err != nil || u.Host == "" {
 		return hits
 	}
+	if p.Host == "" {
+		p.Host = host(u)
+	}
+	if p.Domain == "" {
+		p.Domain = registrable(p.Host)
+	}
 	if p.Domain != "" {
 		if _, ok := a.parties[p.Domain]; !ok {
 			kept := party.Party{Host: strings.Clone(p.Host), Domain: strings.Clone(p.Domain),

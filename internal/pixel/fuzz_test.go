@@ -36,3 +36,27 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAnalyzer feeds arbitrary requests with responses (config scripts,
+// replay settings, cookies) through the Analyzer and its findings.
+func FuzzAnalyzer(f *testing.F) {
+	f.Add("https://connect.facebook.net/signals/config/1234?v=1", signalsConfigOn, "uid=Zx8kQ2mP9vL4tR7w", "t=Qm9vL4tR7wZx8kQ2; Path=/")
+	f.Add("https://static.hotjar.com/c/hotjar-1.js", `{"recording_capture_keystrokes":true,"anonymize_emails":false}`, "", "")
+	f.Add("https://sync.tracker.example/p?u=Zx8kQ2mP9vL4tR7w", "GIF89a\x01\x00\x01\x00", "a=b", "x")
+	f.Add("https://connect.facebook.net/signals/config/1", `config.set("1", "automaticMatching", {"selectedMatchKeys":[`, "", "")
+	f.Fuzz(func(t *testing.T, rawURL, respBody, cookie, setCookie string) {
+		a := NewAnalyzer()
+		for i, u := range []string{rawURL, "https://first.example/?c=" + cookie} {
+			r := &traffic.Request{Index: i, URL: u, Method: "GET",
+				Headers: traffic.Headers{{Name: "Cookie", Value: cookie}},
+				Response: &traffic.Response{Status: 200, MIME: "image/gif", Body: []byte(respBody), BodySize: int64(len(respBody)),
+					Headers: traffic.Headers{{Name: "Set-Cookie", Value: setCookie}}}}
+			a.Request(r, testParty("https://first.example/", u), "https://first.example/")
+		}
+		for _, f := range a.Findings() {
+			if f.Type == "" || f.Summary == "" {
+				t.Fatalf("incomplete finding %+v", f)
+			}
+		}
+	})
+}
