@@ -64,14 +64,14 @@ func (s *streamer) request(e *harEntry, idx int) (*traffic.Request, error) {
 		Index:       idx,
 		PageID:      e.PageRef,
 		FrameID:     string(e.FrameID),
-		FrameURL:    e.FrameURL,
-		Target:      e.Target,
+		FrameURL:    string(e.FrameURL),
+		Target:      string(e.Target),
 		URL:         hr.URL,
 		Method:      hr.Method,
 		HTTPVersion: hr.HTTPVersion,
 		Headers:     headers(hr.Headers),
 		Cookies:     cookies(hr.Cookies),
-		Error:       e.Error,
+		Error:       string(e.Error),
 	}
 	if r.FrameID == "" {
 		r.FrameID = string(e.FrameIDWPT)
@@ -86,11 +86,14 @@ func (s *streamer) request(e *harEntry, idx int) (*traffic.Request, error) {
 	s.postData(r, hr.PostData, idx)
 	r.Response = s.response(e.Response, idx)
 	if e.Response != nil && r.Error == "" {
-		r.Error = e.Response.Error
+		r.Error = string(e.Response.Error)
 	}
 	r.Initiator = s.initiator(e, idx)
-	r.WebSocket = s.webSocket(e.WebSocketMessages, idx)
-	r.ResourceType = resourceType(e.ResourceType, r)
+	if err := e.WebSocketMessages.err; err != nil {
+		s.warnEntry(idx, "_webSocketMessages ignored: %v", err)
+	}
+	r.WebSocket = s.webSocket(e.WebSocketMessages.list, idx)
+	r.ResourceType = resourceType(string(e.ResourceType), r)
 	return r, nil
 }
 

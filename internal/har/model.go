@@ -66,19 +66,19 @@ type harEntry struct {
 	Response        *harResponse          `json:"response"`
 
 	// Chrome DevTools, chrome-har, WebPagetest extras.
-	ResourceType      string          `json:"_resourceType,omitempty"`
+	ResourceType      flexString      `json:"_resourceType,omitempty"`
 	Initiator         json.RawMessage `json:"_initiator,omitempty"`
 	InitiatorDetail   flexString      `json:"_initiator_detail,omitempty"`
 	InitiatorType     flexString      `json:"_initiator_type,omitempty"`
-	InitiatorLine     flexFloat       `json:"_initiator_line,omitzero"`
-	InitiatorColumn   flexFloat       `json:"_initiator_column,omitzero"`
+	InitiatorLine     laxFloat        `json:"_initiator_line,omitzero"`
+	InitiatorColumn   laxFloat        `json:"_initiator_column,omitzero"`
 	InitiatorFunction flexString      `json:"_initiator_function_name,omitempty"`
-	WebSocketMessages []harWSMessage  `json:"_webSocketMessages,omitempty"`
-	Error             string          `json:"_error,omitempty"`
+	WebSocketMessages wsMessages      `json:"_webSocketMessages,omitzero"`
+	Error             flexString      `json:"_error,omitempty"`
 	FrameID           flexString      `json:"_frameId,omitempty"`
 	FrameIDWPT        flexString      `json:"_frame_id,omitempty"`
-	FrameURL          string          `json:"_frameURL,omitempty"`
-	Target            string          `json:"_target,omitempty"`
+	FrameURL          flexString      `json:"_frameURL,omitempty"`
+	Target            flexString      `json:"_target,omitempty"`
 }
 
 type harNameValue struct {
@@ -123,7 +123,7 @@ type harResponse struct {
 	RedirectURL string           `json:"redirectURL"`
 	HeadersSize writeOnly[int64] `json:"headersSize"`
 	BodySize    writeOnly[int64] `json:"bodySize"`
-	Error       string           `json:"_error,omitempty"`
+	Error       flexString       `json:"_error,omitempty"`
 }
 
 type harContent struct {
@@ -145,11 +145,34 @@ type harCookie struct {
 }
 
 type harWSMessage struct {
-	Type   string    `json:"type"`
-	Time   numText   `json:"time"`
-	Opcode flexFloat `json:"opcode"`
-	Data   string    `json:"data"`
+	Type   string   `json:"type"`
+	Time   numText  `json:"time"`
+	Opcode laxFloat `json:"opcode"`
+	Data   string   `json:"data"`
 }
+
+// wsMessages is Chrome's _webSocketMessages. A vendor field of the wrong
+// shape must not cost the entry, so a decoding problem is kept in err for a
+// warning instead of failing the entry.
+type wsMessages struct {
+	list []harWSMessage
+	err  error
+}
+
+func (m *wsMessages) UnmarshalJSON(b []byte) error {
+	*m = wsMessages{}
+	if string(bytes.TrimSpace(b)) == "null" {
+		return nil
+	}
+	if err := json.Unmarshal(b, &m.list); err != nil {
+		m.list, m.err = nil, err
+	}
+	return nil
+}
+
+func (m wsMessages) MarshalJSON() ([]byte, error) { return json.Marshal(m.list) }
+
+func (m wsMessages) IsZero() bool { return len(m.list) == 0 }
 
 type harStorage struct {
 	Origin string `json:"origin"`
@@ -239,7 +262,9 @@ func (s *flexString) UnmarshalJSON(b []byte) error {
 		}
 		*s = flexString(v)
 	case b[0] == '{' || b[0] == '[':
-		return &json.UnmarshalTypeError{Value: jsonKind(b), Type: stringType}
+		// Only vendor fields and cookie expiry use flexString: a value of
+		// the wrong shape there is ignored rather than costing the entry.
+		*s = ""
 	default:
 		*s = flexString(b)
 	}
@@ -294,7 +319,8 @@ func (n numText) MarshalJSON() ([]byte, error) {
 	return []byte(n), nil
 }
 
-// flexBool accepts true/false, "true"/"false"/"", numbers and null.
+// flexBool accepts true/false, "true"/"false"/"", numbers and null; any
+// other value (cookie flags are all it is used for) reads as false.
 type flexBool bool
 
 func (v *flexBool) UnmarshalJSON(b []byte) error {
@@ -302,10 +328,19 @@ func (v *flexBool) UnmarshalJSON(b []byte) error {
 	switch strings.ToLower(s) {
 	case "true", "1", "yes":
 		*v = true
-	case "false", "0", "", "null", "no":
-		*v = false
 	default:
-		return &json.UnmarshalTypeError{Value: jsonKind(b), Type: boolType}
+		*v = false
+	}
+	return nil
+}
+
+// laxFloat is a flexFloat for vendor extension fields (_initiator_line,
+// WebSocket opcodes): a value of the wrong type reads as unset.
+type laxFloat struct{ flexFloat }
+
+func (f *laxFloat) UnmarshalJSON(b []byte) error {
+	if err := f.flexFloat.UnmarshalJSON(b); err != nil {
+		f.flexFloat = flexFloat{}
 	}
 	return nil
 }

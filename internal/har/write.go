@@ -246,17 +246,17 @@ func harEntryOf(r *traffic.Request) *harEntry {
 		StartedDateTime: formatTime(r.Started),
 		Request:         harRequestOf(r),
 		Response:        harResponseOf(r.Response, r.Error),
-		ResourceType:    r.ResourceType,
+		ResourceType:    flexString(r.ResourceType),
 		FrameID:         flexString(r.FrameID),
-		FrameURL:        r.FrameURL,
-		Target:          r.Target,
+		FrameURL:        flexString(r.FrameURL),
+		Target:          flexString(r.Target),
 		Timings:         writeOnly[harTimings]{harTimings{-1, -1, -1, 0, 0, 0, -1}},
 	}
 	if in := r.Initiator; in.Type != "" || in.URL != "" || len(in.Stack) > 0 || in.Line != 0 || in.Column != 0 {
 		e.Initiator, _ = json.Marshal(harInitiatorOf(in))
 	}
 	for _, f := range r.WebSocket {
-		m := harWSMessage{Type: "receive", Time: numText(formatUnix(f.Time)), Opcode: flexFloat{float64(f.Opcode), true}}
+		m := harWSMessage{Type: "receive", Time: numText(formatUnix(f.Time)), Opcode: laxFloat{flexFloat{float64(f.Opcode), true}}}
 		if f.Sent {
 			m.Type = "send"
 		}
@@ -264,7 +264,7 @@ func harEntryOf(r *traffic.Request) *harEntry {
 		if f.Opcode == 2 {
 			m.Data = base64.StdEncoding.EncodeToString(f.Data)
 		}
-		e.WebSocketMessages = append(e.WebSocketMessages, m)
+		e.WebSocketMessages.list = append(e.WebSocketMessages.list, m)
 	}
 	return e
 }
@@ -313,7 +313,7 @@ func harResponseOf(resp *traffic.Response, reqErr string) *harResponse {
 	if resp == nil {
 		return &harResponse{
 			Status: flexFloat{0, true}, Cookies: []harCookie{}, Headers: []harNameValue{},
-			Content: &harContent{Size: &flexFloat{0, true}}, Error: reqErr,
+			Content: &harContent{Size: &flexFloat{0, true}}, Error: flexString(reqErr),
 			HeadersSize: writeOnly[int64]{-1}, BodySize: writeOnly[int64]{-1},
 		}
 	}
@@ -321,7 +321,7 @@ func harResponseOf(resp *traffic.Response, reqErr string) *harResponse {
 		Status: flexFloat{float64(resp.Status), true}, StatusText: resp.StatusText, HTTPVersion: resp.HTTPVersion,
 		Cookies: harCookies(resp.Cookies), Headers: harHeaders(resp.Headers),
 		Content:     &harContent{Size: &flexFloat{float64(resp.BodySize), true}, MimeType: resp.MIME},
-		RedirectURL: resp.RedirectURL, Error: reqErr,
+		RedirectURL: resp.RedirectURL, Error: flexString(reqErr),
 		HeadersSize: writeOnly[int64]{-1}, BodySize: writeOnly[int64]{resp.BodySize},
 	}
 	if resp.Body != nil {
