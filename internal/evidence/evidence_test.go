@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/leakwatch/leakwatch/internal/sharedtest"
 )
 
 var created = time.Date(2026, 11, 28, 17, 40, 0, 123, time.UTC)
@@ -334,15 +336,32 @@ func TestWriteRejects(t *testing.T) {
 	}
 }
 
-func BenchmarkWriteVerify(b *testing.B) {
-	data := bytes.Repeat([]byte(`{"request":{"url":"https://www.facebook.com/tr?id=1&ev=PageView"}},`), 1<<14)
-	dir := b.TempDir()
+// benchBundle is the largest shared HAR (about 2.3 MB) as the capture.
+func benchBundle(b *testing.B) Bundle {
+	data, err := os.ReadFile(sharedtest.Path(b, "har", "pagexray-expressen.har"))
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.SetBytes(int64(len(data)))
+	return Bundle{Files: []File{{Name: "capture.har", Data: data}, {Name: "report.json", Data: data[:len(data)/4]}}, Created: created}
+}
+
+func BenchmarkWrite(b *testing.B) {
+	bundle := benchBundle(b)
 	for b.Loop() {
-		path := filepath.Join(dir, "bench.zip")
-		if err := Write(path, Bundle{Files: []File{{Name: "capture.har", Data: data}}, Created: created}); err != nil {
+		if err := WriteTo(io.Discard, bundle); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func BenchmarkVerify(b *testing.B) {
+	bundle := benchBundle(b)
+	path := filepath.Join(b.TempDir(), "bench.zip")
+	if err := Write(path, bundle); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
 		if res, err := Verify(path); err != nil || !res.OK() {
 			b.Fatal(err)
 		}

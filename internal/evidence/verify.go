@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"sort"
+
+	"github.com/klauspost/compress/flate"
 )
 
 // Problem kinds.
@@ -85,6 +87,7 @@ func VerifyReader(r io.ReaderAt, size int64) (*Result, error) {
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		return nil, fmt.Errorf("not a readable zip file: %w", err)
 	}
+	zr.RegisterDecompressor(zip.Deflate, flate.NewReader)
 	entries := map[string][]*zip.File{}
 	for _, zf := range zr.File {
 		entries[zf.Name] = append(entries[zf.Name], zf)
