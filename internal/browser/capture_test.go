@@ -2,8 +2,10 @@ package browser_test
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/leakwatch/leakwatch/internal/browser/browsertest"
 	"github.com/leakwatch/leakwatch/internal/traffic"
@@ -33,6 +35,28 @@ func TestCaptureTopAndIframe(t *testing.T) {
 	}
 	if len(c.Pages) != 1 || !strings.HasSuffix(c.Pages[0].URL, "/top.html") {
 		t.Errorf("pages = %+v", c.Pages)
+	}
+	if !strings.Contains(c.Browser, "Chrome/") {
+		t.Errorf("browser = %q", c.Browser)
+	}
+	// Storage of the cross-site iframe is read through its own session.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := tab.CollectStorage(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c, err := tab.Context().Capture(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := traffic.StorageItem{Origin: env.Server.URL("other.test", true, ""), Kind: "local",
+		Key: "frame_key", Value: "frame-value"}
+	found := false
+	for _, it := range c.Storage {
+		found = found || it == want
+	}
+	if !found {
+		t.Errorf("storage = %+v, want %+v", c.Storage, want)
 	}
 }
 

@@ -195,7 +195,7 @@ func (c *Context) Capture(ctx context.Context) (*traffic.Capture, error) {
 	cookies, err := c.Cookies(ctx)
 	c.b.mu.Lock()
 	defer c.b.mu.Unlock()
-	out := &traffic.Capture{Creator: "leakwatch", Cookies: cookies,
+	out := &traffic.Capture{Creator: "leakwatch", Browser: c.b.version, Cookies: cookies,
 		Storage:  append([]traffic.StorageItem(nil), c.storage...),
 		Warnings: append([]string(nil), c.warnings...)}
 	if err != nil {

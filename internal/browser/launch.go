@@ -69,6 +69,7 @@ type Browser struct {
 	cmd     *exec.Cmd
 	dataDir string
 	tmpDir  string // removed on Close; empty when a profile dir was given
+	version string // e.g. "HeadlessChrome/156.0.8078.108"
 	stderr  *tailBuffer
 	ws      *cdp.WebSocket
 	client  *cdp.Client
@@ -195,6 +196,9 @@ func (b *Browser) waitEndpoint(ctx context.Context) (string, error) {
 		}
 	}
 }
+
+// Version is Chromium's product string, e.g. "HeadlessChrome/156.0.8078.108".
+func (b *Browser) Version() string { return b.version }
 
 // UserDataDir is the profile directory Chromium runs with.
 func (b *Browser) UserDataDir() string { return b.dataDir }

@@ -229,3 +229,49 @@ func TestFind(t *testing.T) {
 }
 
 var _ = traffic.Request{}
+
+// TestBlockThirdPartyCookies launches a browser that keeps Chromium's
+// default: the tracker's cookie is then not sent.
+func TestBlockThirdPartyCookies(t *testing.T) {
+	env.Need(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	b, err := browser.Launch(context.Background(), browser.Options{Args: env.Args, BlockThirdPartyCookies: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	tab, err := b.NewTab(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tab.Navigate(ctx, env.Server.URL("site.test", true, "/cookie.html")); err != nil {
+		t.Fatal(err)
+	}
+	r, _ := waitRequest(t, tab, "tracker request", urlHas("tracker.test", "from=cookie"))
+	if got := r.Headers.Get("Cookie"); got != "" || len(r.Cookies) != 0 {
+		t.Errorf("third-party cookie sent although blocked: %q %+v", got, r.Cookies)
+	}
+}
+
+// TestProfileDirIsKept checks a user's profile survives Close.
+func TestProfileDirIsKept(t *testing.T) {
+	env.Need(t)
+	dir := t.TempDir()
+	b, err := browser.Launch(context.Background(), browser.Options{Args: env.Args, ProfileDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !b.HasProfile() || b.UserDataDir() != dir {
+		t.Errorf("profile = %v %s", b.HasProfile(), b.UserDataDir())
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir + "/Default/Preferences"); err != nil {
+		t.Errorf("profile removed or never written: %v", err)
+	}
+	if ps := browser.Processes(dir); len(ps) > 0 {
+		t.Errorf("processes survived: %+v", ps)
+	}
+}

@@ -237,6 +237,13 @@ func (b *Browser) initBrowser(ctx context.Context) error {
 	b.def = newContext(b, res.Default, true)
 	b.contexts[res.Default] = b.def
 	b.mu.Unlock()
+	var ver struct {
+		Product string `json:"product"`
+	}
+	if err := b.call(ctx, "", "Browser.getVersion", nil, &ver); err != nil {
+		return fmt.Errorf("chromium: %w", err)
+	}
+	b.version = ver.Product
 	if err := b.call(ctx, "", "Browser.setDownloadBehavior", map[string]any{"behavior": "deny"}, nil); err != nil {
 		return fmt.Errorf("chromium: %w", err)
 	}

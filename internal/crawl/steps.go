@@ -51,13 +51,13 @@ func LoadSteps(path string) ([]Step, error) {
 
 // ParseSteps parses a YAML list of steps, each a map with one action:
 //
-//	- goto: https://shop.example/login
-//	- type: {selector: "#email", text: "erika@example.com"}
-//	- click: "#login"
-//	- submit: "#search"
-//	- wait: 2s
-//	- wait: {selector: "#account"}
-//	- screenshot: account
+//   - goto: https://shop.example/login
+//   - type: {selector: "#email", text: "erika@example.com"}
+//   - click: "#login"
+//   - submit: "#search"
+//   - wait: 2s
+//   - wait: {selector: "#account"}
+//   - screenshot: account
 func ParseSteps(data []byte) ([]Step, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, nil
