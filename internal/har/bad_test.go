@@ -224,6 +224,15 @@ func TestWarningsBounded(t *testing.T) {
 	if len(c.Warnings) != MaxWarnings+1 || c.Warnings[MaxWarnings] != "many.har: 50 more warnings not shown" {
 		t.Errorf("%d warnings, last %q", len(c.Warnings), c.Warnings[len(c.Warnings)-1])
 	}
+	// Cut off too: the truncation warning is kept past the limit.
+	in := entries(es...)
+	c, err = Read(context.Background(), strings.NewReader(in[:len(in)-10]), Options{Name: "many.har"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(c.Warnings); n != MaxWarnings+2 || !strings.Contains(c.Warnings[n-2], "truncated after entry 1048") {
+		t.Errorf("%d warnings, last two %q", n, c.Warnings[n-2:])
+	}
 }
 
 func TestManyPagesBounded(t *testing.T) {

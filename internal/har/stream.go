@@ -145,7 +145,8 @@ func (s *streamer) run(r io.Reader) error {
 	s.dec = json.NewDecoder(br)
 	err = s.readTop()
 	if errors.Is(err, errTruncated) && s.started {
-		s.warn(s.truncatedWarning())
+		// Kept whatever the warning count: it says the capture is partial.
+		s.end.Warnings = append(s.end.Warnings, s.truncatedWarning())
 		err = nil
 	}
 	if errors.Is(err, errTruncated) {
