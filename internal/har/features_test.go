@@ -362,3 +362,38 @@ func TestOpenErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestPlaywright(t *testing.T) {
+	t.Parallel()
+	c := readTestdata(t, "playwright.har", Options{})
+	if c.Creator != "Playwright 1.44.0" || c.Browser != "chromium 125.0.6422.26" || len(c.Pages) != 1 || len(c.Requests) != 2 {
+		t.Fatalf("capture %+v", c)
+	}
+	// A body saved beside the HAR (_file) is not in it: no body, size unknown.
+	if r := c.Requests[0].Response; r.Body != nil || r.BodySize != -1 || c.Requests[0].ResourceType != "document" {
+		t.Errorf("document %+v", r)
+	}
+	if c.Pages[0].URL != "https://signup.example/" {
+		t.Errorf("page URL %q", c.Pages[0].URL)
+	}
+	post := c.Requests[1]
+	if string(post.Body) != "email=jane%40example.com&phone=5550100" || post.Params != nil || string(post.Response.Body) != `{"id":4711}` {
+		t.Errorf("post %+v", post)
+	}
+	if ck := post.Response.Cookies[0]; !ck.HTTPOnly || ck.SameSite != "Lax" || !ck.Expires.Equal(ts("2024-07-10T08:00:01Z")) {
+		t.Errorf("cookie %+v", ck)
+	}
+	assertRoundTrip(t, c, Options{Name: "playwright.har"})
+}
+
+func TestSafari(t *testing.T) {
+	t.Parallel()
+	c := readTestdata(t, "safari.har", Options{})
+	if c.Creator != "WebKit Web Inspector 1.0" || len(c.Requests) != 2 || c.Pages[0].URL != "https://blog.example/" {
+		t.Fatalf("capture %+v", c)
+	}
+	if r := c.Requests[1]; r.ResourceType != "image" || len(r.Response.Body) != 43 || !bytes.HasPrefix(r.Response.Body, []byte("GIF89a")) {
+		t.Errorf("pixel %+v", r.Response)
+	}
+	assertRoundTrip(t, c, Options{Name: "safari.har"})
+}
