@@ -3,6 +3,7 @@ package redact
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -152,5 +153,45 @@ func TestStreamingRedactor(t *testing.T) {
 		if strings.Contains(out, s) {
 			t.Errorf("secret %q survives streaming", s)
 		}
+	}
+}
+
+// TestHARFile redacts a HAR file to a new HAR and through a pipe, as an
+// evidence bundle takes it, and finds no session value in either.
+func TestHARFile(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := sharedtest.Path(t, "har", "harviewer-no-pages.har")
+	var buf bytes.Buffer
+	if err := HARFile(ctx, path, &buf, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	rc := HARReader(ctx, path, Options{})
+	piped, err := io.ReadAll(rc)
+	rc.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(piped, buf.Bytes()) {
+		t.Error("HARReader and HARFile differ")
+	}
+	c, err := har.Read(ctx, &buf, har.Options{})
+	if err != nil || len(c.Requests) == 0 {
+		t.Fatalf("redacted HAR does not read back: %v", err)
+	}
+	for _, s := range []string{"ntk20l55nhr11v45vbrmqo45", "190ea21e-9769-47f9-b069-40c44c16a7c5"} {
+		if bytes.Contains(piped, []byte(s)) {
+			t.Errorf("secret %q in the redacted HAR", s)
+		}
+	}
+	if !bytes.Contains(piped, []byte("ASP.NET_SessionId=[REDACTED]")) {
+		t.Error("no placeholder where the session cookie was")
+	}
+	if err := HARFile(ctx, "-", io.Discard, Options{}); err == nil {
+		t.Error("standard input accepted")
+	}
+	rc = HARReader(ctx, filepath.Join(t.TempDir(), "missing.har"), Options{})
+	if _, err := io.ReadAll(rc); err == nil || !strings.Contains(err.Error(), "missing.har") {
+		t.Errorf("missing file: %v", err)
 	}
 }
