@@ -30,6 +30,8 @@ var table = []Decoder{
 	universalAnalytics,
 	googleAds,
 	floodlight,
+	googleAdManagerAudience,
+	googleAnalyticsAudiences,
 	pinterestTag,
 	tiktokPixel,
 	xPixel,
@@ -45,6 +47,9 @@ var table = []Decoder{
 	mixpanel,
 	postHog,
 	snowplow,
+	klaviyo,
+	quantcast,
+	oracleInfinity,
 }
 
 // Decoders returns the decoder table in match order.

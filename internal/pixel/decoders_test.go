@@ -223,6 +223,33 @@ func decodeCases(t testing.TB) []decodeCase {
 					`{"e":"se","aid":"app1","se_ac":"click"},{"e":"pv","aid":"app2","url":"https://a.example/","cx":"`+
 					b64url(`{"data":[{"data":{"email":"j@e.com"}}]}`)+`"}]}`),
 			fields: []wantField{{"cx>data.0.data.email", "j@e.com", CustomData}, {"url", "https://a.example/", PageURL}}},
+		{name: "klaviyo track multipart", product: "Klaviyo", account: "Kx1", event: "Viewed Product",
+			req: post("https://a.klaviyo.com/api/track", "multipart/form-data; boundary=B",
+				"--B\r\nContent-Disposition: form-data; name=\"data\"\r\n\r\n"+
+					`{"event":"Viewed Product","token":"Kx1","properties":{"Url":"https://a.example/p"},"customer_properties":{"$email":"j@e.com"}}`+
+					"\r\n--B--\r\n"),
+			fields: []wantField{{"data>customer_properties.$email", "j@e.com", PlainPII},
+				{"data>properties.Url", "https://a.example/p", PageURL}}},
+		{name: "klaviyo identify mislabelled JSON", product: "Klaviyo", account: "Kx2", event: "onsite/identify",
+			req: post("https://a.klaviyo.com/api/onsite/identify?c=Kx2", "application/x-www-form-urlencoded",
+				`{"token":"Kx2","properties":{"$email":"j@e.com","$exchange_id":"ex1"}}`),
+			fields: []wantField{{"properties.$email", "j@e.com", PlainPII}, {"properties.$exchange_id", "ex1", BrowserID}}},
+		{name: "quantcast", product: "Quantcast Measure", account: "p-AbC123", event: "pixel",
+			req:    get("https://pixel.quantserve.com/pixel/p-AbC123.gif?labels=Campaign.0,Publisher.1"),
+			fields: []wantField{{"labels", "Campaign.0,Publisher.1", CustomData}}},
+		{name: "quantcast matrix", product: "Quantcast Measure", account: "p-Z9", event: "pixel",
+			req:    get("https://pixel.quantserve.com/pixel;r=1;a=p-Z9;fpa=P0-1-2;url=https%3A%2F%2Fa.example%2F;ref="),
+			fields: []wantField{{"fpa", "P0-1-2", BrowserID}, {"url", "https://a.example/", PageURL}}},
+		{name: "ad manager audience", product: "Google Ad Manager audience pixel", account: "/1/Pixel", event: "audience",
+			req:    get("https://pubads.g.doubleclick.net/activity;dc_iu=/1/Pixel;ord=1.5;dc_seg=42"),
+			fields: []wantField{{"dc_seg", "42", CustomData}}},
+		{name: "ga audiences", product: "Google Analytics audiences", account: "UA-9-1", event: "sr",
+			req:    get("https://www.google.se/ads/ga-audiences?t=sr&v=1&tid=UA-9-1&cid=1.2&jid=3"),
+			fields: []wantField{{"cid", "1.2", BrowserID}}},
+		{name: "oracle infinity", product: "Oracle Infinity", account: "acct1", event: "0",
+			req: get("https://dc.oracleinfinity.io/acct1/dcs.gif?dcsuri=%2Faccount&wt.ti=My%20Account&wt.dl=0&wt.co_f=abc&pagename=x"),
+			fields: []wantField{{"dcsuri", "/account", PageURL}, {"wt.ti", "My Account", Title},
+				{"wt.co_f", "abc", BrowserID}, {"pagename", "x", Raw}}},
 	}
 }
 

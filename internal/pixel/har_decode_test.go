@@ -189,7 +189,7 @@ func independentMultipart(t *testing.T, r *traffic.Request) string {
 	return strings.Join(parts, "&")
 }
 
-func TestPagexrayHARs(t *testing.T) {
+func TestOtherHARs(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		file    string
@@ -204,6 +204,15 @@ func TestPagexrayHARs(t *testing.T) {
 		{"pagexray-verizon.har", "Pinterest Tag", hitsOf("2615708841426", 97, "se_gridwall")},
 		{"pagexray-verizon.har", "Adobe Analytics", hitsOf("vzwiglobal", 111, "event6,event33")},
 		{"pagexray-verizon.har", "Floodlight", hitsOf("685973", 112, "vzwvp0", 118, "vzwvp0")},
+		{"pagexray-ferguson.har", "Oracle Infinity", hitsOf("evey2dnr2r", 119, "0", 120, "0")},
+		{"pagexray-ferguson.har", "Google Analytics audiences", append(hitsOf("G-D8LRHP9HJ8", 103, "sr"),
+			hitsOf("UA-643778-1", 115, "sr", 116, "sr")...)},
+		{"pagexray-expressen.har", "Quantcast Measure", hitsOf("p-P7x87XHnVfbWr", 191, "pixel", 395, "pixel", 597, "pixel")},
+		{"pagexray-expressen.har", "Google Ad Manager audience pixel",
+			hitsOf("/34405621/DFPAudiencePixel", 182, "audience", 362, "audience", 588, "audience")},
+		{"health-shop-mylabbox.har", "Klaviyo", hitsOf("UsRnv6", 4, "__activity__", 10, "__activity__",
+			20, "__activity__", 23, "Viewed Product", 24, "onsite/identify", 58, "__activity__", 79, "$started_checkout")},
+		{"health-shop-personalabs.har", "Google Analytics audiences", hitsOf("UA-55270555-1", 20, "sr")},
 	}
 	for _, c := range cases {
 		t.Run(c.file+"/"+c.product, func(t *testing.T) {
@@ -234,6 +243,8 @@ func TestRealFieldMeanings(t *testing.T) {
 		{"health-shop-personalabs.har", 3, wantField{"tiba", "Order Your Own Labs | Easy and Affordable", Title}},
 		{"health-shop-oraquick.har", 11, wantField{"cd[buttonFeatures]>innerText", "LEARN MORE", CustomData}},
 		{"health-shop-oraquick.har", 5, wantField{"fbp", "fb.1.1682453443999.657330272", BrowserID}},
+		{"health-shop-mylabbox.har", 24, wantField{"properties.$email", "test@gmail.com", PlainPII}},
+		{"health-shop-mylabbox.har", 23, wantField{"data>customer_properties.$email", "test@gmail.com", PlainPII}},
 		{"pagexray-ferguson.har", 98, wantField{"url", "https://www.ferguson.com/", PageURL}},
 		{"pagexray-verizon.har", 111, wantField{"pageName", "/desktop store/devices/grid view/smartphones", Title}},
 		{"pagexray-verizon.har", 112, wantField{"u12", "f4dac64d703243369dc7ef677d10190c", CustomData}},

@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"compress/zlib"
 	"encoding/base64"
+	"encoding/json"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -148,6 +149,9 @@ func formParams(r *traffic.Request) []param {
 	case strings.HasPrefix(mt, "multipart/"):
 		return multipartParams(body, mp["boundary"])
 	case mt == "application/x-www-form-urlencoded":
+		if looksJSON(string(bytes.TrimSpace(body))) && json.Valid(body) {
+			return nil // mislabelled JSON (e.g. Klaviyo identify): decoded as JSON
+		}
 		return parseQuery(string(body))
 	}
 	return nil
