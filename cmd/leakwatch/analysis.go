@@ -45,6 +45,15 @@ type analysis struct {
 }
 
 func (f *analysisFlags) prepare(ctx context.Context, e *env) (*analysis, error) {
+	personas, err := f.loadPersonas()
+	if err != nil {
+		return nil, err
+	}
+	return prepareWith(ctx, e, *f, personas)
+}
+
+// loadPersonas reads every --persona file.
+func (f *analysisFlags) loadPersonas() ([]leak.Persona, error) {
 	var personas []leak.Persona
 	for _, path := range f.personas {
 		ps, err := leak.LoadPersonas(path)
@@ -53,7 +62,7 @@ func (f *analysisFlags) prepare(ctx context.Context, e *env) (*analysis, error) 
 		}
 		personas = append(personas, ps...)
 	}
-	return prepareWith(ctx, e, *f, personas)
+	return personas, nil
 }
 
 func prepareWith(ctx context.Context, e *env, f analysisFlags, personas []leak.Persona) (*analysis, error) {

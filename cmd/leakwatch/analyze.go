@@ -71,7 +71,7 @@ func runAnalyze(ctx context.Context, e *env, o analyzeOptions, files []string) e
 		}
 	}
 	rep := aud.Report()
-	return o.output.finish(ctx, e, rep, finishInputs{harFiles: files, secrets: nil})
+	return o.output.finish(ctx, e, rep, finishInputs{harFiles: files, personas: personaValues(an.personas)})
 }
 
 func streamHAR(ctx context.Context, e *env, path string, v traffic.Visitor) error {

@@ -1,0 +1,298 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/leakwatch/leakwatch/internal/audit"
+	"github.com/leakwatch/leakwatch/internal/browser"
+	"github.com/leakwatch/leakwatch/internal/crawl"
+	"github.com/leakwatch/leakwatch/internal/har"
+	"github.com/leakwatch/leakwatch/internal/leak"
+	"github.com/leakwatch/leakwatch/internal/redact"
+	"github.com/leakwatch/leakwatch/internal/traffic"
+)
+
+func init() {
+	extraCommands = append(extraCommands, newScanCmd)
+}
+
+// scanFlags are the flags of a live scan, shared by scan and demo.
+type scanFlags struct {
+	maxPages    int
+	depth       int
+	tabs        int
+	steps       string
+	fillForms   bool
+	cookies     string
+	profile     string
+	headful     bool
+	browserArgs []string
+	block3pc    bool
+	harOut      string
+	screenshots bool
+	quiet       time.Duration
+	pageTimeout time.Duration
+	scanTimeout time.Duration
+}
+
+func (f *scanFlags) register(cmd *cobra.Command, crawling bool) {
+	fl := cmd.Flags()
+	if crawling {
+		fl.IntVar(&f.maxPages, "max-pages", 10, "visit at most this many pages in all")
+		fl.IntVar(&f.depth, "depth", 1, "follow same-site links this many clicks deep from each start URL (0: start URLs only)")
+		fl.StringVar(&f.steps, "steps", "", "YAML steps run before crawling: goto, click, type (key by key), submit, wait, screenshot")
+		fl.BoolVar(&f.fillForms, "fill-forms", false, "type persona values into visible form fields (by type, autocomplete, name), key by key, without submitting")
+		fl.StringVar(&f.cookies, "cookies", "", "cookies to load before the first page (Netscape cookies.txt or JSON) for authenticated scans")
+		fl.StringVar(&f.profile, "profile", "", "reuse this Chromium profile directory (e.g. one you logged in with by hand using --headful)")
+		fl.BoolVar(&f.headful, "headful", false, "open a visible browser window instead of running headless")
+	}
+	fl.IntVar(&f.tabs, "tabs", 1, "pages visited in parallel")
+	fl.StringArrayVar(&f.browserArgs, "browser-arg", nil, "extra Chromium command-line flag; repeatable")
+	fl.BoolVar(&f.block3pc, "block-third-party-cookies", false, "keep Chromium's default of blocking third-party cookies (default: allowed, as in a typical browser)")
+	fl.StringVar(&f.harOut, "har-out", "", "also write the capture as a HAR 1.2 file (importable in Chrome DevTools)")
+	fl.BoolVar(&f.screenshots, "screenshots", false, "take a screenshot of every page (shown in the HTML report and the evidence bundle)")
+	fl.DurationVar(&f.quiet, "network-quiet", 500*time.Millisecond, "a page is loaded when the network was idle this long")
+	fl.DurationVar(&f.pageTimeout, "page-timeout", 30*time.Second, "give up on a page after this long (what it sent is kept)")
+	fl.DurationVar(&f.scanTimeout, "timeout", 10*time.Minute, "give up on the whole scan after this long (what it sent is kept)")
+}
+
+type scanOptions struct {
+	analysis analysisFlags
+	output   outputFlags
+	scan     scanFlags
+}
+
+func newScanCmd(e *env) *cobra.Command {
+	var o scanOptions
+	cmd := &cobra.Command{
+		Use:   "scan [flags] URL...",
+		Short: "Scan a site in headless Chromium and report what left the browser",
+		Long: `Scan drives a real headless Chromium through a site like a person: it runs --steps (log in,
+type a tracking number or a search), fills forms with persona values when asked, waits for the
+network to go quiet, scrolls, and follows same-site links in a deterministic order. It records every
+request from every frame and worker (bodies, cookies actually sent, initiator stacks, WebSocket
+frames) and analyzes the capture exactly like 'analyze' does a HAR file.
+
+Chromium is found via $LEAKWATCH_CHROME, then chromium, chromium-browser, google-chrome on PATH.
+
+` + exitHelp,
+		Example: `  # Home page and up to 10 same-site pages
+  leakwatch scan https://www.example.com/
+
+  # Log in, open the account page and type a tracking number; fail CI on any leak
+  leakwatch scan --steps login.yaml --persona me.yaml --fail-on leak https://staging.example.com/
+
+  # Fill forms with the persona's values, keep the capture and an HTML report
+  leakwatch scan --fill-forms --persona me.yaml --har-out scan.har -o report.html https://shop.example.com/checkout`,
+		Args: usageArgs(cobra.MinimumNArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runScan(cmd.Context(), e, o, args)
+		},
+	}
+	o.analysis.register(cmd)
+	o.output.register(cmd)
+	o.scan.register(cmd, true)
+	return cmd
+}
+
+func runScan(ctx context.Context, e *env, o scanOptions, urls []string) error {
+	if err := o.output.validate(); err != nil {
+		return err
+	}
+	for _, u := range urls {
+		if !isHTTPURL(u) {
+			return usagef("scan: %q is not an http(s) URL", u)
+		}
+	}
+	personas, err := o.analysis.loadPersonas()
+	if err != nil {
+		return err
+	}
+	if o.scan.fillForms && len(personas) == 0 {
+		// Without a persona the crawler types its own fictional person;
+		// look for exactly those values.
+		personas = []leak.Persona{personaFromForm(crawl.DefaultFormValues())}
+	}
+	an, err := prepareWith(ctx, e, o.analysis, personas)
+	if err != nil {
+		return err
+	}
+	copts, secrets, err := o.scan.crawlOptions(urls, an.personas)
+	if err != nil {
+		return err
+	}
+	return scanAndReport(ctx, e, an, o.scan, o.output, copts, browser.Options{}, secrets)
+}
+
+// crawlOptions turns flags into the crawler's options and lists the secrets
+// the steps type (passwords), to redact them from outputs.
+func (f *scanFlags) crawlOptions(urls []string, personas []leak.Persona) (crawl.Options, []string, error) {
+	o := crawl.Options{Start: urls, MaxPages: f.maxPages, Depth: f.depth, Tabs: f.tabs,
+		Quiet: f.quiet, PageTimeout: f.pageTimeout, Timeout: f.scanTimeout, Screenshots: f.screenshots,
+		FillForms: f.fillForms}
+	var secrets []string
+	if f.steps != "" {
+		steps, err := crawl.LoadSteps(f.steps)
+		if err != nil {
+			return o, nil, usageError{fmt.Errorf("steps %s: %w", f.steps, err)}
+		}
+		o.Steps = steps
+		secrets = append(secrets, typedSecrets(steps)...)
+	}
+	if f.cookies != "" {
+		cs, err := crawl.LoadCookies(f.cookies)
+		if err != nil {
+			return o, nil, usageError{fmt.Errorf("cookies %s: %w", f.cookies, err)}
+		}
+		o.Cookies = cs
+		for _, c := range cs {
+			secrets = append(secrets, c.Value)
+		}
+	}
+	if f.fillForms && len(personas) > 0 {
+		o.FormValues = formValues(personas[0])
+	}
+	return o, secrets, nil
+}
+
+// scanAndReport launches Chromium, crawls, and reports.
+func scanAndReport(ctx context.Context, e *env, an *analysis, sf scanFlags, of outputFlags,
+	copts crawl.Options, bopts browser.Options, secrets []string) error {
+	bopts.Args = append(bopts.Args, sf.browserArgs...)
+	bopts.Headful, bopts.ProfileDir, bopts.BlockThirdPartyCookies = sf.headful, sf.profile, sf.block3pc
+	b, err := browser.Launch(ctx, bopts)
+	if err != nil {
+		return err
+	}
+	capture, crawlErr := crawl.Run(ctx, b, copts)
+	if cerr := b.Close(); cerr != nil {
+		fmt.Fprintf(e.stderr, "leakwatch: warning: closing Chromium: %v\n", cerr)
+	}
+	if capture == nil {
+		if crawlErr == nil {
+			crawlErr = fmt.Errorf("scan captured nothing")
+		}
+		return fmt.Errorf("scan: %w", crawlErr)
+	}
+	if crawlErr != nil {
+		capture.Warnings = append(capture.Warnings, "scan stopped early: "+crawlErr.Error())
+	}
+	return reportCapture(ctx, e, an, sf, of, capture, secrets)
+}
+
+// reportCapture analyzes a live capture and writes every output of it.
+func reportCapture(ctx context.Context, e *env, an *analysis, sf scanFlags, of outputFlags,
+	capture *traffic.Capture, secrets []string) error {
+	rep, err := audit.Run(ctx, audit.Options{Classifier: an.classifier, Pool: an.pool,
+		NoPatterns: an.flags.noPatterns, IncludeFirstParty: an.flags.includeFirstParty,
+		Tool: audit.Tool{Name: "leakwatch", Version: toolVersion()}}, capture)
+	if err != nil {
+		return err
+	}
+	out := capture
+	if !of.noRedact {
+		out = redact.Capture(capture, redact.Options{Secrets: secrets})
+	}
+	shots := screenshots(out, rep)
+	var harData []byte
+	if sf.harOut != "" || of.evidence != "" {
+		var buf bytes.Buffer
+		if err := har.Write(&buf, withoutScreenshots(out), har.WriteOptions{CreatorName: "leakwatch", CreatorVersion: toolVersion()}); err != nil {
+			return fmt.Errorf("write HAR: %w", err)
+		}
+		harData = buf.Bytes()
+		if sf.harOut != "" {
+			if err := os.WriteFile(sf.harOut, harData, 0o644); err != nil {
+				return fmt.Errorf("write HAR: %w", err)
+			}
+		}
+	}
+	return of.finish(ctx, e, rep, finishInputs{harData: harData, screenshots: shots,
+		secrets: secrets, personas: personaValues(an.personas)})
+}
+
+// screenshots names each page's screenshot and points the report at it.
+func screenshots(c *traffic.Capture, rep *audit.Report) map[string][]byte {
+	out := map[string][]byte{}
+	for i, p := range c.Pages {
+		if len(p.Screenshot) == 0 {
+			continue
+		}
+		name := fmt.Sprintf("page-%02d.png", i+1)
+		out[name] = p.Screenshot
+		for j := range rep.Pages {
+			if rep.Pages[j].URL == p.URL && rep.Pages[j].Screenshot == "" {
+				rep.Pages[j].Screenshot = name
+				break
+			}
+		}
+	}
+	return out
+}
+
+func withoutScreenshots(c *traffic.Capture) *traffic.Capture {
+	cp := *c
+	cp.Pages = make([]*traffic.Page, len(c.Pages))
+	for i, p := range c.Pages {
+		pp := *p
+		pp.Screenshot = nil
+		cp.Pages[i] = &pp
+	}
+	return &cp
+}
+
+// formValues maps a persona onto the form-field kinds the crawler fills.
+func formValues(p leak.Persona) map[string]string {
+	m := map[string]string{
+		"email": p.Email, "tel": p.Phone, "given-name": p.FirstName, "family-name": p.LastName,
+		"street-address": p.Street, "address-level2": p.City, "address-level1": p.State,
+		"postal-code": p.Zip, "country": p.Country, "bday": p.DateOfBirth,
+	}
+	if p.FirstName != "" || p.LastName != "" {
+		m["name"] = strings.TrimSpace(p.FirstName + " " + p.LastName)
+	}
+	if len(p.TrackingNumbers) > 0 {
+		m["search"] = p.TrackingNumbers[0]
+	}
+	for k, v := range p.Custom {
+		m[k] = v
+	}
+	for k, v := range m {
+		if v == "" {
+			delete(m, k)
+		}
+	}
+	return m
+}
+
+func isHTTPURL(s string) bool {
+	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
+}
+
+// personaFromForm is the persona of the values the crawler types by default.
+func personaFromForm(v map[string]string) leak.Persona {
+	return leak.Persona{Name: "form defaults", Email: v["email"], Phone: v["tel"],
+		FirstName: v["given-name"], LastName: v["family-name"], Street: v["street-address"],
+		City: v["address-level2"], State: v["address-level1"], Zip: v["postal-code"], Country: v["country"]}
+}
+
+// typedSecrets lists what steps type into password-like fields, so outputs
+// can redact it.
+func typedSecrets(steps []crawl.Step) []string {
+	var out []string
+	for _, st := range steps {
+		sel := strings.ToLower(st.Selector)
+		if st.Action == "type" && st.Text != "" &&
+			(strings.Contains(sel, "pass") || strings.Contains(sel, "pwd") || strings.Contains(sel, "secret")) {
+			out = append(out, st.Text)
+		}
+	}
+	return out
+}
