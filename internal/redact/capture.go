@@ -111,6 +111,33 @@ func (x *Redactor) Filter(next traffic.Visitor) traffic.Visitor {
 	return filter{x.r, next}
 }
 
+// Tee returns a Visitor that learns from each piece and hands it on to next
+// unchanged: put it in front of the audit while the capture streams by, then
+// call Report on the result.
+func (x *Redactor) Tee(next traffic.Visitor) traffic.Visitor {
+	return tee{learner{x.r}, next}
+}
+
+type tee struct {
+	l    learner
+	next traffic.Visitor
+}
+
+func (t tee) Page(p *traffic.Page) error {
+	t.l.Page(p)
+	return t.next.Page(p)
+}
+
+func (t tee) Request(q *traffic.Request) error {
+	t.l.Request(q)
+	return t.next.Request(q)
+}
+
+func (t tee) End(c *traffic.Capture) error {
+	t.l.End(c)
+	return t.next.End(c)
+}
+
 type learner struct{ r *redactor }
 
 func (l learner) Page(p *traffic.Page) error {

@@ -21,7 +21,7 @@ var secrets = []string{
 	"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlMTIz", "apikey-ABCDEF123456",
 	"JsonPass!9", "UrlToken5555", "MultiPartPwd77", "GzipBodyToken42", "WsSessTok321", "StorageTok888",
 	"TypedPassw0rd", "BasicPass77", "Ym9iOkJhc2ljUGFzczc3", "eyJhbGciOiJub25lIn0.eyJ1c2VyIjoiYWxpY2UifQ.",
-	"RespTokenABC123", "zz9TokenInJsonString", "UserInfoPw42",
+	"RespTokenABC123", "zz9TokenInJsonString", "UserInfoPw42", "WidgetSess00042",
 }
 
 // kept are values redaction must leave alone: the evidence of leaks.
@@ -99,6 +99,10 @@ func sampleCapture() *traffic.Capture {
 					{Sent: false, Opcode: 1, Data: []byte(`{"ok":true}`)}}},
 			{Index: 8, URL: "https://shop.example/login", Method: "POST", Params: []traffic.Param{
 				{Name: "username", Value: "alice"}, {Name: "pwd", Value: "Hunter2Secret!"}}},
+			{Index: 9, URL: "https://api.chatwidget.example/v1/identify", Method: "POST", BodyMIME: "application/json",
+				Headers: traffic.Headers{{Name: "Authorization", Value: "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlMTIz"},
+					{Name: "Cookie", Value: "widget_session=WidgetSess00042; theme=dark"}, {Name: "Content-Type", Value: "application/json"}},
+				Body: []byte(`{"email":"alice@example.com","name":"Alice"}`)},
 		},
 	}
 }

@@ -10,18 +10,28 @@ import (
 // Report redacts a report in place and returns it: secrets found in its
 // request evidence (headers, bodies, URLs) and anywhere else in its strings,
 // and the literal Options.Secrets, are removed from every string it holds.
+//
+// A report holds only the requests its findings point at, so a secret sent
+// elsewhere in the capture (a session cookie on a first-party request, a
+// Basic password) is unknown here; (*Redactor).Report also uses what the
+// Redactor learned from the whole capture.
 func Report(rep *audit.Report, opts Options) *audit.Report {
+	return NewRedactor(opts).Report(rep)
+}
+
+// Report redacts a report in place with what the Redactor learned from the
+// capture (see Tee and Learner) plus the report's own evidence.
+func (x *Redactor) Report(rep *audit.Report) *audit.Report {
 	if rep == nil {
 		return nil
 	}
-	out := rep
-	r := newRedactor(opts)
-	if len(opts.FirstParty) == 0 {
+	r := x.r
+	if r.autoFirst {
 		for _, d := range rep.FirstParty.Domains {
 			r.firstParty[registrable(d)] = true
 		}
 	}
-	for _, q := range out.Requests {
+	for _, q := range rep.Requests {
 		host := hostOf(q.URL)
 		for _, h := range q.Headers {
 			if name, value, ok := splitHeader(h); ok {
@@ -29,21 +39,22 @@ func Report(rep *audit.Report, opts Options) *audit.Report {
 			}
 		}
 	}
-	walkStrings(reflect.ValueOf(out).Elem(), func(s string) string {
+	walkStrings(reflect.ValueOf(rep).Elem(), func(s string) string {
 		r.harvestText(s)
 		return s
 	})
-	r.rep = r.secrets.replacer()
-	for i := range out.Requests {
-		q := &out.Requests[i]
+	r.rep = nil // rebuild with what the report added
+	r.finish()
+	for i := range rep.Requests {
+		q := &rep.Requests[i]
 		for j, h := range q.Headers {
 			if name, value, ok := splitHeader(h); ok {
 				q.Headers[j] = name + ": " + r.header(name, value)
 			}
 		}
 	}
-	walkStrings(reflect.ValueOf(out).Elem(), r.text)
-	return out
+	walkStrings(reflect.ValueOf(rep).Elem(), r.text)
+	return rep
 }
 
 // splitHeader splits "Name: value"; HTTP/2 pseudo-headers keep their colon.

@@ -1,11 +1,13 @@
 package redact
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/leakwatch/leakwatch/internal/audit"
 	"github.com/leakwatch/leakwatch/internal/pixel"
+	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
 func sampleReport() *audit.Report {
@@ -70,5 +72,32 @@ func TestReportUntouchedWithoutSecrets(t *testing.T) {
 	}
 	if strings.Contains(red.Requests[0].URL, Placeholder) {
 		t.Error("placeholder without a secret")
+	}
+}
+
+// TestRedactorReport: secrets seen only in the capture (a Basic password on
+// a first-party request) leave a report whose evidence lacks them.
+func TestRedactorReport(t *testing.T) {
+	t.Parallel()
+	rep := &audit.Report{Schema: audit.Schema,
+		Requests: []audit.RequestDetail{{URL: "https://www.google-analytics.com/g/collect", Body: "en=page_view&ep.note=BasicPass77"}},
+		Findings: []audit.Finding{{Type: "leak", Evidence: "note=BasicPass77 sess s3cr3tSessionValue123"}}}
+	x := NewRedactor(Options{})
+	var seen traffic.Collector
+	if err := sampleCapture().Visit(x.Tee(&seen)); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(&seen.Capture, sampleCapture()) {
+		t.Error("Tee changed what it passed on")
+	}
+	x.Report(rep)
+	assertNoSecrets(t, rep)
+	if rep.Findings[0].Evidence != "note=[REDACTED] sess [REDACTED]" {
+		t.Errorf("evidence: %q", rep.Findings[0].Evidence)
+	}
+	// Without the capture the Basic password is unknown.
+	alone := &audit.Report{Findings: []audit.Finding{{Evidence: "note=BasicPass77"}}}
+	if Report(alone, Options{}); alone.Findings[0].Evidence != "note=BasicPass77" {
+		t.Errorf("report alone: %q", alone.Findings[0].Evidence)
 	}
 }

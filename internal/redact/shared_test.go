@@ -3,6 +3,7 @@ package redact
 import (
 	"bytes"
 	"context"
+	"flag"
 	"io"
 	"os"
 	"path/filepath"
@@ -194,4 +195,39 @@ func TestHARFile(t *testing.T) {
 	if _, err := io.ReadAll(rc); err == nil || !strings.Contains(err.Error(), "missing.har") {
 		t.Errorf("missing file: %v", err)
 	}
+}
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// TestSecretsHAR keeps testdata/secrets.har, the sample capture as a HAR,
+// and testdata/secrets.txt, the secrets it holds, one a line: command tests
+// analyze it (persona email alice@example.com, typed password TypedPassw0rd)
+// in every output format and look for each secret. -update rewrites both.
+func TestSecretsHAR(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	if err := har.Write(&buf, sampleCapture(), har.WriteOptions{CreatorName: "leakwatch-test", CreatorVersion: "1"}); err != nil {
+		t.Fatal(err)
+	}
+	list := []byte(strings.Join(secrets, "\n") + "\n")
+	for name, data := range map[string][]byte{"secrets.har": buf.Bytes(), "secrets.txt": list} {
+		path := filepath.Join("testdata", name)
+		if *update {
+			if err := os.WriteFile(path, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%v (run with -update)", err)
+		}
+		if !bytes.Equal(want, data) {
+			t.Errorf("%s is stale: run go test -update", path)
+		}
+	}
+	c, err := har.ReadFile(context.Background(), filepath.Join("testdata", "secrets.har"), har.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertNoSecrets(t, Capture(c, Options{Secrets: []string{"TypedPassw0rd"}}))
 }
