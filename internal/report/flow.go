@@ -2,6 +2,8 @@ package report
 
 import (
 	"fmt"
+
+	"github.com/leakwatch/leakwatch/internal/audit"
 	"strconv"
 	"strings"
 )
@@ -62,8 +64,8 @@ func layoutFlow(v *view) *flowDiagram {
 	}
 	d := &flowDiagram{Width: flowWidth, Height: max(rows*flowRow+16, 3*flowRow)}
 	siteY := d.Height/2 - flowNodeH/2
-	site := siteLabel(v)
-	d.Site = flowNode{X: 2, Y: siteY, W: flowSiteW, H: flowNodeH, Label: shorten(site, 20), Sub: "this site",
+	site, sub := siteLabel(v)
+	d.Site = flowNode{X: 2, Y: siteY, W: flowSiteW, H: flowNodeH, Label: shorten(site, 20), Sub: sub,
 		TextX: 2 + flowSiteW/2, TextY: siteY + 16}
 	for i := range n {
 		c := &v.companies[i]
@@ -130,16 +132,28 @@ func restNote(rest []company) string {
 	return "no personal data found"
 }
 
-// siteLabel names the site: the first party's first domain or the first
-// page's host.
-func siteLabel(v *view) string {
-	if len(v.r.FirstParty.Domains) > 0 {
-		return v.r.FirstParty.Domains[0]
+// siteLabel names the site and says how many more there are: the first
+// page's host, else the first party's first domain.
+func siteLabel(v *view) (name, sub string) {
+	sites := siteHosts(v.r)
+	switch {
+	case len(sites) > 1:
+		return sites[0], "and " + plural(len(sites)-1, "more site", "more sites")
+	case len(sites) == 1:
+		return sites[0], "this site"
+	case len(v.r.FirstParty.Domains) > 0:
+		return v.r.FirstParty.Domains[0], "this site"
 	}
-	if len(v.r.Pages) > 0 {
-		return hostOf(v.r.Pages[0].URL)
+	return "the site", ""
+}
+
+// siteHosts lists the distinct page hosts without "www.", in page order.
+func siteHosts(r *audit.Report) []string {
+	var out []string
+	for _, p := range r.Pages {
+		out = appendNew(out, strings.TrimPrefix(hostOf(p.URL), "www."))
 	}
-	return "the site"
+	return out
 }
 
 // kindShort is a compact label for the diagram.

@@ -152,10 +152,13 @@ func (p *htmlPage) headline(v *view) {
 }
 
 func reportTitle(r *audit.Report) string {
-	if len(r.Pages) > 0 {
-		return "leakwatch report: " + hostOf(r.Pages[0].URL)
-	}
-	if len(r.Sources) > 0 {
+	sites := siteHosts(r)
+	switch {
+	case len(sites) > 1:
+		return "leakwatch report: " + sites[0] + " and " + plural(len(sites)-1, "more site", "more sites")
+	case len(sites) == 1:
+		return "leakwatch report: " + sites[0]
+	case len(r.Sources) > 0:
 		return "leakwatch report: " + r.Sources[0].Path
 	}
 	return "leakwatch report"

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -216,5 +217,87 @@ func TestTextNoTerminalEscapes(t *testing.T) {
 	}
 	if r.ThirdParties[0].Company != "Meta\x1b[8m" {
 		t.Error("rendering changed the caller's report")
+	}
+}
+
+// TestHeadline covers the sentence at the top of every human format.
+func TestHeadline(t *testing.T) {
+	t.Parallel()
+	onlyPatterns := func() *audit.Report {
+		r := shopReport()
+		var fs []audit.Finding
+		for _, f := range r.Findings {
+			if f.Type != audit.TypeLeak {
+				fs = append(fs, f)
+			}
+		}
+		r.Findings = fs
+		for i := range r.ThirdParties {
+			r.ThirdParties[i].DataKinds = nil
+		}
+		r.Summary.DataKinds = nil
+		return r
+	}
+	noLooks := func() *audit.Report {
+		r := shopReport()
+		r.Findings = slices.DeleteFunc(r.Findings, func(f audit.Finding) bool { return f.Type == audit.TypePattern })
+		return r
+	}
+	tests := []struct {
+		name   string
+		report *audit.Report
+		want   string
+	}{
+		{"persona and patterns", shopReport(), "3 companies received personal data (email address, ZIP code, parcel tracking number and street address): Meta, LinkedIn and Google. It left from 2 pages: " + shopConfirm + " and " + shopAccount + ". Values that look personal (phone number) also went to 1 company: Hotjar."},
+		{"persona only", noLooks(), "3 companies received personal data (email address, ZIP code, parcel tracking number and street address): Meta, LinkedIn and Google. It left from 2 pages: " + shopConfirm + " and " + shopAccount + "."},
+		{"patterns only", onlyPatterns(), "No persona value was found in requests to the 5 third-party companies this site contacted. Values that look personal (phone number) went to 1 company: Hotjar."},
+		{"nothing", emptyReport(), "No third party received requests, and no personal data was found leaving the site."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := newView(tt.report).headline(); got != tt.want {
+				t.Errorf("headline\n got: %s\nwant: %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSiteLabel(t *testing.T) {
+	t.Parallel()
+	r := shopReport()
+	r.Pages = append(r.Pages, audit.PageInfo{URL: "https://www.other.example/x"}, audit.PageInfo{URL: "https://third.example/"})
+	name, sub := siteLabel(newView(r))
+	if name != "shop.example" || sub != "and 2 more sites" {
+		t.Errorf("siteLabel = %q, %q", name, sub)
+	}
+	if got := reportTitle(r); got != "leakwatch report: shop.example and 2 more sites" {
+		t.Errorf("reportTitle = %q", got)
+	}
+}
+
+// TestPixelsFindTheirCompany: a pixel whose vendor name differs from the
+// company name (Meta pixel, company "Facebook") lands on the right card by
+// its request host.
+func TestPixelsFindTheirCompany(t *testing.T) {
+	t.Parallel()
+	r := shopReport()
+	r.ThirdParties[0].Company = "Facebook"
+	r.ThirdParties[0].Products = nil
+	for i := range r.Findings {
+		if r.Findings[i].Receiver != nil && r.Findings[i].Receiver.Company == "Meta" {
+			rc := *r.Findings[i].Receiver
+			rc.Company = "Facebook"
+			r.Findings[i].Receiver = &rc
+		}
+	}
+	v := newView(r)
+	for _, c := range v.companies {
+		if c.tp.Company == "Facebook" && len(c.pixels) != 2 {
+			t.Errorf("Facebook card has %d pixel hits, want 2", len(c.pixels))
+		}
+		if c.tp.Company == "Facebook" && len(c.other) != 2 {
+			t.Errorf("Facebook card has %d config findings, want 2 (matched by vendor→product)", len(c.other))
+		}
 	}
 }

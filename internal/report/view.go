@@ -121,11 +121,24 @@ type resolver struct {
 	byName    map[string]int
 	byHost    map[string]int
 	byProduct map[string]int
+	urls      map[reqKey]string // request URLs known from details, pixel hits and findings
 	n         int
 }
 
 func newResolver(r *audit.Report) *resolver {
-	res := &resolver{byName: map[string]int{}, byHost: map[string]int{}, byProduct: map[string]int{}}
+	res := &resolver{byName: map[string]int{}, byHost: map[string]int{}, byProduct: map[string]int{},
+		urls: map[reqKey]string{}}
+	for _, d := range r.Requests {
+		res.urls[reqKey{d.Source, d.Index}] = d.URL
+	}
+	for _, h := range r.Pixels {
+		res.urls[reqKey{h.Request.Source, h.Request.Index}] = h.Request.URL
+	}
+	for _, f := range r.Findings {
+		if f.Request != nil && f.Request.URL != "" {
+			res.urls[reqKey{f.Request.Source, f.Request.Index}] = f.Request.URL
+		}
+	}
 	for i := range r.ThirdParties {
 		tp := &r.ThirdParties[i]
 		setFirst(res.byName, tp.Company, i)
@@ -177,10 +190,20 @@ func (res *resolver) finding(f *audit.Finding) int {
 			return i
 		}
 	}
+	src := 0
 	if f.Request != nil {
-		url = f.Request.URL
+		url, src = f.Request.URL, f.Request.Source
 	}
-	return res.lookup(name, url, f.Product, f.Vendor)
+	if i := res.lookup(name, url, f.Product, f.Vendor); i >= 0 {
+		return i
+	}
+	// Last resort: the host of any request the finding points at.
+	for _, n := range f.Requests {
+		if i, ok := res.byHost[hostOf(res.urls[reqKey{src, n}])]; ok {
+			return i
+		}
+	}
+	return -1
 }
 
 func (res *resolver) pixel(h *audit.PixelHit) int {
