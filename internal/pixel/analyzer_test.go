@@ -286,3 +286,23 @@ func TestAnalyzerKeepsNoRequest(t *testing.T) {
 	}
 	t.Error("the Analyzer keeps the request alive")
 }
+
+func TestPostHogReplayConfig(t *testing.T) {
+	t.Parallel()
+	body := `{"sessionRecording":{"endpoint":"/s/","consoleLogRecordingEnabled":true,` +
+		`"networkPayloadCapture":{"recordBody":true,"recordHeaders":false},"masking":{"maskAllInputs":false}}}`
+	fs := analyze(withResponse(post("https://us.i.posthog.com/decide/?v=3", "application/json", `{"token":"phc_x"}`),
+		&traffic.Response{Status: 200, Body: []byte(body)}))
+	cfg := findingsOf(fs, FindingPixelConfig)
+	if len(cfg) != 1 || cfg[0].Vendor != "PostHog" {
+		t.Fatalf("findings = %+v", cfg)
+	}
+	for _, want := range []string{"console logs are recorded", "network request bodies are recorded", "input values are recorded"} {
+		if !strings.Contains(cfg[0].Summary, want) {
+			t.Errorf("summary %q lacks %q", cfg[0].Summary, want)
+		}
+	}
+	if strings.Contains(cfg[0].Summary, "headers") || detail(cfg[0], "recordHeaders") != "false" {
+		t.Errorf("recordHeaders false reported as off: %+v", cfg[0])
+	}
+}

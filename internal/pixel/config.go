@@ -174,6 +174,9 @@ var replaySettings = []replaySetting{
 	{"maskAllText", "false", "page text is recorded"},
 	{"maskInputs", "false", "input values are recorded"},
 	{"recordCanvas", "true", "canvas content is recorded"},
+	{"consoleLogRecordingEnabled", "true", "console logs are recorded"},
+	{"recordBody", "true", "network request bodies are recorded"},
+	{"recordHeaders", "true", "network request headers are recorded"},
 }
 
 var replaySettingRe = regexp.MustCompile(`"?(\w+)"?\s*:\s*(true|false)\b`)

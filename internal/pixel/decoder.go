@@ -134,7 +134,7 @@ func host(u *url.URL) string {
 func hostIs(u *url.URL, names ...string) bool {
 	h := host(u)
 	for _, n := range names {
-		if h == n || strings.HasSuffix(h, "."+n) {
+		if strings.HasSuffix(h, n) && (len(h) == len(n) || h[len(h)-len(n)-1] == '.') {
 			return true
 		}
 	}

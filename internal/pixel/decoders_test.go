@@ -333,3 +333,21 @@ func TestMatchNeedsPath(t *testing.T) {
 		}
 	}
 }
+
+func TestHostIs(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		host, name string
+		want       bool
+	}{
+		{"facebook.com", "facebook.com", true}, {"www.facebook.com", "facebook.com", true},
+		{"WWW.Facebook.COM.", "facebook.com", true}, {"notfacebook.com", "facebook.com", false},
+		{"facebook.com.evil.example", "facebook.com", false}, {"com", "facebook.com", false},
+	}
+	for _, c := range cases {
+		u, _ := url.Parse("https://" + c.host + "/x")
+		if got := hostIs(u, c.name); got != c.want {
+			t.Errorf("hostIs(%q, %q) = %v", c.host, c.name, got)
+		}
+	}
+}

@@ -33,9 +33,10 @@
 //   - pixel-config: a Meta signals config with automatic matching off, or a
 //     session-replay settings response (best effort: keys such as
 //     recording_capture_keystrokes, anonymize_digits, anonymize_emails,
-//     suppress_all, maskAllInputs, maskAllText, recordCanvas, read from
-//     responses of replay vendors' hosts; Clarity's and FullStory's settings
-//     are not read).
+//     suppress_all, maskAllInputs, maskAllText, recordCanvas,
+//     consoleLogRecordingEnabled, recordBody, recordHeaders, read from
+//     responses of replay vendors' hosts such as Hotjar's site settings and
+//     PostHog's /decide; Clarity's and FullStory's settings are not read).
 //   - third-party-cookie: cookies a third-party domain set (Set-Cookie) and
 //     received (Cookie header or recorded request cookies).
 //   - identifier-cookie: cookies whose values look like identifiers: at least
