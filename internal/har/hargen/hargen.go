@@ -18,8 +18,9 @@ import (
 
 // Options say what to generate.
 type Options struct {
-	// TargetBytes is the approximate size of the HAR; the file ends after
-	// the first entry that reaches it. At least one page is written.
+	// TargetBytes is the approximate size of the HAR (within a few percent
+	// from 1 MB up). Every one of the seven page kinds is loaded at least
+	// once with its tracker hits, so no file is smaller than about 130 KB.
 	TargetBytes int64
 	// Seed makes the output reproducible: the same options give the same
 	// bytes.
