@@ -35,7 +35,6 @@ var rootFlags = []string{
 	"--password-store=basic",
 	"--use-mock-keychain",
 	"--remote-debugging-port=0",
-	"--remote-allow-origins=*",
 }
 
 // DefaultMaxBodySize caps recorded response bodies when Options.MaxBodySize is 0.

@@ -334,8 +334,16 @@ func onFailed(c *Context, s *session, raw json.RawMessage) {
 	r.Error = msg
 }
 
-func onData(c *Context, s *session, _ json.RawMessage) {
-	if s.root != nil {
+// onData counts data arriving for a request in flight as activity; data of
+// an abandoned request (a page left while loading) does not count.
+func onData(c *Context, s *session, raw json.RawMessage) {
+	var ev struct {
+		RequestID string `json:"requestId"`
+	}
+	if s.root == nil || json.Unmarshal(raw, &ev) != nil {
+		return
+	}
+	if s.root.inflight[s.id+"/"+ev.RequestID] {
 		s.root.activity = time.Now().UnixNano()
 	}
 }

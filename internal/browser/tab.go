@@ -249,6 +249,14 @@ func (t *Tab) UpdatePage(f func(p *traffic.Page)) {
 	}
 }
 
+// Crashed reports whether the tab's renderer crashed; such a tab cannot
+// navigate again and should be closed.
+func (t *Tab) Crashed() bool {
+	t.c.b.mu.Lock()
+	defer t.c.b.mu.Unlock()
+	return t.s.crashed || t.s.gone
+}
+
 // Dialogs counts the JavaScript dialogs dismissed in this tab.
 func (t *Tab) Dialogs() int {
 	t.c.b.mu.Lock()

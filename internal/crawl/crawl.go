@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -134,7 +135,11 @@ func (c *crawler) visitLevel(ctx context.Context, urls []string, follow bool) []
 				return nil
 			}
 			found[i], tab = c.visit(gctx, tab, u, follow)
-			if tab != nil {
+			switch {
+			case tab == nil:
+			case tab.Crashed():
+				c.closeTab(tab)
+			default:
 				tabs <- tab
 			}
 			return nil
@@ -254,8 +259,15 @@ func (c *crawler) pageError(tab *browser.Tab, err error) {
 	})
 }
 
-// inScope reports whether u is on the site of a start URL.
+// leaving matches links that would end a logged-in session.
+var leaving = regexp.MustCompile(`(?i)log-?out|sign-?out|log-?off|abmelden`)
+
+// inScope reports whether u is on the site of a start URL and is not a
+// log-out link (which would end an authenticated scan).
 func (c *crawler) inScope(u string) bool {
+	if leaving.MatchString(u) {
+		return false
+	}
 	for _, s := range c.o.Start {
 		if SameSite(s, u) {
 			return true
