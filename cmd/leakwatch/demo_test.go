@@ -1,0 +1,222 @@
+package main
+
+import (
+	"archive/zip"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/leakwatch/leakwatch/internal/audit"
+	"github.com/leakwatch/leakwatch/internal/browser"
+)
+
+// demoRun is one run of `leakwatch demo`, shared by the tests that check it
+// (a run drives Chromium through the whole site and takes tens of seconds).
+type demoRun struct {
+	dir      string
+	report   *audit.Report
+	stdout   string
+	stderr   string
+	code     int
+	harPath  string
+	evidence string
+}
+
+var (
+	demoOnce   sync.Once
+	demoResult *demoRun
+)
+
+func needChromium(t *testing.T) {
+	t.Helper()
+	if _, err := browser.Find(); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("Chromium is required in CI: %v", err)
+		}
+		t.Skipf("no Chromium: %v", err)
+	}
+}
+
+func runDemoOnce(t *testing.T) *demoRun {
+	t.Helper()
+	needChromium(t)
+	demoOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "leakwatch-demo-test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := &demoRun{dir: dir, harPath: filepath.Join(dir, "demo.har"), evidence: filepath.Join(dir, "demo.zip")}
+		d.code, d.stdout, d.stderr = runCmd(t, "", "demo", "--format", "json", "--har-out", d.harPath, "--evidence", d.evidence)
+		var r audit.Report
+		if err := json.Unmarshal([]byte(d.stdout), &r); err == nil {
+			d.report = &r
+		}
+		demoResult = d
+	})
+	d := demoResult
+	if d.code != 0 || d.report == nil {
+		t.Fatalf("demo: exit %d, report parsed: %v; stderr:\n%s", d.code, d.report != nil, d.stderr)
+	}
+	return d
+}
+
+func TestDemoFindings(t *testing.T) {
+	d := runDemoOnce(t)
+	// What the lab's tags send (internal/lab/README.md): each company must be
+	// proven to have received at least one of these data kinds, with the
+	// encoding chain that a decoder would need to see it.
+	want := []struct {
+		company  string
+		kinds    []string // at least one of them
+		encoding string   // a transform that must appear in some finding's chain ("" = plain is fine)
+	}{
+		{"Meta", []string{"street", "city", "zip", "state", "email", "tracking_numbers"}, "sha256"},
+		{"LinkedIn", []string{"tracking_numbers"}, "gzip"},
+		{"Snapchat", []string{"email", "tracking_numbers"}, "sha256"},
+		{"Microsoft", []string{"tracking_numbers"}, ""},
+		{"Google", []string{"tracking_numbers", "email", "zip"}, "base64url"},
+		{"Pinterest", []string{"email", "tracking_numbers"}, "sha256"},
+	}
+	for _, w := range want {
+		t.Run(w.company, func(t *testing.T) {
+			var kinds []string
+			sawEncoding := w.encoding == ""
+			for _, f := range d.report.Findings {
+				if f.Type != audit.TypeLeak || f.Receiver == nil || f.Receiver.Company != w.company {
+					continue
+				}
+				kinds = append(kinds, f.Field)
+				if f.Request == nil || f.Request.URL == "" || f.Channel == "" || f.Location == "" {
+					t.Errorf("finding without evidence: %+v", f)
+				}
+				sawEncoding = sawEncoding || slices.Contains(f.Encoding, w.encoding)
+			}
+			hit := false
+			for _, k := range w.kinds {
+				hit = hit || slices.Contains(kinds, k)
+			}
+			if !hit {
+				t.Errorf("%s received %v; want one of %v", w.company, kinds, w.kinds)
+			}
+			if !sawEncoding {
+				t.Errorf("%s: no finding names the %q transform", w.company, w.encoding)
+			}
+		})
+	}
+	var aam bool
+	for _, f := range d.report.Findings {
+		if f.Type == "automatic-advanced-matching" && strings.Contains(strings.ToLower(f.Summary), "on") {
+			aam = true
+		}
+	}
+	if !aam {
+		t.Error("Meta automatic advanced matching not reported as on")
+	}
+	for _, tp := range d.report.ThirdParties {
+		if strings.Contains(tp.Company, "parcelpost") {
+			t.Errorf("the demo site itself is listed as a third party: %+v", tp)
+		}
+	}
+}
+
+// findingKey identifies a leak finding independently of run-specific text.
+func findingKeys(r *audit.Report) []string {
+	var out []string
+	for _, f := range r.Findings {
+		if f.Type != audit.TypeLeak {
+			continue
+		}
+		out = append(out, strings.Join([]string{f.Field, f.Receiver.Company, f.Channel, f.Location,
+			strings.Join(f.Encoding, "<"), strconv.Itoa(f.Request.Index)}, "|"))
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestDemoHAROutReadsBack(t *testing.T) {
+	d := runDemoOnce(t)
+	persona := filepath.Join(d.dir, "persona.yaml")
+	if err := os.WriteFile(persona, []byte(demoPersonaYAML(t)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCmd(t, "", "analyze", "--format", "json", "--persona", persona, d.harPath)
+	if code != 0 {
+		t.Fatalf("analyze of --har-out: exit %d: %s", code, errOut)
+	}
+	var r audit.Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	live, fromHAR := findingKeys(d.report), findingKeys(&r)
+	if len(live) == 0 {
+		t.Fatal("live report has no leak findings")
+	}
+	if !slices.Equal(live, fromHAR) {
+		t.Errorf("findings differ between the live scan and its HAR:\nlive (%d): %v\nHAR (%d): %v", len(live), live, len(fromHAR), fromHAR)
+	}
+}
+
+// demoPersonaYAML is the lab's persona, as the demo used it.
+func demoPersonaYAML(t *testing.T) string {
+	data, err := os.ReadFile(filepath.Join("..", "..", "internal", "lab", "testdata", "persona.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+func TestDemoEvidenceAndRedaction(t *testing.T) {
+	d := runDemoOnce(t)
+	code, out, errOut := runCmd(t, "", "verify", d.evidence)
+	if code != 0 {
+		t.Fatalf("verify: exit %d: %s %s", code, out, errOut)
+	}
+	// The demo account's password and session cookie must appear in no output.
+	zr, err := zip.OpenReader(d.evidence)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	outputs := map[string]string{"stdout": d.stdout}
+	har, _ := os.ReadFile(d.harPath)
+	outputs["har-out"] = string(har)
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		outputs["evidence/"+f.Name] = string(b)
+	}
+	for name, s := range outputs {
+		if strings.Contains(s, "Juniper-Parcel-4417") {
+			t.Errorf("%s contains the typed password", name)
+		}
+		for _, line := range strings.Split(s, "pp_session=")[1:] {
+			if !strings.HasPrefix(line, "[REDACTED]") && !strings.HasPrefix(line, "%5BREDACTED%5D") {
+				t.Errorf("%s contains a session cookie value: pp_session=%.20s", name, line)
+			}
+		}
+	}
+	if !strings.Contains(outputs["har-out"], "pp_session") {
+		t.Error("the HAR has no session cookie at all; the redaction check above proves nothing")
+	}
+}
+
+func TestDemoLeavesNoChromium(t *testing.T) {
+	runDemoOnce(t)
+	// Other test binaries may run Chromium at the same time; only a child of
+	// this process (the demo's Chromium) or an orphan of it would be ours.
+	for _, p := range browser.Processes("leakwatch-chromium-") {
+		if p.PPID == os.Getpid() || p.PPID == 1 {
+			t.Errorf("Chromium process survives the demo: %+v", p)
+		}
+	}
+}
