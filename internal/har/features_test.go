@@ -256,6 +256,14 @@ func TestGzipAndStdin(t *testing.T) {
 	want.Source = path
 	for name, read := range map[string]func() (*traffic.Capture, error){
 		"file": func() (*traffic.Capture, error) { return ReadFile(context.Background(), path, Options{}) },
+		"OpenReader": func() (*traffic.Capture, error) {
+			rc, err := OpenReader(bytes.NewReader(gz.Bytes()))
+			if err != nil {
+				return nil, err
+			}
+			defer rc.Close()
+			return Read(context.Background(), rc, Options{Name: path})
+		},
 		"reader": func() (*traffic.Capture, error) {
 			c, err := Read(context.Background(), bytes.NewReader(gz.Bytes()), Options{Name: path})
 			return c, err
