@@ -3,6 +3,7 @@ package redact
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
@@ -40,6 +41,26 @@ func FuzzCapture(f *testing.F) {
 			if strings.Contains(text, s) {
 				t.Fatalf("session value %q survives in %q", s, text)
 			}
+		}
+	})
+}
+
+// FuzzMask: any value and kind gives a mask without panicking, and a value
+// of more than 4 runes never comes back whole (countries excepted).
+func FuzzMask(f *testing.F) {
+	for _, s := range []string{"maria@gmail.com", "+1 (415) 555-0142", "1984-03-07", "9400111899223197428490", "Ñúñez", "@", "a@b@c", "\xff\xfe"} {
+		for _, k := range []string{"email", "phone", "date_of_birth", "tracking_numbers", "first_name", "zip", "us-ssn", "custom.x"} {
+			f.Add(s, k)
+		}
+	}
+	f.Fuzz(func(t *testing.T, value, kind string) {
+		m := Mask(value, kind)
+		v := strings.TrimSpace(value)
+		if strings.EqualFold(kind, "country") || utf8.RuneCountInString(v) <= 4 {
+			return
+		}
+		if m == v {
+			t.Fatalf("Mask(%q, %q) revealed the value", value, kind)
 		}
 	})
 }
