@@ -43,7 +43,7 @@ func (r *redactor) header(name, value string) string {
 	case credentialHeader(name):
 		return redactCredential(value)
 	}
-	return tokens(r.rep.Replace(value))
+	return r.text(value)
 }
 
 func (r *redactor) page(p *traffic.Page) *traffic.Page {

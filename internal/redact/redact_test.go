@@ -21,7 +21,7 @@ var secrets = []string{
 	"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlMTIz", "apikey-ABCDEF123456",
 	"JsonPass!9", "UrlToken5555", "MultiPartPwd77", "GzipBodyToken42", "WsSessTok321", "StorageTok888",
 	"TypedPassw0rd", "BasicPass77", "Ym9iOkJhc2ljUGFzczc3", "eyJhbGciOiJub25lIn0.eyJ1c2VyIjoiYWxpY2UifQ.",
-	"RespTokenABC123", "zz9TokenInJsonString", "UserInfoPw42", "WidgetSess00042",
+	"RespTokenABC123", "zz9TokenInJsonString", "UserInfoPw42", "WidgetSess00042", "OtpCode777999",
 }
 
 // kept are values redaction must leave alone: the evidence of leaks.
@@ -83,7 +83,8 @@ func sampleCapture() *traffic.Capture {
 					{Name: "Proxy-Authorization", Value: "Basic " + base64.StdEncoding.EncodeToString([]byte("bob:BasicPass77"))}},
 				Body: []byte(`{"user":{"password":"JsonPass!9"},"email":"alice@example.com","blob":"{\"refresh_token\":\"zz9TokenInJsonString\"}"}`)},
 			{Index: 3, URL: "https://www.facebook.com/tr?id=1&ev=PageView&ud[em]=ff8d9819fc0e12bf0d24892e45987e249a28dce836a85cad60e28eaaa8c6d976",
-				Method: "GET", Headers: traffic.Headers{{Name: "Cookie", Value: fbCookies}, {Name: "Referer", Value: page}},
+				Method: "GET", Headers: traffic.Headers{{Name: "Cookie", Value: fbCookies}, {Name: "Referer", Value: page},
+					{Name: "X-Debug", Value: "user=alice; otp_code=OtpCode777999"}},
 				Cookies:   []traffic.Cookie{{Name: "c_user", Value: "100004567890123"}, {Name: "xs", Value: "44%3AabcDEF%3A2"}, {Name: "fr", Value: "FrCookie0123abc"}},
 				Initiator: traffic.Initiator{Type: "script", URL: page, Stack: []traffic.StackFrame{{URL: page}}}},
 			{Index: 4, URL: "https://region1.google-analytics.com/g/collect?v=2&dl=" + url.QueryEscape(page), Method: "POST",
