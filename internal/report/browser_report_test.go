@@ -74,6 +74,7 @@ func TestHTMLInChromium(t *testing.T) {
 	page.MustElement("#f-reset").MustClick()
 	page.MustElement("details summary").MustClick() // opening raw evidence fetches nothing either
 
+	checkPrint(t, page)
 	if *update {
 		saveScreenshot(t, page, 1280, 1600, false, filepath.Join("..", "..", "docs", "report-screenshot.png"))
 	}
@@ -181,4 +182,27 @@ func saveScreenshot(t *testing.T, page *rod.Page, w, h int, full bool, path stri
 		t.Fatal(err)
 	}
 	t.Logf("wrote %s", path)
+}
+
+// checkPrint switches the tab to print media: controls go, the diagram and
+// cards stay, and printing opens every raw request.
+func checkPrint(t *testing.T, page *rod.Page) {
+	t.Helper()
+	if err := (proto.EmulationSetEmulatedMedia{Media: "print"}).Call(page); err != nil {
+		t.Fatalf("emulate print: %v", err)
+	}
+	defer func() { _ = (proto.EmulationSetEmulatedMedia{Media: ""}).Call(page) }()
+	got := page.MustEval(`() => [getComputedStyle(document.querySelector('.controls')).display,
+		getComputedStyle(document.querySelector('svg.flow')).display,
+		document.querySelectorAll('article.card:not([hidden])').length]`).Arr()
+	if got[0].Str() != "none" || got[1].Str() == "none" || got[2].Int() != 5 {
+		t.Errorf("print media: controls display %s, diagram display %s, %d cards shown; want none, shown, 5",
+			got[0].Str(), got[1].Str(), got[2].Int())
+	}
+	opened := page.MustEval(`() => { window.dispatchEvent(new Event('beforeprint'));
+		const n = Array.from(document.querySelectorAll('details')).filter(d => !d.open).length;
+		window.dispatchEvent(new Event('afterprint')); return n; }`).Int()
+	if opened != 0 {
+		t.Errorf("%d <details> stay closed when printing", opened)
+	}
 }

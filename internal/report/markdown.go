@@ -34,7 +34,10 @@ func (m *mdWriter) p(format string, args ...any) { fmt.Fprintf(m.w, format+"\n",
 func (m *mdWriter) summary() {
 	v := m.v
 	cs := v.withData()
-	if len(cs) == 0 {
+	if len(cs) == 0 && len(v.withLooks()) > 0 {
+		m.p("## ⚠️ leakwatch: %s received values that look personal\n", plural(len(v.withLooks()), "company", "companies"))
+		m.p("%s\n", mdText(v.headline()))
+	} else if len(cs) == 0 {
 		m.p("## ✅ leakwatch: no personal data sent to third parties\n")
 		m.p("%s\n", mdText(v.headline()))
 	} else {
@@ -50,6 +53,9 @@ func (m *mdWriter) summary() {
 				m.p("- %s", mdCode(p))
 			}
 			m.p("")
+		}
+		if looks := v.withLooks(); len(looks) > 0 {
+			m.p("%s\n", mdText(looksSentence(v, looks)))
 		}
 	}
 	s := v.r.Summary

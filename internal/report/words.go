@@ -1,0 +1,160 @@
+package report
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/leakwatch/leakwatch/internal/audit"
+)
+
+// kindLabels are plain words for persona keys.
+var kindLabels = map[string]string{
+	"email":            "email address",
+	"phone":            "phone number",
+	"name":             "name",
+	"first_name":       "first name",
+	"last_name":        "last name",
+	"street":           "street address",
+	"city":             "city",
+	"state":            "state",
+	"zip":              "ZIP code",
+	"country":          "country",
+	"date_of_birth":    "date of birth",
+	"tracking_numbers": "parcel tracking number",
+	// pattern rules
+	"us-address":   "US street address",
+	"usps-impb":    "USPS tracking number",
+	"upu-s10":      "S10 parcel number",
+	"ups":          "UPS tracking number",
+	"fedex":        "FedEx tracking number",
+	"payment-card": "payment card number",
+	"us-ssn":       "US social security number",
+}
+
+// kindLabel names a data kind in plain words.
+func kindLabel(kind string) string {
+	if l, ok := kindLabels[kind]; ok {
+		return l
+	}
+	if rest, ok := strings.CutPrefix(kind, "custom."); ok {
+		return rest
+	}
+	return strings.ReplaceAll(kind, "_", " ")
+}
+
+func kindLabelList(kinds []string) []string {
+	out := make([]string, len(kinds))
+	for i, k := range kinds {
+		out[i] = kindLabel(k)
+	}
+	return out
+}
+
+// joinWords joins items as "a, b and c".
+func joinWords(items []string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
+
+// plural returns "1 company" or "3 companies".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// headline says in a sentence or two who received what, from where.
+func (v *view) headline() string {
+	cs, looks := v.withData(), v.withLooks()
+	var s string
+	switch {
+	case len(cs) > 0:
+		s = fmt.Sprintf("%s received personal data (%s): %s.",
+			plural(len(cs), "company", "companies"), joinWords(kindLabelList(v.kinds)), joinWords(companyNames(cs)))
+		if len(v.pages) > 0 {
+			s += " It left from " + plural(len(v.pages), "page", "pages") + ": " + joinWords(v.pages) + "."
+		}
+	case len(v.companies) == 0:
+		return "No third party received requests, and no personal data was found leaving the site."
+	case len(looks) == 0:
+		return fmt.Sprintf("No personal data was found going to the %s this site contacted.",
+			plural(len(v.companies), "third-party company", "third-party companies"))
+	default:
+		s = fmt.Sprintf("No persona value was found in requests to the %s this site contacted.",
+			plural(len(v.companies), "third-party company", "third-party companies"))
+	}
+	if len(looks) > 0 {
+		s += " " + looksSentence(v, looks)
+	}
+	return s
+}
+
+// looksSentence tells of values that look personal, found without a persona.
+func looksSentence(v *view, looks []*company) string {
+	also := ""
+	if len(v.withData()) > 0 {
+		also = " also"
+	}
+	return fmt.Sprintf("Values that look personal (%s)%s went to %s: %s.", joinWords(kindLabelList(v.lookKinds())),
+		also, plural(len(looks), "company", "companies"), joinWords(companyNames(looks)))
+}
+
+func companyNames(cs []*company) []string {
+	names := make([]string, len(cs))
+	for i, c := range cs {
+		names[i] = c.tp.Company
+	}
+	return names
+}
+
+// encodingChain renders transforms innermost last as "sha256 ← meta-normalize".
+func encodingChain(enc []string) string {
+	if len(enc) == 0 {
+		return "plain"
+	}
+	return strings.Join(enc, " ← ")
+}
+
+// shorten cuts s to at most n runes, marking the cut with "…".
+func shorten(s string, n int) string {
+	if n <= 1 {
+		return ""
+	}
+	rs := []rune(s)
+	if len(rs) <= n {
+		return s
+	}
+	return string(rs[:n-1]) + "…"
+}
+
+// where names the place in a request a finding sits, e.g. "query ud[em]".
+func where(f *audit.Finding) string {
+	switch {
+	case f.Channel != "" && f.Location != "":
+		return f.Channel + " " + f.Location
+	case f.Channel != "":
+		return f.Channel
+	}
+	return f.Location
+}
+
+// findingTitle is a short line naming a non-leak finding.
+func findingTitle(f *audit.Finding) string {
+	if f.Summary != "" {
+		return f.Summary
+	}
+	parts := []string{f.Type}
+	for _, s := range []string{f.Vendor, f.Product, f.Account, f.Rule} {
+		if s != "" {
+			parts = append(parts, s)
+		}
+	}
+	return strings.Join(parts, " ")
+}
