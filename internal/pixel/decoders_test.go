@@ -161,6 +161,13 @@ func decodeCases(t testing.TB) []decodeCase {
 				"&events=purchase&v1=jane&c.=&a.=&zip=94577&.a=&myEmail=j%40e.com&.c=&zip=10001"),
 			fields: []wantField{{"pageName", "Home", Title}, {"v1", "jane", CustomData},
 				{"c.a.zip", "94577", CustomData}, {"c.myEmail", "j@e.com", CustomData}, {"zip", "10001", PlainPII}}},
+		{name: "adobe POST text/plain", product: "Adobe Analytics", account: "rs2", event: "event1",
+			req: post("https://x.sc.omtrdc.net/b/ss/rs2/0/JS-2.22.0/s1", "text/plain;charset=UTF-8",
+				"AQB=1&pageName=Checkout&events=event1&v2=jane%40example.com&AQE=1"),
+			fields: []wantField{{"pageName", "Checkout", Title}, {"v2", "jane@example.com", CustomData}}},
+		{name: "uet beacon query body", product: "Microsoft UET", account: "8", event: "pageLoad",
+			req:    post("https://bat.bing.com/action/0", "text/plain", "ti=8&evt=pageLoad&p=https%3A%2F%2Fa.example%2F"),
+			fields: []wantField{{"p", "https://a.example/", PageURL}}},
 		{name: "yandex", product: "Yandex Metrica", account: "4444", event: "watch",
 			req: get("https://mc.yandex.ru/watch/4444?page-url=https%3A%2F%2Fa.example%2F&browser-info=pv%3A1%3Ats%3A2%3At%3AMy%3A%20Title" +
 				"&site-info=%7B%22email%22%3A%22j%40e.com%22%7D"),

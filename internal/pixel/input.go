@@ -153,8 +153,28 @@ func formParams(r *traffic.Request) []param {
 			return nil // mislabelled JSON (e.g. Klaviyo identify): decoded as JSON
 		}
 		return parseQuery(string(body))
+	case (mt == "" || mt == "text/plain") && looksQuery(body):
+		return parseQuery(string(body)) // sendBeacon of a query string
 	}
 	return nil
+}
+
+// looksQuery reports whether a body is a single-line query string: it
+// starts with a parameter name (at most 64 name characters) and "=".
+func looksQuery(body []byte) bool {
+	if bytes.IndexByte(body, '\n') >= 0 || looksJSON(string(bytes.TrimSpace(body))) {
+		return false
+	}
+	i := bytes.IndexByte(body, '=')
+	if i <= 0 || i > 64 {
+		return false
+	}
+	for _, c := range body[:i] {
+		if !isAlnum(c) && !strings.ContainsRune("_.-[]%$~:", rune(c)) {
+			return false
+		}
+	}
+	return true
 }
 
 // multipartParams reads the parts of a multipart body. A missing boundary is
