@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
@@ -165,6 +166,59 @@ func BenchmarkHARParse(b *testing.B) { benchHAR(b, true) }
 func BenchmarkHARParseNoResponseBodies(b *testing.B) { benchHAR(b, false) }
 
 func benchHAR(b *testing.B, responses bool) {
+	data, total := harJSON(responses)
+	b.SetBytes(total)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		parseHAR(b, data)
+	}
+}
+
+func parseHAR(b *testing.B, data []byte) {
+	var h struct {
+		Log struct{ Entries []harEntry } `json:"log"`
+	}
+	if err := json.Unmarshal(data, &h); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkScanCostRatio interleaves the three workloads and keeps the
+// best time of each, which a busy machine disturbs least. It reports the
+// 10-persona/1-persona ratio and Scan time over HAR parse time.
+func BenchmarkScanCostRatio(b *testing.B) {
+	p1, _ := NewPool(benchPersonas(1))
+	p10, _ := NewPool(benchPersonas(10))
+	reqs := benchRequests()
+	full, _ := harJSON(true)
+	reqOnly, _ := harJSON(false)
+	best := [4]time.Duration{time.Hour, time.Hour, time.Hour, time.Hour}
+	runs := []func(){
+		func() { scanAll(p1, reqs) }, func() { scanAll(p10, reqs) },
+		func() { parseHAR(b, full) }, func() { parseHAR(b, reqOnly) },
+	}
+	for i := 0; i < b.N; i++ {
+		for k, f := range runs {
+			start := time.Now()
+			f()
+			best[k] = min(best[k], time.Since(start))
+		}
+	}
+	b.ReportMetric(float64(best[0].Microseconds()), "µs-1persona")
+	b.ReportMetric(float64(best[1])/float64(best[0]), "10/1-ratio")
+	b.ReportMetric(float64(best[0])/float64(best[2]), "scan/har-ratio")
+	b.ReportMetric(float64(best[0])/float64(best[3]), "scan/har-requests-only-ratio")
+}
+
+func scanAll(p *Pool, reqs []*traffic.Request) {
+	for _, r := range reqs {
+		p.Scan(r, ScanOptions{})
+	}
+}
+
+// harJSON encodes the benchmark requests as HAR, with or without the
+// response bodies, and returns the request bytes Scan reads.
+func harJSON(responses bool) ([]byte, int64) {
 	var entries []harEntry
 	var total int64
 	for _, r := range benchRequests() {
@@ -193,14 +247,5 @@ func benchHAR(b *testing.B, responses bool) {
 		total += requestBytes(r)
 	}
 	data, _ := json.Marshal(map[string]any{"log": map[string]any{"entries": entries}})
-	b.SetBytes(total)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		var h struct {
-			Log struct{ Entries []harEntry } `json:"log"`
-		}
-		if err := json.Unmarshal(data, &h); err != nil {
-			b.Fatal(err)
-		}
-	}
+	return data, total
 }

@@ -90,6 +90,12 @@ type features struct {
 
 func scanFeatures(v []byte) features {
 	var f features
+	if len(v) < 16 { // too short for any run decoder or lz-string
+		f.pct = bytes.IndexByte(v, '%') >= 0
+		f.amp = bytes.IndexByte(v, '&') >= 0
+		f.esc = bytes.IndexByte(v, '\\') >= 0
+		return f
+	}
 	b64, hx := 0, 0
 	for _, c := range v {
 		k := class[c]
@@ -296,7 +302,7 @@ func (s *scanner) decodeB64Run(run []byte, padded bool, emit func([]byte, ...str
 		return
 	}
 	out = out[:n]
-	if s.binary(out, emit, name) {
+	if s.binary(out, emit, name, true) {
 		return
 	}
 	// Not base64 of anything readable: it may be lz-string's base64 or URI
@@ -313,7 +319,7 @@ func (s *scanner) decodeB64Run(run []byte, padded bool, emit func([]byte, ...str
 
 // binary handles decoded bytes: text is emitted, compressed data is
 // inflated first. It reports whether out was recognised.
-func (s *scanner) binary(out []byte, emit func([]byte, ...string), name string) bool {
+func (s *scanner) binary(out []byte, emit func([]byte, ...string), name string, rawDeflate bool) bool {
 	switch {
 	case len(out) > 2 && out[0] == 0x1f && out[1] == 0x8b:
 		if dec, err := s.inflate("gzip", out); err == nil && plausibleText(dec) {
@@ -332,7 +338,7 @@ func (s *scanner) binary(out []byte, emit func([]byte, ...string), name string) 
 	}
 	// Raw deflate has no header: only try it on blocks that say they are
 	// Huffman-coded (BTYPE 01 or 10), never stored or reserved.
-	if bt := out[0] >> 1 & 3; len(out) >= 24 && (bt == 1 || bt == 2) {
+	if bt := out[0] >> 1 & 3; rawDeflate && len(out) >= 24 && (bt == 1 || bt == 2) {
 		if dec, err := s.inflate("deflate", out); err == nil && len(dec) >= 4 && plausibleText(dec) {
 			emit(dec, name, "deflate")
 			return true
@@ -369,7 +375,7 @@ func tryHexRuns(s *scanner, v []byte, f features, emit func([]byte, ...string)) 
 			out[k] = byte(unhex(run[2*k])<<4 | unhex(run[2*k+1]))
 		}
 		if s.spend(len(out)) {
-			s.binary(out, emit, "hex")
+			s.binary(out, emit, "hex", false)
 		}
 		return n < maxRunsPerValue
 	})

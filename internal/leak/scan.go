@@ -158,15 +158,17 @@ func (s *scanner) field(loc string, v []byte, chain []string, depth, nest int) {
 
 // leaf matches a value, then tries each decoding layer on it.
 func (s *scanner) leaf(loc string, v []byte, chain []string, depth, nest int) {
+	f := scanFeatures(v)
 	s.matchText(loc, v, chain)
-	s.matchDigests(loc, v, chain)
+	if f.b64 >= 22 {
+		s.matchDigests(loc, v, chain)
+	}
 	if s.opts.Patterns {
 		s.matchPatterns(loc, v, chain)
 	}
 	if depth >= maxDepth || s.budget <= 0 {
 		return
 	}
-	f := scanFeatures(v)
 	if !f.pct && !f.amp && !f.esc && f.b64 < minB64Run && f.hex < 16 && f.high*2 < len(v) {
 		return // no decoder applies: the common case, kept free of allocations
 	}
@@ -263,7 +265,7 @@ func shortContext(v []byte, start, end int) bool {
 var hexDigestLens = map[int]bool{32: true, 40: true, 56: true, 64: true, 96: true, 128: true}
 
 func (s *scanner) matchDigests(loc string, v []byte, chain []string) {
-	if len(s.p.digests) == 0 || len(v) < 22 {
+	if len(s.p.digests) == 0 {
 		return
 	}
 	runs(v, cB64, 22, func(i, j int) bool {
