@@ -1,0 +1,98 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/leakwatch/leakwatch/internal/browser"
+)
+
+const (
+	trackersDir = "testdata/trackers"
+	siteDir     = "testdata/site"
+)
+
+// env is what the test binary shares: one Chromium and one test site.
+var env struct {
+	skip    string // why the browser tests cannot run here, outside CI
+	site    *site
+	browser *browser.Browser
+}
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	ci := os.Getenv("CI") != ""
+	if err := installTrackers(); err != nil {
+		if errors.Is(err, exec.ErrNotFound) && !ci {
+			env.skip = "npm not installed: " + err.Error()
+			return m.Run()
+		}
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	s, err := newSite(siteDir, filepath.Join(trackersDir, "node_modules"), shopper)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	defer s.Close()
+	env.site = s
+	// The launch context bounds the browser's life, so it is not a timeout.
+	b, err := browser.Launch(context.Background(), browser.Options{Args: s.browserArgs(), StartTimeout: time.Minute})
+	switch {
+	case errors.Is(err, browser.ErrNotFound) && !ci:
+		env.skip = "Chromium not installed: " + err.Error()
+		return m.Run()
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	env.browser = b
+	code := m.Run()
+	if err := b.Close(); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: close browser:", err)
+	}
+	return code
+}
+
+// need skips t when npm or Chromium is missing (outside CI).
+func need(t testing.TB) {
+	t.Helper()
+	if env.skip != "" {
+		t.Skip(env.skip)
+	}
+}
+
+// installTrackers runs npm ci in testdata/trackers when the clients are not
+// installed yet, from the committed package-lock.json, then checks that
+// every bundle the site serves is there.
+func installTrackers() error {
+	if _, err := os.Stat(filepath.Join(trackersDir, "node_modules", ".package-lock.json")); err != nil {
+		npm, err := exec.LookPath("npm")
+		if err != nil {
+			return fmt.Errorf("install tracker clients: %w", err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts")
+		cmd.Dir = trackersDir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("npm ci in %s: %w\n%s", trackersDir, err, out)
+		}
+	}
+	for _, f := range vendorFiles {
+		if _, err := os.Stat(filepath.Join(trackersDir, "node_modules", filepath.FromSlash(f))); err != nil {
+			return fmt.Errorf("tracker bundle missing after npm ci: %w", err)
+		}
+	}
+	return nil
+}
