@@ -85,7 +85,8 @@ func TestCaptureTargets(t *testing.T) {
 			t.Parallel()
 			tab := open(t, "site.test", true, tt.path)
 			r, _ := waitRequest(t, tab, tt.name, func(r *traffic.Request) bool {
-				return browsertest.ContainsAll(r.URL, tt.match...) && len(r.Body) > 0
+				return browsertest.ContainsAll(r.URL, tt.match...) && len(r.Body) > 0 &&
+					(r.Response != nil || r.Error != "")
 			})
 			if r.Target != tt.target {
 				t.Errorf("target = %q, want %q", r.Target, tt.target)
@@ -98,8 +99,8 @@ func TestCaptureTargets(t *testing.T) {
 					t.Errorf("body %q lacks %q", r.Body, want)
 				}
 			}
-			if r.Method != "POST" || r.Response == nil && r.Error == "" {
-				t.Errorf("method %s, response %+v, error %q", r.Method, r.Response, r.Error)
+			if r.Method != "POST" {
+				t.Errorf("method %s", r.Method)
 			}
 		})
 	}

@@ -140,7 +140,7 @@ func TestRunStepsLogin(t *testing.T) {
 func TestRunStepFailureIsRecorded(t *testing.T) {
 	t.Parallel()
 	steps := []crawl.Step{{Action: "goto", URL: site("/c.html")}, {Action: "click", Selector: "#missing", Line: 2}}
-	c := run(t, crawl.Options{Steps: steps, PageTimeout: time.Second})
+	c := run(t, crawl.Options{Steps: steps, PageTimeout: 3 * time.Second})
 	if len(c.Pages) != 1 || !strings.Contains(c.Pages[0].Error, `#missing`) {
 		t.Errorf("pages = %+v", c.Pages)
 	}
@@ -191,7 +191,7 @@ func TestRunCookiesInjected(t *testing.T) {
 func TestRunPageTimeout(t *testing.T) {
 	t.Parallel()
 	start := time.Now()
-	c := run(t, crawl.Options{Start: []string{site("/never"), site("/c.html")}, PageTimeout: 1500 * time.Millisecond})
+	c := run(t, crawl.Options{Start: []string{site("/never"), site("/c.html")}, PageTimeout: 3 * time.Second})
 	if d := time.Since(start); d > 15*time.Second {
 		t.Errorf("crawl took %s", d)
 	}
