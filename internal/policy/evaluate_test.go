@@ -3,6 +3,7 @@ package policy
 import (
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -289,4 +290,31 @@ func TestViolationFindingsSkipped(t *testing.T) {
 	if res := Evaluate(p, r, nil); !res.Passed {
 		t.Errorf("a policy-violation finding broke a rule: %+v", res)
 	}
+}
+
+// TestExamplesGolden writes each example's result on both fixtures, rule by
+// rule with its sentences, to testdata/examples.golden.txt: the text the
+// README quotes.
+func TestExamplesGolden(t *testing.T) {
+	t.Parallel()
+	files, _ := filepath.Glob("testdata/examples/*.yaml")
+	var b strings.Builder
+	for _, fixture := range []string{"report-parcels.json", "report-mylabbox.json"} {
+		report := loadReport(t, fixture)
+		for _, file := range files {
+			p, err := Load(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := Evaluate(p, report, nil)
+			fmt.Fprintf(&b, "== %s on %s: passed=%v violations=%d\n", filepath.Base(file), fixture, res.Passed, res.Violations)
+			for _, rr := range res.Rules {
+				fmt.Fprintf(&b, "  [%s] %s: %s\n", map[bool]string{true: "pass", false: "FAIL"}[rr.Passed], rr.ID, rr.Description)
+				for _, v := range rr.Violations {
+					fmt.Fprintf(&b, "    - %s\n", v)
+				}
+			}
+		}
+	}
+	golden(t, "examples.golden.txt", []byte(b.String()))
 }
