@@ -306,3 +306,22 @@ func TestPostHogReplayConfig(t *testing.T) {
 		t.Errorf("recordHeaders false reported as off: %+v", cfg[0])
 	}
 }
+
+func TestReplayOverWebSocket(t *testing.T) {
+	t.Parallel()
+	ws := get("wss://ws.hotjar.com/api/v2/client/ws")
+	ws.WebSocket = []traffic.WebSocketFrame{
+		{Sent: true, Opcode: 1, Data: []byte(`{"site_id":99,"events":[{"type":3,"data":{"text":"221B Baker Street"},"timestamp":1}]}`)},
+		{Sent: false, Opcode: 1, Data: []byte(`{"ok":true}`)},
+		{Sent: true, Opcode: 2, Data: []byte{0, 1, 2}},
+	}
+	hits := Decode(ws)
+	if len(hits) != 1 || !hasField(hits[0].Fields, wantField{"frame0>events.0.data.text", "221B Baker Street", CustomData}) ||
+		!hasField(hits[0].Fields, wantField{"frame1", "\x00\x01\x02", Raw}) {
+		t.Fatalf("hits = %+v", hits)
+	}
+	fs := findingsOf(analyze(ws), FindingSessionReplay)
+	if len(fs) != 1 || fs[0].Vendor != "Hotjar" || !strings.Contains(detail(fs[0], "evidence"), "rrweb") {
+		t.Errorf("findings = %+v", fs)
+	}
+}

@@ -20,7 +20,7 @@ const (
 	minIDBitsPerChar = 2.5
 	minIDBits        = 24
 	minSyncBits      = 33
-	maxCookieValue   = 512  // longer values are cut before they are kept
+	maxCookieValue   = 256  // longer values are cut before they are kept
 	maxURLKept       = 4096 // bytes of a third-party URL kept for sync checks
 )
 
@@ -232,8 +232,8 @@ func syncCandidates(v string) []string {
 			start = -1
 		}
 	}
-	if len(toks) > 12 {
-		toks = toks[:12]
+	if len(toks) > 8 { // at most 36 candidates per value
+		toks = toks[:8]
 	}
 	var out []string
 	seen := map[string]bool{}

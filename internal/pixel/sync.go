@@ -166,7 +166,7 @@ func (a *Analyzer) syncFinding(k syncKey, e *syncEvidence) Finding {
 		Summary: fmt.Sprintf("An identifier from %s was sent to %s (%s) in a request URL.",
 			giver, receiver, k.receiver),
 		Details: []Detail{{"giver", k.owner}, {"giver_kind", kind}, {"cookie", k.cookie},
-			{"receiver", k.receiver}, {"shared_value", e.matched}},
+			{"receiver", k.receiver}, {"shared_value", truncate(e.matched, 80)}},
 		Requests: sortedInts(e.requests),
 	}
 }
