@@ -60,6 +60,8 @@ func TestHTMLInChromium(t *testing.T) {
 		{"kind phone (pattern)", func() { page.MustElement("#f-kind").MustSelect("phone number") }, "Hotjar"},
 		{"any personal data", func() { page.MustElement("#f-kind").MustSelect("Any personal data") }, "Meta,LinkedIn,Google,Hotjar"},
 		{"search within filter", func() { page.MustElement("#q").MustInput("hashed email") }, "Meta,LinkedIn"},
+		{"diagram click", func() { page.MustElement(`.node-g[data-target^="c2-"]`).MustClick() }, "LinkedIn"},
+		{"reset again", func() { page.MustElement("#f-reset").MustClick() }, all},
 		{"no match", func() { page.MustElement("#q").MustSelectAllText().MustInput("no-such-thing-anywhere") }, ""},
 	}
 	for _, s := range steps {

@@ -54,7 +54,7 @@
 
   // A click on a company in the diagram shows its card.
   Array.prototype.forEach.call(document.querySelectorAll('.node-g[data-target]'), function (g) {
-    g.addEventListener('click', function () {
+    function show() {
       var card = document.getElementById(g.getAttribute('data-target'));
       if (!card) {
         return;
@@ -64,6 +64,13 @@
       company.value = card.getAttribute('data-company');
       apply();
       card.scrollIntoView({ block: 'start' });
+    }
+    g.addEventListener('click', show);
+    g.addEventListener('keydown', function (e) {
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        show();
+      }
     });
   });
 
