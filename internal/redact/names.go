@@ -22,26 +22,30 @@ var knownSessionCookies = []string{"c_user", "xs", "fr", "datr", "sb", "li_at", 
 // sessionCookie reports whether a cookie name looks like a session or
 // credential cookie.
 func sessionCookie(name string) bool {
-	n := strings.ToLower(strings.TrimSpace(name))
+	n := strings.TrimSpace(name)
 	if n == "" {
 		return false
 	}
-	if strings.HasPrefix(n, "__host-") || strings.HasPrefix(n, "__secure-") {
-		return true
-	}
-	for _, k := range knownSessionCookies {
-		if n == k {
-			return true
-		}
-	}
-	if containsAny(n, sessionCookieParts) {
+	if hasPrefixFold(n, "__host-") || hasPrefixFold(n, "__secure-") || equalsAnyFold(n, knownSessionCookies) ||
+		containsAnyFold(n, sessionCookieParts) {
 		return true
 	}
 	for _, w := range strings.FieldsFunc(n, func(r rune) bool { return r == '.' || r == '_' || r == '-' }) {
-		for _, s := range sessionCookieWords {
-			if w == s {
-				return true
-			}
+		if equalsAnyFold(w, sessionCookieWords) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+func equalsAnyFold(s string, list []string) bool {
+	for _, x := range list {
+		if strings.EqualFold(s, x) {
+			return true
 		}
 	}
 	return false
@@ -57,16 +61,11 @@ var credentialHeaderParts = []string{"token", "secret", "api-key", "apikey", "pa
 // credentialHeader reports whether a header's value is a credential.
 // Pseudo-headers such as :authority never are.
 func credentialHeader(name string) bool {
-	n := strings.ToLower(strings.TrimSpace(name))
+	n := strings.TrimSpace(name)
 	if n == "" || n[0] == ':' {
 		return false
 	}
-	for _, h := range credentialHeaders {
-		if n == h {
-			return true
-		}
-	}
-	return containsAny(n, credentialHeaderParts)
+	return equalsAnyFold(n, credentialHeaders) || containsAnyFold(n, credentialHeaderParts)
 }
 
 // secretFieldParts are substrings of form, JSON, query and storage key names
@@ -82,19 +81,37 @@ var publicKeyFields = []string{"token", "api_key", "apikey", "api-key", "authent
 
 // secretField reports whether a field name holds a secret.
 func secretField(name string) bool {
-	n := strings.ToLower(name)
-	for _, p := range publicKeyFields {
-		if n == p {
-			return false
-		}
-	}
-	return n != "" && containsAny(n, secretFieldParts)
+	return name != "" && !equalsAnyFold(name, publicKeyFields) && containsAnyFold(name, secretFieldParts)
 }
 
 func containsAny(s string, parts []string) bool {
 	for _, p := range parts {
 		if strings.Contains(s, p) {
 			return true
+		}
+	}
+	return false
+}
+
+// containsAnyFold reports whether s contains any of parts (lowercase ASCII)
+// ignoring ASCII case, without allocating: one pass over s, checking only
+// where a part's first letter appears.
+func containsAnyFold(s string, parts []string) bool {
+	var first [256]bool
+	for _, p := range parts {
+		first[p[0]] = true
+		if c := p[0]; c >= 'a' && c <= 'z' {
+			first[c-'a'+'A'] = true
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		if !first[s[i]] {
+			continue
+		}
+		for _, p := range parts {
+			if len(s)-i >= len(p) && strings.EqualFold(s[i:i+len(p)], p) {
+				return true
+			}
 		}
 	}
 	return false

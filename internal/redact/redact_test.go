@@ -290,3 +290,14 @@ func TestSecretsPlanted(t *testing.T) {
 		}
 	}
 }
+
+func TestContainsAnyFold(t *testing.T) {
+	t.Parallel()
+	parts := []string{"pass", "token", "x-auth"}
+	for s, want := range map[string]bool{"": false, "PASSWORD": true, "my_Token=1": true, "X-AUTH-user": true, "pas": false,
+		"tok": false, "compassion": true, "ünïcode tOkEn": true, "x-aut": false} {
+		if got := containsAnyFold(s, parts); got != want || got != containsAny(strings.ToLower(s), parts) {
+			t.Errorf("containsAnyFold(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
