@@ -100,7 +100,13 @@ func (s *scanner) pairs(loc string, q []byte, chain []string, depth, nest int) {
 		if len(v) == 0 {
 			continue
 		}
-		s.field(s.join(loc, string(queryDecode(k))), queryDecode(v), chain, depth, nest+1)
+		name := s.join(loc, string(queryDecode(k)))
+		s.field(name, queryDecode(v), chain, depth, nest+1)
+		// A '+' left unescaped is a space to a form decoder but may be
+		// base64 to the sender: search that reading too.
+		if plus := bytes.IndexByte(v, '+'); plus > 0 && plus < len(v)-1 && scanFeatures(v).b64 >= minB64Run {
+			s.leaf(name, percentDecodeSafe(v), chain, depth, nest+1)
+		}
 	}
 }
 

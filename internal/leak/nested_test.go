@@ -61,6 +61,10 @@ func TestNestedAndVendorCases(t *testing.T) {
 			get("https://t.example/p?h=" + q("%"+hexSHA("alice.smith@example.com"))),
 			get("https://t.example/p?h=" + q("%"+hexSHA("bob.jones@example.org"))),
 			"email", ChannelQuery, "h", []string{"sha256", "lowercase"}},
+		{"base64 with a raw plus in a query",
+			get("https://t.example/p?h=" + plusy("alice.smith@example.com")),
+			get("https://t.example/p?h=" + plusy("bob.jones@example.org")),
+			"email", ChannelQuery, "h", []string{"base64", "sha1", "lowercase"}},
 		{"linkedin wa: sha256 in gzip in base64",
 			post("application/json", []byte(gzipB64(`{"pids":[1],"hem":"`+hexSHA("alice.smith@example.com")+`","url":"https://s.example/"}`))),
 			post("application/json", []byte(gzipB64(`{"pids":[1],"hem":"`+hexSHA("bob.jones@example.org")+`","url":"https://s.example/"}`))),
@@ -149,4 +153,10 @@ func slashy(v string) struct {
 		}
 	}
 	panic("no hash spells with + or /")
+}
+
+// plusy is base64 of sha1(v) left unescaped in a query: for alice's
+// email it contains a '+', which a form decoder turns into a space.
+func plusy(v string) string {
+	return base64.StdEncoding.EncodeToString(hashes[1].sum([]byte(v)))
 }

@@ -4,8 +4,9 @@ import "strings"
 
 // findNumbers finds digit runs (digits may be grouped by single spaces or
 // dashes, as tracking and card numbers are printed) and returns
-// [rule, value] pairs for those that pass a check digit.
-func findNumbers(v []byte) [][2]string {
+// [rule, value] pairs for those that pass a check digit. FedEx numbers
+// count only when shipping is the context.
+func findNumbers(v []byte, shipping bool) [][2]string {
 	var out [][2]string
 	for i := 0; i < len(v); {
 		if v[i] < '0' || v[i] > '9' || i > 0 && class[v[i-1]]&cAlnum != 0 {
@@ -32,7 +33,7 @@ func findNumbers(v []byte) [][2]string {
 			continue
 		}
 		if n := b.String(); len(n) >= 12 && len(n) <= 34 {
-			if rule := numberRule(n); rule != "" {
+			if rule := numberRule(n, shipping); rule != "" {
 				out = append(out, [2]string{rule, n})
 			}
 		}
@@ -42,11 +43,11 @@ func findNumbers(v []byte) [][2]string {
 }
 
 // numberRule names the first rule a digit string satisfies.
-func numberRule(n string) string {
+func numberRule(n string, shipping bool) string {
 	switch {
 	case impbValid(n):
 		return "usps-impb"
-	case fedexValid(n):
+	case shipping && fedexValid(n):
 		return "fedex"
 	case cardValid(n):
 		return "payment-card"

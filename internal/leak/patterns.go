@@ -27,7 +27,7 @@ var patternRules = []patternRule{
 func (s *scanner) matchPatterns(loc string, v []byte, chain []string) {
 	for _, r := range patternRules {
 		if r.find == nil {
-			for _, n := range findNumbers(v) {
+			for _, n := range findNumbers(v, trackingContext(loc, v)) {
 				s.recordPattern(n[0], n[1], loc, chain)
 			}
 			continue
@@ -266,6 +266,30 @@ func hasDigitRun(v []byte, n int) bool {
 			return true
 		}
 		run = 0
+	}
+	return false
+}
+
+// trackingWords mark a field or text as being about shipments.
+var trackingWords = []string{"track", "ship", "parcel", "fedex", "awb", "waybill", "consignment", "label", "deliver"}
+
+// trackingContext reports whether a field's name or text speaks of
+// shipments: FedEx's short check digits pass for one random number in
+// ten, so its numbers count only there.
+func trackingContext(loc string, v []byte) bool {
+	for _, w := range trackingWords {
+		if containsFold(loc, w) || len(v) < 4096 && containsFold(string(v), w) {
+			return true
+		}
+	}
+	return false
+}
+
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
 	}
 	return false
 }
