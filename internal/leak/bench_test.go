@@ -128,6 +128,15 @@ func benchScan(b *testing.B, personas int, opts ScanOptions) {
 	b.ReportMetric(float64(pool.Size()), "candidates")
 }
 
+// BenchmarkNewPool builds the pool of 10 personas (done once per run).
+func BenchmarkNewPool(b *testing.B) {
+	ps := benchPersonas(10)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		NewPool(ps)
+	}
+}
+
 func BenchmarkScan1Persona(b *testing.B)           { benchScan(b, 1, ScanOptions{}) }
 func BenchmarkScan10Personas(b *testing.B)         { benchScan(b, 10, ScanOptions{}) }
 func BenchmarkScan10PersonasPatterns(b *testing.B) { benchScan(b, 10, ScanOptions{Patterns: true}) }

@@ -105,7 +105,9 @@ func phoneForms(fs *formSet, v string) {
 			fs.add(a+"."+b+"."+c, "phone-format")
 			fs.add(a+" "+b+" "+c, "phone-format")
 		}
-		fs.add("0"+national, "national")
+		if !strings.HasPrefix(full, "1") { // a trunk 0 outside North America
+			fs.add("0"+national, "national")
+		}
 	}
 }
 
