@@ -31,6 +31,7 @@ var shopper = visitor{
 // visit is the recorded visit, shared by the tests of this binary.
 type visit struct {
 	capture *traffic.Capture // read back from the HAR
+	live    *traffic.Capture // as the browser recorded it
 	harPath string
 	hits    []hit // what the collectors received
 	err     error
@@ -84,6 +85,7 @@ func record(ctx context.Context, v *visit) error {
 	if err != nil {
 		return err
 	}
+	v.live = c
 	f, err := os.Create(v.harPath)
 	if err != nil {
 		return err
