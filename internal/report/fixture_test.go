@@ -193,3 +193,42 @@ func emptyReport() *audit.Report {
 		Findings:     []audit.Finding{},
 	}
 }
+
+// crowdReport is two captures of a news site: many third parties, no
+// persona, values that look personal found by pattern, no policy.
+func crowdReport() *audit.Report {
+	r := &audit.Report{
+		Schema: audit.Schema,
+		Tool:   audit.Tool{Name: "leakwatch", Version: "0.1.0"},
+		Sources: []audit.Source{{Path: "news-home.har", Requests: 310, Pages: 1},
+			{Path: "news-article.har.gz", Requests: 280, Pages: 1, Warnings: []string{"cut off after entry 279; analyzed up to it"}}},
+		Pages: []audit.PageInfo{{URL: "https://www.news.example/", Requests: 310},
+			{URL: "https://www.news.example/2026/11/story", Requests: 280}},
+		Summary:    audit.Summary{Requests: 590, ThirdPartyRequests: 402, ThirdParties: 15, Patterns: 2, DataKinds: []string{}},
+		FirstParty: audit.FirstParty{Company: "News Example", Domains: []string{"news.example"}},
+		Pixels:     []audit.PixelHit{},
+	}
+	names := []string{"Criteo", "Quantcast", "Taboola", "Outbrain", "Amazon", "Index Exchange", "Magnite", "PubMatic",
+		"OpenX", "Xandr", "The Trade Desk", "LiveRamp", "Lotame", "comScore", "Chartbeat"}
+	for i, n := range names {
+		d := slug(n) + ".example"
+		r.ThirdParties = append(r.ThirdParties, audit.ThirdParty{Company: n, Known: true, Domains: []string{d},
+			Hosts: []string{"t." + d}, Categories: []string{"ad"}, Requests: 40 - 2*i, Blocked: (40 - 2*i) / 2})
+	}
+	r.ThirdParties[11].Patterns = 2
+	r.Findings = []audit.Finding{
+		{Type: audit.TypePattern, Rule: "email", Receiver: &audit.Receiver{Host: "t.liveramp.example", Domain: "liveramp.example", Company: "LiveRamp"},
+			Channel: "query", Location: "pv > em", Encoding: []string{"base64"}, Value: "r****@news.example",
+			Request: &audit.RequestRef{URL: "https://t.liveramp.example/sync?pv=ZW09cmVhZGVyQG5ld3MuZXhhbXBsZQ==", Method: "GET", Index: 88, Source: 1},
+			Page:    "https://www.news.example/2026/11/story"},
+		{Type: audit.TypePattern, Rule: "us-address", Receiver: &audit.Receiver{Host: "t.liveramp.example", Domain: "liveramp.example", Company: "LiveRamp"},
+			Channel: "body", Location: "user.addr", Value: "1*** Elm St, Springfield, IL 6****",
+			Request: &audit.RequestRef{URL: "https://t.liveramp.example/id", Method: "POST", Index: 91, Source: 1},
+			Page:    "https://www.news.example/2026/11/story"},
+		{Type: pixel.FindingThirdPartyCookie, Vendor: "Criteo", Summary: "Third party Criteo (criteo.example) set 3 cookies.",
+			Receiver: &audit.Receiver{Host: "t.criteo.example", Domain: "criteo.example", Company: "Criteo"}, Requests: []int{4, 9}},
+		{Type: pixel.FindingFingerprinting, Vendor: "Unknown", Summary: "A script read canvas pixels after drawing text (canvas fingerprinting).",
+			Details: []pixel.Detail{{Name: "script", Value: "https://cdn.fp.example/fp.js"}}, Requests: []int{17}},
+	}
+	return r
+}

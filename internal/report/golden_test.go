@@ -18,6 +18,7 @@ var fixtures = []struct {
 }{
 	{"shop", shopReport},
 	{"empty", emptyReport},
+	{"crowd", crowdReport},
 }
 
 var extensions = map[string]string{

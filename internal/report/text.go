@@ -153,12 +153,11 @@ func (t *textWriter) companyTable() {
 	}
 	for _, c := range t.v.companies {
 		data := "-"
-		if len(c.kinds) > 0 {
-			ks := make([]string, len(c.kinds))
-			for i, k := range c.kinds {
-				ks[i] = k.kind
-			}
-			data = strings.Join(ks, ", ")
+		switch {
+		case len(c.kinds) > 0:
+			data = strings.Join(kindKeys(c.kinds), ", ")
+		case len(c.looks) > 0:
+			data = "looks like " + strings.Join(kindKeys(c.looks), ", ")
 		}
 		name := c.tp.Company
 		if !c.tp.Known {
@@ -179,6 +178,8 @@ func (t *textWriter) tableStyle(row, col int, s string) string {
 	switch {
 	case row < 0:
 		return t.style(ansiDim, s)
+	case col == 5 && strings.HasPrefix(s, "looks like"):
+		return t.style(ansiYellow, s)
 	case col == 5 && strings.TrimSpace(s) != "-":
 		return t.style(ansiRed, s)
 	}
@@ -192,6 +193,14 @@ func (t *textWriter) anyUnknown() bool {
 		}
 	}
 	return false
+}
+
+func kindKeys(ks []kindCount) []string {
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = k.kind
+	}
+	return out
 }
 
 func blocked(tp *audit.ThirdParty) string {
