@@ -98,17 +98,19 @@ func renderHTML(w io.Writer, r *audit.Report, opts Options) error {
 		JS:       template.JS(js),   // embedded asset, not report data
 	}
 	p.headline(v)
-	first := stat{len(v.withData()), "companies received personal data", classIf(len(v.withData()) > 0, "bad")}
-	if first.Class == "" && len(v.withLooks()) > 0 {
-		first = stat{len(v.withLooks()), "companies received values that look personal", "warn"}
+	nd, nl := len(v.withData()), len(v.withLooks())
+	first := stat{nd, noun(nd, "company", "companies") + " received personal data", classIf(nd > 0, "bad")}
+	if nd == 0 && nl > 0 {
+		first = stat{nl, noun(nl, "company", "companies") + " received values that look personal", "warn"}
 	}
+	s := r.Summary
 	p.Stats = []stat{
 		first,
-		{r.Summary.Leaks, "leaks of persona data", classIf(r.Summary.Leaks > 0, "bad")},
-		{r.Summary.Patterns, "personal-looking values", classIf(r.Summary.Patterns > 0, "warn")},
-		{len(v.companies), "third-party companies", ""},
-		{r.Summary.Pixels, "tracking pixel hits", ""},
-		{r.Summary.Requests, "requests in total", ""},
+		{s.Leaks, noun(s.Leaks, "leak", "leaks") + " of persona data", classIf(s.Leaks > 0, "bad")},
+		{s.Patterns, noun(s.Patterns, "personal-looking value", "personal-looking values"), classIf(s.Patterns > 0, "warn")},
+		{len(v.companies), noun(len(v.companies), "third-party company", "third-party companies"), ""},
+		{s.Pixels, noun(s.Pixels, "tracking pixel hit", "tracking pixel hits"), ""},
+		{s.Requests, noun(s.Requests, "request", "requests") + " in total", ""},
 	}
 	var keys []string
 	for _, k := range append(slices.Clone(v.kinds), v.lookKinds()...) {

@@ -62,6 +62,14 @@ func joinWords(items []string) string {
 	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
 
+// noun picks the singular or plural form for n.
+func noun(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
 // plural returns "1 company" or "3 companies".
 func plural(n int, one, many string) string {
 	if n == 1 {
