@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/leakwatch/leakwatch/internal/traffic"
@@ -157,7 +158,7 @@ func (t *Tab) Title(ctx context.Context) (string, error) {
 }
 
 // CollectStorage records the local and session storage of the page and of
-// its cross-site iframes into the context.
+// its cross-site iframes into the context, reading the frames in parallel.
 func (t *Tab) CollectStorage(ctx context.Context) error {
 	b := t.c.b
 	b.mu.Lock()
@@ -165,6 +166,7 @@ func (t *Tab) CollectStorage(ctx context.Context) error {
 		b.mu.Unlock()
 		return nil
 	}
+	t.stored = t.s.page
 	ids := []string{t.s.id}
 	for _, s := range b.sessions {
 		if s.kind == "iframe" && s.root == t.s && !s.gone {
@@ -172,33 +174,41 @@ func (t *Tab) CollectStorage(ctx context.Context) error {
 		}
 	}
 	b.mu.Unlock()
-	var errs []error
-	for _, id := range ids {
-		var st struct {
-			Origin string `json:"origin"`
-			Items  []struct {
-				Kind, Key, Value string
-			} `json:"items"`
-		}
-		js, _ := invocation(script("storage"))
-		raw, err := b.eval(ctx, id, js)
-		if err == nil {
-			err = jsonString(raw, &st)
-		}
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if st.Origin == "null" || st.Origin == "" {
-			continue
-		}
-		items := make([]traffic.StorageItem, 0, len(st.Items))
-		for _, it := range st.Items {
-			items = append(items, traffic.StorageItem{Origin: st.Origin, Kind: it.Kind, Key: it.Key, Value: it.Value})
-		}
-		t.c.addStorage(items)
+	js, _ := invocation(script("storage"))
+	errs := make([]error, len(ids))
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = t.c.readStorage(ctx, id, js)
+		}()
 	}
+	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// readStorage reads one frame's storage into the context.
+func (c *Context) readStorage(ctx context.Context, sessionID, js string) error {
+	var st struct {
+		Origin string `json:"origin"`
+		Items  []struct {
+			Kind, Key, Value string
+		} `json:"items"`
+	}
+	raw, err := c.b.eval(ctx, sessionID, js)
+	if err == nil {
+		err = jsonString(raw, &st)
+	}
+	if err != nil || st.Origin == "null" || st.Origin == "" {
+		return err
+	}
+	items := make([]traffic.StorageItem, 0, len(st.Items))
+	for _, it := range st.Items {
+		items = append(items, traffic.StorageItem{Origin: st.Origin, Kind: it.Kind, Key: it.Key, Value: it.Value})
+	}
+	c.addStorage(items)
+	return nil
 }
 
 func (c *Context) addStorage(items []traffic.StorageItem) {

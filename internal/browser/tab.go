@@ -14,8 +14,9 @@ import (
 // Tab is one browser tab. Its traffic, and that of its iframes, workers and
 // popups, is recorded in its Context.
 type Tab struct {
-	c *Context
-	s *session
+	c      *Context
+	s      *session
+	stored *traffic.Page // the page whose storage was read last; guarded by Browser.mu
 }
 
 // Context is the browser context the tab records into.
@@ -38,7 +39,7 @@ func cleanup(ctx context.Context) (context.Context, context.CancelFunc) {
 func (t *Tab) Navigate(ctx context.Context, u string) error {
 	b := t.c.b
 	b.mu.Lock()
-	loads, before, gone, crashed := t.s.loads, t.s.page, t.s.gone, t.s.crashed
+	loads, before, gone, crashed, stored := t.s.loads, t.s.page, t.s.gone, t.s.crashed, t.stored
 	b.mu.Unlock()
 	switch {
 	case crashed:
@@ -47,9 +48,12 @@ func (t *Tab) Navigate(ctx context.Context, u string) error {
 	case gone:
 		return fmt.Errorf("navigate %s: %w", u, ErrTabGone)
 	}
-	sctx, cancel := cleanup(ctx)
-	_ = t.CollectStorage(sctx)
-	cancel()
+	if before != nil && before != stored {
+		// Read the storage of the page being left, unless already read.
+		sctx, cancel := cleanup(ctx)
+		_ = t.CollectStorage(sctx)
+		cancel()
+	}
 
 	var res struct {
 		LoaderID  string `json:"loaderId"`
