@@ -402,8 +402,18 @@ func tryLZUnicode(s *scanner, v []byte, f features, emit func([]byte, ...string)
 }
 
 // plausibleText reports whether b reads as text: valid UTF-8 with few
-// control characters.
+// control characters. Large inputs are judged by their first megabyte.
 func plausibleText(b []byte) bool {
+	if len(b) > 1<<20 {
+		b = b[:1<<20]
+		start := len(b) - 1 // the last rune's first byte; drop the rune if cut
+		for start > 0 && len(b)-start < utf8.UTFMax && !utf8.RuneStart(b[start]) {
+			start--
+		}
+		if !utf8.FullRune(b[start:]) {
+			b = b[:start]
+		}
+	}
 	if len(b) < 2 || !utf8.Valid(b) {
 		return false
 	}

@@ -98,3 +98,37 @@ func TestTruncatedJSONNoDuplicate(t *testing.T) {
 		t.Fatalf("want one match at a.em:%s", describe(res))
 	}
 }
+
+// TestRequestDecodingBudget: many frames that each inflate a lot share one
+// budget per request, so a hostile socket cannot stall the scan.
+func TestRequestDecodingBudget(t *testing.T) {
+	t.Parallel()
+	frame := []byte(`{"d":"` + base64.StdEncoding.EncodeToString(gzipBytes(bytes.Repeat([]byte(" "), 30<<20))) + `"}`)
+	r := &traffic.Request{URL: "wss://rec.example/s"}
+	for i := 0; i < 8; i++ {
+		r.WebSocket = append(r.WebSocket, traffic.WebSocketFrame{Sent: true, Data: frame})
+	}
+	res := alicePool.Scan(r, ScanOptions{})
+	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "budget was spent") {
+		t.Fatalf("warnings %q do not say the request budget was spent", res.Warnings)
+	}
+}
+
+func TestPlausibleTextLarge(t *testing.T) {
+	t.Parallel()
+	big := bytes.Repeat([]byte("é"), 1<<20) // 2 MB: the first MB ends mid-rune unless cut right
+	if !plausibleText(big) {
+		t.Error("large UTF-8 text judged binary")
+	}
+	if plausibleText(append(bytes.Repeat([]byte{0}, 1<<20), big...)) {
+		t.Error("binary start judged text")
+	}
+}
+
+func TestPlausibleTextCutMidRune(t *testing.T) {
+	t.Parallel()
+	big := append([]byte("x"), bytes.Repeat([]byte("é"), 1<<20)...) // the first MB ends mid-rune
+	if !plausibleText(big) {
+		t.Error("text cut mid-rune judged binary")
+	}
+}

@@ -46,11 +46,14 @@ type scanner struct {
 	res    Result
 	seen   map[matchKey]int
 	pseen  map[patternKey]bool
-	budget int
-	capHit bool
-	names  map[[2]string]string
-	flate  io.ReadCloser     // reused raw-deflate reader
-	paths  map[string]string // interned JSON paths
+	budget int // decoded bytes this surface may still produce
+	spent  int // decoded bytes produced by earlier surfaces
+	// skipWarn is set once the request's budget is spent and reported.
+	skipWarn bool
+	capHit   bool
+	names    map[[2]string]string
+	flate    io.ReadCloser     // reused raw-deflate reader
+	paths    map[string]string // interned JSON paths
 }
 
 // Scan searches every channel of a request, and what its response hands to
@@ -74,11 +77,26 @@ func ScanPatterns(r *traffic.Request) []PatternMatch {
 	return patternPool.Scan(r, ScanOptions{Patterns: true}).Patterns
 }
 
+// maxDecodedRequest caps decoding over all the surfaces of one request
+// (a socket can carry thousands of frames).
+const maxDecodedRequest = 4 * MaxDecodedBody
+
 // surface runs fn with a fresh decoding budget and warns if it ran out.
 func (s *scanner) surface(what string, fn func()) {
-	s.budget, s.capHit = MaxDecodedBody, false
+	start := min(MaxDecodedBody, maxDecodedRequest-s.spent)
+	if s.skipWarn {
+		fn() // budget spent and said so: search without decoding
+		return
+	}
+	s.budget, s.capHit = start, false
 	fn()
-	if s.capHit {
+	s.spent += start - max(s.budget, 0)
+	switch {
+	case start <= 0 || s.capHit && start < MaxDecodedBody:
+		s.warnf("decoding stopped at %s: the request's %d MB decoding budget was spent; data past it was not searched", what, maxDecodedRequest>>20)
+		s.spent = maxDecodedRequest
+		s.skipWarn = true
+	case s.capHit:
 		s.warnf("%s: decoding stopped at the %d MB cap per body; data past it was not searched", what, MaxDecodedBody>>20)
 	}
 }
