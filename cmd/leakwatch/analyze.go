@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/leakwatch/leakwatch/internal/har"
+	"github.com/leakwatch/leakwatch/internal/redact"
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
@@ -64,14 +65,22 @@ func runAnalyze(ctx context.Context, e *env, o analyzeOptions, files []string) e
 	if err != nil {
 		return err
 	}
+	var red *redact.Redactor
+	if !o.output.noRedact {
+		red = redact.NewRedactor(redact.Options{})
+	}
 	for _, f := range files {
-		if err := streamHAR(ctx, e, f, aud.Source(displayName(f))); err != nil {
+		v := aud.Source(displayName(f))
+		if red != nil {
+			v = red.Tee(v) // learn the capture's secrets as it streams by
+		}
+		if err := streamHAR(ctx, e, f, v); err != nil {
 			aud.Report()
 			return err
 		}
 	}
 	rep := aud.Report()
-	return o.output.finish(ctx, e, rep, finishInputs{harFiles: files, personas: personaValues(an.personas)})
+	return o.output.finish(ctx, e, rep, finishInputs{harFiles: files, personas: personaValues(an.personas), redactor: red})
 }
 
 func streamHAR(ctx context.Context, e *env, path string, v traffic.Visitor) error {

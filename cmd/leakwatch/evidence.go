@@ -5,20 +5,23 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"path"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/leakwatch/leakwatch/internal/audit"
 	"github.com/leakwatch/leakwatch/internal/evidence"
+	"github.com/leakwatch/leakwatch/internal/redact"
 	"github.com/leakwatch/leakwatch/internal/report"
 )
 
 // writeEvidence seals the run into a zip: the capture, the report as JSON
 // and HTML, screenshots and a manifest of SHA-256 digests.
-func writeEvidence(_ context.Context, e *env, dest string, rep *audit.Report, in finishInputs, opts report.Options) error {
+func writeEvidence(ctx context.Context, e *env, dest string, rep *audit.Report, in finishInputs, opts report.Options, redacted bool) error {
 	var files []evidence.File
 	switch {
 	case in.harData != nil:
@@ -26,9 +29,21 @@ func writeEvidence(_ context.Context, e *env, dest string, rep *audit.Report, in
 	default:
 		for i, f := range in.harFiles {
 			if f == "-" {
-				continue // standard input is gone once read
+				fmt.Fprintln(e.stderr, "leakwatch: warning: the evidence bundle cannot include standard input; save the HAR to a file to include it")
+				continue
 			}
-			files = append(files, evidence.File{Name: fmt.Sprintf("capture-%d-%s", i+1, path.Base(f)), Path: f})
+			name := fmt.Sprintf("capture-%d-%s", i+1, path.Base(f))
+			if !redacted {
+				files = append(files, evidence.File{Name: name, Path: f})
+				continue
+			}
+			name = strings.TrimSuffix(name, ".gz")
+			if !strings.HasSuffix(name, ".har") {
+				name += ".har"
+			}
+			files = append(files, evidence.File{Name: name, Open: func() (io.ReadCloser, error) {
+				return redact.HARReader(ctx, f, redact.Options{Secrets: in.secrets}), nil
+			}})
 		}
 	}
 	js, err := json.MarshalIndent(rep, "", "  ")
@@ -51,7 +66,7 @@ func writeEvidence(_ context.Context, e *env, dest string, rep *audit.Report, in
 		files = append(files, evidence.File{Name: "screenshots/" + n, Data: in.screenshots[n]})
 	}
 	b := evidence.Bundle{Files: files, Tool: "leakwatch", Version: toolVersion(),
-		Command: append([]string{"leakwatch"}, e.args...), Created: time.Now().UTC()}
+		Command: append([]string{"leakwatch"}, e.args...), Options: e.flags, Created: time.Now().UTC()}
 	if err := evidence.Write(dest, b); err != nil {
 		return fmt.Errorf("write evidence bundle: %w", err)
 	}
@@ -74,7 +89,7 @@ manifest that was altered. Exit 0 when intact, 1 when anything changed.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			res, err := evidence.Verify(args[0])
 			if err != nil {
-				return fmt.Errorf("verify %s: %w", args[0], err)
+				return err
 			}
 			if err := res.WriteText(e.stdout); err != nil {
 				return err

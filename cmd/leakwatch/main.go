@@ -13,6 +13,9 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/leakwatch/leakwatch/internal/evidence"
 )
 
 // Exit statuses, documented in --help and the README.
@@ -58,6 +61,8 @@ type env struct {
 	stderr io.Writer
 	log    *slog.Logger
 	args   []string
+	// flags are the flags the user set, for the evidence manifest.
+	flags []evidence.KV
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -103,6 +108,11 @@ base64, compressed, or hashed after a vendor's normalization.
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.PersistentPreRun = func(cmd *cobra.Command, _ []string) {
+		cmd.Flags().Visit(func(f *pflag.Flag) {
+			e.flags = append(e.flags, evidence.KV{Name: f.Name, Value: f.Value.String()})
+		})
+	}
 	root.AddCommand(newAnalyzeCmd(e), newVersionCmd(e))
 	for _, add := range extraCommands {
 		root.AddCommand(add(e))

@@ -76,8 +76,3 @@ func maskReport(rep *audit.Report, values []personaValue) {
 	r := strings.NewReplacer(pairs...)
 	rep.MapStrings(r.Replace)
 }
-
-// redactReport removes secrets from every string of the report.
-func redactReport(rep *audit.Report, secrets []string) {
-	redact.Report(rep, redact.Options{Secrets: secrets})
-}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/leakwatch/leakwatch/internal/audit"
 	"github.com/leakwatch/leakwatch/internal/policy"
+	"github.com/leakwatch/leakwatch/internal/redact"
 	"github.com/leakwatch/leakwatch/internal/report"
 )
 
@@ -103,6 +104,9 @@ type finishInputs struct {
 	screenshots map[string][]byte // page screenshots by file name
 	secrets     []string          // literal secrets typed during a scan
 	personas    []personaValue
+	// redactor has seen the whole capture, so it knows every secret in it;
+	// nil means redact with secrets alone.
+	redactor *redact.Redactor
 }
 
 // finish applies masking, redaction and policy, writes the report and the
@@ -112,7 +116,11 @@ func (f *outputFlags) finish(ctx context.Context, e *env, rep *audit.Report, in 
 		maskReport(rep, in.personas)
 	}
 	if !f.noRedact {
-		redactReport(rep, in.secrets)
+		if in.redactor != nil {
+			in.redactor.Report(rep)
+		} else {
+			redact.Report(rep, redact.Options{Secrets: in.secrets})
+		}
 	}
 	if err := f.applyPolicy(rep); err != nil {
 		return err
@@ -131,7 +139,7 @@ func (f *outputFlags) finish(ctx context.Context, e *env, rep *audit.Report, in 
 		return fmt.Errorf("write report: %w", err)
 	}
 	if f.evidence != "" {
-		if err := writeEvidence(ctx, e, f.evidence, rep, in, opts); err != nil {
+		if err := writeEvidence(ctx, e, f.evidence, rep, in, opts, !f.noRedact); err != nil {
 			return err
 		}
 	}
@@ -157,11 +165,12 @@ func (f *outputFlags) applyPolicy(rep *audit.Report) error {
 		if err != nil {
 			return usageError{err}
 		}
-		if pol == nil {
-			pol = short
-		} else {
-			pol.Rules = append(pol.Rules, short.Rules...)
+		if pol, err = policy.Combine(pol, short); err != nil {
+			return usageError{err}
 		}
+	}
+	if pol.NeedsBaseline() && f.baseline == "" {
+		return usagef("the policy fails on what is new, which needs --baseline OLD.json")
 	}
 	var base *audit.Report
 	if f.baseline != "" {

@@ -197,7 +197,12 @@ func reportCapture(ctx context.Context, e *env, an *analysis, sf scanFlags, of o
 		return err
 	}
 	out := capture
+	var red *redact.Redactor
 	if !of.noRedact {
+		red = redact.NewRedactor(redact.Options{Secrets: secrets})
+		if err := capture.Visit(red.Learner()); err != nil {
+			return err
+		}
 		out = redact.Capture(capture, redact.Options{Secrets: secrets})
 	}
 	shots := screenshots(out, rep)
@@ -215,7 +220,7 @@ func reportCapture(ctx context.Context, e *env, an *analysis, sf scanFlags, of o
 		}
 	}
 	return of.finish(ctx, e, rep, finishInputs{harData: harData, screenshots: shots,
-		secrets: secrets, personas: personaValues(an.personas)})
+		secrets: secrets, personas: personaValues(an.personas), redactor: red})
 }
 
 // screenshots names each page's screenshot and points the report at it.
