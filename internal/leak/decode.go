@@ -322,12 +322,12 @@ func (s *scanner) decodeB64Run(run []byte, padded bool, emit func([]byte, ...str
 func (s *scanner) binary(out []byte, emit func([]byte, ...string), name string, rawDeflate bool) bool {
 	switch {
 	case len(out) > 2 && out[0] == 0x1f && out[1] == 0x8b:
-		if dec, err := s.inflate("gzip", out); err == nil && plausibleText(dec) {
+		if dec, err := s.inflate("gzip", out); usable(dec, err) {
 			emit(dec, name, "gzip")
 			return true
 		}
 	case len(out) > 2 && out[0]&0x0f == 8 && (int(out[0])<<8|int(out[1]))%31 == 0:
-		if dec, err := s.inflate("zlib", out); err == nil && plausibleText(dec) {
+		if dec, err := s.inflate("zlib", out); usable(dec, err) {
 			emit(dec, name, "zlib")
 			return true
 		}
@@ -339,7 +339,7 @@ func (s *scanner) binary(out []byte, emit func([]byte, ...string), name string, 
 	// Raw deflate has no header: only try it on blocks that say they are
 	// Huffman-coded (BTYPE 01 or 10), never stored or reserved.
 	if bt := out[0] >> 1 & 3; rawDeflate && len(out) >= 24 && (bt == 1 || bt == 2) {
-		if dec, err := s.inflate("deflate", out); err == nil && len(dec) >= 4 && plausibleText(dec) {
+		if dec, err := s.inflate("deflate", out); len(dec) >= 4 && usable(dec, err) {
 			emit(dec, name, "deflate")
 			return true
 		}
@@ -484,6 +484,9 @@ func (s *scanner) contentDecode(enc string, body []byte) ([]byte, error) {
 		}
 		out, err := s.inflate(c, body)
 		if err != nil {
+			if truncated(err) && len(out) > 0 { // a cut-off capture: search what inflated
+				return out, fmt.Errorf("Content-Encoding %s: %w; searched the %d bytes before the cut", c, err, len(out))
+			}
 			return body, fmt.Errorf("Content-Encoding %s: %w", c, err)
 		}
 		body = out
@@ -498,4 +501,15 @@ func allHex(b []byte) bool {
 		}
 	}
 	return true
+}
+
+// truncated reports a compressed stream that ended early.
+func truncated(err error) bool {
+	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
+}
+
+// usable reports inflated output worth searching: text, complete or cut
+// off (captures truncate bodies; what came before the cut still counts).
+func usable(dec []byte, err error) bool {
+	return (err == nil || truncated(err)) && plausibleText(dec)
 }

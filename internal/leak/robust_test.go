@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/base64"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -131,4 +132,24 @@ func TestPlausibleTextCutMidRune(t *testing.T) {
 	if !plausibleText(big) {
 		t.Error("text cut mid-rune judged binary")
 	}
+}
+
+// TestTruncatedCompressed: a cut-off gzip body, plain or inside base64,
+// is searched up to the cut.
+func TestTruncatedCompressed(t *testing.T) {
+	t.Parallel()
+	var pad strings.Builder
+	for i := 0; pad.Len() < 300<<10; i++ { // text that fills several deflate blocks
+		fmt.Fprintf(&pad, "%x ", i*2654435761)
+	}
+	plain := []byte(`{"em":"alice.smith@example.com","pad":"` + pad.String() + `"}`)
+	gz := gzipBytes(plain)
+	cut := gz[:len(gz)/2]
+	res := alicePool.Scan(post("application/json", cut, traffic.Header{Name: "Content-Encoding", Value: "gzip"}), ScanOptions{})
+	expectMatch(t, res, "email", ChannelBody, "em", []string{"lowercase"})
+	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "before the cut") {
+		t.Errorf("warnings %q", res.Warnings)
+	}
+	res = alicePool.Scan(post("text/plain", []byte(base64.StdEncoding.EncodeToString(cut))), ScanOptions{})
+	expectMatch(t, res, "email", ChannelBody, "em", []string{"base64", "gzip", "lowercase"})
 }
