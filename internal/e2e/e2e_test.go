@@ -94,7 +94,7 @@ var (
 )
 
 // analyse runs the full audit over c with the personas.
-func analyse(t *testing.T, c *traffic.Capture, opts audit.Options, personas ...leak.Persona) *audit.Report {
+func analyse(t testing.TB, c *traffic.Capture, opts audit.Options, personas ...leak.Persona) *audit.Report {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

@@ -94,3 +94,33 @@ func TestFirstPartyIsNoReceiver(t *testing.T) {
 		}
 	}
 }
+
+// TestPatternsWithoutPersona: with no persona at all, the email address and
+// phone number the clients sent are still found by their shape, in every
+// third-party request that carried them, and never in first-party ones.
+func TestPatternsWithoutPersona(t *testing.T) {
+	t.Parallel()
+	v := recorded(t)
+	truth := groundTruth(t, v, shopper)
+	rep := analyse(t, v.capture, audit.Options{})
+	found := map[sent]bool{}
+	for _, f := range rep.Findings {
+		switch {
+		case f.Type == audit.TypeLeak:
+			t.Errorf("leak finding without a persona: %+v", f)
+		case f.Type == audit.TypePattern && strings.HasSuffix(f.Receiver.Host, "shop.test"):
+			t.Errorf("pattern %s reported for the first party", f.Rule)
+		case f.Type == audit.TypePattern:
+			found[sent{Field: f.Rule, Host: f.Receiver.Host, Index: f.Request.Index}] = true
+		}
+	}
+	rawGzip := leakReadsRawGzip()
+	for _, k := range sortedKeys(truth) {
+		if k.Field != "email" && k.Field != "phone" {
+			continue
+		}
+		if !found[k] && (rawGzip || !isRawGzip(truth[k].hit)) {
+			t.Errorf("%v: no %s pattern finding (sent at %s)", k, k.Field, placesText(truth[k].places))
+		}
+	}
+}

@@ -43,7 +43,7 @@ var (
 )
 
 // recorded returns the visit, recording it on first use.
-func recorded(t *testing.T) *visit {
+func recorded(t testing.TB) *visit {
 	t.Helper()
 	need(t)
 	visitOnce.Do(func() {
