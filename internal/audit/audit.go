@@ -162,7 +162,11 @@ func (v *sourceVisitor) Page(p *traffic.Page) error {
 func (v *sourceVisitor) Request(r *traffic.Request) error {
 	pageURL := v.pageURL(r)
 	st := v.a.state
-	p := v.a.opts.Classifier.Classify(pageURL, r.URL, r.ResourceType)
+	rt := r.ResourceType
+	if rt == "document" && r.Target == "iframe" {
+		rt = "subdocument" // so filter rules with $subdocument apply
+	}
+	p := v.a.opts.Classifier.Classify(pageURL, r.URL, rt)
 	ref := reqMeta{source: v.src, index: r.Index, url: r.URL, method: r.Method,
 		page: pageURL, initiator: r.InitiatorScript(), party: p}
 	if !r.Started.IsZero() {

@@ -19,6 +19,9 @@ var typeOrder = map[string]int{
 	pixel.FindingSessionReplay:     5,
 	pixel.FindingCookieSync:        6,
 	pixel.FindingFingerprinting:    7,
+	pixel.FindingUnknownBeacon:     8,
+	pixel.FindingThirdPartyCookie:  9,
+	pixel.FindingIdentifierCookie:  10,
 }
 
 func rank(t string) int {

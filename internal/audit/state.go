@@ -100,6 +100,7 @@ func (s *state) addPage(src int, p *traffic.Page) {
 	}
 	s.pageIndex[k] = len(s.pages)
 	s.pages = append(s.pages, pageRec{key: k, info: info})
+	s.sources[src].Pages++
 }
 
 func (s *state) addRequest(m reqMeta, r *traffic.Request, hits []pixel.Hit) {
@@ -111,6 +112,7 @@ func (s *state) addRequest(m reqMeta, r *traffic.Request, hits []pixel.Hit) {
 	} else if r.PageID == "" && r.ResourceType == "document" && (r.Target == "" || r.Target == "page") {
 		s.pageIndex[k] = len(s.pages)
 		s.pages = append(s.pages, pageRec{key: k, info: PageInfo{URL: r.URL, Requests: 1}})
+		s.sources[m.source].Pages++
 	} else if i, ok := s.pageIndex[pageKey{m.source, ""}]; ok && r.PageID == "" {
 		s.pages[i].info.Requests++
 	}
@@ -167,27 +169,10 @@ func (s *state) meaning(src, index int, location string) string {
 	if len(fields) == 0 || location == "" {
 		return ""
 	}
-	for _, f := range fields {
-		if f.Name == location {
-			return string(f.Meaning)
-		}
-	}
-	// Nested names differ in their separators between packages; compare the
-	// innermost name as a fallback.
-	last := lastSegment(location)
-	for _, f := range fields {
-		if lastSegment(f.Name) == last && f.Meaning != pixel.Raw {
-			return string(f.Meaning)
-		}
+	if f, ok := pixel.FieldAt(fields, location); ok {
+		return string(f.Meaning)
 	}
 	return ""
-}
-
-func lastSegment(name string) string {
-	if i := strings.LastIndex(name, ">"); i >= 0 {
-		name = name[i+1:]
-	}
-	return strings.TrimSpace(name)
 }
 
 func leakFinding(m leak.Match, sr scanResult, meaning string) Finding {
