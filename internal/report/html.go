@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"embed"
 	"encoding/base64"
 	"html/template"
@@ -129,7 +130,13 @@ func renderHTML(w io.Writer, r *audit.Report, opts Options) error {
 		}
 	}
 	p.Shots = screenshots(r.Pages, opts.Screenshots)
-	return htmlTemplate.Execute(w, p)
+	// Render whole before writing so a failure leaves no half a page.
+	var buf bytes.Buffer
+	if err := htmlTemplate.Execute(&buf, p); err != nil {
+		return err
+	}
+	_, err = buf.WriteTo(w)
+	return err
 }
 
 func (p *htmlPage) headline(v *view) {

@@ -25,6 +25,8 @@ type htmlCompany struct {
 	Kinds      []kindOpt
 	LookKinds  []kindOpt
 	KindKeys   string // data kind keys joined with "|", for the filter script
+	Sentence   string // what the company got, in plain words
+	Hashed     bool   // some of it was hashed
 	Leaks      []htmlFinding
 	Patterns   []htmlFinding
 	Other      []htmlFinding
@@ -69,6 +71,7 @@ func newHTMLCompany(v *view, c *company, n int, used map[string]bool) htmlCompan
 	h.Kinds, keys = countLabels(c.kinds, keys)
 	h.LookKinds, keys = countLabels(c.looks, keys)
 	h.KindKeys = strings.Join(keys, "|")
+	h.Sentence, h.Hashed = companySentence(v, c)
 	for _, i := range c.leaks {
 		h.Leaks = append(h.Leaks, newHTMLFinding(v, &v.r.Findings[i]))
 	}
@@ -89,6 +92,53 @@ func newHTMLCompany(v *view, c *company, n int, used map[string]bool) htmlCompan
 	}
 	h.Fields = notableFields(hits)
 	return h
+}
+
+// isHash reports whether an encoding step is a one-way hash: md5, sha1,
+// sha256, sha256-salted, sha3-256, ripemd160, blake2b, murmurhash3, ...
+func isHash(step string) bool {
+	for _, p := range []string{"md", "sha", "ripemd", "blake", "murmur", "whirlpool"} {
+		if strings.HasPrefix(step, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// companySentence says in plain words what a company received: "Meta
+// received the visitor's email address (hashed) and ZIP code (hashed) in 2
+// requests from 2 pages."
+func companySentence(v *view, c *company) (string, bool) {
+	if len(c.leaks) == 0 {
+		return "", false
+	}
+	var parts []string
+	reqs := map[reqKey]bool{}
+	anyHash := false
+	for _, k := range c.kinds {
+		hashed := false
+		for _, i := range c.leaks {
+			f := &v.r.Findings[i]
+			if f.Request != nil {
+				reqs[reqKey{f.Request.Source, f.Request.Index}] = true
+			}
+			if f.Field == k.kind && slices.ContainsFunc(f.Encoding, isHash) {
+				hashed = true
+			}
+		}
+		part := kindLabel(k.kind)
+		if hashed {
+			part += " (hashed)"
+			anyHash = true
+		}
+		parts = append(parts, part)
+	}
+	s := c.tp.Company + " received the visitor's " + joinWords(parts) + " in " +
+		plural(len(reqs), "request", "requests")
+	if len(c.pages) > 0 {
+		s += " from " + plural(len(c.pages), "page", "pages")
+	}
+	return s + ".", anyHash
 }
 
 // countLabels names counted kinds ("email address ×2") and adds their keys.
