@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
@@ -246,11 +248,35 @@ func fits(c *candidate, v []byte, start, end int) bool {
 		return (start == 0 || class[v[start-1]]&cB64 == 0) &&
 			(end == len(v) || v[end] == '=' || class[v[end]]&cB64 == 0)
 	default:
-		if start > 0 && class[v[start-1]]&cAlnum != 0 || end < len(v) && class[v[end]]&cAlnum != 0 {
+		if wordBefore(v, start) || wordAfter(v, end) {
 			return false
 		}
 		return !c.short || shortContext(v, start, end)
 	}
+}
+
+// wordBefore reports a letter or digit (ASCII or any UTF-8 letter) just
+// before v[i]; bytes that are not UTF-8 (binary frames) are boundaries.
+func wordBefore(v []byte, i int) bool {
+	if i == 0 {
+		return false
+	}
+	if c := v[i-1]; c < 0x80 {
+		return class[c]&cAlnum != 0
+	}
+	r, _ := utf8.DecodeLastRune(v[:i])
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+func wordAfter(v []byte, i int) bool {
+	if i >= len(v) {
+		return false
+	}
+	if c := v[i]; c < 0x80 {
+		return class[c]&cAlnum != 0
+	}
+	r, _ := utf8.DecodeRune(v[i:])
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
 // shortContext accepts a value of three characters or fewer (a state or
