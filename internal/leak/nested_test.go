@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"net/url"
 	"testing"
 
@@ -159,4 +160,16 @@ func slashy(v string) struct {
 // email it contains a '+', which a form decoder turns into a space.
 func plusy(v string) string {
 	return base64.StdEncoding.EncodeToString(hashes[1].sum([]byte(v)))
+}
+
+// TestHashOfHash: sha256 of the md5 hex of the email, as some tags send.
+func TestHashOfHash(t *testing.T) {
+	t.Parallel()
+	md5hex := hex.EncodeToString(hashes[0].sum([]byte("alice.smith@example.com")))
+	res := alicePool.Scan(get("https://t.example/p?h="+hexSHA(md5hex)), ScanOptions{})
+	expectMatch(t, res, "email", ChannelQuery, "h", []string{"sha256", "md5", "lowercase"})
+	other := hex.EncodeToString(hashes[0].sum([]byte("bob.jones@example.org")))
+	if res := alicePool.Scan(get("https://t.example/p?h="+hexSHA(other)), ScanOptions{}); len(res.Matches) > 0 {
+		t.Fatalf("absent value matched:%s", describe(res))
+	}
 }

@@ -134,9 +134,24 @@ func (b *poolBuilder) addForm(persona int, fv fieldValue, f form) {
 	}
 	for _, h := range hashes {
 		d := h.sum([]byte(f.s))
-		b.addDigest(string(d), with(c, kindPlain, h.name))
+		hc := with(c, kindPlain, h.name)
+		b.addDigest(string(d), hc)
+		if !rehashed[h.name] {
+			continue
+		}
+		// A hash of the hex of a hash (sha256(md5(email))): chains the
+		// research crawlers search, which no decoding can undo.
+		inner := []byte(hex.EncodeToString(d))
+		for _, o := range hashes {
+			if rehashed[o.name] {
+				b.addDigest(string(o.sum(inner)), with(hc, kindPlain, o.name))
+			}
+		}
 	}
 }
+
+// rehashed are the hashes also applied to one another's hex digests.
+var rehashed = map[string]bool{"md5": true, "sha1": true, "sha256": true}
 
 // with returns c with one more transform in front of its chain.
 func with(c candidate, kind int, t string) candidate {
