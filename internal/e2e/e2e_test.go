@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -64,12 +65,16 @@ func groundTruth(t *testing.T, v *visit, who visitor) map[sent]*evidence {
 			continue
 		}
 		for _, p := range ps {
-			for _, f := range carried(p.Text, who) {
-				k := sent{Field: f, Host: h.Host, Index: idx}
+			for _, c := range carried(p.Text, who) {
+				k := sent{Field: c.Field, Host: h.Host, Index: idx}
 				if truth[k] == nil {
 					truth[k] = &evidence{hit: h}
 				}
-				truth[k].places = append(truth[k].places, p)
+				at := p
+				if c.Hash != "" {
+					at.Layers = append(slices.Clip(p.Layers), c.Hash)
+				}
+				truth[k].places = append(truth[k].places, at)
 			}
 		}
 	}
@@ -147,14 +152,16 @@ var arrayIndex = regexp.MustCompile(`\.\d+(\.|$)|\[\]`)
 // with a decoded place's JSON path ("data.0.ue_pr.data.value"): decoding
 // steps (" > ") and array positions do not count.
 func sameLocation(finding, path string) bool {
-	norm := func(s string) string {
-		s = strings.ReplaceAll(s, " > ", ".")
-		for arrayIndex.MatchString(s) {
-			s = arrayIndex.ReplaceAllString(s, "$1")
-		}
-		return s
+	return normPath(finding) == normPath(path)
+}
+
+// normPath drops decoding steps and array positions from a location.
+func normPath(s string) string {
+	s = strings.ReplaceAll(s, " > ", ".")
+	for arrayIndex.MatchString(s) {
+		s = arrayIndex.ReplaceAllString(s, "$1")
 	}
-	return norm(finding) == norm(path)
+	return s
 }
 
 // sameEncoding reports whether a finding's encoding starts with the steps

@@ -3,7 +3,9 @@ package e2e
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -135,7 +137,7 @@ func walk(at place, v any) ([]place, error) {
 	return out, nil
 }
 
-// expand returns the leaf, and what it holds when key names an encoded field.
+// expand returns the leaf, or what it holds when key names an encoded field.
 func expand(at place, key string) ([]place, error) {
 	out := []place{at}
 	var inner []byte
@@ -162,8 +164,8 @@ func expand(at place, key string) ([]place, error) {
 	if err := json.Unmarshal(inner, &doc); err != nil {
 		return nil, fmt.Errorf("%s does not hold JSON: %w", at.Location, err)
 	}
-	p, err := walk(place{Channel: at.Channel, Location: at.Location, Layers: layers}, doc)
-	return append(out, p...), err
+	// The encoded string itself stands for nothing once decoded.
+	return walk(place{Channel: at.Channel, Location: at.Location, Layers: layers}, doc)
 }
 
 func child(at place, key string) place {
@@ -197,38 +199,50 @@ func gunzip(b []byte) ([]byte, error) {
 	return out, nil
 }
 
+// carry is one persona field found in a text, plainly or as the lowercase
+// hex SHA-256 of its trimmed, lowercased value (Hash "sha256").
+type carry struct{ Field, Hash string }
+
 // carried lists the persona fields whose values text holds as the audit
 // should count them: as whole tokens (not inside a longer run of letters
 // and digits), ignoring case; a value inside a longer one that is also
 // found (a first name inside the email address) counts only for the
 // longer; a code of two letters (a state) only as the whole text, after
 // "=", ":" or ", " (an address line), and before a delimiter.
-func carried(text string, who visitor) []string {
-	fs := fields(who)
-	sort.SliceStable(fs, func(i, j int) bool { return len(fs[i][1]) > len(fs[j][1]) })
-	text = strings.ToLower(text)
-	var out []string
-	for _, f := range fs {
-		value := strings.ToLower(f[1])
-		if value == "" {
+func carried(text string, who visitor) []carry {
+	type form struct {
+		carry
+		value string
+	}
+	var forms []form
+	for _, f := range fields(who) {
+		v := strings.ToLower(strings.TrimSpace(f[1]))
+		if v == "" {
 			continue
 		}
+		sum := sha256.Sum256([]byte(v))
+		forms = append(forms, form{carry{f[0], ""}, v}, form{carry{f[0], "sha256"}, hex.EncodeToString(sum[:])})
+	}
+	sort.SliceStable(forms, func(i, j int) bool { return len(forms[i].value) > len(forms[j].value) })
+	text = strings.ToLower(text)
+	var out []carry
+	for _, f := range forms {
 		found := false
 		for i := 0; ; {
-			j := strings.Index(text[i:], value)
+			j := strings.Index(text[i:], f.value)
 			if j < 0 {
 				break
 			}
-			start, end := i+j, i+j+len(value)
+			start, end := i+j, i+j+len(f.value)
 			if whole(text, start, end) {
 				found = true
 				// Blank it so shorter values inside it do not count.
-				text = text[:start] + strings.Repeat("\x00", len(value)) + text[end:]
+				text = text[:start] + strings.Repeat("\x00", len(f.value)) + text[end:]
 			}
 			i = start + 1
 		}
 		if found {
-			out = append(out, f[0])
+			out = append(out, f.carry)
 		}
 	}
 	return out

@@ -88,6 +88,13 @@
 
   function value(id) { return document.getElementById(id).value; }
 
+  async function sha256hex(text) {
+    var digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+    return Array.from(new Uint8Array(digest), function (b) {
+      return b.toString(16).padStart(2, '0');
+    }).join('');
+  }
+
   document.getElementById('checkout').addEventListener('submit', function (ev) {
     ev.preventDefault();
     var email = value('email');
@@ -100,6 +107,13 @@
     posthog.b64.capture('contact_details_saved', { street: value('street') });
     sp.setUserId(email, ['spget']);
     sp.trackStructEvent({ category: 'account', action: 'save', label: 'contact' }, ['spget']);
+    // A customer context with the hashed email, as sites add for matching.
+    sha256hex(email.trim().toLowerCase()).then(function (hash) {
+      sp.trackSelfDescribingEvent({
+        event: { schema: 'iglu:test.shop/contact_saved/jsonschema/1-0-0', data: { form: 'checkout' } },
+        context: [{ schema: 'iglu:test.shop/customer/jsonschema/1-0-0', data: { email_sha256: hash } }],
+      });
+    });
     fetch('/api/profile', {
       method: 'POST', headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(Object.fromEntries(new FormData(ev.target))),
