@@ -66,6 +66,18 @@ func (m *mdWriter) summary() {
 		plural(s.Pixels, "pixel hit", "pixel hits"))
 }
 
+// mdMaxRows caps each list so a comment stays under the 65,536 characters
+// GitHub accepts; the rest is in the other formats.
+const mdMaxRows = 50
+
+// more ends a capped list, saying how much was left out.
+func (m *mdWriter) more(n int) {
+	if n > mdMaxRows {
+		m.p("\n… and %d more; the HTML, JSON and CSV reports list them all.", n-mdMaxRows)
+	}
+	m.p("")
+}
+
 // row writes one table row; cells are already escaped.
 func (m *mdWriter) row(cells ...string) { m.p("| %s |", strings.Join(cells, " | ")) }
 
@@ -75,22 +87,22 @@ func (m *mdWriter) matrix() {
 		return
 	}
 	m.p("### Who received what\n")
-	head := []string{"Company"}
+	cols := []string{"Company"}
 	align := []string{"---"}
 	for _, k := range m.v.kinds {
-		head = append(head, mdText(kindLabel(k)))
+		cols = append(cols, mdText(kindLabel(k)))
 		align = append(align, "---:")
 	}
-	m.row(append(head, "Requests", "Blocked")...)
+	m.row(append(cols, "Requests", "Blocked")...)
 	m.row(append(align, "---:", "---:")...)
-	for _, c := range cs {
+	for _, c := range head(mdMaxRows, cs) {
 		cells := []string{"**" + mdText(c.tp.Company) + "**"}
 		for _, k := range m.v.kinds {
 			cells = append(cells, countCell(c.count(k), slicesContains(c.tp.DataKinds, k)))
 		}
 		m.row(append(cells, strconv.Itoa(c.tp.Requests), blocked(c.tp))...)
 	}
-	m.p("")
+	m.more(len(cs))
 }
 
 func (m *mdWriter) leaks() {
@@ -100,12 +112,12 @@ func (m *mdWriter) leaks() {
 	m.p("### Leaks (%d)\n", len(m.v.leaks))
 	m.row("Request", "Data", "Company", "Where", "Meaning", "Encoding", "Script", "Page")
 	m.row("---:", "---", "---", "---", "---", "---", "---", "---")
-	for _, i := range m.v.leaks {
+	for _, i := range head(mdMaxRows, m.v.leaks) {
 		f := &m.v.r.Findings[i]
 		m.row(mdRequest(f.Request), mdText(kindLabel(f.Field)), mdText(receiverName(f)), mdCode(where(f)),
 			mdText(f.Meaning), mdText(encodingChain(f.Encoding)), mdCode(f.Initiator), mdCode(f.Page))
 	}
-	m.p("")
+	m.more(len(m.v.leaks))
 }
 
 func (m *mdWriter) patterns() {
@@ -115,11 +127,11 @@ func (m *mdWriter) patterns() {
 	m.p("### Personal-looking values found without a persona (%d)\n", len(m.v.patterns))
 	m.row("Request", "Rule", "Company", "Where", "Value", "Page")
 	m.row("---:", "---", "---", "---", "---", "---")
-	for _, i := range m.v.patterns {
+	for _, i := range head(mdMaxRows, m.v.patterns) {
 		f := &m.v.r.Findings[i]
 		m.row(mdRequest(f.Request), mdText(f.Rule), mdText(receiverName(f)), mdCode(where(f)), mdCode(f.Value), mdCode(f.Page))
 	}
-	m.p("")
+	m.more(len(m.v.patterns))
 }
 
 func (m *mdWriter) behaviour() {
@@ -127,11 +139,11 @@ func (m *mdWriter) behaviour() {
 		return
 	}
 	m.p("### Configuration and behaviour (%d)\n", len(m.v.behaviour))
-	for _, i := range m.v.behaviour {
+	for _, i := range head(mdMaxRows, m.v.behaviour) {
 		f := &m.v.r.Findings[i]
 		m.p("- %s %s — %s", mdCode(f.Type), mdText(who(f)), mdText(findingTitle(f)))
 	}
-	m.p("")
+	m.more(len(m.v.behaviour))
 }
 
 func (m *mdWriter) policy() {
@@ -154,8 +166,11 @@ func (m *mdWriter) policy() {
 			mark = "❌"
 		}
 		m.p("- %s **%s** %s", mark, mdText(rr.Description), mdCode(rr.ID))
-		for _, v := range rr.Violations {
+		for _, v := range head(mdMaxRows, rr.Violations) {
 			m.p("  - %s", mdText(v))
+		}
+		if n := len(rr.Violations) - mdMaxRows; n > 0 {
+			m.p("  - … and %d more", n)
 		}
 	}
 	m.p("")
@@ -168,7 +183,7 @@ func (m *mdWriter) companies() {
 	m.p("<details><summary>All %s</summary>\n", plural(len(m.v.companies), "third-party company", "third-party companies"))
 	m.row("Company", "Domains", "Categories", "Requests", "Blocked", "Data received")
 	m.row("---", "---", "---", "---:", "---:", "---")
-	for _, c := range m.v.companies {
+	for _, c := range head(mdMaxRows, m.v.companies) {
 		kinds := make([]string, len(c.kinds))
 		for i, k := range c.kinds {
 			kinds[i] = kindLabel(k.kind)
@@ -176,7 +191,8 @@ func (m *mdWriter) companies() {
 		m.row(mdText(c.tp.Company), mdText(strings.Join(c.tp.Domains, ", ")), mdText(strings.Join(c.tp.Categories, ", ")),
 			strconv.Itoa(c.tp.Requests), blocked(c.tp), mdText(dash(strings.Join(kinds, ", "))))
 	}
-	m.p("\n</details>\n")
+	m.more(len(m.v.companies))
+	m.p("</details>\n")
 }
 
 func (m *mdWriter) warnings() {
@@ -185,10 +201,11 @@ func (m *mdWriter) warnings() {
 		return
 	}
 	m.p("<details><summary>%s</summary>\n", plural(len(ws), "warning", "warnings"))
-	for _, w := range ws {
+	for _, w := range head(mdMaxRows, ws) {
 		m.p("- %s", mdText(w))
 	}
-	m.p("\n</details>")
+	m.more(len(ws))
+	m.p("</details>")
 }
 
 func receiverName(f *audit.Finding) string {

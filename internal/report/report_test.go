@@ -301,3 +301,18 @@ func TestPixelsFindTheirCompany(t *testing.T) {
 		}
 	}
 }
+
+// TestMarkdownFitsAComment: a big report stays under GitHub's comment limit.
+func TestMarkdownFitsAComment(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	if err := Render(&buf, bigReport(100), "markdown", Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if buf.Len() > 65536 {
+		t.Errorf("markdown is %d bytes, over GitHub's 65,536 limit", buf.Len())
+	}
+	if !strings.Contains(buf.String(), "… and 650 more") {
+		t.Error("capped leak table does not say how many were left out")
+	}
+}
