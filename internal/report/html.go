@@ -124,7 +124,11 @@ func renderHTML(w io.Writer, r *audit.Report, opts Options) error {
 	for i := range v.companies {
 		p.Companies = append(p.Companies, newHTMLCompany(v, &v.companies[i], i, used))
 	}
-	for _, i := range append(append([]int{}, v.behaviour...), v.breaches...) {
+	others := slices.Clone(v.behaviour)
+	if r.Policy == nil { // with a policy, its panel lists the violations
+		others = append(others, v.breaches...)
+	}
+	for _, i := range others {
 		if !used[strconv.Itoa(i)] {
 			p.Others = append(p.Others, newHTMLFinding(v, &r.Findings[i]))
 		}
