@@ -215,9 +215,10 @@ func (c *crawler) visit(ctx context.Context, tab *browser.Tab, u string, follow 
 	return links, tab
 }
 
-// settle waits for network quiet, scrolls like a reader, and waits again.
+// settle scrolls through the loaded page like a reader and then waits for
+// network quiet, which covers both the page's own late requests and what
+// the scrolling loaded lazily.
 func (c *crawler) settle(ctx context.Context, tab *browser.Tab) {
-	c.quiet(ctx, tab)
 	if err := tab.Scroll(ctx, 8, 50*time.Millisecond); err != nil {
 		c.o.Logger.Debug("scroll", "err", err)
 	}
