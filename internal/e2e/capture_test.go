@@ -63,3 +63,34 @@ func findingLines(rep *audit.Report) []string {
 	slices.Sort(out)
 	return out
 }
+
+// TestCompanyDataKinds: the report's per-company summary (the "who
+// received your data" table) lists exactly the persona fields each
+// receiver got.
+func TestCompanyDataKinds(t *testing.T) {
+	t.Parallel()
+	v := recorded(t)
+	truth := groundTruth(t, v, shopper)
+	rep := analyse(t, v.capture, audit.Options{}, persona("shopper", shopper))
+	rawGzip := leakReadsRawGzip()
+	want := map[string][]string{}
+	for k, ev := range truth {
+		if rawGzip || !isRawGzip(ev.hit) { // see the known gap in TestEveryPersonaPlaceFound
+			want[k.Host] = append(want[k.Host], k.Field)
+		}
+	}
+	for _, host := range []string{posthogHost, snowHost, replayHost} {
+		w := want[host]
+		slices.Sort(w)
+		w = slices.Compact(w)
+		var got []string
+		for _, tp := range rep.ThirdParties {
+			if slices.Contains(tp.Hosts, host) {
+				got = tp.DataKinds
+			}
+		}
+		if !slices.Equal(got, w) {
+			t.Errorf("%s: data kinds %v, want %v", host, got, w)
+		}
+	}
+}
