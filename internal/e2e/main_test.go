@@ -58,6 +58,9 @@ func run(m *testing.M) int {
 	}
 	env.browser = b
 	code := m.Run()
+	if theVisit.harPath != "" {
+		_ = os.RemoveAll(filepath.Dir(theVisit.harPath))
+	}
 	if err := b.Close(); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: close browser:", err)
 	}
