@@ -41,7 +41,10 @@ func writeCookiePref(path string) error {
 // Process is a running process seen in /proc.
 type Process struct {
 	PID, PPID int
-	Cmdline   string
+	// PGID is the process group; Chromium and its children share the
+	// group Launch starts it in, whose ID is the main process ID.
+	PGID    int
+	Cmdline string
 }
 
 // Processes lists the processes whose command line contains substr. It is
@@ -65,28 +68,31 @@ func Processes(substr string) []Process {
 		if !strings.Contains(cmd, substr) {
 			continue
 		}
-		out = append(out, Process{PID: pid, PPID: parentPID(pid), Cmdline: cmd})
+		ppid, pgid := parentAndGroup(pid)
+		out = append(out, Process{PID: pid, PPID: ppid, PGID: pgid, Cmdline: cmd})
 	}
 	return out
 }
 
-func parentPID(pid int) int {
+// parentAndGroup reads a process's parent and process group IDs.
+func parentAndGroup(pid int) (ppid, pgid int) {
 	data, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
 	if err != nil {
-		return 0
+		return 0, 0
 	}
 	// The command name in parentheses may hold spaces; fields follow the last ')'.
 	s := string(data)
 	i := strings.LastIndexByte(s, ')')
 	if i < 0 {
-		return 0
+		return 0, 0
 	}
-	f := strings.Fields(s[i+1:])
-	if len(f) < 2 {
-		return 0
+	f := strings.Fields(s[i+1:]) // state, ppid, pgrp, ...
+	if len(f) < 3 {
+		return 0, 0
 	}
-	ppid, _ := strconv.Atoi(f[1])
-	return ppid
+	ppid, _ = strconv.Atoi(f[1])
+	pgid, _ = strconv.Atoi(f[2])
+	return ppid, pgid
 }
 
 // killByCmdline kills every process whose command line contains substr.

@@ -156,7 +156,7 @@ func TestNoChromiumSurvives(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			dir := b.UserDataDir()
+			dir, pid := b.UserDataDir(), b.PID()
 			tab, err := b.NewTab(ctx)
 			if err != nil {
 				t.Fatal(err)
@@ -166,6 +166,15 @@ func TestNoChromiumSurvives(t *testing.T) {
 			ncancel()
 			if len(browser.Processes(dir)) < 2 {
 				t.Fatalf("expected Chromium processes for %s", dir)
+			}
+			group := 0
+			for _, p := range browser.Processes("") {
+				if p.PGID == pid {
+					group++
+				}
+			}
+			if group < 2 {
+				t.Fatalf("expected Chromium's processes in group %d, found %d", pid, group)
 			}
 			if how == "close" {
 				if err := b.Close(); err != nil {
@@ -180,6 +189,11 @@ func TestNoChromiumSurvives(t *testing.T) {
 			}
 			if ps := browser.Processes(dir); len(ps) > 0 {
 				t.Errorf("%d Chromium processes survived: %+v", len(ps), ps)
+			}
+			for _, p := range browser.Processes("") {
+				if p.PGID == pid || p.PPID == pid {
+					t.Errorf("process of Chromium's group survived: %+v", p)
+				}
 			}
 			for time.Now().Before(deadline) {
 				if _, err := os.Stat(dir); os.IsNotExist(err) {
