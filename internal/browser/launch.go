@@ -70,6 +70,29 @@ type Options struct {
 	StartTimeout time.Duration
 }
 
+// reservedFlags are managed by Launch and may not come from Options.Args.
+var reservedFlags = []string{"--user-data-dir", "--remote-debugging-port", "--remote-debugging-pipe",
+	"--remote-debugging-address"}
+
+// Validate reports the first option that cannot work.
+func (o *Options) Validate() error {
+	if o.StartTimeout < 0 {
+		return fmt.Errorf("browser: start timeout %s is negative", o.StartTimeout)
+	}
+	for _, a := range o.Args {
+		if !strings.HasPrefix(a, "-") {
+			return fmt.Errorf("browser: argument %q is not a flag (want --name or --name=value)", a)
+		}
+		name, _, _ := strings.Cut(a, "=")
+		for _, r := range reservedFlags {
+			if name == r {
+				return fmt.Errorf("browser: %s is set by leakwatch; use Options.ProfileDir for a profile", r)
+			}
+		}
+	}
+	return nil
+}
+
 // Browser is a running Chromium and its DevTools connection.
 type Browser struct {
 	opts    Options
@@ -96,6 +119,9 @@ type Browser struct {
 // Launch starts Chromium and connects to it. The browser is closed when ctx
 // is cancelled; call Close when done in any case.
 func Launch(ctx context.Context, opts Options) (*Browser, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
 	if opts.Exec == "" {
 		p, err := Find()
 		if err != nil {
