@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -314,5 +315,20 @@ func TestMarkdownFitsAComment(t *testing.T) {
 	}
 	if !strings.Contains(buf.String(), "… and 650 more") {
 		t.Error("capped leak table does not say how many were left out")
+	}
+}
+
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+// TestRenderWriteError: a failing writer is reported, never swallowed.
+func TestRenderWriteError(t *testing.T) {
+	t.Parallel()
+	for _, format := range Formats() {
+		err := Render(failWriter{}, shopReport(), format, Options{})
+		if err == nil || !strings.Contains(err.Error(), "disk full") || !strings.Contains(err.Error(), format) {
+			t.Errorf("%s: error = %v, want one naming the format and the cause", format, err)
+		}
 	}
 }
