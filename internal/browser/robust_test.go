@@ -5,11 +5,11 @@ import (
 	"errors"
 	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/leakwatch/leakwatch/internal/browser"
-	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
 func TestNeverEndingPageTimesOut(t *testing.T) {
@@ -242,8 +242,6 @@ func TestFind(t *testing.T) {
 	}
 }
 
-var _ = traffic.Request{}
-
 // TestBlockThirdPartyCookies launches a browser that keeps Chromium's
 // default: the tracker's cookie is then not sent.
 func TestBlockThirdPartyCookies(t *testing.T) {
@@ -287,5 +285,44 @@ func TestProfileDirIsKept(t *testing.T) {
 	}
 	if ps := browser.Processes(dir); len(ps) > 0 {
 		t.Errorf("processes survived: %+v", ps)
+	}
+}
+
+// TestBrowserDiesMidScan kills Chromium under a tab: calls fail at once and
+// what was recorded before stays readable.
+func TestBrowserDiesMidScan(t *testing.T) {
+	env.Need(t)
+	b, err := browser.Launch(context.Background(), browser.Options{Args: env.Args})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	tab, err := b.NewTab(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tab.Navigate(ctx, env.Server.URL("site.test", false, "/crash.html")); err != nil {
+		t.Fatal(err)
+	}
+	_ = tab.WaitQuiet(ctx, 200*time.Millisecond)
+	if err := syscall.Kill(b.PID(), syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if err := tab.Navigate(ctx, env.Server.URL("site.test", false, "/alert.html")); err == nil {
+		t.Error("navigate on a dead browser succeeded")
+	}
+	c, _ := b.Default().Capture(ctx)
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("dead browser noticed after %s", d)
+	}
+	found := false
+	for _, r := range c.Requests {
+		found = found || strings.Contains(r.URL, "from=crash")
+	}
+	if !found {
+		t.Errorf("requests before the death lost: %d recorded", len(c.Requests))
 	}
 }
