@@ -62,6 +62,21 @@ func (b *Browser) call(ctx context.Context, sessionID, method string, params, re
 	if b.client == nil {
 		return errClosed
 	}
+	select {
+	case <-b.loop:
+		return fmt.Errorf("%s: %w", method, errClosed)
+	default:
+	}
+	// A command sent just as the connection dies is never answered.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-b.loop:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	raw, err := b.client.Call(ctx, sessionID, method, params)
 	if err != nil {
 		return fmt.Errorf("%s: %w", method, err)
