@@ -20,6 +20,7 @@ var assets embed.FS
 var htmlTemplate = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
 	"kindLabel": kindLabel,
 	"inc":       func(i int) int { return i + 1 },
+	"reqid":     reqID,
 	"headF":     head[htmlFinding],
 	"tailF":     tail[htmlFinding],
 	"headR":     head[fieldRow],

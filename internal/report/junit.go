@@ -3,7 +3,6 @@ package report
 import (
 	"encoding/xml"
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/leakwatch/leakwatch/internal/audit"
@@ -122,7 +121,7 @@ func companyCases(v *view) []junitCase {
 func leakSentence(f *audit.Finding) string {
 	s := f.Field + " to " + receiverName(f) + " in " + where(f) + " (" + encodingChain(f.Encoding) + ")"
 	if f.Request != nil {
-		s = "#" + strconv.Itoa(f.Request.Index) + " " + f.Request.Method + " " + f.Request.URL + ": " + s
+		s = reqID(f.Request.Source, f.Request.Index) + " " + f.Request.Method + " " + f.Request.URL + ": " + s
 	}
 	if f.Page != "" {
 		s += " on " + f.Page

@@ -220,7 +220,8 @@ func mdRequest(ref *audit.RequestRef) string {
 	if ref == nil {
 		return ""
 	}
-	return "#" + strconv.Itoa(ref.Index) + " " + mdCode(ref.Method+" "+shorten(ref.URL, 80))
+	// In a code span: GitHub would link a bare "#14" to issue 14.
+	return mdCode(reqID(ref.Source, ref.Index)) + " " + mdCode(ref.Method+" "+shorten(ref.URL, 80))
 }
 
 // mdEscaper backslash-escapes what Markdown or HTML would interpret.

@@ -47,10 +47,7 @@ func (t *textWriter) requestLine(ref *audit.RequestRef) {
 		t.println("  (no request)")
 		return
 	}
-	head := "  #" + strconv.Itoa(ref.Index)
-	if ref.Source > 0 {
-		head = "  #" + strconv.Itoa(ref.Source) + ":" + strconv.Itoa(ref.Index)
-	}
+	head := "  " + reqID(ref.Source, ref.Index)
 	url, method := ref.URL, ref.Method
 	if d := t.v.request(ref); d != nil && url == "" {
 		url, method = d.URL, d.Method

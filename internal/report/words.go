@@ -166,3 +166,12 @@ func findingTitle(f *audit.Finding) string {
 	}
 	return strings.Join(parts, " ")
 }
+
+// reqID names a request as "#14", or "#2:14" for the third capture of
+// several (sources are counted from 0; the first one is left out).
+func reqID(source, index int) string {
+	if source > 0 {
+		return "#" + strconv.Itoa(source) + ":" + strconv.Itoa(index)
+	}
+	return "#" + strconv.Itoa(index)
+}
