@@ -256,8 +256,12 @@ func checkValue(field, v string) string {
 			return "postal code looks malformed"
 		}
 	case "state":
-		if len(v) < 2 {
-			return "state is a single character"
+		if _, _, ok := usStates.lookup(v); !ok {
+			return "not a US state or Canadian province name or code; matched only as given"
+		}
+	case "country":
+		if _, _, ok := countries.lookup(v); !ok && countryAliases[strings.ToLower(v)] == "" {
+			return "country not in the name/code table; matched only as given"
 		}
 	}
 	if len(v) < 2 {

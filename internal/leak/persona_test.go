@@ -99,6 +99,8 @@ func TestValidate(t *testing.T) {
 		{Persona{Phone: "call me"}, []string{"phone \"call me\": phone number has no digits"}},
 		{Persona{Phone: "123"}, []string{"has 3 digits"}},
 		{Persona{DateOfBirth: "someday"}, []string{"unparseable date"}},
+		{Persona{State: "Bavaria", Country: "Atlantis"}, []string{"state \"Bavaria\": not a US state", "country \"Atlantis\": country not in"}},
+		{Persona{State: "on", Country: "USA"}, nil},
 		{Persona{}, []string{"no values"}},
 		{Persona{Email: "a@b.co", TrackingNumbers: []string{""}}, []string{"tracking_numbers: empty value"}},
 		{Persona{Email: "a@b.co", Custom: map[string]string{"id": " "}}, []string{"custom.id: empty value"}},
