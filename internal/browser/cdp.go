@@ -20,7 +20,6 @@ type cdpHeaders map[string]any
 
 type cdpRequest struct {
 	URL             string     `json:"url"`
-	URLFragment     string     `json:"urlFragment"`
 	Method          string     `json:"method"`
 	Headers         cdpHeaders `json:"headers"`
 	PostData        string     `json:"postData"`

@@ -82,7 +82,7 @@ func onRequest(c *Context, s *session, raw json.RawMessage) {
 		s.clock = ev.WallTime - ev.Timestamp
 	}
 	r := &traffic.Request{
-		URL:          ev.Request.URL + ev.Request.URLFragment,
+		URL:          ev.Request.URL, // the fragment never leaves the browser
 		Method:       ev.Request.Method,
 		Headers:      ev.Request.Headers.headers(),
 		Body:         ev.Request.body(),
@@ -120,13 +120,13 @@ func (c *Context) placeRequest(s *session, r *traffic.Request, frameID string, d
 	default:
 		r.Target = s.kind
 	}
-	r.FrameURL = s.frames[r.FrameID]
-	if document || r.FrameURL == "" || r.FrameURL == "about:blank" {
-		if document {
-			r.FrameURL = r.URL
-		} else if r.FrameURL == "" {
-			r.FrameURL = s.url
-		}
+	switch u := s.frames[r.FrameID]; {
+	case document:
+		r.FrameURL = r.URL // the frame is navigating to it
+	case u != "":
+		r.FrameURL = u
+	default:
+		r.FrameURL = s.url // a worker: its script URL
 	}
 }
 
