@@ -58,3 +58,15 @@ func TestChannelDetails(t *testing.T) {
 		})
 	}
 }
+
+// TestJSONKeys: a value used as an object key is found and named.
+func TestJSONKeys(t *testing.T) {
+	t.Parallel()
+	body := `{"users":{"alice.smith@example.com":{"seen":1}},"h":{"` + hexSHA("alice.smith@example.com") + `":true},"plain":{"email":1}}`
+	res := alicePool.Scan(post("application/json", []byte(body)), ScanOptions{})
+	expectMatch(t, res, "email", ChannelBody, "users (key)", []string{"lowercase"})
+	expectMatch(t, res, "email", ChannelBody, "h (key)", []string{"sha256", "lowercase"})
+	if len(res.Matches) != 2 {
+		t.Fatalf("want 2 matches:%s", describe(res))
+	}
+}

@@ -125,6 +125,10 @@ func (w *jsonWalker) object(depth int) error {
 		}
 		w.pos++
 		w.path = w.path[:base]
+		if keyLooksLikeData(key) {
+			w.leaf(append(w.path, " (key)"...), key)
+			w.path = w.path[:base]
+		}
 		if base > 0 {
 			w.path = append(w.path, '.')
 		}
@@ -265,4 +269,22 @@ func unhex(c byte) int {
 		return int(c-'A') + 10
 	}
 	return -1
+}
+
+// keyLooksLikeData picks object keys that may be values themselves (an
+// email or a digest used as a map key); ordinary names are not searched.
+func keyLooksLikeData(k []byte) bool {
+	if len(k) < 8 {
+		return false
+	}
+	digits := 0
+	for _, c := range k {
+		switch {
+		case c == '@':
+			return true
+		case c >= '0' && c <= '9':
+			digits++
+		}
+	}
+	return digits >= 4
 }

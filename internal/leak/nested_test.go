@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"net/url"
 	"testing"
 
 	"github.com/leakwatch/leakwatch/internal/traffic"
@@ -140,7 +139,6 @@ func TestNestedAndVendorCases(t *testing.T) {
 	}
 }
 
-var _ = url.QueryEscape
 
 // slashy returns the first hash whose base64 of v contains '+' or '/',
 // which URL-encoding then changes.
