@@ -139,7 +139,6 @@ func TestNestedAndVendorCases(t *testing.T) {
 	}
 }
 
-
 // slashy returns the first hash whose base64 of v contains '+' or '/',
 // which URL-encoding then changes.
 func slashy(v string) struct {
