@@ -216,6 +216,11 @@ func crowdReport() *audit.Report {
 			Hosts: []string{"t." + d}, Categories: []string{"ad"}, Requests: 40 - 2*i, Blocked: (40 - 2*i) / 2})
 	}
 	r.ThirdParties[11].Patterns = 2
+	// GA4 served through the site's own domain: no third party owns the host.
+	r.Pixels = []audit.PixelHit{{Vendor: "Google", Product: "Google Analytics 4", Account: "G-NEWS123", Event: "page_view",
+		Request: audit.RequestRef{URL: "https://metrics.news.example/g/collect?v=2&tid=G-NEWS123&en=page_view", Method: "POST", Index: 12},
+		Page:    "https://www.news.example/", Fields: []pixel.Field{{Name: "tid", Value: "G-NEWS123", Meaning: pixel.AccountID}}}}
+	r.Summary.Pixels = 1
 	r.Findings = []audit.Finding{
 		{Type: audit.TypePattern, Rule: "email", Receiver: &audit.Receiver{Host: "t.liveramp.example", Domain: "liveramp.example", Company: "LiveRamp"},
 			Channel: "query", Location: "pv > em", Encoding: []string{"base64"}, Value: "r****@news.example",

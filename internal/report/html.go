@@ -45,6 +45,7 @@ type htmlPage struct {
 	Companies []htmlCompany
 	KindOpts  []kindOpt
 	Others    []htmlFinding
+	Unplaced  []unplacedRow // pixel hits no third-party card owns
 	Shots     []shot
 	Warnings  []string
 	CSS       template.CSS
@@ -55,6 +56,32 @@ type stat struct {
 	Value int
 	Label string
 	Class string // "bad", "warn" or ""
+}
+
+// unplacedRow is a group of pixel hits sent to a host no third party owns.
+type unplacedRow struct {
+	Vendor, Product, Account, Events, Host string
+	Hits                                   int
+}
+
+func unplacedRows(v *view) []unplacedRow {
+	var rows []unplacedRow
+	for _, i := range v.unplaced {
+		h := &v.r.Pixels[i]
+		host := hostOf(h.Request.URL)
+		j := slices.IndexFunc(rows, func(r unplacedRow) bool {
+			return r.Vendor == h.Vendor && r.Product == h.Product && r.Account == h.Account && r.Host == host
+		})
+		if j < 0 {
+			rows = append(rows, unplacedRow{Vendor: h.Vendor, Product: h.Product, Account: h.Account, Host: host})
+			j = len(rows) - 1
+		}
+		rows[j].Hits++
+		if h.Event != "" && !strings.Contains(", "+rows[j].Events+", ", ", "+h.Event+", ") {
+			rows[j].Events = strings.TrimPrefix(rows[j].Events+", "+h.Event, ", ")
+		}
+	}
+	return rows
 }
 
 // head returns the first n items; tail the rest. Long lists show their
@@ -134,6 +161,7 @@ func renderHTML(w io.Writer, r *audit.Report, opts Options) error {
 			p.Others = append(p.Others, newHTMLFinding(v, &r.Findings[i]))
 		}
 	}
+	p.Unplaced = unplacedRows(v)
 	p.Shots = screenshots(r.Pages, opts.Screenshots)
 	// Render whole before writing so a failure leaves no half a page.
 	var buf bytes.Buffer

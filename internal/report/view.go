@@ -21,6 +21,9 @@ type view struct {
 	breaches  []int // policy-violation findings
 	pages     []string
 	requests  map[reqKey]*audit.RequestDetail
+	// unplaced are pixel hits that no third party owns, such as a tag
+	// served through the site's own domain.
+	unplaced []int
 }
 
 type reqKey struct{ source, index int }
@@ -95,6 +98,8 @@ func newView(r *audit.Report) *view {
 	for i := range r.Pixels {
 		if ci := res.pixel(&r.Pixels[i]); ci >= 0 {
 			v.companies[ci].pixels = append(v.companies[ci].pixels, i)
+		} else {
+			v.unplaced = append(v.unplaced, i)
 		}
 	}
 	for i := range v.companies {
