@@ -113,27 +113,50 @@ func TestRunPagesHaveTitlesAndScreenshots(t *testing.T) {
 
 func TestRunStepsLogin(t *testing.T) {
 	t.Parallel()
-	steps, err := crawl.ParseSteps([]byte(`
+	for _, how := range []string{`click: "#go"`, `submit: "#email"`} {
+		t.Run(how, func(t *testing.T) {
+			t.Parallel()
+			steps, err := crawl.ParseSteps([]byte(`
 - goto: ` + site("/login.html") + `
 - type: {selector: "#email", text: "user@example.com"}
 - type: {selector: "#password", text: "hunter2"}
 - screenshot: filled
-- click: "#go"
+- ` + how + `
 - wait: {selector: "body"}
 `))
-	if err != nil {
-		t.Fatal(err)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := run(t, crawl.Options{Steps: steps})
+			if r := find(c, "from=keyup", "v=user%40example.com"); r == nil {
+				t.Errorf("typed value never reached the keyup request")
+			}
+			login := find(c, "from=login")
+			if login == nil || login.Method != "POST" || !strings.Contains(string(login.Body), "email=user%40example.com") {
+				t.Fatalf("login POST = %+v", login)
+			}
+			if len(c.Pages) != 2 || len(c.Pages[0].Screenshot) == 0 || login.PageID != c.Pages[1].ID {
+				t.Errorf("pages = %d, first with screenshot %d bytes", len(c.Pages), len(c.Pages[0].Screenshot))
+			}
+		})
 	}
-	c := run(t, crawl.Options{Steps: steps})
-	if r := find(c, "from=keyup", "v=user%40example.com"); r == nil {
-		t.Errorf("typed value never reached the keyup request")
+}
+
+func TestRunScanTimeoutKeepsCapture(t *testing.T) {
+	t.Parallel()
+	start := time.Now()
+	c := run(t, crawl.Options{Start: []string{site("/c.html"), site("/never"), site("/a.html")},
+		Timeout: 3 * time.Second})
+	if d := time.Since(start); d > 12*time.Second {
+		t.Errorf("crawl took %s with a 3s timeout", d)
 	}
-	login := find(c, "from=login")
-	if login == nil || login.Method != "POST" || !strings.Contains(string(login.Body), "email=user%40example.com") {
-		t.Fatalf("login POST = %+v", login)
+	if len(c.Pages) < 2 || find(c, "from=c") == nil {
+		t.Errorf("capture lost: %d pages", len(c.Pages))
 	}
-	if len(c.Pages) != 2 || len(c.Pages[0].Screenshot) == 0 {
-		t.Errorf("pages = %d, first with screenshot %d bytes", len(c.Pages), len(c.Pages[0].Screenshot))
+	for _, p := range c.Pages {
+		if strings.HasSuffix(p.URL, "/never") && p.Error == "" {
+			t.Errorf("timed-out page has no error")
+		}
 	}
 }
 
