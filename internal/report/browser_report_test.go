@@ -40,6 +40,10 @@ func TestHTMLInChromium(t *testing.T) {
 		t.Errorf("headline = %q", h)
 	}
 
+	if w := page.MustEval(`() => { const i = document.querySelector('#screens img'); return i ? i.naturalWidth : -1 }`).Int(); w != 480 {
+		t.Errorf("embedded page screenshot is %d px wide, want 480 (not decoded?)", w)
+	}
+
 	visible := func() string {
 		return page.MustEval(`() => Array.from(document.querySelectorAll('article.card'))
 			.filter(c => !c.hidden && c.offsetParent !== null).map(c => c.dataset.company).join(",")`).Str()
