@@ -36,7 +36,7 @@ func open(t *testing.T, host string, tls bool, path string) *browser.Tab {
 // waitRequest polls the tab's capture until a request satisfies match.
 func waitRequest(t *testing.T, tab *browser.Tab, what string, match func(*traffic.Request) bool) (*traffic.Request, *traffic.Capture) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(20 * time.Second) // roomy: CI machines may be loaded
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		c, err := tab.Context().Capture(ctx)
