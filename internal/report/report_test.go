@@ -84,7 +84,7 @@ func TestJSONRoundTrip(t *testing.T) {
 // terminal, with and without colour.
 func TestTextWidth(t *testing.T) {
 	t.Parallel()
-	for _, width := range []int{60, 80, 100, 140} {
+	for _, width := range []int{40, 60, 80, 100, 140} {
 		for _, color := range []bool{false, true} {
 			var buf bytes.Buffer
 			if err := Render(&buf, shopReport(), "text", Options{Width: width, Color: color}); err != nil {
@@ -329,6 +329,27 @@ func TestRenderWriteError(t *testing.T) {
 		err := Render(failWriter{}, shopReport(), format, Options{})
 		if err == nil || !strings.Contains(err.Error(), "disk full") || !strings.Contains(err.Error(), format) {
 			t.Errorf("%s: error = %v, want one naming the format and the cause", format, err)
+		}
+	}
+}
+
+func TestCutVisible(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"abcdef", 3, "abc"},
+		{"\x1b[1mabcdef\x1b[0m", 3, "\x1b[1mabc"},
+		{"ab\x1b[31mcd", 2, "ab\x1b[31m"},
+		{"ab\x1b[31mcd", 3, "ab\x1b[31mc"},
+		{"abc", 5, "abc"},
+	}
+	for _, tt := range tests {
+		rs := []rune(tt.in)
+		if got := string(rs[:cutVisible(rs, tt.n)]); got != tt.want {
+			t.Errorf("cutVisible(%q, %d) keeps %q, want %q", tt.in, tt.n, got, tt.want)
 		}
 	}
 }

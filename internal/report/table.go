@@ -55,6 +55,9 @@ func (t *table) widths(maxWidth int) []int {
 // the header) and may be nil.
 func (t *table) lines(maxWidth int, style func(row, col int, s string) string) []string {
 	w := t.widths(maxWidth)
+	if sum(w)+colGap*(len(w)-1) > maxWidth {
+		return t.stacked(maxWidth, style)
+	}
 	out := make([]string, 0, len(t.rows)+1)
 	out = append(out, t.line(-1, t.header, w, style))
 	for i, row := range t.rows {
@@ -82,4 +85,31 @@ func (t *table) line(ri int, cells []string, w []int, style func(int, int, strin
 		}
 	}
 	return strings.TrimRight(b.String(), " ")
+}
+
+func sum(xs []int) int {
+	n := 0
+	for _, x := range xs {
+		n += x
+	}
+	return n
+}
+
+// stacked renders each row as its first cell followed by one indented
+// "header: value" line per other column, for screens too narrow for
+// columns.
+func (t *table) stacked(maxWidth int, style func(row, col int, s string) string) []string {
+	if style == nil {
+		style = func(_, _ int, s string) string { return s }
+	}
+	var out []string
+	for ri, row := range t.rows {
+		out = append(out, style(ri, 0, shorten(row[0], maxWidth)))
+		for ci := 1; ci < len(row); ci++ {
+			label := "  " + strings.ToLower(t.header[ci]) + ": "
+			value := shorten(row[ci], maxWidth-utf8.RuneCountInString(label))
+			out = append(out, label+style(ri, ci, value))
+		}
+	}
+	return out
 }

@@ -80,8 +80,9 @@ func (t *textWriter) hang(first, rest, s string) {
 			flush()
 		}
 		for visibleRunes(w) > room {
-			line = append(line, w[:room]...)
-			w = w[room:]
+			k := cutVisible(w, room)
+			line = append(line, w[:k]...)
+			w = w[k:]
 			flush()
 		}
 		line = append(append(line, w...), ' ')
@@ -91,6 +92,26 @@ func (t *textWriter) hang(first, rest, s string) {
 
 // visible counts the runes of a line that show on screen (not ANSI codes).
 func visible(line []rune) int { return visibleRunes(line) }
+
+// cutVisible returns how many runes of rs hold its first n visible ones,
+// never splitting an ANSI escape sequence.
+func cutVisible(rs []rune, n int) int {
+	seen, esc := 0, false
+	for i, r := range rs {
+		switch {
+		case r == 0x1b:
+			esc = true
+		case esc:
+			esc = r != 'm'
+		default:
+			if seen == n {
+				return i
+			}
+			seen++
+		}
+	}
+	return len(rs)
+}
 
 func visibleRunes(rs []rune) int {
 	n, esc := 0, false
@@ -112,7 +133,7 @@ func (t *textWriter) section(title string, n int) {
 	if n >= 0 {
 		title += " (" + strconv.Itoa(n) + ")"
 	}
-	t.println(t.style(ansiBold, strings.ToUpper(title)))
+	t.wrap("", t.style(ansiBold, strings.ToUpper(title)))
 }
 
 func (t *textWriter) header() {
@@ -123,7 +144,7 @@ func (t *textWriter) header() {
 	}
 	t.println(t.style(ansiBold, strings.TrimSpace(name+" "+r.Tool.Version)+" report"))
 	for _, s := range r.Sources {
-		t.println(t.style(ansiDim, fmt.Sprintf("source: %s (%s, %s)", s.Path,
+		t.hang("", "  ", t.style(ansiDim, fmt.Sprintf("source: %s (%s, %s)", s.Path,
 			plural(s.Requests, "request", "requests"), plural(s.Pages, "page", "pages"))))
 	}
 	t.println("")
@@ -170,7 +191,7 @@ func (t *textWriter) companyTable() {
 		t.println("  " + l)
 	}
 	if t.anyUnknown() {
-		t.println(t.style(ansiDim, "  ? = owner not in the entity data; named by its domain"))
+		t.wrap("  ", t.style(ansiDim, "? = owner not in the entity data; named by its domain"))
 	}
 }
 

@@ -149,7 +149,7 @@ func (t *textWriter) pixels() {
 	}
 	t.section("Tracking pixels", len(t.v.r.Pixels))
 	for _, g := range groupPixels(t.v.r.Pixels) {
-		t.println("  " + t.style(ansiBold, g.vendor+" · "+g.product) + " — " + plural(g.hits, "hit", "hits"))
+		t.hang("  ", "    ", t.style(ansiBold, g.vendor+" · "+g.product)+" — "+plural(g.hits, "hit", "hits"))
 		t.detail("accounts", strings.Join(g.accounts, ", "))
 		t.detail("events", eventList(g.events))
 		const maxFields = 8
@@ -222,9 +222,9 @@ func (t *textWriter) policy() {
 		name = "policy"
 	}
 	if p.Passed {
-		t.println("  " + t.style(ansiGreen+ansiBold, "PASSED") + " " + name)
+		t.wrap("  ", t.style(ansiGreen+ansiBold, "PASSED")+" "+name)
 	} else {
-		t.println("  " + t.style(ansiRed+ansiBold, "FAILED") + " " + name + " — " +
+		t.wrap("  ", t.style(ansiRed+ansiBold, "FAILED")+" "+name+" — "+
 			plural(p.Violations, "violation", "violations"))
 	}
 	for _, rr := range p.Rules {
