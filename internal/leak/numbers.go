@@ -6,7 +6,7 @@ import "strings"
 // dashes, as tracking and card numbers are printed) and returns
 // [rule, value] pairs for those that pass a check digit. FedEx numbers
 // count only when shipping is the context.
-func findNumbers(v []byte, shipping bool) [][2]string {
+func findNumbers(v []byte, shipping func() bool) [][2]string {
 	var out [][2]string
 	for i := 0; i < len(v); {
 		if v[i] < '0' || v[i] > '9' || i > 0 && class[v[i-1]]&cAlnum != 0 {
@@ -43,11 +43,11 @@ func findNumbers(v []byte, shipping bool) [][2]string {
 }
 
 // numberRule names the first rule a digit string satisfies.
-func numberRule(n string, shipping bool) string {
+func numberRule(n string, shipping func() bool) string {
 	switch {
 	case impbValid(n):
 		return "usps-impb"
-	case shipping && fedexValid(n):
+	case fedexValid(n) && shipping():
 		return "fedex"
 	case cardValid(n):
 		return "payment-card"

@@ -27,7 +27,8 @@ var patternRules = []patternRule{
 func (s *scanner) matchPatterns(loc string, v []byte, chain []string) {
 	for _, r := range patternRules {
 		if r.find == nil {
-			for _, n := range findNumbers(v, trackingContext(loc, v)) {
+			shipping := func() bool { return trackingContext(loc, v) }
+			for _, n := range findNumbers(v, shipping) {
 				s.recordPattern(n[0], n[1], loc, chain)
 			}
 			continue
