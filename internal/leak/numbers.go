@@ -8,21 +8,24 @@ import "strings"
 // count only when shipping is the context.
 func findNumbers(v []byte, shipping func() bool) [][2]string {
 	var out [][2]string
+	var buf [34]byte
 	for i := 0; i < len(v); {
 		if v[i] < '0' || v[i] > '9' || i > 0 && class[v[i-1]]&cAlnum != 0 {
 			i++
 			continue
 		}
-		var b strings.Builder
-		j := i
+		n, j := 0, i
 		for j < len(v) {
 			c := v[j]
 			if c >= '0' && c <= '9' {
-				b.WriteByte(c)
+				if n < len(buf) {
+					buf[n] = c
+				}
+				n++
 				j++
 				continue
 			}
-			if (c == ' ' || c == '-') && j+1 < len(v) && v[j+1] >= '0' && v[j+1] <= '9' && b.Len() < 34 {
+			if (c == ' ' || c == '-') && j+1 < len(v) && v[j+1] >= '0' && v[j+1] <= '9' && n < len(buf) {
 				j++
 				continue
 			}
@@ -32,9 +35,10 @@ func findNumbers(v []byte, shipping func() bool) [][2]string {
 			i = j
 			continue
 		}
-		if n := b.String(); len(n) >= 12 && len(n) <= 34 {
-			if rule := numberRule(n, shipping); rule != "" {
-				out = append(out, [2]string{rule, n})
+		if n >= 12 && n <= len(buf) {
+			num := string(buf[:n])
+			if rule := numberRule(num, shipping); rule != "" {
+				out = append(out, [2]string{rule, num})
 			}
 		}
 		i = j
