@@ -1,0 +1,94 @@
+package leak
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/andybalholm/brotli"
+	"github.com/klauspost/compress/zstd"
+)
+
+// inflate decompresses data, charging the output to the scan budget.
+func (s *scanner) inflate(kind string, data []byte) ([]byte, error) {
+	var r io.Reader
+	var err error
+	src := bytes.NewReader(data)
+	switch kind {
+	case "gzip", "x-gzip":
+		r, err = gzip.NewReader(src)
+	case "zlib":
+		r, err = zlib.NewReader(src)
+	case "deflate":
+		if s.flate == nil {
+			s.flate = flate.NewReader(src)
+		} else if err := s.flate.(flate.Resetter).Reset(src, nil); err != nil {
+			return nil, fmt.Errorf("deflate: %w", err)
+		}
+		r = s.flate
+	case "br":
+		r = brotli.NewReader(src)
+	case "zstd":
+		var z *zstd.Decoder
+		z, err = zstd.NewReader(src, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(MaxDecodedBody))
+		if err == nil {
+			defer z.Close()
+			r = z
+		}
+	default:
+		return nil, fmt.Errorf("unknown encoding %q", kind)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", kind, err)
+	}
+	out, err := io.ReadAll(io.LimitReader(r, int64(s.budget)+1))
+	if len(out) > s.budget {
+		s.capHit = true
+		s.budget = 0
+		return out[:0], errCap
+	}
+	s.budget -= len(out)
+	if err != nil {
+		return out, fmt.Errorf("%s: %w", kind, err)
+	}
+	return out, nil
+}
+
+// contentDecode undoes a Content-Encoding header ("gzip", "br, gzip").
+func (s *scanner) contentDecode(enc string, body []byte) ([]byte, error) {
+	codings := strings.Split(enc, ",")
+	for i := len(codings) - 1; i >= 0; i-- {
+		c := strings.ToLower(strings.TrimSpace(codings[i]))
+		if c == "" || c == "identity" {
+			continue
+		}
+		if c == "deflate" && len(body) > 1 && body[0]&0x0f == 8 && (int(body[0])<<8|int(body[1]))%31 == 0 {
+			c = "zlib" // HTTP deflate is zlib-wrapped; some servers send it raw
+		}
+		out, err := s.inflate(c, body)
+		if err != nil {
+			if truncated(err) && len(out) > 0 { // a cut-off capture: search what inflated
+				return out, fmt.Errorf("Content-Encoding %s: %w; searched the %d bytes before the cut", c, err, len(out))
+			}
+			return body, fmt.Errorf("Content-Encoding %s: %w", c, err)
+		}
+		body = out
+	}
+	return body, nil
+}
+
+// truncated reports a compressed stream that ended early.
+func truncated(err error) bool {
+	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
+}
+
+// usable reports inflated output worth searching: text, complete or cut
+// off (captures truncate bodies; what came before the cut still counts).
+func usable(dec []byte, err error) bool {
+	return (err == nil || truncated(err)) && plausibleText(dec)
+}
