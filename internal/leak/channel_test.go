@@ -70,3 +70,14 @@ func TestJSONKeys(t *testing.T) {
 		t.Fatalf("want 2 matches:%s", describe(res))
 	}
 }
+
+// TestTwoTrackingNumbersOneField: each value of a multi-valued persona key
+// is its own finding.
+func TestTwoTrackingNumbersOneField(t *testing.T) {
+	t.Parallel()
+	p, _ := NewPool([]Persona{{TrackingNumbers: []string{"9400111899223197428497", "EC123456785US"}}})
+	res := p.Scan(get("https://t.example/track?tLabels=9400111899223197428497%2CEC123456785US"), ScanOptions{})
+	if len(res.Matches) != 2 || res.Matches[0].Value == res.Matches[1].Value {
+		t.Fatalf("want both numbers:%s", describe(res))
+	}
+}

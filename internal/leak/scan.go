@@ -32,9 +32,11 @@ type Result struct {
 // maxNest bounds structure inside values (JSON in a form field in JSON...).
 const maxNest = 6
 
+// matchKey identifies a finding. The value is part of it so that two
+// tracking numbers in one field are two findings.
 type matchKey struct {
-	persona        int
-	field, ch, loc string
+	persona               int
+	field, value, ch, loc string
 }
 
 type patternKey struct{ rule, value, ch, loc string }
@@ -389,12 +391,12 @@ func (s *scanner) digestToken(loc string, run, padded []byte, chain []string) bo
 	return true
 }
 
-// record adds a match, keeping per (persona, field, channel, location) the
-// one with the fewest transforms.
+// record adds a match, keeping per (persona, field, value, channel,
+// location) the one with the fewest transforms.
 func (s *scanner) record(c *candidate, loc string, chain, spelling []string, evidence []byte) {
 	enc := make([]string, 0, len(chain)+len(spelling)+len(c.chain))
 	enc = append(append(append(enc, chain...), spelling...), c.chain...)
-	key := matchKey{c.persona, c.field, s.ch, loc}
+	key := matchKey{c.persona, c.field, c.value, s.ch, loc}
 	if i, ok := s.seen[key]; ok {
 		if len(enc) >= len(s.res.Matches[i].Encoding) {
 			return
