@@ -3,26 +3,29 @@ module github.com/leakwatch/leakwatch
 go 1.26.0
 
 require (
+	github.com/AdguardTeam/urlfilter v0.20.0
+	github.com/andybalholm/brotli v1.3.0
+	github.com/coregx/ahocorasick v0.3.1
+	github.com/go-rod/rod v0.116.2
+	github.com/klauspost/compress v1.20.4
+	github.com/spf13/cobra v1.10.2
+	github.com/spf13/pflag v1.0.9
+	go.yaml.in/yaml/v3 v3.0.6
+	golang.org/x/net v0.62.0
+	golang.org/x/sync v0.25.0
+)
+
+require (
 	github.com/AdguardTeam/golibs v0.29.0 // indirect
-	github.com/AdguardTeam/urlfilter v0.20.0 // indirect
-	github.com/andybalholm/brotli v1.3.0 // indirect
-	github.com/coregx/ahocorasick v0.3.1 // indirect
-	github.com/go-rod/rod v0.116.2 // indirect
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect
-	github.com/klauspost/compress v1.20.4 // indirect
 	github.com/miekg/dns v1.1.61 // indirect
-	github.com/spf13/cobra v1.10.2 // indirect
-	github.com/spf13/pflag v1.0.9 // indirect
 	github.com/ysmood/fetchup v0.2.3 // indirect
 	github.com/ysmood/goob v0.4.0 // indirect
 	github.com/ysmood/got v0.40.0 // indirect
 	github.com/ysmood/gson v0.7.3 // indirect
 	github.com/ysmood/leakless v0.9.0 // indirect
-	go.yaml.in/yaml/v3 v3.0.6 // indirect
 	golang.org/x/exp v0.0.0-20240909161429-701f63a606c0 // indirect
 	golang.org/x/mod v0.21.0 // indirect
-	golang.org/x/net v0.62.0 // indirect
-	golang.org/x/sync v0.25.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
 	golang.org/x/tools v0.25.0 // indirect
 )
