@@ -60,8 +60,13 @@ func (c *Context) Close(ctx context.Context) error {
 	if c.isDefault {
 		return nil
 	}
-	if err := c.b.call(ctx, "", "Target.disposeBrowserContext",
-		map[string]any{"browserContextId": c.id}, nil); err != nil {
+	err := c.b.call(ctx, "", "Target.disposeBrowserContext", map[string]any{"browserContextId": c.id}, nil)
+	// Forget the context either way, so a long-lived browser does not keep
+	// every scan's traffic; what Capture returned stays valid.
+	c.b.mu.Lock()
+	delete(c.b.contexts, c.id)
+	c.b.mu.Unlock()
+	if err != nil {
 		return fmt.Errorf("close browser context: %w", err)
 	}
 	return nil
