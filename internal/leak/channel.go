@@ -26,7 +26,7 @@ func (s *scanner) request(r *traffic.Request) {
 		}
 		s.surface("WebSocket frame "+strconv.Itoa(i+1), func() {
 			s.ch = ChannelWebSocket
-			s.text(loc, f.Data)
+			s.text(loc, f.Data, nil)
 		})
 	}
 	if r.Response != nil {
@@ -207,6 +207,13 @@ func (s *scanner) body(r *traffic.Request) {
 			s.warnf("body: %v; searched as sent", err)
 		}
 		body = dec
+	} else if len(body) > 2 && body[0] == 0x1f && body[1] == 0x8b {
+		// Clients compress in JavaScript (posthog-js gzip-js, Clarity) and
+		// send the bytes without a Content-Encoding header.
+		if dec, err := s.inflate("gzip", body); usable(dec, err) {
+			s.text("", dec, []string{"gzip"})
+			return
+		}
 	}
 	if len(body) == 0 {
 		for _, p := range r.Params {
@@ -232,20 +239,20 @@ func (s *scanner) content(ct, loc string, body []byte) {
 		s.pairs(loc, bytes.TrimSpace(body), nil, 0, 0)
 		return
 	}
-	s.text(loc, body)
+	s.text(loc, body, nil)
 }
 
 // text searches free text: JSON as a whole, else line by line (batched
 // events), each line split as JSON or a form when it is one.
-func (s *scanner) text(loc string, body []byte) {
+func (s *scanner) text(loc string, body []byte, chain []string) {
 	if looksJSON(body) || bytes.IndexByte(body, '\n') < 0 {
-		s.field(loc, body, nil, 0, 0)
+		s.field(loc, body, chain, 0, 0)
 		return
 	}
 	for len(body) > 0 {
 		var line []byte
 		line, body, _ = bytes.Cut(body, []byte("\n"))
-		s.field(loc, bytes.TrimRight(line, "\r"), nil, 0, 0)
+		s.field(loc, bytes.TrimRight(line, "\r"), chain, 0, 0)
 	}
 }
 
