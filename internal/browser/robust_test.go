@@ -326,3 +326,22 @@ func TestBrowserDiesMidScan(t *testing.T) {
 		t.Errorf("requests before the death lost: %d recorded", len(c.Requests))
 	}
 }
+
+// TestWaitQuietLongPoll: a request that hangs without any activity (a long
+// poll) stops holding up network quiet after the stall limit.
+func TestWaitQuietLongPoll(t *testing.T) {
+	t.Parallel()
+	tab := env.Tab(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := tab.Navigate(ctx, env.Server.URL("site.test", false, "/longpoll.html")); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if err := tab.WaitQuiet(ctx, 200*time.Millisecond); err != nil {
+		t.Fatalf("WaitQuiet: %v", err)
+	}
+	if d := time.Since(start); d < time.Second || d > 6*time.Second {
+		t.Errorf("WaitQuiet returned after %s; want the ~2s stall limit", d)
+	}
+}

@@ -124,6 +124,7 @@ func (s *Server) handler() http.Handler {
 		select {
 		case <-time.After(time.Duration(ms) * time.Millisecond):
 		case <-r.Context().Done():
+		case <-s.done:
 		}
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"slow":true}`)
