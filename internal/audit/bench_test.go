@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/leakwatch/leakwatch/internal/har/hargen"
 	"github.com/leakwatch/leakwatch/internal/leak"
 	"github.com/leakwatch/leakwatch/internal/party"
+	"github.com/leakwatch/leakwatch/internal/sharedtest"
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
@@ -59,6 +61,24 @@ func benchPersonas(n int) []leak.Persona {
 	return ps
 }
 
+// requestBytes counts the request data of a HAR (URLs, headers, bodies,
+// sent WebSocket frames): what the leak search reads.
+type requestBytes struct {
+	nopVisitor
+	n int64
+}
+
+func (c *requestBytes) Request(r *traffic.Request) error {
+	c.n += int64(len(r.URL) + len(r.Body))
+	for _, h := range r.Headers {
+		c.n += int64(len(h.Name) + len(h.Value) + 4)
+	}
+	for _, f := range r.WebSocket {
+		c.n += int64(len(f.Data))
+	}
+	return nil
+}
+
 type nopVisitor struct{}
 
 func (nopVisitor) Page(*traffic.Page) error       { return nil }
@@ -82,6 +102,10 @@ func BenchmarkAnalyze(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	var rb requestBytes
+	if err := har.Stream(context.Background(), bytes.NewReader(data), har.Options{}, &rb); err != nil {
+		b.Fatal(err)
+	}
 	for _, n := range []int{1, 10} {
 		b.Run(fmt.Sprintf("personas=%d", n), func(b *testing.B) {
 			pool, _ := leak.NewPool(benchPersonas(n))
@@ -101,6 +125,41 @@ func BenchmarkAnalyze(b *testing.B) {
 				b.Fatal("no leaks found in the planted HAR")
 			}
 			b.ReportMetric(float64(leaks), "leaks")
+			b.ReportMetric(float64(rb.n)/1e6/(b.Elapsed().Seconds()/float64(b.N)), "req-MB/s")
+		})
+	}
+}
+
+// BenchmarkAuditSharedHARs measures the analysis alone (classify, decode
+// pixels, search every third-party request) over every real capture in the
+// shared test data, already parsed, in MB/s of request data.
+func BenchmarkAuditSharedHARs(b *testing.B) {
+	files, _ := filepath.Glob(sharedtest.Path(b, "har", "*.har"))
+	var caps []*traffic.Capture
+	var reqBytes int64
+	for _, f := range files {
+		c, err := har.ReadFile(context.Background(), f, har.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var rb requestBytes
+		c.Visit(&rb)
+		reqBytes += rb.n
+		caps = append(caps, c)
+	}
+	cl, err := party.NewClassifier(context.Background(), party.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range []int{1, 10} {
+		b.Run(fmt.Sprintf("personas=%d", n), func(b *testing.B) {
+			pool, _ := leak.NewPool(benchPersonas(n))
+			b.SetBytes(reqBytes)
+			for b.Loop() {
+				if _, err := Run(context.Background(), Options{Classifier: cl, Pool: pool}, caps...); err != nil {
+					b.Fatal(err)
+				}
+			}
 		})
 	}
 }
