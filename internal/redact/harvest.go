@@ -52,8 +52,10 @@ func (r *redactor) harvestRequest(q *traffic.Request) {
 		for _, h := range q.Response.Headers {
 			r.harvestHeader(h.Name, h.Value, host)
 		}
-		if body, _, ok := decodeBody(q.Response.Body, ""); ok {
-			r.harvestText(string(body))
+		if !staticMIME(q.Response.MIME) {
+			if body, _, ok := decodeBody(q.Response.Body, ""); ok {
+				r.harvestText(string(body))
+			}
 		}
 		r.harvestText(q.Response.RedirectURL)
 	}
@@ -114,4 +116,19 @@ func (r *redactor) harvestText(s string) {
 		}
 		s = d
 	}
+}
+
+// staticMIME reports response types that carry no visitor secret of their
+// own (scripts, styles, media, fonts): searching them, often megabytes of
+// code full of the words "token" and "password", would cost most of an
+// analysis and harvest only false secrets. Their bodies are still redacted
+// of secrets learned elsewhere.
+func staticMIME(mime string) bool {
+	m := strings.ToLower(mime)
+	for _, p := range []string{"javascript", "ecmascript", "text/css", "image/", "font/", "video/", "audio/", "application/wasm", "application/font"} {
+		if strings.Contains(m, p) {
+			return true
+		}
+	}
+	return false
 }
