@@ -2,19 +2,10 @@ package e2e
 
 import (
 	"bytes"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/sha256"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/base64"
-	"fmt"
 	"html/template"
 	"io"
 	"log"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -22,7 +13,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"time"
+
+	"github.com/leakwatch/leakwatch/internal/browser/browsertest"
 )
 
 // Hostnames of the test site. Chromium maps every name to the one loopback
@@ -77,7 +69,7 @@ type visitor struct {
 
 func newSite(dir, modules string, who visitor) (*site, error) {
 	s := &site{dir: dir, modules: modules, persona: who}
-	cert, spki, err := selfSigned()
+	cert, spki, err := browsertest.SelfSigned(shopHost, posthogHost, "*.i.posthog.com", snowHost, replayHost)
 	if err != nil {
 		return nil, err
 	}
@@ -230,32 +222,4 @@ func serveFile(w http.ResponseWriter, path string) {
 	}
 	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 	_, _ = w.Write(data)
-}
-
-// selfSigned makes a certificate for every name and the base64 SHA-256 of
-// its public key, as --ignore-certificate-errors-spki-list wants.
-func selfSigned() (tls.Certificate, string, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return tls.Certificate{}, "", fmt.Errorf("generate key: %w", err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(time.Now().UnixNano()),
-		Subject:      pkix.Name{CommonName: "leakwatch e2e"},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(24 * time.Hour),
-		DNSNames:     []string{shopHost, posthogHost, "*.i.posthog.com", snowHost, replayHost},
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		return tls.Certificate{}, "", fmt.Errorf("create certificate: %w", err)
-	}
-	pub, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
-	if err != nil {
-		return tls.Certificate{}, "", fmt.Errorf("marshal public key: %w", err)
-	}
-	sum := sha256.Sum256(pub)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, base64.StdEncoding.EncodeToString(sum[:]), nil
 }

@@ -52,7 +52,7 @@ type Server struct {
 // NewServer starts the servers for the files in dir.
 func NewServer(dir string) (*Server, error) {
 	s := &Server{dir: dir, done: make(chan struct{})}
-	cert, spki, err := selfSigned()
+	cert, spki, err := SelfSigned()
 	if err != nil {
 		return nil, err
 	}
@@ -230,9 +230,13 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request) {
 
 var gif = []byte("GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
 
-// selfSigned makes a certificate for *.test and localhost and returns it with
-// the base64 SHA-256 of its public key, as --ignore-certificate-errors-spki-list wants.
-func selfSigned() (tls.Certificate, string, error) {
+// SelfSigned makes a certificate for names (default *.test and localhost)
+// and 127.0.0.1, and returns it with the base64 SHA-256 of its public key,
+// as Chromium's --ignore-certificate-errors-spki-list wants.
+func SelfSigned(names ...string) (tls.Certificate, string, error) {
+	if len(names) == 0 {
+		names = []string{"*.test", "localhost"}
+	}
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return tls.Certificate{}, "", fmt.Errorf("generate key: %w", err)
@@ -242,7 +246,7 @@ func selfSigned() (tls.Certificate, string, error) {
 		Subject:      pkix.Name{CommonName: "leakwatch test"},
 		NotBefore:    time.Now().Add(-time.Hour),
 		NotAfter:     time.Now().Add(24 * time.Hour),
-		DNSNames:     []string{"*.test", "localhost"},
+		DNSNames:     names,
 		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
