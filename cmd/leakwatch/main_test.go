@@ -249,3 +249,29 @@ func contains(xs []string, x string) bool {
 	}
 	return false
 }
+
+// A capture cut off part-way is analyzed up to its last complete entry,
+// with a warning on standard error and in the report.
+func TestTruncatedHAR(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile(sharedHAR(t, "health-shop-mylabbox.har"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "cut.har")
+	os.WriteFile(path, data[:len(data)/2], 0o644)
+	code, out, errOut := runCmd(t, "", "analyze", "--format", "json", path)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(errOut, "warning") || !strings.Contains(errOut, "truncated") {
+		t.Errorf("stderr does not warn of the cut: %q", errOut)
+	}
+	var r audit.Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Summary.Requests == 0 || len(r.Sources[0].Warnings) == 0 {
+		t.Errorf("requests %d, source warnings %v", r.Summary.Requests, r.Sources[0].Warnings)
+	}
+}

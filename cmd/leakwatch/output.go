@@ -112,6 +112,7 @@ type finishInputs struct {
 // finish applies masking, redaction and policy, writes the report and the
 // evidence bundle, and returns errPolicy when a policy was violated.
 func (f *outputFlags) finish(ctx context.Context, e *env, rep *audit.Report, in finishInputs) error {
+	warnStderr(e, rep)
 	if !f.showValues {
 		maskReport(rep, in.personas)
 	}
@@ -195,4 +196,25 @@ func readReport(path string) (*audit.Report, error) {
 		return nil, fmt.Errorf("read report %s: schema %q, want %q", path, r.Schema, audit.Schema)
 	}
 	return &r, nil
+}
+
+// maxStderrWarnings bounds the warnings repeated on standard error; the
+// report has them all.
+const maxStderrWarnings = 10
+
+// warnStderr repeats the capture's warnings (a truncated file, skipped
+// entries) on standard error, where a user piping JSON still sees them.
+func warnStderr(e *env, rep *audit.Report) {
+	var ws []string
+	for _, s := range rep.Sources {
+		ws = append(ws, s.Warnings...)
+	}
+	ws = append(ws, rep.Warnings...)
+	for i, w := range ws {
+		if i == maxStderrWarnings {
+			fmt.Fprintf(e.stderr, "leakwatch: warning: ... and %d more in the report\n", len(ws)-i)
+			break
+		}
+		fmt.Fprintf(e.stderr, "leakwatch: warning: %s\n", w)
+	}
 }

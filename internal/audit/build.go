@@ -86,11 +86,6 @@ func (s *state) build(scans []scanResult) *Report {
 	r.ThirdParties = s.thirdParties(r.Findings)
 	r.FirstParty = s.firstPartyInfo()
 	r.Summary = summarize(s, r)
-	for _, src := range s.sources {
-		for _, w := range src.Warnings {
-			r.Warnings = append(r.Warnings, src.Path+": "+w)
-		}
-	}
 	return r
 }
 

@@ -29,7 +29,9 @@ type Report struct {
 	// their headers and a body excerpt, for people to inspect the evidence.
 	// Secrets are redacted unless the run asked otherwise.
 	Requests []RequestDetail `json:"requests,omitempty"`
-	Warnings []string        `json:"warnings,omitempty"`
+	// Warnings are problems of the analysis (a body over the decoding cap);
+	// problems of reading a capture are in its Source.Warnings.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // RequestDetail is the raw evidence of one request.

@@ -217,11 +217,16 @@ func hostOf(u string) string {
 	return host
 }
 
+// allWarnings lists the sources' warnings, each naming its source, then the
+// analysis warnings.
 func allWarnings(r *audit.Report) []string {
 	var ws []string
 	for _, s := range r.Sources {
 		for _, w := range s.Warnings {
-			ws = append(ws, s.Path+": "+w)
+			if !strings.HasPrefix(w, s.Path) {
+				w = s.Path + ": " + w
+			}
+			ws = append(ws, w)
 		}
 	}
 	return append(ws, r.Warnings...)

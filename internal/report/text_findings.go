@@ -240,13 +240,7 @@ func (t *textWriter) policy() {
 }
 
 func (t *textWriter) warnings() {
-	var ws []string
-	for _, s := range t.v.r.Sources {
-		for _, w := range s.Warnings {
-			ws = append(ws, s.Path+": "+w)
-		}
-	}
-	ws = append(ws, t.v.r.Warnings...)
+	ws := allWarnings(t.v.r)
 	if len(ws) == 0 {
 		return
 	}
