@@ -3,6 +3,7 @@ package leak
 import (
 	"bytes"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -103,16 +104,56 @@ var (
 )
 
 func findPhones(v []byte) []string {
-	if countDigits(v) < 10 || !hasPhoneShape(v) {
+	if countDigits(v) < 10 {
 		return nil
 	}
+	// The regexps backtrack over the whole value; run them only on windows
+	// around the shapes every phone rule needs, which long values (cookies,
+	// bodies) rarely have. A window never starts or ends inside a number.
 	var out []string
-	for _, re := range []*regexp.Regexp{rePhoneNANP, rePhoneE164} {
-		for _, m := range re.FindAllSubmatch(v, 20) {
-			out = append(out, string(m[1]))
+	for _, w := range phoneWindows(v) {
+		for _, re := range []*regexp.Regexp{rePhoneNANP, rePhoneE164} {
+			for _, m := range re.FindAllSubmatch(v[w[0]:w[1]], 20) {
+				if p := string(m[1]); !slices.Contains(out, p) {
+					out = append(out, p)
+				}
+			}
 		}
 	}
 	return out
+}
+
+// phoneWindows returns disjoint ranges of v around each '+' before a digit
+// and each "ddd-dddd" (with '-', '.' or ' '), widened by the length of the
+// longest phone and to the ends of the digit runs they cut.
+func phoneWindows(v []byte) [][2]int {
+	const reach = 24
+	var ws [][2]int
+	for i := 0; i+1 < len(v); i++ {
+		c := v[i]
+		anchor := c == '+' && isDigit(v[i+1])
+		if !anchor && (c == '-' || c == '.' || c == ' ') && i >= 3 && i+4 < len(v) &&
+			isDigit(v[i-1]) && isDigit(v[i-2]) && isDigit(v[i-3]) &&
+			isDigit(v[i+1]) && isDigit(v[i+2]) && isDigit(v[i+3]) && isDigit(v[i+4]) {
+			anchor = true
+		}
+		if !anchor {
+			continue
+		}
+		lo, hi := max(0, i-reach), min(len(v), i+reach)
+		for lo > 0 && (isDigit(v[lo-1]) || v[lo-1] == '+') {
+			lo--
+		}
+		for hi < len(v) && isDigit(v[hi]) {
+			hi++
+		}
+		if n := len(ws); n > 0 && lo <= ws[n-1][1] {
+			ws[n-1][1] = max(ws[n-1][1], hi)
+		} else {
+			ws = append(ws, [2]int{lo, hi})
+		}
+	}
+	return ws
 }
 
 func countDigits(v []byte) int {
@@ -246,23 +287,6 @@ func allDigits(b []byte) bool {
 		}
 	}
 	return true
-}
-
-// hasPhoneShape is a cheap test for '+' before a digit or "ddd-dddd"
-// (with '-', '.' or ' '), which every phone rule needs.
-func hasPhoneShape(v []byte) bool {
-	for i := 0; i+1 < len(v); i++ {
-		c := v[i]
-		if c == '+' && isDigit(v[i+1]) {
-			return true
-		}
-		if (c == '-' || c == '.' || c == ' ') && i >= 3 && i+4 < len(v) &&
-			isDigit(v[i-1]) && isDigit(v[i-2]) && isDigit(v[i-3]) &&
-			isDigit(v[i+1]) && isDigit(v[i+2]) && isDigit(v[i+3]) && isDigit(v[i+4]) {
-			return true
-		}
-	}
-	return false
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
