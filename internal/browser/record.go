@@ -197,7 +197,7 @@ func (c *Context) busy(s *session, f *flight, on bool) {
 	root.activity = time.Now().UnixNano()
 	key := s.id + "/" + f.id
 	if on {
-		root.inflight[key] = true
+		root.inflight[key] = 0
 	} else {
 		delete(root.inflight, key)
 	}
@@ -271,7 +271,11 @@ func onResponse(c *Context, s *session, raw json.RawMessage) {
 	}
 	c.applyExtras(f)
 	if s.root != nil {
-		s.root.activity = time.Now().UnixNano()
+		now := time.Now().UnixNano()
+		s.root.activity = now
+		if _, ok := s.root.inflight[s.id+"/"+f.id]; ok {
+			s.root.inflight[s.id+"/"+f.id] = now
+		}
 	}
 }
 
@@ -343,8 +347,11 @@ func onData(c *Context, s *session, raw json.RawMessage) {
 	if s.root == nil || json.Unmarshal(raw, &ev) != nil {
 		return
 	}
-	if s.root.inflight[s.id+"/"+ev.RequestID] {
-		s.root.activity = time.Now().UnixNano()
+	key := s.id + "/" + ev.RequestID
+	if _, ok := s.root.inflight[key]; ok {
+		now := time.Now().UnixNano()
+		s.root.activity = now
+		s.root.inflight[key] = now
 	}
 }
 

@@ -26,9 +26,12 @@ type session struct {
 	ready    chan struct{} // closed once Network is enabled and the target runs
 
 	// Root-only state, guarded by Browser.mu.
-	page     *traffic.Page
-	frames   map[string]string // frame ID -> URL
-	inflight map[string]bool
+	page   *traffic.Page
+	frames map[string]string // frame ID -> URL
+	// inflight holds the requests of the page in flight, by session and
+	// request ID: 0 while waiting for the response, then the unix nanos of
+	// its last event (response headers or data).
+	inflight map[string]int64
 	activity int64 // unix nanos of the last network event
 	loads    int
 	crashed  bool
@@ -41,7 +44,7 @@ type session struct {
 func newSession(id string, info targetInfo, parent *session, bc *Context) *session {
 	s := &session{id: id, targetID: info.TargetID, kind: info.Type, url: info.URL, opener: info.OpenerID,
 		parent: parent, bc: bc, ready: make(chan struct{}), frames: map[string]string{},
-		inflight: map[string]bool{}, wake: make(chan struct{})}
+		inflight: map[string]int64{}, wake: make(chan struct{})}
 	switch {
 	case info.Type == "page":
 		s.root = s

@@ -125,8 +125,10 @@ func (t *Tab) waitLoad(ctx context.Context, loads int) error {
 }
 
 // WaitQuiet waits until the tab's network has been idle for quiet: no
-// request in flight and no network event. Requests that hang without any
-// activity (long polls) stop counting after 4×quiet (at least 2s).
+// request in flight and no network event. A request whose response arrived
+// and that has had no data for quiet counts as done: Chromium never reports
+// the end of some keepalive fetches and beacons. Requests that hang without
+// any activity (long polls) stop counting after 4×quiet (at least 2s).
 func (t *Tab) WaitQuiet(ctx context.Context, quiet time.Duration) error {
 	b := t.c.b
 	start := time.Now().UnixNano()
@@ -135,7 +137,7 @@ func (t *Tab) WaitQuiet(ctx context.Context, quiet time.Duration) error {
 	defer tick.Stop()
 	for {
 		b.mu.Lock()
-		n, last, crashed := len(t.s.inflight), max(t.s.activity, start), t.s.crashed
+		n, last, crashed := t.s.busyRequests(quiet), max(t.s.activity, start), t.s.crashed
 		b.mu.Unlock()
 		idle := time.Duration(time.Now().UnixNano() - last)
 		switch {
@@ -289,4 +291,17 @@ func (t *Tab) Close() error {
 		}
 	}
 	return first
+}
+
+// busyRequests counts the requests in flight that still hold the page up:
+// those waiting for a response and those that had an event within quiet.
+// The caller holds Browser.mu.
+func (s *session) busyRequests(quiet time.Duration) int {
+	now, n := time.Now().UnixNano(), 0
+	for _, last := range s.inflight {
+		if last == 0 || time.Duration(now-last) < quiet {
+			n++
+		}
+	}
+	return n
 }
