@@ -1,6 +1,8 @@
 package crawl
 
 import (
+	"golang.org/x/net/publicsuffix"
+
 	"context"
 	"errors"
 	"fmt"
@@ -278,8 +280,9 @@ func (c *crawler) inScope(u string) bool {
 }
 
 // SameSite reports whether two http(s) URLs are on the same site: the same
-// host, or hosts sharing their last two labels (three under a two-letter
-// country code with a generic second level, as in shop.example.co.uk).
+// registrable domain (eTLD+1 by the public suffix list, so that
+// shop.example.co.uk and a.github.io vs b.github.io come out right), or
+// the same host when there is none (IP addresses, localhost).
 func SameSite(a, b string) bool {
 	ua, err1 := url.Parse(a)
 	ub, err2 := url.Parse(b)
@@ -294,18 +297,10 @@ func site(host string) string {
 	if net.ParseIP(host) != nil {
 		return host
 	}
-	labels := strings.Split(host, ".")
-	n := 2
-	if len(labels) >= 3 && len(labels[len(labels)-1]) == 2 {
-		switch labels[len(labels)-2] {
-		case "co", "com", "org", "net", "gov", "ac", "edu", "or", "ne", "go":
-			n = 3
-		}
+	if d, err := publicsuffix.EffectiveTLDPlusOne(host); err == nil {
+		return d
 	}
-	if len(labels) <= n {
-		return host
-	}
-	return strings.Join(labels[len(labels)-n:], ".")
+	return host
 }
 
 func sortedCopy(s []string) []string {
