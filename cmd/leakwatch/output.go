@@ -8,9 +8,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sys/unix"
 
 	"github.com/leakwatch/leakwatch/internal/audit"
 	"github.com/leakwatch/leakwatch/internal/policy"
@@ -88,6 +90,23 @@ func (f *outputFlags) resolvedFormat(stdout io.Writer) string {
 	return "json"
 }
 
+// terminalWidth is, when w is a terminal, $COLUMNS or else its width; 0
+// (the renderer's default) otherwise.
+func terminalWidth(w io.Writer) int {
+	fd, ok := w.(*os.File)
+	if !ok || !isTerminal(w) {
+		return 0
+	}
+	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
+		return n
+	}
+	ws, err := unix.IoctlGetWinsize(int(fd.Fd()), unix.TIOCGWINSZ)
+	if err != nil {
+		return 0
+	}
+	return int(ws.Col)
+}
+
 func isTerminal(w io.Writer) bool {
 	fd, ok := w.(*os.File)
 	if !ok {
@@ -128,6 +147,9 @@ func (f *outputFlags) finish(ctx context.Context, e *env, rep *audit.Report, in 
 	}
 	format := f.resolvedFormat(e.stdout)
 	opts := report.Options{Color: f.output == "" && isTerminal(e.stdout), Screenshots: in.screenshots}
+	if f.output == "" {
+		opts.Width = terminalWidth(e.stdout)
+	}
 	var buf bytes.Buffer
 	if err := report.Render(&buf, rep, format, opts); err != nil {
 		return fmt.Errorf("render %s report: %w", format, err)
