@@ -10,16 +10,21 @@ import (
 )
 
 var csvHeader = []string{"type", "field", "company", "domain", "host", "channel", "location", "meaning",
-	"encoding", "request_index", "method", "url", "page", "initiator", "rule", "summary"}
+	"encoding", "source", "request_index", "method", "url", "page", "initiator", "rule", "summary"}
 
 // renderCSV writes one row per finding, in report order.
 func renderCSV(w io.Writer, r *audit.Report, _ Options) error {
+	// The source column names the capture a request index belongs to.
+	sources := make([]string, len(r.Sources))
+	for i, s := range r.Sources {
+		sources[i] = s.Path
+	}
 	cw := csv.NewWriter(w)
 	if err := cw.Write(csvHeader); err != nil {
 		return err
 	}
 	for i := range r.Findings {
-		if err := cw.Write(csvRow(&r.Findings[i])); err != nil {
+		if err := cw.Write(csvRow(&r.Findings[i], sources)); err != nil {
 			return err
 		}
 	}
@@ -27,14 +32,17 @@ func renderCSV(w io.Writer, r *audit.Report, _ Options) error {
 	return cw.Error()
 }
 
-func csvRow(f *audit.Finding) []string {
+func csvRow(f *audit.Finding, sources []string) []string {
 	var domain, host string
 	if f.Receiver != nil {
 		domain, host = f.Receiver.Domain, f.Receiver.Host
 	}
-	var index, method, url string
+	var source, index, method, url string
 	if f.Request != nil {
 		index, method, url = strconv.Itoa(f.Request.Index), f.Request.Method, f.Request.URL
+		if f.Request.Source >= 0 && f.Request.Source < len(sources) {
+			source = sources[f.Request.Source]
+		}
 	} else if len(f.Requests) > 0 {
 		idx := make([]string, len(f.Requests))
 		for i, n := range f.Requests {
@@ -44,7 +52,7 @@ func csvRow(f *audit.Finding) []string {
 	}
 	encoding := strings.Join(f.Encoding, " ← ")
 	row := []string{f.Type, f.Field, findingCompany(f), domain, host, f.Channel, f.Location, f.Meaning,
-		encoding, index, method, url, f.Page, f.Initiator, f.Rule, findingSummary(f)}
+		encoding, source, index, method, url, f.Page, f.Initiator, f.Rule, findingSummary(f)}
 	for i := range row {
 		row[i] = csvSafe(row[i])
 	}
