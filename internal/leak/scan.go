@@ -167,6 +167,9 @@ func (s *scanner) field(loc string, v []byte, chain []string, depth, nest int) {
 				return
 			}
 			v = v[pos:] // search what did not parse as text
+		case bytes.HasPrefix(v, []byte("tv.1~")):
+			s.googleTokens(loc, v, chain, depth, nest)
+			return
 		case looksURL(v):
 			s.nestedURL(loc, v, chain, depth, nest)
 			return
@@ -440,4 +443,18 @@ func (s *scanner) intern(path []byte) string {
 	p := string(path)
 	s.paths[p] = p
 	return p
+}
+
+// googleTokens searches Google's enhanced-conversions value
+// ("tv.1~em.<hash>~pn.<hash>~fn0.<hash>~pc0.94577~co0.us") token by token,
+// naming each "tv.1~<key>" so a finding says which slot carried the value.
+func (s *scanner) googleTokens(loc string, v []byte, chain []string, depth, nest int) {
+	for _, tok := range bytes.Split(v, []byte("~"))[1:] {
+		key, val, ok := bytes.Cut(tok, []byte("."))
+		if !ok || len(key) == 0 {
+			s.leaf(loc, tok, chain, depth, nest)
+			continue
+		}
+		s.field(s.join(loc, s.intern(append([]byte("tv.1~"), key...))), val, chain, depth, nest+1)
+	}
 }

@@ -23,6 +23,11 @@ func FieldAt(fields []Field, location string) (Field, bool) {
 			return f, true
 		}
 	}
+	// A value found inside a field (a tracking number in the query of the
+	// page URL "dl > tn") has the meaning of the field that holds it.
+	if i := strings.LastIndex(loc, ">"); i > 0 {
+		return FieldAt(fields, loc[:i])
+	}
 	return Field{}, false
 }
 
