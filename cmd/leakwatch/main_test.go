@@ -31,23 +31,7 @@ func runCmd(t *testing.T, stdin string, args ...string) (int, string, string) {
 
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden (run with -update to create): %v", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from golden file (run go test -update to accept); got:\n%.3000s", name, got)
-	}
+	sharedtest.Golden(t, filepath.Join("testdata", name), got, *update)
 }
 
 func TestHelpGolden(t *testing.T) {

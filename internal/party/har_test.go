@@ -160,23 +160,7 @@ func renderHosts(hosts map[string]*hostSummary) []byte {
 // checkGolden compares got with testdata/golden/name, rewriting it with -update.
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file; got:\n%s", path, got)
-	}
+	sharedtest.Golden(t, filepath.Join("testdata", "golden", name), got, *update)
 }
 
 // TestSharedHARInvariants classifies every request of every shared HAR and

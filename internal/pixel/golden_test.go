@@ -1,10 +1,10 @@
 package pixel
 
 import (
-	"bytes"
+	"github.com/leakwatch/leakwatch/internal/sharedtest"
+
 	"encoding/json"
 	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 )
@@ -25,23 +25,7 @@ func checkGolden(t *testing.T, name string, v any) {
 		t.Fatal(err)
 	}
 	got = append(got, '\n')
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from golden file; run go test -update and review the diff", name)
-	}
+	sharedtest.Golden(t, filepath.Join("testdata", "golden", name), got, *update)
 }
 
 // TestGoldenHits pins every decoded hit of two real captures, field by field.

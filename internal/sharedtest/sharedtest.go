@@ -1,5 +1,6 @@
-// Package sharedtest locates the read-only test data shared by every checkout
-// of the project (real HAR files, filter lists) for tests and benchmarks.
+// Package sharedtest holds what tests across packages share: it locates the
+// read-only test data shared by every checkout
+// of the project (real HAR files, filter lists) and compares golden files.
 package sharedtest
 
 import (
