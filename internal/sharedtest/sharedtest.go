@@ -1,6 +1,6 @@
 // Package sharedtest holds what tests across packages share: it locates the
-// read-only test data shared by every checkout
-// of the project (real HAR files, filter lists) and compares golden files.
+// read-only test data of every checkout (real HAR files, filter lists) and
+// compares golden files.
 package sharedtest
 
 import (
