@@ -50,6 +50,9 @@ fields and encodings, proven by which requests. It leaves nothing running.
 	o.analysis.register(cmd)
 	o.output.register(cmd)
 	o.scan.register(cmd, false)
+	// The demo shows its pages in the HTML report unless told not to.
+	o.scan.screenshots = true
+	cmd.Flags().Lookup("screenshots").DefValue = "true"
 	return cmd
 }
 
@@ -82,7 +85,7 @@ func runDemo(ctx context.Context, e *env, o demoOptions) error {
 	fmt.Fprintf(e.stderr, "leakwatch demo: site %s on %s; logging in, opening the account page, typing a tracking number...\n", site.URL, site.Addr())
 	copts := crawl.Options{Start: []string{site.URL}, Steps: steps, Depth: 0,
 		Tabs: o.scan.tabs, Quiet: o.scan.quiet, PageTimeout: o.scan.pageTimeout,
-		Timeout: min(o.scan.scanTimeout, 3*time.Minute), Screenshots: true}
+		Timeout: min(o.scan.scanTimeout, 3*time.Minute), Screenshots: o.scan.screenshots}
 	return scanAndReport(ctx, e, an, o.scan, o.output, copts,
 		browser.Options{Args: site.ChromeArgs()}, append(site.Secrets(), typedSecrets(steps)...))
 }
