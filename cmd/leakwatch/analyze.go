@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"path/filepath"
 
@@ -92,7 +91,7 @@ func streamHAR(ctx context.Context, e *env, path string, v traffic.Visitor) erro
 		rc, err = har.Open(path)
 	}
 	if err != nil {
-		return fmt.Errorf("open HAR %s: %w", path, err)
+		return err // names the file already
 	}
 	defer rc.Close()
 	return har.Stream(ctx, rc, har.Options{Name: displayName(path)}, v)

@@ -259,3 +259,21 @@ func TestTruncatedHAR(t *testing.T) {
 		t.Errorf("requests %d, source warnings %v", r.Summary.Requests, r.Sources[0].Warnings)
 	}
 }
+
+// A scan in which no page loads writes its report and exits 1 naming why.
+func TestScanNoPageLoads(t *testing.T) {
+	needChromium(t)
+	t.Parallel()
+	out := filepath.Join(t.TempDir(), "r.json")
+	code, _, errOut := runCmd(t, "", "scan", "--depth", "0", "--page-timeout", "10s", "-o", out,
+		"--browser-arg=--host-resolver-rules=MAP * ~NOTFOUND", "https://unreachable.example/")
+	if code != exitError {
+		t.Errorf("exit %d, want %d; stderr: %s", code, exitError, errOut)
+	}
+	if !strings.Contains(errOut, "ERR_NAME_NOT_RESOLVED") {
+		t.Errorf("stderr does not say why: %s", errOut)
+	}
+	if _, err := os.Stat(out); err != nil {
+		t.Errorf("the report was not written: %v", err)
+	}
+}

@@ -231,6 +231,11 @@ func warnStderr(e *env, rep *audit.Report) {
 	for _, s := range rep.Sources {
 		ws = append(ws, s.Warnings...)
 	}
+	for _, p := range rep.Pages {
+		if p.Error != "" {
+			ws = append(ws, "page "+p.URL+": "+p.Error)
+		}
+	}
 	ws = append(ws, rep.Warnings...)
 	for i, w := range ws {
 		if i == maxStderrWarnings {

@@ -184,7 +184,19 @@ func scanAndReport(ctx context.Context, e *env, an *analysis, sf scanFlags, of o
 	if crawlErr != nil {
 		capture.Warnings = append(capture.Warnings, "scan stopped early: "+crawlErr.Error())
 	}
-	return reportCapture(ctx, e, an, sf, of, capture, secrets)
+	if err := reportCapture(ctx, e, an, sf, of, capture, secrets); err != nil {
+		return err
+	}
+	// The report is written; a scan in which no page loaded still fails.
+	for _, p := range capture.Pages {
+		if p.Error == "" {
+			return nil
+		}
+	}
+	if len(capture.Pages) == 0 {
+		return fmt.Errorf("scan: no page was visited")
+	}
+	return fmt.Errorf("scan: no page loaded (%s)", capture.Pages[0].Error)
 }
 
 // reportCapture analyzes a live capture and writes every output of it.

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/leakwatch/leakwatch/internal/traffic"
@@ -134,7 +135,9 @@ func onFrameNavigated(c *Context, s *session, raw json.RawMessage) {
 	s.frames[ev.Frame.ID] = u
 	if s.kind == "page" && ev.Frame.ParentID == "" {
 		s.url = u
-		if s.page != nil && u != "about:blank" {
+		// Chromium's error page (a failed navigation) is not the page that
+		// was visited: keep the URL that was asked for.
+		if s.page != nil && u != "about:blank" && !strings.HasPrefix(u, "chrome-error:") {
 			s.page.URL = u
 		}
 	}

@@ -217,8 +217,8 @@ func hostOf(u string) string {
 	return host
 }
 
-// allWarnings lists the sources' warnings, each naming its source, then the
-// analysis warnings.
+// allWarnings lists the sources' warnings, each naming its source, the
+// pages that failed, then the analysis warnings.
 func allWarnings(r *audit.Report) []string {
 	var ws []string
 	for _, s := range r.Sources {
@@ -227,6 +227,11 @@ func allWarnings(r *audit.Report) []string {
 				w = s.Path + ": " + w
 			}
 			ws = append(ws, w)
+		}
+	}
+	for _, p := range r.Pages {
+		if p.Error != "" {
+			ws = append(ws, "page "+p.URL+": "+p.Error)
 		}
 	}
 	return append(ws, r.Warnings...)
