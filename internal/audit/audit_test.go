@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"net/url"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/leakwatch/leakwatch/internal/leak"
 	"github.com/leakwatch/leakwatch/internal/party"
@@ -221,3 +223,15 @@ func TestMapStringsReachesEveryString(t *testing.T) {
 // capturedField are the JSON fields that hold captured data.
 var capturedField = map[string]bool{"url": true, "title": true, "page": true, "value": true,
 	"evidence": true, "body": true, "summary": true}
+
+func TestRequestDetailCutsTextAtARuneBoundary(t *testing.T) {
+	t.Parallel()
+	body := []byte(strings.Repeat("é", maxDetailBody)) // 2 bytes each: the cut lands mid-rune half the time
+	for _, extra := range []int{0, 1} {
+		r := &traffic.Request{URL: "https://t.example/", Method: "POST", Body: append([]byte(strings.Repeat("x", extra)), body...)}
+		d := requestDetail(r, reqMeta{})
+		if !d.BodyTruncated || strings.HasPrefix(d.Body, "base64:") || !utf8.ValidString(d.Body) {
+			t.Errorf("offset %d: truncated=%v, body starts %.20q", extra, d.BodyTruncated, d.Body)
+		}
+	}
+}

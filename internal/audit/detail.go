@@ -30,7 +30,12 @@ func requestDetail(r *traffic.Request, m reqMeta) *RequestDetail {
 		}
 	}
 	if len(body) > maxDetailBody {
-		body, d.BodyTruncated = body[:maxDetailBody], true
+		cut := maxDetailBody
+		// Do not split a UTF-8 character, or a text body would turn base64.
+		for cut > maxDetailBody-utf8.UTFMax && cut > 0 && !utf8.RuneStart(body[cut]) {
+			cut--
+		}
+		body, d.BodyTruncated = body[:cut], true
 	}
 	if utf8.Valid(body) {
 		d.Body = string(body)
