@@ -162,6 +162,13 @@ func (v *sourceVisitor) Page(p *traffic.Page) error {
 func (v *sourceVisitor) Request(r *traffic.Request) error {
 	pageURL := v.pageURL(r)
 	st := v.a.state
+	if r.Response != nil && r.Response.FromServiceWorker {
+		// A service worker answered it: nothing left the browser. What the
+		// worker fetched, if anything, is a request of its own.
+		st.requests++
+		st.sources[v.src].Requests++
+		return nil
+	}
 	rt := r.ResourceType
 	if rt == "document" && r.Target == "iframe" {
 		rt = "subdocument" // so filter rules with $subdocument apply

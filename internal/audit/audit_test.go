@@ -235,3 +235,21 @@ func TestRequestDetailCutsTextAtARuneBoundary(t *testing.T) {
 		}
 	}
 }
+
+// A request a service worker answered never reached the network: no
+// receiver, no leak; the worker's own request, when there is one, is.
+func TestServiceWorkerAnswersAreNotSent(t *testing.T) {
+	t.Parallel()
+	c := shopCapture()
+	for _, r := range c.Requests[2:] {
+		r.Response = &traffic.Response{Status: 200, FromServiceWorker: true}
+	}
+	pool, _ := leak.NewPool(shopPersona())
+	r, err := Run(context.Background(), Options{Classifier: classifier(t), Pool: pool}, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Summary.Requests != 4 || r.Summary.ThirdPartyRequests != 0 || r.Summary.Leaks != 0 || len(r.Pixels) != 0 {
+		t.Errorf("summary %+v, %d pixels: answered requests were counted as sent", r.Summary, len(r.Pixels))
+	}
+}

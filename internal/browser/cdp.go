@@ -55,6 +55,8 @@ type cdpResponse struct {
 	RequestHeaders cdpHeaders `json:"requestHeaders"`
 	MimeType       string     `json:"mimeType"`
 	Protocol       string     `json:"protocol"`
+	// FromServiceWorker: a service worker answered instead of the network.
+	FromServiceWorker bool `json:"fromServiceWorker"`
 }
 
 type cdpCookie struct {
@@ -126,7 +128,7 @@ func (i cdpInitiator) initiator() traffic.Initiator {
 
 func (r *cdpResponse) response() *traffic.Response {
 	resp := &traffic.Response{Status: r.Status, StatusText: r.StatusText, HTTPVersion: r.Protocol,
-		Headers: r.Headers.headers(), MIME: r.MimeType, BodySize: -1}
+		Headers: r.Headers.headers(), MIME: r.MimeType, BodySize: -1, FromServiceWorker: r.FromServiceWorker}
 	resp.Cookies = setCookies(resp.Headers)
 	return resp
 }

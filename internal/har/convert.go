@@ -133,6 +133,8 @@ func (s *streamer) response(hr *harResponse, idx int) *traffic.Response {
 		Cookies:     cookies(hr.Cookies),
 		RedirectURL: hr.RedirectURL,
 		BodySize:    -1,
+
+		FromServiceWorker: hr.FetchedViaServiceWorker,
 	}
 	if c := hr.Content; c != nil {
 		resp.MIME = c.MimeType
@@ -205,7 +207,8 @@ func decodeBase64(s string) ([]byte, error) {
 
 func isEmptyResponse(r *traffic.Response) bool {
 	return r.Status == 0 && r.StatusText == "" && r.HTTPVersion == "" && r.Headers == nil &&
-		r.Cookies == nil && r.MIME == "" && r.Body == nil && r.BodySize <= 0 && r.RedirectURL == ""
+		r.Cookies == nil && r.MIME == "" && r.Body == nil && r.BodySize <= 0 && r.RedirectURL == "" &&
+		!r.FromServiceWorker
 }
 
 func headers(hs []harNameValue) traffic.Headers {

@@ -124,6 +124,9 @@ type harResponse struct {
 	HeadersSize writeOnly[int64] `json:"headersSize"`
 	BodySize    writeOnly[int64] `json:"bodySize"`
 	Error       flexString       `json:"_error,omitempty"`
+	// FetchedViaServiceWorker is Chrome's mark of a response a service
+	// worker gave.
+	FetchedViaServiceWorker bool `json:"_fetchedViaServiceWorker,omitempty"`
 }
 
 type harContent struct {

@@ -323,6 +323,8 @@ func harResponseOf(resp *traffic.Response, reqErr string) *harResponse {
 		Content:     &harContent{Size: &flexFloat{float64(resp.BodySize), true}, MimeType: resp.MIME},
 		RedirectURL: resp.RedirectURL, Error: flexString(reqErr),
 		HeadersSize: writeOnly[int64]{-1}, BodySize: writeOnly[int64]{resp.BodySize},
+
+		FetchedViaServiceWorker: resp.FromServiceWorker,
 	}
 	if resp.Body != nil {
 		hr.Content.Text = resp.Body

@@ -158,6 +158,10 @@ type Response struct {
 	// exceed len(Body) when the body was not kept or was capped.
 	BodySize    int64
 	RedirectURL string
+	// FromServiceWorker is set when a service worker answered the request
+	// instead of the network; what the worker fetched, if anything, is a
+	// request of its own.
+	FromServiceWorker bool
 }
 
 // WebSocketFrame is one message on a WebSocket.
