@@ -203,7 +203,9 @@ func (v *sourceVisitor) End(c *traffic.Capture) error {
 
 // pageURL finds the page a request belongs to: its page record (HAR
 // exporters often keep the page URL in its title), else the first document
-// of that page, else the last top-level document, else its Referer.
+// of that page, else the last top-level document, else its Referer or
+// Origin, else the request itself (which makes it first party: without any
+// sign of a page, nothing is claimed).
 func (v *sourceVisitor) pageURL(r *traffic.Request) string {
 	topDoc := r.ResourceType == "document" && (r.Target == "" || r.Target == "page")
 	if topDoc {
@@ -226,8 +228,11 @@ func (v *sourceVisitor) pageURL(r *traffic.Request) string {
 	if v.lastDoc != "" {
 		return v.lastDoc
 	}
-	if ref := r.Headers.Get("Referer"); ref != "" {
+	if ref := r.Headers.Get("Referer"); isHTTPURL(ref) {
 		return ref
+	}
+	if origin := r.Headers.Get("Origin"); isHTTPURL(origin) {
+		return origin + "/"
 	}
 	return r.URL
 }

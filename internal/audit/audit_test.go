@@ -167,6 +167,8 @@ func TestPageURLResolution(t *testing.T) {
 		{"no pages: last document", nil,
 			[]*traffic.Request{{URL: "https://a.example/1", ResourceType: "document"},
 				{URL: "https://b.example/2", ResourceType: "document"}, {URL: "https://t.example/x"}}, "https://b.example/2"},
+		{"no pages, no document: origin", nil,
+			[]*traffic.Request{{URL: "https://t.example/x", Headers: traffic.Headers{{Name: "Origin", Value: "https://o.example"}}}}, "https://o.example/"},
 		{"no pages, no document: referer", nil,
 			[]*traffic.Request{{URL: "https://t.example/x", Headers: traffic.Headers{{Name: "Referer", Value: "https://r.example/"}}}}, "https://r.example/"},
 	}
