@@ -2,11 +2,13 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -275,5 +277,35 @@ func TestScanNoPageLoads(t *testing.T) {
 	}
 	if _, err := os.Stat(out); err != nil {
 		t.Errorf("the report was not written: %v", err)
+	}
+}
+
+// A gzip-compressed HAR reads like the plain one, from a file or stdin.
+func TestAnalyzeGzip(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile(sharedHAR(t, "pagexray-http1-chrome.har"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(data)
+	zw.Close()
+	path := filepath.Join(t.TempDir(), "session.har.gz")
+	os.WriteFile(path, gz.Bytes(), 0o644)
+	plain := analyzeJSON(t, sharedHAR(t, "pagexray-http1-chrome.har"))
+	fromFile := analyzeJSON(t, path)
+	code, out, errOut := runCmd(t, gz.String(), "analyze", "--format", "json", "-")
+	if code != 0 {
+		t.Fatalf("stdin: exit %d: %s", code, errOut)
+	}
+	var fromStdin audit.Report
+	if err := json.Unmarshal([]byte(out), &fromStdin); err != nil {
+		t.Fatal(err)
+	}
+	for name, r := range map[string]*audit.Report{"file": fromFile, "stdin": &fromStdin} {
+		if !reflect.DeepEqual(r.Summary, plain.Summary) || len(r.ThirdParties) != len(plain.ThirdParties) {
+			t.Errorf("%s: summary %+v, want %+v", name, r.Summary, plain.Summary)
+		}
 	}
 }
