@@ -6,11 +6,13 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"github.com/leakwatch/leakwatch/internal/lab"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/leakwatch/leakwatch/internal/audit"
 	"github.com/leakwatch/leakwatch/internal/sharedtest"
@@ -307,5 +309,40 @@ func TestAnalyzeGzip(t *testing.T) {
 		if !reflect.DeepEqual(r.Summary, plain.Summary) || len(r.ThirdParties) != len(plain.ThirdParties) {
 			t.Errorf("%s: summary %+v, want %+v", name, r.Summary, plain.Summary)
 		}
+	}
+}
+
+// A scan interrupted part-way (Ctrl-C cancels the root context) still
+// writes the report of what it captured, then exits 1.
+func TestScanInterruptedKeepsCapture(t *testing.T) {
+	needChromium(t)
+	t.Parallel()
+	site, err := lab.Start(context.Background(), lab.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer site.Close()
+	dir := t.TempDir()
+	steps := filepath.Join(dir, "steps.yaml")
+	os.WriteFile(steps, []byte("- goto: "+site.URL+"\n- wait: 60s\n"), 0o644)
+	out := filepath.Join(dir, "r.json")
+	args := []string{"scan", "--steps", steps, "--depth", "0", "--format", "json", "-o", out}
+	for _, a := range site.ChromeArgs() {
+		args = append(args, "--browser-arg="+a)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Second)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, append(args, site.URL), strings.NewReader(""), &stdout, &stderr)
+	if code != exitError || !strings.Contains(stderr.String(), "interrupted") {
+		t.Errorf("exit %d, stderr %q; want exit 1 saying the scan was interrupted", code, stderr.String())
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatalf("no report after the interruption: %v", err)
+	}
+	var r audit.Report
+	if err := json.Unmarshal(data, &r); err != nil || r.Summary.ThirdPartyRequests == 0 {
+		t.Errorf("report %v, %d third-party requests: the capture before the interruption was lost", err, r.Summary.ThirdPartyRequests)
 	}
 }

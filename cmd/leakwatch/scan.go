@@ -184,8 +184,12 @@ func scanAndReport(ctx context.Context, e *env, an *analysis, sf scanFlags, of o
 	if crawlErr != nil {
 		capture.Warnings = append(capture.Warnings, "scan stopped early: "+crawlErr.Error())
 	}
-	if err := reportCapture(ctx, e, an, sf, of, capture, secrets); err != nil {
+	// An interrupted scan (Ctrl-C, --timeout) still reports what it captured.
+	if err := reportCapture(context.WithoutCancel(ctx), e, an, sf, of, capture, secrets); err != nil {
 		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("scan interrupted (%w); the report covers what was captured until then", err)
 	}
 	// The report is written; a scan in which no page loaded still fails.
 	for _, p := range capture.Pages {
