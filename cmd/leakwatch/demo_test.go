@@ -78,7 +78,7 @@ func TestDemoFindings(t *testing.T) {
 	}{
 		{"Meta", []string{"street", "city", "zip", "state", "email", "tracking_numbers"}, "sha256"},
 		{"LinkedIn", []string{"tracking_numbers"}, "gzip"},
-		{"Snapchat", []string{"email", "tracking_numbers"}, "sha256"},
+		{"Snap", []string{"email", "tracking_numbers"}, "sha256"},
 		{"Microsoft", []string{"tracking_numbers"}, ""},
 		{"Google", []string{"tracking_numbers", "email", "zip"}, "base64url"},
 		{"Pinterest", []string{"email", "tracking_numbers"}, "sha256"},
