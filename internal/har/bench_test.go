@@ -8,11 +8,14 @@ import (
 
 	"github.com/leakwatch/leakwatch/internal/har"
 	"github.com/leakwatch/leakwatch/internal/har/hargen"
+	"github.com/leakwatch/leakwatch/internal/sharedtest"
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
 // largestShared is the largest HAR in the shared test data.
-const largestShared = "../../../shared/testdata/har/pagexray-expressen.har"
+func largestShared(tb testing.TB) string {
+	return sharedtest.Path(tb, "har", "pagexray-expressen.har")
+}
 
 // noop is a Visitor that drops everything, so benchmarks measure reading.
 type noop struct{ requests int }
@@ -39,7 +42,7 @@ func benchStream(b *testing.B, raw []byte, wantRequests int) {
 // BenchmarkRead reads the largest shared HAR and a ~50 MB generated one.
 func BenchmarkRead(b *testing.B) {
 	b.Run("shared-expressen-2.3MB", func(b *testing.B) {
-		raw, err := os.ReadFile(largestShared)
+		raw, err := os.ReadFile(largestShared(b))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -55,7 +58,7 @@ func BenchmarkRead(b *testing.B) {
 }
 
 func BenchmarkWrite(b *testing.B) {
-	c, err := har.ReadFile(context.Background(), largestShared, har.Options{})
+	c, err := har.ReadFile(context.Background(), largestShared(b), har.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -4,18 +4,16 @@ import (
 	"bytes"
 	"context"
 	"flag"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/leakwatch/leakwatch/internal/sharedtest"
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata/")
-
-const sharedDir = "../../../shared/testdata/har"
 
 // sharedHARs lists every shared HAR with its entry and page counts, counted
 // independently with python's json module (len(log.entries), len(log.pages)).
@@ -41,18 +39,15 @@ var sharedHARs = []struct {
 
 func sharedPath(t testing.TB, name string) string {
 	t.Helper()
-	p := filepath.Join(sharedDir, name)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared test data not found: %v", err)
-	}
-	return p
+	return sharedtest.Path(t, "har", name)
 }
 
 func TestSharedHARs(t *testing.T) {
 	t.Parallel()
-	files, _ := filepath.Glob(filepath.Join(sharedDir, "*.har"))
+	dir := sharedtest.Path(t, "har")
+	files, _ := filepath.Glob(filepath.Join(dir, "*.har"))
 	if len(files) != len(sharedHARs) {
-		t.Errorf("%d HARs in %s, table lists %d: update the table", len(files), sharedDir, len(sharedHARs))
+		t.Errorf("%d HARs in %s, table lists %d: update the table", len(files), dir, len(sharedHARs))
 	}
 	for _, tc := range sharedHARs {
 		t.Run(tc.file, func(t *testing.T) {

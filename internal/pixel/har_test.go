@@ -5,15 +5,12 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/leakwatch/leakwatch/internal/sharedtest"
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
-
-// sharedHAR is where the shared real captures live.
-const sharedHAR = "../../../shared/testdata/har"
 
 // harFile is the part of HAR 1.2 these tests read. It is a test-only
 // loader: the real reader is internal/har.
@@ -68,9 +65,9 @@ type harCookie struct {
 // loadHAR reads a shared HAR into requests.
 func loadHAR(tb testing.TB, name string) []*traffic.Request {
 	tb.Helper()
-	data, err := os.ReadFile(filepath.Join(sharedHAR, name))
+	data, err := os.ReadFile(sharedtest.Path(tb, "har", name))
 	if err != nil {
-		tb.Skipf("shared test data: %v", err)
+		tb.Fatalf("shared test data: %v", err)
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // Fiddler writes a BOM
 	var h harFile
@@ -127,9 +124,9 @@ func harCookies(cs []harCookie) []traffic.Cookie {
 // request's URL.
 func harPageURL(tb testing.TB, name string) string {
 	tb.Helper()
-	data, err := os.ReadFile(filepath.Join(sharedHAR, name))
+	data, err := os.ReadFile(sharedtest.Path(tb, "har", name))
 	if err != nil {
-		tb.Skipf("shared test data: %v", err)
+		tb.Fatalf("shared test data: %v", err)
 	}
 	var h harFile
 	if err := json.Unmarshal(data, &h); err != nil {
