@@ -75,8 +75,8 @@ func New(ctx context.Context, opts Options) (*Auditor, error) {
 // Source starts a new capture named name and returns the Visitor that takes it.
 func (a *Auditor) Source(name string) traffic.Visitor {
 	a.state.sources = append(a.state.sources, Source{Path: name})
-	return &sourceVisitor{a: a, src: len(a.state.sources) - 1, pages: map[string]*traffic.Page{}, docs: map[string]string{},
-		pixels: pixel.NewAnalyzer()}
+	return &sourceVisitor{a: a, src: len(a.state.sources) - 1, pixels: pixel.NewAnalyzer(),
+		site: newSiteDecider(a.opts.Classifier, isBackground)}
 }
 
 // Report waits for the searches in flight and builds the report. Call it once.
@@ -143,24 +143,66 @@ func (a *Auditor) worker(ctx context.Context) {
 	}
 }
 
-// sourceVisitor feeds one capture into the auditor.
+// sourceVisitor feeds one capture into the auditor. Requests wait in the
+// site decider until the capture's first party is known.
 type sourceVisitor struct {
-	a       *Auditor
-	src     int
-	pages   map[string]*traffic.Page
-	docs    map[string]string // page ID → its first document URL
-	pixels  *pixel.Analyzer
-	lastDoc string
+	a      *Auditor
+	src    int
+	pixels *pixel.Analyzer
+	site   *siteDecider
 }
 
 func (v *sourceVisitor) Page(p *traffic.Page) error {
-	v.pages[p.ID] = p
+	v.site.pages[p.ID] = p
 	v.a.state.addPage(v.src, p)
 	return nil
 }
 
 func (v *sourceVisitor) Request(r *traffic.Request) error {
-	pageURL := v.pageURL(r)
+	d := v.site
+	if d.decided {
+		return v.process(r)
+	}
+	d.observe(r)
+	d.pending = append(d.pending, r)
+	d.bytes += approxSize(r)
+	if len(d.pending) >= siteLookahead || d.bytes >= siteLookaheadBytes {
+		return v.flush()
+	}
+	return nil
+}
+
+// flush decides the site and analyses the requests held back.
+func (v *sourceVisitor) flush() error {
+	d := v.site
+	if !d.decided {
+		d.decide()
+		v.a.state.sources[v.src].Site = d.site
+		v.a.state.firstParty.add(d.site)
+	}
+	pending := d.pending
+	d.pending, d.bytes = nil, 0
+	for _, r := range pending {
+		if err := v.process(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func approxSize(r *traffic.Request) int {
+	n := len(r.URL) + len(r.Body)
+	for _, h := range r.Headers {
+		n += len(h.Name) + len(h.Value)
+	}
+	for _, f := range r.WebSocket {
+		n += len(f.Data)
+	}
+	return n
+}
+
+// process classifies and analyses one request.
+func (v *sourceVisitor) process(r *traffic.Request) error {
 	st := v.a.state
 	if r.Response != nil && r.Response.FromServiceWorker {
 		// A service worker answered it: nothing left the browser. What the
@@ -168,6 +210,15 @@ func (v *sourceVisitor) Request(r *traffic.Request) error {
 		st.requests++
 		st.sources[v.src].Requests++
 		return nil
+	}
+	if isBackground(r.URL) {
+		st.addBackground(v.src, r)
+		return nil
+	}
+	page := v.site.pageFor(r)
+	pageURL := page.url
+	if pageURL == "" {
+		pageURL = r.URL // no sign of a site at all: nothing is claimed
 	}
 	rt := r.ResourceType
 	if rt == "document" && r.Target == "iframe" {
@@ -181,6 +232,9 @@ func (v *sourceVisitor) Request(r *traffic.Request) error {
 	}
 	hits := v.pixels.Request(r, p, pageURL)
 	st.addRequest(ref, r, hits)
+	if page.site != "" {
+		st.firstParty.add(page.site)
+	}
 	scan := p.ThirdParty || v.a.opts.IncludeFirstParty
 	if !scan {
 		return nil
@@ -190,6 +244,9 @@ func (v *sourceVisitor) Request(r *traffic.Request) error {
 }
 
 func (v *sourceVisitor) End(c *traffic.Capture) error {
+	if err := v.flush(); err != nil {
+		return err
+	}
 	st := v.a.state
 	s := &st.sources[v.src]
 	s.Path = firstNonEmpty(c.Source, s.Path)
@@ -199,42 +256,6 @@ func (v *sourceVisitor) End(c *traffic.Capture) error {
 		st.behaviour = append(st.behaviour, behaviourFinding(v.src, f, v.a.opts.Classifier))
 	}
 	return nil
-}
-
-// pageURL finds the page a request belongs to: its page record (HAR
-// exporters often keep the page URL in its title), else the first document
-// of that page, else the last top-level document, else its Referer or
-// Origin, else the request itself (which makes it first party: without any
-// sign of a page, nothing is claimed).
-func (v *sourceVisitor) pageURL(r *traffic.Request) string {
-	topDoc := r.ResourceType == "document" && (r.Target == "" || r.Target == "page")
-	if topDoc {
-		if _, ok := v.docs[r.PageID]; !ok {
-			v.docs[r.PageID] = r.URL
-		}
-		v.lastDoc = r.URL
-	}
-	if p := v.pages[r.PageID]; p != nil {
-		if isHTTPURL(p.URL) {
-			return p.URL
-		}
-		if isHTTPURL(p.Title) {
-			return p.Title
-		}
-	}
-	if d := v.docs[r.PageID]; d != "" && r.PageID != "" {
-		return d
-	}
-	if v.lastDoc != "" {
-		return v.lastDoc
-	}
-	if ref := r.Headers.Get("Referer"); isHTTPURL(ref) {
-		return ref
-	}
-	if origin := r.Headers.Get("Origin"); isHTTPURL(origin) {
-		return origin + "/"
-	}
-	return r.URL
 }
 
 func firstNonEmpty(s ...string) string {

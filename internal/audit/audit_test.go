@@ -149,42 +149,62 @@ func TestReportIsDeterministic(t *testing.T) {
 	}
 }
 
-func TestPageURLResolution(t *testing.T) {
+func TestSiteDecision(t *testing.T) {
 	t.Parallel()
+	html := func(status int) *traffic.Response { return &traffic.Response{Status: status, MIME: "text/html"} }
+	ref := func(u string) traffic.Headers { return traffic.Headers{{Name: "Referer", Value: u}} }
 	tests := []struct {
-		name  string
-		pages []*traffic.Page
-		reqs  []*traffic.Request
-		want  string // page of the last request
+		name     string
+		pages    []*traffic.Page
+		reqs     []*traffic.Request
+		wantSite string
+		wantPage string // page URL of the last request
 	}{
-		{"page URL", []*traffic.Page{{ID: "a", URL: "https://a.example/"}},
-			[]*traffic.Request{{PageID: "a", URL: "https://t.example/x"}}, "https://a.example/"},
-		{"URL in title (Chrome export)", []*traffic.Page{{ID: "a", Title: "https://a.example/t"}},
-			[]*traffic.Request{{PageID: "a", URL: "https://t.example/x"}}, "https://a.example/t"},
-		{"first document of the page", []*traffic.Page{{ID: "a", Title: "Home"}},
-			[]*traffic.Request{{PageID: "a", URL: "https://a.example/d", ResourceType: "document"},
-				{PageID: "a", URL: "https://t.example/x"}}, "https://a.example/d"},
-		{"no pages: last document", nil,
-			[]*traffic.Request{{URL: "https://a.example/1", ResourceType: "document"},
-				{URL: "https://b.example/2", ResourceType: "document"}, {URL: "https://t.example/x"}}, "https://b.example/2"},
+		{"page URL recorded as such", []*traffic.Page{{ID: "a", URL: "https://a.example/", Title: "A"}},
+			[]*traffic.Request{{PageID: "a", URL: "https://t.example/x"}}, "a.example", "https://a.example/"},
+		{"URL in title (Chrome export), confirmed by a Referer", []*traffic.Page{{ID: "a", URL: "https://a.example/t", Title: "https://a.example/t"}},
+			[]*traffic.Request{{PageID: "a", URL: "https://t.example/x", Headers: ref("https://a.example/t")}}, "a.example", "https://a.example/t"},
+		{"stale title, Referers name the site", []*traffic.Page{{ID: "a", URL: "https://old.example/", Title: "https://old.example/"}},
+			[]*traffic.Request{{PageID: "a", URL: "https://t.example/x", Headers: ref("https://new.example/contact")},
+				{PageID: "a", URL: "https://new.example/api", Headers: ref("https://new.example/contact")}}, "new.example", "https://new.example/"},
+		{"navigation beats a busy iframe's Referers", []*traffic.Page{{ID: "a", Title: "Home"}},
+			[]*traffic.Request{{PageID: "a", URL: "https://a.example/", ResourceType: "document", Response: html(200)},
+				{PageID: "a", URL: "https://news.example/video", Response: html(200), Headers: ref("https://a.example/")},
+				{PageID: "a", URL: "https://t.example/1", Headers: ref("https://news.example/video")},
+				{PageID: "a", URL: "https://t.example/2", Headers: ref("https://news.example/video")}}, "a.example", "https://a.example/"},
+		{"redirect: the page that answered", nil,
+			[]*traffic.Request{{URL: "http://old.example/", Response: html(301)},
+				{URL: "https://new.example/home", Response: html(200)}, {URL: "https://t.example/x"}}, "new.example", "https://new.example/home"},
+		{"leftover ping of the previous site first", nil,
+			[]*traffic.Request{{URL: "https://prev.example/ping", Method: "POST", Headers: ref("https://prev.example/")},
+				{URL: "https://a.example/", ResourceType: "document", Response: html(200)},
+				{URL: "https://t.example/x", Headers: ref("https://a.example/")}}, "a.example", "https://a.example/"},
+		{"ad document is not the page", nil,
+			[]*traffic.Request{{URL: "https://securepubads.g.doubleclick.net/gampad/ads", ResourceType: "document", Response: html(200)},
+				{URL: "https://a.example/", ResourceType: "document", Response: html(200)}}, "a.example", "https://a.example/"},
 		{"no pages, no document: origin", nil,
-			[]*traffic.Request{{URL: "https://t.example/x", Headers: traffic.Headers{{Name: "Origin", Value: "https://o.example"}}}}, "https://o.example/"},
-		{"no pages, no document: referer", nil,
-			[]*traffic.Request{{URL: "https://t.example/x", Headers: traffic.Headers{{Name: "Referer", Value: "https://r.example/"}}}}, "https://r.example/"},
+			[]*traffic.Request{{URL: "https://t.example/x", Headers: traffic.Headers{{Name: "Origin", Value: "https://o.example"}}}}, "o.example", "https://o.example/"},
+		{"only third-party requests: the Referer", nil,
+			[]*traffic.Request{{URL: "https://www.facebook.com/tr/?id=1", Headers: ref("https://r.example/")}}, "r.example", "https://r.example/"},
 	}
+	cl := classifier(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			v := &sourceVisitor{pages: map[string]*traffic.Page{}, docs: map[string]string{}}
+			d := newSiteDecider(cl, nil)
 			for _, p := range tt.pages {
-				v.pages[p.ID] = p
+				d.pages[p.ID] = p
 			}
-			var got string
 			for _, r := range tt.reqs {
-				got = v.pageURL(r)
+				d.observe(r)
+				d.pending = append(d.pending, r)
 			}
-			if got != tt.want {
-				t.Errorf("page %q, want %q", got, tt.want)
+			d.decide()
+			if d.site != tt.wantSite {
+				t.Errorf("site %q, want %q", d.site, tt.wantSite)
+			}
+			if got := d.pageFor(tt.reqs[len(tt.reqs)-1]).url; got != tt.wantPage {
+				t.Errorf("page %q, want %q", got, tt.wantPage)
 			}
 		})
 	}

@@ -83,6 +83,9 @@ func (s *state) build(scans []scanResult) *Report {
 	if r.Pages == nil {
 		r.Pages = []PageInfo{}
 	}
+	for _, h := range sortedKeys(s.background) {
+		r.BrowserTraffic = append(r.BrowserTraffic, *s.background[h])
+	}
 	r.ThirdParties = s.thirdParties(r.Findings)
 	r.FirstParty = s.firstPartyInfo()
 	r.Summary = summarize(s, r)

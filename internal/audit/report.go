@@ -29,6 +29,10 @@ type Report struct {
 	// their headers and a body excerpt, for people to inspect the evidence.
 	// Secrets are redacted unless the run asked otherwise.
 	Requests []RequestDetail `json:"requests,omitempty"`
+	// BrowserTraffic is what the browser sent on its own behalf (list
+	// updates, safe browsing, telemetry): not the site's doing, so neither
+	// first nor third party.
+	BrowserTraffic []BrowserTraffic `json:"browser_traffic,omitempty"`
 	// Warnings are problems of the analysis (a body over the decoding cap);
 	// problems of reading a capture are in its Source.Warnings.
 	Warnings []string `json:"warnings,omitempty"`
@@ -51,6 +55,14 @@ type RequestDetail struct {
 	BodyTruncated bool   `json:"body_truncated,omitempty"`
 }
 
+// BrowserTraffic is one host the browser itself contacted.
+type BrowserTraffic struct {
+	Host     string `json:"host"`
+	Browser  string `json:"browser,omitempty"`
+	Purpose  string `json:"purpose,omitempty"`
+	Requests int    `json:"requests"`
+}
+
 // Tool names the program that made the report.
 type Tool struct {
 	Name    string `json:"name"`
@@ -64,6 +76,9 @@ type Source struct {
 	Browser  string   `json:"browser,omitempty"`
 	Requests int      `json:"requests"`
 	Pages    int      `json:"pages"`
+	// Site is the registrable domain of the site visited in this capture:
+	// its first party.
+	Site     string   `json:"site,omitempty"`
 	Warnings []string `json:"warnings,omitempty"`
 }
 

@@ -73,6 +73,7 @@ type state struct {
 	hits       []PixelHit
 	hitFields  map[hitKey][]pixel.Field
 	behaviour  []Finding
+	background map[string]*BrowserTraffic
 }
 
 func newState(opts Options) *state {
@@ -82,6 +83,7 @@ func newState(opts Options) *state {
 		companies:  map[string]*companyAgg{},
 		firstParty: set{},
 		hitFields:  map[hitKey][]pixel.Field{},
+		background: map[string]*BrowserTraffic{},
 	}
 }
 
@@ -116,9 +118,6 @@ func (s *state) addRequest(m reqMeta, r *traffic.Request, hits []pixel.Hit) {
 	} else if i, ok := s.pageIndex[pageKey{m.source, ""}]; ok && r.PageID == "" {
 		s.pages[i].info.Requests++
 	}
-	if pd := party.RegistrableDomain(hostOf(m.page)); pd != "" {
-		s.firstParty.add(pd)
-	}
 	p := m.party
 	if !p.ThirdParty {
 		if p.Domain != "" {
@@ -140,6 +139,20 @@ func (s *state) addRequest(m reqMeta, r *traffic.Request, hits []pixel.Hit) {
 			c.events.add(h.Event)
 		}
 	}
+}
+
+// addBackground counts a request the browser made on its own behalf.
+func (s *state) addBackground(src int, r *traffic.Request) {
+	s.requests++
+	s.sources[src].Requests++
+	h := hostOf(r.URL)
+	b := s.background[h]
+	if b == nil {
+		browser, purpose, _ := browserTraffic(r.URL)
+		b = &BrowserTraffic{Host: h, Browser: browser, Purpose: purpose}
+		s.background[h] = b
+	}
+	b.Requests++
 }
 
 func (s *state) addCompany(p party.Party) {
@@ -233,4 +246,13 @@ func compareRefs(a, b *RequestRef) int {
 		return 1
 	}
 	return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(a.Index, b.Index))
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }
