@@ -71,11 +71,11 @@ type Tool struct {
 
 // Source is one capture that went into the report.
 type Source struct {
-	Path     string   `json:"path"`
-	Creator  string   `json:"creator,omitempty"`
-	Browser  string   `json:"browser,omitempty"`
-	Requests int      `json:"requests"`
-	Pages    int      `json:"pages"`
+	Path     string `json:"path"`
+	Creator  string `json:"creator,omitempty"`
+	Browser  string `json:"browser,omitempty"`
+	Requests int    `json:"requests"`
+	Pages    int    `json:"pages"`
 	// Site is the registrable domain of the site visited in this capture:
 	// its first party.
 	Site     string   `json:"site,omitempty"`

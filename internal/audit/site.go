@@ -42,8 +42,8 @@ type siteDecider struct {
 	cl       *party.Classifier
 	bg       func(string) bool
 	pages    map[string]*traffic.Page
-	navs     []siteVote // navigations, in capture order
-	adNavs   []siteVote // navigations to ad and analytics hosts
+	navs     []siteVote     // navigations, in capture order
+	adNavs   []siteVote     // navigations to ad and analytics hosts
 	refs     map[string]int // site → Referer/Origin count
 	refOrder []string       // sites in first-seen order, for ties
 	hosts    map[string]bool
