@@ -41,7 +41,8 @@ func behaviourFinding(src int, f pixel.Finding, c *party.Classifier) Finding {
 		}
 		rcv.Company = rcv.Domain
 		if e := c.Entity(firstNonEmpty(f.Host, f.Domain)); e != nil {
-			rcv.Company = e.Name
+			rcv.Company, rcv.Entity = e.Company, e.Name
+			out.Vendor = e.Company
 		}
 		out.Receiver = rcv
 	}
@@ -76,6 +77,7 @@ func (s *state) build(scans []scanResult) *Report {
 		}
 	}
 	r.Findings = append(r.Findings, s.behaviour...)
+	s.attribute(r)
 	slices.SortStableFunc(r.Findings, compareFindings)
 	for _, p := range s.pages {
 		r.Pages = append(r.Pages, p.info)
@@ -90,6 +92,40 @@ func (s *state) build(scans []scanResult) *Report {
 	r.FirstParty = s.firstPartyInfo()
 	r.Summary = summarize(s, r)
 	return r
+}
+
+// attribute names every receiver by the company the third parties list for
+// its domain, so that findings, pixels and third parties can be joined by
+// name. A domain that two companies share (a platform's hosts) goes to the
+// one with more requests.
+func (s *state) attribute(r *Report) {
+	owner := map[string]string{}
+	reqs := map[string]int{}
+	for name, c := range s.companies {
+		for d := range c.domains {
+			if c.requests > reqs[d] || c.requests == reqs[d] && name < owner[d] {
+				owner[d], reqs[d] = name, c.requests
+			}
+		}
+	}
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		if f.Receiver == nil {
+			continue
+		}
+		if name, ok := owner[f.Receiver.Domain]; ok {
+			f.Receiver.Company = name
+		}
+		if f.Type != TypeLeak && f.Type != TypePattern {
+			f.Vendor = f.Receiver.Company
+		}
+	}
+	for i := range r.Pixels {
+		h := &r.Pixels[i]
+		if name, ok := owner[party.RegistrableDomain(hostOf(h.Request.URL))]; ok {
+			h.Vendor = name
+		}
+	}
 }
 
 func compareFindings(a, b Finding) int {

@@ -137,6 +137,8 @@ type ThirdParty struct {
 
 // PixelHit is a decoded tracking event tied to its request.
 type PixelHit struct {
+	// Vendor is the company that received the hit, named as in
+	// ThirdParties when the receiving host is known.
 	Vendor  string        `json:"vendor"`
 	Product string        `json:"product"`
 	Account string        `json:"account,omitempty"`
@@ -159,9 +161,14 @@ type RequestRef struct {
 
 // Receiver is who got a request.
 type Receiver struct {
-	Host    string `json:"host"`
-	Domain  string `json:"domain"`
+	Host   string `json:"host"`
+	Domain string `json:"domain"`
+	// Company is the owning company, named as in ThirdParties (one name per
+	// company across the whole report).
 	Company string `json:"company"`
+	// Entity is the product or service of that company the data names
+	// ("Google Analytics"), when known.
+	Entity string `json:"entity,omitempty"`
 }
 
 // Finding types.

@@ -31,7 +31,7 @@ func (m reqMeta) ref() *RequestRef {
 }
 
 func (m reqMeta) receiver() *Receiver {
-	return &Receiver{Host: m.party.Host, Domain: m.party.Domain, Company: m.party.Company}
+	return &Receiver{Host: m.party.Host, Domain: m.party.Domain, Company: m.party.Company, Entity: m.party.Entity}
 }
 
 // companyAgg accumulates one company's traffic.
@@ -128,7 +128,11 @@ func (s *state) addRequest(m reqMeta, r *traffic.Request, hits []pixel.Hit) {
 		s.addCompany(p)
 	}
 	for _, h := range hits {
-		s.hits = append(s.hits, PixelHit{Vendor: h.Vendor, Product: h.Product, Account: h.Account,
+		vendor := h.Vendor
+		if p.Known {
+			vendor = p.Company // one name per company: the owner's, as third parties show it
+		}
+		s.hits = append(s.hits, PixelHit{Vendor: vendor, Product: h.Product, Account: h.Account,
 			Event: h.Event, Request: *m.ref(), Page: m.page, Fields: h.Fields})
 		hk := hitKey{m.source, m.index}
 		s.hitFields[hk] = append(s.hitFields[hk], h.Fields...)
