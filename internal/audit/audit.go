@@ -204,6 +204,7 @@ func approxSize(r *traffic.Request) int {
 // process classifies and analyses one request.
 func (v *sourceVisitor) process(r *traffic.Request) error {
 	st := v.a.state
+	st.sources[v.src].Coverage.add(r)
 	if r.Response != nil && r.Response.FromServiceWorker {
 		// A service worker answered it: nothing left the browser. What the
 		// worker fetched, if anything, is a request of its own.
@@ -252,6 +253,11 @@ func (v *sourceVisitor) End(c *traffic.Capture) error {
 	s.Path = firstNonEmpty(c.Source, s.Path)
 	s.Creator, s.Browser = c.Creator, c.Browser
 	s.Warnings = append(s.Warnings, c.Warnings...)
+	for _, w := range []string{s.Coverage.bodyWarning(s.Creator), s.Coverage.websocketWarning()} {
+		if w != "" {
+			s.Warnings = append(s.Warnings, w)
+		}
+	}
 	for _, f := range v.pixels.Findings() {
 		st.behaviour = append(st.behaviour, behaviourFinding(v.src, f, v.a.opts.Classifier))
 	}

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -209,16 +210,52 @@ func summarize(s *state, r *Report) Summary {
 		}
 	}
 	sum.DataKinds = kinds.sorted()
+	if s.opts.Pool != nil {
+		sum.Personas = s.opts.Pool.Personas()
+	}
 	if sum.DataKinds == nil {
 		sum.DataKinds = []string{}
 	}
+	replay := set{}
 	for _, f := range r.Findings {
 		switch f.Type {
 		case TypeLeak:
 			sum.Leaks++
 		case TypePattern:
 			sum.Patterns++
+			if f.Confidence == ConfidenceHigh {
+				sum.PatternsHigh++
+			}
+		case pixel.FindingCookieSync:
+			sum.IdentifierFlows++
+		case pixel.FindingSessionReplay:
+			replay.add(firstNonEmpty(f.Vendor, f.Product))
 		}
 	}
+	sum.SessionReplay = replay.sorted()
+	sum.Unseen = unseen(s, sum)
 	return sum
+}
+
+// unseen lists what the analysis could not see.
+func unseen(s *state, sum Summary) []string {
+	var out []string
+	if sum.Personas == 0 {
+		out = append(out, "No persona was given, so the tester's own values (email, name, address, "+
+			"what was typed) were not searched for, hashed or encoded; only values that look personal "+
+			"were. Give --persona to search for them.")
+	}
+	if s.opts.NoPatterns {
+		out = append(out, "Value patterns were not searched for (--no-patterns).")
+	}
+	missing, total := 0, 0
+	for _, src := range s.sources {
+		missing += src.Coverage.BodyRequests - src.Coverage.BodiesRecorded
+		total += src.Coverage.BodyRequests
+	}
+	if missing > 0 {
+		out = append(out, fmt.Sprintf("%d of %d POST/PUT/PATCH request bodies were not recorded by the "+
+			"exporter: data sent in them cannot be seen.", missing, total))
+	}
+	return out
 }

@@ -78,8 +78,28 @@ type Source struct {
 	Pages    int    `json:"pages"`
 	// Site is the registrable domain of the site visited in this capture:
 	// its first party.
-	Site     string   `json:"site,omitempty"`
+	Site string `json:"site,omitempty"`
+	// Coverage says how much of what left the browser the capture recorded.
+	Coverage Coverage `json:"coverage"`
 	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Coverage counts what a capture recorded. Exporters drop request bodies,
+// response bodies or WebSocket frames; data in what was dropped cannot be
+// seen, and the report says so.
+type Coverage struct {
+	// BodyRequests counts POST, PUT and PATCH requests; BodiesRecorded those
+	// of them whose body (or form fields) the capture holds, or that declared
+	// an empty body.
+	BodyRequests   int `json:"body_requests"`
+	BodiesRecorded int `json:"bodies_recorded"`
+	// Responses counts requests with a response; ResponseBodies those whose
+	// body was recorded.
+	Responses      int `json:"responses"`
+	ResponseBodies int `json:"response_bodies"`
+	// WebSockets counts WebSocket connections; Frames their recorded frames.
+	WebSockets      int `json:"websockets"`
+	WebSocketFrames int `json:"websocket_frames"`
 }
 
 // PageInfo is one visited page.
@@ -106,6 +126,21 @@ type Summary struct {
 	Pixels            int `json:"pixels"`
 	// DataKinds lists the persona keys that reached any third party.
 	DataKinds []string `json:"data_kinds"`
+	// Personas is the number of personas searched for; 0 means only value
+	// patterns were looked for.
+	Personas int `json:"personas"`
+	// PatternsHigh counts pattern findings of high confidence: the ones
+	// people are told about by default.
+	PatternsHigh int `json:"patterns_high"`
+	// IdentifierFlows counts cookie-sync findings: an identifier of one
+	// party sent to another company.
+	IdentifierFlows int `json:"identifier_flows"`
+	// SessionReplay names the companies that recorded the session.
+	SessionReplay []string `json:"session_replay,omitempty"`
+	// Unseen says, one sentence each, what this analysis could not see: no
+	// persona given, request bodies the exporter dropped, ... An empty list
+	// does not prove that nothing was missed.
+	Unseen []string `json:"unseen,omitempty"`
 }
 
 // FirstParty names the site's own side.
@@ -171,6 +206,13 @@ type Receiver struct {
 	Entity string `json:"entity,omitempty"`
 }
 
+// Confidence levels of pattern findings.
+const (
+	ConfidenceHigh   = "high"
+	ConfidenceMedium = "medium"
+	ConfidenceLow    = "low"
+)
+
 // Finding types.
 const (
 	TypeLeak      = "leak"
@@ -192,6 +234,11 @@ type Finding struct {
 	// Meaning is the pixel meaning tag of Location when a decoder names it.
 	Meaning  string   `json:"meaning,omitempty"`
 	Encoding []string `json:"encoding,omitempty"`
+	// Confidence is how sure a pattern finding is that the value is
+	// personal ("high", "medium", "low"); Reason says why, for a reader to
+	// check. Reports show high-confidence patterns by default.
+	Confidence string `json:"confidence,omitempty"`
+	Reason     string `json:"reason,omitempty"`
 	// Value is the matched value, masked unless --show-values.
 	Value     string         `json:"value,omitempty"`
 	Evidence  string         `json:"evidence,omitempty"`
