@@ -25,6 +25,8 @@ type Options struct {
 	// Workers is the number of goroutines searching requests for personal
 	// data; 0 means GOMAXPROCS.
 	Workers int
+	// Limits bound what the report keeps; the zero value uses the defaults.
+	Limits Limits
 }
 
 // Validate reports what is wrong with the options.
@@ -49,6 +51,7 @@ type Auditor struct {
 	wg     sync.WaitGroup
 	mu     sync.Mutex
 	scans  []scanResult
+	kept   keptTotals // what scans holds, for the limits
 	closed bool
 }
 
@@ -60,6 +63,7 @@ func New(ctx context.Context, opts Options) (*Auditor, error) {
 	if opts.Pool == nil {
 		opts.Pool, _ = leak.NewPool(nil)
 	}
+	opts.Limits = opts.Limits.withDefaults()
 	n := opts.Workers
 	if n == 0 {
 		n = runtime.GOMAXPROCS(0)
@@ -86,7 +90,8 @@ func (a *Auditor) Report() *Report {
 		a.closed = true
 	}
 	a.wg.Wait()
-	return a.state.build(a.scans)
+	a.prune()
+	return a.state.build(a.scans, a.kept)
 }
 
 // Run audits whole captures in one call.
@@ -108,19 +113,22 @@ func Run(ctx context.Context, opts Options, captures ...*traffic.Capture) (*Repo
 	return a.Report(), nil
 }
 
-// scanJob is one request waiting for the leak search.
+// scanJob is one request waiting for the leak search, with the fields its
+// pixel hits named (for the meaning of a leak's location).
 type scanJob struct {
 	req     *traffic.Request
 	ref     reqMeta
 	third   bool
 	pattern bool
+	fields  []pixel.Field
 }
 
 // scanResult is what the leak search found in one request.
 type scanResult struct {
-	ref    reqMeta
-	res    leak.Result
-	detail *RequestDetail
+	ref      reqMeta
+	res      leak.Result
+	meanings []string // pixel meaning of each of res.Matches
+	detail   *RequestDetail
 }
 
 func (a *Auditor) worker(ctx context.Context) {
@@ -134,12 +142,13 @@ func (a *Auditor) worker(ctx context.Context) {
 			continue
 		}
 		sr := scanResult{ref: job.ref, res: res}
+		for _, m := range res.Matches {
+			sr.meanings = append(sr.meanings, meaning(job.fields, m.Location))
+		}
 		if len(res.Matches) > 0 || len(res.Patterns) > 0 {
 			sr.detail = requestDetail(job.req, job.ref)
 		}
-		a.mu.Lock()
-		a.scans = append(a.scans, sr)
-		a.mu.Unlock()
+		a.keep(sr)
 	}
 }
 
@@ -233,6 +242,10 @@ func (v *sourceVisitor) process(r *traffic.Request) error {
 	}
 	hits := v.pixels.Request(r, p, pageURL)
 	st.addRequest(ref, r, hits)
+	var fields []pixel.Field
+	for _, h := range hits {
+		fields = append(fields, h.Fields...)
+	}
 	if page.site != "" {
 		st.firstParty.add(page.site)
 	}
@@ -240,7 +253,8 @@ func (v *sourceVisitor) process(r *traffic.Request) error {
 	if !scan {
 		return nil
 	}
-	v.a.jobs <- scanJob{req: r, ref: ref, third: p.ThirdParty, pattern: p.ThirdParty && !v.a.opts.NoPatterns}
+	v.a.jobs <- scanJob{req: r, ref: ref, third: p.ThirdParty, pattern: p.ThirdParty && !v.a.opts.NoPatterns,
+		fields: fields}
 	return nil
 }
 

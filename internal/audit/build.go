@@ -54,7 +54,7 @@ func behaviourFinding(src int, f pixel.Finding, c *party.Classifier) Finding {
 }
 
 // build turns the accumulated state and the leak search results into the report.
-func (s *state) build(scans []scanResult) *Report {
+func (s *state) build(scans []scanResult, kept keptTotals) *Report {
 	slices.SortFunc(scans, func(a, b scanResult) int {
 		return cmp.Or(cmp.Compare(a.ref.source, b.ref.source), cmp.Compare(a.ref.index, b.ref.index))
 	})
@@ -64,8 +64,8 @@ func (s *state) build(scans []scanResult) *Report {
 		r.Pixels = []PixelHit{}
 	}
 	for _, sr := range scans {
-		for _, m := range sr.res.Matches {
-			r.Findings = append(r.Findings, leakFinding(m, sr, s.meaning(sr.ref.source, sr.ref.index, m.Location)))
+		for i, m := range sr.res.Matches {
+			r.Findings = append(r.Findings, leakFinding(m, sr, sr.meanings[i]))
 		}
 		for _, m := range sr.res.Patterns {
 			r.Findings = append(r.Findings, patternFinding(m, sr))
@@ -76,6 +76,11 @@ func (s *state) build(scans []scanResult) *Report {
 		for _, w := range sr.res.Warnings {
 			r.Warnings = append(r.Warnings, "request "+itoa(sr.ref.index)+": "+w)
 		}
+	}
+	r.Warnings = append(r.Warnings, kept.warnings(s.opts.Limits)...)
+	for _, k := range sortedKeys(s.hitsDropped) {
+		r.Warnings = append(r.Warnings, budgetWarning("pixel hits of "+k, s.hitsDropped[k], "--max-pixel-hits",
+			s.opts.Limits.MaxPixelHits))
 	}
 	r.Findings = append(r.Findings, s.behaviour...)
 	s.attribute(r)

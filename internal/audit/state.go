@@ -27,7 +27,7 @@ type reqMeta struct {
 }
 
 func (m reqMeta) ref() *RequestRef {
-	return &RequestRef{URL: m.url, Method: m.method, Index: m.index, Source: m.source, Time: m.time}
+	return &RequestRef{URL: capString(m.url, maxRefURL), Method: m.method, Index: m.index, Source: m.source, Time: m.time}
 }
 
 func (m reqMeta) receiver() *Receiver {
@@ -58,8 +58,6 @@ type pageRec struct {
 	info PageInfo
 }
 
-type hitKey struct{ source, index int }
-
 // state is everything the audit accumulates while captures stream through.
 type state struct {
 	opts       Options
@@ -71,19 +69,20 @@ type state struct {
 	requests   int
 	third      int
 	hits       []PixelHit
-	hitFields  map[hitKey][]pixel.Field
-	behaviour  []Finding
-	background map[string]*BrowserTraffic
+	// hitsDropped counts pixel hits past Limits.MaxPixelHits, by product.
+	hitsDropped map[string]int
+	behaviour   []Finding
+	background  map[string]*BrowserTraffic
 }
 
 func newState(opts Options) *state {
 	return &state{
-		opts:       opts,
-		pageIndex:  map[pageKey]int{},
-		companies:  map[string]*companyAgg{},
-		firstParty: set{},
-		hitFields:  map[hitKey][]pixel.Field{},
-		background: map[string]*BrowserTraffic{},
+		opts:        opts,
+		pageIndex:   map[pageKey]int{},
+		companies:   map[string]*companyAgg{},
+		firstParty:  set{},
+		hitsDropped: map[string]int{},
+		background:  map[string]*BrowserTraffic{},
 	}
 }
 
@@ -132,10 +131,12 @@ func (s *state) addRequest(m reqMeta, r *traffic.Request, hits []pixel.Hit) {
 		if p.Known {
 			vendor = p.Company // one name per company: the owner's, as third parties show it
 		}
-		s.hits = append(s.hits, PixelHit{Vendor: vendor, Product: h.Product, Account: h.Account,
-			Event: h.Event, Request: *m.ref(), Page: m.page, Fields: h.Fields})
-		hk := hitKey{m.source, m.index}
-		s.hitFields[hk] = append(s.hitFields[hk], h.Fields...)
+		if len(s.hits) < s.opts.Limits.MaxPixelHits {
+			s.hits = append(s.hits, PixelHit{Vendor: vendor, Product: h.Product, Account: h.Account,
+				Event: h.Event, Request: *m.ref(), Page: capString(m.page, maxRefURL), Fields: h.Fields})
+		} else {
+			s.hitsDropped[vendor+" "+h.Product]++
+		}
 		if p.ThirdParty {
 			c := s.companies[p.Company]
 			c.products.add(h.Product)
@@ -181,8 +182,7 @@ func (s *state) addCompany(p party.Party) {
 
 // meaning returns the pixel meaning of a leak location in a request, if a
 // decoder named that field.
-func (s *state) meaning(src, index int, location string) string {
-	fields := s.hitFields[hitKey{src, index}]
+func meaning(fields []pixel.Field, location string) string {
 	if len(fields) == 0 || location == "" {
 		return ""
 	}
@@ -196,8 +196,8 @@ func leakFinding(m leak.Match, sr scanResult, meaning string) Finding {
 	return Finding{
 		Type: TypeLeak, Field: m.Field, Persona: m.Persona, Receiver: sr.ref.receiver(),
 		Channel: m.Channel, Location: m.Location, Meaning: meaning, Encoding: m.Encoding,
-		Value: m.Value, Evidence: m.Evidence, Request: sr.ref.ref(), Page: sr.ref.page,
-		Initiator: sr.ref.initiator,
+		Value: m.Value, Evidence: m.Evidence, Request: sr.ref.ref(), Page: capString(sr.ref.page, maxRefURL),
+		Initiator: capString(sr.ref.initiator, maxRefURL),
 	}
 }
 
@@ -205,7 +205,7 @@ func patternFinding(m leak.PatternMatch, sr scanResult) Finding {
 	return Finding{
 		Type: TypePattern, Rule: m.Rule, Receiver: sr.ref.receiver(), Channel: m.Channel,
 		Location: m.Location, Encoding: m.Encoding, Value: m.Value, Request: sr.ref.ref(),
-		Page: sr.ref.page, Initiator: sr.ref.initiator,
+		Page: capString(sr.ref.page, maxRefURL), Initiator: capString(sr.ref.initiator, maxRefURL),
 	}
 }
 
