@@ -71,7 +71,7 @@ func TestLongURLIsCappedInFindings(t *testing.T) {
 	if n := len(r.Findings[0].Request.URL); n > maxRefURL+64 {
 		t.Errorf("finding carries a %d-byte URL", n)
 	}
-	if n := len(r.Pixels[0].Request.URL); n > maxRefURL+64 {
+	if n := len(r.Pixels[0].Request.URL); n > maxDetailURL+64 {
 		t.Errorf("pixel hit carries a %d-byte URL", n)
 	}
 	if n := len(r.Requests[0].URL); n > maxDetailURL+64 || !strings.Contains(r.Requests[0].URL, "more bytes]") {

@@ -30,6 +30,14 @@ func (m reqMeta) ref() *RequestRef {
 	return &RequestRef{URL: capString(m.url, maxRefURL), Method: m.method, Index: m.index, Source: m.source, Time: m.time}
 }
 
+// hitRef is the request of a pixel hit: its URL is the hit's evidence, so it
+// is kept up to the evidence cap rather than the reference cap.
+func (m reqMeta) hitRef() RequestRef {
+	r := *m.ref()
+	r.URL = capString(m.url, maxDetailURL)
+	return r
+}
+
 func (m reqMeta) receiver() *Receiver {
 	return &Receiver{Host: m.party.Host, Domain: m.party.Domain, Company: m.party.Company, Entity: m.party.Entity}
 }
@@ -133,7 +141,7 @@ func (s *state) addRequest(m reqMeta, r *traffic.Request, hits []pixel.Hit) {
 		}
 		if len(s.hits) < s.opts.Limits.MaxPixelHits {
 			s.hits = append(s.hits, PixelHit{Vendor: vendor, Product: h.Product, Account: h.Account,
-				Event: h.Event, Request: *m.ref(), Page: capString(m.page, maxRefURL), Fields: h.Fields})
+				Event: h.Event, Request: m.hitRef(), Page: capString(m.page, maxRefURL), Fields: h.Fields})
 		} else {
 			s.hitsDropped[vendor+" "+h.Product]++
 		}
