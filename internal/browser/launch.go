@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/go-rod/rod/lib/cdp"
@@ -151,7 +150,7 @@ func (b *Browser) start(ctx context.Context) error {
 	b.cmd = exec.Command(b.opts.Exec, b.args()...)
 	b.cmd.Stderr = b.stderr
 	b.cmd.Stdout = b.stderr
-	b.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	setProcAttr(b.cmd)
 	if err := b.cmd.Start(); err != nil {
 		return fmt.Errorf("start chromium %s: %w", b.opts.Exec, err)
 	}
@@ -267,7 +266,7 @@ func (b *Browser) shutdown() error {
 	}
 	if b.cmd != nil && b.cmd.Process != nil {
 		pid := b.cmd.Process.Pid
-		_ = syscall.Kill(-pid, syscall.SIGKILL)
+		killGroup(pid)
 		_ = b.cmd.Process.Kill()
 		select {
 		case <-b.exited:

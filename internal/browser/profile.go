@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 )
 
 // writeCookiePref sets profile.cookie_controls_mode to 0 (allow third-party
@@ -99,8 +98,11 @@ func parentAndGroup(pid int) (ppid, pgid int) {
 func killByCmdline(substr string) {
 	self := os.Getpid()
 	for _, p := range Processes(substr) {
-		if p.PID != self {
-			_ = syscall.Kill(p.PID, syscall.SIGKILL)
+		if p.PID == self {
+			continue
+		}
+		if proc, err := os.FindProcess(p.PID); err == nil {
+			_ = proc.Kill()
 		}
 	}
 }

@@ -1,0 +1,12 @@
+//go:build !unix
+
+package browser
+
+import "os/exec"
+
+// setProcAttr has nothing to set where there are no process groups.
+func setProcAttr(*exec.Cmd) {}
+
+// killGroup is a no-op without process groups: the browser process itself is
+// killed by the caller, and Chromium's helpers exit with it.
+func killGroup(int) {}
