@@ -83,7 +83,7 @@ func TestHealthShopHARs(t *testing.T) {
 			"facebook.com": "Meta", "google-analytics.com": "Google", "pardot.com": "Salesforce",
 		}},
 		{"health-shop-personalabs.har", "personalabs.com", map[string]string{
-			"facebook.com": "Meta", "tiktok.com": "ByteDance Ltd", "bing.com": "Microsoft",
+			"facebook.com": "Meta", "tiktok.com": "ByteDance", "bing.com": "Microsoft",
 			"doubleclick.net": "Google", "google-analytics.com": "Google", "paypal.com": "PayPal",
 		}},
 	}
