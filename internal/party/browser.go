@@ -143,6 +143,7 @@ func pathQuery(rawURL string) (path, query string) {
 // parseBrowserRules reads data/browser.tsv.
 func parseBrowserRules(s string) (*browserRules, error) {
 	t := &browserRules{exact: map[string][]browserRule{}, wild: map[string][]browserRule{}}
+	seen := make(map[string]int)
 	for n, line := range strings.Split(s, "\n") {
 		if line == "" || line[0] == '#' {
 			continue
@@ -151,6 +152,11 @@ func parseBrowserRules(s string) (*browserRules, error) {
 		if len(f) != 5 || f[0] == "" || !strings.HasPrefix(f[1], "/") || f[2] == "" || f[3] == "" || f[4] == "" {
 			return nil, fmt.Errorf("embedded browser.tsv line %d: want host<TAB>/path<TAB>query<TAB>browser<TAB>purpose", n+1)
 		}
+		key := strings.ToLower(strings.Join(f[:3], "\t"))
+		if prev, dup := seen[key]; dup {
+			return nil, fmt.Errorf("embedded browser.tsv line %d: same host, path and query as line %d", n+1, prev)
+		}
+		seen[key] = n + 1
 		r := browserRule{path: f[1], browser: f[3], purpose: f[4]}
 		if f[2] != "-" {
 			k, v, ok := strings.Cut(f[2], "=")

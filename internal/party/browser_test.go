@@ -12,6 +12,7 @@ func TestBrowserTrafficTable(t *testing.T) {
 		"a.test\tpath\t-\tFirefox\tx",
 		"a.test\t/\tkey\tFirefox\tx",
 		"a*b.test\t/\t-\tFirefox\tx",
+		"a.test\t/\t-\tFirefox\tx\nA.test\t/\t-\tChrome\ty",
 	} {
 		if _, err := parseBrowserRules(bad); err == nil {
 			t.Errorf("parseBrowserRules(%q): no error", bad)
@@ -34,6 +35,9 @@ func TestBrowserTraffic(t *testing.T) {
 		{"https://firefox.settings.services.mozilla.com/v1/buckets/main/collections", "Firefox", true},
 		{"http://detectportal.firefox.com/canonical.html", "Firefox", true},
 		{"https://www.google.com/complete/search?client=firefox&q=abc", "Firefox", true},
+		{"https://contile.services.mozilla.com/v1/tiles", "Firefox", true},
+		{"https://merino.services.mozilla.com/api/v1/suggest?q=x", "Firefox", true},
+		{"https://new-service.services.mozilla.com/x", "Firefox", true},
 		{"https://update.googleapis.com/service/update2/json", "Chrome", true},
 		{"https://clients2.google.com/service/update2/crx?os=mac", "Chrome", true},
 		{"https://optimizationguide-pa.googleapis.com/v1:GetModels?key=x", "Chrome", true},

@@ -68,7 +68,8 @@ func NewClassifier(ctx context.Context, opts Options) (*Classifier, error) {
 // Classify describes the request to reqURL made by the page at pageURL.
 //
 // ThirdParty is false when the request's registrable domain equals the
-// page's or both are owned by the same company (facebook.com and fbcdn.net).
+// page's, both are owned by the same company (facebook.com and fbcdn.net) or
+// they are sibling domains (almundo.com and almundo.com.ar; SameCompany).
 // When pageURL has no host (unknown page), nothing can be first party to it
 // and ThirdParty is true for every request with a host. A request without a
 // host (data:, about:) is not third party and has no Company.

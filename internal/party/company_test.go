@@ -175,3 +175,26 @@ func TestCompanyName(t *testing.T) {
 		}
 	}
 }
+
+// TestExtraEntitiesHold checks every domain of data/extra.tsv: it resolves to
+// the line's entity, so no later line or ignored suffix silently drops it.
+func TestExtraEntitiesHold(t *testing.T) {
+	t.Parallel()
+	c := newTestClassifier(t, Options{})
+	extra, err := parseEntityTable(extraTSV, "extra.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range extra {
+		if len(e.Domains) == 0 {
+			t.Errorf("extra.tsv %q: no domains", e.Name)
+		}
+		for _, d := range e.Domains {
+			host := strings.TrimPrefix(d, "*.")
+			got := c.Entity(host)
+			if got == nil || !strings.EqualFold(got.Name, e.Name) {
+				t.Errorf("extra.tsv %q: %s resolves to %v", e.Name, host, got)
+			}
+		}
+	}
+}
