@@ -198,3 +198,33 @@ func TestExtraEntitiesHold(t *testing.T) {
 		}
 	}
 }
+
+// TestWebXrayMergeOrder: a webXray table fills gaps, third-party-web and the
+// hand-maintained additions win for the domains they list, and webXray's
+// parents go through owners.tsv.
+func TestWebXrayMergeOrder(t *testing.T) {
+	t.Parallel()
+	wx := "DoubleClick\tAlphabet\t\tad\t*.doubleclick.net *.dclk-only.test\n" +
+		"Tiny Tracker\t\t\tanalytics\t*.tiny-tracker.test\n"
+	tables := embeddedTables()
+	tables[0] = entityTable{"webxray.tsv", wx}
+	idx, err := buildEmbedded(tables, ownersTSV, familiesTSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ host, entity, company string }{
+		{"stats.g.doubleclick.net", "Google/Doubleclick Ads", "Google"},
+		{"x.dclk-only.test", "DoubleClick", "Google"},
+		{"a.tiny-tracker.test", "Tiny Tracker", "Tiny Tracker"},
+	}
+	for _, tt := range tests {
+		r, ok := idx.lookup(tt.host)
+		if !ok {
+			t.Errorf("%s: unknown", tt.host)
+			continue
+		}
+		if e := idx.ents[r.ent]; e.Name != tt.entity || e.Company != tt.company {
+			t.Errorf("%s: %s/%s, want %s/%s", tt.host, e.Name, e.Company, tt.entity, tt.company)
+		}
+	}
+}

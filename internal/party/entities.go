@@ -30,6 +30,12 @@ var ownersTSV string
 //go:embed data/extra.tsv
 var extraTSV string
 
+// webxrayTSV holds webXray's domain owners in the same line format when gen
+// was run with -webxray; it may hold no entity.
+//
+//go:embed data/webxray.tsv
+var webxrayTSV string
+
 // domainRef is where a domain key points: an entity and whether the key is a
 // public suffix shared by unrelated customers (*.github.io, *.herokuapp.com).
 // A platform match names the operator, but does not make two sites on it the
@@ -60,28 +66,40 @@ var (
 // embeddedIndex parses the embedded data once per process.
 func embeddedIndex() (*entityIndex, error) {
 	embeddedOnce.Do(func() {
-		embeddedIdx, embeddedErr = buildEmbedded(entitiesTSV, extraTSV, ownersTSV, familiesTSV)
+		embeddedIdx, embeddedErr = buildEmbedded(embeddedTables(), ownersTSV, familiesTSV)
 	})
 	return embeddedIdx, embeddedErr
 }
 
-// buildEmbedded indexes the generated entities, then the hand-maintained
-// extra ones over them, and binds the family rules to the result.
-func buildEmbedded(entities, extra, owners, fams string) (*entityIndex, error) {
+// entityTable is one embedded entity file.
+type entityTable struct{ file, text string }
+
+// embeddedTables are the entity files in merge order.
+func embeddedTables() []entityTable {
+	return []entityTable{{"webxray.tsv", webxrayTSV}, {"entities.tsv", entitiesTSV}, {"extra.tsv", extraTSV}}
+}
+
+// buildEmbedded indexes the entity tables in order, later ones winning for
+// a domain they share (webXray's, third-party-web's, then the hand-maintained
+// additions), and binds the family rules to the result.
+func buildEmbedded(tables []entityTable, owners, fams string) (*entityIndex, error) {
 	own, err := parseOwners(owners)
 	if err != nil {
 		return nil, err
 	}
-	ents, err := parseEntityTable(entities, "entities.tsv")
-	if err != nil {
-		return nil, err
+	var ents []Entity
+	for _, t := range tables {
+		more, err := parseEntityTable(t.text, t.file)
+		if err != nil {
+			return nil, err
+		}
+		ents = append(ents, more...)
 	}
-	more, err := parseEntityTable(extra, "extra.tsv")
-	if err != nil {
-		return nil, err
+	if len(ents) == 0 {
+		return nil, fmt.Errorf("embedded entity tables hold no entities")
 	}
-	x := newIndex(own, len(ents)+len(more))
-	for _, e := range append(ents, more...) {
+	x := newIndex(own, len(ents))
+	for _, e := range ents {
 		x.add(e)
 	}
 	if x.fam, err = parseFamilies(fams, x.byName); err != nil {
@@ -130,9 +148,6 @@ func parseEntityTable(s, file string) ([]Entity, error) {
 			e.Categories = []string{f[3]}
 		}
 		out = append(out, e)
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("embedded %s holds no entities", file)
 	}
 	return out, nil
 }
