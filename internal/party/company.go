@@ -32,19 +32,28 @@ func (x *entityIndex) ownerOf(e Entity) string {
 }
 
 // resolve follows the owners table from name. canonical says name itself
-// came from the table's right-hand side.
+// came from the table's right-hand side and is kept as written; any other
+// name is looked up again without its legal form ("Facebook, Inc." →
+// "Facebook" → "Meta").
 func (x *entityIndex) resolve(name string, canonical bool) string {
 	for range maxOwnerChain {
-		o, ok := x.owners[name]
-		if !ok || o == name {
-			break
+		if o, ok := x.owners[name]; ok {
+			if o == name {
+				return name
+			}
+			name, canonical = o, true
+			continue
 		}
-		name, canonical = o, true
+		if canonical {
+			return name
+		}
+		s := stripLegalForm(name)
+		if s == name {
+			return name
+		}
+		name = s
 	}
-	if canonical {
-		return name
-	}
-	return stripLegalForm(name)
+	return name
 }
 
 // stripLegalForm removes trailing legal forms ("Fing Co Ltd." → "Fing") and
@@ -84,10 +93,7 @@ func (c *Classifier) Company(name string) string {
 	if i, ok := c.idx.byName[strings.ToLower(name)]; ok {
 		return c.idx.ents[i].Company
 	}
-	if _, ok := c.idx.owners[name]; ok {
-		return c.idx.resolve(name, false)
-	}
-	s := stripLegalForm(name)
+	s := c.idx.resolve(name, false)
 	if canon, ok := c.companies[strings.ToLower(s)]; ok {
 		return canon
 	}

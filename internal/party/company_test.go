@@ -167,6 +167,17 @@ func TestCompanyName(t *testing.T) {
 		{"Index Exchange", "Index Exchange"},
 		{"Adobe Systems", "Adobe"},
 		{"Acme Widgets GmbH", "Acme Widgets"},
+		// Tracker Radar and Disconnect spell companies with legal forms.
+		{"Facebook, Inc.", "Meta"},
+		{"Meta Platforms, Inc.", "Meta"},
+		{"Google LLC", "Google"},
+		{"Twitter, Inc.", "X"},
+		{"ByteDance Ltd.", "ByteDance"},
+		{"comScore, Inc", "Comscore"},
+		{"Amazon Technologies, Inc.", "Amazon"},
+		{"Microsoft Corporation", "Microsoft"},
+		{"Oracle Corporation", "Oracle"},
+		{"Criteo SA", "Criteo"},
 		{"", ""},
 	}
 	for _, tt := range tests {
