@@ -82,12 +82,14 @@ func (t *browserRules) match(host, path, query string) (browserRule, bool) {
 		h = h[i+1:]
 	}
 	first, rest, _ := strings.Cut(host, ".")
-	if RegistrableDomain(host) == host || !strings.Contains(rest, ".") {
-		return browserRule{}, false // "ocsp.*" means a service host, never a site's own name
-	}
 	for _, l := range t.labels {
 		tail, ok := strings.CutPrefix(first, l.prefix)
-		if ok && (tail == "" || tail[0] == '-' || tail[0] >= '0' && tail[0] <= '9') && l.rule.matches(path, query) {
+		if !ok || tail != "" && tail[0] != '-' && (tail[0] < '0' || tail[0] > '9') || !l.rule.matches(path, query) {
+			continue
+		}
+		// "ocsp*.*" means a service host below a domain, never a site's
+		// own name (ocspapp.com).
+		if strings.Contains(rest, ".") && RegistrableDomain(host) != host {
 			return l.rule, true
 		}
 	}
@@ -110,7 +112,9 @@ func (r browserRule) matches(path, query string) bool {
 	if r.key == "" {
 		return true
 	}
-	for _, kv := range strings.Split(query, "&") {
+	for rest := query; rest != ""; {
+		var kv string
+		kv, rest, _ = strings.Cut(rest, "&")
 		k, v, _ := strings.Cut(kv, "=")
 		if k == r.key && (v == r.value || r.prefix && strings.HasPrefix(v, r.value)) {
 			return true

@@ -98,3 +98,17 @@ func FuzzBrowserTraffic(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkBrowserTraffic(b *testing.B) {
+	urls := []string{
+		"https://www.google-analytics.com/g/collect?v=2&tid=G-1",
+		"https://connect.facebook.net/en_US/fbevents.js",
+		"https://shavar.services.mozilla.com/downloads",
+		"http://ocsp.digicert.com/MFEwTzBN",
+		"https://cdn.shop.example/app.js?v=3",
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		BrowserTraffic(urls[i%len(urls)])
+	}
+}
