@@ -37,6 +37,8 @@ func TestSiblingDomains(t *testing.T) {
 		{"https://www.facebook.com/", "https://www.facebook.de/x", true}, // unknown .de: label rule
 		{"https://www.criteo.com/", "https://www.criteo.fr/x", true},
 		{"https://twitter.com/", "https://www.twitter.example/x", false},
+		{"https://www.yahoo.co.jp/", "https://www.yahoo.com/x", false}, // Yahoo Japan is not Yahoo
+		{"https://www.yahoo.co.uk/", "https://www.yahoo.com/x", true},
 	}
 	for _, tt := range tests {
 		p := c.Classify(tt.page, tt.req, "script")
