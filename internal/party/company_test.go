@@ -28,7 +28,7 @@ func TestCompanyNamesClean(t *testing.T) {
 		if !canonical[c] && stripLegalForm(c) != c {
 			t.Errorf("entity %q: company %q carries a legal form", e.Name, c)
 		}
-		if strings.HasSuffix(c, "!") {
+		if strings.HasSuffix(c, "!") || strings.ContainsAny(c, "()") || c == "Open Source" || strings.Contains(c, " only") {
 			t.Errorf("entity %q: company %q", e.Name, c)
 		}
 		if prev, ok := spelling[strings.ToLower(c)]; ok && prev != c {
