@@ -120,6 +120,11 @@ func TestCompanyOfHost(t *testing.T) {
 		{"www.nytimes.com", "The New York Times"},
 		{"a1.nyt.com", "The New York Times"},
 		{"static.bbci.co.uk", "BBC"},
+		{"cdn.cookielaw.org", "OneTrust"},
+		{"ads.stickyadstv.com", "Comcast"},
+		{"fastlane.rubiconproject.com", "Magnite"},
+		{"munchkin.marketo.net", "Adobe"},
+		{"sb.monetate.net", "Monetate"},
 	}
 	for _, tt := range tests {
 		p := c.Classify("https://www.example.org/", "https://"+tt.host+"/x", "script")
