@@ -53,7 +53,7 @@ func BenchmarkClassifyParallel(b *testing.B) {
 func BenchmarkEmbeddedLoad(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := buildEmbedded(entitiesTSV, ownersTSV); err != nil {
+		if _, err := buildEmbedded(embeddedTables(), ownersTSV, familiesTSV); err != nil {
 			b.Fatal(err)
 		}
 	}

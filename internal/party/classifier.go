@@ -11,8 +11,10 @@ import (
 // Classifier answers who a request goes to. Build it once with
 // NewClassifier; Classify is safe for concurrent use.
 type Classifier struct {
-	idx     *entityIndex
-	filters *filterSet // nil without filter lists
+	idx       *entityIndex
+	filters   *filterSet        // nil without filter lists
+	companies map[string]string // lowercased canonical company → spelling
+	generic   map[string]bool   // labels that never make sibling domains
 
 	hosts     sync.Map // normalized host → *hostInfo
 	hostCount atomic.Int64
@@ -21,8 +23,12 @@ type Classifier struct {
 // hostInfo is what the classifier remembers of one host.
 type hostInfo struct {
 	host, domain string
-	ref          domainRef
-	known        bool
+	// label is the registrable domain's label before its ICANN public
+	// suffix when it may name a sibling domain ("almundo" of almundo.com.ar);
+	// "" otherwise (see siblingLabel).
+	label string
+	ref   domainRef
+	known bool
 }
 
 // NewClassifier loads the embedded entity data, merges opts.EntityFiles over
@@ -43,7 +49,11 @@ func NewClassifier(ctx context.Context, opts Options) (*Classifier, error) {
 			idx.add(e)
 		}
 	}
-	c := &Classifier{idx: idx}
+	generic, err := embeddedGenericLabels()
+	if err != nil {
+		return nil, err
+	}
+	c := &Classifier{idx: idx, companies: companyNames(idx), generic: generic}
 	if len(opts.FilterLists) > 0 {
 		if c.filters, err = newFilterSet(ctx, opts.FilterLists); err != nil {
 			return nil, err
@@ -58,7 +68,8 @@ func NewClassifier(ctx context.Context, opts Options) (*Classifier, error) {
 // Classify describes the request to reqURL made by the page at pageURL.
 //
 // ThirdParty is false when the request's registrable domain equals the
-// page's or both are owned by the same company (facebook.com and fbcdn.net).
+// page's, both are owned by the same company (facebook.com and fbcdn.net) or
+// they are sibling domains (almundo.com and almundo.com.ar; SameCompany).
 // When pageURL has no host (unknown page), nothing can be first party to it
 // and ThirdParty is true for every request with a host. A request without a
 // host (data:, about:) is not third party and has no Company.
@@ -110,9 +121,12 @@ func (c *Classifier) Entity(host string) *Entity {
 }
 
 // SameCompany reports whether two hosts (or URLs) belong to one owner: the
-// same registrable domain, or entities with the same Company. A match
-// through a shared hosting suffix (*.github.io) names the platform, not the
-// site owner, and does not count.
+// same registrable domain, entities with the same Company, or sibling
+// domains (the same distinctive label under two ICANN public suffixes:
+// almundo.com and almundo.com.ar; see siblingLabel). A match through a shared
+// hosting suffix (*.github.io) names the platform, not the site owner, and
+// does not count; when the entity data knows both hosts and names different
+// companies, the data decides.
 func (c *Classifier) SameCompany(hostA, hostB string) bool {
 	return c.same(c.info(hostArg(hostA)), c.info(hostArg(hostB)))
 }
@@ -124,13 +138,14 @@ func (c *Classifier) same(a, b *hostInfo) bool {
 	if a.domain == b.domain {
 		return true
 	}
-	if !a.known || !b.known || a.ref.platform || b.ref.platform {
+	if a.ref.platform && a.known || b.ref.platform && b.known {
 		return false
 	}
-	if a.ref.ent == b.ref.ent {
-		return true
+	if a.known && b.known {
+		return a.ref.ent == b.ref.ent ||
+			strings.EqualFold(c.idx.ents[a.ref.ent].Company, c.idx.ents[b.ref.ent].Company)
 	}
-	return strings.EqualFold(c.idx.ents[a.ref.ent].Company, c.idx.ents[b.ref.ent].Company)
+	return a.label != "" && a.label == b.label
 }
 
 // hostArg accepts a bare host ("Example.com:443") or a URL.
@@ -153,6 +168,10 @@ func (c *Classifier) info(host string) *hostInfo {
 	}
 	h := &hostInfo{host: host, domain: RegistrableDomain(host)}
 	h.ref, h.known = c.idx.lookup(host)
+	if !h.known {
+		h.ref, h.known = c.idx.fam.lookup(host, h.domain)
+	}
+	h.label = siblingLabel(h.domain, c.generic)
 	if len(host) <= 253 && c.hostCount.Load() < maxCached {
 		if v, loaded := c.hosts.LoadOrStore(host, h); loaded {
 			return v.(*hostInfo)

@@ -48,7 +48,7 @@ func TestEntityLookup(t *testing.T) {
 		{"www.googletagmanager.com", "Google Tag Manager", "Google", "tag-manager"},
 		{"maps.googleapis.com", "Google Maps", "Google", "utility"},
 		{"bat.bing.com", "Bing Ads", "Microsoft", "ad"},
-		{"analytics.tiktok.com", "TikTok", "ByteDance Ltd", "social"},
+		{"analytics.tiktok.com", "TikTok", "ByteDance", "social"},
 		{"pi.pardot.com", "Pardot", "Salesforce", "marketing"},
 		{"static.klaviyo.com", "Klaviyo", "Klaviyo", "ad"},
 		{"gum.criteo.com", "Criteo", "Criteo", "ad"},

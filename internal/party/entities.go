@@ -24,6 +24,18 @@ var entitiesTSV string
 //go:embed data/owners.tsv
 var ownersTSV string
 
+// extraTSV holds hand-maintained entities and domains merged after
+// third-party-web's, in the same line format.
+//
+//go:embed data/extra.tsv
+var extraTSV string
+
+// webxrayTSV holds webXray's domain owners in the same line format when gen
+// was run with -webxray; it may hold no entity.
+//
+//go:embed data/webxray.tsv
+var webxrayTSV string
+
 // domainRef is where a domain key points: an entity and whether the key is a
 // public suffix shared by unrelated customers (*.github.io, *.herokuapp.com).
 // A platform match names the operator, but does not make two sites on it the
@@ -42,6 +54,7 @@ type entityIndex struct {
 	wild   map[string]domainRef
 	byName map[string]int32 // lowercased name → index
 	owners map[string]string
+	fam    families
 }
 
 var (
@@ -53,23 +66,44 @@ var (
 // embeddedIndex parses the embedded data once per process.
 func embeddedIndex() (*entityIndex, error) {
 	embeddedOnce.Do(func() {
-		embeddedIdx, embeddedErr = buildEmbedded(entitiesTSV, ownersTSV)
+		embeddedIdx, embeddedErr = buildEmbedded(embeddedTables(), ownersTSV, familiesTSV)
 	})
 	return embeddedIdx, embeddedErr
 }
 
-func buildEmbedded(entities, owners string) (*entityIndex, error) {
+// entityTable is one embedded entity file.
+type entityTable struct{ file, text string }
+
+// embeddedTables are the entity files in merge order.
+func embeddedTables() []entityTable {
+	return []entityTable{{"webxray.tsv", webxrayTSV}, {"entities.tsv", entitiesTSV}, {"extra.tsv", extraTSV}}
+}
+
+// buildEmbedded indexes the entity tables in order, later ones winning for
+// a domain they share (webXray's, third-party-web's, then the hand-maintained
+// additions), and binds the family rules to the result.
+func buildEmbedded(tables []entityTable, owners, fams string) (*entityIndex, error) {
 	own, err := parseOwners(owners)
 	if err != nil {
 		return nil, err
 	}
-	ents, err := parseEntityTable(entities)
-	if err != nil {
-		return nil, err
+	var ents []Entity
+	for _, t := range tables {
+		more, err := parseEntityTable(t.text, t.file)
+		if err != nil {
+			return nil, err
+		}
+		ents = append(ents, more...)
+	}
+	if len(ents) == 0 {
+		return nil, fmt.Errorf("embedded entity tables hold no entities")
 	}
 	x := newIndex(own, len(ents))
 	for _, e := range ents {
 		x.add(e)
+	}
+	if x.fam, err = parseFamilies(fams, x.byName); err != nil {
+		return nil, err
 	}
 	return x, nil
 }
@@ -99,7 +133,7 @@ func parseOwners(s string) (map[string]string, error) {
 }
 
 // parseEntityTable reads the generated line format.
-func parseEntityTable(s string) ([]Entity, error) {
+func parseEntityTable(s, file string) ([]Entity, error) {
 	var out []Entity
 	for n, line := range strings.Split(s, "\n") {
 		if line == "" || line[0] == '#' {
@@ -107,16 +141,13 @@ func parseEntityTable(s string) ([]Entity, error) {
 		}
 		f := strings.Split(line, "\t")
 		if len(f) != 5 || f[0] == "" {
-			return nil, fmt.Errorf("embedded entities.tsv line %d: want 5 tab-separated fields, have %d", n+1, len(f))
+			return nil, fmt.Errorf("embedded %s line %d: want 5 tab-separated fields, have %d", file, n+1, len(f))
 		}
 		e := Entity{Name: f[0], Company: f[1], Homepage: f[2], Domains: strings.Fields(f[4])}
 		if f[3] != "" {
 			e.Categories = []string{f[3]}
 		}
 		out = append(out, e)
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("embedded entities.tsv holds no entities")
 	}
 	return out, nil
 }
@@ -130,6 +161,7 @@ func (x *entityIndex) clone() *entityIndex {
 		wild:   make(map[string]domainRef, len(x.wild)),
 		byName: make(map[string]int32, len(x.byName)),
 		owners: x.owners,
+		fam:    x.fam,
 	}
 	for i, e := range x.ents {
 		e.Domains = slices.Clone(e.Domains)
@@ -176,19 +208,6 @@ func (x *entityIndex) add(e Entity) {
 		x.addDomain(i, d)
 	}
 	cur.Domains = slices.Clip(cur.Domains)
-}
-
-// ownerOf resolves the owning company: the data's company field, else the
-// entity's name, mapped through the owners table.
-func (x *entityIndex) ownerOf(e Entity) string {
-	c := e.Company
-	if c == "" {
-		c = e.Name
-	}
-	if o, ok := x.owners[c]; ok {
-		return o
-	}
-	return c
 }
 
 // addDomain points one domain entry at entity i. Entries naming an ICANN

@@ -4,6 +4,10 @@
 // the compact line format party embeds, and copies the package's licence.
 //
 // Run it through `go generate ./internal/party` (npm must be on PATH).
+//
+// With -webxray FILE it also converts a local copy of webXray's
+// domain_owners.json (GPL-3.0, like this project; not on npm, so it is not
+// fetched) to data/webxray.tsv, which party merges under third-party-web.
 package main
 
 import (
@@ -23,19 +27,45 @@ import (
 const version = "0.30.0"
 
 const (
-	dataFile    = "entities.tsv"
-	licenseFile = "THIRD_PARTY_WEB_LICENSE"
+	dataFile       = "entities.tsv"
+	licenseFile    = "THIRD_PARTY_WEB_LICENSE"
+	webxrayFile    = "webxray.tsv"
+	webxrayLicense = "WEBXRAY_LICENSE"
 )
 
 func main() {
 	out := flag.String("out", "data", "directory to write "+dataFile+" and "+licenseFile+" into")
+	webxray := flag.String("webxray", "", "also convert this webXray domain_owners.json to "+webxrayFile)
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, *out); err != nil {
+	err := run(ctx, *out)
+	if err == nil && *webxray != "" {
+		err = runWebXray(*webxray, *out)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
+}
+
+// runWebXray converts a local webXray domain_owners.json.
+func runWebXray(path, out string) error {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	table, err := convertWebXray(raw, filepath.Base(path))
+	if err != nil {
+		return fmt.Errorf("convert %s: %w", path, err)
+	}
+	notice := "The file " + webxrayFile + " is derived from webXray's domain_owners.json\n" +
+		"(https://github.com/timlib/webXray), distributed under the GNU General Public\n" +
+		"License version 3, the licence of this project (see LICENSE at the repository root).\n"
+	if err := os.WriteFile(filepath.Join(out, webxrayFile), table, 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(out, webxrayLicense), []byte(notice), 0o644)
 }
 
 func run(ctx context.Context, out string) error {
