@@ -281,4 +281,4 @@ func isBackground(u string) bool {
 }
 
 // browserTraffic recognises the browser's own requests.
-var browserTraffic = func(string) (browser, purpose string, ok bool) { return "", "", false }
+var browserTraffic = party.BrowserTraffic

@@ -135,7 +135,7 @@ func (s *state) addRequest(m reqMeta, r *traffic.Request, hits []pixel.Hit) {
 		s.addCompany(p)
 	}
 	for _, h := range hits {
-		vendor := h.Vendor
+		vendor := s.opts.Classifier.Company(h.Vendor)
 		if p.Known {
 			vendor = p.Company // one name per company: the owner's, as third parties show it
 		}
