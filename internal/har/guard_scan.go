@@ -135,6 +135,13 @@ func (g *guard) strRun(run []byte) {
 	for back := 0; k > 0 && back < utf8.UTFMax && !utf8.RuneStart(run[k]); back++ {
 		k--
 	}
+	if k == 0 {
+		// The character began in the previous buffer and is partly passed
+		// on: finish it rather than leave half of it.
+		for k < len(run) && k < utf8.UTFMax && !utf8.RuneStart(run[k]) {
+			k++
+		}
+	}
 	g.emitBytes(run[:k])
 	s.kept += int64(k)
 	s.cut = true

@@ -3,6 +3,7 @@ package har
 import (
 	"fmt"
 	"math"
+	"strings"
 )
 
 // Defaults of the reading budgets (Options.MaxString and the rest). They are
@@ -77,9 +78,5 @@ func FormatSize(n int64) string {
 		f /= unit
 		i++
 	}
-	s := fmt.Sprintf("%.1f", f)
-	if f == math.Trunc(f) {
-		s = fmt.Sprintf("%.0f", f)
-	}
-	return s + " " + [...]string{"KiB", "MiB", "GiB", "TiB"}[i]
+	return strings.TrimSuffix(fmt.Sprintf("%.1f", f), ".0") + " " + [...]string{"KiB", "MiB", "GiB", "TiB"}[i]
 }
