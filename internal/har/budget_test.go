@@ -162,7 +162,7 @@ func TestBudgetHostile(t *testing.T) {
 			`,"log":{"creator":`, repeat{"[", 100_000}, repeat{"]", 100_000}, `,"entries":[`+okEntry+`]}}`), Options{},
 			"log.creator: ", 16, nil},
 		{"entry budget", synth(`{"log":{"entries":[{"request":{"method":"GET","url":"https://a/","headers":[`,
-			repeat{`{"name":"x","value":"`+strings.Repeat("v", 100_000)+`"},`, 200}, `{"name":"y","value":"z"}]}},`+okEntry+`]}}`),
+			repeat{`{"name":"x","value":"` + strings.Repeat("v", 100_000) + `"},`, 200}, `{"name":"y","value":"z"}]}},`+okEntry+`]}}`),
 			small, "entry 0: request.headers[84]: over the budget of 8 MiB for one entry: the rest of entry 0 is dropped", 48,
 			func(t *testing.T, v *countingVisitor) {
 				if len(v.Capture.Requests) != 2 {
