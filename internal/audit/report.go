@@ -29,6 +29,10 @@ type Report struct {
 	// their headers and a body excerpt, for people to inspect the evidence.
 	// Secrets are redacted unless the run asked otherwise.
 	Requests []RequestDetail `json:"requests,omitempty"`
+	// Incomplete, when set, says why the report covers only part of its
+	// input (interrupted by a signal, --timeout reached); it is also the
+	// first of Warnings, so every format shows it.
+	Incomplete string `json:"incomplete,omitempty"`
 	// Warnings are problems of the analysis (a body over the decoding cap);
 	// problems of reading a capture are in its Source.Warnings.
 	Warnings []string `json:"warnings,omitempty"`

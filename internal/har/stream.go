@@ -169,6 +169,9 @@ func (s *streamer) run(r io.Reader) error {
 	}
 	s.dec = json.NewDecoder(newGuard(s.ctx, br, s.opts.limits(), func(msg string) { s.warn(s.name + ": " + msg) }))
 	err = s.readTop()
+	if cerr := s.ctx.Err(); cerr != nil && errors.Is(err, cerr) {
+		return s.stopped(err)
+	}
 	if errors.Is(err, errTruncated) && s.started {
 		// Kept whatever the warning count: it says the capture is partial.
 		s.end.Warnings = append(s.end.Warnings, s.truncatedWarning())
@@ -188,6 +191,25 @@ func (s *streamer) run(r io.Reader) error {
 	}
 	s.end.Source = s.opts.Name
 	return s.v.End(&s.end)
+}
+
+// stopped ends a read cut short by its context: the visitor gets its End,
+// with a warning that says where the read stopped and why, and err is
+// returned.
+func (s *streamer) stopped(err error) error {
+	done := s.entries
+	if s.inEntry {
+		done--
+	}
+	s.end.Warnings = append(s.end.Warnings, fmt.Sprintf("%s: reading stopped after %d entries: %v", s.name, done, context.Cause(s.ctx)))
+	s.end.Source = s.opts.Name
+	if ferr := s.flushPages(""); ferr != nil {
+		return err
+	}
+	if verr := s.v.End(&s.end); verr != nil {
+		return errors.Join(err, verr)
+	}
+	return err
 }
 
 func (s *streamer) truncatedWarning() string {
