@@ -22,7 +22,9 @@ var update = flag.Bool("update", false, "rewrite golden files")
 
 func TestMain(m *testing.M) {
 	version = "test" // reports and help must not depend on the build
-	os.Exit(m.Run())
+	code := m.Run()
+	removeBuilt()
+	os.Exit(code)
 }
 
 // runCmd runs leakwatch in-process and returns its exit code and output.

@@ -80,6 +80,15 @@ func bigGeneratedHAR(t *testing.T) string {
 	return bigHAR.path
 }
 
+// removeBuilt removes the binary and the HAR the tests made, from TestMain.
+func removeBuilt() {
+	for _, p := range []string{binary.path, bigHAR.path} {
+		if p != "" {
+			os.RemoveAll(filepath.Dir(p))
+		}
+	}
+}
+
 // child is a running leakwatch.
 type child struct {
 	cmd    *exec.Cmd
