@@ -347,4 +347,7 @@ func TestScanInterruptedKeepsCapture(t *testing.T) {
 	if err := json.Unmarshal(data, &r); err != nil || r.Summary.ThirdPartyRequests == 0 {
 		t.Errorf("report %v, %d third-party requests: the capture before the interruption was lost", err, r.Summary.ThirdPartyRequests)
 	}
+	if !strings.Contains(r.Incomplete, "scan stopped") {
+		t.Errorf("report not marked incomplete: %q", r.Incomplete)
+	}
 }
