@@ -2,7 +2,9 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -16,6 +18,7 @@ import (
 	"time"
 
 	"github.com/leakwatch/leakwatch/internal/audit"
+	"github.com/leakwatch/leakwatch/internal/evidence"
 	"github.com/leakwatch/leakwatch/internal/har/hargen"
 )
 
@@ -297,5 +300,50 @@ func TestAnalyzeHostileInputs(t *testing.T) {
 				t.Errorf("no warning with %q in %q", tc.warn, rep.Sources[0].Warnings)
 			}
 		})
+	}
+}
+
+// TestVerifyStopsOnSignal: verify on a cancelled context exits 1 saying so.
+func TestVerifyStopsOnSignal(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "case.zip")
+	b := evidence.Bundle{Files: []evidence.File{{Name: "report.json", Data: []byte("{}")}}, Tool: "leakwatch", Created: time.Now()}
+	if err := evidence.Write(path, b); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(interrupted{syscall.SIGTERM})
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, []string{"verify", path}, strings.NewReader(""), &stdout, &stderr)
+	if code != exitError || !strings.Contains(stderr.String(), "verify stopped") {
+		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+}
+
+// TestWatchSignals: the first signal cancels with its name as the cause,
+// the second exits with the shell's code for it.
+func TestWatchSignals(t *testing.T) {
+	t.Parallel()
+	sigs := make(chan os.Signal, 2)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	exited := make(chan int, 1)
+	var stderr bytes.Buffer
+	done := make(chan struct{})
+	go func() {
+		watchSignals(sigs, cancel, &stderr, func(code int) { exited <- code })
+		close(done)
+	}()
+	sigs <- syscall.SIGTERM
+	<-ctx.Done()
+	if got := context.Cause(ctx).Error(); got != "interrupted by SIGTERM" {
+		t.Errorf("cause %q", got)
+	}
+	sigs <- syscall.SIGTERM
+	if code := <-exited; code != 143 {
+		t.Errorf("second SIGTERM exits %d, want 143", code)
+	}
+	<-done
+	if !strings.Contains(stderr.String(), "SIGTERM again") {
+		t.Errorf("stderr %q", stderr.String())
 	}
 }

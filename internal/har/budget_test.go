@@ -258,12 +258,17 @@ func TestStreamStopsOnCancel(t *testing.T) {
 		cancel()
 	}()
 	start := time.Now()
-	err := Stream(ctx, in, Options{}, &countingVisitor{})
+	var v countingVisitor
+	err := Stream(ctx, in, Options{Name: "x.har"}, &v)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("error %v, want context.Canceled", err)
 	}
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("stopped after %v", d)
+	}
+	// The visitor still gets its End, saying where reading stopped.
+	if v.ends != 1 || !hasWarning(v.Capture.Warnings, "x.har: reading stopped after 0 entries: context canceled") {
+		t.Errorf("%d ends, warnings %q", v.ends, v.Capture.Warnings)
 	}
 }
 
