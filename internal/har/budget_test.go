@@ -310,3 +310,38 @@ func TestValidScalar(t *testing.T) {
 		}
 	}
 }
+
+// TestBudgetStringAnywhere puts one 20 MB string in every kind of place of a
+// HAR: wherever it is, it is cut with a warning naming the place, and the
+// entry around it still reads.
+func TestBudgetStringAnywhere(t *testing.T) {
+	const req = `"request":{"method":"GET","url":"https://a.example/"}`
+	for _, tc := range []struct{ pre, post, warn string }{
+		{`{"x":"`, `","log":{"entries":[{` + req + `}]}}`, "bad.har: x: 20 MiB string cut"},
+		{`{"log":{"creator":{"name":"`, `"},"entries":[{` + req + `}]}}`, "bad.har: log.creator: name: 20 MiB string cut"},
+		{`{"log":{"pages":[{"id":"p","title":"`, `"}],"entries":[{` + req + `}]}}`, "bad.har: page 0: title: 20 MiB string cut"},
+		{`{"log":{"entries":[{` + req + `,"response":{"status":200,"content":{"mimeType":"text/html","text":"`, `"}}}]}}`,
+			"bad.har: entry 0: response.content.text: 20 MiB string cut"},
+		{`{"log":{"entries":[{"request":{"method":"POST","url":"https://a.example/","postData":{"mimeType":"text/plain","text":"`, `"}}}]}}`,
+			"bad.har: entry 0: request.postData.text: 20 MiB string cut"},
+		{`{"log":{"entries":[{` + req + `,"_webSocketMessages":[{"type":"send","time":1,"opcode":1,"data":"`, `"}]}]}}`,
+			"bad.har: entry 0: _webSocketMessages[0].data: 20 MiB string cut"},
+		{`{"log":{"entries":[{` + req + `,"response":{"status":200,"cookies":[{"name":"c","value":"`, `"}]}}]}}`,
+			"bad.har: entry 0: response.cookies[0].value: 20 MiB string cut"},
+	} {
+		probe := newHeapProbe(synth(tc.pre, repeat{"z", 20 << 20}, tc.post))
+		var v countingVisitor
+		if err := Stream(context.Background(), probe, Options{Name: "bad.har", MaxString: 1 << 20}, &v); err != nil {
+			t.Fatalf("%s: %v", tc.warn, err)
+		}
+		if !hasWarning(v.Capture.Warnings, tc.warn) {
+			t.Errorf("no warning with %q in %q", tc.warn, v.Capture.Warnings)
+		}
+		if len(v.Capture.Requests) != 1 {
+			t.Errorf("%s: %d requests, want 1", tc.warn, len(v.Capture.Requests))
+		}
+		if peak := probe.peakMiB(); peak > 16 {
+			t.Errorf("%s: peak heap grew by %d MiB", tc.warn, peak)
+		}
+	}
+}
