@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
+	"github.com/leakwatch/leakwatch/internal/audit"
 	"github.com/leakwatch/leakwatch/internal/har"
 	"github.com/leakwatch/leakwatch/internal/redact"
 	"github.com/leakwatch/leakwatch/internal/traffic"
@@ -15,6 +18,7 @@ import (
 type analyzeOptions struct {
 	analysis analysisFlags
 	output   outputFlags
+	read     readFlags
 }
 
 func newAnalyzeCmd(e *env) *cobra.Command {
@@ -27,8 +31,14 @@ mitmproxy, browsertime, WebPagetest...) and reports every third party the pages 
 company that owns it, the tracking pixels it fired and the personal data it received.
 
 A FILE of "-" reads standard input; gzip-compressed files (.har.gz) are read transparently.
-The file is read as a stream: memory is bounded by its largest entry, not its size.
-A file cut off part-way is analyzed up to its last complete entry, with a warning.
+The file is read as a stream: memory is bounded by its largest entry, not its size, and
+every entry by the budgets below (--max-string, --max-entry, --max-items, --max-depth):
+what a budget cuts is named in a warning of the report. A file cut off part-way is analyzed
+up to its last complete entry, with a warning.
+
+Interrupted (Ctrl-C, SIGTERM) or out of time (--timeout), analyze stops within a second,
+writes the report of what it had analyzed, marked incomplete, and exits 1; a second signal
+exits at once (130 for SIGINT, 143 for SIGTERM) without a report.
 
 ` + exitHelp,
 		Example: `  # Which companies did this page talk to?
@@ -49,6 +59,7 @@ A file cut off part-way is analyzed up to its last complete entry, with a warnin
 	}
 	o.analysis.register(cmd)
 	o.output.register(cmd)
+	o.read.register(cmd)
 	return cmd
 }
 
@@ -56,11 +67,18 @@ func runAnalyze(ctx context.Context, e *env, o analyzeOptions, files []string) e
 	if err := o.output.validate(); err != nil {
 		return err
 	}
+	if err := o.read.validate(); err != nil {
+		return err
+	}
+	ctx, cancel := o.read.withTimeout(ctx)
+	defer cancel()
 	an, err := o.analysis.prepare(ctx, e)
 	if err != nil {
 		return err
 	}
-	aud, err := an.auditor(ctx)
+	// The searches in flight finish even when reading stops: what was read
+	// is analyzed whole.
+	aud, err := an.auditor(context.WithoutCancel(ctx))
 	if err != nil {
 		return err
 	}
@@ -68,21 +86,61 @@ func runAnalyze(ctx context.Context, e *env, o analyzeOptions, files []string) e
 	if !o.output.noRedact {
 		red = redact.NewRedactor(redact.Options{})
 	}
+	stoppedIn := ""
 	for _, f := range files {
 		v := aud.Source(displayName(f))
 		if red != nil {
 			v = red.Tee(v) // learn the capture's secrets as it streams by
 		}
-		if err := streamHAR(ctx, e, f, v); err != nil {
-			aud.Report()
-			return err
+		if err := streamHAR(ctx, e, f, v, o.read.options(displayName(f))); err != nil {
+			if ctx.Err() == nil {
+				aud.Report()
+				return err
+			}
+			stoppedIn = displayName(f)
+			break
 		}
 	}
 	rep := aud.Report()
-	return o.output.finish(ctx, e, rep, finishInputs{harFiles: files, personas: personaValues(an.personas), redactor: red})
+	in := finishInputs{harFiles: files, personas: personaValues(an.personas), redactor: red}
+	if ctx.Err() == nil {
+		return o.output.finish(ctx, e, rep, in)
+	}
+	return finishIncomplete(ctx, e, o.output, rep, in, stoppedIn)
 }
 
-func streamHAR(ctx context.Context, e *env, path string, v traffic.Visitor) error {
+// finishIncomplete writes the report of a run stopped by a signal or
+// --timeout, marked incomplete, and returns the error that exits 1.
+func finishIncomplete(ctx context.Context, e *env, of outputFlags, rep *audit.Report, in finishInputs, stoppedIn string) error {
+	cause := context.Cause(ctx)
+	reason := fmt.Sprintf("analysis stopped (%v)", cause)
+	if stoppedIn != "" {
+		reason += " while reading " + stoppedIn
+	}
+	reason += ": the report covers only what was read until then"
+	rep.Incomplete = reason
+	rep.Warnings = append([]string{"incomplete: " + reason}, rep.Warnings...)
+	err := of.finish(context.WithoutCancel(ctx), e, rep, in)
+	if err != nil && !errors.Is(err, errPolicy) {
+		return err
+	}
+	if err != nil {
+		fmt.Fprintln(e.stderr, "leakwatch: a policy was violated in the part that was analyzed")
+	}
+	return stoppedError{reason, ctx.Err()}
+}
+
+// stoppedError is a run stopped by a signal or --timeout; it unwraps to
+// the context's error.
+type stoppedError struct {
+	reason string
+	err    error
+}
+
+func (e stoppedError) Error() string { return e.reason }
+func (e stoppedError) Unwrap() error { return e.err }
+
+func streamHAR(ctx context.Context, e *env, path string, v traffic.Visitor, opts har.Options) error {
 	var rc io.ReadCloser
 	var err error
 	if path == "-" {
@@ -94,7 +152,7 @@ func streamHAR(ctx context.Context, e *env, path string, v traffic.Visitor) erro
 		return err // names the file already
 	}
 	defer rc.Close()
-	return har.Stream(ctx, rc, har.Options{Name: displayName(path)}, v)
+	return har.Stream(ctx, rc, opts, v)
 }
 
 func displayName(path string) string {

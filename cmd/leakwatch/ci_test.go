@@ -83,7 +83,7 @@ func TestCIRecipes(t *testing.T) {
 	if junit := read("leakwatch-junit.xml"); !strings.Contains(junit, "<failure") || !strings.Contains(junit, "no-persona-data") {
 		t.Errorf("JUnit has no failing case for the rule:\n%.600s", junit)
 	}
-	res, err := evidence.Verify(filepath.Join(work, "leakwatch-evidence.zip"))
+	res, err := evidence.Verify(context.Background(), filepath.Join(work, "leakwatch-evidence.zip"), evidence.VerifyOptions{})
 	if err != nil || !res.OK() {
 		t.Errorf("evidence bundle does not verify: %v %+v", err, res)
 	}

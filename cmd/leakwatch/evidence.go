@@ -78,16 +78,26 @@ func init() {
 }
 
 func newVerifyCmd(e *env) *cobra.Command {
-	return &cobra.Command{
+	maxTotal := sizeValue(evidence.DefaultMaxTotal)
+	cmd := &cobra.Command{
 		Use:   "verify FILE.zip",
 		Short: "Check an evidence bundle against its manifest",
 		Long: `Verify recomputes the SHA-256 of every file in an evidence bundle written by --evidence and
 compares it with the manifest; it names any file that changed, is missing or was added, and a
-manifest that was altered. Exit 0 when intact, 1 when anything changed.`,
+manifest that was altered. Exit 0 when intact, 1 when anything changed.
+
+A zip built to exhaust its reader is refused before anything is decompressed, with exit 1:
+entries sharing compressed data (a zip bomb), entries running past the end of the file, or
+entries that unpack to more than --max-total all together. Each file is read by the size the
+zip records, never by what the manifest claims. Ctrl-C or SIGTERM stops it (exit 1).`,
 		Example: "  leakwatch verify case.zip",
 		Args:    usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			res, err := evidence.Verify(args[0])
+			limit := int64(maxTotal)
+			if limit == 0 {
+				limit = -1
+			}
+			res, err := evidence.Verify(cmd.Context(), args[0], evidence.VerifyOptions{MaxTotal: limit})
 			if err != nil {
 				return err
 			}
@@ -100,4 +110,6 @@ manifest that was altered. Exit 0 when intact, 1 when anything changed.`,
 			return nil
 		},
 	}
+	cmd.Flags().Var(&maxTotal, "max-total", "most the bundle's files may unpack to, all together; 0 for no limit")
+	return cmd
 }

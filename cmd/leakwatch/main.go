@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -31,9 +32,11 @@ var version = "0.1.0-dev"
 
 const exitHelp = `Exit status:
   0  success (and no policy violated)
-  1  runtime error (unreadable file, browser failure, ...)
+  1  runtime error (unreadable file, browser failure, internal error, ...), or a run
+     stopped by Ctrl-C, SIGTERM or --timeout (its report, marked incomplete, is written)
   2  usage error (bad flag, bad persona or policy file)
-  3  a policy was violated (--policy, --fail-on)`
+  3  a policy was violated (--policy, --fail-on)
+  130, 143  a second SIGINT or SIGTERM: exited at once, without a report`
 
 // usageError marks a mistake in how leakwatch was called.
 type usageError struct{ err error }
@@ -47,10 +50,43 @@ func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format
 var errPolicy = errors.New("policy violated")
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go watchSignals(sigs, cancel, os.Stderr, os.Exit)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	stop()
+	signal.Stop(sigs)
 	os.Exit(code)
+}
+
+// interrupted is the cause of a run stopped by a signal.
+type interrupted struct{ sig os.Signal }
+
+func (i interrupted) Error() string { return "interrupted by " + signalName(i.sig) }
+
+func signalName(sig os.Signal) string {
+	if s, ok := sig.(syscall.Signal); ok && s == syscall.SIGINT {
+		return "SIGINT"
+	} else if ok && s == syscall.SIGTERM {
+		return "SIGTERM"
+	}
+	return sig.String()
+}
+
+// watchSignals cancels the run at the first SIGINT or SIGTERM, so that the
+// command reports what it has, and exits at once at the second, with the
+// shell's code for the signal (130 for SIGINT, 143 for SIGTERM).
+func watchSignals(sigs <-chan os.Signal, cancel context.CancelCauseFunc, stderr io.Writer, exit func(int)) {
+	sig := <-sigs
+	fmt.Fprintf(stderr, "leakwatch: %s: stopping and reporting what was done (signal again to exit at once)\n", signalName(sig))
+	cancel(interrupted{sig})
+	sig = <-sigs
+	fmt.Fprintf(stderr, "leakwatch: %s again: exiting without a report\n", signalName(sig))
+	code := 128 + 2
+	if s, ok := sig.(syscall.Signal); ok {
+		code = 128 + int(s)
+	}
+	exit(code)
 }
 
 // env is what a command needs from the process, so tests can run commands
@@ -65,7 +101,16 @@ type env struct {
 	flags []evidence.KV
 }
 
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	// A bug must not pass for a usage error: Go exits 2 on a panic, the
+	// code of a bad command line. (Go's "fatal error: out of memory" cannot
+	// be caught; the read budgets are there to keep it from happening.)
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "leakwatch: internal error (please report it): %v\n%s", r, debug.Stack())
+			code = exitError
+		}
+	}()
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, args: args,
 		log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 	root := newRootCmd(e)

@@ -22,7 +22,9 @@ var update = flag.Bool("update", false, "rewrite golden files")
 
 func TestMain(m *testing.M) {
 	version = "test" // reports and help must not depend on the build
-	os.Exit(m.Run())
+	code := m.Run()
+	removeBuilt()
+	os.Exit(code)
 }
 
 // runCmd runs leakwatch in-process and returns its exit code and output.
@@ -344,5 +346,8 @@ func TestScanInterruptedKeepsCapture(t *testing.T) {
 	var r audit.Report
 	if err := json.Unmarshal(data, &r); err != nil || r.Summary.ThirdPartyRequests == 0 {
 		t.Errorf("report %v, %d third-party requests: the capture before the interruption was lost", err, r.Summary.ThirdPartyRequests)
+	}
+	if !strings.Contains(r.Incomplete, "scan stopped") {
+		t.Errorf("report not marked incomplete: %q", r.Incomplete)
 	}
 }

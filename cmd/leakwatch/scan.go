@@ -184,8 +184,13 @@ func scanAndReport(ctx context.Context, e *env, an *analysis, sf scanFlags, of o
 	if crawlErr != nil {
 		capture.Warnings = append(capture.Warnings, "scan stopped early: "+crawlErr.Error())
 	}
-	// An interrupted scan (Ctrl-C, --timeout) still reports what it captured.
-	if err := reportCapture(context.WithoutCancel(ctx), e, an, sf, of, capture, secrets); err != nil {
+	// An interrupted scan (Ctrl-C, --timeout) still reports what it
+	// captured, marked incomplete.
+	incomplete := ""
+	if ctx.Err() != nil {
+		incomplete = fmt.Sprintf("scan stopped (%v): the report covers only what was captured until then", context.Cause(ctx))
+	}
+	if err := reportCapture(context.WithoutCancel(ctx), e, an, sf, of, capture, secrets, incomplete); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
@@ -205,12 +210,16 @@ func scanAndReport(ctx context.Context, e *env, an *analysis, sf scanFlags, of o
 
 // reportCapture analyzes a live capture and writes every output of it.
 func reportCapture(ctx context.Context, e *env, an *analysis, sf scanFlags, of outputFlags,
-	capture *traffic.Capture, secrets []string) error {
+	capture *traffic.Capture, secrets []string, incomplete string) error {
 	rep, err := audit.Run(ctx, audit.Options{Classifier: an.classifier, Pool: an.pool,
 		NoPatterns: an.flags.noPatterns, IncludeFirstParty: an.flags.includeFirstParty,
 		Tool: audit.Tool{Name: "leakwatch", Version: toolVersion()}}, capture)
 	if err != nil {
 		return err
+	}
+	if incomplete != "" {
+		rep.Incomplete = incomplete
+		rep.Warnings = append([]string{"incomplete: " + incomplete}, rep.Warnings...)
 	}
 	out := capture
 	var red *redact.Redactor

@@ -33,6 +33,10 @@ type Report struct {
 	// updates, safe browsing, telemetry): not the site's doing, so neither
 	// first nor third party.
 	BrowserTraffic []BrowserTraffic `json:"browser_traffic,omitempty"`
+	// Incomplete, when set, says why the report covers only part of its
+	// input (interrupted by a signal, --timeout reached); it is also the
+	// first of Warnings, so every format shows it.
+	Incomplete string `json:"incomplete,omitempty"`
 	// Warnings are problems of the analysis (a body over the decoding cap);
 	// problems of reading a capture are in its Source.Warnings.
 	Warnings []string `json:"warnings,omitempty"`

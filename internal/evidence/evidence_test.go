@@ -3,6 +3,7 @@ package evidence
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
@@ -54,7 +55,7 @@ func writeSample(t *testing.T) string {
 
 func TestWriteVerifyRoundTrip(t *testing.T) {
 	t.Parallel()
-	res, err := Verify(writeSample(t))
+	res, err := Verify(context.Background(), writeSample(t), VerifyOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +160,7 @@ func TestOneByteChangeInEveryFile(t *testing.T) {
 			data := append([]byte(nil), e.data...)
 			data[pos] ^= 0x01
 			tampered[i] = entry{e.name, data}
-			res, err := Verify(writeZip(t, tampered))
+			res, err := Verify(context.Background(), writeZip(t, tampered), VerifyOptions{})
 			if err != nil {
 				// Only the manifest may become unreadable, and the error must say so.
 				if e.name != ManifestName || !strings.Contains(err.Error(), ManifestName) {
@@ -211,7 +212,7 @@ func TestMissingExtraDuplicate(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			res, err := Verify(writeZip(t, tc.entries))
+			res, err := Verify(context.Background(), writeZip(t, tc.entries), VerifyOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -260,13 +261,13 @@ func TestNotABundle(t *testing.T) {
 			t.Parallel()
 			path := filepath.Join(t.TempDir(), "x.zip")
 			os.WriteFile(path, tc.data, 0o600)
-			_, err := Verify(path)
+			_, err := Verify(context.Background(), path, VerifyOptions{})
 			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), path) {
 				t.Errorf("want error with %q and the path, got %v", tc.want, err)
 			}
 		})
 	}
-	if _, err := Verify(filepath.Join(t.TempDir(), "absent.zip")); err == nil {
+	if _, err := Verify(context.Background(), filepath.Join(t.TempDir(), "absent.zip"), VerifyOptions{}); err == nil {
 		t.Error("absent file verified")
 	}
 }
@@ -291,7 +292,7 @@ func TestRawByteFlips(t *testing.T) {
 	for i := range good {
 		bad := append([]byte(nil), good...)
 		bad[i] ^= 0xff
-		res, err := VerifyReader(bytes.NewReader(bad), int64(len(bad)))
+		res, err := VerifyReader(context.Background(), bytes.NewReader(bad), int64(len(bad)), VerifyOptions{})
 		if err != nil || !res.OK() {
 			continue
 		}
@@ -362,7 +363,7 @@ func BenchmarkVerify(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if res, err := Verify(path); err != nil || !res.OK() {
+		if res, err := Verify(context.Background(), path, VerifyOptions{}); err != nil || !res.OK() {
 			b.Fatal(err)
 		}
 	}

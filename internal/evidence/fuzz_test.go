@@ -2,6 +2,7 @@ package evidence
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"testing"
 )
@@ -36,7 +37,7 @@ func FuzzVerifyReader(f *testing.F) {
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, err := VerifyReader(bytes.NewReader(data), int64(len(data)))
+		res, err := VerifyReader(context.Background(), bytes.NewReader(data), int64(len(data)), VerifyOptions{})
 		if err == nil && res.Manifest == nil {
 			t.Fatal("result without a manifest")
 		}

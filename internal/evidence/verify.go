@@ -2,6 +2,7 @@ package evidence
 
 import (
 	"archive/zip"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -62,9 +63,10 @@ func (r *Result) WriteText(w io.Writer) error {
 }
 
 // Verify checks the bundle at path against its manifest. The error is for
-// a file that is not a readable bundle at all; anything changed, missing or
-// extra is reported in the Result.
-func Verify(path string) (*Result, error) {
+// a file that is not a readable bundle at all (or a zip built to exhaust
+// the reader, or a cancelled ctx); anything changed, missing or extra is
+// reported in the Result.
+func Verify(ctx context.Context, path string, opts VerifyOptions) (*Result, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("verify: %w", err)
@@ -74,20 +76,25 @@ func Verify(path string) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("verify %s: %w", path, err)
 	}
-	res, err := VerifyReader(f, st.Size())
+	res, err := VerifyReader(ctx, f, st.Size(), opts)
 	if err != nil {
 		return nil, fmt.Errorf("verify %s: %w", path, err)
 	}
 	return res, nil
 }
 
-// VerifyReader checks a bundle held in r.
-func VerifyReader(r io.ReaderAt, size int64) (*Result, error) {
+// VerifyReader checks a bundle held in r. Before reading any content it
+// checks the zip's layout (see VerifyOptions); each file is then read by
+// its size in the zip, never by what the manifest claims.
+func VerifyReader(ctx context.Context, r io.ReaderAt, size int64, opts VerifyOptions) (*Result, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		return nil, fmt.Errorf("not a readable zip file: %w", err)
 	}
 	zr.RegisterDecompressor(zip.Deflate, flate.NewReader)
+	if err := checkLayout(zr.File, size, opts.maxTotal()); err != nil {
+		return nil, err
+	}
 	entries := map[string][]*zip.File{}
 	for _, zf := range zr.File {
 		entries[zf.Name] = append(entries[zf.Name], zf)
@@ -105,22 +112,38 @@ func VerifyReader(r io.ReaderAt, size int64) (*Result, error) {
 	res.checkDigest(entries[DigestName], mdata)
 	listed := map[string]bool{ManifestName: true, DigestName: true}
 	for _, mf := range m.Files {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("verify stopped: %w", err)
+		}
 		listed[mf.Name] = true
-		res.checkFile(mf, entries[mf.Name])
+		res.checkFile(ctx, mf, entries[mf.Name])
 	}
-	var extra []string
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("verify stopped: %w", err)
+	}
+	res.checkExtra(entries, listed)
+	return res, nil
+}
+
+// checkExtra names the zip's entries the manifest does not list, and the
+// listed names the zip holds more than once.
+func (res *Result) checkExtra(entries map[string][]*zip.File, listed map[string]bool) {
+	var extra, dups []string
 	for name, zfs := range entries {
 		if !listed[name] {
 			extra = append(extra, name)
 		} else if len(zfs) > 1 {
-			res.Problems = append(res.Problems, Problem{name, Duplicate, fmt.Sprintf("the zip holds %d entries with this name", len(zfs))})
+			dups = append(dups, name)
 		}
+	}
+	sort.Strings(dups)
+	for _, name := range dups {
+		res.Problems = append(res.Problems, Problem{name, Duplicate, fmt.Sprintf("the zip holds %d entries with this name", len(entries[name]))})
 	}
 	sort.Strings(extra)
 	for _, name := range extra {
 		res.Problems = append(res.Problems, Problem{name, Extra, "in the zip but not in the manifest"})
 	}
-	return res, nil
 }
 
 // checkDigest compares the manifest with manifest.sha256.
@@ -146,22 +169,29 @@ func (res *Result) checkDigest(zfs []*zip.File, mdata []byte) {
 	}
 }
 
-// checkFile hashes one listed file and compares it with the manifest.
-func (res *Result) checkFile(mf ManifestFile, zfs []*zip.File) {
+// checkFile hashes one listed file and compares it with the manifest. The
+// size the zip records is checked first, without reading: the file is read
+// only when it matches the manifest, and then by that size (archive/zip
+// refuses data past it).
+func (res *Result) checkFile(ctx context.Context, mf ManifestFile, zfs []*zip.File) {
 	if len(zfs) == 0 {
 		res.Problems = append(res.Problems, Problem{mf.Name, Missing, "listed in the manifest but not in the zip"})
 		return
 	}
-	rc, err := zfs[0].Open()
+	zf := zfs[0]
+	if zf.UncompressedSize64 != uint64(mf.Size) {
+		res.Problems = append(res.Problems, Problem{mf.Name, Changed,
+			fmt.Sprintf("size in the zip is %d bytes, manifest says %d", zf.UncompressedSize64, mf.Size)})
+		return
+	}
+	rc, err := zf.Open()
 	if err != nil {
 		res.Problems = append(res.Problems, Problem{mf.Name, Changed, "cannot be read: " + err.Error()})
 		return
 	}
 	defer rc.Close()
-	// Read at most one byte more than the manifest promises: a file that
-	// grew is already changed, and a decompression bomb costs nothing.
 	h := sha256.New()
-	n, err := io.Copy(h, io.LimitReader(rc, mf.Size+1))
+	n, err := io.Copy(h, io.LimitReader(ctxReader{ctx, rc}, mf.Size+1))
 	if err != nil {
 		res.Problems = append(res.Problems, Problem{mf.Name, Changed, "cannot be read: " + err.Error()})
 		return

@@ -8,6 +8,13 @@
 // _resourceType, _webSocketMessages). A malformed entry is skipped with a
 // warning; a file cut off part-way yields every complete entry and a warning.
 //
+// Reading is bounded whatever the file declares: a guard between the bytes
+// and the JSON decoder cuts strings, entries, lists and nesting to the
+// budgets of Options (MaxString, MaxEntry, MaxItems, MaxDepth), each cut
+// named in a warning with the entry, the field and the sizes, and checks
+// the context at every buffer, so a read stops within one buffer of being
+// cancelled even inside a 2 GB string.
+//
 // Conventions of the mapping (what a reader of a Capture can rely on):
 //   - times are in UTC;
 //   - empty lists and empty bodies are nil;

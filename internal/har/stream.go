@@ -40,8 +40,30 @@ type Options struct {
 	// MaxResponseBody is the largest decoded response body kept, in bytes;
 	// larger bodies are dropped (Response.BodySize still says their size).
 	// 0 means DefaultMaxResponseBody; a negative value keeps every body.
-	// Request bodies are always kept whole.
+	// Request bodies are kept whole up to MaxString.
 	MaxResponseBody int
+
+	// The budgets below bound what one read may hold in memory, whatever
+	// the file says; what they cut is named in a warning (the entry, the
+	// field, the size before and after), never dropped silently. 0 means
+	// the default; a negative value is no limit.
+
+	// MaxString is the longest JSON string kept, in bytes of its JSON text
+	// (URL, header value, body text, WebSocket frame...); a longer one is
+	// cut at a character boundary. Default DefaultMaxString.
+	MaxString int
+	// MaxEntry bounds the JSON text kept of one entry (or page, or any
+	// other value of the log but the entries and pages arrays); what comes
+	// after the budget is spent is dropped. Default DefaultMaxEntry.
+	MaxEntry int
+	// MaxItems bounds the items of one array or the members of one object
+	// inside an entry (headers, cookies, WebSocket frames); the first
+	// MaxItems are kept. The entries and pages arrays are not bounded: they
+	// are streamed. Default DefaultMaxItems.
+	MaxItems int
+	// MaxDepth bounds the nesting of the JSON; a deeper value reads as
+	// null. Default DefaultMaxDepth.
+	MaxDepth int
 }
 
 func (o Options) name() string {
@@ -95,6 +117,9 @@ func Read(ctx context.Context, r io.Reader, opts Options) (*traffic.Capture, err
 // Structural problems (not JSON, no log, no entries) are errors wrapping
 // ErrInvalid; errors from v are returned as they are, wrapped with the name.
 func Stream(ctx context.Context, r io.Reader, opts Options, v traffic.Visitor) error {
+	if err := opts.Validate(); err != nil {
+		return err
+	}
 	s := &streamer{ctx: ctx, opts: opts, name: opts.name(), max: opts.maxBody(), v: v, firstURL: map[string]string{}}
 	if err := s.run(r); err != nil {
 		return fmt.Errorf("read HAR %s: %w", s.name, err)
@@ -142,8 +167,11 @@ func (s *streamer) run(r io.Reader) error {
 	if err := skipBOM(br); err != nil {
 		return err
 	}
-	s.dec = json.NewDecoder(br)
+	s.dec = json.NewDecoder(newGuard(s.ctx, br, s.opts.limits(), func(msg string) { s.warn(s.name + ": " + msg) }))
 	err = s.readTop()
+	if cerr := s.ctx.Err(); cerr != nil && errors.Is(err, cerr) {
+		return s.stopped(err)
+	}
 	if errors.Is(err, errTruncated) && s.started {
 		// Kept whatever the warning count: it says the capture is partial.
 		s.end.Warnings = append(s.end.Warnings, s.truncatedWarning())
@@ -163,6 +191,25 @@ func (s *streamer) run(r io.Reader) error {
 	}
 	s.end.Source = s.opts.Name
 	return s.v.End(&s.end)
+}
+
+// stopped ends a read cut short by its context: the visitor gets its End,
+// with a warning that says where the read stopped and why, and err is
+// returned.
+func (s *streamer) stopped(err error) error {
+	done := s.entries
+	if s.inEntry {
+		done--
+	}
+	s.end.Warnings = append(s.end.Warnings, fmt.Sprintf("%s: reading stopped after %d entries: %v", s.name, done, context.Cause(s.ctx)))
+	s.end.Source = s.opts.Name
+	if ferr := s.flushPages(""); ferr != nil {
+		return err
+	}
+	if verr := s.v.End(&s.end); verr != nil {
+		return errors.Join(err, verr)
+	}
+	return err
 }
 
 func (s *streamer) truncatedWarning() string {
@@ -267,6 +314,13 @@ func (s *streamer) skip() error {
 // jsonErr classifies a decoder error: end of input is truncation, anything
 // else is invalid JSON with its byte offset.
 func (s *streamer) jsonErr(err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	var ge *syntaxError
+	if errors.As(err, &ge) {
+		return fmt.Errorf("%w: not valid JSON at byte %d: %v", ErrInvalid, ge.Offset, ge.msg)
+	}
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return errTruncated
 	}
