@@ -20,6 +20,7 @@ type analysisFlags struct {
 	filterLists       []string
 	includeFirstParty bool
 	noPatterns        bool
+	limits            audit.Limits
 }
 
 func (f *analysisFlags) register(cmd *cobra.Command) {
@@ -34,6 +35,12 @@ func (f *analysisFlags) register(cmd *cobra.Command) {
 		"also report persona data sent to the site's own domains")
 	fl.BoolVar(&f.noPatterns, "no-patterns", false,
 		"do not look for emails, phone numbers, addresses, tracking and card numbers without a persona")
+	fl.IntVar(&f.limits.MaxFindings, "max-findings", audit.DefaultMaxFindings,
+		"most leak and pattern findings a report lists (the earliest requests win; the rest are counted in a warning)")
+	fl.IntVar(&f.limits.MaxPixelHits, "max-pixel-hits", audit.DefaultMaxPixelHits,
+		"most pixel hits a report lists in full (the rest are counted per product in a warning)")
+	fl.IntVar(&f.limits.MaxEvidenceBytes, "max-evidence-bytes", audit.DefaultMaxEvidenceBytes,
+		"most bytes of raw request evidence (headers, bodies) a report keeps")
 }
 
 // analysis is the prepared, reusable part of an analysis run.
@@ -92,5 +99,6 @@ func (a *analysis) auditor(ctx context.Context) (*audit.Auditor, error) {
 		NoPatterns:        a.flags.noPatterns,
 		IncludeFirstParty: a.flags.includeFirstParty,
 		Tool:              audit.Tool{Name: "leakwatch", Version: toolVersion()},
+		Limits:            a.flags.limits,
 	})
 }
