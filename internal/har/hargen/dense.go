@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -197,6 +198,9 @@ func (d *dense) get(i int, p *traffic.Page, u string, plant *Plant) *traffic.Req
 // token or the encoded page URL.
 func (d *dense) param(p *traffic.Page, k int) (string, string) {
 	name := paramNames[d.rng.IntN(len(paramNames))] + fmt.Sprint(k)
+	if slices.Contains(plantParams, name) { // "uid"+"2": keep the truth list unambiguous
+		name = strings.Replace(name, fmt.Sprint(k), "_"+fmt.Sprint(k), 1)
+	}
 	switch d.rng.IntN(6) {
 	case 0:
 		return name, fmt.Sprint(d.rng.Int64N(1e13))
