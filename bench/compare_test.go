@@ -150,6 +150,10 @@ func reqOf(s string) int {
 	return n
 }
 
+// CURRENTLY FAILING on branch h-bench: leakwatch misses the phone number
+// URL-encoded twice in a cookie (requests 350 and 364), which the reference
+// finds.
+//
 // TestRecallAgainstReference: on a 2,000-request tracker-dense file (one
 // request in eight carrying a persona value, rather than one in a hundred,
 // so that every key, encoding and place is covered), every

@@ -55,6 +55,11 @@ var mustLeak = map[string]bool{
 	"gzip-bomb": true, "base64-gzip-chain": true,
 }
 
+// noFinding names a finding type a shape must not produce: the
+// cookie-prefixes shape sends no identifier to a second host, so any
+// cookie-sync finding there is a false alarm.
+var noFinding = map[string]string{"cookie-prefixes": "cookie-sync"}
+
 // advResult is what one run of the binary did.
 type advResult struct {
 	shape            string
@@ -285,6 +290,17 @@ func (r *advResult) check(limit time.Duration) {
 	if mustLeak[r.shape] && r.leaks == 0 {
 		bad("the planted email is not reported")
 	}
+	if typ := noFinding[r.shape]; typ != "" {
+		n := 0
+		for _, f := range r.report.Findings {
+			if f.Type == typ {
+				n++
+			}
+		}
+		if n > 0 {
+			bad("%d %s findings, all false alarms: no value reaches a second host", n, typ)
+		}
+	}
 }
 
 func shapeNamed(name string) (hargen.Shape, bool) {
@@ -335,6 +351,14 @@ func (r *advResult) row() string {
 // LEAKWATCH_ADVERSARIAL_FULL=1). Subtests run one at a time and the test is
 // not parallel: the time limit compares against a plain parse, which needs
 // the cores to itself.
+//
+// CURRENTLY FAILING on branch h-bench (written to the target; the fixes land
+// from the engine branches): amplify (killed at 1 GB RSS), huge-body (35 s,
+// 401 MB), huge-url (killed after 60 s, 476 MB), deep-json-body (no nesting
+// warning), deep-har (exit 1, no report), gzip-bomb and base64-gzip-chain
+// (the leading email missed once the cap is hit), cookie-prefixes (killed
+// after 60 s; tens of thousands of false cookie-sync findings). Passing:
+// tiny-entries, many-hosts, many-headers, websocket-frames.
 func TestAdversarial(t *testing.T) {
 	if testing.Short() {
 		t.Skip("adversarial inputs take tens of seconds; skipped under -short")
