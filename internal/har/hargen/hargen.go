@@ -2,7 +2,11 @@
 // and benchmarks: a shop visited page by page, with documents, big scripts,
 // images, first-party JSON, and the tracker hits of Meta, Google Analytics 4,
 // LinkedIn, TikTok, Bing, Pinterest and Klaviyo, optionally carrying planted
-// personal values encoded the way each vendor sends them.
+// personal values encoded the way each vendor sends them (Generate); dense
+// ad-tech traffic with a truth list of planted persona values
+// (TrackerDense); and adversarial files built to blow an analyser up in
+// time or memory (Shapes, Adversarial). Every one streams: memory stays
+// small whatever the size.
 package hargen
 
 import (

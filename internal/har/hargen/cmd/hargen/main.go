@@ -1,13 +1,32 @@
-// Command hargen writes a large, realistic, deterministic HAR file:
+// Command hargen writes large, deterministic HAR files for benchmarks and
+// robustness tests. -shape chooses what:
+//
+//	shop           (default) a shop visited page by page, sized by -size, with
+//	               tracker hits carrying the values of -email, -zip, ...
+//	tracker-dense  ad-tech traffic (15–40 random IDs per GET, 0.5–3 KB
+//	               cookies, a quarter POSTs of 1–12 KB), sized by -requests
+//	               or -size; 1% of requests carry hargen.DensePersona's values,
+//	               listed (request, key, where, encoding) in the -truth file
+//	               (JSON lines); -persona writes that persona as a YAML file
+//	amplify, huge-body, huge-url, tiny-entries, many-hosts, many-headers,
+//	deep-json-body, deep-har, websocket-frames, gzip-bomb,
+//	base64-gzip-chain, cookie-prefixes
+//	               adversarial files (hargen -list describes each), sized by
+//	               -n in the shape's unit (default: the full size)
+//
+// Examples:
 //
 //	go run ./internal/har/hargen/cmd/hargen -size 1GB -o /tmp/big.har
 //	go run ./internal/har/hargen/cmd/hargen -size 50MB -email jane@example.com -zip 94107 -tracking 1Z999AA10123456784 -o /tmp/leaky.har
+//	go run ./internal/har/hargen/cmd/hargen -shape tracker-dense -requests 20000 -truth /tmp/truth.jsonl -persona /tmp/p.yaml -o /tmp/dense.har
+//	go run ./internal/har/hargen/cmd/hargen -shape gzip-bomb -n 64MB -o /tmp/bomb.har
 package main
 
 import (
 	"bufio"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -24,11 +43,30 @@ func main() {
 	tracking := flag.String("tracking", "", "parcel tracking number to plant in tracker hits")
 	phone := flag.String("phone", "", "phone number to plant in tracker hits")
 	name := flag.String("name", "", `"First Last" name to plant in tracker hits`)
+	shape := flag.String("shape", "shop", "what to write: shop, tracker-dense, or an adversarial shape (see -list)")
+	requests := flag.Int("requests", 0, "tracker-dense: number of requests (0: sized by -size)")
+	truth := flag.String("truth", "", "tracker-dense: write the planted values (JSON lines) to this file")
+	persona := flag.String("persona", "", "tracker-dense and adversarial shapes: write the planted persona (YAML) to this file")
+	count := flag.String("n", "", "adversarial shapes: size in the shape's unit (a KB/MB/GB suffix allowed); empty means the full size")
+	list := flag.Bool("list", false, "describe the adversarial shapes and exit")
 	flag.Parse()
+	if *list {
+		for _, s := range hargen.Shapes() {
+			fmt.Printf("%-18s %s (N in %s; full %d, test %d)\n", s.Name, s.Doc, s.Unit, s.Full, s.Test)
+		}
+		return
+	}
 	n, err := parseSize(*size)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "hargen:", err)
 		os.Exit(2)
+	}
+	if *shape != "shop" {
+		if err := runShape(*shape, *out, shapeArgs{size: n, requests: *requests, n: *count, seed: *seed, truth: *truth, persona: *persona}); err != nil {
+			fmt.Fprintln(os.Stderr, "hargen:", err)
+			os.Exit(1)
+		}
+		return
 	}
 	values := map[string]string{}
 	for k, v := range map[string]string{"email": *email, "zip": *zip, "tracking_number": *tracking, "phone": *phone, "name": *name} {
@@ -43,6 +81,12 @@ func main() {
 }
 
 func run(path string, opts hargen.Options) error {
+	return write(path, func(w io.Writer) error { return hargen.Generate(w, opts) })
+}
+
+// write creates path (- is standard output) and runs gen on a buffered
+// writer to it.
+func write(path string, gen func(io.Writer) error) error {
 	f := os.Stdout
 	if path != "-" {
 		var err error
@@ -51,7 +95,7 @@ func run(path string, opts hargen.Options) error {
 		}
 	}
 	bw := bufio.NewWriterSize(f, 1<<20)
-	err := hargen.Generate(bw, opts)
+	err := gen(bw)
 	if err == nil {
 		err = bw.Flush()
 	}
