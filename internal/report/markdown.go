@@ -16,8 +16,8 @@ type mdWriter struct {
 	v *view
 }
 
-func renderMarkdown(w io.Writer, r *audit.Report, _ Options) error {
-	m := &mdWriter{w: bufio.NewWriter(w), v: newView(r)}
+func renderMarkdown(w io.Writer, r *audit.Report, opts Options) error {
+	m := &mdWriter{w: bufio.NewWriter(w), v: newView(r, opts)}
 	m.summary()
 	m.matrix()
 	m.leaks()
@@ -31,39 +31,45 @@ func renderMarkdown(w io.Writer, r *audit.Report, _ Options) error {
 
 func (m *mdWriter) p(format string, args ...any) { fmt.Fprintf(m.w, format+"\n", args...) }
 
+// mdMarks are the heading marks of the headline states.
+var mdMarks = map[string]string{stateBad: "⚠️", stateWarn: "⚠️", stateNeutral: "ℹ️", stateGood: "✅"}
+
 func (m *mdWriter) summary() {
 	v := m.v
-	cs := v.withData()
-	if len(cs) == 0 && len(v.withLooks()) > 0 {
-		m.p("## ⚠️ leakwatch: %s received values that look personal\n", plural(len(v.withLooks()), "company", "companies"))
-		m.p("%s\n", mdText(v.headline()))
-	} else if len(cs) == 0 {
-		m.p("## ✅ leakwatch: no personal data sent to third parties\n")
-		m.p("%s\n", mdText(v.headline()))
-	} else {
-		names := make([]string, len(cs))
-		for i, c := range cs {
-			names[i] = c.tp.Company
+	d := v.verdict()
+	m.p("## %s leakwatch: %s\n", mdMarks[d.State], mdText(d.Short))
+	m.p("**%s**\n", mdText(d.Title))
+	if d.State == stateBad && len(v.pages) > 0 {
+		m.p("From %s:\n", plural(len(v.pages), "page", "pages"))
+		for _, p := range v.pages {
+			m.p("- %s", mdCode(p))
 		}
-		m.p("## ⚠️ leakwatch: %s received personal data\n", plural(len(cs), "company", "companies"))
-		m.p("**%s** received: %s.\n", mdText(joinWords(names)), mdText(joinWords(kindLabelList(v.kinds))))
-		if len(v.pages) > 0 {
-			m.p("From %s:\n", plural(len(v.pages), "page", "pages"))
-			for _, p := range v.pages {
-				m.p("- %s", mdCode(p))
-			}
-			m.p("")
-		}
-		if looks := v.withLooks(); len(looks) > 0 {
-			m.p("%s\n", mdText(looksSentence(v, looks)))
-		}
+		m.p("")
 	}
-	s := v.r.Summary
-	m.p("%s · %d to %s · %s · %s · %s\n",
-		plural(s.Requests, "request", "requests"), s.ThirdPartyRequests,
-		plural(s.ThirdParties, "third-party company", "third-party companies"),
-		plural(s.Leaks, "leak", "leaks"), plural(s.Patterns, "pattern finding", "pattern findings"),
-		plural(s.Pixels, "pixel hit", "pixel hits"))
+	m.p("- Observed: %s.", mdText(strings.Join(d.Observed, "; ")))
+	if d.NotFound != "" {
+		m.p("- %s", mdText(d.NotFound))
+	}
+	if len(d.NotChecked) > 0 {
+		m.p("- **Not checked:** %s", mdText(strings.Join(d.NotChecked, " ")))
+	}
+	if d.Hidden != "" {
+		m.p("- %s", mdText(d.Hidden))
+	}
+	for _, s := range v.r.Sources {
+		line := "- Source " + mdCode(s.Path)
+		if s.Site != "" {
+			line += " — site " + mdCode(s.Site)
+		}
+		if c := coverageLine(s); c != "" {
+			line += " — recorded: " + mdText(c)
+		}
+		m.p("%s", line)
+	}
+	if b := browserLine(v.r.BrowserTraffic); b != "" {
+		m.p("- %s", mdText(b))
+	}
+	m.p("")
 }
 
 // mdMaxRows caps each list so a comment stays under the 65,536 characters

@@ -257,7 +257,7 @@ func TestHeadline(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if got := newView(tt.report).headline(); got != tt.want {
+			if got := newView(tt.report, Options{}).verdict().Title; got != tt.want {
 				t.Errorf("headline\n got: %s\nwant: %s", got, tt.want)
 			}
 		})
@@ -268,7 +268,7 @@ func TestSiteLabel(t *testing.T) {
 	t.Parallel()
 	r := shopReport()
 	r.Pages = append(r.Pages, audit.PageInfo{URL: "https://www.other.example/x"}, audit.PageInfo{URL: "https://third.example/"})
-	name, sub := siteLabel(newView(r))
+	name, sub := siteLabel(newView(r, Options{}))
 	if name != "shop.example" || sub != "and 2 more sites" {
 		t.Errorf("siteLabel = %q, %q", name, sub)
 	}
@@ -292,7 +292,7 @@ func TestPixelsFindTheirCompany(t *testing.T) {
 			r.Findings[i].Receiver = &rc
 		}
 	}
-	v := newView(r)
+	v := newView(r, Options{})
 	for _, c := range v.companies {
 		if c.tp.Company == "Facebook" && len(c.pixels) != 2 {
 			t.Errorf("Facebook card has %d pixel hits, want 2", len(c.pixels))

@@ -1,0 +1,268 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/leakwatch/leakwatch/internal/audit"
+	"github.com/leakwatch/leakwatch/internal/pixel"
+)
+
+// Limits of the short (non-verbose) human report; --verbose lifts them.
+const (
+	shortCompanies = 25 // rows of the third-party table, besides data receivers
+	shortSyncs     = 20 // identifier lines
+	shortFields    = 4  // pixel fields beyond the personal ones
+)
+
+// syncGroup is one identifier and every company it was sent to: cookie-sync
+// findings grouped so a news page reads one line per identifier.
+type syncGroup struct {
+	identifier, cookie, giver, giverKind string
+	receivers                            []string // "Company (domain)"
+	requests                             []int
+	findings                             []int
+}
+
+// detail returns the value of a finding's named detail, trying each name.
+func detail(f *audit.Finding, names ...string) string {
+	for _, n := range names {
+		for _, d := range f.Details {
+			if d.Name == n {
+				return d.Value
+			}
+		}
+	}
+	return ""
+}
+
+// syncGroups groups cookie-sync findings by identifier, giver and cookie;
+// the identifiers sent to most companies come first.
+func syncGroups(v *view, idx []int) []*syncGroup {
+	var groups []*syncGroup
+	for _, i := range idx {
+		f := &v.r.Findings[i]
+		g := &syncGroup{identifier: detail(f, "identifier", "shared_value", "id"), cookie: detail(f, "cookie"),
+			giver: detail(f, "giver", "from"), giverKind: detail(f, "giver_kind")}
+		j := slices.IndexFunc(groups, func(x *syncGroup) bool {
+			return x.identifier == g.identifier && x.cookie == g.cookie && x.giver == g.giver
+		})
+		if j >= 0 {
+			g = groups[j]
+		} else {
+			groups = append(groups, g)
+		}
+		g.findings = append(g.findings, i)
+		g.receivers = addReceiver(g.receivers, findingCompany(f), syncDomain(f))
+		if f.Request != nil && !slices.Contains(g.requests, f.Request.Index) {
+			g.requests = append(g.requests, f.Request.Index)
+		}
+		for _, n := range f.Requests {
+			if !slices.Contains(g.requests, n) {
+				g.requests = append(g.requests, n)
+			}
+		}
+	}
+	slices.SortStableFunc(groups, func(a, b *syncGroup) int {
+		if c := cmp.Compare(len(b.receivers), len(a.receivers)); c != 0 {
+			return c
+		}
+		return cmp.Compare(len(b.requests), len(a.requests))
+	})
+	return groups
+}
+
+// syncDomain is the domain that received an identifier.
+func syncDomain(f *audit.Finding) string {
+	if dom := detail(f, "receiver", "to"); dom != "" {
+		return dom
+	}
+	if f.Receiver != nil {
+		return f.Receiver.Domain
+	}
+	return ""
+}
+
+// addReceiver adds a company and domain to "Company (domain, domain)"
+// entries, one per company.
+func addReceiver(list []string, company, domain string) []string {
+	if company == "" || strings.EqualFold(company, domain) {
+		company, domain = domain, ""
+	}
+	for i, r := range list {
+		name, doms, _ := strings.Cut(strings.TrimSuffix(r, ")"), " (")
+		if name != company {
+			continue
+		}
+		if domain != "" && !slices.Contains(strings.Split(doms, ", "), domain) {
+			list[i] = name + " (" + strings.TrimPrefix(doms+", "+domain, ", ") + ")"
+		}
+		return list
+	}
+	if domain != "" {
+		company += " (" + domain + ")"
+	}
+	return append(list, company)
+}
+
+// line is the one-line form: "cookie TDID of adsrvr.org (third-party) →
+// Ziff Davis Tech (zdbb.net), Amazon (amazon-adsystem.com) · 12 requests".
+func (g *syncGroup) line() string {
+	from := "identifier"
+	if g.cookie != "" {
+		from = "cookie " + g.cookie
+	}
+	if g.giver != "" {
+		from += " of " + g.giver
+	}
+	if g.giverKind != "" {
+		from += " (" + g.giverKind + ")"
+	}
+	s := from + " → " + strings.Join(g.receivers, ", ")
+	if len(g.requests) > 0 {
+		s += " · " + plural(len(g.requests), "request", "requests")
+	}
+	return s
+}
+
+// shortList returns the companies the short third-party table lists (every
+// data receiver, then notable ones, up to shortCompanies) and the rest.
+func (v *view) shortList() (shown, folded []*company) {
+	for i := range v.companies {
+		c := &v.companies[i]
+		switch {
+		case v.verbose || len(c.kinds) > 0 || len(c.looks) > 0:
+			shown = append(shown, c)
+		case c.notable() && len(shown) < shortCompanies:
+			shown = append(shown, c)
+		default:
+			folded = append(folded, c)
+		}
+	}
+	return shown, folded
+}
+
+// foldNote says what the folded tail of companies is made of: "… and 52
+// more companies with no data seen: ad 31, analytics 12, unknown 9".
+func foldNote(folded []*company) string {
+	if len(folded) == 0 {
+		return ""
+	}
+	var cats []kindCount
+	quiet := true
+	for _, c := range folded {
+		cat := "unknown"
+		if len(c.tp.Categories) > 0 {
+			cat = c.tp.Categories[0]
+		}
+		cats = addKind(cats, cat)
+		quiet = quiet && !c.notable()
+	}
+	slices.SortStableFunc(cats, func(a, b kindCount) int { return cmp.Compare(b.count, a.count) })
+	parts := make([]string, len(cats))
+	for i, k := range cats {
+		parts[i] = k.kind + " " + strconv.Itoa(k.count)
+	}
+	what := "with no data seen"
+	if !quiet {
+		what = "with no personal data seen"
+	}
+	return fmt.Sprintf("… and %s %s: %s (--verbose lists them)",
+		plural(len(folded), "more company", "more companies"), what, strings.Join(parts, ", "))
+}
+
+// foldedType is the one-line form of the findings of a type that the short
+// report folds: "third-party-cookie: 26 companies — Amazon, GumGum, …".
+func foldedType(v *view, typ string, idx []int) string {
+	var names []string
+	for _, i := range idx {
+		names = appendNew(names, cmpOr(findingCompany(&v.r.Findings[i]), "unknown"))
+	}
+	const maxNames = 12
+	list := strings.Join(head(maxNames, names), ", ")
+	if len(names) > maxNames {
+		list += fmt.Sprintf(" and %d more", len(names)-maxNames)
+	}
+	return fmt.Sprintf("%s (%s): %s", foldLabels[typ], plural(len(idx), "finding", "findings"), list)
+}
+
+// foldLabels name the finding types the short report folds.
+var foldLabels = map[string]string{
+	pixel.FindingThirdPartyCookie: "Third parties that set or received cookies",
+	pixel.FindingIdentifierCookie: "Sites whose cookies hold identifier-like values",
+	pixel.FindingUnknownBeacon:    "Tracking beacons no decoder recognises",
+}
+
+// splitBehaviour sorts behaviour findings into the serious ones shown in
+// full (automatic matching, session replay, fingerprinting), identifier
+// flows, the rest shown in full, and those folded by type unless verbose.
+func (v *view) splitBehaviour() (serious, flows, rest []int, folded map[string][]int) {
+	folded = map[string][]int{}
+	for _, i := range v.behaviour {
+		switch typ := v.r.Findings[i].Type; {
+		case behaviourRank(typ) < behaviourRank(pixel.FindingCookieSync):
+			serious = append(serious, i)
+		case typ == pixel.FindingCookieSync:
+			flows = append(flows, i)
+		case !v.verbose && foldLabels[typ] != "":
+			folded[typ] = append(folded[typ], i)
+		default:
+			rest = append(rest, i)
+		}
+	}
+	return serious, flows, rest, folded
+}
+
+// foldedTypes lists the folded types in behaviour order.
+func foldedTypes(folded map[string][]int) []string {
+	var out []string
+	for _, t := range behaviourOrder {
+		if len(folded[t]) > 0 {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// activityWords name what a company without personal data did, for the
+// company table: it ran pixels, received identifiers of others, recorded
+// the session.
+var activityWords = []struct{ typ, word string }{
+	{pixel.FindingSessionReplay, "session replay"},
+	{pixel.FindingAutomaticMatching, "form matching"},
+	{pixel.FindingCookieSync, "identifiers"},
+	{pixel.FindingFingerprinting, "fingerprinting"},
+	{pixel.FindingUnknownBeacon, "beacons"},
+}
+
+// activity lists the activity words of a company: "pixels, identifiers".
+func (v *view) activity(c *company) []string {
+	var out []string
+	if len(c.pixels) > 0 {
+		out = append(out, "pixels")
+	}
+	for _, a := range activityWords {
+		if slices.ContainsFunc(c.other, func(i int) bool { return v.r.Findings[i].Type == a.typ }) {
+			out = append(out, a.word)
+		}
+	}
+	return out
+}
+
+// activityWord reports whether a table cell holds activity words only.
+func activityWord(cell string) bool {
+	for _, w := range strings.Split(cell, ", ") {
+		w = strings.TrimSuffix(w, "…")
+		ok := strings.HasPrefix("pixels", w)
+		for _, a := range activityWords {
+			ok = ok || strings.HasPrefix(a.word, w)
+		}
+		if !ok || w == "" {
+			return false
+		}
+	}
+	return true
+}
