@@ -56,7 +56,7 @@ func syncGroups(v *view, idx []int) []*syncGroup {
 			groups = append(groups, g)
 		}
 		g.findings = append(g.findings, i)
-		g.receivers = addReceiver(g.receivers, findingCompany(f), syncDomain(f))
+		g.receivers = addReceiver(g.receivers, syncCompany(f), syncDomain(f))
 		if f.Request != nil && !slices.Contains(g.requests, f.Request.Index) {
 			g.requests = append(g.requests, f.Request.Index)
 		}
@@ -73,6 +73,16 @@ func syncGroups(v *view, idx []int) []*syncGroup {
 		return cmp.Compare(len(b.requests), len(a.requests))
 	})
 	return groups
+}
+
+// syncCompany names the company that received an identifier. Without a
+// receiver the finding's vendor may be the giver, so only the domain is
+// named then.
+func syncCompany(f *audit.Finding) string {
+	if f.Receiver != nil {
+		return f.Receiver.Company
+	}
+	return ""
 }
 
 // syncDomain is the domain that received an identifier.
@@ -115,6 +125,9 @@ func (g *syncGroup) line() string {
 	if g.cookie != "" {
 		from = "cookie " + g.cookie
 	}
+	if g.identifier != "" {
+		from += " = " + shorten(g.identifier, 16)
+	}
 	if g.giver != "" {
 		from += " of " + g.giver
 	}
@@ -131,10 +144,11 @@ func (g *syncGroup) line() string {
 // shortList returns the companies the short third-party table lists (every
 // data receiver, then notable ones, up to shortCompanies) and the rest.
 func (v *view) shortList() (shown, folded []*company) {
+	all := v.verbose || len(v.companies) <= shortCompanies
 	for i := range v.companies {
 		c := &v.companies[i]
 		switch {
-		case v.verbose || len(c.kinds) > 0 || len(c.looks) > 0:
+		case all || len(c.kinds) > 0 || len(c.looks) > 0:
 			shown = append(shown, c)
 		case c.notable() && len(shown) < shortCompanies:
 			shown = append(shown, c)

@@ -61,18 +61,18 @@ func (v *view) verdict() verdict {
 			d.Title += " It left from " + plural(len(v.pages), "page", "pages") + ": " + joinWords(v.pages) + "."
 		}
 		if len(looks) > 0 {
-			d.Observed = append([]string{looksSentence(v, looks, true)}, d.Observed...)
+			d.Title += " " + looksSentence(v, looks, true)
 		}
 	case len(looks) > 0:
 		d.State = stateWarn
 		d.Title = looksSentence(v, looks, false)
+	case n == 0:
+		d.State = stateGood
+		d.Title = "No third party received requests, and no personal data was found leaving the site."
 	case !persona:
 		d.State = stateNeutral
 		d.Title = fmt.Sprintf("Not checked for the tester's own data: no persona was given. The site contacted %s.",
 			plural(n, "third-party company", "third-party companies"))
-	case n == 0:
-		d.State = stateGood
-		d.Title = "No third party received requests, and no personal data was found leaving the site."
 	case len(d.NotChecked) > 0:
 		d.State = stateNeutral
 		d.Title = fmt.Sprintf("No persona value was found in what the capture recorded of the requests to the %s this site contacted.",

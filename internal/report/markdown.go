@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/leakwatch/leakwatch/internal/audit"
+	"github.com/leakwatch/leakwatch/internal/pixel"
 )
 
 // mdWriter writes GitHub-flavoured Markdown for pull-request comments.
@@ -131,11 +133,20 @@ func (m *mdWriter) patterns() {
 		return
 	}
 	m.p("### Personal-looking values found without a persona (%d)\n", len(m.v.patterns))
-	m.row("Request", "Rule", "Company", "Where", "Value", "Page")
-	m.row("---:", "---", "---", "---", "---", "---")
+	if m.v.verbose {
+		m.row("Request", "Rule", "Company", "Where", "Value", "Page", "Confidence", "Reason")
+		m.row("---:", "---", "---", "---", "---", "---", "---", "---")
+	} else {
+		m.row("Request", "Rule", "Company", "Where", "Value", "Page")
+		m.row("---:", "---", "---", "---", "---", "---")
+	}
 	for _, i := range head(mdMaxRows, m.v.patterns) {
 		f := &m.v.r.Findings[i]
-		m.row(mdRequest(f.Request), mdText(f.Rule), mdText(receiverName(f)), mdCode(where(f)), mdCode(f.Value), mdCode(f.Page))
+		cells := []string{mdRequest(f.Request), mdText(f.Rule), mdText(receiverName(f)), mdCode(where(f)), mdCode(f.Value), mdCode(f.Page)}
+		if m.v.verbose {
+			cells = append(cells, mdText(cmpOr(f.Confidence, audit.ConfidenceHigh)), mdText(f.Reason))
+		}
+		m.row(cells...)
 	}
 	m.more(len(m.v.patterns))
 }
@@ -144,12 +155,31 @@ func (m *mdWriter) behaviour() {
 	if len(m.v.behaviour) == 0 {
 		return
 	}
+	serious, flows, rest, folded := m.v.splitBehaviour()
 	m.p("### Configuration and behaviour (%d)\n", len(m.v.behaviour))
-	for _, i := range head(mdMaxRows, m.v.behaviour) {
+	list := append(slices.Clone(serious), rest...)
+	if m.v.verbose {
+		list = append(serious, append(flows, rest...)...)
+	}
+	for _, i := range head(mdMaxRows, list) {
 		f := &m.v.r.Findings[i]
 		m.p("- %s %s — %s", mdCode(f.Type), mdText(who(f)), mdText(findingTitle(f)))
 	}
-	m.more(len(m.v.behaviour))
+	if !m.v.verbose && len(flows) > 0 {
+		groups := syncGroups(m.v, flows)
+		m.p("- %s %s shared between companies (%s):", mdCode(pixel.FindingCookieSync),
+			plural(len(groups), "identifier", "identifiers"), plural(len(flows), "flow", "flows"))
+		for _, g := range head(shortSyncs, groups) {
+			m.p("  - %s", mdText(g.line()))
+		}
+		if n := len(groups) - shortSyncs; n > 0 {
+			m.p("  - … and %s (--verbose lists every flow)", plural(n, "more identifier", "more identifiers"))
+		}
+	}
+	for _, typ := range foldedTypes(folded) {
+		m.p("- %s %s", mdCode(typ), mdText(foldedType(m.v, typ, folded[typ])))
+	}
+	m.more(len(list))
 }
 
 func (m *mdWriter) policy() {
@@ -187,17 +217,24 @@ func (m *mdWriter) companies() {
 		return
 	}
 	m.p("<details><summary>All %s</summary>\n", plural(len(m.v.companies), "third-party company", "third-party companies"))
+	shown, folded := m.v.shortList()
 	m.row("Company", "Domains", "Categories", "Requests", "Blocked", "Data received")
 	m.row("---", "---", "---", "---:", "---:", "---")
-	for _, c := range head(mdMaxRows, m.v.companies) {
+	for _, c := range head(mdMaxRows, shown) {
 		kinds := make([]string, len(c.kinds))
 		for i, k := range c.kinds {
 			kinds[i] = kindLabel(k.kind)
 		}
+		if len(kinds) == 0 {
+			kinds = m.v.activity(c)
+		}
 		m.row(mdText(c.tp.Company), mdText(strings.Join(c.tp.Domains, ", ")), mdText(strings.Join(c.tp.Categories, ", ")),
 			strconv.Itoa(c.tp.Requests), blocked(c.tp), mdText(dash(strings.Join(kinds, ", "))))
 	}
-	m.more(len(m.v.companies))
+	m.more(len(shown))
+	if note := foldNote(folded); note != "" {
+		m.p("%s\n", mdText(note))
+	}
 	m.p("</details>\n")
 }
 
