@@ -25,6 +25,7 @@ type syncGroup struct {
 	receivers                            []string // "Company (domain)"
 	requests                             []int
 	findings                             []int
+	seen                                 map[int]bool // requests
 }
 
 // detail returns the value of a finding's named detail, trying each name.
@@ -43,27 +44,25 @@ func detail(f *audit.Finding, names ...string) string {
 // the identifiers sent to most companies come first.
 func syncGroups(v *view, idx []int) []*syncGroup {
 	var groups []*syncGroup
+	byKey := map[string]*syncGroup{}
 	for _, i := range idx {
 		f := &v.r.Findings[i]
 		g := &syncGroup{identifier: detail(f, "identifier", "shared_value", "id"), cookie: detail(f, "cookie"),
 			giver: detail(f, "giver", "from"), giverKind: detail(f, "giver_kind")}
-		j := slices.IndexFunc(groups, func(x *syncGroup) bool {
-			return x.identifier == g.identifier && x.cookie == g.cookie && x.giver == g.giver
-		})
-		if j >= 0 {
-			g = groups[j]
+		key := g.identifier + "\x00" + g.cookie + "\x00" + g.giver
+		if x, ok := byKey[key]; ok {
+			g = x
 		} else {
+			byKey[key] = g
 			groups = append(groups, g)
 		}
 		g.findings = append(g.findings, i)
 		g.receivers = addReceiver(g.receivers, syncCompany(f), syncDomain(f))
-		if f.Request != nil && !slices.Contains(g.requests, f.Request.Index) {
-			g.requests = append(g.requests, f.Request.Index)
+		if f.Request != nil {
+			g.addRequest(f.Request.Index)
 		}
 		for _, n := range f.Requests {
-			if !slices.Contains(g.requests, n) {
-				g.requests = append(g.requests, n)
-			}
+			g.addRequest(n)
 		}
 	}
 	slices.SortStableFunc(groups, func(a, b *syncGroup) int {
@@ -73,6 +72,16 @@ func syncGroups(v *view, idx []int) []*syncGroup {
 		return cmp.Compare(len(b.requests), len(a.requests))
 	})
 	return groups
+}
+
+func (g *syncGroup) addRequest(n int) {
+	if g.seen == nil {
+		g.seen = map[int]bool{}
+	}
+	if !g.seen[n] {
+		g.seen[n] = true
+		g.requests = append(g.requests, n)
+	}
 }
 
 // syncCompany names the company that received an identifier. Without a

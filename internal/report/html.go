@@ -134,20 +134,7 @@ func renderHTML(w io.Writer, r *audit.Report, opts Options) error {
 		JS:       template.JS(js),   // embedded asset, not report data
 	}
 	p.headline(v)
-	nd, nl := len(v.withData()), len(v.withHighLooks())
-	first := stat{nd, noun(nd, "company", "companies") + " received personal data", classIf(nd > 0, "bad")}
-	if nd == 0 && nl > 0 {
-		first = stat{nl, noun(nl, "company", "companies") + " received values that look personal", "warn"}
-	}
-	s := r.Summary
-	p.Stats = []stat{
-		first,
-		{s.Leaks, noun(s.Leaks, "leak", "leaks") + " of persona data", classIf(s.Leaks > 0, "bad")},
-		{len(v.patterns), noun(len(v.patterns), "personal-looking value", "personal-looking values"), classIf(len(v.patterns) > 0, "warn")},
-		{len(v.companies), noun(len(v.companies), "third-party company", "third-party companies"), ""},
-		{s.Pixels, noun(s.Pixels, "tracking pixel hit", "tracking pixel hits"), ""},
-		{s.Requests, noun(s.Requests, "request", "requests") + " in total", ""},
-	}
+	p.Stats = htmlStats(v)
 	var keys []string
 	for _, k := range append(slices.Clone(v.kinds), v.lookKinds()...) {
 		if !slices.Contains(keys, k) {
@@ -177,6 +164,24 @@ func renderHTML(w io.Writer, r *audit.Report, opts Options) error {
 	}
 	_, err = buf.WriteTo(w)
 	return err
+}
+
+// htmlStats are the headline numbers under the verdict.
+func htmlStats(v *view) []stat {
+	nd, nl := len(v.withData()), len(v.withHighLooks())
+	first := stat{nd, noun(nd, "company", "companies") + " received personal data", classIf(nd > 0, "bad")}
+	if nd == 0 && nl > 0 {
+		first = stat{nl, noun(nl, "company", "companies") + " received values that look personal", "warn"}
+	}
+	s := v.r.Summary
+	return []stat{
+		first,
+		{s.Leaks, noun(s.Leaks, "leak", "leaks") + " of persona data", classIf(s.Leaks > 0, "bad")},
+		{len(v.patterns), noun(len(v.patterns), "personal-looking value", "personal-looking values"), classIf(len(v.patterns) > 0, "warn")},
+		{len(v.companies), noun(len(v.companies), "third-party company", "third-party companies"), ""},
+		{s.Pixels, noun(s.Pixels, "tracking pixel hit", "tracking pixel hits"), ""},
+		{s.Requests, noun(s.Requests, "request", "requests") + " in total", ""},
+	}
 }
 
 func (p *htmlPage) headline(v *view) {

@@ -94,22 +94,7 @@ func newView(r *audit.Report, opts Options) *view {
 		if ci < 0 {
 			continue
 		}
-		c := &v.companies[ci]
-		switch f.Type {
-		case audit.TypeLeak:
-			c.leaks = append(c.leaks, i)
-			c.kinds = addKind(c.kinds, f.Field)
-			kinds = appendNew(kinds, f.Field)
-			c.pages = appendNew(c.pages, f.Page)
-		case audit.TypePattern:
-			c.patterns = append(c.patterns, i)
-			c.looks = addKind(c.looks, f.Rule)
-		case audit.TypeViolation:
-		default:
-			c.other = append(c.other, i)
-			c.behaves = c.behaves || !slices.Contains(cookieNotes, f.Type) && f.Type != pixel.FindingUnknownBeacon
-			c.beacons = c.beacons || f.Type == pixel.FindingUnknownBeacon
-		}
+		kinds = v.companies[ci].add(i, f, kinds)
 	}
 	for i := range r.Pixels {
 		if ci := res.pixel(&r.Pixels[i]); ci >= 0 {
@@ -250,6 +235,27 @@ func dataPages(cs []company) []string {
 		}
 	}
 	return pages
+}
+
+// add files finding i under the company and returns the data kinds seen,
+// extended by a leak's.
+func (c *company) add(i int, f *audit.Finding, kinds []string) []string {
+	switch f.Type {
+	case audit.TypeLeak:
+		c.leaks = append(c.leaks, i)
+		c.kinds = addKind(c.kinds, f.Field)
+		kinds = appendNew(kinds, f.Field)
+		c.pages = appendNew(c.pages, f.Page)
+	case audit.TypePattern:
+		c.patterns = append(c.patterns, i)
+		c.looks = addKind(c.looks, f.Rule)
+	case audit.TypeViolation:
+	default:
+		c.other = append(c.other, i)
+		c.behaves = c.behaves || !slices.Contains(cookieNotes, f.Type) && f.Type != pixel.FindingUnknownBeacon
+		c.beacons = c.beacons || f.Type == pixel.FindingUnknownBeacon
+	}
+	return kinds
 }
 
 // highConfidence reports whether a pattern finding is shown by default. A
