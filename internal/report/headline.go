@@ -45,7 +45,7 @@ const noPersonaSentence = "No persona was given, so the tester's own values were
 // verdict builds the headline from the view.
 func (v *view) verdict() verdict {
 	s := v.r.Summary
-	persona := s.Personas > 0 || s.Leaks > 0 || len(v.leaks) > 0
+	persona := v.personaGiven()
 	d := verdict{Observed: v.observed(), NotChecked: slices.Clone(s.Unseen)}
 	if !persona && !slices.ContainsFunc(d.NotChecked, func(x string) bool { return strings.Contains(x, "persona") }) {
 		d.NotChecked = append(d.NotChecked, noPersonaSentence)
@@ -71,7 +71,7 @@ func (v *view) verdict() verdict {
 		d.Title = "No third party received requests, and no personal data was found leaving the site."
 	case !persona:
 		d.State = stateNeutral
-		d.Title = fmt.Sprintf("Not checked for the tester's own data: no persona was given. The site contacted %s.",
+		d.Title = fmt.Sprintf("The site contacted %s; the tester's own data was not checked, because no persona was given.",
 			plural(n, "third-party company", "third-party companies"))
 	case len(d.NotChecked) > 0:
 		d.State = stateNeutral
@@ -95,6 +95,12 @@ func (v *view) verdict() verdict {
 			plural(v.hidden, "lower-confidence pattern match", "lower-confidence pattern matches"))
 	}
 	return d
+}
+
+// personaGiven reports whether persona values were searched for. Reports
+// written before Summary.Personas existed show it by their leaks.
+func (v *view) personaGiven() bool {
+	return v.r.Summary.Personas > 0 || v.r.Summary.Leaks > 0 || len(v.leaks) > 0
 }
 
 // short is the few words of a heading.

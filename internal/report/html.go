@@ -169,19 +169,30 @@ func renderHTML(w io.Writer, r *audit.Report, opts Options) error {
 // htmlStats are the headline numbers under the verdict.
 func htmlStats(v *view) []stat {
 	nd, nl := len(v.withData()), len(v.withHighLooks())
+	s := v.r.Summary
 	first := stat{nd, noun(nd, "company", "companies") + " received personal data", classIf(nd > 0, "bad")}
+	second := stat{s.Leaks, noun(s.Leaks, "leak", "leaks") + " of persona data", classIf(s.Leaks > 0, "bad")}
 	if nd == 0 && nl > 0 {
 		first = stat{nl, noun(nl, "company", "companies") + " received values that look personal", "warn"}
 	}
-	s := v.r.Summary
-	return []stat{
-		first,
-		{s.Leaks, noun(s.Leaks, "leak", "leaks") + " of persona data", classIf(s.Leaks > 0, "bad")},
+	if !v.personaGiven() {
+		// Without a persona, no count of persona data may read as an all-clear.
+		n := len(syncGroups(v, v.flows()))
+		second = stat{n, noun(n, "identifier", "identifiers") + " shared between companies", ""}
+		if nl == 0 {
+			first = stat{len(v.r.Pixels), noun(len(v.r.Pixels), "tracking pixel hit", "tracking pixel hits"), ""}
+		}
+	}
+	stats := []stat{first, second,
 		{len(v.patterns), noun(len(v.patterns), "personal-looking value", "personal-looking values"), classIf(len(v.patterns) > 0, "warn")},
 		{len(v.companies), noun(len(v.companies), "third-party company", "third-party companies"), ""},
 		{s.Pixels, noun(s.Pixels, "tracking pixel hit", "tracking pixel hits"), ""},
 		{s.Requests, noun(s.Requests, "request", "requests") + " in total", ""},
 	}
+	if stats[0].Label == stats[4].Label {
+		stats = slices.Delete(stats, 4, 5)
+	}
+	return stats
 }
 
 func (p *htmlPage) headline(v *view) {
@@ -206,6 +217,8 @@ func (p *htmlPage) headline(v *view) {
 		p.Kinds = kindLabelList(v.kinds)
 	} else if len(looks) > 0 {
 		p.Headline = plural(len(looks), "company", "companies") + " received values that look personal"
+	} else {
+		p.Headline = strings.ToUpper(d.Short[:1]) + d.Short[1:]
 	}
 	for _, s := range v.r.Sources {
 		line := s.Path
