@@ -289,3 +289,67 @@ func activityWord(cell string) bool {
 	}
 	return true
 }
+
+// sameGroups groups findings that say the same thing (company, data kind
+// or rule, channel, location, encoding) in different requests, the most
+// significant company first. The short report shows the first of each
+// group in full and names the others by request; verbose keeps one group
+// per finding, in report order.
+func sameGroups(v *view, idx []int) [][]int {
+	var groups [][]int
+	if v.verbose {
+		for _, i := range idx {
+			groups = append(groups, []int{i})
+		}
+		return groups
+	}
+	byKey := map[string]int{}
+	for _, i := range idx {
+		f := &v.r.Findings[i]
+		key := strings.Join([]string{findingCompany(f), f.Field, f.Rule, f.Channel, f.Location,
+			strings.Join(f.Encoding, ",")}, "\x00")
+		if g, ok := byKey[key]; ok {
+			groups[g] = append(groups[g], i)
+			continue
+		}
+		byKey[key] = len(groups)
+		groups = append(groups, []int{i})
+	}
+	order := map[string]int{}
+	for i := range v.companies {
+		if _, ok := order[v.companies[i].tp.Company]; !ok {
+			order[v.companies[i].tp.Company] = i
+		}
+	}
+	slices.SortStableFunc(groups, func(a, b []int) int {
+		return cmp.Compare(companyOrder(order, &v.r.Findings[a[0]]), companyOrder(order, &v.r.Findings[b[0]]))
+	})
+	return groups
+}
+
+func companyOrder(order map[string]int, f *audit.Finding) int {
+	if i, ok := order[findingCompany(f)]; ok {
+		return i
+	}
+	return len(order)
+}
+
+// sameNote names the other requests of a group: "the same in 5 more
+// requests: #10, #15, #22, …".
+func sameNote(v *view, group []int) string {
+	if len(group) < 2 {
+		return ""
+	}
+	const maxIDs = 8
+	var ids []string
+	for _, i := range group[1:] {
+		if ref := v.r.Findings[i].Request; ref != nil {
+			ids = appendNew(ids, reqID(ref.Source, ref.Index))
+		}
+	}
+	list := strings.Join(head(maxIDs, ids), ", ")
+	if len(ids) > maxIDs {
+		list += ", …"
+	}
+	return strings.TrimSuffix(fmt.Sprintf("the same in %s: %s", plural(len(group)-1, "more request", "more requests"), list), ": ")
+}

@@ -216,7 +216,7 @@ func (m *mdWriter) companies() {
 	if len(m.v.companies) == 0 {
 		return
 	}
-	m.p("<details><summary>All %s</summary>\n", plural(len(m.v.companies), "third-party company", "third-party companies"))
+	m.p("<details><summary>Third-party companies (%d)</summary>\n", len(m.v.companies))
 	shown, folded := m.v.shortList()
 	m.row("Company", "Domains", "Categories", "Requests", "Blocked", "Data received")
 	m.row("---", "---", "---", "---:", "---:", "---")

@@ -16,8 +16,8 @@ func (t *textWriter) leaks() {
 	}
 	t.section("Evidence: personal data sent to third parties", len(t.v.leaks))
 	var last *audit.RequestRef
-	for _, i := range t.v.leaks {
-		f := &t.v.r.Findings[i]
+	for _, g := range sameGroups(t.v, t.v.leaks) {
+		f := &t.v.r.Findings[g[0]]
 		if !sameRequest(last, f.Request) {
 			t.requestLine(f.Request)
 		}
@@ -34,6 +34,7 @@ func (t *textWriter) leaks() {
 		t.detail("initiator", f.Initiator)
 		t.detail("page", f.Page)
 		t.detail("persona", f.Persona)
+		t.detail("also", sameNote(t.v, g))
 	}
 }
 
@@ -69,8 +70,8 @@ func (t *textWriter) patterns() {
 		return
 	}
 	t.section("Personal-looking values found without a persona", len(t.v.patterns))
-	for _, i := range t.v.patterns {
-		f := &t.v.r.Findings[i]
+	for _, g := range sameGroups(t.v, t.v.patterns) {
+		f := &t.v.r.Findings[g[0]]
 		t.requestLine(f.Request)
 		t.wrap("    ", t.style(ansiYellow, f.Rule)+" → "+findingCompany(f)+" in "+where(f))
 		if t.v.verbose {
@@ -81,6 +82,7 @@ func (t *textWriter) patterns() {
 		t.detail("value", f.Value)
 		t.detail("initiator", f.Initiator)
 		t.detail("page", f.Page)
+		t.detail("also", sameNote(t.v, g))
 	}
 }
 
