@@ -131,6 +131,10 @@ func (v *view) observed() []string {
 		for _, h := range r.Pixels {
 			products = appendNew(products, h.Product)
 		}
+		const maxProducts = 6
+		if len(products) > maxProducts {
+			products = append(products[:maxProducts], plural(len(products)-maxProducts, "more product", "more products"))
+		}
 		out = append(out, fmt.Sprintf("%s (%s)", plural(n, "pixel hit", "pixel hits"), joinWords(products)))
 	}
 	if groups := syncGroups(v, v.flows()); len(groups) > 0 {

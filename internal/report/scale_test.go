@@ -55,8 +55,19 @@ func TestTextFitsNewsSites(t *testing.T) {
 					t.Errorf("default report lacks %q", want)
 				}
 			}
+			var html bytes.Buffer
+			if err := Render(&html, rep, "html", Options{}); err != nil {
+				t.Fatal(err)
+			}
+			page := html.String()
+			if n := strings.Count(page, `<article class="card`); n != len(rep.ThirdParties) {
+				t.Errorf("HTML has %d company cards for %d third parties", n, len(rep.ThirdParties))
+			}
+			if len(rep.ThirdParties) > shortCompanies && !strings.Contains(page, `<details class="more fold">`) {
+				t.Errorf("HTML of %d companies does not fold the long tail", len(rep.ThirdParties))
+			}
 			for _, never := range []string{"No persona value", "No personal data was found"} {
-				if strings.Contains(text, never) {
+				if strings.Contains(text, never) || strings.Contains(page, never) {
 					t.Errorf("report without a persona says %q", never)
 				}
 			}
