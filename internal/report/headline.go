@@ -112,6 +112,8 @@ func (v *view) short(state string, persona bool) string {
 		return plural(len(v.withHighLooks()), "company", "companies") + " received values that look personal"
 	case len(v.replay()) > 0:
 		return "the session was recorded by " + joinWords(v.replay())
+	case len(v.companies) == 0:
+		return "no third-party requests"
 	case !persona:
 		return "not checked for the tester's own data (no persona given)"
 	case state == stateNeutral:

@@ -41,13 +41,6 @@ func (m *mdWriter) summary() {
 	d := v.verdict()
 	m.p("## %s leakwatch: %s\n", mdMarks[d.State], mdText(d.Short))
 	m.p("**%s**\n", mdText(d.Title))
-	if d.State == stateBad && len(v.pages) > 0 {
-		m.p("From %s:\n", plural(len(v.pages), "page", "pages"))
-		for _, p := range v.pages {
-			m.p("- %s", mdCode(p))
-		}
-		m.p("")
-	}
 	m.p("- Observed: %s.", mdText(strings.Join(d.Observed, "; ")))
 	if d.NotFound != "" {
 		m.p("- %s", mdText(d.NotFound))
