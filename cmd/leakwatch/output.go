@@ -31,6 +31,7 @@ type outputFlags struct {
 	evidence   string
 	showValues bool
 	noRedact   bool
+	verbose    bool
 }
 
 func (f *outputFlags) register(cmd *cobra.Command) {
@@ -44,6 +45,7 @@ func (f *outputFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.baseline, "baseline", "", "earlier JSON report: policies fail only on what is new since it")
 	fl.StringVar(&f.evidence, "evidence", "", "write a sealed evidence bundle (zip: HAR, report.json, report.html, screenshots, manifest with SHA-256s)")
 	fl.BoolVar(&f.showValues, "show-values", false, "show persona values in full instead of masked (e.g. m****@gmail.com)")
+	fl.BoolVar(&f.verbose, "verbose", false, "text, html, markdown, junit and sarif show everything: lower-confidence pattern matches with their reason, every company, identifier and cookie finding, every pixel field (json and csv always hold all)")
 	fl.BoolVar(&f.noRedact, "no-redact", false, "keep session cookies, Authorization headers, passwords and other secrets in the outputs")
 }
 
@@ -146,7 +148,7 @@ func (f *outputFlags) finish(ctx context.Context, e *env, rep *audit.Report, in 
 		return err
 	}
 	format := f.resolvedFormat(e.stdout)
-	opts := report.Options{Color: f.output == "" && isTerminal(e.stdout), Screenshots: in.screenshots}
+	opts := report.Options{Color: f.output == "" && isTerminal(e.stdout), Screenshots: in.screenshots, Verbose: f.verbose}
 	if f.output == "" {
 		opts.Width = terminalWidth(e.stdout)
 	}

@@ -46,6 +46,11 @@
 //	channels    url-path, query, fragment, body, header, cookie, websocket, redirect
 //	meanings    the pixel field's meaning: page_url, referrer, title, hashed_email, ...
 //	accounts    pixel or account IDs
+//	confidence  of pattern findings: high, medium, low. Without it a deny
+//	            selector picks only high-confidence pattern findings (the ones
+//	            reports show by default), so a cache-buster that passes Luhn
+//	            fails no build; confidence: [low, medium, high] widens it. A
+//	            selector naming only a confidence picks pattern findings.
 //
 // Unknown keys and unknown vocabulary values are errors naming the line, so a
 // typo cannot silently turn a rule off.

@@ -84,7 +84,8 @@ const (
 )
 
 // FailOn builds the policy behind --fail-on: "leak" fails on any persona
-// leak, "pattern" on any value found without a persona, "new" on anything
+// leak, "pattern" on any high-confidence value found without a persona
+// (lower-confidence matches fail nothing), "new" on anything
 // not in the baseline (findings, third-party companies, pixel IDs). Values
 // may also be given comma-separated in one string.
 func FailOn(kinds []string) (*Policy, error) {

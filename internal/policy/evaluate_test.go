@@ -318,3 +318,63 @@ func TestExamplesGolden(t *testing.T) {
 	}
 	golden(t, "examples.golden.txt", []byte(b.String()))
 }
+
+// TestPatternConfidence: deny selectors and --fail-on pattern count only
+// high-confidence pattern findings unless a confidence key widens them.
+func TestPatternConfidence(t *testing.T) {
+	t.Parallel()
+	report := loadReport(t, "report-parcels.json")
+	for i := range report.Findings {
+		f := &report.Findings[i]
+		if f.Type == audit.TypePattern && strings.Contains(f.Receiver.Domain, "bing.com") {
+			f.Confidence, f.Reason = audit.ConfidenceLow, "passes the check digit, but sits in a cache-buster"
+		}
+	}
+	const microsoft, google = "Microsoft (bing.com) received a value", "Google (google-analytics.com) received a value"
+	fo, err := FailOn([]string{"pattern"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		rule string
+		want []string
+	}{
+		{"pattern type", `deny: {finding_types: pattern}`, []string{google}},
+		{"pattern rule", `deny: {patterns: "usps-*"}`, []string{google}},
+		{"data covers high patterns only", `deny: {data: tracking_numbers, channel: query}`, []string{"Google (google-analytics.com) received tracking_numbers", google}},
+		{"widened", `deny: {finding_types: pattern, confidence: [low, medium, high]}`, []string{microsoft, google}},
+		{"confidence alone picks patterns", `deny: {confidence: low}`, []string{microsoft}},
+		{"allow by confidence", "deny: {finding_types: pattern, confidence: [low, high]}\n    allow: {confidence: low}", []string{google}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			p, err := Parse([]byte("rules:\n  - id: r\n    "+tc.rule+"\n"), tc.name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkViolations(t, Evaluate(p, report, nil).Rules[0].Violations, tc.want)
+		})
+	}
+	t.Run("fail-on pattern", func(t *testing.T) {
+		t.Parallel()
+		checkViolations(t, Evaluate(fo, report, nil).Rules[0].Violations, []string{google})
+	})
+	if _, err := Parse([]byte("rules:\n  - id: r\n    deny: {confidence: certain}\n"), "bad"); err == nil ||
+		!strings.Contains(err.Error(), "confidence value \"certain\" is not known") {
+		t.Errorf("unknown confidence accepted or badly named: %v", err)
+	}
+}
+
+func checkViolations(t *testing.T, got, want []string) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("got %d violations, want %d:\n%s", len(got), len(want), strings.Join(got, "\n"))
+	}
+	for i, w := range want {
+		if !strings.Contains(got[i], w) {
+			t.Errorf("violation %d:\n got %s\nwant %s", i, got[i], w)
+		}
+	}
+}

@@ -32,6 +32,7 @@ type item struct {
 	channel    string
 	meaning    string
 	account    string
+	confidence string // of pattern findings: high (also when a report leaves it empty), medium, low
 	key        string // identity against a baseline
 	sentence   string
 }
@@ -131,6 +132,12 @@ func findingItem(f *audit.Finding) item {
 		kind: kindFinding, typ: f.Type, page: f.Page, field: f.Field, rule: f.Rule,
 		channel: f.Channel, meaning: f.Meaning, account: f.Account, company: f.Vendor,
 		names: nonEmpty(f.Vendor),
+	}
+	if f.Type == audit.TypePattern {
+		it.confidence = strings.ToLower(f.Confidence)
+		if it.confidence == "" {
+			it.confidence = audit.ConfidenceHigh
+		}
 	}
 	if f.Receiver != nil {
 		it.company = f.Receiver.Company

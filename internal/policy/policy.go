@@ -52,6 +52,9 @@ type Selector struct {
 	Channels   []string `json:"channels,omitempty"`
 	Meanings   []string `json:"meanings,omitempty"` // pixel field meanings: page_url, hashed_email, ...
 	Accounts   []string `json:"accounts,omitempty"` // pixel/account IDs
+	// Confidence picks pattern findings by confidence (high, medium, low).
+	// Without it a deny selector picks only high-confidence ones.
+	Confidence []string `json:"confidence,omitempty"`
 }
 
 // Load reads a policy file.

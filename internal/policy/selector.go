@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/leakwatch/leakwatch/internal/audit"
 )
 
 // selectorKey is one key a selector accepts: its YAML names, the field it
@@ -30,6 +32,9 @@ var PatternRules = []string{"email", "phone", "us-address", "usps-impb", "upu-s1
 var FindingTypes = []string{"leak", "pattern", "pixel-config", "cookie-sync", "session-replay", "third-party-cookie",
 	"identifier-cookie", "fingerprinting", "tracking-beacon", "automatic-advanced-matching"}
 
+// Confidences are the confidence levels of pattern findings.
+var Confidences = []string{"high", "medium", "low"}
+
 // Channels are where in a request data travels.
 var Channels = []string{"url-path", "query", "fragment", "body", "header", "cookie", "websocket", "redirect"}
 
@@ -48,6 +53,7 @@ var selectorKeys = []selectorKey{
 	{[]string{"channels", "channel"}, func(s *Selector) *[]string { return &s.Channels }, Channels},
 	{[]string{"meanings", "meaning"}, func(s *Selector) *[]string { return &s.Meanings }, Meanings},
 	{[]string{"accounts", "account"}, func(s *Selector) *[]string { return &s.Accounts }, nil},
+	{[]string{"confidence", "confidences"}, func(s *Selector) *[]string { return &s.Confidence }, Confidences},
 }
 
 func validSelectorKeys() string {
@@ -142,13 +148,29 @@ func (s *Selector) matches(it *item, findingsByDefault bool) bool {
 	if !s.matchesWhat(it, findingsByDefault) {
 		return false
 	}
-	return anyGlobOf(s.Companies, it.names) &&
+	return s.confident(it, findingsByDefault) &&
+		anyGlobOf(s.Companies, it.names) &&
 		matchDomains(s.Domains, it.hosts) &&
 		anyGlobOf(s.Categories, it.categories) &&
 		matchPages(s.Pages, it.page) &&
 		anyGlob(s.Channels, it.channel) &&
 		anyGlob(s.Meanings, it.meaning) &&
 		anyGlob(s.Accounts, it.account)
+}
+
+// confident applies the confidence key to pattern findings. Without it a
+// deny selector picks only high-confidence ones (a lower-confidence match is
+// shown with --verbose but fails nothing) and a match or allow selector any.
+// A selector that names a confidence but no kind of item is about pattern
+// findings only.
+func (s *Selector) confident(it *item, findingsByDefault bool) bool {
+	if it.kind != kindFinding || it.typ != "pattern" {
+		return len(s.Confidence) == 0 || s.hasWhat()
+	}
+	if len(s.Confidence) > 0 {
+		return matchAny(s.Confidence, it.confidence)
+	}
+	return !findingsByDefault || it.confidence == audit.ConfidenceHigh
 }
 
 func (s *Selector) matchesWhat(it *item, findingsByDefault bool) bool {

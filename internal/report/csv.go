@@ -10,9 +10,11 @@ import (
 )
 
 var csvHeader = []string{"type", "field", "company", "domain", "host", "channel", "location", "meaning",
-	"encoding", "source", "request_index", "method", "url", "page", "initiator", "rule", "summary"}
+	"encoding", "source", "request_index", "method", "url", "page", "initiator", "rule", "summary",
+	"confidence", "reason"}
 
-// renderCSV writes one row per finding, in report order.
+// renderCSV writes one row per finding, in report order: every pattern
+// finding whatever its confidence, with confidence and reason columns.
 func renderCSV(w io.Writer, r *audit.Report, _ Options) error {
 	// The source column names the capture a request index belongs to.
 	sources := make([]string, len(r.Sources))
@@ -52,11 +54,20 @@ func csvRow(f *audit.Finding, sources []string) []string {
 	}
 	encoding := strings.Join(f.Encoding, " ← ")
 	row := []string{f.Type, f.Field, findingCompany(f), domain, host, f.Channel, f.Location, f.Meaning,
-		encoding, source, index, method, url, f.Page, f.Initiator, f.Rule, findingSummary(f)}
+		encoding, source, index, method, url, f.Page, f.Initiator, f.Rule, findingSummary(f), confidence(f), f.Reason}
 	for i := range row {
 		row[i] = csvSafe(row[i])
 	}
 	return row
+}
+
+// confidence is a pattern finding's confidence, high when a report older
+// than the field leaves it empty; other findings have none.
+func confidence(f *audit.Finding) string {
+	if f.Type != audit.TypePattern {
+		return ""
+	}
+	return cmpOr(f.Confidence, audit.ConfidenceHigh)
 }
 
 // findingSummary is the summary column: the finding's own sentence, or one

@@ -200,11 +200,18 @@ func crowdReport() *audit.Report {
 	r := &audit.Report{
 		Schema: audit.Schema,
 		Tool:   audit.Tool{Name: "leakwatch", Version: "0.1.0"},
-		Sources: []audit.Source{{Path: "news-home.har", Requests: 310, Pages: 1},
-			{Path: "news-article.har.gz", Requests: 280, Pages: 1, Warnings: []string{"cut off after entry 279; analyzed up to it"}}},
+		Sources: []audit.Source{{Path: "news-home.har", Requests: 310, Pages: 1, Site: "news.example",
+			Coverage: audit.Coverage{BodyRequests: 12, BodiesRecorded: 12, Responses: 310, ResponseBodies: 120}},
+			{Path: "news-article.har.gz", Requests: 280, Pages: 1, Site: "news.example",
+				Coverage: audit.Coverage{BodyRequests: 9, Responses: 280, WebSockets: 1},
+				Warnings: []string{"cut off after entry 279; analyzed up to it"}}},
+		BrowserTraffic: []audit.BrowserTraffic{{Host: "shavar.services.mozilla.com", Browser: "Firefox", Purpose: "tracking-protection list updates", Requests: 3}},
 		Pages: []audit.PageInfo{{URL: "https://www.news.example/", Requests: 310},
 			{URL: "https://www.news.example/2026/11/story", Requests: 280}},
-		Summary:    audit.Summary{Requests: 590, ThirdPartyRequests: 402, ThirdParties: 15, Patterns: 2, DataKinds: []string{}},
+		Summary: audit.Summary{Requests: 590, ThirdPartyRequests: 402, ThirdParties: 15, Patterns: 3, PatternsHigh: 2,
+			IdentifierFlows: 4, DataKinds: []string{}, Unseen: []string{
+				"No persona was given, so the tester's own values were not searched for; only values that look personal were.",
+				"9 of 21 POST/PUT/PATCH request bodies were not recorded by the exporter: data sent in them cannot be seen."}},
 		FirstParty: audit.FirstParty{Company: "News Example", Domains: []string{"news.example"}},
 		Pixels:     []audit.PixelHit{},
 	}
@@ -230,10 +237,35 @@ func crowdReport() *audit.Report {
 			Channel: "body", Location: "user.addr", Value: "1*** Elm St, Springfield, IL 6****",
 			Request: &audit.RequestRef{URL: "https://t.liveramp.example/id", Method: "POST", Index: 91, Source: 1},
 			Page:    "https://www.news.example/2026/11/story"},
+		{Type: audit.TypePattern, Rule: "payment-card", Receiver: &audit.Receiver{Host: "t.criteo.example", Domain: "criteo.example", Company: "Criteo"},
+			Channel: "query", Location: "cb", Value: "4111********1111", Confidence: audit.ConfidenceLow,
+			Reason:  "passes Luhn, but sits in a cache-buster parameter and changes from request to request",
+			Request: &audit.RequestRef{URL: "https://t.criteo.example/px?cb=4111111111111111", Method: "GET", Index: 40}},
+		crowdSync("TDID", "tradedesk.example", "3f2a****", "Criteo", "criteo.example", 21, 22),
+		crowdSync("TDID", "tradedesk.example", "3f2a****", "PubMatic", "pubmatic.example", 23),
+		crowdSync("TDID", "tradedesk.example", "3f2a****", "Xandr", "xandr.example", 24),
+		crowdSync("_ga", "news.example", "GA1.2.88****", "Quantcast", "quantcast.example", 30),
 		{Type: pixel.FindingThirdPartyCookie, Vendor: "Criteo", Summary: "Third party Criteo (criteo.example) set 3 cookies.",
 			Receiver: &audit.Receiver{Host: "t.criteo.example", Domain: "criteo.example", Company: "Criteo"}, Requests: []int{4, 9}},
+		{Type: pixel.FindingThirdPartyCookie, Vendor: "Taboola", Summary: "Third party Taboola (taboola.example) set 1 cookie(s).",
+			Receiver: &audit.Receiver{Host: "t.taboola.example", Domain: "taboola.example", Company: "Taboola"}, Requests: []int{5}},
 		{Type: pixel.FindingFingerprinting, Vendor: "Unknown", Summary: "A script read canvas pixels after drawing text (canvas fingerprinting).",
 			Details: []pixel.Detail{{Name: "script", Value: "https://cdn.fp.example/fp.js"}}, Requests: []int{17}},
 	}
 	return r
+}
+
+// crowdSync is a cookie-sync finding: the identifier in a cookie of giver
+// sent to a company.
+func crowdSync(cookie, giver, id, company, domain string, reqs ...int) audit.Finding {
+	kind := "third-party"
+	if giver == "news.example" {
+		kind = "first-party"
+	}
+	return audit.Finding{Type: pixel.FindingCookieSync, Vendor: company,
+		Receiver: &audit.Receiver{Host: "t." + domain, Domain: domain, Company: company},
+		Summary:  "An identifier from the cookie " + cookie + " of " + giver + " was sent to " + company + " (" + domain + ") in a request URL.",
+		Details: []pixel.Detail{{Name: "identifier", Value: id}, {Name: "cookie", Value: cookie}, {Name: "giver", Value: giver},
+			{Name: "giver_kind", Value: kind}, {Name: "receiver", Value: domain}},
+		Request: &audit.RequestRef{Index: reqs[0], Source: 0}, Requests: reqs}
 }

@@ -129,7 +129,7 @@ func restNote(rest []company) string {
 			return "see the cards below"
 		}
 	}
-	return "no personal data found"
+	return "no personal data seen"
 }
 
 // siteLabel names the site and says how many more there are: the first

@@ -31,7 +31,7 @@ func FuzzRender(f *testing.F) {
 		if json.Unmarshal(data, &r) != nil {
 			return
 		}
-		opts := Options{Width: width % 1000, Color: width%2 == 0}
+		opts := Options{Width: width % 1000, Color: width%2 == 0, Verbose: width%3 == 0}
 		for _, format := range Formats() {
 			var buf bytes.Buffer
 			if err := Render(&buf, &r, format, opts); err != nil {

@@ -15,10 +15,12 @@ var update = flag.Bool("update", false, "rewrite golden files in testdata/ (and 
 var fixtures = []struct {
 	name   string
 	report func() *audit.Report
+	opts   Options
 }{
-	{"shop", shopReport},
-	{"empty", emptyReport},
-	{"crowd", crowdReport},
+	{"shop", shopReport, Options{}},
+	{"empty", emptyReport, Options{}},
+	{"crowd", crowdReport, Options{}},
+	{"crowd-verbose", crowdReport, Options{Verbose: true}},
 }
 
 var extensions = map[string]string{
@@ -34,7 +36,9 @@ func TestGolden(t *testing.T) {
 			t.Run(fx.name+"/"+format, func(t *testing.T) {
 				t.Parallel()
 				var buf bytes.Buffer
-				if err := Render(&buf, fx.report(), format, Options{Width: 100}); err != nil {
+				opts := fx.opts
+				opts.Width = 100
+				if err := Render(&buf, fx.report(), format, opts); err != nil {
 					t.Fatal(err)
 				}
 				checkGolden(t, filepath.Join("testdata", fx.name+"."+extensions[format]), buf.Bytes())

@@ -25,6 +25,8 @@ var htmlTemplate = template.Must(template.New("report.html.tmpl").Funcs(template
 	"tailF":     tail[htmlFinding],
 	"headR":     head[fieldRow],
 	"tailR":     tail[fieldRow],
+	"headC":     func(n int, xs []htmlCompany) []htmlCompany { return head(n, xs) },
+	"tailC":     func(n int, xs []htmlCompany) []htmlCompany { return tail(n, xs) },
 }).ParseFS(assets, "assets/report.html.tmpl"))
 
 // htmlPage is everything the HTML template shows.
@@ -32,8 +34,13 @@ type htmlPage struct {
 	Title     string
 	Tool      string
 	Sources   []audit.Source
-	State     string // "bad" (persona data left), "warn" (values that look personal), "good"
+	State     string // "bad" (persona data left), "warn" (values that look personal), "neutral", "good"
 	Headline  string
+	Verdict   verdict
+	Coverage  []string // per source: its site and what it recorded
+	Browser   string   // the browser's own requests
+	Folded    string   // the long tail of companies folded into a details element
+	Short     int      // companies shown before the fold
 	Receivers string
 	Kinds     []string
 	Looks     string   // companies that received values that look personal
@@ -114,7 +121,7 @@ func renderHTML(w io.Writer, r *audit.Report, opts Options) error {
 	if err != nil {
 		return err
 	}
-	v := newView(r)
+	v := newView(r, opts)
 	p := &htmlPage{
 		Title:    reportTitle(r),
 		Tool:     strings.TrimSpace(r.Tool.Name + " " + r.Tool.Version),
@@ -127,20 +134,7 @@ func renderHTML(w io.Writer, r *audit.Report, opts Options) error {
 		JS:       template.JS(js),   // embedded asset, not report data
 	}
 	p.headline(v)
-	nd, nl := len(v.withData()), len(v.withLooks())
-	first := stat{nd, noun(nd, "company", "companies") + " received personal data", classIf(nd > 0, "bad")}
-	if nd == 0 && nl > 0 {
-		first = stat{nl, noun(nl, "company", "companies") + " received values that look personal", "warn"}
-	}
-	s := r.Summary
-	p.Stats = []stat{
-		first,
-		{s.Leaks, noun(s.Leaks, "leak", "leaks") + " of persona data", classIf(s.Leaks > 0, "bad")},
-		{s.Patterns, noun(s.Patterns, "personal-looking value", "personal-looking values"), classIf(s.Patterns > 0, "warn")},
-		{len(v.companies), noun(len(v.companies), "third-party company", "third-party companies"), ""},
-		{s.Pixels, noun(s.Pixels, "tracking pixel hit", "tracking pixel hits"), ""},
-		{s.Requests, noun(s.Requests, "request", "requests") + " in total", ""},
-	}
+	p.Stats = htmlStats(v)
 	var keys []string
 	for _, k := range append(slices.Clone(v.kinds), v.lookKinds()...) {
 		if !slices.Contains(keys, k) {
@@ -172,24 +166,75 @@ func renderHTML(w io.Writer, r *audit.Report, opts Options) error {
 	return err
 }
 
+// htmlStats are the headline numbers under the verdict.
+func htmlStats(v *view) []stat {
+	nd, nl := len(v.withData()), len(v.withHighLooks())
+	s := v.r.Summary
+	first := stat{nd, noun(nd, "company", "companies") + " received personal data", classIf(nd > 0, "bad")}
+	second := stat{s.Leaks, noun(s.Leaks, "leak", "leaks") + " of persona data", classIf(s.Leaks > 0, "bad")}
+	if nd == 0 && nl > 0 {
+		first = stat{nl, noun(nl, "company", "companies") + " received values that look personal", "warn"}
+	}
+	if !v.personaGiven() {
+		// Without a persona, no count of persona data may read as an all-clear.
+		n := len(syncGroups(v, v.flows()))
+		second = stat{n, noun(n, "identifier", "identifiers") + " shared between companies", ""}
+		if nl == 0 {
+			first = stat{len(v.r.Pixels), noun(len(v.r.Pixels), "tracking pixel hit", "tracking pixel hits"), ""}
+		}
+	}
+	stats := []stat{first, second,
+		{len(v.patterns), noun(len(v.patterns), "personal-looking value", "personal-looking values"), classIf(len(v.patterns) > 0, "warn")},
+		{len(v.companies), noun(len(v.companies), "third-party company", "third-party companies"), ""},
+		{s.Pixels, noun(s.Pixels, "tracking pixel hit", "tracking pixel hits"), ""},
+		{s.Requests, noun(s.Requests, "request", "requests") + " in total", ""},
+	}
+	if stats[0].Label == stats[4].Label {
+		stats = slices.Delete(stats, 4, 5)
+	}
+	return stats
+}
+
 func (p *htmlPage) headline(v *view) {
-	cs, looks := v.withData(), v.withLooks()
+	d := v.verdict()
+	p.Verdict, p.State, p.Headline = d, d.State, d.Title
+	looks := v.withHighLooks()
 	if len(looks) > 0 {
 		p.Looks = joinWords(companyNames(looks))
-		p.LookKinds = kindLabelList(v.lookKinds())
+		var kinds []string
+		for _, c := range looks {
+			for _, i := range c.patterns {
+				if highConfidence(&v.r.Findings[i]) {
+					kinds = appendNew(kinds, v.r.Findings[i].Rule)
+				}
+			}
+		}
+		p.LookKinds = kindLabelList(kinds)
 	}
-	switch {
-	case len(cs) > 0:
-		p.State = "bad"
+	if cs := v.withData(); len(cs) > 0 {
 		p.Headline = plural(len(cs), "company", "companies") + " received personal data from this site"
 		p.Receivers = joinWords(companyNames(cs))
 		p.Kinds = kindLabelList(v.kinds)
-	case len(looks) > 0:
-		p.State = "warn"
+	} else if len(looks) > 0 {
 		p.Headline = plural(len(looks), "company", "companies") + " received values that look personal"
-	default:
-		p.State = "good"
-		p.Headline = v.headline()
+	} else {
+		p.Headline = strings.ToUpper(d.Short[:1]) + d.Short[1:]
+	}
+	for _, s := range v.r.Sources {
+		line := s.Path
+		if s.Site != "" {
+			line += " — site " + s.Site
+		}
+		if c := coverageLine(s); c != "" {
+			line += " — recorded: " + c
+		}
+		p.Coverage = append(p.Coverage, line)
+	}
+	p.Browser = browserLine(v.r.BrowserTraffic)
+	shown, folded := v.shortList()
+	p.Short = len(shown)
+	if note := foldNote(folded); note != "" {
+		p.Folded = strings.TrimSuffix(strings.TrimPrefix(note, "… and "), " (--verbose lists them)")
 	}
 }
 

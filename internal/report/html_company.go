@@ -51,6 +51,8 @@ type htmlFinding struct {
 	Persona   string
 	Details   []kindOpt
 	Raw       *audit.RequestDetail
+	// Confidence and Reason of a pattern finding.
+	Confidence, Reason string
 }
 
 type pixelRow struct {
@@ -184,6 +186,7 @@ func newHTMLFinding(v *view, f *audit.Finding) htmlFinding {
 	}
 	if f.Type == audit.TypePattern {
 		h.Kind = f.Rule
+		h.Confidence, h.Reason = cmpOr(f.Confidence, audit.ConfidenceHigh), f.Reason
 	}
 	for _, d := range f.Details {
 		h.Details = append(h.Details, kindOpt{Key: d.Name, Label: d.Value})

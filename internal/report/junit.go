@@ -45,7 +45,7 @@ type junitFailure struct {
 
 // renderJUnit writes one test suite: a case per policy rule, or without a
 // policy a case per company that fails when it received persona data.
-func renderJUnit(w io.Writer, r *audit.Report, _ Options) error {
+func renderJUnit(w io.Writer, r *audit.Report, opts Options) error {
 	s := junitSuite{Name: "leakwatch"}
 	for _, src := range r.Sources {
 		s.Properties = append(s.Properties, junitProperty{Name: "source", Value: src.Path})
@@ -53,7 +53,7 @@ func renderJUnit(w io.Writer, r *audit.Report, _ Options) error {
 	if r.Policy != nil {
 		s.Cases = policyCases(r.Policy)
 	} else {
-		s.Cases = companyCases(newView(r))
+		s.Cases = companyCases(newView(r, opts))
 	}
 	for _, c := range s.Cases {
 		if c.Failure != nil {

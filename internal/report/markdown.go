@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/leakwatch/leakwatch/internal/audit"
+	"github.com/leakwatch/leakwatch/internal/pixel"
 )
 
 // mdWriter writes GitHub-flavoured Markdown for pull-request comments.
@@ -16,8 +18,8 @@ type mdWriter struct {
 	v *view
 }
 
-func renderMarkdown(w io.Writer, r *audit.Report, _ Options) error {
-	m := &mdWriter{w: bufio.NewWriter(w), v: newView(r)}
+func renderMarkdown(w io.Writer, r *audit.Report, opts Options) error {
+	m := &mdWriter{w: bufio.NewWriter(w), v: newView(r, opts)}
 	m.summary()
 	m.matrix()
 	m.leaks()
@@ -31,39 +33,38 @@ func renderMarkdown(w io.Writer, r *audit.Report, _ Options) error {
 
 func (m *mdWriter) p(format string, args ...any) { fmt.Fprintf(m.w, format+"\n", args...) }
 
+// mdMarks are the heading marks of the headline states.
+var mdMarks = map[string]string{stateBad: "⚠️", stateWarn: "⚠️", stateNeutral: "ℹ️", stateGood: "✅"}
+
 func (m *mdWriter) summary() {
 	v := m.v
-	cs := v.withData()
-	if len(cs) == 0 && len(v.withLooks()) > 0 {
-		m.p("## ⚠️ leakwatch: %s received values that look personal\n", plural(len(v.withLooks()), "company", "companies"))
-		m.p("%s\n", mdText(v.headline()))
-	} else if len(cs) == 0 {
-		m.p("## ✅ leakwatch: no personal data sent to third parties\n")
-		m.p("%s\n", mdText(v.headline()))
-	} else {
-		names := make([]string, len(cs))
-		for i, c := range cs {
-			names[i] = c.tp.Company
-		}
-		m.p("## ⚠️ leakwatch: %s received personal data\n", plural(len(cs), "company", "companies"))
-		m.p("**%s** received: %s.\n", mdText(joinWords(names)), mdText(joinWords(kindLabelList(v.kinds))))
-		if len(v.pages) > 0 {
-			m.p("From %s:\n", plural(len(v.pages), "page", "pages"))
-			for _, p := range v.pages {
-				m.p("- %s", mdCode(p))
-			}
-			m.p("")
-		}
-		if looks := v.withLooks(); len(looks) > 0 {
-			m.p("%s\n", mdText(looksSentence(v, looks)))
-		}
+	d := v.verdict()
+	m.p("## %s leakwatch: %s\n", mdMarks[d.State], mdText(d.Short))
+	m.p("**%s**\n", mdText(d.Title))
+	m.p("- Observed: %s.", mdText(strings.Join(d.Observed, "; ")))
+	if d.NotFound != "" {
+		m.p("- %s", mdText(d.NotFound))
 	}
-	s := v.r.Summary
-	m.p("%s · %d to %s · %s · %s · %s\n",
-		plural(s.Requests, "request", "requests"), s.ThirdPartyRequests,
-		plural(s.ThirdParties, "third-party company", "third-party companies"),
-		plural(s.Leaks, "leak", "leaks"), plural(s.Patterns, "pattern finding", "pattern findings"),
-		plural(s.Pixels, "pixel hit", "pixel hits"))
+	if len(d.NotChecked) > 0 {
+		m.p("- **Not checked:** %s", mdText(strings.Join(d.NotChecked, " ")))
+	}
+	if d.Hidden != "" {
+		m.p("- %s", mdText(d.Hidden))
+	}
+	for _, s := range v.r.Sources {
+		line := "- Source " + mdCode(s.Path)
+		if s.Site != "" {
+			line += " — site " + mdCode(s.Site)
+		}
+		if c := coverageLine(s); c != "" {
+			line += " — recorded: " + mdText(c)
+		}
+		m.p("%s", line)
+	}
+	if b := browserLine(v.r.BrowserTraffic); b != "" {
+		m.p("- %s", mdText(b))
+	}
+	m.p("")
 }
 
 // mdMaxRows caps each list so a comment stays under the 65,536 characters
@@ -125,11 +126,20 @@ func (m *mdWriter) patterns() {
 		return
 	}
 	m.p("### Personal-looking values found without a persona (%d)\n", len(m.v.patterns))
-	m.row("Request", "Rule", "Company", "Where", "Value", "Page")
-	m.row("---:", "---", "---", "---", "---", "---")
+	if m.v.verbose {
+		m.row("Request", "Rule", "Company", "Where", "Value", "Page", "Confidence", "Reason")
+		m.row("---:", "---", "---", "---", "---", "---", "---", "---")
+	} else {
+		m.row("Request", "Rule", "Company", "Where", "Value", "Page")
+		m.row("---:", "---", "---", "---", "---", "---")
+	}
 	for _, i := range head(mdMaxRows, m.v.patterns) {
 		f := &m.v.r.Findings[i]
-		m.row(mdRequest(f.Request), mdText(f.Rule), mdText(receiverName(f)), mdCode(where(f)), mdCode(f.Value), mdCode(f.Page))
+		cells := []string{mdRequest(f.Request), mdText(f.Rule), mdText(receiverName(f)), mdCode(where(f)), mdCode(f.Value), mdCode(f.Page)}
+		if m.v.verbose {
+			cells = append(cells, mdText(cmpOr(f.Confidence, audit.ConfidenceHigh)), mdText(f.Reason))
+		}
+		m.row(cells...)
 	}
 	m.more(len(m.v.patterns))
 }
@@ -138,12 +148,31 @@ func (m *mdWriter) behaviour() {
 	if len(m.v.behaviour) == 0 {
 		return
 	}
+	serious, flows, rest, folded := m.v.splitBehaviour()
 	m.p("### Configuration and behaviour (%d)\n", len(m.v.behaviour))
-	for _, i := range head(mdMaxRows, m.v.behaviour) {
+	list := append(slices.Clone(serious), rest...)
+	if m.v.verbose {
+		list = append(serious, append(flows, rest...)...)
+	}
+	for _, i := range head(mdMaxRows, list) {
 		f := &m.v.r.Findings[i]
 		m.p("- %s %s — %s", mdCode(f.Type), mdText(who(f)), mdText(findingTitle(f)))
 	}
-	m.more(len(m.v.behaviour))
+	if !m.v.verbose && len(flows) > 0 {
+		groups := syncGroups(m.v, flows)
+		m.p("- %s %s shared between companies (%s):", mdCode(pixel.FindingCookieSync),
+			plural(len(groups), "identifier", "identifiers"), plural(len(flows), "flow", "flows"))
+		for _, g := range head(shortSyncs, groups) {
+			m.p("  - %s", mdText(g.line()))
+		}
+		if n := len(groups) - shortSyncs; n > 0 {
+			m.p("  - … and %s (--verbose lists every flow)", plural(n, "more identifier", "more identifiers"))
+		}
+	}
+	for _, typ := range foldedTypes(folded) {
+		m.p("- %s %s", mdCode(typ), mdText(foldedType(m.v, typ, folded[typ])))
+	}
+	m.more(len(list))
 }
 
 func (m *mdWriter) policy() {
@@ -180,18 +209,25 @@ func (m *mdWriter) companies() {
 	if len(m.v.companies) == 0 {
 		return
 	}
-	m.p("<details><summary>All %s</summary>\n", plural(len(m.v.companies), "third-party company", "third-party companies"))
+	m.p("<details><summary>Third-party companies (%d)</summary>\n", len(m.v.companies))
+	shown, folded := m.v.shortList()
 	m.row("Company", "Domains", "Categories", "Requests", "Blocked", "Data received")
 	m.row("---", "---", "---", "---:", "---:", "---")
-	for _, c := range head(mdMaxRows, m.v.companies) {
+	for _, c := range head(mdMaxRows, shown) {
 		kinds := make([]string, len(c.kinds))
 		for i, k := range c.kinds {
 			kinds[i] = kindLabel(k.kind)
 		}
+		if len(kinds) == 0 {
+			kinds = m.v.activity(c)
+		}
 		m.row(mdText(c.tp.Company), mdText(strings.Join(c.tp.Domains, ", ")), mdText(strings.Join(c.tp.Categories, ", ")),
 			strconv.Itoa(c.tp.Requests), blocked(c.tp), mdText(dash(strings.Join(kinds, ", "))))
 	}
-	m.more(len(m.v.companies))
+	m.more(len(shown))
+	if note := foldNote(folded); note != "" {
+		m.p("%s\n", mdText(note))
+	}
 	m.p("</details>\n")
 }
 

@@ -20,6 +20,12 @@ type Options struct {
 	// (PNG or JPEG). The HTML format embeds them as data: URIs; a screenshot
 	// without bytes here is named but not shown.
 	Screenshots map[string][]byte
+	// Verbose shows everything: pattern findings of every confidence with
+	// their reason, every company, every cookie and identifier finding, and
+	// every decoded pixel field. The default folds the long tail of a busy
+	// page and shows only high-confidence pattern findings. JSON and CSV
+	// always hold everything.
+	Verbose bool
 }
 
 type renderer func(w io.Writer, r *audit.Report, opts Options) error

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/leakwatch/leakwatch/internal/audit"
+	"github.com/leakwatch/leakwatch/internal/pixel"
 )
 
 func TestRenderUnknownFormat(t *testing.T) {
@@ -116,7 +117,7 @@ func TestTextSections(t *testing.T) {
 		"sha256 ← meta-normalize",
 		"base64 ← gzip ← sha256",
 		"initiator: https://snap.licdn.com/li.lms-analytics/insight.min.js",
-		"[cookie-sync]", "[automatic-advanced-matching]", "[pixel-config]", "[session-replay]",
+		"IDENTIFIERS SHARED BETWEEN COMPANIES", "[automatic-advanced-matching]", "[pixel-config]", "[session-replay]",
 		"FAILED shop release gate", "PageView ×1, Purchase ×1",
 		"! 2 requests to blob: URLs were skipped",
 	} {
@@ -221,24 +222,34 @@ func TestTextNoTerminalEscapes(t *testing.T) {
 	}
 }
 
-// TestHeadline covers the sentence at the top of every human format.
+// TestHeadline covers the verdict at the top of every human format: never
+// an all-clear unless a persona was searched for in a complete capture.
 func TestHeadline(t *testing.T) {
 	t.Parallel()
-	onlyPatterns := func() *audit.Report {
+	onlyPatterns := func(conf string) *audit.Report {
 		r := shopReport()
-		var fs []audit.Finding
-		for _, f := range r.Findings {
-			if f.Type != audit.TypeLeak {
-				fs = append(fs, f)
+		r.Findings = slices.DeleteFunc(r.Findings, func(f audit.Finding) bool {
+			return f.Type == audit.TypeLeak || f.Type == pixel.FindingSessionReplay
+		})
+		for i := range r.Findings {
+			if r.Findings[i].Type == audit.TypePattern {
+				r.Findings[i].Confidence, r.Findings[i].Reason = conf, "passes Luhn but sits in a cache-buster"
 			}
 		}
-		r.Findings = fs
 		for i := range r.ThirdParties {
 			r.ThirdParties[i].DataKinds = nil
 		}
-		r.Summary.DataKinds = nil
+		r.Summary.DataKinds, r.Summary.Leaks = nil, 0
 		return r
 	}
+	quiet := func(personas int, unseen ...string) *audit.Report {
+		r := onlyPatterns(audit.ConfidenceHigh)
+		r.Findings = slices.DeleteFunc(r.Findings, func(f audit.Finding) bool { return f.Type == audit.TypePattern })
+		r.Summary.Personas, r.Summary.Unseen = personas, unseen
+		return r
+	}
+	replay := quiet(1)
+	replay.Summary.SessionReplay = []string{"Hotjar"}
 	noLooks := func() *audit.Report {
 		r := shopReport()
 		r.Findings = slices.DeleteFunc(r.Findings, func(f audit.Finding) bool { return f.Type == audit.TypePattern })
@@ -247,18 +258,34 @@ func TestHeadline(t *testing.T) {
 	tests := []struct {
 		name   string
 		report *audit.Report
+		state  string
 		want   string
+		hidden bool
 	}{
-		{"persona and patterns", shopReport(), "3 companies received personal data (email address, ZIP code, parcel tracking number and street address): Meta, LinkedIn and Google. It left from 2 pages: " + shopConfirm + " and " + shopAccount + ". Values that look personal (phone number) also went to 1 company: Hotjar."},
-		{"persona only", noLooks(), "3 companies received personal data (email address, ZIP code, parcel tracking number and street address): Meta, LinkedIn and Google. It left from 2 pages: " + shopConfirm + " and " + shopAccount + "."},
-		{"patterns only", onlyPatterns(), "No persona value was found in requests to the 5 third-party companies this site contacted. Values that look personal (phone number) went to 1 company: Hotjar."},
-		{"nothing", emptyReport(), "No third party received requests, and no personal data was found leaving the site."},
+		{"persona and patterns", shopReport(), stateBad, "3 companies received personal data (email address, ZIP code, parcel tracking number and street address): Meta, LinkedIn and Google. It left from 2 pages: " + shopConfirm + " and " + shopAccount + ". Values that look personal (phone number) also went to 1 company: Hotjar.", false},
+		{"persona only", noLooks(), stateBad, "3 companies received personal data (email address, ZIP code, parcel tracking number and street address): Meta, LinkedIn and Google. It left from 2 pages: " + shopConfirm + " and " + shopAccount + ".", false},
+		{"patterns only", onlyPatterns(""), stateWarn, "Values that look personal (phone number) went to 1 company: Hotjar.", false},
+		{"low-confidence patterns only", onlyPatterns(audit.ConfidenceLow), stateNeutral, "The site contacted 5 third-party companies; the tester's own data was not checked, because no persona was given.", true},
+		{"no persona, nothing", quiet(0), stateNeutral, "The site contacted 5 third-party companies; the tester's own data was not checked, because no persona was given.", false},
+		{"persona, bodies dropped", quiet(1, "3 of 9 POST/PUT/PATCH request bodies were not recorded by the exporter: data sent in them cannot be seen."), stateNeutral, "No persona value was found in what the capture recorded of the requests to the 5 third-party companies this site contacted.", false},
+		{"persona, complete", quiet(1), stateGood, "No personal data was found going to the 5 third-party companies this site contacted.", false},
+		{"persona, session replay", replay, stateWarn, "No personal data was found going to the 5 third-party companies this site contacted.", false},
+		{"nothing", emptyReport(), stateNeutral, "No third party received requests, and no personal data was found leaving the site.", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if got := newView(tt.report).headline(); got != tt.want {
-				t.Errorf("headline\n got: %s\nwant: %s", got, tt.want)
+			d := newView(tt.report, Options{}).verdict()
+			if d.Title != tt.want || d.State != tt.state {
+				t.Errorf("headline\n got: %s %s\nwant: %s %s", d.State, d.Title, tt.state, tt.want)
+			}
+			if (d.Hidden != "") != tt.hidden {
+				t.Errorf("hidden note %q, want one: %v", d.Hidden, tt.hidden)
+			}
+			if tt.report.Summary.Personas == 0 && tt.report.Summary.Leaks == 0 {
+				if strings.Contains(d.Title, "No persona value") || len(d.NotChecked) == 0 {
+					t.Errorf("no persona given, but the verdict reads %q, not checked %q", d.Title, d.NotChecked)
+				}
 			}
 		})
 	}
@@ -268,7 +295,7 @@ func TestSiteLabel(t *testing.T) {
 	t.Parallel()
 	r := shopReport()
 	r.Pages = append(r.Pages, audit.PageInfo{URL: "https://www.other.example/x"}, audit.PageInfo{URL: "https://third.example/"})
-	name, sub := siteLabel(newView(r))
+	name, sub := siteLabel(newView(r, Options{}))
 	if name != "shop.example" || sub != "and 2 more sites" {
 		t.Errorf("siteLabel = %q, %q", name, sub)
 	}
@@ -292,7 +319,7 @@ func TestPixelsFindTheirCompany(t *testing.T) {
 			r.Findings[i].Receiver = &rc
 		}
 	}
-	v := newView(r)
+	v := newView(r, Options{})
 	for _, c := range v.companies {
 		if c.tp.Company == "Facebook" && len(c.pixels) != 2 {
 			t.Errorf("Facebook card has %d pixel hits, want 2", len(c.pixels))

@@ -94,8 +94,9 @@ var sarifRules = []sarifRule{
 
 const sarifSchema = "https://json.schemastore.org/sarif-2.1.0.json"
 
-// renderSARIF writes one result per leak, pattern and policy violation.
-func renderSARIF(w io.Writer, r *audit.Report, _ Options) error {
+// renderSARIF writes one result per leak, high-confidence pattern (every
+// pattern with Options.Verbose) and policy violation.
+func renderSARIF(w io.Writer, r *audit.Report, opts Options) error {
 	name := r.Tool.Name
 	if name == "" {
 		name = "leakwatch"
@@ -105,6 +106,8 @@ func renderSARIF(w io.Writer, r *audit.Report, _ Options) error {
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		switch {
+		case f.Type == audit.TypePattern && !opts.Verbose && !highConfidence(f):
+			// Lower-confidence matches only with --verbose.
 		case f.Type == audit.TypeLeak || f.Type == audit.TypePattern:
 			run.Results = append(run.Results, sarifFinding(f))
 		case f.Type == audit.TypeViolation && r.Policy == nil:
@@ -126,7 +129,8 @@ func sarifFinding(f *audit.Finding) sarifResult {
 		Message: sarifText{findingSummary(f) + " (" + encodingChain(f.Encoding) + ")"}, Locations: requestLocation(f.Request)}
 	props := map[string]any{}
 	for k, v := range map[string]string{"field": f.Field, "company": findingCompany(f), "channel": f.Channel,
-		"location": f.Location, "meaning": f.Meaning, "page": f.Page, "initiator": f.Initiator, "rule": f.Rule} {
+		"location": f.Location, "meaning": f.Meaning, "page": f.Page, "initiator": f.Initiator, "rule": f.Rule,
+		"confidence": f.Confidence, "reason": f.Reason} {
 		if v != "" {
 			props[k] = v
 		}

@@ -33,7 +33,7 @@ func renderText(w io.Writer, r *audit.Report, opts Options) error {
 	if err != nil {
 		return err
 	}
-	t := &textWriter{w: bufio.NewWriter(w), color: opts.Color, width: opts.Width, v: newView(r)}
+	t := &textWriter{w: bufio.NewWriter(w), color: opts.Color, width: opts.Width, v: newView(r, opts)}
 	if t.width <= 0 {
 		t.width = 100
 	}
@@ -41,10 +41,15 @@ func renderText(w io.Writer, r *audit.Report, opts Options) error {
 	t.header()
 	t.companyTable()
 	t.matrix()
+	serious, flows, rest, folded := t.v.splitBehaviour()
 	t.leaks()
 	t.patterns()
+	t.behaviour("Automatic matching, session replay, fingerprinting", serious)
+	t.flows(flows)
 	t.pixels()
-	t.behaviour()
+	t.behaviour("Other configuration and behaviour", rest)
+	t.folded(folded)
+	t.browser()
 	t.policy()
 	t.warnings()
 	return t.w.Flush()
@@ -144,21 +149,35 @@ func (t *textWriter) header() {
 	}
 	t.println(t.style(ansiBold, strings.TrimSpace(name+" "+r.Tool.Version)+" report"))
 	for _, s := range r.Sources {
-		t.hang("", "  ", t.style(ansiDim, fmt.Sprintf("source: %s (%s, %s)", s.Path,
-			plural(s.Requests, "request", "requests"), plural(s.Pages, "page", "pages"))))
+		line := fmt.Sprintf("source: %s (%s, %s)", s.Path,
+			plural(s.Requests, "request", "requests"), plural(s.Pages, "page", "pages"))
+		if s.Site != "" {
+			line += " · site " + s.Site
+		}
+		t.hang("", "  ", t.style(ansiDim, line))
+		if c := coverageLine(s); c != "" {
+			t.hang("  ", "    ", t.style(ansiDim, "recorded: "+c))
+		}
 	}
 	t.println("")
-	code := ansiGreen
-	if len(t.v.withData()) > 0 {
-		code = ansiRed + ansiBold
+	d := t.v.verdict()
+	t.wrap("", t.style(stateStyle[d.State], d.Title))
+	t.hang("", "  ", "Observed: "+strings.Join(d.Observed, "; ")+".")
+	if d.NotFound != "" {
+		t.hang("", "  ", d.NotFound)
 	}
-	t.wrap("", t.style(code, t.v.headline()))
-	s := r.Summary
-	t.wrap("", fmt.Sprintf("%s, %s to %s · %s · %s · %s",
-		plural(s.Requests, "request", "requests"), strconv.Itoa(s.ThirdPartyRequests),
-		plural(s.ThirdParties, "third-party company", "third-party companies"),
-		plural(s.Leaks, "leak", "leaks"), plural(s.Patterns, "pattern finding", "pattern findings"),
-		plural(s.Pixels, "pixel hit", "pixel hits")))
+	if len(d.NotChecked) > 0 {
+		t.hang("", "  ", t.style(ansiYellow, "Not checked:")+" "+strings.Join(d.NotChecked, " "))
+	}
+	if d.Hidden != "" {
+		t.hang("", "  ", t.style(ansiDim, d.Hidden))
+	}
+}
+
+// stateStyle colours the headline: red for persona data, yellow for
+// values that look personal, green only for a complete all-clear.
+var stateStyle = map[string]string{
+	stateBad: ansiRed + ansiBold, stateWarn: ansiYellow + ansiBold, stateNeutral: ansiBold, stateGood: ansiGreen,
 }
 
 func (t *textWriter) companyTable() {
@@ -167,18 +186,21 @@ func (t *textWriter) companyTable() {
 		t.println("  none")
 		return
 	}
+	shown, folded := t.v.shortList()
 	tb := &table{
 		header: []string{"COMPANY", "DOMAINS", "CATEGORIES", "REQUESTS", "BLOCKED", "DATA RECEIVED"},
 		shrink: []bool{true, true, true, false, false, true},
 		right:  []bool{false, false, false, true, true, false},
 	}
-	for _, c := range t.v.companies {
+	for _, c := range shown {
 		data := "-"
 		switch {
 		case len(c.kinds) > 0:
 			data = strings.Join(kindKeys(c.kinds), ", ")
 		case len(c.looks) > 0:
 			data = "looks like " + strings.Join(kindKeys(c.looks), ", ")
+		case len(t.v.activity(c)) > 0:
+			data = strings.Join(t.v.activity(c), ", ")
 		}
 		name := c.tp.Company
 		if !c.tp.Known {
@@ -190,7 +212,10 @@ func (t *textWriter) companyTable() {
 	for _, l := range tb.lines(t.width-2, t.tableStyle) {
 		t.println("  " + l)
 	}
-	if t.anyUnknown() {
+	if note := foldNote(folded); note != "" {
+		t.hang("  ", "    ", note)
+	}
+	if anyUnknown(shown) {
 		t.wrap("  ", t.style(ansiDim, "? = owner not in the entity data; named by its domain"))
 	}
 }
@@ -201,14 +226,16 @@ func (t *textWriter) tableStyle(row, col int, s string) string {
 		return t.style(ansiDim, s)
 	case col == 5 && strings.HasPrefix(s, "looks like"):
 		return t.style(ansiYellow, s)
+	case col == 5 && activityWord(strings.TrimSpace(s)):
+		return t.style(ansiDim, s)
 	case col == 5 && strings.TrimSpace(s) != "-":
 		return t.style(ansiRed, s)
 	}
 	return s
 }
 
-func (t *textWriter) anyUnknown() bool {
-	for _, c := range t.v.companies {
+func anyUnknown(cs []*company) bool {
+	for _, c := range cs {
 		if !c.tp.Known {
 			return true
 		}

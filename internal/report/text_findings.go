@@ -16,8 +16,8 @@ func (t *textWriter) leaks() {
 	}
 	t.section("Evidence: personal data sent to third parties", len(t.v.leaks))
 	var last *audit.RequestRef
-	for _, i := range t.v.leaks {
-		f := &t.v.r.Findings[i]
+	for _, g := range sameGroups(t.v, t.v.leaks) {
+		f := &t.v.r.Findings[g[0]]
 		if !sameRequest(last, f.Request) {
 			t.requestLine(f.Request)
 		}
@@ -34,6 +34,7 @@ func (t *textWriter) leaks() {
 		t.detail("initiator", f.Initiator)
 		t.detail("page", f.Page)
 		t.detail("persona", f.Persona)
+		t.detail("also", sameNote(t.v, g))
 	}
 }
 
@@ -69,14 +70,19 @@ func (t *textWriter) patterns() {
 		return
 	}
 	t.section("Personal-looking values found without a persona", len(t.v.patterns))
-	for _, i := range t.v.patterns {
-		f := &t.v.r.Findings[i]
+	for _, g := range sameGroups(t.v, t.v.patterns) {
+		f := &t.v.r.Findings[g[0]]
 		t.requestLine(f.Request)
 		t.wrap("    ", t.style(ansiYellow, f.Rule)+" → "+findingCompany(f)+" in "+where(f))
+		if t.v.verbose {
+			t.detail("confidence", cmpOr(f.Confidence, audit.ConfidenceHigh))
+			t.detail("reason", f.Reason)
+		}
 		t.detail("encoding", encodingChain(f.Encoding))
 		t.detail("value", f.Value)
 		t.detail("initiator", f.Initiator)
 		t.detail("page", f.Page)
+		t.detail("also", sameNote(t.v, g))
 	}
 }
 
@@ -152,10 +158,10 @@ func (t *textWriter) pixels() {
 		t.hang("  ", "    ", t.style(ansiBold, g.vendor+" · "+g.product)+" — "+plural(g.hits, "hit", "hits"))
 		t.detail("accounts", strings.Join(g.accounts, ", "))
 		t.detail("events", eventList(g.events))
-		const maxFields = 8
 		for i, f := range g.fields {
-			if i == maxFields {
-				t.detail("field", fmt.Sprintf("… and %d more", len(g.fields)-maxFields))
+			if !t.v.verbose && i >= shortFields && !personalLine(f) {
+				t.detail("field", fmt.Sprintf("… and %d more (%s; --verbose shows them)",
+					len(g.fields)-i, fieldMeanings(g.fields[i:])))
 				break
 			}
 			t.detail("field", f)
@@ -163,12 +169,12 @@ func (t *textWriter) pixels() {
 	}
 }
 
-func (t *textWriter) behaviour() {
-	if len(t.v.behaviour) == 0 {
+func (t *textWriter) behaviour(title string, idx []int) {
+	if len(idx) == 0 {
 		return
 	}
-	t.section("Configuration and behaviour", len(t.v.behaviour))
-	for _, i := range t.v.behaviour {
+	t.section(title, len(idx))
+	for _, i := range idx {
 		f := &t.v.r.Findings[i]
 		t.hang("  ", "    ", t.style(ansiYellow, "["+f.Type+"]")+" "+findingTitle(f))
 		facts := []string{}
@@ -185,6 +191,54 @@ func (t *textWriter) behaviour() {
 			facts = append(facts, "page "+f.Page)
 		}
 		t.hang("    ", "    ", t.style(ansiDim, strings.Join(facts, " · ")))
+	}
+}
+
+// flows prints cookie-sync findings: one line per identifier by default,
+// every finding with --verbose.
+func (t *textWriter) flows(idx []int) {
+	if len(idx) == 0 {
+		return
+	}
+	if t.v.verbose {
+		t.behaviour("Identifiers shared between companies", idx)
+		return
+	}
+	groups := syncGroups(t.v, idx)
+	t.section(fmt.Sprintf("Identifiers shared between companies (%s, %s)",
+		plural(len(groups), "identifier", "identifiers"), plural(len(idx), "flow", "flows")), -1)
+	for i, g := range groups {
+		if i == shortSyncs {
+			t.hang("  ", "    ", fmt.Sprintf("… and %s (--verbose lists every flow)",
+				plural(len(groups)-i, "more identifier", "more identifiers")))
+			break
+		}
+		t.hang("  ", "    ", g.line())
+	}
+}
+
+// folded prints one line per folded finding type.
+func (t *textWriter) folded(folded map[string][]int) {
+	types := foldedTypes(folded)
+	if len(types) == 0 {
+		return
+	}
+	n := 0
+	for _, typ := range types {
+		n += len(folded[typ])
+	}
+	t.section("Cookies and unrecognised beacons", n)
+	for _, typ := range types {
+		t.hang("  ", "    ", foldedType(t.v, typ, folded[typ]))
+	}
+	t.wrap("  ", t.style(ansiDim, "--verbose shows each of them."))
+}
+
+// browser prints the browser's own traffic, kept apart from the site's.
+func (t *textWriter) browser() {
+	if line := browserLine(t.v.r.BrowserTraffic); line != "" {
+		t.println("")
+		t.hang("", "  ", t.style(ansiDim, line))
 	}
 }
 
@@ -248,4 +302,30 @@ func (t *textWriter) warnings() {
 	for _, w := range ws {
 		t.wrap("  ", t.style(ansiYellow, "!")+" "+w)
 	}
+}
+
+// personalMeanings are the pixel field meanings about the person, shown
+// whatever the limit.
+var personalMeanings = []pixel.Meaning{pixel.HashedEmail, pixel.HashedPhone, pixel.HashedName,
+	pixel.HashedAddress, pixel.PlainPII, pixel.UserID}
+
+// personalLine reports whether a "meaning: name=value" line is about the
+// person.
+func personalLine(line string) bool {
+	m, _, _ := strings.Cut(line, ": ")
+	return slices.Contains(personalMeanings, pixel.Meaning(m))
+}
+
+// fieldMeanings counts "meaning: name=value" lines by meaning: "custom_data 49".
+func fieldMeanings(lines []string) string {
+	var ks []kindCount
+	for _, l := range lines {
+		m, _, _ := strings.Cut(l, ": ")
+		ks = addKind(ks, m)
+	}
+	parts := make([]string, len(ks))
+	for i, k := range ks {
+		parts[i] = k.kind + " " + strconv.Itoa(k.count)
+	}
+	return strings.Join(parts, ", ")
 }

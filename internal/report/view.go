@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/leakwatch/leakwatch/internal/audit"
+	"github.com/leakwatch/leakwatch/internal/pixel"
 )
 
 // view is what every human-facing format derives from a report: companies
@@ -13,6 +14,7 @@ import (
 // sorted into the sections people read.
 type view struct {
 	r         *audit.Report
+	verbose   bool
 	companies []company
 	kinds     []string // data kinds received by any company, in report order
 	leaks     []int    // indexes into r.Findings
@@ -24,6 +26,9 @@ type view struct {
 	// unplaced are pixel hits that no third party owns, such as a tag
 	// served through the site's own domain.
 	unplaced []int
+	// hidden counts the pattern findings below high confidence left out
+	// unless verbose.
+	hidden int
 }
 
 type reqKey struct{ source, index int }
@@ -38,6 +43,11 @@ type company struct {
 	other    []int
 	pixels   []int // indexes into r.Pixels
 	pages    []string
+	// behaves is set when a behaviour finding other than a cookie note
+	// names the company (cookie sync, session replay, beacons, ...).
+	behaves bool
+	// beacons is set when unrecognised tracking beacons went to it.
+	beacons bool
 }
 
 type kindCount struct {
@@ -57,8 +67,8 @@ func (c *company) count(kind string) int {
 	return 0
 }
 
-func newView(r *audit.Report) *view {
-	v := &view{r: r, requests: map[reqKey]*audit.RequestDetail{}}
+func newView(r *audit.Report, opts Options) *view {
+	v := &view{r: r, verbose: opts.Verbose, requests: map[reqKey]*audit.RequestDetail{}}
 	for i := range r.Requests {
 		d := &r.Requests[i]
 		v.requests[reqKey{d.Source, d.Index}] = d
@@ -70,6 +80,10 @@ func newView(r *audit.Report) *view {
 	kinds := slices.Clone(r.Summary.DataKinds)
 	for i := range r.Findings {
 		f := &r.Findings[i]
+		if f.Type == audit.TypePattern && !v.verbose && !highConfidence(f) {
+			v.hidden++
+			continue
+		}
 		v.sortFinding(i, f)
 		ci := res.finding(f)
 		if ci < 0 && (f.Type == audit.TypeLeak || f.Type == audit.TypePattern) && findingCompany(f) != "" {
@@ -80,20 +94,7 @@ func newView(r *audit.Report) *view {
 		if ci < 0 {
 			continue
 		}
-		c := &v.companies[ci]
-		switch f.Type {
-		case audit.TypeLeak:
-			c.leaks = append(c.leaks, i)
-			c.kinds = addKind(c.kinds, f.Field)
-			kinds = appendNew(kinds, f.Field)
-			c.pages = appendNew(c.pages, f.Page)
-		case audit.TypePattern:
-			c.patterns = append(c.patterns, i)
-			c.looks = addKind(c.looks, f.Rule)
-		case audit.TypeViolation:
-		default:
-			c.other = append(c.other, i)
-		}
+		kinds = v.companies[ci].add(i, f, kinds)
 	}
 	for i := range r.Pixels {
 		if ci := res.pixel(&r.Pixels[i]); ci >= 0 {
@@ -112,6 +113,9 @@ func newView(r *audit.Report) *view {
 		}
 	}
 	v.kinds = kinds
+	slices.SortStableFunc(v.behaviour, func(a, b int) int {
+		return cmp.Compare(behaviourRank(r.Findings[a].Type), behaviourRank(r.Findings[b].Type))
+	})
 	slices.SortStableFunc(v.companies, compareCompanies)
 	v.pages = dataPages(v.companies)
 	return v
@@ -131,12 +135,16 @@ func (v *view) sortFinding(i int, f *audit.Finding) {
 }
 
 // compareCompanies puts the most significant first: data received, then
-// leaks, then requests, then name.
+// leaks, then companies that run pixels or take part in tracking
+// behaviour, then requests, then name.
 func compareCompanies(a, b company) int {
 	if c := cmp.Compare(len(b.kinds), len(a.kinds)); c != 0 {
 		return c
 	}
 	if c := cmp.Compare(len(b.leaks)+len(b.patterns), len(a.leaks)+len(a.patterns)); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(b.rank(), a.rank()); c != 0 {
 		return c
 	}
 	if c := cmp.Compare(b.tp.Requests, a.tp.Requests); c != 0 {
@@ -228,3 +236,68 @@ func dataPages(cs []company) []string {
 	}
 	return pages
 }
+
+// add files finding i under the company and returns the data kinds seen,
+// extended by a leak's.
+func (c *company) add(i int, f *audit.Finding, kinds []string) []string {
+	switch f.Type {
+	case audit.TypeLeak:
+		c.leaks = append(c.leaks, i)
+		c.kinds = addKind(c.kinds, f.Field)
+		kinds = appendNew(kinds, f.Field)
+		c.pages = appendNew(c.pages, f.Page)
+	case audit.TypePattern:
+		c.patterns = append(c.patterns, i)
+		c.looks = addKind(c.looks, f.Rule)
+	case audit.TypeViolation:
+	default:
+		c.other = append(c.other, i)
+		c.behaves = c.behaves || !slices.Contains(cookieNotes, f.Type) && f.Type != pixel.FindingUnknownBeacon
+		c.beacons = c.beacons || f.Type == pixel.FindingUnknownBeacon
+	}
+	return kinds
+}
+
+// highConfidence reports whether a pattern finding is shown by default. A
+// report written before confidence existed leaves it empty: high.
+func highConfidence(f *audit.Finding) bool {
+	return f.Confidence == "" || f.Confidence == audit.ConfidenceHigh
+}
+
+// behaviourOrder lists behaviour finding types, most serious first; types
+// not listed come after, in report order.
+// cookieNotes are the behaviour findings that only say cookies were set or
+// hold identifiers: on a news page nearly every company has them, so the
+// short report folds them.
+var cookieNotes = []string{pixel.FindingThirdPartyCookie, pixel.FindingIdentifierCookie}
+
+var behaviourOrder = []string{pixel.FindingAutomaticMatching, pixel.FindingSessionReplay, pixel.FindingFingerprinting,
+	pixel.FindingCookieSync, pixel.FindingPixelConfig, pixel.FindingUnknownBeacon, pixel.FindingThirdPartyCookie,
+	pixel.FindingIdentifierCookie}
+
+func behaviourRank(typ string) int {
+	if i := slices.Index(behaviourOrder, typ); i >= 0 {
+		return i
+	}
+	return len(behaviourOrder)
+}
+
+// rank says how much a company without persona data matters to a reader:
+// 3 when it runs pixels or got values that look personal, 2 when it takes
+// part in tracking behaviour beyond cookies and beacons (identifier flows,
+// session replay), 1 for unrecognised beacons only, 0 otherwise.
+func (c *company) rank() int {
+	switch {
+	case len(c.pixels) > 0 || len(c.looks) > 0:
+		return 3
+	case c.behaves:
+		return 2
+	case c.beacons:
+		return 1
+	}
+	return 0
+}
+
+// notable reports whether the company belongs in the short list: it
+// received data, runs pixels, or takes part in tracking behaviour.
+func (c *company) notable() bool { return len(c.kinds) > 0 || c.rank() > 0 }

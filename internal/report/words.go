@@ -1,7 +1,6 @@
 package report
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -76,42 +75,6 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return strconv.Itoa(n) + " " + many
-}
-
-// headline says in a sentence or two who received what, from where.
-func (v *view) headline() string {
-	cs, looks := v.withData(), v.withLooks()
-	var s string
-	switch {
-	case len(cs) > 0:
-		s = fmt.Sprintf("%s received personal data (%s): %s.",
-			plural(len(cs), "company", "companies"), joinWords(kindLabelList(v.kinds)), joinWords(companyNames(cs)))
-		if len(v.pages) > 0 {
-			s += " It left from " + plural(len(v.pages), "page", "pages") + ": " + joinWords(v.pages) + "."
-		}
-	case len(v.companies) == 0:
-		return "No third party received requests, and no personal data was found leaving the site."
-	case len(looks) == 0:
-		return fmt.Sprintf("No personal data was found going to the %s this site contacted.",
-			plural(len(v.companies), "third-party company", "third-party companies"))
-	default:
-		s = fmt.Sprintf("No persona value was found in requests to the %s this site contacted.",
-			plural(len(v.companies), "third-party company", "third-party companies"))
-	}
-	if len(looks) > 0 {
-		s += " " + looksSentence(v, looks)
-	}
-	return s
-}
-
-// looksSentence tells of values that look personal, found without a persona.
-func looksSentence(v *view, looks []*company) string {
-	also := ""
-	if len(v.withData()) > 0 {
-		also = " also"
-	}
-	return fmt.Sprintf("Values that look personal (%s)%s went to %s: %s.", joinWords(kindLabelList(v.lookKinds())),
-		also, plural(len(looks), "company", "companies"), joinWords(companyNames(looks)))
 }
 
 func companyNames(cs []*company) []string {

@@ -36,6 +36,10 @@
       card.hidden = !ok;
       if (ok) {
         n++;
+        var fold = card.closest('details.fold');
+        if (fold && (term || company.value || kind.value)) {
+          fold.open = true;
+        }
       }
     });
     shown.textContent = n + ' of ' + cards.length + ' companies shown';
