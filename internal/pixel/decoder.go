@@ -32,6 +32,7 @@ var table = []Decoder{
 	floodlight,
 	googleAdManagerAudience,
 	googleAnalyticsAudiences,
+	googleTagCCM,
 	pinterestTag,
 	tiktokPixel,
 	xPixel,
@@ -50,6 +51,26 @@ var table = []Decoder{
 	klaviyo,
 	quantcast,
 	oracleInfinity,
+	adobeECID,
+	adobeAudienceManager,
+	adobeTarget,
+	adobeWebSDK,
+	comscore,
+	integralAdScience,
+	kruxBeacon,
+	chartbeat,
+	nielsen,
+	maxymiser,
+	moatPixel,
+	newRelicBrowser,
+	atInternet,
+	gemius,
+	permutive,
+	xandrPixel,
+	outbrainPixel,
+	taboola,
+	teadsPixel,
+	marfeelCompass,
 }
 
 // Decoders returns the decoder table in match order.
@@ -84,7 +105,7 @@ func decode(r *traffic.Request) []Hit {
 		if !d.Match(r, u) {
 			continue
 		}
-		hits := d.Decode(r, u)
+		hits := dropEmpty(d.Decode(r, u))
 		for i := range hits {
 			hits[i].RequestIndex = r.Index
 			if hits[i].Vendor == "" {
@@ -98,6 +119,21 @@ func decode(r *traffic.Request) []Hit {
 		return hits
 	}
 	return nil
+}
+
+// dropEmpty removes hits with no field at all: a request that matched a
+// decoder but carried no event data is not a hit.
+func dropEmpty(hits []Hit) []Hit {
+	out := hits[:0]
+	for _, h := range hits {
+		if len(h.Fields) > 0 {
+			out = append(out, h)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
 
 // parseURL parses a request URL that must have a host.

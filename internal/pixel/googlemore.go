@@ -2,7 +2,6 @@ package pixel
 
 import (
 	"net/url"
-	"strings"
 
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
@@ -29,14 +28,47 @@ var gamRules = makeRules(map[string]Meaning{
 })
 
 // googleAnalyticsAudiences decodes Universal Analytics remarketing audience
-// hits to www.google.<tld>/ads/ga-audiences (UA parameters, t=sr).
+// hits to www.google.<any public suffix>/ads/ga-audiences (UA parameters,
+// t=sr).
 var googleAnalyticsAudiences = Decoder{
 	Vendor:  "Google",
 	Product: "Google Analytics audiences",
 	Match: func(_ *traffic.Request, u *url.URL) bool {
-		return strings.HasPrefix(host(u), "www.google.") && pathIs(u, "/ads/ga-audiences")
+		return isGoogleDomain(u) && pathIs(u, "/ads/ga-audiences")
 	},
 	Decode: func(r *traffic.Request, u *url.URL) []Hit {
 		return []Hit{googleHit("Google Analytics audiences", uaRules, allParams(r, u))}
 	},
 }
+
+// googleTagCCM decodes the Google tag's /ccm/collect hits ("cross-channel
+// measurement": the page view a Google tag for Google Ads or Floodlight
+// sends to www.google.<tld>), a GA4-shaped parameter set whose tid names
+// the AW-, DC- or G- destination (often absent).
+var googleTagCCM = Decoder{
+	Vendor:  "Google",
+	Product: "Google tag",
+	Match: func(_ *traffic.Request, u *url.URL) bool {
+		return isGoogleAdsHost(u) && pathIs(u, "/ccm/collect")
+	},
+	Decode: func(r *traffic.Request, u *url.URL) []Hit {
+		ps := allParams(r, u)
+		if len(ps) == 0 {
+			return nil
+		}
+		return []Hit{googleHit("Google tag", ccmRules, ps)}
+	},
+}
+
+var ccmRules = makeRules(map[string]Meaning{
+	"tid": AccountID, "en": EventName,
+	"dl": PageURL, "dr": Referrer, "dt": Title, "auid": BrowserID, "cid": BrowserID,
+	"gclid": ClickID, "gclaw": ClickID, "gac": ClickID, "gbraid": ClickID, "wbraid": ClickID,
+	"uaa": Device, "uab": Device, "uafvl": Device, "uamb": Device, "uam": Device, "uap": Device,
+	"uapv": Device, "uaw": Device, "ul": Device, "sr": Device,
+	"scrsrc": Technical, "frm": Technical, "rnd": Technical, "navt": Technical, "npa": Technical,
+	"gtm": Technical, "gcs": Technical, "gcd": Technical, "dma": Technical, "dma_cps": Technical,
+	"pscdl": Technical, "tag_exp": Technical, "did": Technical, "gdid": Technical, "tft": Technical,
+	"tfd": Technical, "apve": Technical, "apvf": Technical, "_tu": Technical, "ngs": Technical,
+	"gcu": Technical, "gcut": Technical, "gdpr": Technical, "gdpr_consent": Technical, "em": HashedEmail,
+})
