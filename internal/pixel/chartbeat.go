@@ -1,6 +1,5 @@
 package pixel
 
-
 // chartbeat decodes Chartbeat pings: ping.chartbeat.net/ping (engaged
 // time, every few seconds) and mabping.chartbeat.net/ping/mab (headline
 // tests). h is the site, p the page path, u the visitor token, g the

@@ -71,6 +71,12 @@ var table = []Decoder{
 	taboola,
 	teadsPixel,
 	marfeelCompass,
+	tradeDeskPixel,
+	hubspotAnalytics,
+	tealiumCollect,
+	optimizelyEvents,
+	medalliaDXA,
+	googleAnalyticsClassic,
 }
 
 // Decoders returns the decoder table in match order.

@@ -41,7 +41,7 @@ func googleAdsKind(u *url.URL) string {
 // idInPath the conversion ID is the third path segment
 // (/pagead/conversion/<id>/); anywhere matches the text inside the path.
 var googleAdsPaths = []struct {
-	prefix, kind      string
+	prefix, kind       string
 	idInPath, anywhere bool
 }{
 	{prefix: "/pagead/viewthroughconversion/", kind: "viewthroughconversion", idInPath: true},

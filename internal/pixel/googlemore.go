@@ -72,3 +72,27 @@ var ccmRules = makeRules(map[string]Meaning{
 	"tfd": Technical, "apve": Technical, "apvf": Technical, "_tu": Technical, "ngs": Technical,
 	"gcu": Technical, "gcut": Technical, "gdpr": Technical, "gdpr_consent": Technical, "em": HashedEmail,
 })
+
+// googleAnalyticsClassic decodes classic Google Analytics (ga.js) hits,
+// /__utm.gif on google-analytics.com (or stats.g.doubleclick.net): utmac
+// the property, utmp the page path, utmdt the title, utmr the referrer,
+// utmcc the __utma/__utmz cookies, utmt the hit type, utme events.
+var googleAnalyticsClassic = beacon{
+	Vendor: "Google", Product: "Google Analytics (ga.js)",
+	Match: func(u *url.URL) bool {
+		return hostIs(u, "google-analytics.com", "stats.g.doubleclick.net") &&
+			pathIs(u, "/__utm.gif", "/r/__utm.gif", "/j/__utm.gif")
+	},
+	Rules: makeRules(map[string]Meaning{
+		"utmac": AccountID, "utmp": PageURL, "utmhn": PageURL, "utmdt": Title, "utmr": Referrer,
+		"utmcc": BrowserID, "utmt": EventName, "utme": CustomData, "utmipc": CustomData,
+		"utmipn": CustomData, "utmipr": CustomData, "utmiqt": CustomData, "utmiva": CustomData,
+		"utmtid": CustomData, "utmtto": CustomData, "utmttx": CustomData, "utmtsp": CustomData,
+		"utmtst": CustomData, "utmtci": CustomData, "utmtrg": CustomData, "utmtco": CustomData,
+		"utmsr": Device, "utmvp": Device, "utmsc": Device, "utmul": Device, "utmje": Device,
+		"utmfl": Device, "utmcs": Device, "utmwv": Technical, "utms": Technical, "utmn": Technical,
+		"utmu": Technical, "utmht": Technical, "utmhid": Technical, "utmjid": Technical,
+		"utmredir": Technical, "aip": Technical, "utmni": Technical, "utmgclid": ClickID,
+	}),
+	Event: fixed("page"),
+}.decoder()

@@ -5,7 +5,7 @@ package pixel
 // beyond the account (ac) and page (url) are unconfirmed and kept Raw.
 var marfeelCompass = beacon{
 	Vendor: "Marfeel", Product: "Marfeel Compass",
-	Match:  hostPath([]string{"newsroom.bi", "marfeel.com"}, "/ingest.php", "/ingest"),
+	Match: hostPath([]string{"newsroom.bi", "marfeel.com"}, "/ingest.php", "/ingest"),
 	Rules: makeRules(map[string]Meaning{
 		"ac": AccountID, "url": PageURL,
 	}),

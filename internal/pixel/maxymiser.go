@@ -51,7 +51,7 @@ var maxymiserRules = makeRules(map[string]Meaning{
 // load the measurement are not hits.
 var moatPixel = beacon{
 	Vendor: "Oracle", Product: "Oracle Moat",
-	Match:  hostPath([]string{"px.moatads.com"}, "/pixel", "/"),
+	Match: hostPath([]string{"px.moatads.com"}, "/pixel", "/"),
 	Rules: makeRules(map[string]Meaning{
 		"e": EventName, "i": AccountID, "qs": Technical, "cm": Technical, "ac": Technical,
 		"bq": Technical, "f": Technical, "j": PageURL, "t": Technical, "de": Technical, "cs": Technical,

@@ -7,7 +7,7 @@ package pixel
 // them the page (properties.client.url, .referrer, .title).
 var permutive = beacon{
 	Vendor: "Permutive", Product: "Permutive",
-	Match:  hostPath([]string{"permutive.com", "permutive.app"}, "/v2.0/", "/v2/", "/v3/"),
+	Match: hostPath([]string{"permutive.com", "permutive.app"}, "/v2.0/", "/v2/", "/v3/"),
 	Rules: makeRules(map[string]Meaning{
 		"k": AccountID, "name": EventName, "user_id": BrowserID, "session_id": BrowserID,
 		"view_id": Technical, "id": Technical, "time": Technical, "properties.client.url": PageURL,

@@ -5,7 +5,7 @@ package pixel
 // buyer_pixel_id is not the pixel.
 var teadsPixel = beacon{
 	Vendor: "Teads", Product: "Teads Pixel",
-	Match:  hostPath([]string{"t.teads.tv"}, "/track"),
+	Match: hostPath([]string{"t.teads.tv"}, "/track"),
 	Rules: makeRules(map[string]Meaning{
 		"buyer_pixel_id": AccountID, "action": EventName, "referer": PageURL, "page_url": PageURL,
 		"env": Technical, "tag_version": Technical, "hashed_email": HashedEmail, "price": CustomData,

@@ -8,7 +8,7 @@ import "net/url"
 // /getuid, /setuid, /bounce redirects are ID syncs, not pixel hits.
 var xandrPixel = beacon{
 	Vendor: "Microsoft", Product: "Xandr pixel",
-	Match:  hostPath([]string{"adnxs.com"}, "/pixie", "/px", "/seg"),
+	Match: hostPath([]string{"adnxs.com"}, "/pixie", "/px", "/seg"),
 	Rules: makeRules(map[string]Meaning{
 		"pi": AccountID, "e": EventName, "u": PageURL, "r": Referrer, "id": AccountID,
 		"member": AccountID, "seg": CustomData, "add": CustomData, "remove": CustomData,

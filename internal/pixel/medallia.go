@@ -1,0 +1,17 @@
+package pixel
+
+// medalliaDXA decodes Medallia DXA (Decibel Insight) collection calls,
+// collection.decibelinsight.net/i/<account>/...: session-replay and
+// analytics batches (JSON in the body) with wid the website, sid the
+// session, pvid the page view.
+var medalliaDXA = beacon{
+	Vendor: "Medallia", Product: "Medallia DXA",
+	Match: hostPath([]string{"decibelinsight.net"}, "/i/"),
+	Rules: makeRules(map[string]Meaning{
+		"wid": CustomData, "sid": BrowserID, "pvid": Technical, "type": Technical, "dnt": Technical,
+		"dc": Technical, "dv": Technical, "dl": Technical, "retrycode": Technical, "*": CustomData,
+	}),
+	Account: segmentAt(1),
+	Event:   fixed("session data"),
+	Body:    ptr("-"),
+}.decoder()
