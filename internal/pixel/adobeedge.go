@@ -16,10 +16,10 @@ var adobeTarget = beacon{
 	},
 	Rules: makeRules(map[string]Meaning{
 		"mbox": EventName, "client": AccountID, "mboxsession": BrowserID, "mboxpc": BrowserID,
-		"mboxmcgvid": BrowserID, "mboxaamb": Technical, "mboxmcgl": Technical, "mboxmcsdid": Technical,
+		"mboxmcgvid": BrowserID, "mboxmcavid": BrowserID, "mboxmcglh": Technical, "mboxaamb": Technical, "mboxmcgl": Technical, "mboxmcsdid": Technical,
 		"mboxurl": PageURL, "mboxreferrer": Referrer, "mboxhost": Technical, "mboxpage": Technical,
 		"mboxrid": Technical, "mboxversion": Technical, "mboxcount": Technical, "mboxtime": Technical,
-		"mboxxdomain": Technical, "mbox3rdpartyid": UserID, "vst.*": UserID, "profile.*": CustomData,
+		"mboxxdomain": Technical, "mbox3rdpartyid": UserID, "vst.trk": Technical, "vst.trks": Technical, "vst.*": UserID, "profile.*": CustomData,
 		"entity.*": CustomData, "screenheight": Device, "screenwidth": Device, "browserwidth": Device,
 		"browserheight": Device, "browsertimeoffset": Device, "colordepth": Device, "webglrenderer": Device,
 		"at_property": Technical, "sessionid": BrowserID, "version": Technical,
@@ -27,7 +27,8 @@ var adobeTarget = beacon{
 		"id.tntid": BrowserID, "id.marketingcloudvisitorid": BrowserID, "id.thirdpartyid": UserID,
 		"id.customerids.*": UserID, "experiencecloud.*": Technical, "requestid": Technical,
 		"execute.mboxes.name": EventName, "prefetch.mboxes.name": EventName,
-		"execute.*": CustomData, "prefetch.*": CustomData, "property.*": Technical,
+		"execute.pageload.parameters.*": CustomData, "execute.mboxes.parameters.*": CustomData,
+		"execute.pageload.profileparameters.*": CustomData, "property.*": Technical,
 	}),
 	Account: func(u *url.URL) string {
 		if pathHasPrefix(u, "/m2/") {

@@ -30,7 +30,7 @@ var adobeIDRules = makeRules(map[string]Meaning{
 	"d_caller": Technical, "d_event": EventName, "d_jsonv": Technical, "d_nsid.*": Technical,
 	"d_*": Technical, "ts": Technical, "callback": Technical, "gdpr": Technical, "gdpr_consent": Technical,
 	"redir": Technical, "c_*": CustomData, "p_*": CustomData, "h_referer": PageURL, "h_*": Technical,
-	"google_error": Technical,
+	"google_error": Technical, "demconf>*": Technical,
 })
 
 // adobeAudienceManager decodes Audience Manager calls to demdex.net:

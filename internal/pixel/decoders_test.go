@@ -61,6 +61,10 @@ func gzipBytes(s string) string {
 func b64url(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
 
 func decodeCases(t testing.TB) []decodeCase {
+	return append(baseDecodeCases(t), moreDecodeCases()...)
+}
+
+func baseDecodeCases(t testing.TB) []decodeCase {
 	return []decodeCase{
 		{name: "meta GET advanced matching", product: "Meta Pixel", account: "1234567890", event: "Purchase",
 			req: get("https://www.facebook.com/tr/?id=1234567890&ev=Purchase&dl=https%3A%2F%2Fshop.example%2Fdashboard" +

@@ -53,7 +53,7 @@ var moatPixel = beacon{
 	Vendor: "Oracle", Product: "Oracle Moat",
 	Match: hostPath([]string{"px.moatads.com"}, "/pixel", "/"),
 	Rules: makeRules(map[string]Meaning{
-		"e": EventName, "i": AccountID, "qs": Technical, "cm": Technical, "ac": Technical,
+		"e": Technical, "i": AccountID, "qs": Technical, "cm": Technical, "ac": Technical,
 		"bq": Technical, "f": Technical, "j": PageURL, "t": Technical, "de": Technical, "cs": Technical,
 		"zMoatPS": CustomData, "zMoat*": CustomData, "ak": Technical, "q": Technical,
 	}),

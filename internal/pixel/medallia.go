@@ -9,7 +9,11 @@ var medalliaDXA = beacon{
 	Match: hostPath([]string{"decibelinsight.net"}, "/i/"),
 	Rules: makeRules(map[string]Meaning{
 		"wid": CustomData, "sid": BrowserID, "pvid": Technical, "type": Technical, "dnt": Technical,
-		"dc": Technical, "dv": Technical, "dl": Technical, "retrycode": Technical, "*": CustomData,
+		"dc": Technical, "dv": Technical, "dl": Technical, "retrycode": Technical,
+		"pu": PageURL, "pt": Title, "ref": Referrer, "uid": UserID, "lid": BrowserID,
+		"srw": Device, "srh": Device, "vpw": Device, "vph": Device, "lan": Device, "tz": Device,
+		"v": Technical, "cv": Technical, "cjs": Technical, "htmlversion": Technical, "bot": Technical,
+		"thash": Technical, "uhash": Technical, "navtype": Technical, "*": CustomData,
 	}),
 	Account: segmentAt(1),
 	Event:   fixed("session data"),
