@@ -8,14 +8,14 @@ import (
 // comscore decodes Comscore (Scorecard Research) beacons: /b, /b2, /p, /p2
 // (and the ad-measurement /r, /r2) on scorecardresearch.com, and the same
 // /b?c1=..&c2=.. beacon on a first-party proxy or CNAME, matched by its
-// shape (both c1 and c2 present). c2 is the Comscore client ID.
+// shape (/b or /b2 with c1 and a numeric c2). c2 is the Comscore client ID.
 var comscore = beacon{
 	Vendor: "Comscore", Product: "Comscore",
 	Match: func(u *url.URL) bool {
-		if !pathIs(u, "/b", "/b2", "/p", "/p2", "/r", "/r2") {
-			return false
+		if hostIs(u, "scorecardresearch.com") {
+			return pathIs(u, "/b", "/b2", "/p", "/p2", "/r", "/r2")
 		}
-		return hostIs(u, "scorecardresearch.com") || !pathIs(u, "/r", "/r2") && hasParams(u, "c1", "c2")
+		return pathIs(u, "/b", "/b2") && hasParams(u, "c1") && isDigits(u.Query().Get("c2"))
 	},
 	Rules: makeRules(map[string]Meaning{
 		"c2": AccountID, "c1": Technical, "c3": CustomData, "c4": CustomData, "c5": CustomData,

@@ -16,15 +16,18 @@ var googleAdManagerAudience = Decoder{
 	},
 	Decode: func(r *traffic.Request, u *url.URL) []Hit {
 		ps := append(matrixParams(u.EscapedPath()), allParams(r, u)...)
-		h := paramHit("Google", "Google Ad Manager audience pixel", gamRules, ps)
-		h.Event = "audience"
-		return []Hit{h}
+		b := newBuilder("Google", "Google Ad Manager audience pixel", gamRules)
+		b.addParams(ps)
+		addConsentFields(b)
+		b.hit.Event = "audience"
+		return []Hit{b.hit}
 	},
 }
 
 var gamRules = makeRules(map[string]Meaning{
 	"dc_iu": AccountID, "dc_seg": CustomData, "campaignid": CustomData, "lineitemid": CustomData,
 	"creativeid": CustomData, "burtid": Technical, "ord": Technical, "dc_*": Technical,
+	"gcs": Technical, "gcd": Technical, "npa": Technical, "dma": Technical, "dma_cps": Technical,
 })
 
 // googleAnalyticsAudiences decodes Universal Analytics remarketing audience

@@ -8,7 +8,9 @@ import "net/url"
 // /getuid, /setuid, /bounce redirects are ID syncs, not pixel hits.
 var xandrPixel = beacon{
 	Vendor: "Microsoft", Product: "Xandr pixel",
-	Match: hostPath([]string{"adnxs.com"}, "/pixie", "/px", "/seg"),
+	Match: func(u *url.URL) bool {
+		return hostIs(u, "adnxs.com") && (pathIs(u, "/pixie", "/px", "/seg") || pathHasPrefix(u, "/pixie/"))
+	},
 	Rules: makeRules(map[string]Meaning{
 		"pi": AccountID, "e": EventName, "u": PageURL, "r": Referrer, "id": AccountID,
 		"member": AccountID, "seg": CustomData, "add": CustomData, "remove": CustomData,
