@@ -13,7 +13,7 @@ func moreDecodeCases() []decodeCase {
 				"&scrsrc=www.googletagmanager.com&frm=0&rnd=169864053.1752526451&dt=Not%20Found&auid=1697185306.1752526451"+
 				"&navt=n&npa=0&gtm=45He57a0v9138712402za200&gcd=13l3l3l3l1l1&dma=0", "", ""),
 			fields: []wantField{{"dl", "https://www.brightcheck.com/opt-out-preferences", PageURL}, {"dt", "Not Found", Title},
-				{"auid", "1697185306.1752526451", BrowserID}, {"gcd>ad_storage", "unknown (not set)", Technical}}},
+				{"auid", "1697185306.1752526451", BrowserID}, {"gcd>ad_storage", "unknown (not set, implicit granted)", Technical}}},
 		// real: chrome-har-connectforhealthco #92
 		{name: "google tag ccm with tid", product: "Google tag", account: "AW-11008580020", event: "page_view",
 			req: post("https://www.google.com/ccm/collect?tid=AW-11008580020&en=page_view&dl=https%3A%2F%2Fconnectforhealthco.com%2F", "", "")},

@@ -32,25 +32,66 @@ type GoogleConsent struct {
 	GCS, GCD, NPA, DMA, DMACPS, PSCDL string
 }
 
-// gcdLetters maps a gcd letter to the state it encodes and how it was set:
-// l not set; p/t denied/granted by default only; m/n denied/granted by an
-// update with no default; q/v default and update agree; r denied by default
-// then granted by update; u granted by default then denied by update.
-var gcdLetters = map[byte]ConsentSignal{
-	'l': {ConsentUnknown, "gcd: not set"},
-	'p': {ConsentDenied, "gcd: default"},
-	't': {ConsentGranted, "gcd: default"},
-	'm': {ConsentDenied, "gcd: update"},
-	'n': {ConsentGranted, "gcd: update"},
-	'q': {ConsentDenied, "gcd: default and update"},
-	'v': {ConsentGranted, "gcd: default and update"},
-	'r': {ConsentGranted, "gcd: update over a denied default"},
-	'u': {ConsentDenied, "gcd: update over a granted default"},
+// gcdAlphabet is the web-safe alphabet gcd characters index into.
+const gcdAlphabet = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
+
+// gcdOrder is the order of the signals in gcd: after the leading "1", each
+// signal is a separator character then a letter.
+var gcdOrder = []string{"ad_storage", "analytics_storage", "ad_user_data", "ad_personalization"}
+
+// gcdState reads one 2-bit gcd field: 1 not set, 2 denied, 3 granted; ok is
+// false for 0 (no defined meaning).
+func gcdState(v int) (state ConsentValue, set, ok bool) {
+	switch v & 3 {
+	case 1:
+		return ConsentUnknown, false, true
+	case 2:
+		return ConsentDenied, true, true
+	case 3:
+		return ConsentGranted, true, true
+	}
+	return ConsentUnknown, false, false
 }
 
-// gcdOrder is the order of the signals in gcd, one letter each after the
-// two-character prefix, separated by one character.
-var gcdOrder = []string{"ad_storage", "analytics_storage", "ad_user_data", "ad_personalization"}
+// gcdSignal decodes one signal of gcd. The letter's index in gcdAlphabet
+// packs three 2-bit fields, declare<<4 | default<<2 | update (so l is
+// nothing set, p denied by default, r denied by default then granted by
+// update, v granted by both, m/n denied/granted by an update alone); the
+// separator's low two bits are the tag's implicit default (unconfirmed),
+// reported in the source of a signal nothing set. The state is the first
+// one set of update, default, declare; a signal not set is unknown.
+func gcdSignal(sep, letter byte) ConsentSignal {
+	li, si := strings.IndexByte(gcdAlphabet, letter), strings.IndexByte(gcdAlphabet, sep)
+	unknown := ConsentSignal{ConsentUnknown, "gcd: unknown letter " + string(rune(letter))}
+	if li < 0 {
+		return unknown
+	}
+	decl, declSet, ok1 := gcdState(li >> 4)
+	def, defSet, ok2 := gcdState(li >> 2)
+	upd, updSet, ok3 := gcdState(li)
+	if !ok1 || !ok2 || !ok3 {
+		return unknown
+	}
+	switch {
+	case updSet && defSet && upd == def:
+		return ConsentSignal{upd, "gcd: default and update"}
+	case updSet && defSet:
+		return ConsentSignal{upd, "gcd: update over a " + string(def) + " default"}
+	case updSet:
+		return ConsentSignal{upd, "gcd: update"}
+	case defSet:
+		return ConsentSignal{def, "gcd: default"}
+	case declSet:
+		return ConsentSignal{decl, "gcd: declared"}
+	}
+	if si >= 0 {
+		if imp, set, _ := gcdState(si); set {
+			// The tag's own default applies; nothing was set (unconfirmed).
+			return ConsentSignal{ConsentUnknown, "gcd: not set, implicit " + string(imp)}
+		}
+	}
+	return ConsentSignal{ConsentUnknown, "gcd: not set"}
+}
 
 // ConsentState returns the Consent Mode state a Google hit declares. ok is
 // false for a hit of another vendor or a Google hit with none of gcs, gcd,
@@ -107,20 +148,15 @@ func parseGCS(v string) map[string]ConsentSignal {
 	return out
 }
 
-// parseGCD reads the four signal letters of a gcd value ("13r3r3r2r5l1"):
-// letters at offsets 2, 4, 6, 8. Unknown letters are reported unknown.
+// parseGCD reads the four signals of a gcd value ("13r3r3r2r5l1"):
+// separator and letter at offsets 1+2i and 2+2i.
 func parseGCD(v string) map[string]ConsentSignal {
-	if len(v) < 2+2*len(gcdOrder)-1 {
+	if len(v) < 2*len(gcdOrder)+1 {
 		return nil
 	}
 	out := map[string]ConsentSignal{}
 	for i, name := range gcdOrder {
-		letter := v[2+2*i]
-		s, ok := gcdLetters[letter]
-		if !ok {
-			s = ConsentSignal{ConsentUnknown, "gcd: unknown letter " + string(rune(letter))}
-		}
-		out[name] = s
+		out[name] = gcdSignal(v[1+2*i], v[2+2*i])
 	}
 	return out
 }
