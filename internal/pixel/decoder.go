@@ -87,7 +87,8 @@ func Decoders() []Decoder {
 }
 
 // Decode returns all hits of one request, each with RequestIndex set. A
-// request no decoder matches yields nil. Decode never panics: a decoder that
+// request no decoder matches yields nil, and so does a matched request that
+// carries no event data (see dropEmpty) or a CORS preflight. Decode never panics: a decoder that
 // fails on hostile input yields no hits for that request.
 func Decode(r *traffic.Request) (hits []Hit) {
 	defer func() {
@@ -100,8 +101,8 @@ func Decode(r *traffic.Request) (hits []Hit) {
 
 // decode is Decode without the safety net, for the fuzz target.
 func decode(r *traffic.Request) []Hit {
-	if r == nil {
-		return nil
+	if r == nil || strings.EqualFold(r.Method, "OPTIONS") {
+		return nil // a CORS preflight is not a hit; the request it precedes is
 	}
 	u, err := parseURL(r.URL)
 	if err != nil {

@@ -105,6 +105,7 @@ func TestEmptyHits(t *testing.T) {
 	t.Parallel()
 	for _, r := range []*traffic.Request{
 		post("https://analytics.tiktok.com/api/v2/pixel", "text/plain", ""),
+		{Method: "OPTIONS", URL: "https://region1.google-analytics.com/g/collect?v=2&tid=G-1&en=page_view"},
 		post("https://analytics.tiktok.com/api/v2/pixel/act", "", ""),
 		get("https://ct.pinterest.com/ct.html"),
 		get("https://ct.pinterest.com/ct.html?tid=1&event=init"),
