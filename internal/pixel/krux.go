@@ -6,7 +6,8 @@ import "net/url"
 // beacon.krxd.net/pixel.gif (page view), data.gif / event.gif (data and
 // events), usermatch.gif and usermatch.krxd.net/um/ (partner ID matching).
 // Control-tag scripts (cdn.krxd.net) and JSONP lookups (/cookie2json,
-// /optout_check) carry no event data and are not matched.
+// /optout_check) carry no event data and are not matched. The _kua_
+// user attributes (zip, age, gender) are the publisher's, kept as custom data.
 var kruxBeacon = beacon{
 	Vendor: "Salesforce", Product: "Salesforce Krux",
 	Match: func(u *url.URL) bool {
@@ -19,8 +20,8 @@ var kruxBeacon = beacon{
 	Rules: makeRules(map[string]Meaning{
 		"confid": AccountID, "_kpid": AccountID, "_kdpid": CustomData, "pub": AccountID,
 		"_kcp_d": Technical, "_kcp_s": CustomData, "_kcp_sc": CustomData, "_kcp_ssc": CustomData,
-		"_kpref_": Referrer, "_kpa_*": CustomData, "_kua_zip": PlainPII, "_kua_age": PlainPII,
-		"_kua_gender": PlainPII, "_kua_*": CustomData, "_kuid": BrowserID, "kuid_status": Technical,
+		"_kpref_": Referrer, "_kpa_*": CustomData,
+		"_kua_*": CustomData, "_kuid": BrowserID, "kuid_status": Technical,
 		"partner_uid": BrowserID, "partner_user_id": BrowserID, "puid": BrowserID, "bk_uuid": BrowserID,
 		"google_gid": BrowserID, "partner": Technical, "partner_id": Technical, "google_cver": Technical,
 		"redir": Technical, "source": Technical, "fired": EventName, "_k_*": CustomData,
