@@ -9,7 +9,7 @@ import (
 // mboxedge hosts): the legacy /m2/<client>/mbox/json (mbox parameters in
 // the query) and the Delivery API /rest/v1/delivery (JSON body). The /cdn/
 // path serves files only.
-var adobeTarget = beacon{
+var adobeTarget = paramVendor{
 	Vendor: "Adobe", Product: "Adobe Target",
 	Match: func(u *url.URL) bool {
 		return hostIs(u, "tt.omtrdc.net") && pathHasPrefix(u, "/m2/", "/rest/")
@@ -36,8 +36,8 @@ var adobeTarget = beacon{
 		}
 		return u.Query().Get("client")
 	},
-	Event: fixed("mbox"),
-	Body:  ptr("-"),
+	Event: eventNamed("mbox"),
+	Body:  splitOn("-"),
 }.decoder()
 
 // adobeWebSDK decodes Adobe Experience Platform Web SDK (alloy) calls:
@@ -45,12 +45,12 @@ var adobeTarget = beacon{
 // first-party CNAME, matched by that path shape and the configId
 // (datastream) parameter. The JSON body holds one XDM event per element of
 // "events", each a hit sharing the request's identity map.
-var adobeWebSDK = beacon{
+var adobeWebSDK = paramVendor{
 	Vendor: "Adobe", Product: "Adobe Experience Platform Web SDK",
 	Match: func(u *url.URL) bool {
 		p := strings.ToLower(u.EscapedPath())
 		return strings.HasPrefix(p, "/ee/") && (strings.HasSuffix(p, "/interact") ||
-			strings.HasSuffix(p, "/collect")) && (hasParams(u, "configId") || hostIs(u, "adobedc.net"))
+			strings.HasSuffix(p, "/collect")) && (queryHas(u, "configId") || hostIs(u, "adobedc.net"))
 	},
 	Rules: makeRules(map[string]Meaning{
 		"configid": AccountID, "requestid": Technical,
@@ -63,6 +63,6 @@ var adobeWebSDK = beacon{
 		"events.xdm._id": Technical, "events.xdm.*": CustomData, "events.data.*": CustomData,
 		"events.query.*": Technical, "events.meta.*": Technical, "meta.*": Technical, "query.*": Technical,
 	}),
-	Event: lastSegment,
-	Body:  ptr("events"),
+	Event: pathLast,
+	Body:  splitOn("events"),
 }.decoder()

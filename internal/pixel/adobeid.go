@@ -11,13 +11,13 @@ import (
 // on dpm.demdex.net, *.omtrdc.net or a first-party CNAME (matched by that
 // shape on any host): the visitor's ECID (mid, d_mid), the organisation
 // (d_orgid, mcorgid) and declared customer IDs (d_cid, d_cid_ic).
-var adobeECID = beacon{
+var adobeECID = paramVendor{
 	Vendor: "Adobe", Product: "Adobe Experience Cloud ID",
 	Match: func(u *url.URL) bool {
-		return pathIs(u, "/id", "/id/rd") && hasParams(u, "d_visid_ver")
+		return pathIs(u, "/id", "/id/rd") && queryHas(u, "d_visid_ver")
 	},
 	Rules: adobeIDRules,
-	Event: fixed("id"),
+	Event: eventNamed("id"),
 }.decoder()
 
 var adobeIDRules = makeRules(map[string]Meaning{

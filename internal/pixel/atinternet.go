@@ -6,7 +6,7 @@ import "net/url"
 // logs*.xiti.com or a first-party collection domain (the path is
 // distinctive), and Piano Analytics /event?s=<site> on *.pa-cd.com. s is
 // the site number, idclient the visitor, an/at the site's own visitor IDs.
-var atInternet = beacon{
+var atInternet = paramVendor{
 	Vendor: "Piano", Product: "AT Internet",
 	Match: func(u *url.URL) bool {
 		return pathIs(u, "/hit.xiti") || hostIs(u, "xiti.com", "pa-cd.com") && pathIs(u, "/event", "/hit.xiti")
@@ -20,5 +20,5 @@ var atInternet = beacon{
 		"ts": Technical, "vtag": Technical, "ptag": Technical, "col": Technical, "from": Technical,
 		"idp": Technical, "jv": Technical, "cn": Technical, "m*": CustomData, "events": CustomData,
 	}),
-	Event: fixed("page view"),
+	Event: eventNamed("page view"),
 }.decoder()

@@ -4,9 +4,9 @@ package pixel
 // time, every few seconds) and mabping.chartbeat.net/ping/mab (headline
 // tests). h is the site, p the page path, u the visitor token, g the
 // account ID, i the title, r the referrer.
-var chartbeat = beacon{
+var chartbeat = paramVendor{
 	Vendor: "Chartbeat", Product: "Chartbeat",
-	Match: hostPath([]string{"chartbeat.net"}, "/ping"),
+	Match: matchHostPath([]string{"chartbeat.net"}, "/ping"),
 	Rules: makeRules(map[string]Meaning{
 		"g": AccountID, "h": Technical, "d": Technical, "p": PageURL, "i": Title, "r": Referrer,
 		"u": BrowserID, "t": BrowserID, "g0": CustomData, "g1": CustomData, "g2": CustomData,
@@ -17,5 +17,5 @@ var chartbeat = beacon{
 		"ml": Technical, "a": Technical, "sn": Technical, "sv": Technical, "sr": Technical,
 		"tz": Device, "sd": Technical, "mu": Technical, "ref": Referrer, "pv": Technical,
 	}),
-	Event: lastSegment,
+	Event: pathLast,
 }.decoder()

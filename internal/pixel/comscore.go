@@ -9,13 +9,13 @@ import (
 // (and the ad-measurement /r, /r2) on scorecardresearch.com, and the same
 // /b?c1=..&c2=.. beacon on a first-party proxy or CNAME, matched by its
 // shape (/b or /b2 with c1 and a numeric c2). c2 is the Comscore client ID.
-var comscore = beacon{
+var comscore = paramVendor{
 	Vendor: "Comscore", Product: "Comscore",
 	Match: func(u *url.URL) bool {
 		if hostIs(u, "scorecardresearch.com") {
 			return pathIs(u, "/b", "/b2", "/p", "/p2", "/r", "/r2")
 		}
-		return pathIs(u, "/b", "/b2") && hasParams(u, "c1") && isDigits(u.Query().Get("c2"))
+		return pathIs(u, "/b", "/b2") && queryHas(u, "c1") && isDigits(u.Query().Get("c2"))
 	},
 	Rules: makeRules(map[string]Meaning{
 		"c2": AccountID, "c1": Technical, "c3": CustomData, "c4": CustomData, "c5": CustomData,
@@ -31,10 +31,10 @@ var comscore = beacon{
 		"d.*": CustomData,
 	}),
 	Event: func(u *url.URL) string {
-		if strings.HasPrefix(lastSegment(u), "p") {
+		if strings.HasPrefix(pathLast(u), "p") {
 			return "pixel"
 		}
-		if strings.HasPrefix(lastSegment(u), "r") {
+		if strings.HasPrefix(pathLast(u), "r") {
 			return "ad"
 		}
 		return "beacon"

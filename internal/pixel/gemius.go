@@ -8,7 +8,7 @@ import (
 // gemius decodes Gemius (gemiusPrism / gemiusAudience) hits sent as
 // <prefix>.hit.gemius.pl/_<timestamp>/redot.gif (rexdot.gif, redot.js): id
 // is the measured site's identifier, href the page, ref the referrer.
-var gemius = beacon{
+var gemius = paramVendor{
 	Vendor: "Gemius", Product: "Gemius",
 	Match: func(u *url.URL) bool {
 		p := strings.ToLower(u.EscapedPath())
@@ -21,5 +21,5 @@ var gemius = beacon{
 		"fpdata": BrowserID, "fpdata1": BrowserID, "nc": Technical, "extra": CustomData,
 		"hsrc": Technical, "sarg": Technical, "l": Technical, "pvid": Technical,
 	}),
-	Event: fixed("view"),
+	Event: eventNamed("view"),
 }.decoder()

@@ -80,7 +80,7 @@ var ccmRules = makeRules(map[string]Meaning{
 // /__utm.gif on google-analytics.com (or stats.g.doubleclick.net): utmac
 // the property, utmp the page path, utmdt the title, utmr the referrer,
 // utmcc the __utma/__utmz cookies, utmt the hit type, utme events.
-var googleAnalyticsClassic = beacon{
+var googleAnalyticsClassic = paramVendor{
 	Vendor: "Google", Product: "Google Analytics (ga.js)",
 	Match: func(u *url.URL) bool {
 		return hostIs(u, "google-analytics.com", "stats.g.doubleclick.net") &&
@@ -97,5 +97,5 @@ var googleAnalyticsClassic = beacon{
 		"utmu": Technical, "utmht": Technical, "utmhid": Technical, "utmjid": Technical,
 		"utmredir": Technical, "aip": Technical, "utmni": Technical, "utmgclid": ClickID,
 	}),
-	Event: fixed("page"),
+	Event: eventNamed("page"),
 }.decoder()

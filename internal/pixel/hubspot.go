@@ -4,9 +4,9 @@ package pixel
 // __ptq.gif (page views, events): a the portal (account), pu the page, t
 // the title, r the referrer, vi/u the hubspotutk visitor, b the session,
 // bfp a browser fingerprint, k the kind of call.
-var hubspotAnalytics = beacon{
+var hubspotAnalytics = paramVendor{
 	Vendor: "HubSpot", Product: "HubSpot Analytics",
-	Match: hostPath([]string{"track.hubspot.com", "track-eu1.hubspot.com"}, "/__ptq.gif", "/__pt.gif"),
+	Match: matchHostPath([]string{"track.hubspot.com", "track-eu1.hubspot.com"}, "/__ptq.gif", "/__pt.gif"),
 	Rules: makeRules(map[string]Meaning{
 		"a": AccountID, "pu": PageURL, "t": Title, "r": Referrer, "vi": BrowserID, "u": BrowserID,
 		"b": BrowserID, "bfp": BrowserID, "k": Technical, "n": EventName, "id": CustomData,
@@ -14,5 +14,5 @@ var hubspotAnalytics = beacon{
 		"nc": Technical, "ce": Technical, "cc": Technical, "pi": Technical, "ps": Technical,
 		"ccu": PageURL, "lvc": Technical, "m": CustomData, "pt": Technical, "hs_*": CustomData,
 	}),
-	Event: fixed("page view"),
+	Event: eventNamed("page view"),
 }.decoder()

@@ -7,7 +7,7 @@ import "net/url"
 // /services/pub and the viewability pings dt.adsafeprotected.com/dt. The
 // library hosts (static., cdn.) serve scripts only; a request without
 // parameters carries no data and yields no hit.
-var integralAdScience = beacon{
+var integralAdScience = paramVendor{
 	Vendor: "Integral Ad Science", Product: "Integral Ad Science",
 	Match: func(u *url.URL) bool {
 		return hostIs(u, "adsafeprotected.com") && !hostIs(u, "static.adsafeprotected.com", "cdn.adsafeprotected.com")
@@ -20,5 +20,5 @@ var integralAdScience = beacon{
 		"adsafe_par": Technical, "asid": Technical, "tv": Technical, "br": Device, "cb": Technical,
 		"ias_callback": Technical, "sr": Device, "wr": Technical, "ref": Referrer,
 	}),
-	Event: lastSegment,
+	Event: pathLast,
 }.decoder()

@@ -8,7 +8,7 @@ import "net/url"
 // Control-tag scripts (cdn.krxd.net) and JSONP lookups (/cookie2json,
 // /optout_check) carry no event data and are not matched. The _kua_
 // user attributes (zip, age, gender) are the publisher's, kept as custom data.
-var kruxBeacon = beacon{
+var kruxBeacon = paramVendor{
 	Vendor: "Salesforce", Product: "Salesforce Krux",
 	Match: func(u *url.URL) bool {
 		if hostIs(u, "usermatch.krxd.net") {
@@ -31,5 +31,5 @@ var kruxBeacon = beacon{
 		"t_redirect": Technical, "interchange_ran": Technical, "_knifr": Technical, "_kcrid": Technical,
 		"_test": Technical, "url": PageURL, "_kl": Technical, "jsonp": Technical,
 	}),
-	Event: lastSegment,
+	Event: pathLast,
 }.decoder()

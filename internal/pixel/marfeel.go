@@ -1,13 +1,15 @@
 package pixel
 
-// marfeelCompass decodes Marfeel Compass analytics ingestion calls,
-// events.newsroom.bi/ingest.php (Compass's collection host). Field names
-// beyond the account (ac) and page (url) are unconfirmed and kept Raw.
-var marfeelCompass = beacon{
+// marfeelCompass decodes Marfeel Compass analytics calls to its collection
+// host events.newsroom.bi: /ingest.php (page views and engagement, polled
+// while the page is open) and /recirculation/ (module impressions). The
+// parameter names account (ac) and page (url) are unconfirmed; all other
+// parameters are kept Raw.
+var marfeelCompass = paramVendor{
 	Vendor: "Marfeel", Product: "Marfeel Compass",
-	Match: hostPath([]string{"newsroom.bi", "marfeel.com"}, "/ingest.php", "/ingest"),
+	Match: matchHostPath([]string{"newsroom.bi", "marfeel.com"}, "/ingest.php", "/ingest", "/recirculation/"),
 	Rules: makeRules(map[string]Meaning{
 		"ac": AccountID, "url": PageURL,
 	}),
-	Event: fixed("page view"),
+	Event: eventNamed("page view"),
 }.decoder()

@@ -49,13 +49,13 @@ var maxymiserRules = makeRules(map[string]Meaning{
 // moatPixel decodes Oracle Moat measurement pings to px.moatads.com
 // (pixel.gif and the /pixel/ variants); the z.moatads.com scripts that
 // load the measurement are not hits.
-var moatPixel = beacon{
+var moatPixel = paramVendor{
 	Vendor: "Oracle", Product: "Oracle Moat",
-	Match: hostPath([]string{"px.moatads.com"}, "/pixel", "/"),
+	Match: matchHostPath([]string{"px.moatads.com"}, "/pixel", "/"),
 	Rules: makeRules(map[string]Meaning{
 		"e": Technical, "i": AccountID, "qs": Technical, "cm": Technical, "ac": Technical,
 		"bq": Technical, "f": Technical, "j": PageURL, "t": Technical, "de": Technical, "cs": Technical,
 		"zMoatPS": CustomData, "zMoat*": CustomData, "ak": Technical, "q": Technical,
 	}),
-	Event: fixed("measurement"),
+	Event: eventNamed("measurement"),
 }.decoder()

@@ -4,9 +4,9 @@ package pixel
 // collection.decibelinsight.net/i/<account>/...: session-replay and
 // analytics batches (JSON in the body) with wid the website, sid the
 // session, pvid the page view.
-var medalliaDXA = beacon{
+var medalliaDXA = paramVendor{
 	Vendor: "Medallia", Product: "Medallia DXA",
-	Match: hostPath([]string{"decibelinsight.net"}, "/i/"),
+	Match: matchHostPath([]string{"decibelinsight.net"}, "/i/"),
 	Rules: makeRules(map[string]Meaning{
 		"wid": CustomData, "sid": BrowserID, "pvid": Technical, "type": Technical, "dnt": Technical,
 		"dc": Technical, "dv": Technical, "dl": Technical, "retrycode": Technical,
@@ -15,7 +15,7 @@ var medalliaDXA = beacon{
 		"v": Technical, "cv": Technical, "cjs": Technical, "htmlversion": Technical, "bot": Technical,
 		"thash": Technical, "uhash": Technical, "navtype": Technical, "*": CustomData,
 	}),
-	Account: segmentAt(1),
-	Event:   fixed("session data"),
-	Body:    ptr("-"),
+	Account: pathSegmentAt(1),
+	Event:   eventNamed("session data"),
+	Body:    splitOn("-"),
 }.decoder()

@@ -7,9 +7,9 @@ import "net/url"
 // key> and the /events/, /jserrors/, /ins/, /resources/, /browser/ harvests
 // whose bodies ("bel.7;..." text or JSON) carry page URLs and timings. a is
 // the application ID, ref the page URL, s the session.
-var newRelicBrowser = beacon{
+var newRelicBrowser = paramVendor{
 	Vendor: "New Relic", Product: "New Relic Browser",
-	Match: hostPath([]string{"nr-data.net"}, "/1/", "/events/", "/jserrors/", "/ins/",
+	Match: matchHostPath([]string{"nr-data.net"}, "/1/", "/events/", "/jserrors/", "/ins/",
 		"/resources/", "/browser/", "/timing/"),
 	Rules: makeRules(map[string]Meaning{
 		"a": AccountID, "ref": PageURL, "s": BrowserID, "ptid": Technical, "v": Technical,

@@ -5,9 +5,9 @@ package pixel
 // visitor_id, attributes, and snapshots of decisions and events) and the
 // legacy /log/event and /log/decision calls. Without a recorded body these
 // carry nothing and yield no hit.
-var optimizelyEvents = beacon{
+var optimizelyEvents = paramVendor{
 	Vendor: "Optimizely", Product: "Optimizely",
-	Match: hostPath([]string{"logx.optimizely.com"}, "/v1/events", "/log/"),
+	Match: matchHostPath([]string{"logx.optimizely.com"}, "/v1/events", "/log/"),
 	Rules: makeRules(map[string]Meaning{
 		"account_id": AccountID, "visitors.visitor_id": BrowserID, "visitors.session_id": BrowserID,
 		"visitors.snapshots.events.key": EventName, "visitors.snapshots.events.y": EventName, "visitors.snapshots.events.*": CustomData,
@@ -15,6 +15,6 @@ var optimizelyEvents = beacon{
 		"project_id": Technical, "revision": Technical, "client_name": Technical, "client_version": Technical,
 		"anonymize_ip": Technical, "enrich_decisions": Technical,
 	}),
-	Event: fixed("event"),
-	Body:  ptr("-"),
+	Event: eventNamed("event"),
+	Body:  splitOn("-"),
 }.decoder()

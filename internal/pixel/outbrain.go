@@ -4,9 +4,9 @@ package pixel
 // /unifiedPixel (marketerId, name event, dl page) and the Amplify pixel
 // amplifypixel.outbrain.com/pixel (mid marketer). /cachedClickId only
 // fetches a stored click ID and the widget scripts are not hits.
-var outbrainPixel = beacon{
+var outbrainPixel = paramVendor{
 	Vendor: "Outbrain", Product: "Outbrain Pixel",
-	Match: hostPath([]string{"tr.outbrain.com", "amplifypixel.outbrain.com"},
+	Match: matchHostPath([]string{"tr.outbrain.com", "amplifypixel.outbrain.com"},
 		"/pixel", "/unifiedpixel"),
 	Rules: makeRules(map[string]Meaning{
 		"marketerid": AccountID, "mid": AccountID, "name": EventName, "dl": PageURL, "ref": Referrer,
@@ -15,5 +15,5 @@ var outbrainPixel = beacon{
 		"obclid": ClickID, "cb": Technical, "cnsnt": Technical, "cnsntv": Technical, "gdpr": Technical,
 		"gdpr_consent": Technical, "us_privacy": Technical, "bt": Technical, "ver": Technical,
 	}),
-	Event: fixed("PAGE_VIEW"),
+	Event: eventNamed("PAGE_VIEW"),
 }.decoder()

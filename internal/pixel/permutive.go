@@ -5,9 +5,9 @@ package pixel
 // the other /v2.0/ APIs. k is the project's API key; the JSON body holds
 // user_id (Permutive's visitor ID), the event name and properties, among
 // them the page (properties.client.url, .referrer, .title).
-var permutive = beacon{
+var permutive = paramVendor{
 	Vendor: "Permutive", Product: "Permutive",
-	Match: hostPath([]string{"permutive.com", "permutive.app"}, "/v2.0/", "/v2/", "/v3/"),
+	Match: matchHostPath([]string{"permutive.com", "permutive.app"}, "/v2.0/", "/v2/", "/v3/"),
 	Rules: makeRules(map[string]Meaning{
 		"k": AccountID, "name": EventName, "user_id": BrowserID, "session_id": BrowserID,
 		"view_id": Technical, "id": Technical, "time": Technical, "properties.client.url": PageURL,
@@ -16,6 +16,6 @@ var permutive = beacon{
 		"aliases.id": UserID, "aliases.tag": Technical, "identities.id": UserID, "identities.tag": Technical,
 		"identities.*": Technical, "aliases.*": Technical, "segments": CustomData, "segments.*": CustomData,
 	}),
-	Event: lastSegment,
-	Body:  ptr(""),
+	Event: pathLast,
+	Body:  splitOn(""),
 }.decoder()

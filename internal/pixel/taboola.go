@@ -7,7 +7,7 @@ import "net/url"
 // engagement pings and the other /log/3/ event types) and the feed request
 // /<publisher>/trc/3/json whose data parameter is JSON describing the page
 // and the visitor. /sg/ paths are ID syncs; libtrc scripts are not hits.
-var taboola = beacon{
+var taboola = paramVendor{
 	Vendor: "Taboola", Product: "Taboola",
 	Match: func(u *url.URL) bool {
 		if !hostIs(u, "taboola.com") || pathHasPrefix(u, "/sg/", "/libtrc/") {
@@ -27,7 +27,7 @@ var taboola = beacon{
 		"id": AccountID, "tfa_*": CustomData, "cb": Technical, "llvl": Technical, "pi": Technical,
 		"eflp": BrowserID, "uils": BrowserID,
 	}),
-	Account: segmentAt(0),
+	Account: pathSegmentAt(0),
 	Event: func(u *url.URL) string {
 		if pathSegment(u, 1) == "trc" {
 			return "recommendations"

@@ -5,9 +5,9 @@ package pixel
 // layer as JSON) and the EventStream /event endpoint (a JSON body). The
 // data layer names the page (dom.url, dom.referrer, dom.title), the
 // visitor (tealium_visitor_id, ut.visitor_id) and the site's own variables.
-var tealiumCollect = beacon{
+var tealiumCollect = paramVendor{
 	Vendor: "Tealium", Product: "Tealium Collect",
-	Match: hostPath([]string{"collect.tealiumiq.com", "collect-eu-central-1.tealiumiq.com"}, "/"),
+	Match: matchHostPath([]string{"collect.tealiumiq.com", "collect-eu-central-1.tealiumiq.com"}, "/"),
 	Rules: makeRules(map[string]Meaning{
 		"data>data.tealium_account": AccountID, "tealium_account": AccountID,
 		"data>event": EventName, "data>data.tealium_event": EventName, "tealium_event": EventName,
@@ -19,7 +19,7 @@ var tealiumCollect = beacon{
 		"data>data.tealium_*": Technical, "data>data.cp.*": CustomData, "data>*": CustomData,
 		"tealium_*": Technical, "*": CustomData,
 	}),
-	Account: segmentAt(0),
-	Event:   fixed("collect"),
-	Body:    ptr("-"),
+	Account: pathSegmentAt(0),
+	Event:   eventNamed("collect"),
+	Body:    splitOn("-"),
 }.decoder()

@@ -35,7 +35,7 @@ var tiktokPixel = Decoder{
 		if !pathHasPrefix(u, "/api/v2/pixel", "/api/v1/track", "/api/v1/pixel") {
 			for i := range hits {
 				if !hasMeaning(hits[i].Fields, EventName) {
-					hits[i].Event = lastSegment(u)
+					hits[i].Event = pathLast(u)
 				}
 			}
 		}

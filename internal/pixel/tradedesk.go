@@ -6,9 +6,9 @@ package pixel
 // (ct "0:<tracker>", orderid, v value, td1..td10 custom data). A call
 // without parameters (an iframe load) yields no hit; match.adsrvr.org ID
 // syncs and js.adsrvr.org scripts are not pixels.
-var tradeDeskPixel = beacon{
+var tradeDeskPixel = paramVendor{
 	Vendor: "The Trade Desk", Product: "The Trade Desk pixel",
-	Match: hostPath([]string{"insight.adsrvr.org"}, "/track/"),
+	Match: matchHostPath([]string{"insight.adsrvr.org"}, "/track/"),
 	Rules: makeRules(map[string]Meaning{
 		"adv": AccountID, "ref": PageURL, "upid": CustomData, "ct": CustomData, "orderid": CustomData,
 		"v": CustomData, "vf": CustomData, "td*": CustomData, "ttd_puid": UserID, "ttd_pid": Technical,
@@ -16,5 +16,5 @@ var tradeDeskPixel = beacon{
 		"paapi": Technical, "gdpr": Technical, "gdpr_consent": Technical, "us_privacy": Technical,
 		"gpp": Technical, "gpp_sid": Technical, "dur": Technical, "tags": Technical,
 	}),
-	Event: lastSegment,
+	Event: pathLast,
 }.decoder()

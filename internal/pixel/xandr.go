@@ -6,7 +6,7 @@ import "net/url"
 // universal pixel /pixie (pi pixel ID, e event, u page URL), conversion
 // and segment pixels /px?id=..&seg=..&t=1|2 and /seg?add=..&t=1|2. The
 // /getuid, /setuid, /bounce redirects are ID syncs, not pixel hits.
-var xandrPixel = beacon{
+var xandrPixel = paramVendor{
 	Vendor: "Microsoft", Product: "Xandr pixel",
 	Match: func(u *url.URL) bool {
 		return hostIs(u, "adnxs.com") && (pathIs(u, "/pixie", "/px", "/seg") || pathHasPrefix(u, "/pixie/"))

@@ -7,11 +7,11 @@ import (
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
-// beacon describes a vendor whose hits are the query and form parameters
+// paramVendor describes a vendor whose hits are the query and form parameters
 // of a request (a pixel, a ping, a sendBeacon), so that adding such a vendor
 // is filling in a table entry: where it is sent, what its parameters mean,
 // and where its account ID and event are.
-type beacon struct {
+type paramVendor struct {
 	Vendor, Product string
 	// Match accepts the request by host and path.
 	Match func(u *url.URL) bool
@@ -21,13 +21,13 @@ type beacon struct {
 	Account func(u *url.URL) string
 	// Event, when set, names the event when no field does.
 	Event func(u *url.URL) string
-	// Body, when set, decodes a JSON body into hits (splitting on the
-	// named array); the query parameters are shared by every hit.
+	// Body, when set (splitOn), decodes a JSON body into hits, one per
+	// element of the named array; the query parameters are shared by all.
 	Body *string
 }
 
 // decoder turns the description into a table entry.
-func (bc beacon) decoder() Decoder {
+func (bc paramVendor) decoder() Decoder {
 	return Decoder{
 		Vendor:  bc.Vendor,
 		Product: bc.Product,
@@ -39,7 +39,7 @@ func (bc beacon) decoder() Decoder {
 // decode returns the hits of a matched request. A request that carries no
 // parameters and no body (a script or frame load, a bare redirect) carries
 // no event data and yields no hit.
-func (bc beacon) decode(r *traffic.Request, u *url.URL) []Hit {
+func (bc paramVendor) decode(r *traffic.Request, u *url.URL) []Hit {
 	ps := allParams(r, u)
 	body := requestBody(r)
 	if len(ps) == 0 && len(body) == 0 {
@@ -68,16 +68,16 @@ func (bc beacon) decode(r *traffic.Request, u *url.URL) []Hit {
 	return hits
 }
 
-// hostPath returns a matcher for a request to one of hosts (or their
+// matchHostPath returns a matcher for a request to one of hosts (or their
 // subdomains) whose lowercased path starts with one of prefixes.
-func hostPath(hosts []string, prefixes ...string) func(*url.URL) bool {
+func matchHostPath(hosts []string, prefixes ...string) func(*url.URL) bool {
 	return func(u *url.URL) bool {
 		return hostIs(u, hosts...) && pathHasPrefix(u, prefixes...)
 	}
 }
 
-// hasParams reports whether u's query has every one of names.
-func hasParams(u *url.URL, names ...string) bool {
+// queryHas reports whether u's query has every one of names.
+func queryHas(u *url.URL, names ...string) bool {
 	q := u.Query()
 	for _, n := range names {
 		if !q.Has(n) {
@@ -87,20 +87,22 @@ func hasParams(u *url.URL, names ...string) bool {
 	return true
 }
 
-// segmentAt returns a function reading the n-th path segment.
-func segmentAt(n int) func(*url.URL) string {
+// pathSegmentAt returns a function reading the n-th path segment.
+func pathSegmentAt(n int) func(*url.URL) string {
 	return func(u *url.URL) string { return pathSegment(u, n) }
 }
 
-// lastSegment names the event by the last path segment ("pixel", "ping").
-func lastSegment(u *url.URL) string {
+// pathLast names the event by the last path segment ("pixel", "ping").
+func pathLast(u *url.URL) string {
 	p := strings.TrimSuffix(u.EscapedPath(), "/")
 	return unescape(p[strings.LastIndexByte(p, '/')+1:])
 }
 
-// fixed returns a function naming every hit's event event.
-func fixed(event string) func(*url.URL) string {
+// eventNamed returns a function naming every hit's event the same.
+func eventNamed(event string) func(*url.URL) string {
 	return func(*url.URL) string { return event }
 }
 
-func ptr(s string) *string { return &s }
+// splitOn names the array of a JSON body whose elements are one hit each
+// ("" a root array, "-" none: the whole body is one hit).
+func splitOn(s string) *string { return &s }
