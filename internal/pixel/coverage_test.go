@@ -42,7 +42,7 @@ var hitPatterns = []hitPattern{
 	hp("Meta Pixel", `^https?://[^/]*(facebook|instagram)\.com/tr/?(\?|$)`),
 	hp("LinkedIn Insight Tag", `^https?://px\d?\.ads\.linkedin\.com/(collect|wa/|attribution_trigger)`),
 	hp("Snap Pixel", `^https?://tr[0-9]?(-shadow)?\.snapchat\.com/(p|gateway/p)(\?|$)`),
-	hp("Microsoft UET", `^https?://bat\.bing\.com/action/`),
+	hp("Microsoft UET", `^https?://bat\.bing\.com/actionp?/`),
 	hp("Google Analytics 4", `^https?://[^/]*(google-analytics\.com|analytics\.google\.com)/g/collect`),
 	hp("Universal Analytics", `^https?://[^/]*\.google-analytics\.com/([rj]/)?collect(\?|$)`),
 	hp("Google Analytics (ga.js)", `^https?://[^/]*\.google-analytics\.com/([rj]/)?__utm\.gif`),
@@ -87,6 +87,10 @@ var hitPatterns = []hitPattern{
 	hp("HubSpot Analytics", `^https?://track\.hubspot\.com/__ptq\.gif`),
 	hp("Tealium Collect", `^https?://collect\.tealiumiq\.com/`),
 	hp("Optimizely", `^https?://logx\.optimizely\.com/v1/events`),
+	hp("Yahoo Dot", `^https?://sp\.analytics\.yahoo\.com/spp?\.pl\?`),
+	hp("Heap", `^https?://heapanalytics\.com/h\?`),
+	hp("Parse.ly", `^https?://(p1|srv\.pixel)\.parsely\.com/(px|plogger)/`),
+	hp("Matomo", `/(matomo|piwik|ppms)\.php\?`),
 	hp("Medallia DXA", `^https?://collection\.decibelinsight\.net/i/`).except(".json"),
 }
 

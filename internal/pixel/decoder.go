@@ -77,6 +77,10 @@ var table = []Decoder{
 	optimizelyEvents,
 	medalliaDXA,
 	googleAnalyticsClassic,
+	yahooDot,
+	heapAnalytics,
+	parsely,
+	matomo,
 }
 
 // Decoders returns the decoder table in match order.

@@ -216,6 +216,36 @@ func moreDecodeCases() []decodeCase {
 		{name: "meta data processing off", product: "Meta Pixel", account: "42", event: "PageView",
 			req:    get("https://www.facebook.com/tr/?id=42&ev=PageView&dpo="),
 			fields: []wantField{{"dpo>limited_data_use", "off", Technical}}},
+		// real: chrome-devtools-abcmouse-login #5
+		{name: "uet pageHide beacon", product: "Microsoft UET", account: "4021041", event: "pageHide",
+			req: post("https://bat.bing.com/actionp/0?ti=4021041&Ver=2&mid=baec78d4-366e-4c15-95fa-a338e4becc9c"+
+				"&sid=8f760d4083fe11eeab5977abde535b86&vid=8f762e2083fe11ee95c079c968a16957&vids=0&msclkid=N&evt=pageHide", "", ""),
+			fields: []wantField{{"vid", "8f762e2083fe11ee95c079c968a16957", BrowserID}}},
+		// real: chrome-har-ppgulfcoast #88
+		{name: "yahoo dot", product: "Yahoo Dot", account: "10015862", event: "page view",
+			req: get("https://sp.analytics.yahoo.com/sp.pl?a=10000&d=Thu%2C%2014%20Oct%202021%2020%3A20%3A17%20GMT&n=0" +
+				"&b=Planned%20Parenthood%20Gulf%20Coast%2C%20Inc.&.yp=10015862&f=https%3A%2F%2Fwww.plannedparenthood.org%2Fplanned-parenthood-gulf-coast&enc=UTF-8"),
+			fields: []wantField{{"f", "https://www.plannedparenthood.org/planned-parenthood-gulf-coast", PageURL},
+				{"b", "Planned Parenthood Gulf Coast, Inc.", Title}}},
+		// real: chrome-har-marchofdimes #180
+		{name: "heap", product: "Heap", account: "2111332626", event: "page view",
+			req: get("https://heapanalytics.com/h?a=2111332626&u=7770866953201292&v=4066001823029807&s=326369717362858&b=web&tv=4.0&z=0" +
+				"&h=%2F&d=www.marchofdimes.org&t=Home%20%7C%20March%20of%20Dimes"),
+			fields: []wantField{{"u", "7770866953201292", BrowserID}, {"t", "Home | March of Dimes", Title}}},
+		{name: "parsely", product: "Parse.ly", account: "news.example", event: "pageview",
+			req: get("https://p1.parsely.com/px/?rand=1&idsite=news.example&url=https%3A%2F%2Fnews.example%2Fa&urlref=&action=pageview" +
+				"&data=%7B%22parsely_uuid%22%3A%22u-1%22%7D"),
+			fields: []wantField{{"data>parsely_uuid", "u-1", BrowserID}, {"url", "https://news.example/a", PageURL}}},
+		{name: "matomo", product: "Matomo", account: "3", event: "site search",
+			req: get("https://stats.shop.example/matomo.php?idsite=3&rec=1&url=https%3A%2F%2Fshop.example%2Fs&action_name=Search" +
+				"&_id=abcdef0123456789&uid=jane%40example.com&search=blood%20test"),
+			fields: []wantField{{"uid", "jane@example.com", UserID}, {"search", "blood test", CustomData}, {"_id", "abcdef0123456789", BrowserID}}},
+		{name: "matomo bulk", product: "Matomo", account: "4", event: "signup", hit: 1, hits: 2,
+			req: post("https://analytics.example/piwik.php", "application/json",
+				`{"requests":["?idsite=4&rec=1&url=https%3A%2F%2Fa.example%2F","?idsite=4&rec=1&e_c=form&e_a=signup"]}`),
+			fields: []wantField{{"e_c", "form", CustomData}}},
+		{name: "piwik pro", product: "Piwik PRO", account: "0f0e-site", event: "page view",
+			req: get("https://acme.piwik.pro/ppms.php?idsite=0f0e-site&rec=1&url=https%3A%2F%2Facme.example%2F&_id=v1")},
 		{name: "tiktok monitor", product: "TikTok Pixel", account: "C25EUNFMU8Q03RAI4CE0", event: "monitor",
 			req: post("https://analytics.tiktok.com/api/v2/monitor", "text/plain",
 				`{"metric_name":"pixel_init","context":{"pixel":{"code":"C25EUNFMU8Q03RAI4CE0"},"page":{"url":"https://a.example/"}}}`),

@@ -129,6 +129,11 @@ var realworldWant = []struct {
 	{"firebug-cnn", "Comscore", 2, "6035748", "ad"},
 	{"firebug-cnn", "Google Ads", 1, "986255830", "viewthroughconversion"},
 	{"firebug-cnn", "Nielsen DCR", 2, "us-204044h", "page view"},
+	{"chrome-devtools-abcmouse-login", "Microsoft UET", 2, "4021041", "pageHide|pageLoad"},
+	{"chrome-har-marchofdimes", "Heap", 3, "2111332626", "page view"},
+	{"chrome-har-marchofdimes", "Yahoo Dot", 1, "10028862", "page view"},
+	{"chrome-har-nystateofhealth", "Yahoo Dot", 1, "10176718", "page view"},
+	{"chrome-har-ppgulfcoast", "Yahoo Dot", 4, "10015862|10095773", "page view"},
 }
 
 func TestRealworldHits(t *testing.T) {
