@@ -92,8 +92,9 @@ func Decoders() []Decoder {
 
 // Decode returns all hits of one request, each with RequestIndex set. A
 // request no decoder matches yields nil, and so does a matched request that
-// carries no event data (see dropEmpty) or a CORS preflight. Decode never panics: a decoder that
-// fails on hostile input yields no hits for that request.
+// carries no event data (see dropEmpty) or a CORS preflight. Decode never
+// panics: a decoder that fails on hostile input yields no hits for that
+// request.
 func Decode(r *traffic.Request) (hits []Hit) {
 	defer func() {
 		if recover() != nil {

@@ -10,7 +10,8 @@ var optimizelyEvents = paramVendor{
 	Match: matchHostPath([]string{"logx.optimizely.com"}, "/v1/events", "/log/"),
 	Rules: makeRules(map[string]Meaning{
 		"account_id": AccountID, "visitors.visitor_id": BrowserID, "visitors.session_id": BrowserID,
-		"visitors.snapshots.events.key": EventName, "visitors.snapshots.events.y": EventName, "visitors.snapshots.events.*": CustomData,
+		"visitors.snapshots.events.key": EventName, "visitors.snapshots.events.y": EventName,
+		"visitors.snapshots.events.*": CustomData,
 		"visitors.attributes.*": CustomData, "visitors.snapshots.decisions.*": Technical,
 		"project_id": Technical, "revision": Technical, "client_name": Technical, "client_version": Technical,
 		"anonymize_ip": Technical, "enrich_decisions": Technical,
