@@ -12,7 +12,7 @@ var optimizelyEvents = paramVendor{
 		"account_id": AccountID, "visitors.visitor_id": BrowserID, "visitors.session_id": BrowserID,
 		"visitors.snapshots.events.key": EventName, "visitors.snapshots.events.y": EventName,
 		"visitors.snapshots.events.*": CustomData,
-		"visitors.attributes.*": CustomData, "visitors.snapshots.decisions.*": Technical,
+		"visitors.attributes.*":       CustomData, "visitors.snapshots.decisions.*": Technical,
 		"project_id": Technical, "revision": Technical, "client_name": Technical, "client_version": Technical,
 		"anonymize_ip": Technical, "enrich_decisions": Technical,
 	}),
