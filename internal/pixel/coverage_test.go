@@ -91,6 +91,10 @@ var hitPatterns = []hitPattern{
 	hp("Heap", `^https?://heapanalytics\.com/h\?`),
 	hp("Parse.ly", `^https?://(p1|srv\.pixel)\.parsely\.com/(px|plogger)/`),
 	hp("Matomo", `/(matomo|piwik|ppms)\.php\?`),
+	hp("Adform", `track\.adform\.net/Serving/TrackPoint`),
+	hp("Amazon Ad Tag", `amazon-adsystem\.com/iu3`, "pid="), // without pid: a dtb-pub ID-sync frame
+	hp("RTB House", `creativecdn\.com/tags/?\?`),
+	hp("Zemanta Pixel", `zemanta\.com/(v2/)?p/`),
 	hp("Medallia DXA", `^https?://collection\.decibelinsight\.net/i/`).except(".json"),
 }
 

@@ -81,6 +81,10 @@ var table = []Decoder{
 	heapAnalytics,
 	parsely,
 	matomo,
+	adformTrackPoint,
+	amazonAdTag,
+	rtbHouseTag,
+	zemantaPixel,
 }
 
 // Decoders returns the decoder table in match order.

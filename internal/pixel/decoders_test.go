@@ -348,6 +348,8 @@ func TestMatchNeedsPath(t *testing.T) {
 		"https://sb.scorecardresearch.com/beacon.js", "https://js-agent.newrelic.com/nr-1167.min.js",
 		"https://www.google.com/recaptcha/api2/anchor?k=x", "https://google.github.io/pagead/1p-user-list/1/?x=1",
 		"https://shop.example/b?c1=2&c2=abc", "https://shop.example/p?c1=2&c2=1", "https://ib.adnxs.com/getuid?x",
+		"https://s.amazon-adsystem.com/iu3?cm3ppd=1&d=dtb-pub&csif=t&dl=rbd_kg", "https://us.creativecdn.com/cm-notify?pi=districtm",
+		"https://b1sync.zemanta.com/usersync/gumgum/?puid=u_1",
 	} {
 		if hits := Decode(get(u)); len(hits) != 0 {
 			t.Errorf("%s decoded as %s", u, hits[0].Product)
