@@ -23,15 +23,18 @@ var googleAds = Decoder{
 // (isGoogleAdsHost); the remarketing "rul" pings only go to
 // td.doubleclick.net.
 func googleAdsKind(u *url.URL) string {
-	if hostIs(u, "td.doubleclick.net") && pathHasPrefix(u, "/td/rul/", "/td/ga/rul") {
-		return "remarketing"
-	}
-	if !isGoogleAdsHost(u) {
+	if pathHasPrefix(u, "/td/rul/", "/td/ga/rul") {
+		if hostIs(u, "td.doubleclick.net") {
+			return "remarketing"
+		}
 		return ""
 	}
 	for _, k := range googleAdsPaths {
 		if pathHasPrefix(u, k.prefix) || k.anywhere && strings.Contains(strings.ToLower(u.EscapedPath()), k.prefix) {
-			return k.kind
+			if isGoogleAdsHost(u) {
+				return k.kind
+			}
+			return ""
 		}
 	}
 	return ""

@@ -37,7 +37,7 @@ var googleAnalyticsAudiences = Decoder{
 	Vendor:  "Google",
 	Product: "Google Analytics audiences",
 	Match: func(_ *traffic.Request, u *url.URL) bool {
-		return isGoogleDomain(u) && pathIs(u, "/ads/ga-audiences")
+		return pathIs(u, "/ads/ga-audiences") && isGoogleDomain(u)
 	},
 	Decode: func(r *traffic.Request, u *url.URL) []Hit {
 		return []Hit{googleHit("Google Analytics audiences", uaRules, allParams(r, u))}
@@ -52,7 +52,7 @@ var googleTagCCM = Decoder{
 	Vendor:  "Google",
 	Product: "Google tag",
 	Match: func(_ *traffic.Request, u *url.URL) bool {
-		return isGoogleAdsHost(u) && pathIs(u, "/ccm/collect")
+		return pathIs(u, "/ccm/collect") && isGoogleAdsHost(u)
 	},
 	Decode: func(r *traffic.Request, u *url.URL) []Hit {
 		ps := allParams(r, u)
