@@ -29,8 +29,9 @@ func googleAdsKind(u *url.URL) string {
 		}
 		return ""
 	}
+	p := strings.ToLower(u.EscapedPath())
 	for _, k := range googleAdsPaths {
-		if pathHasPrefix(u, k.prefix) || k.anywhere && strings.Contains(strings.ToLower(u.EscapedPath()), k.prefix) {
+		if strings.HasPrefix(p, k.prefix) || k.anywhere && strings.Contains(p, k.prefix) {
 			if isGoogleAdsHost(u) {
 				return k.kind
 			}
