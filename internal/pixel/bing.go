@@ -7,12 +7,13 @@ import (
 )
 
 // microsoftUET decodes Microsoft Advertising Universal Event Tracking hits,
-// GET (or POST) bat.bing.com/action/<n>.
+// GET (or POST) bat.bing.com/action/<n>, and the beacon form /actionp/<n>
+// sent when the page is hidden (evt=pageHide).
 var microsoftUET = Decoder{
 	Vendor:  "Microsoft",
 	Product: "Microsoft UET",
 	Match: func(_ *traffic.Request, u *url.URL) bool {
-		return hostIs(u, "bat.bing.com", "bat.bing.net") && pathHasPrefix(u, "/action/")
+		return hostIs(u, "bat.bing.com", "bat.bing.net") && pathHasPrefix(u, "/action/", "/actionp/")
 	},
 	Decode: decodeUET,
 }

@@ -32,6 +32,7 @@ var table = []Decoder{
 	floodlight,
 	googleAdManagerAudience,
 	googleAnalyticsAudiences,
+	googleTagCCM,
 	pinterestTag,
 	tiktokPixel,
 	xPixel,
@@ -50,6 +51,40 @@ var table = []Decoder{
 	klaviyo,
 	quantcast,
 	oracleInfinity,
+	adobeECID,
+	adobeAudienceManager,
+	adobeTarget,
+	adobeWebSDK,
+	comscore,
+	integralAdScience,
+	kruxBeacon,
+	chartbeat,
+	nielsen,
+	maxymiser,
+	moatPixel,
+	newRelicBrowser,
+	atInternet,
+	gemius,
+	permutive,
+	xandrPixel,
+	outbrainPixel,
+	taboola,
+	teadsPixel,
+	marfeelCompass,
+	tradeDeskPixel,
+	hubspotAnalytics,
+	tealiumCollect,
+	optimizelyEvents,
+	medalliaDXA,
+	googleAnalyticsClassic,
+	yahooDot,
+	heapAnalytics,
+	parsely,
+	matomo,
+	adformTrackPoint,
+	amazonAdTag,
+	rtbHouseTag,
+	zemantaPixel,
 }
 
 // Decoders returns the decoder table in match order.
@@ -60,8 +95,10 @@ func Decoders() []Decoder {
 }
 
 // Decode returns all hits of one request, each with RequestIndex set. A
-// request no decoder matches yields nil. Decode never panics: a decoder that
-// fails on hostile input yields no hits for that request.
+// request no decoder matches yields nil, and so does a matched request that
+// carries no event data (see dropEmpty) or a CORS preflight. Decode never
+// panics: a decoder that fails on hostile input yields no hits for that
+// request.
 func Decode(r *traffic.Request) (hits []Hit) {
 	defer func() {
 		if recover() != nil {
@@ -73,8 +110,8 @@ func Decode(r *traffic.Request) (hits []Hit) {
 
 // decode is Decode without the safety net, for the fuzz target.
 func decode(r *traffic.Request) []Hit {
-	if r == nil {
-		return nil
+	if r == nil || strings.EqualFold(r.Method, "OPTIONS") {
+		return nil // a CORS preflight is not a hit; the request it precedes is
 	}
 	u, err := parseURL(r.URL)
 	if err != nil {
@@ -84,7 +121,7 @@ func decode(r *traffic.Request) []Hit {
 		if !d.Match(r, u) {
 			continue
 		}
-		hits := d.Decode(r, u)
+		hits := dropEmpty(d.Decode(r, u))
 		for i := range hits {
 			hits[i].RequestIndex = r.Index
 			if hits[i].Vendor == "" {
@@ -98,6 +135,21 @@ func decode(r *traffic.Request) []Hit {
 		return hits
 	}
 	return nil
+}
+
+// dropEmpty removes hits with no field at all: a request that matched a
+// decoder but carried no event data is not a hit.
+func dropEmpty(hits []Hit) []Hit {
+	out := hits[:0]
+	for _, h := range hits {
+		if len(h.Fields) > 0 {
+			out = append(out, h)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
 
 // parseURL parses a request URL that must have a host.

@@ -61,6 +61,10 @@ func gzipBytes(s string) string {
 func b64url(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
 
 func decodeCases(t testing.TB) []decodeCase {
+	return append(baseDecodeCases(t), moreDecodeCases()...)
+}
+
+func baseDecodeCases(t testing.TB) []decodeCase {
 	return []decodeCase{
 		{name: "meta GET advanced matching", product: "Meta Pixel", account: "1234567890", event: "Purchase",
 			req: get("https://www.facebook.com/tr/?id=1234567890&ev=Purchase&dl=https%3A%2F%2Fshop.example%2Fdashboard" +
@@ -334,6 +338,18 @@ func TestMatchNeedsPath(t *testing.T) {
 		"https://cdn.segment.com/analytics.js/v1/k/analytics.min.js", "https://cdn.amplitude.com/libs/x.js",
 		"https://cdn.mxpnl.com/libs/mixpanel.js", "https://us-assets.i.posthog.com/static/array.js",
 		"https://px.ads.linkedin.com/favicon.ico", "https://shop.example/i?x=1",
+		"https://cdn.krxd.net/controltag?confid=ITb_4eqO", "https://static.chartbeat.com/js/chartbeat.js",
+		"https://z.moatads.com/addthismoatframe568911941483/moatframe.js", "https://cdn.taboola.com/libtrc/unip/1977/tfa.js",
+		"https://widgets.outbrain.com/outbrain.js", "https://amplify.outbrain.com/cp/obtp.js",
+		"https://js.adsrvr.org/up_loader.1.1.0.js", "https://acdn.adnxs.com/dmp/up/pixie.js",
+		"https://static.adsafeprotected.com/main.19.8.52.js", "https://cdn.demdex.net/dm/3/demdex.js",
+		"https://analytics.tiktok.com/i18n/pixel/config.js?sdkid=C25EUNFMU8Q03RAI4CE0&hostname=a.example",
+		"https://www.googleadservices.com/pagead/conversion_async.js", "https://adservice.google.se/adsid/integrator.js",
+		"https://sb.scorecardresearch.com/beacon.js", "https://js-agent.newrelic.com/nr-1167.min.js",
+		"https://www.google.com/recaptcha/api2/anchor?k=x", "https://google.github.io/pagead/1p-user-list/1/?x=1",
+		"https://shop.example/b?c1=2&c2=abc", "https://shop.example/p?c1=2&c2=1", "https://ib.adnxs.com/getuid?x",
+		"https://s.amazon-adsystem.com/iu3?cm3ppd=1&d=dtb-pub&csif=t&dl=rbd_kg", "https://us.creativecdn.com/cm-notify?pi=districtm",
+		"https://b1sync.zemanta.com/usersync/gumgum/?puid=u_1",
 	} {
 		if hits := Decode(get(u)); len(hits) != 0 {
 			t.Errorf("%s decoded as %s", u, hits[0].Product)

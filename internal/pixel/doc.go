@@ -15,6 +15,19 @@
 // ("context.page.url"). A parameter no rule knows keeps Meaning Raw; input
 // that does not decode (bad JSON, base64, gzip, lz-string) stays as sent.
 //
+// A matched request that carries no event data is not a hit: no parameters
+// and no body (a script or iframe load, a beacon whose body was not
+// recorded), a tag's iframe document (Pinterest ct.html), a CORS preflight.
+// Vendors whose paths are distinctive are also matched on first-party
+// proxies and CNAMEs by path shape (Adobe /b/ss/, /id?d_visid_ver=,
+// /ee/.../interact; Comscore /b?c1=..&c2=<digits>; AT Internet /hit.xiti);
+// Google endpoints on every Google country domain (google.<public suffix>).
+//
+// Google hits spell out their Consent Mode parameters as Technical fields
+// (gcs>ad_storage, gcd>ad_user_data, dma_cps>services); ConsentState reads
+// them into a GoogleConsent. Meta's dpo/dpoco/dpost become
+// dpo>limited_data_use, dpoco>country and dpost>state.
+//
 // Meanings: page_url, referrer, title, user_id, hashed_email, hashed_phone,
 // hashed_name, hashed_address, hashed_other (birth date, gender), plain_pii,
 // custom_data, click_id, browser_id (cookie-based browser or session IDs),

@@ -116,6 +116,7 @@ func googleHit(product string, rl *rules, ps []param) Hit {
 		}
 		b.addValue(p.Name, p.Value)
 	}
+	addConsentFields(b)
 	return b.hit
 }
 

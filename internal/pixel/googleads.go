@@ -18,21 +18,54 @@ var googleAds = Decoder{
 	Decode: decodeGoogleAds,
 }
 
-// googleAdsKind names the kind of Google Ads hit, "" when u is none.
+// googleAdsKind names the kind of Google Ads hit, "" when u is none. The
+// paths are those the Google tag sends to on every Google Ads host
+// (isGoogleAdsHost); the remarketing "rul" pings only go to
+// td.doubleclick.net.
 func googleAdsKind(u *url.URL) string {
-	switch {
-	case hostIs(u, "googleadservices.com") && pathHasPrefix(u, "/pagead/conversion/"):
-		return "conversion"
-	case hostIs(u, "doubleclick.net") && pathHasPrefix(u, "/pagead/viewthroughconversion/"):
-		return "viewthroughconversion"
-	case hostIs(u, "google.com") && pathHasPrefix(u, "/pagead/1p-user-list/"):
-		return "1p-user-list"
-	case hostIs(u, "google.com") && pathHasPrefix(u, "/pagead/1p-conversion/"):
-		return "1p-conversion"
-	case hostIs(u, "td.doubleclick.net") && pathHasPrefix(u, "/td/rul/", "/td/ga/rul"):
-		return "remarketing"
+	if pathHasPrefix(u, "/td/rul/", "/td/ga/rul") {
+		if hostIs(u, "td.doubleclick.net") {
+			return "remarketing"
+		}
+		return ""
+	}
+	p := strings.ToLower(u.EscapedPath())
+	for _, k := range googleAdsPaths {
+		if strings.HasPrefix(p, k.prefix) || k.anywhere && strings.Contains(p, k.prefix) {
+			if isGoogleAdsHost(u) {
+				return k.kind
+			}
+			return ""
+		}
 	}
 	return ""
+}
+
+// googleAdsPaths are the Google Ads hit paths, most specific first. With
+// idInPath the conversion ID is the third path segment
+// (/pagead/conversion/<id>/); anywhere matches the text inside the path.
+var googleAdsPaths = []struct {
+	prefix, kind       string
+	idInPath, anywhere bool
+}{
+	{prefix: "/pagead/viewthroughconversion/", kind: "viewthroughconversion", idInPath: true},
+	{prefix: "/pagead/conversion/", kind: "conversion", idInPath: true},
+	{prefix: "/pagead/1p-user-list/", kind: "1p-user-list", idInPath: true},
+	{prefix: "/pagead/1p-conversion/", kind: "1p-conversion", idInPath: true},
+	{prefix: "/ads/user-lists/", kind: "user-list", idInPath: true},
+	{prefix: "/measurement/conversion", kind: "measurement/conversion"},
+	{prefix: "/privacy-sandbox/register-conversion", kind: "register-conversion", anywhere: true},
+}
+
+// googleAdsIDInPath reports whether u's kind carries the conversion ID as
+// a path segment.
+func googleAdsIDInPath(u *url.URL) bool {
+	for _, k := range googleAdsPaths {
+		if k.idInPath && pathHasPrefix(u, k.prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 var googleAdsRules = makeRules(map[string]Meaning{
@@ -49,6 +82,8 @@ var googleAdsRules = makeRules(map[string]Meaning{
 	"z": Technical, "pscdl": Technical, "gcs": Technical, "gcd": Technical, "dma": Technical,
 	"ct_cookie_present": Technical, "tag_exp": Technical, "is_vtc": Technical, "eitems": Technical,
 	"em": HashedEmail, "ipr": Technical, "rmt_tld": Technical,
+	"dma_cps": Technical, "gcu": Technical, "gcut": Technical, "en": EventName,
+	"dl": PageURL, "dr": Referrer, "dt": Title, "gbraid": ClickID, "wbraid": ClickID,
 })
 
 func decodeGoogleAds(r *traffic.Request, u *url.URL) []Hit {
@@ -65,7 +100,7 @@ func decodeGoogleAds(r *traffic.Request, u *url.URL) []Hit {
 	}
 	h := googleHit("Google Ads", googleAdsRules, ps)
 	kind := googleAdsKind(u)
-	if !pathHasPrefix(u, "/td/ga/") {
+	if googleAdsIDInPath(u) || pathHasPrefix(u, "/td/rul/") {
 		h.Account = pathSegment(u, 2)
 	}
 	if h.Event == "" && !hasMeaning(h.Fields, EventName) {
@@ -85,7 +120,10 @@ var floodlight = Decoder{
 	},
 	Decode: func(r *traffic.Request, u *url.URL) []Hit {
 		ps := append(matrixParams(u.EscapedPath()), allParams(r, u)...)
-		return []Hit{paramHit("Google", "Floodlight", floodlightRules, ps)}
+		b := newBuilder("Google", "Floodlight", floodlightRules)
+		b.addParams(ps)
+		addConsentFields(b)
+		return []Hit{b.hit}
 	},
 }
 
@@ -95,6 +133,8 @@ var floodlightRules = makeRules(map[string]Meaning{
 	"gclid": ClickID, "dc_pre": ClickID, "auiddc": BrowserID, "dc_rdid": Device, "dc_lat": Device,
 	"ord": Technical, "num": Technical, "npa": Technical, "gdpr": Technical, "dc_*": Technical,
 	"tag_for_child_directed_treatment": Technical, "tfua": Technical, "gtm": Technical,
+	"gcs": Technical, "gcd": Technical, "dma": Technical, "dma_cps": Technical, "pscdl": Technical,
+	"gcu": Technical, "gcut": Technical, "tag_exp": Technical,
 	"ps": Technical, "pcor": Technical, "uaa": Device, "uab": Device, "uafvl": Device,
 	"uamb": Device, "uam": Device, "uap": Device, "uapv": Device, "uaw": Device,
 })

@@ -2,6 +2,7 @@ package pixel
 
 import (
 	"net/url"
+	"strings"
 
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
@@ -14,7 +15,59 @@ var metaPixel = Decoder{
 	Match: func(_ *traffic.Request, u *url.URL) bool {
 		return hostIs(u, "facebook.com", "instagram.com") && pathIs(u, "/tr")
 	},
-	Decode: paramDecoder("Meta", "Meta Pixel", metaRules),
+	Decode: func(r *traffic.Request, u *url.URL) []Hit {
+		hits := paramDecoder("Meta", "Meta Pixel", metaRules)(r, u)
+		for i := range hits {
+			addLimitedDataUse(&hits[i])
+		}
+		return hits
+	},
+}
+
+// addLimitedDataUse spells out Meta's data processing options as Technical
+// fields beside the raw ones: dpo "LDU" turns Limited Data Use on
+// ("dpo>limited_data_use"); dpoco and dpost name the country and state it
+// applies to (1 the United States, 1000 California, 0 let Meta geolocate).
+func addLimitedDataUse(h *Hit) {
+	dpo, ok := fieldOK(h.Fields, "dpo")
+	if !ok {
+		return
+	}
+	ldu := "off"
+	if strings.Contains(strings.ToUpper(dpo), "LDU") {
+		ldu = "on"
+	}
+	h.Fields = append(h.Fields, Field{Name: "dpo>limited_data_use", Value: ldu, Meaning: Technical})
+	for _, c := range ldoCodes {
+		v, ok := fieldOK(h.Fields, c.param)
+		if !ok {
+			continue
+		}
+		name, known := c.names[v]
+		if !known {
+			name = "code " + v
+		}
+		h.Fields = append(h.Fields, Field{Name: c.param + ">" + c.field, Value: name, Meaning: Technical})
+	}
+}
+
+// ldoCodes are the documented codes of dpoco and dpost.
+var ldoCodes = []struct {
+	param, field string
+	names        map[string]string
+}{
+	{"dpoco", "country", map[string]string{"0": "geolocated by Meta", "1": "United States"}},
+	{"dpost", "state", map[string]string{"0": "geolocated by Meta", "1000": "California"}},
+}
+
+// fieldOK returns the value of the first field named name.
+func fieldOK(fs []Field, name string) (string, bool) {
+	for _, f := range fs {
+		if f.Name == name {
+			return f.Value, true
+		}
+	}
+	return "", false
 }
 
 var metaRules = makeRules(map[string]Meaning{

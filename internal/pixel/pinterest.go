@@ -8,13 +8,20 @@ import (
 
 // pinterestTag decodes Pinterest Tag hits: ct.pinterest.com/v3/ with JSON in
 // the ad, pd and ed parameters (no-script form pd[em]=), and /user/ syncs.
+// The ct.html document is the tag's iframe, not an event: it yields no hit,
+// nor does a request with no parameters.
 var pinterestTag = Decoder{
 	Vendor:  "Pinterest",
 	Product: "Pinterest Tag",
 	Match: func(_ *traffic.Request, u *url.URL) bool {
 		return hostIs(u, "ct.pinterest.com") && pathIs(u, "/v3", "/user", "/ct.html", "/v3/user")
 	},
-	Decode: paramDecoder("Pinterest", "Pinterest Tag", pinterestRules),
+	Decode: func(r *traffic.Request, u *url.URL) []Hit {
+		if pathIs(u, "/ct.html") || len(allParams(r, u)) == 0 && len(r.Body) == 0 {
+			return nil
+		}
+		return paramDecoder("Pinterest", "Pinterest Tag", pinterestRules)(r, u)
+	},
 }
 
 var pinterestRules = makeRules(map[string]Meaning{

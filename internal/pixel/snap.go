@@ -6,13 +6,14 @@ import (
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
-// snapPixel decodes the Snap Pixel: form POSTs to tr.snapchat.com/p and the
-// cookie-matching GETs /cm/i and /cm/p.
+// snapPixel decodes the Snap Pixel: form POSTs to tr.snapchat.com/p (also
+// the IPv6 host tr6.snapchat.com) and the cookie-matching GETs /cm/i and
+// /cm/p. A POST whose body was not recorded carries nothing: no hit.
 var snapPixel = Decoder{
 	Vendor:  "Snap",
 	Product: "Snap Pixel",
 	Match: func(_ *traffic.Request, u *url.URL) bool {
-		return hostIs(u, "tr.snapchat.com", "tr-shadow.snapchat.com") &&
+		return hostIs(u, "tr.snapchat.com", "tr6.snapchat.com", "tr-shadow.snapchat.com") &&
 			pathIs(u, "/p", "/cm/i", "/cm/p", "/gateway/p")
 	},
 	Decode: paramDecoder("Snap", "Snap Pixel", snapRules),

@@ -8,25 +8,36 @@ import (
 
 // tiktokPixel decodes TikTok Pixel events: JSON POSTs (fetch or beacon,
 // often text/plain) to analytics.tiktok.com/api/v2/pixel[/act|/track], and
-// batches under "batch". Fields are flattened to dotted paths.
+// batches under "batch"; also the SDK's other API calls (/api/v2/monitor
+// telemetry, /api/v1/...), which carry the pixel code and page. Fields are
+// flattened to dotted paths. A request with neither body nor query (a
+// beacon whose body was not recorded, a preflight) yields no hit.
 var tiktokPixel = Decoder{
 	Vendor:  "TikTok",
 	Product: "TikTok Pixel",
 	Match: func(_ *traffic.Request, u *url.URL) bool {
 		return hostIs(u, "analytics.tiktok.com", "analytics.us.tiktok.com") &&
-			pathHasPrefix(u, "/api/v2/pixel", "/api/v1/track", "/api/v1/pixel")
+			pathHasPrefix(u, "/api/v1/", "/api/v2/", "/api/v3/")
 	},
 	Decode: func(r *traffic.Request, u *url.URL) []Hit {
 		body := requestBody(r)
-		var hits []Hit
+		q := paramHit("TikTok", "TikTok Pixel", tiktokRules, queryParams(u))
+		if len(body) == 0 && len(q.Fields) == 0 {
+			return nil
+		}
+		hits := []Hit{q}
 		if len(body) > 0 {
 			hits = jsonHits("TikTok", "TikTok Pixel", tiktokRules, body, "batch")
-		} else {
-			hits = []Hit{{Vendor: "TikTok", Product: "TikTok Pixel"}}
+			for i := range hits {
+				hits[i].Fields = append(q.Fields[:len(q.Fields):len(q.Fields)], hits[i].Fields...)
+			}
 		}
-		q := paramHit("TikTok", "TikTok Pixel", tiktokRules, queryParams(u))
-		for i := range hits {
-			hits[i].Fields = append(q.Fields[:len(q.Fields):len(q.Fields)], hits[i].Fields...)
+		if !pathHasPrefix(u, "/api/v2/pixel", "/api/v1/track", "/api/v1/pixel") {
+			for i := range hits {
+				if !hasMeaning(hits[i].Fields, EventName) {
+					hits[i].Event = pathLast(u)
+				}
+			}
 		}
 		return hits
 	},
