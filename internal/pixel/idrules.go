@@ -1,0 +1,301 @@
+package pixel
+
+import (
+	"math"
+	"strings"
+)
+
+// Identifier tokens. A sync candidate is a whole token of a cookie value or
+// a run of up to maxRunTokens consecutive tokens (a UUID is a run of five),
+// where a token is a maximal run of ASCII letters and digits. It is matched
+// in a URL only where it is whole there too: not preceded or followed by a
+// letter or digit. A candidate qualifies under Privacy Badger's rule (at
+// least minIDLen characters, more than minSyncBits bits of character-class
+// entropy) and is rejected when it is:
+//   - letters only (a word, a name, a host label: "pubmatic"; random
+//     letters-only IDs are rare and are the price of no false alarms);
+//   - made only of noise tokens: words, short tokens (≤ 3 characters:
+//     "GA1", "v2"), small numbers (≤ 6 digits: versions, counters), dates,
+//     one timestamp and, at the end of the capture, labels of any host seen;
+//   - a timestamp (Unix seconds, ms, µs or ns between 2000 and 2100, with or
+//     without a fraction) or a date-time number (YYYYMMDDhh[mm[ss]]);
+//   - part of a UUID: a UUID counts only whole, so the time and clock
+//     fields that every version-1 UUID made in the same second shares
+//     ("90b1-11e7") identify nobody;
+//   - found in a page URL of the capture (the page's own parts).
+const (
+	maxRunTokens     = 6  // tokens in one candidate
+	maxCandsPerValue = 64 // candidates kept per cookie value
+	maxRunGap        = 2  // separator bytes between the tokens of a run
+)
+
+// span is a token's byte range.
+type span struct{ start, end int }
+
+// tokens returns the alphanumeric tokens of s.
+func tokens(s string) []span {
+	var out []span
+	start := -1
+	for i := 0; i <= len(s); i++ {
+		alnum := i < len(s) && isAlnum(s[i])
+		if alnum && start < 0 {
+			start = i
+		}
+		if !alnum && start >= 0 {
+			out = append(out, span{start, i})
+			start = -1
+		}
+	}
+	return out
+}
+
+// uuidAt reports whether the tokens from i form a UUID: hex groups of 8, 4,
+// 4, 4 and 12 joined by single hyphens.
+func uuidAt(s string, toks []span, i int) bool {
+	if i+5 > len(toks) {
+		return false
+	}
+	for k, n := range [5]int{8, 4, 4, 4, 12} {
+		t := toks[i+k]
+		if t.end-t.start != n || !isHex(s[t.start:t.end]) {
+			return false
+		}
+		if k > 0 && (t.start != toks[i+k-1].end+1 || s[t.start-1] != '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// uuidGroups marks, per token, the index of the first token of the UUID it
+// belongs to, or -1.
+func uuidGroups(s string, toks []span) []int {
+	group := make([]int, len(toks))
+	for i := range group {
+		group[i] = -1
+	}
+	for i := 0; i < len(toks); i++ {
+		if uuidAt(s, toks, i) {
+			for k := 0; k < 5; k++ {
+				group[i+k] = i
+			}
+			i += 4
+		}
+	}
+	return group
+}
+
+// splitsUUID reports whether the token run [i, j] takes part of a UUID but
+// not all of it.
+func splitsUUID(group []int, i, j int) bool {
+	return group[i] >= 0 && group[i] != i || group[j] >= 0 && group[j]+4 != j
+}
+
+// runSeparatorOK reports whether the bytes between two tokens of a run are
+// a short separator inside one value, not structure between values.
+func runSeparatorOK(sep string) bool {
+	return len(sep) <= maxRunGap && !strings.ContainsAny(sep, "&=?#; \"'{}[]<>,\\")
+}
+
+// syncCandidates returns the whole-token runs of v that qualify as
+// identifiers, longest first.
+func syncCandidates(v string) []string {
+	toks := tokens(v)
+	group := uuidGroups(v, toks)
+	var out []string
+	seen := map[string]bool{}
+	for n := maxRunTokens; n >= 1; n-- {
+		for i := 0; i+n <= len(toks) && len(out) < maxCandsPerValue; i++ {
+			j := i + n - 1
+			if splitsUUID(group, i, j) || !runJoined(v, toks[i:j+1]) {
+				continue
+			}
+			s := v[toks[i].start:toks[j].end]
+			if seen[s] || !qualifies(s) {
+				continue
+			}
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// runJoined reports whether consecutive tokens are joined by acceptable
+// separators.
+func runJoined(v string, toks []span) bool {
+	for k := 1; k < len(toks); k++ {
+		if !runSeparatorOK(v[toks[k-1].end:toks[k].start]) {
+			return false
+		}
+	}
+	return true
+}
+
+// qualifies applies the rules that need nothing but the candidate itself.
+func qualifies(s string) bool {
+	if len(s) < minIDLen || len(s) > maxCandidateLen || classBits(s) <= minSyncBits {
+		return false
+	}
+	if isTimestampLike(s) || isDateNumber(s) || uuidFragment(s) {
+		return false
+	}
+	return hasStrongToken(s, nil)
+}
+
+// hasStrongToken reports whether s has a token that can identify someone:
+// one that is not noise and, when known is not nil, not in known; or two
+// numbers that could be timestamps (a random 32-bit number often could:
+// GA's client ID is two of them).
+func hasStrongToken(s string, known map[string]struct{}) bool {
+	stamps := 0
+	for _, t := range tokens(s) {
+		tok := s[t.start:t.end]
+		if noiseToken(tok) {
+			continue
+		}
+		if isTimestamp(tok) {
+			stamps++
+			continue
+		}
+		if known != nil {
+			if _, ok := known[strings.ToLower(tok)]; ok {
+				continue
+			}
+		}
+		return true
+	}
+	return stamps >= 2
+}
+
+// noiseToken reports tokens that identify nobody by themselves: words,
+// tokens of up to 3 characters, numbers of up to 6 digits, dates.
+func noiseToken(t string) bool {
+	return len(t) <= 3 || isLetters(t) || isDigits(t) && len(t) <= 6 || isDateNumber(t)
+}
+
+// uuidFragment reports hyphen-joined hex groups shaped like consecutive
+// fields of a UUID but not a whole one ("90b1-11e7", "11e7-90b1-0242ac130003").
+func uuidFragment(s string) bool {
+	parts := strings.Split(s, "-")
+	if len(parts) < 2 || len(parts) > 4 {
+		return false
+	}
+	layout := [5]int{8, 4, 4, 4, 12}
+	for first := range layout {
+		if first+len(parts) > len(layout) {
+			break
+		}
+		ok := true
+		for k, p := range parts {
+			if len(p) != layout[first+k] || !isHex(p) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// isTimestampLike reports a Unix time in s, ms, µs or ns between 2000 and
+// 2100, alone or with a fraction of up to 9 digits ("1700000000.123").
+func isTimestampLike(s string) bool {
+	whole, frac, dot := strings.Cut(s, ".")
+	if dot && (frac == "" || len(frac) > 9 || !isDigits(frac)) {
+		return false
+	}
+	if len(whole) == 16 || len(whole) == 19 {
+		return isDigits(whole) && isTimestamp(whole[:13])
+	}
+	return isTimestamp(whole)
+}
+
+// isDateNumber reports a date-time written as digits: YYYYMMDD followed by
+// nothing, hh, hhmm, hhmmss or hhmmssmmm.
+func isDateNumber(s string) bool {
+	switch len(s) {
+	case 8, 10, 12, 14, 17:
+	default:
+		return false
+	}
+	if !isDigits(s) {
+		return false
+	}
+	year, month, day := num(s[:4]), num(s[4:6]), num(s[6:8])
+	if year < 1970 || year > 2100 || month < 1 || month > 12 || day < 1 || day > 31 {
+		return false
+	}
+	for k, limit := range []int{24, 60, 60} {
+		at := 8 + 2*k
+		if len(s) >= at+2 && num(s[at:at+2]) >= limit {
+			return false
+		}
+	}
+	return true
+}
+
+func num(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		n = n*10 + int(s[i]-'0')
+	}
+	return n
+}
+
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func isLetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// classBits estimates entropy as Privacy Badger does: length times log2 of
+// the size of the character classes present.
+func classBits(s string) float64 {
+	var digit, lower, upper, other bool
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			digit = true
+		case c >= 'a' && c <= 'z':
+			lower = true
+		case c >= 'A' && c <= 'Z':
+			upper = true
+		default:
+			other = true
+		}
+	}
+	size := 0
+	for _, x := range []struct {
+		on bool
+		n  int
+	}{{digit, 10}, {lower, 26}, {upper, 26}, {other, 33}} {
+		if x.on {
+			size += x.n
+		}
+	}
+	if size < 2 {
+		return 0
+	}
+	return float64(len(s)) * math.Log2(float64(size))
+}
