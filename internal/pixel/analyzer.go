@@ -34,6 +34,7 @@ type Analyzer struct {
 	strs       map[string]string   // interned cookie names and domains
 	hostTokens map[string]struct{} // lowercased tokens of every host's labels
 	pages      map[string]struct{} // distinct page URLs (capped)
+	docs       map[string]struct{} // distinct document and frame URLs (capped)
 	urls       []urlRecord         // third-party requests, for cookie sync
 	texts      []string            // distinct kept URL texts
 	textIDs    map[string]int32
@@ -66,6 +67,7 @@ func NewAnalyzerWith(opts AnalyzerOptions) *Analyzer {
 		strs:         map[string]string{},
 		hostTokens:   map[string]struct{}{},
 		pages:        map[string]struct{}{},
+		docs:         map[string]struct{}{},
 		textIDs:      map[string]int32{},
 		hostIDs:      map[string]int32{},
 	}
@@ -158,6 +160,7 @@ func (a *Analyzer) Request(r *traffic.Request, p party.Party, pageURL string) []
 		}
 	}
 	a.recordHostTokens(p.Host)
+	a.recordDocument(r)
 	a.recordHits(hits, host(u))
 	a.recordConfig(r, u)
 	a.recordCookies(r, p)

@@ -137,9 +137,13 @@ func (a *Analyzer) recordPage(pageURL string) {
 }
 
 // hostOnly reports a candidate whose every token is noise or a label of a
-// host seen in the capture.
+// host seen in the capture, or that starts or ends with a host label.
 func (a *Analyzer) hostOnly(id string) bool {
-	return !hasStrongToken(id, a.hostTokens)
+	if !hasStrongToken(id, a.hostTokens) {
+		return true
+	}
+	toks := tokens(id)
+	return weakEdge(id, toks, uuidGroups(id, toks), 0, len(toks)-1, a.hostTokens)
 }
 
 // settleCandidates applies the filters that need the whole capture. It is

@@ -22,7 +22,9 @@ import (
 //   - part of a UUID: a UUID counts only whole, so the time and clock
 //     fields that every version-1 UUID made in the same second shares
 //     ("90b1-11e7") identify nobody;
-//   - found in a page URL of the capture (the page's own parts).
+//   - found in a page URL of the capture (the page's own parts);
+//   - a run that starts or ends with a noise token or host label: the
+//     inner run stands for it.
 const (
 	maxRunTokens     = 6  // tokens in one candidate
 	maxCandsPerValue = 64 // candidates kept per cookie value
@@ -94,8 +96,18 @@ func splitsUUID(group []int, i, j int) bool {
 // runSeparatorOK reports whether the bytes between two tokens of a run are
 // a short separator inside one value, not structure between values.
 func runSeparatorOK(sep string) bool {
-	return len(sep) <= maxRunGap && !strings.ContainsAny(sep, "&=?#; \"'{}[]<>,\\")
+	for i := 0; i < len(sep); i++ {
+		if !strings.ContainsRune(runSeparators, rune(sep[i])) {
+			return false
+		}
+	}
+	return len(sep) <= maxRunGap
 }
+
+// runSeparators join the tokens of one value ("GA1.2.123.456", a UUID's
+// hyphens, base64's '+' and '/'); any other byte ('|', '&', '^', '$', '=')
+// separates fields, and a run does not cross it.
+const runSeparators = "-_.:~+/"
 
 // syncCandidates returns the whole-token runs of v that qualify as
 // identifiers, longest first.
@@ -111,7 +123,7 @@ func syncCandidates(v string) []string {
 				continue
 			}
 			s := v[toks[i].start:toks[j].end]
-			if seen[s] || !qualifies(s) {
+			if seen[s] || weakEdge(v, toks, group, i, j, nil) || !qualifies(s) {
 				continue
 			}
 			seen[s] = true
@@ -119,6 +131,36 @@ func syncCandidates(v string) []string {
 		}
 	}
 	return out
+}
+
+// weakEdge reports a run of two or more tokens that starts or ends with a
+// noise token (or, with known, a host label) outside a UUID, when the run
+// without those edge tokens still qualifies: the inner run is then the
+// identifier ("GA1.2.123.456" → "123.456", "expressen.se/P2JCJGE4TBWH" →
+// "P2JCJGE4TBWH"), while "Lm-9qVlU" stays whole.
+func weakEdge(v string, toks []span, group []int, i, j int, known map[string]struct{}) bool {
+	weak := func(k int) bool {
+		if group[k] >= 0 {
+			return false
+		}
+		t := v[toks[k].start:toks[k].end]
+		if noiseToken(t) {
+			return true
+		}
+		_, ok := known[strings.ToLower(t)]
+		return ok
+	}
+	lo, hi := i, j
+	for lo < hi && weak(lo) {
+		lo++
+	}
+	for hi > lo && weak(hi) {
+		hi--
+	}
+	if lo == i && hi == j {
+		return false
+	}
+	return qualifies(v[toks[lo].start:toks[hi].end])
 }
 
 // runJoined reports whether consecutive tokens are joined by acceptable
@@ -137,7 +179,7 @@ func qualifies(s string) bool {
 	if len(s) < minIDLen || len(s) > maxCandidateLen || classBits(s) <= minSyncBits {
 		return false
 	}
-	if isTimestampLike(s) || isDateNumber(s) || uuidFragment(s) {
+	if isTimestampLike(s) || isDateNumber(s) || isDateTime(s) || uuidFragment(s) {
 		return false
 	}
 	return hasStrongToken(s, nil)
@@ -169,9 +211,39 @@ func hasStrongToken(s string, known map[string]struct{}) bool {
 }
 
 // noiseToken reports tokens that identify nobody by themselves: words,
-// tokens of up to 3 characters, numbers of up to 6 digits, dates.
+// tokens of up to 3 characters, numbers of up to 6 digits, dates and the
+// joints of ISO date-times ("19T23", "123Z").
 func noiseToken(t string) bool {
-	return len(t) <= 3 || isLetters(t) || isDigits(t) && len(t) <= 6 || isDateNumber(t)
+	return len(t) <= 3 || isLetters(t) || isDigits(t) && len(t) <= 6 || isDateNumber(t) ||
+		dateJoint(t)
+}
+
+// dateJoint reports digits around one 'T' or ending in 'Z', as in
+// "2021-10-19T23:17:05.123Z".
+func dateJoint(t string) bool {
+	if len(t) > 10 {
+		return false
+	}
+	if d, ok := strings.CutSuffix(t, "Z"); ok && isDigits(d) {
+		return true
+	}
+	x, y, ok := strings.Cut(t, "T")
+	return ok && isDigits(x) && isDigits(y) && len(x) <= 2 && len(y) <= 2
+}
+
+// isDateTime reports an ISO 8601 date or date-time: YYYY-MM-DD, then
+// optionally T or '_' and time fields.
+func isDateTime(s string) bool {
+	if len(s) < 10 || s[4] != '-' || s[7] != '-' || !isDigits(s[:4]) || !isDigits(s[5:7]) ||
+		!isDigits(s[8:10]) {
+		return false
+	}
+	for _, t := range tokens(s[10:]) {
+		if tok := s[10:][t.start:t.end]; !isDigits(tok) && !dateJoint(tok) && !dateJoint("0"+tok) {
+			return false
+		}
+	}
+	return true
 }
 
 // uuidFragment reports hyphen-joined hex groups shaped like consecutive

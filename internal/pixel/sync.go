@@ -34,7 +34,7 @@ func (a *Analyzer) recordURL(r *traffic.Request, p party.Party, pageURL string) 
 	if !p.ThirdParty {
 		return
 	}
-	s := syncText(r, pageURL)
+	s := syncText(r, pageURL, a.embeddedDocs(r.URL))
 	id, ok := a.textIDs[s]
 	cost := recordCost
 	if !ok {
@@ -54,8 +54,9 @@ func (a *Analyzer) recordURL(r *traffic.Request, p party.Party, pageURL string) 
 	a.urls = append(a.urls, urlRecord{index: int32(r.Index), host: a.hostID(p), text: id})
 }
 
-// syncText is the part of a request URL searched for identifiers.
-func syncText(r *traffic.Request, pageURL string) string {
+// syncText is the part of a request URL searched for identifiers. extra
+// are more values to remove (documents' URLs the request carries).
+func syncText(r *traffic.Request, pageURL string, extra []string) string {
 	s := r.URL
 	if i := strings.Index(s, "://"); i >= 0 {
 		s = s[i+3:]
@@ -66,7 +67,7 @@ func syncText(r *traffic.Request, pageURL string) string {
 	if len(s) > 4*maxURLKept {
 		s = s[:4*maxURLKept]
 	}
-	remove := []string{pageURL, r.Headers.Get("Referer"), r.Headers.Get("User-Agent")}
+	remove := append([]string{pageURL, r.Headers.Get("Referer"), r.Headers.Get("User-Agent")}, extra...)
 	s = removeAll(s, remove)
 	for i := 0; i < 2; i++ {
 		if d, err := url.QueryUnescape(s); err == nil {
@@ -78,6 +79,53 @@ func syncText(r *traffic.Request, pageURL string) string {
 		s = s[:maxURLKept]
 	}
 	return s
+}
+
+// recordDocument remembers the URL of a document (page or frame) request:
+// a pixel inside a frame reports the frame's URL as its page, and what
+// that URL carries is the frame's, not a sync to the pixel's owner.
+func (a *Analyzer) recordDocument(r *traffic.Request) {
+	if r.ResourceType != "document" && r.ResourceType != "subdocument" && r.Target != "iframe" {
+		return
+	}
+	u := r.URL
+	if len(u) > maxURLKept {
+		return
+	}
+	if _, ok := a.docs[u]; ok {
+		return
+	}
+	if len(a.docs) >= maxPagesKept {
+		a.limits.note(limitPages, r.Index)
+		return
+	}
+	a.docs[strings.Clone(u)] = struct{}{}
+}
+
+// embeddedDocs returns the query values of rawURL that are the URL of a
+// document seen in the capture.
+func (a *Analyzer) embeddedDocs(rawURL string) []string {
+	_, q, ok := strings.Cut(rawURL, "?")
+	if !ok || len(a.docs) == 0 {
+		return nil
+	}
+	if len(q) > 4*maxURLKept {
+		q = q[:4*maxURLKept]
+	}
+	var out []string
+	for _, kv := range strings.Split(q, "&") {
+		_, v, _ := strings.Cut(kv, "=")
+		if len(v) < minIDLen {
+			continue
+		}
+		if d, err := url.QueryUnescape(v); err == nil {
+			v = d
+		}
+		if _, ok := a.docs[v]; ok {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // hostID interns a receiving host.
