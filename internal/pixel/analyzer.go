@@ -23,11 +23,11 @@ type Analyzer struct {
 	replay       map[string]*keyedEvidence  // vendor|host → replay evidence
 	fingerprint  map[string]*keyedEvidence  // host → fingerprinting service
 	beacons      map[string]*keyedEvidence  // host → unknown 1×1 beacons
-	parties      map[string]party.Party     // domain → a party seen, for names
+	parties      map[string]companyNote     // domain → its company, when named
 
 	// Cookie-sync state: identifier candidates and the kept URLs they are
 	// looked for in at the end of the capture (see sync.go, idindex.go).
-	pairs      map[string]int        // cookie name \x00 value → first request index
+	pairs      map[string]pairSeen   // cookie name \x00 value → when first seen
 	cands      map[string]*candidate // sync candidate → the cookie credited
 	maxCandLen int
 	candBytes  int
@@ -61,8 +61,8 @@ func NewAnalyzerWith(opts AnalyzerOptions) *Analyzer {
 		replay:       map[string]*keyedEvidence{},
 		fingerprint:  map[string]*keyedEvidence{},
 		beacons:      map[string]*keyedEvidence{},
-		parties:      map[string]party.Party{},
-		pairs:        map[string]int{},
+		parties:      map[string]companyNote{},
+		pairs:        map[string]pairSeen{},
 		cands:        map[string]*candidate{},
 		strs:         map[string]string{},
 		hostTokens:   map[string]struct{}{},
@@ -152,13 +152,7 @@ func (a *Analyzer) Request(r *traffic.Request, p party.Party, pageURL string) []
 	if p.Domain == "" {
 		p.Domain = registrable(p.Host)
 	}
-	if p.Domain != "" {
-		if _, ok := a.parties[p.Domain]; !ok {
-			kept := party.Party{Host: strings.Clone(p.Host), Domain: strings.Clone(p.Domain),
-				Company: strings.Clone(p.Company), Known: p.Known, ThirdParty: p.ThirdParty}
-			a.parties[kept.Domain] = kept
-		}
-	}
+	a.noteCompany(p)
 	a.recordHostTokens(p.Host)
 	a.recordDocument(r)
 	a.recordHits(hits, host(u))
@@ -244,10 +238,28 @@ func (a *Analyzer) udffFindings() []Finding {
 	return out
 }
 
+// companyNote is what the party data said of a domain's company.
+type companyNote struct {
+	company string
+	known   bool // from entity data
+}
+
+// noteCompany remembers a domain's company the first time the domain is
+// seen, when the party data names one other than the domain itself: an
+// unnamed domain costs nothing, however many the capture holds.
+func (a *Analyzer) noteCompany(p party.Party) {
+	if p.Domain == "" || !p.Known && (p.Company == "" || p.Company == p.Domain) {
+		return
+	}
+	if _, ok := a.parties[p.Domain]; !ok {
+		a.parties[strings.Clone(p.Domain)] = companyNote{a.intern(p.Company), p.Known}
+	}
+}
+
 // companyOf names the company of a domain as the party data gave it.
 func (a *Analyzer) companyOf(domain string) string {
-	if p, ok := a.parties[domain]; ok && p.Company != "" {
-		return p.Company
+	if p, ok := a.parties[domain]; ok && p.company != "" {
+		return p.company
 	}
 	return domain
 }

@@ -70,14 +70,12 @@ func (a *Analyzer) recordCookies(r *traffic.Request, p party.Party) {
 	}
 	for _, list := range [][]traffic.Cookie{sent, set} {
 		for _, c := range list {
-			if identifierLike(c.Value) {
-				ev := evidence(a.idCookies, p.Domain)
-				ev.domain = strings.Clone(p.Domain)
-				ev.add(r.Index, c.Name)
+			if len(c.Value) < minIDLen || !a.cookieSeen(c.Name, c.Value, p, r.Index) {
+				continue
 			}
-			if v, ok := syncSource(c.Value); ok {
-				a.addIdentifier(c.Name, v, p, r.Index)
-			}
+			ev := evidence(a.idCookies, p.Domain)
+			ev.domain = strings.Clone(p.Domain)
+			ev.add(r.Index, c.Name)
 		}
 	}
 }

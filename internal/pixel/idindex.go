@@ -16,6 +16,7 @@ const (
 	maxPagesKept      = 10_000   // distinct page URLs kept for the page-parts filter
 	maxVendorsPerCand = 4        // vendor cookies remembered per candidate
 	recordCost        = 12       // bytes a kept request costs against the URL budget
+	entryCost         = 96       // bytes a kept text, host or URL costs beyond its length
 )
 
 // candidate is one sync candidate and the cookie it is credited to: the
@@ -43,22 +44,45 @@ type idMatch struct {
 	cand *candidate
 }
 
+// pairSeen is what is remembered of one cookie (name, value) pair.
+type pairSeen struct {
+	first  int  // lowest request index that carried it
+	idLike bool // identifierLike(value)
+}
+
+// cookieSeen processes one cookie carried by request index: it credits the
+// sync candidates of its value the first time the pair is seen (again when
+// seen at a lower index) and reports whether the value is identifier-like.
+// Each distinct pair is examined once, whatever the repetition.
+func (a *Analyzer) cookieSeen(name, value string, p party.Party, index int) bool {
+	key := name + "\x00" + value
+	if seen, ok := a.pairs[key]; ok {
+		if index < seen.first {
+			a.pairs[key] = pairSeen{index, seen.idLike}
+			a.addIdentifier(name, value, p, index)
+		}
+		return seen.idLike
+	}
+	idLike := identifierLike(value)
+	if len(a.pairs) >= a.opts.maxIdentifiers() {
+		a.limits.note(limitIdentifiers, index)
+		return idLike
+	}
+	a.pairs[strings.Clone(key)] = pairSeen{index, idLike}
+	a.addIdentifier(name, value, p, index)
+	return idLike
+}
+
 // addIdentifier credits the candidates of one cookie value seen at request
-// index. A (name, value) pair is processed once, again only when seen at a
-// lower index.
+// index to the cookie, where it carried them first.
 func (a *Analyzer) addIdentifier(name, value string, p party.Party, index int) {
+	value, ok := syncSource(value)
+	if !ok {
+		return
+	}
 	if len(value) > maxCandidateLen {
 		value = value[:maxCandidateLen]
 	}
-	key := name + "\x00" + value
-	if first, ok := a.pairs[key]; ok && first <= index {
-		return
-	}
-	if _, ok := a.pairs[key]; !ok && len(a.pairs) >= a.opts.maxIdentifiers() {
-		a.limits.note(limitIdentifiers, index)
-		return
-	}
-	a.pairs[key] = index
 	name, owner := a.intern(name), a.intern(p.Domain)
 	vendor := vendorOfCookie(name)
 	for _, c := range syncCandidates(value) {
@@ -129,7 +153,7 @@ func (a *Analyzer) recordPage(pageURL string) {
 	if _, ok := a.pages[pageURL]; ok {
 		return
 	}
-	if len(a.pages) >= maxPagesKept {
+	if len(a.pages) >= maxPagesKept || !a.charge(len(pageURL)+entryCost) {
 		a.limits.note(limitPages, -1)
 		return
 	}

@@ -36,15 +36,18 @@ func (a *Analyzer) recordURL(r *traffic.Request, p party.Party, pageURL string) 
 	}
 	s := syncText(r, pageURL, a.embeddedDocs(r.URL))
 	id, ok := a.textIDs[s]
+	_, known := a.hostIDs[p.Host]
 	cost := recordCost
 	if !ok {
-		cost += len(s)
+		cost += len(s) + entryCost
 	}
-	if a.keptBytes+cost > a.opts.maxKeptURLBytes() {
+	if !known {
+		cost += len(p.Host) + len(p.Domain) + 2*entryCost
+	}
+	if !a.charge(cost) {
 		a.limits.note(limitURLBytes, r.Index)
 		return
 	}
-	a.keptBytes += cost
 	if !ok {
 		id = int32(len(a.texts))
 		s = strings.Clone(s)
@@ -95,7 +98,7 @@ func (a *Analyzer) recordDocument(r *traffic.Request) {
 	if _, ok := a.docs[u]; ok {
 		return
 	}
-	if len(a.docs) >= maxPagesKept {
+	if len(a.docs) >= maxPagesKept || !a.charge(len(u)+entryCost) {
 		a.limits.note(limitPages, r.Index)
 		return
 	}
@@ -126,6 +129,16 @@ func (a *Analyzer) embeddedDocs(rawURL string) []string {
 		}
 	}
 	return out
+}
+
+// charge takes n bytes from the kept-URL budget, or reports that it
+// cannot.
+func (a *Analyzer) charge(n int) bool {
+	if a.keptBytes+n > a.opts.maxKeptURLBytes() {
+		return false
+	}
+	a.keptBytes += n
+	return true
 }
 
 // hostID interns a receiving host.
@@ -346,7 +359,7 @@ func (a *Analyzer) ownCookieFindings(own map[string]*keyedEvidence) []Finding {
 func (a *Analyzer) sameCompany(x, y string) bool {
 	px, okx := a.parties[x]
 	py, oky := a.parties[y]
-	if okx && oky && px.Known && py.Known && px.Company == py.Company {
+	if okx && oky && px.known && py.known && px.company == py.company {
 		return true
 	}
 	for i := range vendorCookies {
