@@ -181,7 +181,7 @@ func TestIdentifierLookup(t *testing.T) {
 
 func TestSyncBudgetWarnings(t *testing.T) {
 	t.Parallel()
-	a := NewAnalyzerWith(AnalyzerOptions{MaxKeptURLBytes: 200, MaxIdentifiers: 1})
+	a := NewAnalyzerWith(AnalyzerOptions{MaxKeptURLBytes: 600, MaxIdentifiers: 1})
 	page := "https://shop.example/"
 	reqs := []*traffic.Request{
 		withCookies(page, "a", "Zx8kQ2mP9vL4tR7w", "b", "Hq7Lm2Xv9Pw3Kd8R"),
