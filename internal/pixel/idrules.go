@@ -2,6 +2,7 @@ package pixel
 
 import (
 	"math"
+	"sort"
 	"strings"
 )
 
@@ -109,6 +110,11 @@ func runSeparatorOK(sep string) bool {
 // separates fields, and a run does not cross it.
 const runSeparators = "-_.:~+/"
 
+// runOrder is the order in which run lengths are tried when a long value
+// has more candidates than maxCandsPerValue: single tokens first, then the
+// shapes identifiers take (two numbers, a UUID), then the rest.
+var runOrder = [maxRunTokens]int{1, 2, 5, 3, 4, 6}
+
 // syncCandidates returns the whole-token runs of v that qualify as
 // identifiers, longest first.
 func syncCandidates(v string) []string {
@@ -116,7 +122,7 @@ func syncCandidates(v string) []string {
 	group := uuidGroups(v, toks)
 	var out []string
 	seen := map[string]bool{}
-	for n := maxRunTokens; n >= 1; n-- {
+	for _, n := range runOrder {
 		for i := 0; i+n <= len(toks) && len(out) < maxCandsPerValue; i++ {
 			j := i + n - 1
 			if splitsUUID(group, i, j) || !runJoined(v, toks[i:j+1]) {
@@ -130,6 +136,7 @@ func syncCandidates(v string) []string {
 			out = append(out, s)
 		}
 	}
+	sort.SliceStable(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
 	return out
 }
 
