@@ -120,12 +120,13 @@ var runOrder = [maxRunTokens]int{1, 2, 5, 3, 4, 6}
 func syncCandidates(v string) []string {
 	toks := tokens(v)
 	group := uuidGroups(v, toks)
+	keys := keyTokens(v, toks)
 	var out []string
 	seen := map[string]bool{}
 	for _, n := range runOrder {
 		for i := 0; i+n <= len(toks) && len(out) < maxCandsPerValue; i++ {
 			j := i + n - 1
-			if splitsUUID(group, i, j) || !runJoined(v, toks[i:j+1]) {
+			if splitsUUID(group, i, j) || !runJoined(v, toks[i:j+1]) || keys[i] || keys[j] {
 				continue
 			}
 			s := v[toks[i].start:toks[j].end]
@@ -168,6 +169,38 @@ func weakEdge(v string, toks []span, group []int, i, j int, known map[string]str
 		return false
 	}
 	return qualifies(v[toks[lo].start:toks[hi].end])
+}
+
+// fieldSeparators split a structured cookie value into fields
+// ("v_id:017c…$_sn:1$db_iey9i2bw:true", "a=1&b=2", "x|y").
+const fieldSeparators = "$&|;,^"
+
+// keyTokens marks the tokens that name a field rather than hold a value:
+// those before the first '=' of a field, and before the first ':' of a
+// field when the value has several fields. A key names an account or a
+// setting ("db_iey9i2bw" is a Tealium data-bridge account), not a visitor.
+func keyTokens(v string, toks []span) []bool {
+	keys := make([]bool, len(toks))
+	structured := strings.ContainsAny(v, fieldSeparators)
+	k, start := 0, 0
+	for start <= len(v) {
+		end := strings.IndexAny(v[start:], fieldSeparators)
+		if end < 0 {
+			end = len(v)
+		} else {
+			end += start
+		}
+		field := v[start:end]
+		cut := strings.IndexByte(field, '=')
+		if c := strings.IndexByte(field, ':'); structured && c >= 0 && (cut < 0 || c < cut) {
+			cut = c
+		}
+		for ; k < len(toks) && toks[k].start < end; k++ {
+			keys[k] = cut >= 0 && toks[k].end <= start+cut
+		}
+		start = end + 1
+	}
+	return keys
 }
 
 // runJoined reports whether consecutive tokens are joined by acceptable

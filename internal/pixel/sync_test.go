@@ -227,3 +227,16 @@ func TestSyncCandidates(t *testing.T) {
 		}
 	}
 }
+
+func TestKeyTokensAreNotCandidates(t *testing.T) {
+	t.Parallel()
+	v := "v_id:017c80766a9400144a19d2565fc000087003f07f004bb$_sn:1$db_iey9i2bw:true"
+	for _, c := range syncCandidates(v) {
+		if strings.Contains(c, "iey9i2bw") {
+			t.Errorf("candidate %q is a field name", c)
+		}
+	}
+	if got := syncCandidates(v); len(got) == 0 || got[0] != "017c80766a9400144a19d2565fc000087003f07f004bb" {
+		t.Errorf("candidates = %q", got)
+	}
+}

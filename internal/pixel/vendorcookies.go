@@ -116,6 +116,7 @@ var vendorCookies = []vendorCookie{
 	{[]string{"ORA_FPC", "WTPERSIST"}, "Oracle (Infinity)", []string{"oracleinfinity.io"}},
 	{[]string{"BVBRANDID", "BVBRANDSID", "BVImplmain_site"}, "Bazaarvoice", []string{"bazaarvoice.com"}},
 	{[]string{"__glmrid"}, "Glimr", []string{"glimr.io"}},
+	{[]string{"_burt*", "burtAgency"}, "Burt", []string{"richmetrics.com", "burt.io", "burtcorp.com"}},
 	{[]string{"_lr_uf_*", "_lr_hb_*", "_lr_tabs_*"}, "LogRocket", []string{"lr-ingest.io", "lr-ingest.com",
 		"lr-in.com", "lr-in-prod.com", "logrocket.com"}},
 }
