@@ -362,12 +362,7 @@ func (a *Analyzer) sameCompany(x, y string) bool {
 	if okx && oky && px.known && py.known && px.company == py.company {
 		return true
 	}
-	for i := range vendorCookies {
-		if vendorOwnsDomain(i, x) && vendorOwnsDomain(i, y) {
-			return true
-		}
-	}
-	return false
+	return vendorsShareDomains(x, y)
 }
 
 func sortedUnique(xs []int) []int {

@@ -240,3 +240,34 @@ func TestKeyTokensAreNotCandidates(t *testing.T) {
 		t.Errorf("candidates = %q", got)
 	}
 }
+
+func TestVendorCookies(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		cookie, domain, company string
+		owns                    bool
+	}{
+		{"_ga", "google-analytics.com", "Google", true},
+		{"_ga_37ZNM9SYHH", "google.co.uk", "Google", true},
+		{"_gcl_au", "doubleclick.net", "Google", true},
+		{"_ga", "adserver.example", "Google", false},
+		{"_ga", "google-fake.example", "Google", false},
+		{"_fbp", "facebook.com", "Meta", true},
+		{"_ttp", "tiktok.com", "TikTok", true},
+		{"AMP_0123456789", "amplitude.com", "Amplitude", true},
+		{"ph_phc_abc_posthog", "posthog.com", "PostHog", true},
+		{"_hjSessionUser_123", "hotjar.com", "Hotjar", true},
+		{"session", "", "", false},
+	}
+	for _, c := range cases {
+		v := vendorOfCookie(c.cookie)
+		company := ""
+		if v >= 0 {
+			company = vendorCookies[v].company
+		}
+		if company != c.company || vendorOwnsDomain(v, c.domain) != c.owns {
+			t.Errorf("%s → %q (owns %s: %v), want %q, %v", c.cookie, company, c.domain,
+				vendorOwnsDomain(v, c.domain), c.company, c.owns)
+		}
+	}
+}

@@ -121,47 +121,95 @@ var vendorCookies = []vendorCookie{
 		"lr-in.com", "lr-in-prod.com", "logrocket.com"}},
 }
 
-// vendorOfCookie returns the index in vendorCookies of the vendor whose
-// own cookie name is, or -1.
-func vendorOfCookie(name string) int {
-	for i, v := range vendorCookies {
+// vendorIndex is vendorCookies indexed for lookups: built once from the
+// table, read only.
+type vendorIndex struct {
+	exact   map[string]int // cookie name → vendor
+	globs   []vendorGlob
+	domains map[string][]int // registrable domain → vendors
+	wild    []vendorGlob     // "google.*": prefix "google."
+}
+
+type vendorGlob struct {
+	prefix, suffix string
+	vendor         int
+}
+
+var vendors = indexVendors(vendorCookies)
+
+func indexVendors(table []vendorCookie) *vendorIndex {
+	x := &vendorIndex{exact: map[string]int{}, domains: map[string][]int{}}
+	for i, v := range table {
 		for _, p := range v.patterns {
-			if globMatch(p, name) {
-				return i
+			prefix, suffix, glob := strings.Cut(p, "*")
+			if !glob {
+				if _, dup := x.exact[p]; !dup {
+					x.exact[p] = i
+				}
+				continue
 			}
+			x.globs = append(x.globs, vendorGlob{prefix, suffix, i})
+		}
+		for _, d := range v.domains {
+			if base, ok := strings.CutSuffix(d, ".*"); ok {
+				x.wild = append(x.wild, vendorGlob{prefix: base + ".", vendor: i})
+				continue
+			}
+			x.domains[d] = append(x.domains[d], i)
+		}
+	}
+	return x
+}
+
+// vendorOfCookie returns the index in vendorCookies of the vendor whose
+// own cookie name is, or -1. An exact name wins over a pattern.
+func vendorOfCookie(name string) int {
+	if i, ok := vendors.exact[name]; ok {
+		return i
+	}
+	for _, g := range vendors.globs {
+		if len(name) > len(g.prefix)+len(g.suffix) && strings.HasPrefix(name, g.prefix) &&
+			strings.HasSuffix(name, g.suffix) {
+			return g.vendor
 		}
 	}
 	return -1
 }
 
-// globMatch matches name against an exact pattern or one with a single '*'
-// standing for one or more characters.
-func globMatch(pattern, name string) bool {
-	prefix, suffix, glob := strings.Cut(pattern, "*")
-	if !glob {
-		return pattern == name
-	}
-	return len(name) > len(prefix)+len(suffix) && strings.HasPrefix(name, prefix) &&
-		strings.HasSuffix(name, suffix)
-}
-
 // vendorOwnsDomain reports whether domain (registrable) is one of the
 // vendor's own.
 func vendorOwnsDomain(vendor int, domain string) bool {
-	if vendor < 0 || vendor >= len(vendorCookies) {
-		return false
-	}
-	for _, d := range vendorCookies[vendor].domains {
-		if base, ok := strings.CutSuffix(d, ".*"); ok {
-			if strings.HasPrefix(domain, base+".") && !strings.Contains(domain[len(base)+1:], "-") &&
-				len(domain[len(base)+1:]) <= 6 {
-				return true // a country domain: google.de, google.co.uk
-			}
-			continue
+	for _, i := range vendors.domains[domain] {
+		if i == vendor {
+			return true
 		}
-		if domain == d {
+	}
+	for _, w := range vendors.wild {
+		if w.vendor == vendor && countryDomain(domain, w.prefix) {
 			return true
 		}
 	}
 	return false
+}
+
+// vendorsShareDomains reports whether one vendor owns both domains.
+func vendorsShareDomains(x, y string) bool {
+	for _, i := range vendors.domains[x] {
+		if vendorOwnsDomain(i, y) {
+			return true
+		}
+	}
+	for _, w := range vendors.wild {
+		if countryDomain(x, w.prefix) && vendorOwnsDomain(w.vendor, y) {
+			return true
+		}
+	}
+	return false
+}
+
+// countryDomain reports prefix followed by a public suffix of a country
+// ("google." + "de", "co.uk").
+func countryDomain(domain, prefix string) bool {
+	rest, ok := strings.CutPrefix(domain, prefix)
+	return ok && rest != "" && len(rest) <= 6 && !strings.Contains(rest, "-")
 }
