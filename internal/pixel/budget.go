@@ -106,7 +106,19 @@ func (l *limits) warnings(o AnalyzerOptions) []string {
 }
 
 // Warnings says what the analysis could not check because a budget ran
-// out, in a fixed order; nil when everything was checked.
+// out, in a fixed order; nil when everything was checked. Call it after
+// Findings, which may drop cookie-sync flows beyond the cap.
 func (a *Analyzer) Warnings() []string {
-	return a.limits.warnings(a.opts)
+	l := a.limits
+	names := 0
+	for _, m := range []map[string]*keyedEvidence{a.udff, a.idCookies, a.replay, a.fingerprint, a.beacons} {
+		for _, e := range m {
+			names += e.dropped
+		}
+	}
+	for _, e := range a.cookies {
+		names += e.dropped
+	}
+	l[limitNames] = limitHit{count: names, first: -1}
+	return l.warnings(a.opts)
 }
