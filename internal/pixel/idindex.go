@@ -55,6 +55,12 @@ type pairSeen struct {
 // seen at a lower index) and reports whether the value is identifier-like.
 // Each distinct pair is examined once, whatever the repetition.
 func (a *Analyzer) cookieSeen(name, value string, p party.Party, index int) bool {
+	if len(name) > maxCookieValue {
+		name = name[:maxCookieValue]
+	}
+	if len(value) > maxCandidateLen {
+		value = value[:maxCandidateLen] // what is kept of a value: the pair key stays bounded
+	}
 	key := name + "\x00" + value
 	if seen, ok := a.pairs[key]; ok {
 		if index < seen.first {

@@ -271,3 +271,23 @@ func TestVendorCookies(t *testing.T) {
 		}
 	}
 }
+
+func TestHugeCookiesStayBounded(t *testing.T) {
+	t.Parallel()
+	a := NewAnalyzer()
+	huge := strings.Repeat("Zx8kQ2mP9vL4tR7w", 1<<16) // 1 MiB
+	for i := 0; i < 50; i++ {
+		r := withCookies("https://shop.example/", strings.Repeat("n", 1<<12)+itoa3(i), huge+itoa3(i))
+		r.Index = i
+		a.Request(r, testParty("https://shop.example/", r.URL), "https://shop.example/")
+	}
+	kept := 0
+	for k := range a.pairs {
+		kept += len(k)
+	}
+	if kept > 50*(maxCookieValue+maxCandidateLen+1) {
+		t.Errorf("pair keys hold %d bytes", kept)
+	}
+}
+
+func itoa3(i int) string { return fmt.Sprintf("%03d", i) }
