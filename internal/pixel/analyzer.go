@@ -104,6 +104,7 @@ func evidence(m map[string]*keyedEvidence, k string) *keyedEvidence {
 func (e *keyedEvidence) add(index int, keys ...string) {
 	e.requests.add(index)
 	for _, k := range keys {
+		k = capName(k)
 		if e.keys[k] {
 			continue
 		}
@@ -113,6 +114,15 @@ func (e *keyedEvidence) add(index int, keys ...string) {
 		}
 		e.keys[strings.Clone(k)] = true
 	}
+}
+
+// capName cuts a name (cookie, parameter) to maxCookieValue bytes before
+// it is kept.
+func capName(s string) string {
+	if len(s) > maxCookieValue {
+		return s[:maxCookieValue]
+	}
+	return s
 }
 
 // requestSet is a compact set of request indexes: appended in the order

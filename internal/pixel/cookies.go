@@ -34,6 +34,7 @@ type cookieEvidence struct {
 
 // addName records a cookie name in set, within the per-finding cap.
 func (e *cookieEvidence) addName(set map[string]bool, name string) {
+	name = capName(name)
 	if set[name] {
 		return
 	}
