@@ -13,10 +13,12 @@ import (
 // letter or digit. A candidate qualifies under Privacy Badger's rule (at
 // least minIDLen characters, more than minSyncBits bits of character-class
 // entropy) and is rejected when it is:
+//   - of less than 2 bits of Shannon entropy per character ("1111111111");
 //   - letters only (a word, a name, a host label: "pubmatic"; random
 //     letters-only IDs are rare and are the price of no false alarms);
 //   - made only of noise tokens: words, short tokens (≤ 3 characters:
-//     "GA1", "v2"), small numbers (≤ 6 digits: versions, counters), dates,
+//     "GA1", "v2"), words with a short number ("server01"), small numbers
+//     (≤ 6 digits: versions, counters), dates,
 //     one timestamp and, at the end of the capture, labels of any host seen;
 //   - a timestamp (Unix seconds, ms, µs or ns between 2000 and 2100, with or
 //     without a fraction) or a date-time number (YYYYMMDDhh[mm[ss]]);
@@ -30,6 +32,9 @@ const (
 	maxRunTokens     = 6  // tokens in one candidate
 	maxCandsPerValue = 64 // candidates kept per cookie value
 	maxRunGap        = 2  // separator bytes between the tokens of a run
+	// minCandidateBitsPerChar is the Shannon entropy a candidate needs:
+	// "1111111111" or "aaaa0000aaaa" identify nobody.
+	minCandidateBitsPerChar = 2.0
 )
 
 // span is a token's byte range.
@@ -216,7 +221,8 @@ func runJoined(v string, toks []span) bool {
 
 // qualifies applies the rules that need nothing but the candidate itself.
 func qualifies(s string) bool {
-	if len(s) < minIDLen || len(s) > maxCandidateLen || classBits(s) <= minSyncBits {
+	if len(s) < minIDLen || len(s) > maxCandidateLen || classBits(s) <= minSyncBits ||
+		shannon(s) < minCandidateBitsPerChar {
 		return false
 	}
 	if isTimestampLike(s) || isDateNumber(s) || isDateTime(s) || uuidFragment(s) {
@@ -255,7 +261,25 @@ func hasStrongToken(s string, known map[string]struct{}) bool {
 // joints of ISO date-times ("19T23", "123Z").
 func noiseToken(t string) bool {
 	return len(t) <= 3 || isLetters(t) || isDigits(t) && len(t) <= 6 || isDateNumber(t) ||
-		dateJoint(t)
+		dateJoint(t) || wordNumber(t)
+}
+
+// wordNumber reports a word followed by a short number: a name such as
+// "server01", "checkout2024" or "prodfracgus01", not a random identifier
+// (random characters almost never put every letter before every digit).
+func wordNumber(t string) bool {
+	i := 0
+	for i < len(t) && isLetters(t[i:i+1]) {
+		i++
+	}
+	return i >= 4 && len(t)-i >= 1 && len(t)-i <= 4 && isDigits(t[i:]) && wordCase(t[:i])
+}
+
+// wordCase reports letters cased as a word is: "server", "Server",
+// "SERVER"; random letters mix cases ("mkVk").
+func wordCase(w string) bool {
+	lower, upper := strings.ToLower(w), strings.ToUpper(w)
+	return w == lower || w == upper || w[:1] == upper[:1] && w[1:] == lower[1:]
 }
 
 // dateJoint reports digits around one 'T' or ending in 'Z', as in
