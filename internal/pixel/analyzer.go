@@ -83,6 +83,7 @@ type keyedEvidence struct {
 	keys                                   map[string]bool
 	requests                               requestSet
 	dropped                                int // names beyond maxNamesPerFinding
+	hostAt                                 int // the request host was taken from
 }
 
 func newKeyed() *keyedEvidence {

@@ -174,7 +174,8 @@ type flowKey struct {
 
 type flow struct {
 	cand     *candidate
-	host     string
+	host     string // the receiving host of the flow's first request
+	first    int
 	requests []int
 }
 
@@ -232,7 +233,10 @@ func (a *Analyzer) creditMatch(flows map[flowKey]*flow, own map[string]*keyedEvi
 	for _, v := range c.vendors {
 		if vendorOwnsDomain(v.vendor, h.domain) {
 			e := evidence(own, h.domain)
-			e.vendor, e.host, e.domain = vendorCookies[v.vendor].company, h.host, h.domain
+			if e.host == "" || index < e.hostAt {
+				e.host, e.hostAt = h.host, index
+			}
+			e.vendor, e.domain = vendorCookies[v.vendor].company, h.domain
 			if e.account == "" || c.owner < e.account {
 				e.account = c.owner // the holder shown: the first by name
 			}
@@ -246,8 +250,11 @@ func (a *Analyzer) creditMatch(flows map[flowKey]*flow, own map[string]*keyedEvi
 		if len(flows) >= maxFlows {
 			return false
 		}
-		f = &flow{cand: c, host: h.host}
+		f = &flow{cand: c, host: h.host, first: index}
 		flows[k] = f
+	}
+	if index < f.first {
+		f.host, f.first = h.host, index
 	}
 	f.addRequest(index)
 	return true
