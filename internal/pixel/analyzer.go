@@ -14,45 +14,80 @@ import (
 // bounded facts per request (names, short values, a capped URL). It is not
 // safe for concurrent use.
 type Analyzer struct {
+	opts         AnalyzerOptions
 	metaConfig   map[string]*configEvidence // pixel ID → signals config facts
 	replayConfig map[string]*configEvidence // replay host → privacy settings seen
 	udff         map[string]*keyedEvidence  // pixel ID → udff keys on the wire
 	cookies      map[string]*cookieEvidence // third-party domain → cookies set/sent
 	idCookies    map[string]*keyedEvidence  // owner domain → identifier cookie names
-	identifiers  map[string]*identifier     // cookie value → who holds it
-	urls         []urlRecord                // third-party requests, for cookie sync
 	replay       map[string]*keyedEvidence  // vendor|host → replay evidence
 	fingerprint  map[string]*keyedEvidence  // host → fingerprinting service
 	beacons      map[string]*keyedEvidence  // host → unknown 1×1 beacons
-	parties      map[string]party.Party     // domain → a party seen, for names
+	parties      map[string]companyNote     // domain → its company, when named
+
+	// Cookie-sync state: identifier candidates and the kept URLs they are
+	// looked for in at the end of the capture (see sync.go, idindex.go).
+	pairs      map[string]pairSeen   // cookie name \x00 value → when first seen
+	cands      map[string]*candidate // sync candidate → the cookie credited
+	maxCandLen int
+	candBytes  int
+	strs       map[string]string   // interned cookie names and domains
+	hostTokens map[string]struct{} // lowercased tokens of every host's labels
+	pages      map[string]struct{} // distinct page URLs (capped)
+	docs       map[string]struct{} // distinct document and frame URLs (capped)
+	urls       []urlRecord         // third-party requests, for cookie sync
+	texts      []string            // distinct kept URL texts
+	textIDs    map[string]int32
+	hosts      []keptHost
+	hostIDs    map[string]int32
+	keptBytes  int
+	limits     limits
 }
 
-// NewAnalyzer returns an empty Analyzer.
+// NewAnalyzer returns an empty Analyzer with the default budgets.
 func NewAnalyzer() *Analyzer {
+	return NewAnalyzerWith(AnalyzerOptions{})
+}
+
+// NewAnalyzerWith returns an empty Analyzer bounded by opts.
+func NewAnalyzerWith(opts AnalyzerOptions) *Analyzer {
 	return &Analyzer{
+		opts:         opts,
 		metaConfig:   map[string]*configEvidence{},
 		replayConfig: map[string]*configEvidence{},
 		udff:         map[string]*keyedEvidence{},
 		cookies:      map[string]*cookieEvidence{},
 		idCookies:    map[string]*keyedEvidence{},
-		identifiers:  map[string]*identifier{},
 		replay:       map[string]*keyedEvidence{},
 		fingerprint:  map[string]*keyedEvidence{},
 		beacons:      map[string]*keyedEvidence{},
-		parties:      map[string]party.Party{},
+		parties:      map[string]companyNote{},
+		pairs:        map[string]pairSeen{},
+		cands:        map[string]*candidate{},
+		strs:         map[string]string{},
+		hostTokens:   map[string]struct{}{},
+		pages:        map[string]struct{}{},
+		docs:         map[string]struct{}{},
+		textIDs:      map[string]int32{},
+		hostIDs:      map[string]int32{},
 	}
 }
+
+// maxNamesPerFinding caps the names one behaviour finding lists.
+const maxNamesPerFinding = 256
 
 // keyedEvidence is a set of names (keys, cookie names, reasons) and the
 // requests that showed them.
 type keyedEvidence struct {
 	vendor, product, account, host, domain string
 	keys                                   map[string]bool
-	requests                               map[int]bool
+	requests                               requestSet
+	dropped                                int // names beyond maxNamesPerFinding
+	hostAt                                 int // the request host was taken from
 }
 
 func newKeyed() *keyedEvidence {
-	return &keyedEvidence{keys: map[string]bool{}, requests: map[int]bool{}}
+	return &keyedEvidence{keys: map[string]bool{}}
 }
 
 // evidence returns the entry for k in m, creating it.
@@ -68,13 +103,48 @@ func evidence(m map[string]*keyedEvidence, k string) *keyedEvidence {
 // add records a request and names. Names are copied: the Analyzer must not
 // keep a request's memory alive through substrings.
 func (e *keyedEvidence) add(index int, keys ...string) {
-	e.requests[index] = true
+	e.requests.add(index)
 	for _, k := range keys {
-		if !e.keys[k] {
-			e.keys[strings.Clone(k)] = true
+		k = capName(k)
+		if e.keys[k] {
+			continue
 		}
+		if len(e.keys) >= maxNamesPerFinding {
+			e.dropped++
+			continue
+		}
+		e.keys[strings.Clone(k)] = true
 	}
 }
+
+// capName cuts a name (cookie, parameter) to maxCookieValue bytes before
+// it is kept.
+func capName(s string) string {
+	if len(s) > maxCookieValue {
+		return s[:maxCookieValue]
+	}
+	return s
+}
+
+// requestSet is a compact set of request indexes: appended in the order
+// seen, sorted and deduplicated when read.
+type requestSet []int32
+
+func (s *requestSet) add(i int) {
+	if n := len(*s); n == 0 || (*s)[n-1] != int32(i) {
+		*s = append(*s, int32(i))
+	}
+}
+
+func (s requestSet) sorted() []int {
+	out := make([]int, len(s))
+	for i, x := range s {
+		out[i] = int(x)
+	}
+	return sortedUnique(out)
+}
+
+func (s requestSet) len() int { return len(s.sorted()) }
 
 // Request decodes r, records what it shows for the findings, and returns
 // its hits. p classifies r relative to its page; pageURL is that page.
@@ -93,13 +163,9 @@ func (a *Analyzer) Request(r *traffic.Request, p party.Party, pageURL string) []
 	if p.Domain == "" {
 		p.Domain = registrable(p.Host)
 	}
-	if p.Domain != "" {
-		if _, ok := a.parties[p.Domain]; !ok {
-			kept := party.Party{Host: strings.Clone(p.Host), Domain: strings.Clone(p.Domain),
-				Company: strings.Clone(p.Company), Known: p.Known, ThirdParty: p.ThirdParty}
-			a.parties[kept.Domain] = kept
-		}
-	}
+	a.noteCompany(p)
+	a.recordHostTokens(p.Host)
+	a.recordDocument(r)
 	a.recordHits(hits, host(u))
 	a.recordConfig(r, u)
 	a.recordCookies(r, p)
@@ -177,16 +243,34 @@ func (a *Analyzer) udffFindings() []Finding {
 			Summary: "Meta Pixel " + id + " sent values scraped from the page's form fields " +
 				"(automatic advanced matching): " + strings.Join(keys, ", ") + ".",
 			Details:  []Detail{{"source", "wire"}, {"keys", strings.Join(keys, ",")}},
-			Requests: sortedInts(e.requests),
+			Requests: e.requests.sorted(),
 		})
 	}
 	return out
 }
 
+// companyNote is what the party data said of a domain's company.
+type companyNote struct {
+	company string
+	known   bool // from entity data
+}
+
+// noteCompany remembers a domain's company the first time the domain is
+// seen, when the party data names one other than the domain itself: an
+// unnamed domain costs nothing, however many the capture holds.
+func (a *Analyzer) noteCompany(p party.Party) {
+	if p.Domain == "" || !p.Known && (p.Company == "" || p.Company == p.Domain) {
+		return
+	}
+	if _, ok := a.parties[p.Domain]; !ok {
+		a.parties[strings.Clone(p.Domain)] = companyNote{a.intern(p.Company), p.Known}
+	}
+}
+
 // companyOf names the company of a domain as the party data gave it.
 func (a *Analyzer) companyOf(domain string) string {
-	if p, ok := a.parties[domain]; ok && p.Company != "" {
-		return p.Company
+	if p, ok := a.parties[domain]; ok && p.company != "" {
+		return p.company
 	}
 	return domain
 }

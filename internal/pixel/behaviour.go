@@ -255,9 +255,9 @@ func (a *Analyzer) replayFindings() []Finding {
 		out = append(out, Finding{
 			Type: FindingSessionReplay, Vendor: e.vendor, Product: e.vendor, Host: e.host, Domain: e.domain,
 			Summary: fmt.Sprintf("%s received session-recording data (%d request(s)); recordings can "+
-				"hold anything the page shows or the visitor types.", e.vendor, len(e.requests)),
+				"hold anything the page shows or the visitor types.", e.vendor, e.requests.len()),
 			Details:  []Detail{{"evidence", strings.Join(sortedSet(e.keys), "; ")}},
-			Requests: sortedInts(e.requests),
+			Requests: e.requests.sorted(),
 		})
 	}
 	return out
@@ -271,7 +271,7 @@ func (a *Analyzer) fingerprintFindings() []Finding {
 			Type: FindingFingerprinting, Vendor: e.vendor, Host: h, Domain: e.domain,
 			Summary:  fmt.Sprintf("The page loaded %s from %s, a browser fingerprinting service.", e.vendor, h),
 			Details:  []Detail{{"service", e.vendor}},
-			Requests: sortedInts(e.requests),
+			Requests: e.requests.sorted(),
 		})
 	}
 	return out
@@ -284,9 +284,9 @@ func (a *Analyzer) beaconFindings() []Finding {
 		out = append(out, Finding{
 			Type: FindingUnknownBeacon, Vendor: e.vendor, Host: h, Domain: e.domain,
 			Summary: fmt.Sprintf("%s received %d tracking-pixel request(s) (tiny images with query "+
-				"parameters) that no decoder recognizes.", h, len(e.requests)),
+				"parameters) that no decoder recognizes.", h, e.requests.len()),
 			Details:  []Detail{{"parameters", strings.Join(sortedSet(e.keys), ",")}},
-			Requests: sortedInts(e.requests),
+			Requests: e.requests.sorted(),
 		})
 	}
 	return out

@@ -3,6 +3,7 @@ package pixel
 import (
 	"fmt"
 	"math"
+	"net/url"
 	"strings"
 
 	"github.com/leakwatch/leakwatch/internal/party"
@@ -12,9 +13,9 @@ import (
 // Identifier thresholds. A cookie value is identifier-like when it has at
 // least minIDLen characters, Shannon entropy of at least minIDBitsPerChar
 // bits per character and minIDBits in total, and is not a timestamp,
-// boolean, URL or JSON. Cookie syncing uses Privacy Badger's rule: a shared
-// substring of at least minIDLen characters with more than minSyncBits bits
-// of estimated (character-class) entropy.
+// boolean, URL or JSON. Cookie syncing uses Privacy Badger's rule on whole
+// tokens (see idrules.go): at least minIDLen characters with more than
+// minSyncBits bits of estimated (character-class) entropy.
 const (
 	minIDLen         = 8
 	minIDBitsPerChar = 2.5
@@ -27,25 +28,21 @@ const (
 // cookieEvidence is what one third-party domain set and received.
 type cookieEvidence struct {
 	set, sent map[string]bool
-	requests  map[int]bool
+	requests  requestSet
+	dropped   int // names beyond maxNamesPerFinding
 }
 
-// identifier is a cookie value seen in the traffic and who held it.
-type identifier struct {
-	name       string // cookie name
-	owner      string // registrable domain of the party that holds it
-	firstParty bool
-	candidates []string // substrings that qualify under the sync rule
-}
-
-// urlRecord is a third-party request kept for the cookie-sync check: its URL
-// with the page URL and user agent removed, decoded, and capped.
-type urlRecord struct {
-	index  int
-	domain string
-	host   string
-	text   string
-	page   string // the page URL, lowercased
+// addName records a cookie name in set, within the per-finding cap.
+func (e *cookieEvidence) addName(set map[string]bool, name string) {
+	name = capName(name)
+	if set[name] {
+		return
+	}
+	if len(e.set)+len(e.sent) >= 2*maxNamesPerFinding {
+		e.dropped++
+		return
+	}
+	set[strings.Clone(name)] = true
 }
 
 // recordCookies notes cookies set and sent and identifier-like values.
@@ -61,47 +58,42 @@ func (a *Analyzer) recordCookies(r *traffic.Request, p party.Party) {
 	if p.ThirdParty {
 		e := a.cookies[p.Domain]
 		if e == nil {
-			e = &cookieEvidence{set: map[string]bool{}, sent: map[string]bool{}, requests: map[int]bool{}}
+			e = &cookieEvidence{set: map[string]bool{}, sent: map[string]bool{}}
 			a.cookies[strings.Clone(p.Domain)] = e
 		}
 		for _, c := range set {
-			e.set[strings.Clone(c.Name)] = true
+			e.addName(e.set, c.Name)
 		}
 		for _, c := range sent {
-			e.sent[strings.Clone(c.Name)] = true
+			e.addName(e.sent, c.Name)
 		}
-		e.requests[r.Index] = true
+		e.requests.add(r.Index)
 	}
-	for _, c := range append(sent, set...) {
-		if !identifierLike(c.Value) {
-			continue
+	for _, list := range [][]traffic.Cookie{sent, set} {
+		for _, c := range list {
+			if len(c.Value) < minIDLen || !a.cookieSeen(c.Name, c.Value, p, r.Index) {
+				continue
+			}
+			ev := evidence(a.idCookies, p.Domain)
+			ev.domain = strings.Clone(p.Domain)
+			ev.add(r.Index, c.Name)
 		}
-		ev := evidence(a.idCookies, p.Domain)
-		ev.domain = strings.Clone(p.Domain)
-		ev.add(r.Index, c.Name)
-		a.addIdentifier(c, p)
 	}
 }
 
-// addIdentifier remembers a cookie value for the cookie-sync check.
-func (a *Analyzer) addIdentifier(c traffic.Cookie, p party.Party) {
-	v := c.Value
-	if len(v) > maxCookieValue {
-		v = v[:maxCookieValue]
+// syncSource returns the text of a cookie value whose tokens are looked
+// for in URLs: percent-decoded once, and not a URL (a stored landing page
+// or referrer repeats the page's own parts, not an identifier).
+func syncSource(v string) (string, bool) {
+	if len(v) < minIDLen {
+		return "", false
 	}
-	if _, ok := a.identifiers[v]; ok {
-		return
+	if strings.Contains(v, "%") {
+		if d, err := url.QueryUnescape(v); err == nil {
+			v = d
+		}
 	}
-	cands := syncCandidates(v)
-	if len(cands) == 0 {
-		return
-	}
-	v = strings.Clone(v)
-	for i := range cands {
-		cands[i] = strings.Clone(cands[i])
-	}
-	a.identifiers[v] = &identifier{name: strings.Clone(c.Name), owner: strings.Clone(p.Domain),
-		firstParty: !p.ThirdParty, candidates: cands}
+	return v, len(v) >= minIDLen && !strings.Contains(v, "://")
 }
 
 // requestCookies returns the cookies a request sent: as recorded, else
@@ -184,76 +176,6 @@ func isTimestamp(s string) bool {
 	return n >= 946684800 && n < 4102444800
 }
 
-// classBits estimates entropy as Privacy Badger does: length times log2 of
-// the size of the character classes present.
-func classBits(s string) float64 {
-	var digit, lower, upper, other bool
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= '0' && c <= '9':
-			digit = true
-		case c >= 'a' && c <= 'z':
-			lower = true
-		case c >= 'A' && c <= 'Z':
-			upper = true
-		default:
-			other = true
-		}
-	}
-	size := 0
-	for _, x := range []struct {
-		on bool
-		n  int
-	}{{digit, 10}, {lower, 26}, {upper, 26}, {other, 33}} {
-		if x.on {
-			size += x.n
-		}
-	}
-	if size < 2 {
-		return 0
-	}
-	return float64(len(s)) * math.Log2(float64(size))
-}
-
-// syncCandidates returns the substrings of v, made of whole runs of
-// alphanumeric tokens, that qualify as identifiers: longest first.
-func syncCandidates(v string) []string {
-	type span struct{ start, end int }
-	var toks []span
-	start := -1
-	for i := 0; i <= len(v); i++ {
-		alnum := i < len(v) && isAlnum(v[i])
-		if alnum && start < 0 {
-			start = i
-		}
-		if !alnum && start >= 0 {
-			toks = append(toks, span{start, i})
-			start = -1
-		}
-	}
-	if len(toks) > 8 { // at most 36 candidates per value
-		toks = toks[:8]
-	}
-	var out []string
-	seen := map[string]bool{}
-	for n := len(toks); n >= 1; n-- {
-		for i := 0; i+n <= len(toks); i++ {
-			s := v[toks[i].start:toks[i+n-1].end]
-			if len(s) < minIDLen || seen[s] || isTimestamp(s) || classBits(s) <= minSyncBits {
-				continue
-			}
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func isAlnum(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-}
-
 func (a *Analyzer) cookieFindings() []Finding {
 	var out []Finding
 	for _, d := range sortedKeys(a.cookies) {
@@ -271,7 +193,7 @@ func (a *Analyzer) cookieFindings() []Finding {
 			Type: FindingThirdPartyCookie, Vendor: company, Domain: d,
 			Summary:  fmt.Sprintf("Third party %s (%s) %s.", company, d, strings.Join(parts, " and ")),
 			Details:  []Detail{{"set", strings.Join(set, ",")}, {"sent", strings.Join(sent, ",")}},
-			Requests: sortedInts(e.requests),
+			Requests: e.requests.sorted(),
 		})
 	}
 	for _, d := range sortedKeys(a.idCookies) {
@@ -283,7 +205,7 @@ func (a *Analyzer) cookieFindings() []Finding {
 			Summary: fmt.Sprintf("Cookies of %s hold identifier-like values: %s.", d,
 				strings.Join(names, ", ")),
 			Details:  []Detail{{"cookies", strings.Join(names, ",")}},
-			Requests: sortedInts(e.requests),
+			Requests: e.requests.sorted(),
 		})
 	}
 	return out

@@ -54,14 +54,17 @@
 //     received (Cookie header or recorded request cookies).
 //   - identifier-cookie: cookies whose values look like identifiers: at least
 //     8 characters, Shannon entropy ≥ 2.5 bits per character and ≥ 24 bits in
-//     all, not a Unix timestamp, boolean, URL or JSON.
-//   - cookie-sync: Privacy Badger's rule. A cookie value (first-party, or a
-//     third party's) shares a substring of at least 8 characters and more
-//     than 33 bits (length × log2 of the character classes present), made of
-//     whole alphanumeric runs of the value, with the URL of a request to a
-//     different party, after the page URL, Referer and User-Agent are
-//     removed; values that are part of the page URL are ignored. Details name
-//     giver, receiver, cookie and the shared value.
+//     all, not a Unix timestamp, boolean, URL or JSON; and a vendor's own
+//     identifier cookie (_ga, _fbp, _uetvid, ... in vendorcookies.go) whose
+//     value went to that vendor's own domains.
+//   - cookie-sync: an identifier from a cookie sent in the URL of a request
+//     to another company. Identifiers are whole tokens or token runs (UUIDs
+//     whole) of Privacy Badger's strength (≥ 8 characters, > 33 bits), not
+//     words, host labels, timestamps, dates, versions, UUID fragments or
+//     parts of the page URL; the longest wins over its substrings (idrules.go).
+//     One finding per (identifier, receiver domain), credited to the cookie
+//     that carried it first; details: identifier, cookie, giver, giver_kind,
+//     receiver, first_request (where that cookie first carried it).
 //   - session-replay: uploads to session-replay vendors (Clarity, Hotjar,
 //     FullStory, LogRocket, Smartlook, Mouseflow, ...), recording endpoints of
 //     analytics vendors (PostHog /s/, Mixpanel /record, Yandex Webvisor),

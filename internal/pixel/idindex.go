@@ -1,0 +1,251 @@
+package pixel
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/leakwatch/leakwatch/internal/party"
+)
+
+// Limits of the cookie-sync state that are not options.
+const (
+	maxCandidates     = 200_000  // distinct sync candidates
+	maxCandidateBytes = 16 << 20 // their total length
+	maxCandidateLen   = 1024     // longer cookie values are cut before tokenizing
+	maxHostTokens     = 1 << 18  // distinct host-label tokens kept for the word filter
+	maxPagesKept      = 10_000   // distinct page URLs kept for the page-parts filter
+	maxVendorsPerCand = 4        // vendor cookies remembered per candidate
+	recordCost        = 12       // bytes a kept request costs against the URL budget
+	entryCost         = 96       // bytes a kept text, host or URL costs beyond its length
+)
+
+// candidate is one sync candidate and the cookie it is credited to: the
+// cookie that carried it first in the capture (lowest request index).
+type candidate struct {
+	cookie, owner string
+	firstParty    bool
+	first         int
+	// vendors are the vendors' own cookies that held the value.
+	vendors []vendorHolder
+	// rejected is set at the end of the capture by the filters that need
+	// all of it (host labels, page URLs).
+	rejected bool
+}
+
+// vendorHolder is a vendor's own cookie that held a candidate.
+type vendorHolder struct {
+	vendor int
+	cookie string
+}
+
+// idMatch is a candidate found, whole, in a kept text.
+type idMatch struct {
+	id   string
+	cand *candidate
+}
+
+// pairSeen is what is remembered of one cookie (name, value) pair.
+type pairSeen struct {
+	first  int  // lowest request index that carried it
+	idLike bool // identifierLike(value)
+}
+
+// cookieSeen processes one cookie carried by request index: it credits the
+// sync candidates of its value the first time the pair is seen (again when
+// seen at a lower index) and reports whether the value is identifier-like.
+// Each distinct pair is examined once, whatever the repetition.
+func (a *Analyzer) cookieSeen(name, value string, p party.Party, index int) bool {
+	if len(name) > maxCookieValue {
+		name = name[:maxCookieValue]
+	}
+	if len(value) > maxCandidateLen {
+		value = value[:maxCandidateLen] // what is kept of a value: the pair key stays bounded
+	}
+	key := name + "\x00" + value
+	if seen, ok := a.pairs[key]; ok {
+		if index < seen.first {
+			a.pairs[key] = pairSeen{index, seen.idLike}
+			a.addIdentifier(name, value, p, index)
+		}
+		return seen.idLike
+	}
+	idLike := identifierLike(value)
+	if len(a.pairs) >= a.opts.maxIdentifiers() {
+		a.limits.note(limitIdentifiers, index)
+		return idLike
+	}
+	a.pairs[strings.Clone(key)] = pairSeen{index, idLike}
+	a.addIdentifier(name, value, p, index)
+	return idLike
+}
+
+// addIdentifier credits the candidates of one cookie value seen at request
+// index to the cookie, where it carried them first.
+func (a *Analyzer) addIdentifier(name, value string, p party.Party, index int) {
+	value, ok := syncSource(value)
+	if !ok {
+		return
+	}
+	if len(value) > maxCandidateLen {
+		value = value[:maxCandidateLen]
+	}
+	name, owner := a.intern(name), a.intern(p.Domain)
+	vendor := vendorOfCookie(name)
+	for _, c := range syncCandidates(value) {
+		cand := a.cands[c]
+		if cand == nil {
+			if len(a.cands) >= maxCandidates || a.candBytes+len(c) > maxCandidateBytes {
+				a.limits.note(limitCandidates, index)
+				return
+			}
+			cand = &candidate{cookie: name, owner: owner, firstParty: !p.ThirdParty, first: index}
+			a.cands[strings.Clone(c)] = cand
+			a.maxCandLen = max(a.maxCandLen, len(c))
+			a.candBytes += len(c)
+		} else if index < cand.first || index == cand.first && name < cand.cookie {
+			cand.cookie, cand.owner, cand.firstParty, cand.first = name, owner, !p.ThirdParty, index
+		}
+		if vendor >= 0 {
+			cand.addVendor(vendor, name)
+		}
+	}
+}
+
+func (c *candidate) addVendor(vendor int, cookie string) {
+	for _, h := range c.vendors {
+		if h.vendor == vendor && h.cookie == cookie {
+			return
+		}
+	}
+	if len(c.vendors) < maxVendorsPerCand {
+		c.vendors = append(c.vendors, vendorHolder{vendor, cookie})
+	}
+}
+
+// intern returns a copy of s shared by every holder of the same text.
+func (a *Analyzer) intern(s string) string {
+	if v, ok := a.strs[s]; ok {
+		return v
+	}
+	v := strings.Clone(s)
+	a.strs[v] = v
+	return v
+}
+
+// recordHostTokens remembers the tokens of a host's labels: a candidate
+// made of nothing else is a name, not an identifier.
+func (a *Analyzer) recordHostTokens(h string) {
+	for _, t := range tokens(h) {
+		tok := strings.ToLower(h[t.start:t.end])
+		if _, ok := a.hostTokens[tok]; ok {
+			continue
+		}
+		if len(a.hostTokens) >= maxHostTokens {
+			a.limits.note(limitHostTokens, -1)
+			return
+		}
+		a.hostTokens[tok] = struct{}{}
+	}
+}
+
+// recordPage remembers a page URL for the page-parts filter.
+func (a *Analyzer) recordPage(pageURL string) {
+	if pageURL == "" {
+		return
+	}
+	if len(pageURL) > maxURLKept {
+		pageURL = pageURL[:maxURLKept]
+	}
+	if _, ok := a.pages[pageURL]; ok {
+		return
+	}
+	if len(a.pages) >= maxPagesKept || !a.charge(len(pageURL)+entryCost) {
+		a.limits.note(limitPages, -1)
+		return
+	}
+	a.pages[strings.Clone(pageURL)] = struct{}{}
+}
+
+// hostOnly reports a candidate whose every token is noise or a label of a
+// host seen in the capture, or that starts or ends with a host label.
+func (a *Analyzer) hostOnly(id string) bool {
+	if !hasStrongToken(id, a.hostTokens) {
+		return true
+	}
+	toks := tokens(id)
+	return weakEdge(id, toks, uuidGroups(id, toks), 0, len(toks)-1, a.hostTokens)
+}
+
+// settleCandidates applies the filters that need the whole capture. It is
+// linear in the candidates and the page URLs kept.
+func (a *Analyzer) settleCandidates() {
+	for id, c := range a.cands {
+		c.rejected = a.hostOnly(id)
+	}
+	for _, page := range sortedKeys(a.pages) {
+		texts := []string{page}
+		if d, err := url.QueryUnescape(page); err == nil && d != page {
+			texts = append(texts, d)
+		}
+		for _, t := range texts {
+			for _, m := range a.matchAll(t, true) {
+				m.cand.rejected = true
+			}
+		}
+	}
+}
+
+// matchAll returns the candidates found whole in text (a candidate found
+// twice is returned twice). A match
+// that lies inside a longer match is dropped (the longest wins), and so is
+// one that takes part of a UUID in the text. With all set, every match is
+// returned, overlapping or rejected ones included.
+func (a *Analyzer) matchAll(text string, all bool) []idMatch {
+	if len(a.cands) == 0 {
+		return nil
+	}
+	toks := tokens(text)
+	group := uuidGroups(text, toks)
+	var out []idMatch
+	maxEnd := -1
+	for i := range toks {
+		if group[i] >= 0 && group[i] != i {
+			continue // starts inside a UUID
+		}
+		for n := min(maxRunTokens, len(toks)-i); n >= 1; n-- {
+			j := i + n - 1
+			s := text[toks[i].start:toks[j].end]
+			if len(s) < minIDLen {
+				break
+			}
+			if len(s) > a.maxCandLen || group[j] >= 0 && group[j]+4 != j {
+				continue
+			}
+			c := a.cands[s]
+			if c == nil || c.rejected && !all {
+				continue
+			}
+			if all || toks[j].end > maxEnd {
+				out = append(out, idMatch{s, c})
+				maxEnd = max(maxEnd, toks[j].end)
+			}
+			if !all {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// Identifier reports whether value, as a whole token or token run, is an
+// identifier held by a cookie in the capture so far, and names the cookie
+// it is credited to (the first that carried it) and that cookie's owner
+// domain. The audit uses it to tell a cookie ID from a value that only
+// looks like, say, a payment card number.
+func (a *Analyzer) Identifier(value string) (cookie, owner string, ok bool) {
+	c := a.cands[value]
+	if c == nil || a.hostOnly(value) {
+		return "", "", false
+	}
+	return c.cookie, c.owner, true
+}
