@@ -275,6 +275,7 @@ func (v *sourceVisitor) End(c *traffic.Capture) error {
 	for _, f := range v.pixels.Findings() {
 		st.behaviour = append(st.behaviour, behaviourFinding(v.src, f, v.a.opts.Classifier))
 	}
+	s.Warnings = append(s.Warnings, v.pixels.Warnings()...)
 	return nil
 }
 
