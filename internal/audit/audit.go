@@ -267,10 +267,8 @@ func (v *sourceVisitor) End(c *traffic.Capture) error {
 	s.Path = firstNonEmpty(c.Source, s.Path)
 	s.Creator, s.Browser = c.Creator, c.Browser
 	s.Warnings = append(s.Warnings, c.Warnings...)
-	for _, w := range []string{s.Coverage.bodyWarning(s.Creator), s.Coverage.websocketWarning()} {
-		if w != "" {
-			s.Warnings = append(s.Warnings, w)
-		}
+	if w := s.Coverage.websocketWarning(); w != "" {
+		s.Warnings = append(s.Warnings, w)
 	}
 	for _, f := range v.pixels.Findings() {
 		st.behaviour = append(st.behaviour, behaviourFinding(v.src, f, v.a.opts.Classifier))

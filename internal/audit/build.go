@@ -2,7 +2,6 @@ package audit
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -253,14 +252,10 @@ func unseen(s *state, sum Summary) []string {
 	if s.opts.NoPatterns {
 		out = append(out, "Value patterns were not searched for (--no-patterns).")
 	}
-	missing, total := 0, 0
 	for _, src := range s.sources {
-		missing += src.Coverage.BodyRequests - src.Coverage.BodiesRecorded
-		total += src.Coverage.BodyRequests
-	}
-	if missing > 0 {
-		out = append(out, fmt.Sprintf("%d of %d POST/PUT/PATCH request bodies were not recorded by the "+
-			"exporter: data sent in them cannot be seen.", missing, total))
+		if w := src.Coverage.bodyWarning(src.Creator); w != "" {
+			out = append(out, w)
+		}
 	}
 	return out
 }

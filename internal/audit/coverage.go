@@ -39,9 +39,9 @@ func (c Coverage) bodyWarning(creator string) string {
 	if creator != "" {
 		by = "the exporter (" + creator + ")"
 	}
-	return fmt.Sprintf("%d of %d POST/PUT/PATCH requests have no body recorded: %s dropped them, so data sent "+
-		"in those bodies cannot be seen. For a complete capture run `leakwatch scan`, or export with content "+
-		"(Chrome DevTools: \"Save all as HAR (with content)\"; Playwright: recordHar with content \"embed\")",
+	return fmt.Sprintf("%d of %d POST/PUT/PATCH request bodies were not recorded: %s dropped them, so data "+
+		"sent in them cannot be seen. For a complete capture run `leakwatch scan`, or export with content "+
+		"(Chrome DevTools: \"Save all as HAR (with content)\"; Playwright: recordHar with content \"embed\").",
 		missing, c.BodyRequests, by)
 }
 

@@ -136,8 +136,10 @@ func (s *state) addRequest(m reqMeta, r *traffic.Request, hits []pixel.Hit) {
 	}
 	for _, h := range hits {
 		vendor := s.opts.Classifier.Company(h.Vendor)
-		if p.Known {
-			vendor = p.Company // one name per company: the owner's, as third parties show it
+		if p.Known && p.ThirdParty {
+			// One name per company: the owner's, as third parties show it. A
+			// tag served through the site's own host is still the vendor's.
+			vendor = p.Company
 		}
 		if len(s.hits) < s.opts.Limits.MaxPixelHits {
 			s.hits = append(s.hits, PixelHit{Vendor: vendor, Product: h.Product, Account: h.Account,

@@ -15,7 +15,7 @@ import (
 const (
 	shortCompanies = 25 // rows of the third-party table, besides data receivers
 	shortSyncs     = 20 // identifier lines
-	shortFields    = 4  // pixel fields beyond the personal ones
+	shortFields    = 2  // pixel fields beyond the personal ones
 )
 
 // syncGroup is one identifier and every company it was sent to: cookie-sync

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io"
 	"net/http"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -279,7 +280,46 @@ func allWarnings(r *audit.Report) []string {
 			ws = append(ws, "page "+p.URL+": "+p.Error)
 		}
 	}
-	return append(ws, r.Warnings...)
+	return foldEntryWarnings(append(ws, r.Warnings...))
+}
+
+// reEntry finds the "entry N: " a reader puts before a warning about one
+// HAR entry.
+var reEntry = regexp.MustCompile(`\bentry (\d+): `)
+
+// foldEntryWarnings joins warnings that differ only in their entry number
+// ("entries 382, 527 and 679: request.url cannot be parsed ..."), keeping the
+// order of first appearance.
+func foldEntryWarnings(ws []string) []string {
+	type group struct {
+		first   int
+		entries []string
+	}
+	groups := map[string]*group{}
+	var out []string
+	for _, w := range ws {
+		loc := reEntry.FindStringSubmatchIndex(w)
+		if loc == nil {
+			out = append(out, w)
+			continue
+		}
+		key := w[:loc[0]] + "\x00" + w[loc[1]:]
+		if g, ok := groups[key]; ok {
+			g.entries = append(g.entries, w[loc[2]:loc[3]])
+			continue
+		}
+		groups[key] = &group{first: len(out), entries: []string{w[loc[2]:loc[3]]}}
+		out = append(out, key)
+	}
+	for key, g := range groups {
+		pre, post, _ := strings.Cut(key, "\x00")
+		label := "entry " + g.entries[0]
+		if len(g.entries) > 1 {
+			label = "entries " + joinWords(g.entries)
+		}
+		out[g.first] = pre + label + ": " + post
+	}
+	return out
 }
 
 // screenshots embeds the images given for pages as data: URIs. Only bytes

@@ -159,7 +159,7 @@ func (t *textWriter) pixels() {
 		t.detail("accounts", strings.Join(g.accounts, ", "))
 		t.detail("events", eventList(g.events))
 		for i, f := range g.fields {
-			if !t.v.verbose && i >= shortFields && !personalLine(f) {
+			if !t.v.verbose && i >= shortFields && i < len(g.fields)-1 && !personalLine(f) {
 				t.detail("field", fmt.Sprintf("… and %d more (%s; --verbose shows them)",
 					len(g.fields)-i, fieldMeanings(g.fields[i:])))
 				break
