@@ -204,7 +204,7 @@ func (s *scanner) body(r *traffic.Request) {
 	if enc := r.Headers.Get("Content-Encoding"); enc != "" && len(body) > 0 {
 		dec, err := s.contentDecode(enc, body)
 		if err != nil {
-			s.warnf("body: %v; searched as sent", err)
+			s.warnf("body: %v", err)
 		}
 		body = dec
 	} else if len(body) > 2 && body[0] == 0x1f && body[1] == 0x8b {

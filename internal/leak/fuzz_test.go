@@ -30,7 +30,7 @@ func FuzzScanValue(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s := &scanner{p: alicePool, opts: ScanOptions{Patterns: true}, seen: map[matchKey]int{}, pseen: map[patternKey]bool{}}
+		s := newScanner(alicePool, ScanOptions{Patterns: true}, 0)
 		s.surface("fuzz", func() { s.field("", data, nil, 0, 0) })
 		for _, m := range s.res.Matches {
 			if len(m.Evidence) > 200 || m.Channel != "" {

@@ -56,6 +56,9 @@ type Match struct {
 	// Evidence is the matched text as it appeared in the decoded surface,
 	// cut to at most 200 bytes.
 	Evidence string
+	// Count is how many times this value was found at this location in
+	// this request (at least 1).
+	Count int
 }
 
 // PatternMatch is a personal value recognised without a persona.
@@ -65,6 +68,34 @@ type PatternMatch struct {
 	Channel  string
 	Location string
 	Encoding []string
+	// Confidence is ConfidenceHigh, ConfidenceMedium or ConfidenceLow:
+	// how sure it is that this is a visitor's personal value and not an
+	// ID, a number that passes a check by chance, or the site's own
+	// published contact data. Reports count only high by default.
+	Confidence string
+	// Reason says in one plain sentence why, for a reader to check
+	// against the request.
+	Reason string
+	// Count is how many times this value was found at this location in
+	// this request (at least 1).
+	Count int
+}
+
+// Confidence levels of a PatternMatch.
+const (
+	ConfidenceHigh   = "high"
+	ConfidenceMedium = "medium"
+	ConfidenceLow    = "low"
+)
+
+// Dropped counts the findings of one value that a request had past its
+// finding budget (Budgets.MaxFindings): "and 4,980 more of this email".
+type Dropped struct {
+	Persona string // empty for a pattern
+	Field   string // the persona field, or empty for a pattern
+	Rule    string // the pattern rule, or empty for a persona match
+	Value   string
+	Count   int // findings not kept
 }
 
 // Channels a request carries data in.

@@ -126,7 +126,8 @@ type lzState struct {
 }
 
 // lzDecompress runs the dictionary decoder; output past limit code units
-// is errLZCap, a stream that breaks the format is errLZ.
+// is errLZCap, returned with the output decoded up to the limit; a stream
+// that breaks the format is errLZ.
 func lzDecompress(length, reset int, next func(int) int, limit int) (string, error) {
 	z := &lzState{r: &lzReader{next: next, val: next(0), position: reset, reset: reset, index: 1},
 		dict: make([]lzEntry, 3, 64), enlargeIn: 4, numBits: 3, limit: limit}
@@ -146,6 +147,9 @@ func lzDecompress(length, reset int, next func(int) int, limit int) (string, err
 			return string(utf16.Decode(z.out)), nil
 		}
 		if err := z.step(cc); err != nil {
+			if errors.Is(err, errLZCap) {
+				return string(utf16.Decode(z.out)), err
+			}
 			return "", err
 		}
 	}
