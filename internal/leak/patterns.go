@@ -3,7 +3,7 @@ package leak
 import (
 	"bytes"
 	"regexp"
-		"strings"
+	"strings"
 )
 
 // patternRule recognises one kind of personal value without a persona.

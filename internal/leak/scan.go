@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"strconv"
 	"slices"
+	"strconv"
 
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
