@@ -116,26 +116,29 @@ func classifyName(loc string) (nameClass, string) {
 	return nameNone, name
 }
 
-// lastName is the innermost field name of a Location: the last segment
-// after " > ", the last key of a JSON path, without array marks, and the
-// key inside brackets ("ud[em]" -> "em", "e[].x" -> "x").
+// genericNames say nothing about what they hold; the name of the field
+// around them does ("fields[].phone.value" is a phone).
+var genericNames = map[string]bool{"value": true, "val": true, "text": true, "data": true,
+	"content": true, "input": true, "answer": true, "response": true}
+
+// lastName is the innermost meaningful field name of a Location: of the
+// names joined by " > ", '.' and brackets ("ud[em]" -> "em", "e[].x" ->
+// "x"), the last one that is not generic.
 func lastName(loc string) string {
-	if i := strings.LastIndex(loc, " > "); i >= 0 {
+	loc = strings.TrimPrefix(loc, "Set-Cookie: ")
+	if i := strings.LastIndex(loc, " > "); i >= 0 && !genericNames[strings.ToLower(strings.Trim(loc[i+3:], "[]"))] {
 		loc = loc[i+3:]
 	}
-	loc = strings.TrimPrefix(loc, "Set-Cookie: ")
-	for strings.HasSuffix(loc, "[]") {
-		loc = loc[:len(loc)-2]
-	}
-	if i := strings.LastIndexByte(loc, '.'); i >= 0 && i+1 < len(loc) {
-		loc = loc[i+1:]
-	}
-	if strings.HasSuffix(loc, "]") {
-		if i := strings.LastIndexByte(loc, '['); i >= 0 && i+2 < len(loc) {
-			loc = loc[i+1 : len(loc)-1]
+	end := len(loc)
+	for end > 0 {
+		start := strings.LastIndexAny(loc[:end], ".[]>")
+		name := strings.TrimSpace(loc[start+1 : end])
+		if name != "" && !genericNames[strings.ToLower(name)] {
+			return name
 		}
+		end = max(start, 0)
 	}
-	return strings.Trim(loc, "[]")
+	return ""
 }
 
 // scrapedRules mark page content a tag read and sent: the site's own
