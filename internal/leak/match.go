@@ -175,7 +175,7 @@ func (s *scanner) matchDigests(loc string, v []byte, chain []string) {
 		if !s.digestToken(loc, v[i:j], v[i:end], chain) {
 			s.digestPieces(loc, v[i:j], chain)
 		}
-		return true
+		return !s.stop()
 	})
 }
 
