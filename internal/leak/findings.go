@@ -2,8 +2,9 @@ package leak
 
 // record adds a match, keeping per (persona, field, value, channel,
 // location) one finding with the fewest transforms and a count. Past the
-// finding budget a new finding is only counted (see drop).
-func (s *scanner) record(c *candidate, loc string, chain, spelling []string, evidence []byte) {
+// finding budget a new finding is only counted (see drop). It returns the
+// finding's index in Matches, -1 when it was dropped.
+func (s *scanner) record(c *candidate, loc string, chain, spelling []string, evidence []byte) int {
 	n := len(chain) + len(spelling) + len(c.chain)
 	key := matchKey{c.persona, c.field, c.value, s.ch, loc}
 	if i, ok := s.seen[key]; ok {
@@ -13,11 +14,11 @@ func (s *scanner) record(c *candidate, loc string, chain, spelling []string, evi
 			m.Encoding = encoding(chain, spelling, c.chain)
 			m.Evidence = cut(evidence)
 		}
-		return
+		return i
 	}
 	if s.full() {
 		s.drop(dropKey{persona: c.persona, field: c.field, value: c.value})
-		return
+		return -1
 	}
 	s.seen[key] = len(s.res.Matches)
 	s.res.Matches = append(s.res.Matches, Match{
@@ -30,6 +31,7 @@ func (s *scanner) record(c *candidate, loc string, chain, spelling []string, evi
 		Evidence: cut(evidence),
 		Count:    1,
 	})
+	return len(s.res.Matches) - 1
 }
 
 func encoding(parts ...[]string) []string {
@@ -89,6 +91,23 @@ func (s *scanner) drop(k dropKey) {
 		d.Persona = s.p.labels[k.persona]
 	}
 	s.res.Dropped = append(s.res.Dropped, d)
+}
+
+// maxNameLen caps a field name in a Location: a hostile request may name
+// a parameter with megabytes, and every finding keeps its Location.
+const maxNameLen = 256
+
+// nameOf copies a field name, cut to maxNameLen bytes and marked "…"
+// when longer.
+func nameOf(b []byte) string {
+	if len(b) <= maxNameLen {
+		return string(b)
+	}
+	n := maxNameLen
+	for n > 0 && b[n]&0xc0 == 0x80 {
+		n--
+	}
+	return string(b[:n]) + "…"
 }
 
 // cut copies at most 200 bytes of evidence, not splitting a UTF-8 rune.

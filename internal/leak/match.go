@@ -18,7 +18,7 @@ type hit struct {
 
 // acChunk is how much of a value one automaton pass reads between stop
 // checks.
-const acChunk = 1 << 20
+const acChunk = 256 << 10
 
 // matchText runs the automaton over v once, in chunks that overlap by the
 // longest candidate so no match is lost or found twice. A value inside a
@@ -33,6 +33,7 @@ func (s *scanner) matchText(loc string, v []byte, chain []string) {
 	}
 	reach := s.p.maxLen
 	pend := s.pending[:0]
+	s.recent = s.recent[:0]
 	for off := 0; off < len(v); off += acChunk {
 		if off > 0 && s.stop() {
 			break
@@ -63,8 +64,19 @@ func (s *scanner) matchText(loc string, v []byte, chain []string) {
 func (s *scanner) settle(pend []hit, loc string, v []byte, chain []string, upto int) []hit {
 	k := 0
 	for ; k < len(pend) && pend[k].end < upto; k++ {
-		if h := pend[k]; !h.inside {
-			s.record(h.c, loc, chain, nil, v[h.start:h.end])
+		h := pend[k]
+		if h.inside {
+			continue
+		}
+		// Location, channel and chain are fixed within one value: a
+		// candidate seen before here is the same finding, counted
+		// without hashing its key again.
+		if i := s.recentIndex(h.c); i >= 0 {
+			s.res.Matches[i].Count++
+			continue
+		}
+		if i := s.record(h.c, loc, chain, nil, v[h.start:h.end]); i >= 0 && len(s.recent) < maxRecent {
+			s.recent = append(s.recent, recentHit{h.c, i})
 		}
 	}
 	if k == 0 {
@@ -88,6 +100,25 @@ func contain(pend []hit, h hit) hit {
 		}
 	}
 	return h
+}
+
+// recentHit is a finding made in the value matchText is searching.
+type recentHit struct {
+	c     *candidate
+	index int // in Matches
+}
+
+// maxRecent bounds the recent findings remembered per value; past it,
+// record's map decides.
+const maxRecent = 8
+
+func (s *scanner) recentIndex(c *candidate) int {
+	for _, r := range s.recent {
+		if r.c == c {
+			return r.index
+		}
+	}
+	return -1
 }
 
 // covers reports whether o spans h and is longer.

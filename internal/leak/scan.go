@@ -69,6 +69,7 @@ type scanner struct {
 	flate    io.ReadCloser     // reused raw-deflate reader
 	paths    map[string]string // interned JSON paths
 	pending  []hit             // text hits not yet final (matchText)
+	recent   []recentHit       // findings made in the value matchText is in
 }
 
 // Scan searches every channel of a request, and what its response hands to
@@ -287,7 +288,7 @@ func (s *scanner) intern(path []byte) string {
 	if s.paths == nil {
 		s.paths = map[string]string{}
 	}
-	p := string(path)
+	p := nameOf(path)
 	s.paths[p] = p
 	return p
 }
