@@ -303,3 +303,34 @@ func BenchmarkAmplified(b *testing.B) {
 		alicePool.Scan(r, ScanOptions{})
 	}
 }
+
+// TestPatternsLinear: shapes that make a naive pattern search rescan the
+// value per match cost four times as much at four times the size.
+func TestPatternsLinear(t *testing.T) {
+	shapes := map[string]string{
+		"plus runs":      "+1",
+		"dashed phones":  "212-555-1212-",
+		"at signs":       "a@b.co@",
+		"cards":          "4111111111111111 ",
+		"phones in text": "call (212) 555-1212 or ",
+		"hex and digits": "0123456789abcdef-",
+	}
+	p, _ := NewPool(nil)
+	for name, unit := range shapes {
+		timed := func(n int) time.Duration {
+			r := post("text/plain", []byte(strings.Repeat(unit, n/len(unit))))
+			best := time.Duration(1 << 62)
+			for i := 0; i < 3; i++ {
+				start := time.Now()
+				p.Scan(r, ScanOptions{Patterns: true})
+				best = min(best, time.Since(start))
+			}
+			return best
+		}
+		s, b := timed(64<<10), timed(256<<10)
+		t.Logf("%s: 64 KB %v, 256 KB %v (%.1f×)", name, s, b, float64(b)/float64(s))
+		if b > 6*s+50*time.Millisecond {
+			t.Errorf("%s: 4× the bytes took %.1f× the time", name, float64(b)/float64(s))
+		}
+	}
+}

@@ -51,7 +51,21 @@ var ruleNouns = map[string]string{
 // judgePattern decides a finding's confidence and records it, unless it
 // is proven not to be a value (the fraction digits of a decimal number
 // are dropped, not reported low).
+//
+// A value already found here is only counted, and past the finding budget
+// a new one is only counted too: judging (libphonenumber above all) is
+// the costly part, done once per finding kept.
 func (s *scanner) judgePattern(sp span, loc string, v []byte, chain []string, shipping func() bool) {
+	if i, ok := s.pseen[patternKey{sp.rule, sp.value, s.ch, loc}]; ok {
+		s.res.Patterns[i].Count++
+		return
+	}
+	if s.full() {
+		if !fraction(v, sp.start) {
+			s.drop(dropKey{persona: -1, rule: sp.rule, value: sp.value})
+		}
+		return
+	}
 	vd := judge(sp, loc, v, shipping)
 	if vd.drop {
 		return
@@ -118,14 +132,17 @@ func surroundings(v []byte, sp span) string {
 
 // tokenExtra counts the letters and digits joined to v[start:end] by
 // token characters (base64's alphabet and '-', '_').
+// It looks no further than 8 bytes each way: 4 is enough to decide, and a
+// bounded look keeps many matches in one long token linear.
 func tokenExtra(v []byte, start, end int) int {
+	const look = 8
 	n := 0
-	for i := start - 1; i >= 0 && class[v[i]]&cB64 != 0; i-- {
+	for i := start - 1; i >= max(0, start-look) && class[v[i]]&cB64 != 0; i-- {
 		if class[v[i]]&cAlnum != 0 {
 			n++
 		}
 	}
-	for i := end; i < len(v) && class[v[i]]&cB64 != 0; i++ {
+	for i := end; i < min(len(v), end+look) && class[v[i]]&cB64 != 0; i++ {
 		if class[v[i]]&cAlnum != 0 {
 			n++
 		}
@@ -136,11 +153,12 @@ func tokenExtra(v []byte, start, end int) int {
 // uuidAround reports that the hex-and-dash token around v[start:end] is
 // shaped like a UUID (8-4-4-4-12).
 func uuidAround(v []byte, start, end int) bool {
+	const uuidLen = 36 // a longer token is not a UUID: stop looking there
 	a, b := start, end
-	for a > 0 && (class[v[a-1]]&cHex != 0 || v[a-1] == '-') {
+	for a > 0 && start-a <= uuidLen && (class[v[a-1]]&cHex != 0 || v[a-1] == '-') {
 		a--
 	}
-	for b < len(v) && (class[v[b]]&cHex != 0 || v[b] == '-') {
+	for b < len(v) && b-end <= uuidLen && (class[v[b]]&cHex != 0 || v[b] == '-') {
 		b++
 	}
 	groups := strings.Split(string(v[a:b]), "-")

@@ -158,6 +158,7 @@ func findPhones(v []byte) []span {
 func phoneWindows(v []byte) [][2]int {
 	const reach = 24
 	var ws [][2]int
+	prevHi := 0 // a window never widens back into the previous one
 	for i := 0; i+1 < len(v); i++ {
 		c := v[i]
 		anchor := c == '+' && isDigit(v[i+1])
@@ -170,7 +171,7 @@ func phoneWindows(v []byte) [][2]int {
 			continue
 		}
 		lo, hi := max(0, i-reach), min(len(v), i+reach)
-		for lo > 0 && (isDigit(v[lo-1]) || v[lo-1] == '+') {
+		for lo > prevHi && (isDigit(v[lo-1]) || v[lo-1] == '+') {
 			lo--
 		}
 		for hi < len(v) && isDigit(v[hi]) {
@@ -181,6 +182,7 @@ func phoneWindows(v []byte) [][2]int {
 		} else {
 			ws = append(ws, [2]int{lo, hi})
 		}
+		prevHi = max(prevHi, hi)
 	}
 	return ws
 }
