@@ -81,6 +81,9 @@ func (sr stopReader) Read(p []byte) (int, error) {
 	if sr.s.stop() {
 		return 0, errStopped
 	}
+	if len(p) > 1<<20 { // small reads, so a stop is seen between them
+		p = p[:1<<20]
+	}
 	return sr.r.Read(p)
 }
 
@@ -100,8 +103,8 @@ func (s *scanner) contentDecode(enc string, body []byte) ([]byte, error) {
 		}
 		out, err := s.inflate(c, body)
 		switch {
-		case errors.Is(err, errCap) || errors.Is(err, errExpansion):
-			return out, nil // cut at a limit, which warns by itself: search what inflated
+		case errors.Is(err, errCap) || errors.Is(err, errExpansion) || errors.Is(err, errStopped):
+			return out, nil // cut at a limit or stopped, which warn by themselves
 		case err != nil && truncated(err) && len(out) > 0: // a cut-off capture: search what inflated
 			return out, fmt.Errorf("Content-Encoding %s: %w; searched the %d bytes before the cut", c, err, len(out))
 		case err != nil:
