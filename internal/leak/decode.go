@@ -264,23 +264,7 @@ func tryBase64Runs(s *scanner, v []byte, f features, emit func([]byte, ...string
 
 // decodeB64Run decodes one run that may be base64, base64url or lz-string.
 func (s *scanner) decodeB64Run(run []byte, padded bool, emit func([]byte, ...string)) {
-	var std, url, dollar, lower, upper, digit bool
-	for _, c := range run {
-		switch {
-		case c == '+' || c == '/':
-			std = true
-		case c == '-' || c == '_':
-			url = true
-		case c == '$':
-			dollar = true
-		case c >= 'a' && c <= 'z':
-			lower = true
-		case c >= 'A' && c <= 'Z':
-			upper = true
-		default:
-			digit = true
-		}
-	}
+	std, url, dollar, lower, upper, digit := runShape(run)
 	// Plain words, numbers and hex are not base64 worth decoding.
 	if allHex(run) {
 		return
@@ -326,6 +310,27 @@ func (s *scanner) decodeB64Run(run []byte, padded bool, emit func([]byte, ...str
 	case !hasUnder && bytes.IndexByte(run, '/') < 0:
 		s.tryLZ(string(run), lzFromURI, emit)
 	}
+}
+
+// runShape says which kinds of characters a run holds.
+func runShape(run []byte) (std, url, dollar, lower, upper, digit bool) {
+	for _, c := range run {
+		switch {
+		case c == '+' || c == '/':
+			std = true
+		case c == '-' || c == '_':
+			url = true
+		case c == '$':
+			dollar = true
+		case c >= 'a' && c <= 'z':
+			lower = true
+		case c >= 'A' && c <= 'Z':
+			upper = true
+		default:
+			digit = true
+		}
+	}
+	return
 }
 
 // binary handles decoded bytes: text is emitted, compressed data is

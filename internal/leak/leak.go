@@ -15,7 +15,16 @@
 //
 // False positives are bugs: a plain value counts only as a whole token
 // (between non-alphanumerics); a state or country code only as a whole
-// field value or after "key=", never in a URL path.
+// field value or after "key=", never in a URL path. A value pattern found
+// without a persona carries a confidence and a reason decided by tables
+// of context (confidence.go, judge.go): the field's name, what surrounds
+// the value, and whether a tag scraped it from the page.
+//
+// Cost is linear in the request's bytes and matches, and bounded:
+// Budgets cap decoded bytes, decompression ratio, decoding depth and
+// findings kept (past it findings are counted, not listed); each budget
+// hit is a warning naming the flag that raises it. ScanOptions.Stop (or
+// ScanContext) ends a scan early.
 package leak
 
 // Persona is what the tester knows about the account used in a visit.
