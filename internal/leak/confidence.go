@@ -22,6 +22,7 @@ const (
 	nameEmail
 	nameAddress
 	nameSSN
+	nameTracking
 )
 
 // How a nameRule compares with a field name (lower case).
@@ -63,7 +64,8 @@ var nameRules = []struct {
 	{exact, "cnum", namePayment}, {contains, "cardnum", namePayment}, {contains, "card_num", namePayment},
 	{contains, "card-num", namePayment}, {contains, "creditcard", namePayment}, {contains, "credit_card", namePayment},
 	{contains, "ccnum", namePayment}, {contains, "cc_num", namePayment}, {contains, "cc-num", namePayment},
-	{contains, "ccno", namePayment}, {contains, "payment", namePayment}, {contains, "acct", namePayment},
+	{contains, "ccno", namePayment}, {contains, "payment", namePayment}, {exact, "acct", namePayment},
+	{exact, "acctnum", namePayment}, {exact, "acct_num", namePayment}, {exact, "acctno", namePayment},
 	{contains, "cardno", namePayment}, {exact, "card", namePayment}, {prefix, "card_", namePayment},
 	{prefix, "cc_", namePayment}, {prefix, "cc-", namePayment}, {suffix, "_pan", namePayment},
 	{contains, "phone", namePhone}, {contains, "mobile", namePhone}, {exact, "tel", namePhone},
@@ -76,6 +78,10 @@ var nameRules = []struct {
 	{contains, "billing", nameAddress}, {contains, "shipping", nameAddress},
 	{exact, "ssn", nameSSN}, {contains, "social_security", nameSSN}, {contains, "socialsecurity", nameSSN},
 	{exact, "tin", nameSSN}, {contains, "taxid", nameSSN}, {contains, "tax_id", nameSSN},
+	{contains, "tracking", nameTracking}, {contains, "tracknum", nameTracking}, {contains, "trackno", nameTracking},
+	{contains, "track_no", nameTracking}, {exact, "track", nameTracking}, {contains, "shipment", nameTracking},
+	{contains, "parcel", nameTracking}, {contains, "waybill", nameTracking}, {exact, "awb", nameTracking},
+	{contains, "consignment", nameTracking}, {contains, "tlabel", nameTracking}, {contains, "fedex", nameTracking},
 	// Identifiers.
 	{exact, "id", nameIdentifier}, {exact, "uid", nameIdentifier}, {exact, "guid", nameIdentifier},
 	{exact, "uuid", nameIdentifier}, {exact, "sid", nameIdentifier}, {exact, "cid", nameIdentifier},
@@ -154,6 +160,7 @@ var scrapedRules = []struct{ text, what string }{
 	{"schema.org", "the page's schema.org structured data that the tag scraped"},
 	{"microdata", "the page's structured data that the tag scraped"},
 	{"opengraph", "the page's Open Graph meta tags that the tag scraped"},
+	{"cd[meta]", "the page's meta tags that the tag scraped"},
 	{"og:", "the page's Open Graph meta tags that the tag scraped"},
 	{"didom", "a DOM snapshot of the page for session replay (Decibel Insight)"},
 	{"childnodes", "a DOM snapshot of the page for session replay"},

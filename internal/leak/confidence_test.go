@@ -66,6 +66,10 @@ func TestPatternConfidence(t *testing.T) {
 		{"address field", get("https://t.example/p?address=" + q("1600 Amphitheatre Parkway, Mountain View, CA 94043")), "us-address", ConfidenceHigh},
 		{"tracking field", get("https://t.example/p?tracking=9400111899223197428497"), "usps-impb", ConfidenceHigh},
 		{"tracking, no context", get("https://t.example/p?q=9400111899223197428497"), "usps-impb", ConfidenceMedium},
+		{"tracking in an event label", get("https://www.google-analytics.com/collect?el=shipping+label+9400111899223197428497"), "usps-impb", ConfidenceMedium},
+		{"usps tLabels", get("https://tools.usps.com/go/TrackConfirmAction?tLabels=9400111899223197428497"), "usps-impb", ConfidenceHigh},
+		{"fedex in a tracking field", get("https://t.example/p?trackingNumber=986578788855"), "fedex", ConfidenceHigh},
+		{"card in an acct_id", get("https://t.example/p?acct_id=4111111111111111"), "payment-card", ConfidenceLow},
 	}
 	p, _ := NewPool(nil)
 	for _, c := range cases {

@@ -307,9 +307,12 @@ func judgeAddress(in judgeInput) verdict {
 }
 
 func judgeTracking(in judgeInput) verdict {
-	noun := ruleNouns[in.sp.rule]
-	if in.shipping() {
-		return verdictf(ConfidenceHigh, "%s with a valid check digit, where the field or text speaks of shipping.", capital(noun))
+	noun := capital(ruleNouns[in.sp.rule])
+	switch {
+	case in.class == nameTracking:
+		return verdictf(ConfidenceHigh, "%s with a valid check digit in field %q.", noun, in.name)
+	case in.shipping():
+		return verdictf(ConfidenceMedium, "%s with a valid check digit; the text around speaks of shipping, the field's name does not.", noun)
 	}
-	return verdictf(ConfidenceMedium, "%s with a valid check digit, but nothing around it speaks of shipping.", capital(noun))
+	return verdictf(ConfidenceMedium, "%s with a valid check digit, but nothing around it speaks of shipping.", noun)
 }
