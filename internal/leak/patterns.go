@@ -43,17 +43,19 @@ const (
 )
 
 func (s *scanner) matchPatterns(loc string, v []byte, chain []string) {
-	var shipping int8 // 0 unknown, 1 yes, -1 no: trackingContext once
+	s.ship = shipState{loc: loc, v: v}
+	if s.shipFn == nil {
+		s.shipFn = s.shipping // bound once: a closure per value would allocate
+	}
 	for off := 0; off < len(v); off += patternChunk {
 		if off > 0 && s.stop() {
 			return
 		}
 		lo, hi := max(0, off-patternReach), min(len(v), off+patternChunk+patternReach)
-		ship := func() bool { return shippingContext(&shipping, loc, v) }
 		for _, r := range patternRules {
 			var found []span
 			if r.find == nil {
-				found = findNumbers(v[lo:hi], ship)
+				found = findNumbers(v[lo:hi], s.shipFn)
 			} else {
 				found = r.find(v[lo:hi])
 			}
@@ -65,21 +67,30 @@ func (s *scanner) matchPatterns(loc string, v []byte, chain []string) {
 				if sp.rule == "" {
 					sp.rule = r.name
 				}
-				s.judgePattern(sp, loc, v, chain, ship)
+				s.judgePattern(sp, loc, v, chain, s.shipFn)
 			}
 		}
 	}
+	s.ship = shipState{}
 }
 
-// shippingContext caches trackingContext for one value.
-func shippingContext(cache *int8, loc string, v []byte) bool {
-	if *cache == 0 {
-		*cache = -1
-		if trackingContext(loc, v) {
-			*cache = 1
+// shipState is the value matchPatterns is searching, and whether it
+// speaks of shipping once asked (0 unknown, 1 yes, -1 no).
+type shipState struct {
+	loc   string
+	v     []byte
+	known int8
+}
+
+// shipping caches trackingContext for the value being searched.
+func (s *scanner) shipping() bool {
+	if s.ship.known == 0 {
+		s.ship.known = -1
+		if trackingContext(s.ship.loc, s.ship.v) {
+			s.ship.known = 1
 		}
 	}
-	return *cache > 0
+	return s.ship.known > 0
 }
 
 func isEmailLocal(c byte) bool {

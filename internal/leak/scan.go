@@ -70,6 +70,8 @@ type scanner struct {
 	paths    map[string]string // interned JSON paths
 	pending  []hit             // text hits not yet final (matchText)
 	recent   []recentHit       // findings made in the value matchText is in
+	ship     shipState         // the value matchPatterns is in
+	shipFn   func() bool       // s.shipping, bound once
 }
 
 // Scan searches every channel of a request, and what its response hands to
