@@ -350,3 +350,18 @@ func TestPatternsLinear(t *testing.T) {
 		}
 	}
 }
+
+// TestLongFieldName: a parameter named with 100 KB keeps a short
+// Location, so findings never hold a copy of the request.
+func TestLongFieldName(t *testing.T) {
+	t.Parallel()
+	res := alicePool.Scan(get("https://t.example/p?"+strings.Repeat("k", 100<<10)+"=alice.smith%40example.com"), ScanOptions{Patterns: true})
+	if len(res.Matches) != 1 || len(res.Matches[0].Location) > maxNameLen+len("…") {
+		t.Fatalf("matches %d, location of %d bytes", len(res.Matches), len(res.Matches[0].Location))
+	}
+	for _, p := range res.Patterns {
+		if len(p.Location) > maxNameLen+len("…") {
+			t.Errorf("pattern location of %d bytes", len(p.Location))
+		}
+	}
+}
