@@ -65,8 +65,9 @@ type Match struct {
 	// Evidence is the matched text as it appeared in the decoded surface,
 	// cut to at most 200 bytes.
 	Evidence string
-	// Count is how many times this value was found at this location in
-	// this request (at least 1).
+	// Count is how many matches of this value at this location in this
+	// request were merged into this finding (at least 1); the same bytes
+	// read through two decodings (raw and URL-decoded) count twice.
 	Count int
 }
 

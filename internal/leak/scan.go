@@ -65,13 +65,15 @@ type scanner struct {
 	capHit   bool
 	depthHit bool // a value at the depth limit held more encoded data
 	stopped  bool
-	names    map[[2]string]string
-	flate    io.ReadCloser     // reused raw-deflate reader
-	paths    map[string]string // interned JSON paths
-	pending  []hit             // text hits not yet final (matchText)
-	recent   []recentHit       // findings made in the value matchText is in
-	ship     shipState         // the value matchPatterns is in
-	shipFn   func() bool       // s.shipping, bound once
+	// finishing lets the end-of-scan warnings past maxWarnings.
+	finishing bool
+	names     map[[2]string]string
+	flate     io.ReadCloser     // reused raw-deflate reader
+	paths     map[string]string // interned JSON paths
+	pending   []hit             // text hits not yet final (matchText)
+	recent    []recentHit       // findings made in the value matchText is in
+	ship      shipState         // the value matchPatterns is in
+	shipFn    func() bool       // s.shipping, bound once
 }
 
 // Scan searches every channel of a request, and what its response hands to
@@ -94,6 +96,7 @@ func newScanner(p *Pool, opts ScanOptions, index int) *scanner {
 
 // finish adds the warnings owed at the end of a scan.
 func (s *scanner) finish() Result {
+	s.finishing = true // these few always fit, past maxWarnings
 	if s.depthHit {
 		s.warnf("some values still held encoded data at the decoding depth limit of %d layers; they were not decoded further (raise with --max-depth)", s.b.MaxDepth)
 	}
@@ -150,7 +153,7 @@ func size(n int) string {
 }
 
 func (s *scanner) warnf(format string, args ...any) {
-	if len(s.res.Warnings) >= maxWarnings {
+	if len(s.res.Warnings) >= maxWarnings && !s.finishing {
 		return
 	}
 	msg := fmt.Sprintf("request %d: ", s.index) + fmt.Sprintf(format, args...)
