@@ -138,7 +138,7 @@ func lastName(loc string) string {
 	end := len(loc)
 	for end > 0 {
 		start := strings.LastIndexAny(loc[:end], ".[]>")
-		name := strings.TrimSpace(loc[start+1 : end])
+		name := strings.TrimLeft(strings.TrimSpace(loc[start+1:end]), ";/#?$@")
 		if name != "" && !genericNames[strings.ToLower(name)] {
 			return name
 		}

@@ -126,6 +126,7 @@ func TestLastName(t *testing.T) {
 		{"fields[].phone.value", "phone"}, {"ud[em]", "em"}, {"e[].x", "x"},
 		{"cd[buttonFeatures] > destination", "destination"}, {"_hp2_id.2111332626 > pageviewId", "pageviewId"},
 		{"a > value", "a"}, {"Set-Cookie: uid", "uid"}, {"didom.v[][][]", "v"}, {"", ""},
+		{";ord", "ord"}, {"properties.$email", "email"}, {"X-Request-Id", "X-Request-Id"},
 	}
 	for _, c := range cases {
 		if got := lastName(c[0]); got != c[1] {
