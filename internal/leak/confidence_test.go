@@ -47,6 +47,8 @@ func TestPatternConfidence(t *testing.T) {
 		{"decibel dom", post("application/json", []byte(`{"didom":{"v":[[["Call us: 1.800.728.3843"]]]}}`)), "phone", ConfidenceLow},
 		{"tel link", get("https://t.example/p?link=tel:%2B12125551212"), "phone", ConfidenceLow},
 		{"og meta", get("https://t.example/p?og:email=info%40site.example"), "email", ConfidenceLow},
+		{"ga4 outbound link text", get("https://region1.google-analytics.com/g/collect?en=click&ep.link_text=info%40site.example"), "email", ConfidenceLow},
+		{"gtm click url", post("application/json", []byte(`{"event":"gtm.linkClick","gtm.elementUrl":"mailto:info@site.example"}`)), "email", ConfidenceLow},
 		// Machine-made addresses.
 		{"sentry dsn", get("https://t.example/p?dsn=" + q("https://4f2c3a6e9b8d4e1f8a7b6c5d4e3f2a1b@o12345.ingest.sentry.io/67890")), "email", ConfidenceLow},
 		{"hex local part", get("https://t.example/p?x=0123456789abcdef0123@mail.example.com"), "email", ConfidenceLow},
