@@ -165,7 +165,11 @@ func TestNestedBombChain(t *testing.T) {
 // lzBomb writes an lz-string (base64 alphabet) stream of one literal
 // followed by n codes that each repeat the previous entry plus its first
 // character: the output grows with n², the input with n log n.
-func lzBomb(n int) string {
+func lzBomb(n int) string { return lzStream(n, false) }
+
+// lzStream is lzBomb, ending with a code that breaks the format when
+// broken is set.
+func lzStream(n int, broken bool) string {
 	var bits []bool
 	put := func(v, width int) {
 		for i := 0; i < width; i++ {
@@ -182,7 +186,11 @@ func lzBomb(n int) string {
 			enlargeIn, numBits = 1<<numBits, numBits+1
 		}
 	}
-	put(2, numBits) // end of stream
+	if broken {
+		put(dict+1, numBits) // a code past the dictionary
+	} else {
+		put(2, numBits) // end of stream
+	}
 	var out strings.Builder
 	for i := 0; i < len(bits); i += 6 {
 		v := 0
@@ -212,6 +220,24 @@ func TestLZStringBomb(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(res.Warnings, "\n"), "lz-string output cut") {
 		t.Errorf("no lz-string warning: %q", res.Warnings)
+	}
+}
+
+// TestLZStringBrokenBombs: streams that work hard and then break the
+// format are charged to the budget, so many of them stay bounded.
+func TestLZStringBrokenBombs(t *testing.T) {
+	t.Parallel()
+	run := lzStream(500, true) // breaks before the expansion limit
+	body := []byte(`{"d":"` + strings.Repeat(run+" ", 500) + `"}`)
+	start := time.Now()
+	res := alicePool.Scan(post("application/json", body), ScanOptions{})
+	d := time.Since(start)
+	t.Logf("500 broken lz-string bombs: %v, warnings %q", d, res.Warnings)
+	if d > 5*time.Second {
+		t.Errorf("took %v", d)
+	}
+	if !strings.Contains(strings.Join(res.Warnings, "\n"), "cap per body") {
+		t.Errorf("no budget warning: %q", res.Warnings)
 	}
 }
 

@@ -370,11 +370,21 @@ func (s *scanner) tryLZ(in string, f func(string, int) (string, error), emit fun
 	ratioLimit := s.b.expansionLimit(len(in))
 	limit := min(s.budget/2, ratioLimit) // UTF-16 units: up to 3 bytes each in UTF-8
 	out, err := f(in, limit)
+	var fail *lzFailure
 	switch {
-	case errors.Is(err, errLZCap) && limit == ratioLimit && len(out) >= 4 && plausibleText([]byte(out)):
-		s.warnf("lz-string output cut at %d× its input (%s); data past it was not searched (raise with --max-expansion)", s.b.MaxExpansion, size(limit))
-	case errors.Is(err, errLZCap) && limit < ratioLimit:
-		s.capHit = true
+	case errors.As(err, &fail):
+		s.spend(fail.units) // a crafted stream may work hard before it breaks
+		return
+	case errors.Is(err, errLZCap):
+		// The work was done: charge it, whether or not it reads as text.
+		if !s.spend(len(out)) || limit < ratioLimit {
+			s.capHit = true
+			return
+		}
+		if len(out) >= 4 && plausibleText([]byte(out)) {
+			s.warnf("lz-string output cut at %d× its input (%s); data past it was not searched (raise with --max-expansion)", s.b.MaxExpansion, size(limit))
+			emit([]byte(out), "lz-string")
+		}
 		return
 	case err != nil:
 		return

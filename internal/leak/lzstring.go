@@ -140,7 +140,7 @@ func lzDecompress(length, reset int, next func(int) int, limit int) (string, err
 	z.w = lzEntry{0, 1}
 	for {
 		if z.r.index > length {
-			return "", errLZ
+			return "", &lzFailure{errLZ, len(z.out)}
 		}
 		cc := z.r.bits(z.numBits)
 		if cc == 2 {
@@ -150,10 +150,20 @@ func lzDecompress(length, reset int, next func(int) int, limit int) (string, err
 			if errors.Is(err, errLZCap) {
 				return string(utf16.Decode(z.out)), err
 			}
-			return "", err
+			return "", &lzFailure{err, len(z.out)}
 		}
 	}
 }
+
+// lzFailure is a stream that broke the format after some output: the
+// work done is charged to the scan's budget all the same.
+type lzFailure struct {
+	err   error
+	units int // code units produced before it broke
+}
+
+func (e *lzFailure) Error() string { return e.err.Error() }
+func (e *lzFailure) Unwrap() error { return e.err }
 
 // grow counts one dictionary addition and widens codes when due.
 func (z *lzState) grow() {
