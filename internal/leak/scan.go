@@ -274,7 +274,8 @@ func (s *scanner) leaf(loc string, v []byte, chain []string, depth, nest int) {
 	}
 	if depth >= s.b.MaxDepth {
 		if !s.depthHit {
-			// Probe once per request: does one more layer give anything?
+			// Probe without recursing, until one probe in the request finds
+			// a layer left undecoded (then warn once, in finish).
 			emit = func([]byte, ...string) { s.depthHit = true }
 		} else {
 			return
