@@ -81,7 +81,7 @@ func (s *scanner) pathSegments(prefix string, path []byte) {
 		for _, p := range bytes.Split(params, []byte(";")) {
 			k, v, _ := bytes.Cut(p, []byte("="))
 			if len(k) > 0 || len(v) > 0 {
-				s.field(s.join(prefix, ";"+string(percentDecodeSafe(k))), percentDecodeSafe(v), nil, 0, 1)
+				s.field(s.join(prefix, ";"+nameOf(percentDecodeSafe(k))), percentDecodeSafe(v), nil, 0, 1)
 			}
 		}
 	}
@@ -100,7 +100,7 @@ func (s *scanner) pairs(loc string, q []byte, chain []string, depth, nest int) {
 		if len(v) == 0 {
 			continue
 		}
-		name := s.join(loc, string(queryDecode(k)))
+		name := s.join(loc, nameOf(queryDecode(k)))
 		s.field(name, queryDecode(v), chain, depth, nest+1)
 		// A '+' left unescaped is a space to a form decoder but may be
 		// base64 to the sender: search that reading too.
@@ -176,7 +176,7 @@ func (s *scanner) headers(h traffic.Headers) {
 			continue
 		}
 		s.ch = ChannelHeader
-		s.field(x.Name, []byte(x.Value), nil, 0, 0)
+		s.field(nameOf([]byte(x.Name)), []byte(x.Value), nil, 0, 0)
 	}
 }
 
@@ -186,12 +186,12 @@ func (s *scanner) cookies(r *traffic.Request) {
 	for _, line := range hdr {
 		for _, part := range strings.Split(line, ";") {
 			k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
-			s.field(k, []byte(v), nil, 0, 1)
+			s.field(nameOf([]byte(k)), []byte(v), nil, 0, 1)
 		}
 	}
 	if len(hdr) == 0 {
 		for _, c := range r.Cookies {
-			s.field(c.Name, []byte(c.Value), nil, 0, 1)
+			s.field(nameOf([]byte(c.Name)), []byte(c.Value), nil, 0, 1)
 		}
 	}
 }
@@ -204,7 +204,7 @@ func (s *scanner) body(r *traffic.Request) {
 	if enc := r.Headers.Get("Content-Encoding"); enc != "" && len(body) > 0 {
 		dec, err := s.contentDecode(enc, body)
 		if err != nil {
-			s.warnf("body: %v; searched as sent", err)
+			s.warnf("body: %v", err)
 		}
 		body = dec
 	} else if len(body) > 2 && body[0] == 0x1f && body[1] == 0x8b {
@@ -276,7 +276,7 @@ func (s *scanner) multipart(loc, boundary string, body []byte) bool {
 			data = data[:s.budget]
 		}
 		s.budget -= len(data)
-		name := p.FormName()
+		name := nameOf([]byte(p.FormName()))
 		if fn := p.FileName(); fn != "" {
 			name += " (" + fn + ")"
 		}
@@ -303,12 +303,12 @@ func (s *scanner) response(resp *traffic.Response) {
 		for _, one := range strings.Split(line, "\n") { // HAR joins repeats with newlines
 			nv, _, _ := strings.Cut(one, ";")
 			k, v, _ := strings.Cut(strings.TrimSpace(nv), "=")
-			s.field("Set-Cookie: "+k, []byte(v), nil, 0, 1)
+			s.field("Set-Cookie: "+nameOf([]byte(k)), []byte(v), nil, 0, 1)
 		}
 	}
 	if len(set) == 0 {
 		for _, c := range resp.Cookies {
-			s.field("Set-Cookie: "+c.Name, []byte(c.Value), nil, 0, 1)
+			s.field("Set-Cookie: "+nameOf([]byte(c.Name)), []byte(c.Value), nil, 0, 1)
 		}
 	}
 }

@@ -35,7 +35,7 @@ func (s *scanner) inflate(kind string, data []byte) ([]byte, error) {
 		r = brotli.NewReader(src)
 	case "zstd":
 		var z *zstd.Decoder
-		z, err = zstd.NewReader(src, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(MaxDecodedBody))
+		z, err = zstd.NewReader(src, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(uint64(max(s.budget, 1<<20))))
 		if err == nil {
 			defer z.Close()
 			r = z
@@ -46,11 +46,20 @@ func (s *scanner) inflate(kind string, data []byte) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", kind, err)
 	}
-	out, err := io.ReadAll(io.LimitReader(r, int64(s.budget)+1))
-	if len(out) > s.budget {
+	ratio := s.b.expansionLimit(len(data))
+	limit := min(s.budget, ratio)
+	out, err := io.ReadAll(io.LimitReader(stopReader{r, s}, int64(limit)+1))
+	if len(out) > limit {
+		// A bomb, or a body past the budget: search what came before the
+		// cut, and say which limit cut it.
+		out = out[:limit]
+		s.budget -= len(out)
+		if limit == ratio {
+			s.warnf("%s output cut at %d× its compressed size (%s); data past it was not searched (raise with --max-expansion)", kind, s.b.MaxExpansion, size(limit))
+			return out, fmt.Errorf("%s: %w", kind, errExpansion)
+		}
 		s.capHit = true
-		s.budget = 0
-		return out[:0], errCap
+		return out, fmt.Errorf("%s: %w", kind, errCap)
 	}
 	s.budget -= len(out)
 	if err != nil {
@@ -58,6 +67,28 @@ func (s *scanner) inflate(kind string, data []byte) ([]byte, error) {
 	}
 	return out, nil
 }
+
+// errExpansion says a decompression passed the expansion limit.
+var errExpansion = errors.New("expansion limit reached")
+
+// stopReader ends a read when the scan is asked to stop.
+type stopReader struct {
+	r io.Reader
+	s *scanner
+}
+
+func (sr stopReader) Read(p []byte) (int, error) {
+	if sr.s.stop() {
+		return 0, errStopped
+	}
+	if len(p) > 1<<20 { // small reads, so a stop is seen between them
+		p = p[:1<<20]
+	}
+	return sr.r.Read(p)
+}
+
+// errStopped says the caller stopped the scan.
+var errStopped = errors.New("scan stopped")
 
 // contentDecode undoes a Content-Encoding header ("gzip", "br, gzip").
 func (s *scanner) contentDecode(enc string, body []byte) ([]byte, error) {
@@ -71,11 +102,13 @@ func (s *scanner) contentDecode(enc string, body []byte) ([]byte, error) {
 			c = "zlib" // HTTP deflate is zlib-wrapped; some servers send it raw
 		}
 		out, err := s.inflate(c, body)
-		if err != nil {
-			if truncated(err) && len(out) > 0 { // a cut-off capture: search what inflated
-				return out, fmt.Errorf("Content-Encoding %s: %w; searched the %d bytes before the cut", c, err, len(out))
-			}
-			return body, fmt.Errorf("Content-Encoding %s: %w", c, err)
+		switch {
+		case errors.Is(err, errCap) || errors.Is(err, errExpansion) || errors.Is(err, errStopped):
+			return out, nil // cut at a limit or stopped, which warn by themselves
+		case err != nil && truncated(err) && len(out) > 0: // a cut-off capture: search what inflated
+			return out, fmt.Errorf("Content-Encoding %s: %w; searched the %d bytes before the cut", c, err, len(out))
+		case err != nil:
+			return body, fmt.Errorf("Content-Encoding %s: %w; searched as sent", c, err)
 		}
 		body = out
 	}
@@ -87,8 +120,14 @@ func truncated(err error) bool {
 	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
 }
 
+// cutShort reports output that stopped early but is worth searching: a
+// truncated stream, or one cut at a limit (which warned already).
+func cutShort(err error) bool {
+	return truncated(err) || errors.Is(err, errCap) || errors.Is(err, errExpansion)
+}
+
 // usable reports inflated output worth searching: text, complete or cut
 // off (captures truncate bodies; what came before the cut still counts).
 func usable(dec []byte, err error) bool {
-	return (err == nil || truncated(err)) && plausibleText(dec)
+	return (err == nil || cutShort(err)) && len(dec) > 0 && plausibleText(dec)
 }

@@ -8,13 +8,6 @@ import (
 	"unicode/utf8"
 )
 
-// MaxDecodedBody caps the bytes decoding may produce for one body, frame
-// or header value; past it decoding stops and Scan warns.
-const MaxDecodedBody = 32 << 20
-
-// maxDepth is how many decoding layers are tried below the wire form.
-const maxDepth = 3
-
 // Byte classes used to find tokens without allocating.
 const (
 	cAlnum = 1 << iota
@@ -79,6 +72,26 @@ type features struct {
 	b64, hex      int  // longest base64-alphabet and hex runs
 }
 
+// features is scanFeatures that checks for a stop between megabytes.
+func (s *scanner) features(v []byte) features {
+	if len(v) <= featureChunk {
+		return scanFeatures(v)
+	}
+	var f features
+	for off := 0; off < len(v) && !s.stop(); off += featureChunk {
+		// Runs cut at a chunk edge are undercounted: the features only
+		// choose which decoders to try, and long runs stay long.
+		g := scanFeatures(v[off:min(len(v), off+featureChunk)])
+		f.pct, f.amp, f.esc = f.pct || g.pct, f.amp || g.amp, f.esc || g.esc
+		f.high += g.high
+		f.b64, f.hex = max(f.b64, g.b64), max(f.hex, g.hex)
+	}
+	return f
+}
+
+// featureChunk is how much scanFeatures reads between stop checks.
+const featureChunk = 1 << 20
+
 func scanFeatures(v []byte) features {
 	var f features
 	if len(v) < 16 { // too short for any run decoder or lz-string
@@ -136,11 +149,13 @@ func tryURL(s *scanner, v []byte, f features, emit func([]byte, ...string)) {
 	}
 	var chain []string
 	cur := v
-	for round := 0; round < 4 && hasPercentEscape(cur); round++ {
+	// Each round's output is no longer than its input: charge that first,
+	// so a value past the budget is not decoded at all.
+	for round := 0; round < 4 && hasPercentEscape(cur) && s.spend(len(cur)); round++ {
 		cur = percentDecode(cur)
 		chain = append(chain, "url")
 	}
-	if len(chain) > 0 && s.spend(len(cur)) {
+	if len(chain) > 0 {
 		emit(cur, chain...)
 	}
 }
@@ -190,8 +205,11 @@ func tryHTML(s *scanner, v []byte, f features, emit func([]byte, ...string)) {
 	if amp < 0 || bytes.IndexByte(v[amp:], ';') < 0 {
 		return
 	}
+	if !s.spend(len(v)) { // unescaping never lengthens text
+		return
+	}
 	out := html.UnescapeString(string(v))
-	if out != string(v) && s.spend(len(out)) {
+	if out != string(v) {
 		emit([]byte(out), "html")
 	}
 }
@@ -200,9 +218,8 @@ func tryJSONEscape(s *scanner, v []byte, f features, emit func([]byte, ...string
 	if !f.esc || !bytes.Contains(v, []byte(`\u`)) && !bytes.Contains(v, []byte(`\"`)) && !bytes.Contains(v, []byte(`\/`)) {
 		return
 	}
-	out := unescapeJSON(v)
-	if s.spend(len(out)) {
-		emit(out, "json-escape")
+	if s.spend(len(v)) { // unescaping never lengthens text
+		emit(unescapeJSON(v), "json-escape")
 	}
 }
 
@@ -241,29 +258,13 @@ func tryBase64Runs(s *scanner, v []byte, f features, emit func([]byte, ...string
 		run := v[i:j]
 		padded := j < len(v) && v[j] == '='
 		s.decodeB64Run(run, padded, emit)
-		return n < maxRunsPerValue
+		return n < maxRunsPerValue && !s.stop()
 	})
 }
 
 // decodeB64Run decodes one run that may be base64, base64url or lz-string.
 func (s *scanner) decodeB64Run(run []byte, padded bool, emit func([]byte, ...string)) {
-	var std, url, dollar, lower, upper, digit bool
-	for _, c := range run {
-		switch {
-		case c == '+' || c == '/':
-			std = true
-		case c == '-' || c == '_':
-			url = true
-		case c == '$':
-			dollar = true
-		case c >= 'a' && c <= 'z':
-			lower = true
-		case c >= 'A' && c <= 'Z':
-			upper = true
-		default:
-			digit = true
-		}
-	}
+	std, url, dollar, lower, upper, digit := runShape(run)
 	// Plain words, numbers and hex are not base64 worth decoding.
 	if allHex(run) {
 		return
@@ -287,9 +288,12 @@ func (s *scanner) decodeB64Run(run []byte, padded bool, emit func([]byte, ...str
 	if len(text)%4 == 1 { // truncated: drop the dangling character
 		text = text[:len(text)-1]
 	}
+	if !s.spend(enc.DecodedLen(len(text))) {
+		return
+	}
 	out := make([]byte, enc.DecodedLen(len(text)))
 	n, err := enc.Decode(out, text)
-	if err != nil || n == 0 || !s.spend(n) {
+	if err != nil || n == 0 {
 		return
 	}
 	out = out[:n]
@@ -306,6 +310,27 @@ func (s *scanner) decodeB64Run(run []byte, padded bool, emit func([]byte, ...str
 	case !hasUnder && bytes.IndexByte(run, '/') < 0:
 		s.tryLZ(string(run), lzFromURI, emit)
 	}
+}
+
+// runShape says which kinds of characters a run holds.
+func runShape(run []byte) (std, url, dollar, lower, upper, digit bool) {
+	for _, c := range run {
+		switch {
+		case c == '+' || c == '/':
+			std = true
+		case c == '-' || c == '_':
+			url = true
+		case c == '$':
+			dollar = true
+		case c >= 'a' && c <= 'z':
+			lower = true
+		case c >= 'A' && c <= 'Z':
+			upper = true
+		default:
+			digit = true
+		}
+	}
+	return
 }
 
 // binary handles decoded bytes: text is emitted, compressed data is
@@ -338,13 +363,33 @@ func (s *scanner) binary(out []byte, emit func([]byte, ...string), name string, 
 	return false
 }
 
+// tryLZ decodes lz-string, its output bounded by the expansion limit and
+// the budget; output cut at the expansion limit is searched and warned
+// about, as an inflated zip bomb is.
 func (s *scanner) tryLZ(in string, f func(string, int) (string, error), emit func([]byte, ...string)) {
-	limit := min(s.budget/2, 64*len(in)+1024)
+	ratioLimit := s.b.expansionLimit(len(in))
+	limit := min(s.budget/2, ratioLimit) // UTF-16 units: up to 3 bytes each in UTF-8
 	out, err := f(in, limit)
-	if errors.Is(err, errLZCap) && limit < 64*len(in)+1024 {
-		s.capHit = true
+	var fail *lzFailure
+	switch {
+	case errors.As(err, &fail):
+		s.spend(fail.units) // a crafted stream may work hard before it breaks
+		return
+	case errors.Is(err, errLZCap):
+		// The work was done: charge it, whether or not it reads as text.
+		if !s.spend(len(out)) || limit < ratioLimit {
+			s.capHit = true
+			return
+		}
+		if len(out) >= 4 && plausibleText([]byte(out)) {
+			s.warnf("lz-string output cut at %d× its input (%s); data past it was not searched (raise with --max-expansion)", s.b.MaxExpansion, size(limit))
+			emit([]byte(out), "lz-string")
+		}
+		return
+	case err != nil:
+		return
 	}
-	if err != nil || len(out) < 4 || !plausibleText([]byte(out)) || !s.spend(len(out)) {
+	if len(out) < 4 || !plausibleText([]byte(out)) || !s.spend(len(out)) {
 		return
 	}
 	emit([]byte(out), "lz-string")
@@ -361,14 +406,15 @@ func tryHexRuns(s *scanner, v []byte, f features, emit func([]byte, ...string)) 
 		if len(run)%2 != 0 {
 			return n < maxRunsPerValue
 		}
+		if !s.spend(len(run) / 2) {
+			return false
+		}
 		out := make([]byte, len(run)/2)
 		for k := range out {
 			out[k] = byte(unhex(run[2*k])<<4 | unhex(run[2*k+1]))
 		}
-		if s.spend(len(out)) {
-			s.binary(out, emit, "hex", false)
-		}
-		return n < maxRunsPerValue
+		s.binary(out, emit, "hex", false)
+		return n < maxRunsPerValue && !s.stopped
 	})
 }
 

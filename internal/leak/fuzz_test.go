@@ -3,6 +3,9 @@ package leak
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/base64"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/leakwatch/leakwatch/internal/traffic"
@@ -30,7 +33,7 @@ func FuzzScanValue(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s := &scanner{p: alicePool, opts: ScanOptions{Patterns: true}, seen: map[matchKey]int{}, pseen: map[patternKey]bool{}}
+		s := newScanner(alicePool, ScanOptions{Patterns: true}, 0)
 		s.surface("fuzz", func() { s.field("", data, nil, 0, 0) })
 		for _, m := range s.res.Matches {
 			if len(m.Evidence) > 200 || m.Channel != "" {
@@ -96,6 +99,59 @@ func FuzzScanRequest(f *testing.F) {
 		b := alicePool.Scan(r, ScanOptions{Patterns: true})
 		if describe(a) != describe(b) || len(a.Patterns) != len(b.Patterns) {
 			t.Fatal("Scan is not deterministic")
+		}
+	})
+}
+
+// budgetSeeds are the adversarial shapes the budgets exist for.
+func budgetSeeds() [][]byte {
+	var amp strings.Builder
+	for i := 0; i < 300; i++ {
+		fmt.Fprintf(&amp, "e%d=alice.smith%%40example.com&", i%40)
+	}
+	chain := base64.StdEncoding.EncodeToString(gzipBytes([]byte(base64.StdEncoding.EncodeToString(gzipBytes(bytes.Repeat([]byte("alice.smith@example.com "), 4000))))))
+	return [][]byte{
+		[]byte(amp.String()),
+		[]byte(`{"d":"` + chain + `"}`),
+		[]byte(lzBomb(400)),
+		[]byte(strings.Repeat("cb=0.4494358242955059&ord=4454885028824&", 50)),
+		bytes.Repeat([]byte("Alice Smith <alice.smith@example.com> (212) 555-1212; "), 200),
+		[]byte(base64.StdEncoding.EncodeToString(gzipBytes(bytes.Repeat([]byte{' '}, 1<<20)))),
+	}
+}
+
+// FuzzScanBudgets runs a scan under small, arbitrary budgets (and a stop
+// that may already be closed) and checks what the budgets promise.
+func FuzzScanBudgets(f *testing.F) {
+	for i, s := range budgetSeeds() {
+		f.Add(s, uint8(i%4), uint8(1+i*7), uint8(5+i))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, depth, expansion, findings uint8) {
+		b := Budgets{MaxDecodedBytes: 1 << 20, MaxDepth: int(depth % 6), MaxExpansion: int(expansion), MaxFindings: int(findings % 64)}
+		opts := ScanOptions{Patterns: true, Budgets: b}
+		if len(data) > 0 && data[0]&1 == 1 {
+			stop := make(chan struct{})
+			close(stop)
+			opts.Stop = stop
+		}
+		s := newScanner(alicePool, opts, 0)
+		s.surface("fuzz", func() { s.field("", data, nil, 0, 0) })
+		res := s.finish()
+		if n := len(res.Matches) + len(res.Patterns); n > s.b.MaxFindings {
+			t.Fatalf("%d findings over the budget of %d", n, s.b.MaxFindings)
+		}
+		if len(res.Warnings) > maxWarnings+3 || len(res.Dropped) > s.b.MaxFindings {
+			t.Fatalf("%d warnings, %d dropped", len(res.Warnings), len(res.Dropped))
+		}
+		for _, m := range res.Matches {
+			if m.Count < 1 || len(m.Evidence) > 200 {
+				t.Fatalf("bad match %+v", m)
+			}
+		}
+		for _, p := range res.Patterns {
+			if p.Count < 1 || p.Reason == "" || (p.Confidence != ConfidenceHigh && p.Confidence != ConfidenceMedium && p.Confidence != ConfidenceLow) {
+				t.Fatalf("bad pattern %+v", p)
+			}
 		}
 	})
 }

@@ -17,15 +17,15 @@ type jsonWalker struct {
 	data []byte
 	pos  int
 	path []byte
-	leaf func(path []byte, v []byte)
+	leaf func(path []byte, v []byte) bool
 }
 
 var errJSON = errors.New("malformed JSON")
 
 // walkJSON calls leaf for each leaf; it returns how far it parsed and an
 // error naming the offset when the text stops being JSON (the caller
-// searches the rest as text).
-func walkJSON(data []byte, leaf func(path []byte, v []byte)) (int, error) {
+// searches the rest as text) or when leaf returned false (errStopped).
+func walkJSON(data []byte, leaf func(path []byte, v []byte) bool) (int, error) {
 	w := jsonWalker{data: data, leaf: leaf}
 	for {
 		w.ws()
@@ -68,14 +68,18 @@ func (w *jsonWalker) value(depth int) error {
 		if err != nil {
 			return err
 		}
-		w.leaf(w.path, s)
+		if !w.leaf(w.path, s) {
+			return errStopped
+		}
 		return nil
 	case c == '-' || (c >= '0' && c <= '9'):
 		start := w.pos
 		for w.pos < len(w.data) && isNumByte(w.data[w.pos]) {
 			w.pos++
 		}
-		w.leaf(w.path, w.data[start:w.pos])
+		if !w.leaf(w.path, w.data[start:w.pos]) {
+			return errStopped
+		}
 		return nil
 	default:
 		for _, lit := range []string{"true", "false", "null"} {
@@ -126,7 +130,9 @@ func (w *jsonWalker) object(depth int) error {
 		w.pos++
 		w.path = w.path[:base]
 		if keyLooksLikeData(key) {
-			w.leaf(append(w.path, " (key)"...), key)
+			if !w.leaf(append(w.path, " (key)"...), key) {
+				return errStopped
+			}
 			w.path = w.path[:base]
 		}
 		if base > 0 {

@@ -15,7 +15,16 @@
 //
 // False positives are bugs: a plain value counts only as a whole token
 // (between non-alphanumerics); a state or country code only as a whole
-// field value or after "key=", never in a URL path.
+// field value or after "key=", never in a URL path. A value pattern found
+// without a persona carries a confidence and a reason decided by tables
+// of context (confidence.go, judge.go): the field's name, what surrounds
+// the value, and whether a tag scraped it from the page.
+//
+// Cost is linear in the request's bytes and matches, and bounded:
+// Budgets cap decoded bytes, decompression ratio, decoding depth and
+// findings kept (past it findings are counted, not listed); each budget
+// hit is a warning naming the flag that raises it. ScanOptions.Stop (or
+// ScanContext) ends a scan early.
 package leak
 
 // Persona is what the tester knows about the account used in a visit.
@@ -56,6 +65,10 @@ type Match struct {
 	// Evidence is the matched text as it appeared in the decoded surface,
 	// cut to at most 200 bytes.
 	Evidence string
+	// Count is how many matches of this value at this location in this
+	// request were merged into this finding (at least 1); the same bytes
+	// read through two decodings (raw and URL-decoded) count twice.
+	Count int
 }
 
 // PatternMatch is a personal value recognised without a persona.
@@ -65,6 +78,34 @@ type PatternMatch struct {
 	Channel  string
 	Location string
 	Encoding []string
+	// Confidence is ConfidenceHigh, ConfidenceMedium or ConfidenceLow:
+	// how sure it is that this is a visitor's personal value and not an
+	// ID, a number that passes a check by chance, or the site's own
+	// published contact data. Reports count only high by default.
+	Confidence string
+	// Reason says in one plain sentence why, for a reader to check
+	// against the request.
+	Reason string
+	// Count is how many times this value was found at this location in
+	// this request (at least 1).
+	Count int
+}
+
+// Confidence levels of a PatternMatch.
+const (
+	ConfidenceHigh   = "high"
+	ConfidenceMedium = "medium"
+	ConfidenceLow    = "low"
+)
+
+// Dropped counts the findings of one value that a request had past its
+// finding budget (Budgets.MaxFindings): "and 4,980 more of this email".
+type Dropped struct {
+	Persona string // empty for a pattern
+	Field   string // the persona field, or empty for a pattern
+	Rule    string // the pattern rule, or empty for a persona match
+	Value   string
+	Count   int // findings not kept
 }
 
 // Channels a request carries data in.

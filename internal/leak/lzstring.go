@@ -126,7 +126,8 @@ type lzState struct {
 }
 
 // lzDecompress runs the dictionary decoder; output past limit code units
-// is errLZCap, a stream that breaks the format is errLZ.
+// is errLZCap, returned with the output decoded up to the limit; a stream
+// that breaks the format is errLZ.
 func lzDecompress(length, reset int, next func(int) int, limit int) (string, error) {
 	z := &lzState{r: &lzReader{next: next, val: next(0), position: reset, reset: reset, index: 1},
 		dict: make([]lzEntry, 3, 64), enlargeIn: 4, numBits: 3, limit: limit}
@@ -139,17 +140,30 @@ func lzDecompress(length, reset int, next func(int) int, limit int) (string, err
 	z.w = lzEntry{0, 1}
 	for {
 		if z.r.index > length {
-			return "", errLZ
+			return "", &lzFailure{errLZ, len(z.out)}
 		}
 		cc := z.r.bits(z.numBits)
 		if cc == 2 {
 			return string(utf16.Decode(z.out)), nil
 		}
 		if err := z.step(cc); err != nil {
-			return "", err
+			if errors.Is(err, errLZCap) {
+				return string(utf16.Decode(z.out)), err
+			}
+			return "", &lzFailure{err, len(z.out)}
 		}
 	}
 }
+
+// lzFailure is a stream that broke the format after some output: the
+// work done is charged to the scan's budget all the same.
+type lzFailure struct {
+	err   error
+	units int // code units produced before it broke
+}
+
+func (e *lzFailure) Error() string { return e.err.Error() }
+func (e *lzFailure) Unwrap() error { return e.err }
 
 // grow counts one dictionary addition and widens codes when due.
 func (z *lzState) grow() {

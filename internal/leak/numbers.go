@@ -1,13 +1,16 @@
 package leak
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // findNumbers finds digit runs (digits may be grouped by single spaces or
-// dashes, as tracking and card numbers are printed) and returns
-// [rule, value] pairs for those that pass a check digit. FedEx numbers
-// count only when shipping is the context.
-func findNumbers(v []byte, shipping func() bool) [][2]string {
-	var out [][2]string
+// dashes, as tracking and card numbers are printed) and returns those
+// that pass a check digit, each naming its rule. FedEx numbers count only
+// when shipping is the context.
+func findNumbers(v []byte, shipping func() bool) []span {
+	var out []span
 	var buf [34]byte
 	for i := 0; i < len(v); {
 		if v[i] < '0' || v[i] > '9' || i > 0 && class[v[i-1]]&cAlnum != 0 {
@@ -38,7 +41,7 @@ func findNumbers(v []byte, shipping func() bool) [][2]string {
 		if n >= 12 && n <= len(buf) {
 			num := string(buf[:n])
 			if rule := numberRule(num, shipping); rule != "" {
-				out = append(out, [2]string{rule, num})
+				out = append(out, span{rule: rule, value: num, start: i, end: j})
 			}
 		}
 		i = j
@@ -121,28 +124,45 @@ func cardValid(n string) bool {
 	return sum%10 == 0 && strings.Trim(n, n[:1]) != ""
 }
 
-func knownIIN(n string) bool {
-	p2 := atoiN(n, 2)
-	p3 := atoiN(n, 3)
-	p4 := atoiN(n, 4)
-	l := len(n)
-	switch {
-	case n[0] == '4':
-		return l == 13 || l == 16 || l == 19 // Visa
-	case p2 >= 51 && p2 <= 55 || p4 >= 2221 && p4 <= 2720:
-		return l == 16 // Mastercard
-	case p2 == 34 || p2 == 37:
-		return l == 15 // American Express
-	case p4 == 6011 || p2 == 65 || p3 >= 644 && p3 <= 649:
-		return l >= 16 // Discover
-	case p4 >= 3528 && p4 <= 3589:
-		return l >= 16 // JCB
-	case p2 == 36 || p2 == 38 || p2 == 39 || p3 >= 300 && p3 <= 305:
-		return l >= 14 // Diners Club
-	case p2 == 62:
-		return l >= 16 // UnionPay
+func knownIIN(n string) bool { return cardNetwork(n) != "" }
+
+// cardNetworks are issuer prefix ranges (IIN) with the lengths each
+// network issues, first match wins.
+var cardNetworks = []struct {
+	name         string
+	digits       int // prefix length compared
+	lo, hi       int // prefix range
+	minLen, maxL int
+	lens         []int // exact lengths, when not a range
+}{
+	{"Visa", 1, 4, 4, 0, 0, []int{13, 16, 19}},
+	{"Mastercard", 2, 51, 55, 16, 16, nil},
+	{"Mastercard", 4, 2221, 2720, 16, 16, nil},
+	{"American Express", 2, 34, 34, 15, 15, nil},
+	{"American Express", 2, 37, 37, 15, 15, nil},
+	{"Discover", 4, 6011, 6011, 16, 19, nil},
+	{"Discover", 2, 65, 65, 16, 19, nil},
+	{"Discover", 3, 644, 649, 16, 19, nil},
+	{"JCB", 4, 3528, 3589, 16, 19, nil},
+	{"Diners Club", 2, 36, 36, 14, 19, nil},
+	{"Diners Club", 2, 38, 39, 16, 19, nil},
+	{"Diners Club", 3, 300, 305, 14, 19, nil},
+	{"UnionPay", 2, 62, 62, 16, 19, nil},
+}
+
+// cardNetwork names the network whose prefix and length n has, or "".
+func cardNetwork(n string) string {
+	for _, c := range cardNetworks {
+		p := atoiN(n, c.digits)
+		if p < c.lo || p > c.hi {
+			continue
+		}
+		if c.lens != nil && slices.Contains(c.lens, len(n)) || c.lens == nil && len(n) >= c.minLen && len(n) <= c.maxL {
+			return c.name
+		}
+		return ""
 	}
-	return false
+	return ""
 }
 
 func atoiN(s string, n int) int {

@@ -3,16 +3,24 @@ package leak
 import (
 	"bytes"
 	"regexp"
-	"slices"
 	"strings"
 )
 
 // patternRule recognises one kind of personal value without a persona.
-// find returns each value found in v; rules are a table so that a new
-// kind is a new entry.
+// find returns each value found in v with where it sits; rules are a
+// table so that a new kind is a new entry. How sure a finding is comes
+// from the rule's judge (confidence.go).
 type patternRule struct {
 	name string
-	find func(v []byte) []string
+	find func(v []byte) []span
+}
+
+// span is one value a rule found: v[start:end] as written, value as
+// reported (digits without their grouping, for numbers).
+type span struct {
+	rule       string
+	value      string
+	start, end int
 }
 
 var patternRules = []patternRule{
@@ -22,40 +30,67 @@ var patternRules = []patternRule{
 	{"upu-s10", findS10},
 	{"ups", findUPS},
 	{"us-ssn", findSSNs},
-	{"number", nil}, // digit runs: IMpb, FedEx, payment cards (findNumbers)
+	{"number", nil}, // digit runs: IMpb, FedEx, payment cards (findNumbers names the rule)
 }
+
+// Patterns are searched in windows of patternChunk bytes that overlap by
+// patternReach, so that a huge value can be stopped between windows and
+// the regular expressions never run over megabytes at once. A value is
+// taken from the window it starts in.
+const (
+	patternChunk = 1 << 20
+	patternReach = 512
+)
 
 func (s *scanner) matchPatterns(loc string, v []byte, chain []string) {
-	for _, r := range patternRules {
-		if r.find == nil {
-			shipping := func() bool { return trackingContext(loc, v) }
-			for _, n := range findNumbers(v, shipping) {
-				s.recordPattern(n[0], n[1], loc, chain)
+	s.ship = shipState{loc: loc, v: v}
+	if s.shipFn == nil {
+		s.shipFn = s.shipping // bound once: a closure per value would allocate
+	}
+	for off := 0; off < len(v); off += patternChunk {
+		if off > 0 && s.stop() {
+			return
+		}
+		lo, hi := max(0, off-patternReach), min(len(v), off+patternChunk+patternReach)
+		for _, r := range patternRules {
+			var found []span
+			if r.find == nil {
+				found = findNumbers(v[lo:hi], s.shipFn)
+			} else {
+				found = r.find(v[lo:hi])
 			}
-			continue
-		}
-		for _, val := range r.find(v) {
-			s.recordPattern(r.name, val, loc, chain)
+			for _, sp := range found {
+				sp.start, sp.end = sp.start+lo, sp.end+lo
+				if sp.start < off || sp.start >= off+patternChunk {
+					continue
+				}
+				if sp.rule == "" {
+					sp.rule = r.name
+				}
+				s.judgePattern(sp, loc, v, chain, s.shipFn)
+			}
 		}
 	}
+	s.ship = shipState{}
 }
 
-func (s *scanner) recordPattern(rule, value, loc string, chain []string) {
-	k := patternKey{rule, value, s.ch, loc}
-	if s.pseen[k] {
-		return
-	}
-	s.pseen[k] = true
-	s.res.Patterns = append(s.res.Patterns, PatternMatch{
-		Rule: rule, Value: value, Channel: s.ch, Location: loc, Encoding: slicesClone(chain),
-	})
+// shipState is the value matchPatterns is searching, and whether it
+// speaks of shipping once asked (0 unknown, 1 yes, -1 no).
+type shipState struct {
+	loc   string
+	v     []byte
+	known int8
 }
 
-func slicesClone(c []string) []string {
-	if len(c) == 0 {
-		return nil
+// shipping caches trackingContext for the value being searched.
+func (s *scanner) shipping() bool {
+	if s.ship.known == 0 {
+		s.ship.known = -1
+		if trackingContext(s.ship.loc, s.ship.v) {
+			s.ship.known = 1
+		}
 	}
-	return append([]string(nil), c...)
+	return s.ship.known > 0
 }
 
 func isEmailLocal(c byte) bool {
@@ -66,8 +101,8 @@ func isEmailLocal(c byte) bool {
 var notEmailTLD = map[string]bool{"png": true, "jpg": true, "jpeg": true, "gif": true, "svg": true,
 	"webp": true, "js": true, "css": true, "ico": true, "avif": true}
 
-func findEmails(v []byte) []string {
-	var out []string
+func findEmails(v []byte) []span {
+	var out []span
 	for off := 0; ; {
 		i := bytes.IndexByte(v[off:], '@')
 		if i < 0 {
@@ -83,7 +118,13 @@ func findEmails(v []byte) []string {
 		for b < len(v) && (class[v[b]]&cAlnum != 0 && v[b] < 0x80 || v[b] == '.' || v[b] == '-') {
 			b++
 		}
-		local, domain := strings.Trim(string(v[a:at]), "."), strings.TrimRight(string(v[at+1:b]), ".-")
+		for a < at && v[a] == '.' {
+			a++
+		}
+		for b > at+1 && (v[b-1] == '.' || v[b-1] == '-') {
+			b--
+		}
+		local, domain := strings.TrimRight(string(v[a:at]), "."), string(v[at+1:b])
 		dot := strings.LastIndexByte(domain, '.')
 		if local == "" || dot <= 0 {
 			continue
@@ -92,7 +133,7 @@ func findEmails(v []byte) []string {
 		if len(tld) < 2 || notEmailTLD[strings.ToLower(tld)] || strings.Trim(tld, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
 			continue
 		}
-		out = append(out, local+"@"+domain)
+		out = append(out, span{value: local + "@" + domain, start: a, end: b})
 	}
 }
 
@@ -103,20 +144,19 @@ var (
 	rePhoneE164 = regexp.MustCompile(`(?:^|[^\w+])(\+[1-9]\d{9,14})(?:$|\D)`)
 )
 
-func findPhones(v []byte) []string {
+func findPhones(v []byte) []span {
 	if countDigits(v) < 10 {
 		return nil
 	}
-	// The regexps backtrack over the whole value; run them only on windows
-	// around the shapes every phone rule needs, which long values (cookies,
-	// bodies) rarely have. A window never starts or ends inside a number.
-	var out []string
+	// Run the regexps only on windows around the shapes every phone rule
+	// needs, which long values (cookies, bodies) rarely have. A window
+	// never starts or ends inside a number.
+	var out []span
 	for _, w := range phoneWindows(v) {
 		for _, re := range []*regexp.Regexp{rePhoneNANP, rePhoneE164} {
-			for _, m := range re.FindAllSubmatch(v[w[0]:w[1]], 20) {
-				if p := string(m[1]); !slices.Contains(out, p) {
-					out = append(out, p)
-				}
+			for _, m := range re.FindAllSubmatchIndex(v[w[0]:w[1]], -1) {
+				a, b := w[0]+m[2], w[0]+m[3]
+				out = append(out, span{value: string(v[a:b]), start: a, end: b})
 			}
 		}
 	}
@@ -129,6 +169,7 @@ func findPhones(v []byte) []string {
 func phoneWindows(v []byte) [][2]int {
 	const reach = 24
 	var ws [][2]int
+	prevHi := 0 // a window never widens back into the previous one
 	for i := 0; i+1 < len(v); i++ {
 		c := v[i]
 		anchor := c == '+' && isDigit(v[i+1])
@@ -141,7 +182,7 @@ func phoneWindows(v []byte) [][2]int {
 			continue
 		}
 		lo, hi := max(0, i-reach), min(len(v), i+reach)
-		for lo > 0 && (isDigit(v[lo-1]) || v[lo-1] == '+') {
+		for lo > prevHi && (isDigit(v[lo-1]) || v[lo-1] == '+') {
 			lo--
 		}
 		for hi < len(v) && isDigit(v[hi]) {
@@ -152,6 +193,7 @@ func phoneWindows(v []byte) [][2]int {
 		} else {
 			ws = append(ws, [2]int{lo, hi})
 		}
+		prevHi = max(prevHi, hi)
 	}
 	return ws
 }
@@ -168,21 +210,21 @@ func countDigits(v []byte) int {
 
 var reAddress = regexp.MustCompile(`(?i)\b(\d{1,6}(?:[ +][A-Za-z0-9.'#-]+){1,6}?[ +](?:street|st|avenue|ave|road|rd|boulevard|blvd|drive|dr|lane|ln|court|ct|way|place|pl|terrace|ter|parkway|pkwy|circle|cir|highway|hwy|trail|trl|square|sq)\.?(?:,|\b)[^\n]{0,80}?\b\d{5}(?:-\d{4})?)\b`)
 
-func findAddresses(v []byte) []string {
+func findAddresses(v []byte) []span {
 	if countDigits(v) < 6 || bytes.IndexAny(v, " +") < 0 || !hasDigitRun(v, 5) {
 		return nil
 	}
-	var out []string
-	for _, m := range reAddress.FindAllSubmatch(v, 10) {
-		out = append(out, string(m[1]))
+	var out []span
+	for _, m := range reAddress.FindAllSubmatchIndex(v, -1) {
+		out = append(out, span{value: string(v[m[2]:m[3]]), start: m[2], end: m[3]})
 	}
 	return out
 }
 
 // findS10 finds 2 letters, 9 digits, 2 letters (EC123456785US) standing
 // alone, with a valid check digit.
-func findS10(v []byte) []string {
-	var out []string
+func findS10(v []byte) []span {
+	var out []span
 	for i := 0; i < len(v); {
 		if !isDigit(v[i]) {
 			i++
@@ -196,7 +238,7 @@ func findS10(v []byte) []string {
 			isUpper(v[j]) && isUpper(v[j+1]) && (i == 2 || class[v[i-3]]&cAlnum == 0) &&
 			(j+2 == len(v) || class[v[j+2]]&cAlnum == 0) {
 			if tn := string(v[i-2 : j+2]); s10Valid(tn) {
-				out = append(out, tn)
+				out = append(out, span{value: tn, start: i - 2, end: j + 2})
 			}
 		}
 		i = j
@@ -226,14 +268,14 @@ func s10Valid(s string) bool {
 
 var reUPS = regexp.MustCompile(`(?:^|[^A-Za-z0-9])(1Z[0-9A-Z]{16})(?:$|[^A-Za-z0-9])`)
 
-func findUPS(v []byte) []string {
+func findUPS(v []byte) []span {
 	if !bytes.Contains(v, []byte("1Z")) {
 		return nil
 	}
-	var out []string
-	for _, m := range reUPS.FindAllSubmatch(v, 20) {
-		if upsValid(string(m[1])) {
-			out = append(out, string(m[1]))
+	var out []span
+	for _, m := range reUPS.FindAllSubmatchIndex(v, -1) {
+		if tn := string(v[m[2]:m[3]]); upsValid(tn) {
+			out = append(out, span{value: tn, start: m[2], end: m[3]})
 		}
 	}
 	return out
@@ -261,9 +303,9 @@ func upsValid(s string) bool {
 // findSSNs finds AAA-GG-SSSS not inside a longer run of digits and dashes,
 // without the ranges the SSA never issues (area 000, 666, 9xx; group 00;
 // serial 0000). A hand scan: a regexp here cost a tenth of the analysis.
-func findSSNs(v []byte) []string {
-	var out []string
-	for i := 0; i+11 <= len(v) && len(out) < 20; i++ {
+func findSSNs(v []byte) []span {
+	var out []span
+	for i := 0; i+11 <= len(v); i++ {
 		if v[i+3] != '-' || v[i+6] != '-' || !allDigits(v[i:i+3]) || !allDigits(v[i+4:i+6]) || !allDigits(v[i+7:i+11]) {
 			continue
 		}
@@ -274,7 +316,7 @@ func findSSNs(v []byte) []string {
 		if a == "000" || a == "666" || a[0] == '9' || g == "00" || sn == "0000" {
 			continue
 		}
-		out = append(out, string(v[i:i+11]))
+		out = append(out, span{value: string(v[i : i+11]), start: i, end: i + 11})
 		i += 10
 	}
 	return out

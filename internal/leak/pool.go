@@ -69,6 +69,7 @@ type Pool struct {
 	digests  map[string][]int // raw digest -> candidate indices
 	digLens  [129]bool        // digest byte lengths present
 	size     int
+	maxLen   int // longest text candidate
 }
 
 // NewPool builds the candidate pool. Warnings name empty or malformed
@@ -218,6 +219,9 @@ func (b *poolBuilder) build() error {
 	b.p.size = len(b.strs) + len(b.spelled)
 	if len(b.strs) == 0 {
 		return nil
+	}
+	for _, t := range b.strs {
+		b.p.maxLen = max(b.p.maxLen, len(t))
 	}
 	ac, err := ahocorasick.NewBuilder().AddStrings(b.strs).Build()
 	if err != nil {

@@ -28,9 +28,16 @@ func TestDecompressionBomb(t *testing.T) {
 	bomb := gzipBytes(plain)
 	start := time.Now()
 	res := alicePool.Scan(post("application/json", bomb, traffic.Header{Name: "Content-Encoding", Value: "gzip"}), ScanOptions{})
-	if len(res.Warnings) == 0 || !strings.Contains(strings.Join(res.Warnings, "\n"), "cap") {
+	if len(res.Warnings) == 0 || !strings.Contains(strings.Join(res.Warnings, "\n"), "--max-expansion") {
+		t.Fatalf("no expansion warning: %q", res.Warnings)
+	}
+	expectMatch(t, res, "email", ChannelBody, "em", []string{"lowercase"})
+	// With the ratio limit raised, the per-body cap cuts it instead.
+	res = alicePool.Scan(post("application/json", bomb, traffic.Header{Name: "Content-Encoding", Value: "gzip"}), ScanOptions{Budgets: Budgets{MaxExpansion: 1 << 20}})
+	if len(res.Warnings) == 0 || !strings.Contains(strings.Join(res.Warnings, "\n"), "cap per body") {
 		t.Fatalf("no cap warning: %q", res.Warnings)
 	}
+	expectMatch(t, res, "email", ChannelBody, "em", []string{"lowercase"})
 	if time.Since(start) > 20*time.Second {
 		t.Errorf("bomb took %v", time.Since(start))
 	}
@@ -109,7 +116,7 @@ func TestRequestDecodingBudget(t *testing.T) {
 	for i := 0; i < 8; i++ {
 		r.WebSocket = append(r.WebSocket, traffic.WebSocketFrame{Sent: true, Data: frame})
 	}
-	res := alicePool.Scan(r, ScanOptions{})
+	res := alicePool.Scan(r, ScanOptions{Budgets: Budgets{MaxExpansion: 1 << 20}})
 	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "budget was spent") {
 		t.Fatalf("warnings %q do not say the request budget was spent", res.Warnings)
 	}
