@@ -21,6 +21,7 @@ type analysisFlags struct {
 	includeFirstParty bool
 	noPatterns        bool
 	limits            audit.Limits
+	budgets           leak.Budgets
 }
 
 func (f *analysisFlags) register(cmd *cobra.Command) {
@@ -41,6 +42,14 @@ func (f *analysisFlags) register(cmd *cobra.Command) {
 		"most pixel hits a report lists in full (the rest are counted per product in a warning)")
 	fl.IntVar(&f.limits.MaxEvidenceBytes, "max-evidence-bytes", audit.DefaultMaxEvidenceBytes,
 		"most bytes of raw request evidence (headers, bodies) a report keeps")
+	fl.IntVar(&f.budgets.MaxDecodedBytes, "max-decoded-bytes", leak.DefaultMaxDecodedBytes,
+		"most bytes decoding (inflating, base64, URL, lz-string) may produce for one request; a body may use a quarter")
+	fl.IntVar(&f.budgets.MaxExpansion, "max-expansion", leak.DefaultMaxExpansion,
+		"most times its input size one decompression may produce, past 64 KiB (zip-bomb guard)")
+	fl.IntVar(&f.budgets.MaxDepth, "max-decode-depth", leak.DefaultMaxDepth,
+		"decoding layers tried below the wire form (base64 of gzip of JSON is two)")
+	fl.IntVar(&f.budgets.MaxFindings, "max-findings-per-request", leak.DefaultMaxFindings,
+		"most distinct findings kept for one request; the rest are counted per value")
 }
 
 // analysis is the prepared, reusable part of an analysis run.
@@ -52,6 +61,18 @@ type analysis struct {
 }
 
 func (f *analysisFlags) prepare(ctx context.Context, e *env) (*analysis, error) {
+	if err := f.budgets.Validate(); err != nil {
+		return nil, usageError{err}
+	}
+	for _, l := range []struct {
+		flag string
+		n    int
+	}{{"--max-findings", f.limits.MaxFindings}, {"--max-pixel-hits", f.limits.MaxPixelHits},
+		{"--max-evidence-bytes", f.limits.MaxEvidenceBytes}} {
+		if l.n <= 0 {
+			return nil, usageError{fmt.Errorf("%s must be positive, got %d", l.flag, l.n)}
+		}
+	}
 	personas, err := f.loadPersonas()
 	if err != nil {
 		return nil, err
@@ -100,5 +121,6 @@ func (a *analysis) auditor(ctx context.Context) (*audit.Auditor, error) {
 		IncludeFirstParty: a.flags.includeFirstParty,
 		Tool:              audit.Tool{Name: "leakwatch", Version: toolVersion()},
 		Limits:            a.flags.limits,
+		Budgets:           a.flags.budgets,
 	})
 }

@@ -27,6 +27,10 @@ type Options struct {
 	Workers int
 	// Limits bound what the report keeps; the zero value uses the defaults.
 	Limits Limits
+	// Budgets bound the leak search of one request (decoded bytes,
+	// decompression ratio, decoding depth, findings); zero values use the
+	// defaults.
+	Budgets leak.Budgets
 }
 
 // Validate reports what is wrong with the options.
@@ -36,6 +40,9 @@ func (o Options) Validate() error {
 	}
 	if o.Workers < 0 {
 		return fmt.Errorf("audit: workers must not be negative, got %d", o.Workers)
+	}
+	if err := o.Budgets.Validate(); err != nil {
+		return fmt.Errorf("audit: %w", err)
 	}
 	return nil
 }
@@ -137,13 +144,16 @@ func (a *Auditor) worker(ctx context.Context) {
 		if ctx.Err() != nil {
 			continue
 		}
-		res := a.opts.Pool.Scan(job.req, leak.ScanOptions{Patterns: job.pattern})
+		res := a.opts.Pool.ScanContext(ctx, job.req, leak.ScanOptions{Patterns: job.pattern, Budgets: a.opts.Budgets})
 		if len(res.Matches) == 0 && len(res.Patterns) == 0 && len(res.Warnings) == 0 {
 			continue
 		}
 		sr := scanResult{ref: job.ref, res: res}
 		for _, m := range res.Matches {
 			sr.meanings = append(sr.meanings, meaning(job.fields, m.Location))
+		}
+		for i := range res.Patterns {
+			judgeByMeaning(&res.Patterns[i], job.fields)
 		}
 		if len(res.Matches) > 0 || len(res.Patterns) > 0 {
 			sr.detail = requestDetail(job.req, job.ref)
@@ -274,6 +284,7 @@ func (v *sourceVisitor) End(c *traffic.Capture) error {
 		st.behaviour = append(st.behaviour, behaviourFinding(v.src, f, v.a.opts.Classifier))
 	}
 	s.Warnings = append(s.Warnings, v.pixels.Warnings()...)
+	st.analyzers[v.src] = v.pixels
 	return nil
 }
 

@@ -73,7 +73,10 @@ func (s *state) build(scans []scanResult, kept keptTotals) *Report {
 			r.Requests = append(r.Requests, *sr.detail)
 		}
 		for _, w := range sr.res.Warnings {
-			r.Warnings = append(r.Warnings, "request "+itoa(sr.ref.index)+": "+w)
+			if !strings.HasPrefix(w, "request ") {
+				w = "request " + itoa(sr.ref.index) + ": " + w
+			}
+			r.Warnings = append(r.Warnings, w)
 		}
 	}
 	r.Warnings = append(r.Warnings, kept.warnings(s.opts.Limits)...)
@@ -82,6 +85,7 @@ func (s *state) build(scans []scanResult, kept keptTotals) *Report {
 			s.opts.Limits.MaxPixelHits))
 	}
 	r.Findings = append(r.Findings, s.behaviour...)
+	s.cookieIdentifiers(r)
 	s.attribute(r)
 	slices.SortStableFunc(r.Findings, compareFindings)
 	for _, p := range s.pages {

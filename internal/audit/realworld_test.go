@@ -92,6 +92,15 @@ func TestRealWorldFirstParty(t *testing.T) {
 				}
 			}
 			checkOneNamePerCompany(t, r)
+			if truth.Typed[name] != false {
+				return
+			}
+			for _, f := range r.Findings {
+				if f.Type == TypePattern && f.Confidence == ConfidenceHigh {
+					t.Errorf("nothing personal was typed, yet a high-confidence %s pattern %q in %s %s of request %d",
+						f.Rule, f.Value, f.Channel, f.Location, f.Request.Index)
+				}
+			}
 		})
 	}
 }

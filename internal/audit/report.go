@@ -243,6 +243,9 @@ type Finding struct {
 	// check. Reports show high-confidence patterns by default.
 	Confidence string `json:"confidence,omitempty"`
 	Reason     string `json:"reason,omitempty"`
+	// Count is how many times the same value was found at the same place
+	// of the request (a value repeated in one URL is one finding).
+	Count int `json:"count,omitempty"`
 	// Value is the matched value, masked unless --show-values.
 	Value     string         `json:"value,omitempty"`
 	Evidence  string         `json:"evidence,omitempty"`

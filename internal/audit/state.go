@@ -81,6 +81,9 @@ type state struct {
 	hitsDropped map[string]int
 	behaviour   []Finding
 	background  map[string]*BrowserTraffic
+	// analyzers are each source's pixel analyzer, kept to the end for
+	// what only the whole capture tells (cookie identifiers).
+	analyzers map[int]*pixel.Analyzer
 }
 
 func newState(opts Options) *state {
@@ -91,6 +94,7 @@ func newState(opts Options) *state {
 		firstParty:  set{},
 		hitsDropped: map[string]int{},
 		background:  map[string]*BrowserTraffic{},
+		analyzers:   map[int]*pixel.Analyzer{},
 	}
 }
 
@@ -207,7 +211,7 @@ func leakFinding(m leak.Match, sr scanResult, meaning string) Finding {
 		Type: TypeLeak, Field: m.Field, Persona: m.Persona, Receiver: sr.ref.receiver(),
 		Channel: m.Channel, Location: m.Location, Meaning: meaning, Encoding: m.Encoding,
 		Value: m.Value, Evidence: m.Evidence, Request: sr.ref.ref(), Page: capString(sr.ref.page, maxRefURL),
-		Initiator: capString(sr.ref.initiator, maxRefURL),
+		Initiator: capString(sr.ref.initiator, maxRefURL), Count: countOver1(m.Count),
 	}
 }
 
@@ -216,6 +220,7 @@ func patternFinding(m leak.PatternMatch, sr scanResult) Finding {
 		Type: TypePattern, Rule: m.Rule, Receiver: sr.ref.receiver(), Channel: m.Channel,
 		Location: m.Location, Encoding: m.Encoding, Value: m.Value, Request: sr.ref.ref(),
 		Page: capString(sr.ref.page, maxRefURL), Initiator: capString(sr.ref.initiator, maxRefURL),
+		Confidence: m.Confidence, Reason: m.Reason, Count: countOver1(m.Count),
 	}
 }
 
@@ -269,4 +274,12 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// countOver1 keeps a repeat count only when there were repeats.
+func countOver1(n int) int {
+	if n > 1 {
+		return n
+	}
+	return 0
 }

@@ -249,7 +249,7 @@ func TestDepthBudget(t *testing.T) {
 		v = base64.StdEncoding.EncodeToString([]byte(`{"x":"` + v + `"}`))
 	}
 	res := alicePool.Scan(post("application/json", []byte(`{"d":"`+v+`"}`)), ScanOptions{Budgets: Budgets{MaxDepth: 2}})
-	if !strings.Contains(strings.Join(res.Warnings, "\n"), "--max-depth") {
+	if !strings.Contains(strings.Join(res.Warnings, "\n"), "--max-decode-depth") {
 		t.Errorf("no depth warning: %q", res.Warnings)
 	}
 	res = alicePool.Scan(post("application/json", []byte(`{"d":"`+v+`"}`)), ScanOptions{Budgets: Budgets{MaxDepth: 5}})

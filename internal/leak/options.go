@@ -39,11 +39,11 @@ type Budgets struct {
 	MaxExpansion int
 	// MaxDepth is how many decoding layers are tried below the wire form
 	// (base64 of gzip of JSON is two). Default DefaultMaxDepth. Flag
-	// --max-depth.
+	// --max-decode-depth.
 	MaxDepth int
 	// MaxFindings caps the distinct findings kept for one request; past it
 	// findings are counted per (field, value) in Result.Dropped. Default
-	// DefaultMaxFindings.
+	// DefaultMaxFindings. Flag --max-findings-per-request.
 	MaxFindings int
 }
 

@@ -98,10 +98,10 @@ func newScanner(p *Pool, opts ScanOptions, index int) *scanner {
 func (s *scanner) finish() Result {
 	s.finishing = true // these few always fit, past maxWarnings
 	if s.depthHit {
-		s.warnf("some values still held encoded data at the decoding depth limit of %d layers; they were not decoded further (raise with --max-depth)", s.b.MaxDepth)
+		s.warnf("some values still held encoded data at the decoding depth limit of %d layers; they were not decoded further (raise with --max-decode-depth)", s.b.MaxDepth)
 	}
 	if s.unlisted > 0 {
-		s.warnf("more than %d distinct findings: %d more were counted per value in Dropped, not listed (raise the finding budget, Budgets.MaxFindings)", s.b.MaxFindings, s.unlisted)
+		s.warnf("more than %d distinct findings: %d more were counted per value in Dropped, not listed (raise with --max-findings-per-request)", s.b.MaxFindings, s.unlisted)
 	}
 	if s.stopped {
 		s.warnf("scan stopped before the end (cancelled); only what was found before is reported")
