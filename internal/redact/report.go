@@ -39,7 +39,14 @@ func (x *Redactor) Report(rep *audit.Report) *audit.Report {
 			}
 		}
 	}
+	seen := map[string]struct{}{}
 	walkStrings(reflect.ValueOf(rep).Elem(), func(s string) string {
+		if _, ok := seen[s]; ok {
+			return s // a report repeats URLs and pages per finding: learn from each once
+		}
+		if len(seen) < maxMemo {
+			seen[s] = struct{}{}
+		}
 		r.harvestText(s)
 		return s
 	})
@@ -53,8 +60,28 @@ func (x *Redactor) Report(rep *audit.Report) *audit.Report {
 			}
 		}
 	}
-	walkStrings(reflect.ValueOf(rep).Elem(), r.text)
+	walkStrings(reflect.ValueOf(rep).Elem(), memo(r.text))
 	return rep
+}
+
+// maxMemo bounds the strings remembered while walking a report.
+const maxMemo = 1 << 16
+
+// memo remembers f's result per string: a report holds the same request
+// URL, page and evidence once per finding, and redacting each copy again
+// made redaction quadratic in findings.
+func memo(f func(string) string) func(string) string {
+	done := map[string]string{}
+	return func(s string) string {
+		if out, ok := done[s]; ok {
+			return out
+		}
+		out := f(s)
+		if len(done) < maxMemo {
+			done[s] = out
+		}
+		return out
+	}
 }
 
 // splitHeader splits "Name: value"; HTTP/2 pseudo-headers keep their colon.
