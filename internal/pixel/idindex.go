@@ -1,6 +1,7 @@
 package pixel
 
 import (
+	"math"
 	"net/url"
 	"strings"
 
@@ -17,6 +18,11 @@ const (
 	maxVendorsPerCand = 4        // vendor cookies remembered per candidate
 	recordCost        = 12       // bytes a kept request costs against the URL budget
 	entryCost         = 96       // bytes a kept text, host or URL costs beyond its length
+	// A candidate that is only part of cookie values is not an identifier
+	// once this many distinct values hold it, across several cookies or
+	// within one (see candidate.sharedPart).
+	maxSharedValues          = 16
+	maxSharedValuesOneCookie = 256
 )
 
 // candidate is one sync candidate and the cookie it is credited to: the
@@ -27,6 +33,14 @@ type candidate struct {
 	first         int
 	// vendors are the vendors' own cookies that held the value.
 	vendors []vendorHolder
+	// values counts the distinct cookie (name, value) pairs that held the
+	// candidate, holder names the first cookie that did and several is set
+	// when another cookie did too; whole is set when one of the values was
+	// the candidate and nothing else (see sharedPart).
+	values  int32
+	holder  string
+	several bool
+	whole   bool
 	// rejected is set at the end of the capture by the filters that need
 	// all of it (host labels, page URLs).
 	rejected bool
@@ -65,7 +79,7 @@ func (a *Analyzer) cookieSeen(name, value string, p party.Party, index int) bool
 	if seen, ok := a.pairs[key]; ok {
 		if index < seen.first {
 			a.pairs[key] = pairSeen{index, seen.idLike}
-			a.addIdentifier(name, value, p, index)
+			a.addIdentifier(name, value, p, index, false)
 		}
 		return seen.idLike
 	}
@@ -75,13 +89,14 @@ func (a *Analyzer) cookieSeen(name, value string, p party.Party, index int) bool
 		return idLike
 	}
 	a.pairs[strings.Clone(key)] = pairSeen{index, idLike}
-	a.addIdentifier(name, value, p, index)
+	a.addIdentifier(name, value, p, index, true)
 	return idLike
 }
 
 // addIdentifier credits the candidates of one cookie value seen at request
-// index to the cookie, where it carried them first.
-func (a *Analyzer) addIdentifier(name, value string, p party.Party, index int) {
+// index to the cookie, where it carried them first. fresh is set the first
+// time the pair is seen: the candidates then count one more value.
+func (a *Analyzer) addIdentifier(name, value string, p party.Party, index int, fresh bool) {
 	value, ok := syncSource(value)
 	if !ok {
 		return
@@ -105,10 +120,39 @@ func (a *Analyzer) addIdentifier(name, value string, p party.Party, index int) {
 		} else if index < cand.first || index == cand.first && name < cand.cookie {
 			cand.cookie, cand.owner, cand.firstParty, cand.first = name, owner, !p.ThirdParty, index
 		}
+		if fresh {
+			cand.countValue(name, c == value)
+		}
 		if vendor >= 0 {
 			cand.addVendor(vendor, name)
 		}
 	}
+}
+
+// countValue counts one more distinct cookie value holding the candidate.
+func (c *candidate) countValue(cookie string, whole bool) {
+	if c.values < math.MaxInt32 {
+		c.values++
+	}
+	if c.holder == "" {
+		c.holder = cookie
+	}
+	c.several = c.several || cookie != c.holder
+	c.whole = c.whole || whole
+}
+
+// sharedPart reports a candidate that is only ever part of cookie values
+// and that many distinct values share: a common prefix, a constant segment
+// or an account key ("checkout_<site key>_<n>"), not one visitor's
+// identifier. A visitor's ID is held by one cookie, or copied into a few
+// (Adobe's MCMID in AMCV_, s_ecid and a mirror: 3 values in the real
+// captures); a cookie rewritten on every event (Snowplow's _sp_id) holds it
+// in each of its values, so one cookie alone needs many more.
+func (c *candidate) sharedPart() bool {
+	if c.whole {
+		return false
+	}
+	return c.several && c.values >= maxSharedValues || c.values >= maxSharedValuesOneCookie
 }
 
 func (c *candidate) addVendor(vendor int, cookie string) {
@@ -180,7 +224,7 @@ func (a *Analyzer) hostOnly(id string) bool {
 // linear in the candidates and the page URLs kept.
 func (a *Analyzer) settleCandidates() {
 	for id, c := range a.cands {
-		c.rejected = a.hostOnly(id)
+		c.rejected = c.sharedPart() || a.hostOnly(id)
 	}
 	for _, page := range sortedKeys(a.pages) {
 		texts := []string{page}
@@ -244,7 +288,7 @@ func (a *Analyzer) matchAll(text string, all bool) []idMatch {
 // looks like, say, a payment card number.
 func (a *Analyzer) Identifier(value string) (cookie, owner string, ok bool) {
 	c := a.cands[value]
-	if c == nil || a.hostOnly(value) {
+	if c == nil || c.sharedPart() || a.hostOnly(value) {
 		return "", "", false
 	}
 	return c.cookie, c.owner, true

@@ -27,7 +27,7 @@ func FuzzSyncCandidates(f *testing.F) {
 			}
 		}
 		a := NewAnalyzer()
-		a.addIdentifier("c", value, testParty("https://a.example/", "https://a.example/"), 0)
+		a.addIdentifier("c", value, testParty("https://a.example/", "https://a.example/"), 0, true)
 		for _, m := range a.matchAll(text, false) {
 			if !wholeIn(text, m.id) {
 				t.Fatalf("match %q is not whole in %q", m.id, text)
