@@ -19,10 +19,11 @@ const (
 	recordCost        = 12       // bytes a kept request costs against the URL budget
 	entryCost         = 96       // bytes a kept text, host or URL costs beyond its length
 	// A candidate that is only part of cookie values is not an identifier
-	// once this many distinct values hold it, across several cookies or
-	// within one (see candidate.sharedPart).
+	// once this many distinct values hold it, across at least
+	// minSharedCookies cookies or within fewer (see candidate.sharedPart).
 	maxSharedValues          = 16
-	maxSharedValuesOneCookie = 256
+	minSharedCookies         = 3
+	maxSharedValuesFewCookie = 256
 )
 
 // candidate is one sync candidate and the cookie it is credited to: the
@@ -34,12 +35,12 @@ type candidate struct {
 	// vendors are the vendors' own cookies that held the value.
 	vendors []vendorHolder
 	// values counts the distinct cookie (name, value) pairs that held the
-	// candidate, holder names the first cookie that did and several is set
-	// when another cookie did too; whole is set when one of the values was
-	// the candidate and nothing else (see sharedPart).
+	// candidate and holders the first distinct cookie names that did (up
+	// to minSharedCookies); whole is set when one of the values was the
+	// candidate and nothing else (see sharedPart).
 	values  int32
-	holder  string
-	several bool
+	holders [minSharedCookies - 1]string
+	several bool // a cookie beyond holders held it too
 	whole   bool
 	// rejected is set at the end of the capture by the filters that need
 	// all of it (host labels, page URLs).
@@ -134,25 +135,33 @@ func (c *candidate) countValue(cookie string, whole bool) {
 	if c.values < math.MaxInt32 {
 		c.values++
 	}
-	if c.holder == "" {
-		c.holder = cookie
-	}
-	c.several = c.several || cookie != c.holder
 	c.whole = c.whole || whole
+	for i, h := range c.holders {
+		if h == cookie {
+			return
+		}
+		if h == "" {
+			c.holders[i] = cookie
+			return
+		}
+	}
+	c.several = true
 }
 
 // sharedPart reports a candidate that is only ever part of cookie values
-// and that many distinct values share: a common prefix, a constant segment
-// or an account key ("checkout_<site key>_<n>"), not one visitor's
-// identifier. A visitor's ID is held by one cookie, or copied into a few
-// (Adobe's MCMID in AMCV_, s_ecid and a mirror: 3 values in the real
-// captures); a cookie rewritten on every event (Snowplow's _sp_id) holds it
-// in each of its values, so one cookie alone needs many more.
+// and that many distinct values of several cookies share: a common prefix,
+// a constant segment or an account key ("checkout_<site key>_<n>"), not one
+// visitor's identifier. A visitor's ID is held by one cookie, or copied
+// into a few (Adobe's MCMID in 3 cookies, 3 values, in the real captures;
+// at most 5 values of 2 cookies for any part-only candidate there); a
+// cookie rewritten on every event (Snowplow's _sp_id, perhaps mirrored in a
+// second cookie) holds it in each of its values, so fewer cookies need
+// many more values.
 func (c *candidate) sharedPart() bool {
 	if c.whole {
 		return false
 	}
-	return c.several && c.values >= maxSharedValues || c.values >= maxSharedValuesOneCookie
+	return c.several && c.values >= maxSharedValues || c.values >= maxSharedValuesFewCookie
 }
 
 func (c *candidate) addVendor(vendor int, cookie string) {

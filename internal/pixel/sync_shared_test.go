@@ -104,9 +104,11 @@ func TestSharedPart(t *testing.T) {
 	}{
 		{"one value", []string{"a"}, false},
 		{"few cookies", []string{"a", "b", "c", "a", "b"}, false},
-		{"many values of several cookies", repeatNames(maxSharedValues, "a", "b"), true},
+		{"many values of several cookies", repeatNames(maxSharedValues, "a", "b", "c"), true},
+		{"one fewer value of several cookies", repeatNames(maxSharedValues-1, "a", "b", "c"), false},
 		{"many values of one cookie", repeatNames(maxSharedValues, "a"), false},
-		{"very many values of one cookie", repeatNames(maxSharedValuesOneCookie, "a"), true},
+		{"many values of two cookies", repeatNames(2*maxSharedValues, "a", "b"), false},
+		{"very many values of two cookies", repeatNames(maxSharedValuesFewCookie, "a", "b"), true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
