@@ -42,6 +42,10 @@ type candidate struct {
 	holders [minSharedCookies - 1]string
 	several bool // a cookie beyond holders held it too
 	whole   bool
+	// shadow is set on a whole cookie value that is no candidate itself:
+	// it is looked for only to tell a URL that echoes a cookie value of
+	// its own receiver (see idMatch.under).
+	shadow bool
 	// rejected is set at the end of the capture by the filters that need
 	// all of it (host labels, page URLs).
 	rejected bool
@@ -53,10 +57,13 @@ type vendorHolder struct {
 	cookie string
 }
 
-// idMatch is a candidate found, whole, in a kept text.
+// idMatch is a candidate found, whole, in a kept text. under is the whole
+// cookie value (a shadow entry) the match lies in, when the text holds one:
+// sent to that cookie's owner, the match echoes the owner's own cookie.
 type idMatch struct {
-	id   string
-	cand *candidate
+	id    string
+	cand  *candidate
+	under *candidate
 }
 
 // pairSeen is what is remembered of one cookie (name, value) pair.
@@ -107,20 +114,14 @@ func (a *Analyzer) addIdentifier(name, value string, p party.Party, index int, f
 	}
 	name, owner := a.intern(name), a.intern(p.Domain)
 	vendor := vendorOfCookie(name)
+	held := false
 	for _, c := range syncCandidates(value) {
-		cand := a.cands[c]
+		cand := a.credit(c, name, owner, p, index)
 		if cand == nil {
-			if len(a.cands) >= maxCandidates || a.candBytes+len(c) > maxCandidateBytes {
-				a.limits.note(limitCandidates, index)
-				return
-			}
-			cand = &candidate{cookie: name, owner: owner, firstParty: !p.ThirdParty, first: index}
-			a.cands[strings.Clone(c)] = cand
-			a.maxCandLen = max(a.maxCandLen, len(c))
-			a.candBytes += len(c)
-		} else if index < cand.first || index == cand.first && name < cand.cookie {
-			cand.cookie, cand.owner, cand.firstParty, cand.first = name, owner, !p.ThirdParty, index
+			return
 		}
+		cand.shadow = false
+		held = held || c == value
 		if fresh {
 			cand.countValue(name, c == value)
 		}
@@ -128,6 +129,39 @@ func (a *Analyzer) addIdentifier(name, value string, p party.Party, index int, f
 			cand.addVendor(vendor, name)
 		}
 	}
+	if !held && wholeRun(value) {
+		if cand := a.credit(value, name, owner, p, index); cand != nil && cand.values == 0 {
+			cand.shadow = true
+		}
+	}
+}
+
+// credit returns the entry of c, created or credited to the cookie when it
+// carried c first, or nil when the candidate budget is spent.
+func (a *Analyzer) credit(c, name, owner string, p party.Party, index int) *candidate {
+	cand := a.cands[c]
+	if cand == nil {
+		if len(a.cands) >= maxCandidates || a.candBytes+len(c) > maxCandidateBytes {
+			a.limits.note(limitCandidates, index)
+			return nil
+		}
+		cand = &candidate{cookie: name, owner: owner, firstParty: !p.ThirdParty, first: index}
+		a.cands[strings.Clone(c)] = cand
+		a.maxCandLen = max(a.maxCandLen, len(c))
+		a.candBytes += len(c)
+	} else if index < cand.first || index == cand.first && name < cand.cookie {
+		cand.cookie, cand.owner, cand.firstParty, cand.first = name, owner, !p.ThirdParty, index
+	}
+	return cand
+}
+
+// wholeRun reports a cookie value that matchAll can find whole in a URL: a
+// run of at most maxRunTokens tokens joined by run separators, starting
+// and ending with a letter or digit.
+func wholeRun(v string) bool {
+	toks := tokens(v)
+	return len(toks) > 0 && len(toks) <= maxRunTokens && toks[0].start == 0 &&
+		toks[len(toks)-1].end == len(v) && runJoined(v, toks)
 }
 
 // countValue counts one more distinct cookie value holding the candidate.
@@ -233,7 +267,7 @@ func (a *Analyzer) hostOnly(id string) bool {
 // linear in the candidates and the page URLs kept.
 func (a *Analyzer) settleCandidates() {
 	for id, c := range a.cands {
-		c.rejected = c.sharedPart() || a.hostOnly(id)
+		c.rejected = !c.shadow && (c.sharedPart() || a.hostOnly(id))
 	}
 	for _, page := range sortedKeys(a.pages) {
 		texts := []string{page}
@@ -249,10 +283,11 @@ func (a *Analyzer) settleCandidates() {
 }
 
 // matchAll returns the candidates found whole in text (a candidate found
-// twice is returned twice). A match
-// that lies inside a longer match is dropped (the longest wins), and so is
-// one that takes part of a UUID in the text. With all set, every match is
-// returned, overlapping or rejected ones included.
+// twice is returned twice). A match that lies inside a longer match is
+// dropped (the longest wins), and so is one that takes part of a UUID in
+// the text; one that lies inside a whole cookie value found in the text
+// names that value (idMatch.under). With all set, every match is returned,
+// overlapping or rejected ones included, and whole values are ignored.
 func (a *Analyzer) matchAll(text string, all bool) []idMatch {
 	if len(a.cands) == 0 {
 		return nil
@@ -260,7 +295,8 @@ func (a *Analyzer) matchAll(text string, all bool) []idMatch {
 	toks := tokens(text)
 	group := uuidGroups(text, toks)
 	var out []idMatch
-	maxEnd := -1
+	var under *candidate
+	maxEnd, underEnd := -1, -1
 	for i := range toks {
 		if group[i] >= 0 && group[i] != i {
 			continue // starts inside a UUID
@@ -278,8 +314,18 @@ func (a *Analyzer) matchAll(text string, all bool) []idMatch {
 			if c == nil || c.rejected && !all {
 				continue
 			}
+			if c.shadow {
+				if !all && toks[j].end > underEnd {
+					under, underEnd = c, toks[j].end
+				}
+				continue
+			}
 			if all || toks[j].end > maxEnd {
-				out = append(out, idMatch{s, c})
+				m := idMatch{id: s, cand: c}
+				if toks[j].end <= underEnd {
+					m.under = under
+				}
+				out = append(out, m)
 				maxEnd = max(maxEnd, toks[j].end)
 			}
 			if !all {
@@ -297,7 +343,7 @@ func (a *Analyzer) matchAll(text string, all bool) []idMatch {
 // looks like, say, a payment card number.
 func (a *Analyzer) Identifier(value string) (cookie, owner string, ok bool) {
 	c := a.cands[value]
-	if c == nil || c.sharedPart() || a.hostOnly(value) {
+	if c == nil || c.shadow || c.sharedPart() || a.hostOnly(value) {
 		return "", "", false
 	}
 	return c.cookie, c.owner, true

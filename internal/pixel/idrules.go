@@ -26,8 +26,15 @@ import (
 //     fields that every version-1 UUID made in the same second shares
 //     ("90b1-11e7") identify nobody;
 //   - found in a page URL of the capture (the page's own parts);
+//   - only ever a part of cookie values, shared by many distinct values
+//     (16 of 3+ cookies, or 256): a common prefix or site key, not one
+//     visitor's ID (candidate.sharedPart in idindex.go);
 //   - a run that starts or ends with a noise token or host label: the
 //     inner run stands for it.
+//
+// A match inside a whole cookie value found in the URL, a value first
+// carried by the receiver's own cookie, is that cookie echoed to its owner,
+// not a sync (idMatch.under).
 const (
 	maxRunTokens     = 6  // tokens in one candidate
 	maxCandsPerValue = 64 // candidates kept per cookie value

@@ -230,6 +230,9 @@ func (a *Analyzer) creditMatch(flows map[flowKey]*flow, own map[string]*keyedEvi
 	if c.owner == h.domain || a.sameCompany(c.owner, h.domain) {
 		return true
 	}
+	if u := m.under; u != nil && (u.owner == h.domain || a.sameCompany(u.owner, h.domain)) {
+		return true // the URL echoes a whole cookie value of the receiver's own
+	}
 	for _, v := range c.vendors {
 		if vendorOwnsDomain(v.vendor, h.domain) {
 			e := evidence(own, h.domain)

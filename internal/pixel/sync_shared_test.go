@@ -74,6 +74,10 @@ func TestSharedPrefixesAreNotIdentifiers(t *testing.T) {
 		{"a part of hundreds of one cookie's values", oneCookie(300, func(i int) string {
 			return id + "_" + strconv.Itoa(i)
 		}), nil},
+		{"a few hosts echo their own values sharing a prefix", echoRequests(6), nil},
+		{"another host's whole value is still a sync", append(echoRequests(2),
+			get("https://sync.echo9.example/s?v=checkout_"+siteKey+"_0")),
+			[]string{siteKey + " cart→echo9.example 2"}},
 		{"an ID copied into a few cookies", []*traffic.Request{
 			withCookies("https://shop.example/", "AMCV_x", "MCMID|"+id+"|MCAAMLH-1717405200",
 				"s_ecid", "MCMID|"+id, "mirror", id+"|1717405201"),
@@ -93,6 +97,18 @@ func TestSharedPrefixesAreNotIdentifiers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// echoRequests returns n requests to n hosts, each sending its own cookie
+// "checkout_<siteKey>_<i>" (too few values for sharedPart) and echoing
+// that whole value in its URL.
+func echoRequests(n int) []*traffic.Request {
+	var out []*traffic.Request
+	for i := range n {
+		v := "checkout_" + siteKey + "_" + strconv.Itoa(i)
+		out = append(out, withCookies(fmt.Sprintf("https://sync.echo%d.example/s?v=%s", i, v), "cart", v))
+	}
+	return out
 }
 
 func TestSharedPart(t *testing.T) {
