@@ -144,7 +144,7 @@ func streamHAR(ctx context.Context, e *env, path string, v traffic.Visitor, opts
 	var rc io.ReadCloser
 	var err error
 	if path == "-" {
-		rc, err = har.OpenReader(e.stdin)
+		rc, err = har.OpenReader(newCtxReader(ctx, e.stdin))
 	} else {
 		rc, err = har.Open(path)
 	}

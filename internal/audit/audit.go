@@ -60,6 +60,9 @@ type Auditor struct {
 	scans  []scanResult
 	kept   keptTotals // what scans holds, for the limits
 	closed bool
+	// visitors are the sources' visitors, so that Report can analyse what
+	// a source held back when its reading stopped before End.
+	visitors []*sourceVisitor
 }
 
 // New returns an Auditor. Its workers run until Report is called or ctx ends.
@@ -86,12 +89,21 @@ func New(ctx context.Context, opts Options) (*Auditor, error) {
 // Source starts a new capture named name and returns the Visitor that takes it.
 func (a *Auditor) Source(name string) traffic.Visitor {
 	a.state.sources = append(a.state.sources, Source{Path: name})
-	return &sourceVisitor{a: a, src: len(a.state.sources) - 1, pixels: pixel.NewAnalyzer(),
+	v := &sourceVisitor{a: a, src: len(a.state.sources) - 1, pixels: pixel.NewAnalyzer(),
 		site: newSiteDecider(a.opts.Classifier, isBackground)}
+	a.visitors = append(a.visitors, v)
+	return v
 }
 
 // Report waits for the searches in flight and builds the report. Call it once.
 func (a *Auditor) Report() *Report {
+	for _, v := range a.visitors {
+		if !v.ended {
+			// Reading stopped before End (interrupted, a broken file): what
+			// was read is still analysed, nothing is lost.
+			_ = v.End(&traffic.Capture{})
+		}
+	}
 	if !a.closed {
 		close(a.jobs)
 		a.closed = true
@@ -169,6 +181,7 @@ type sourceVisitor struct {
 	src    int
 	pixels *pixel.Analyzer
 	site   *siteDecider
+	ended  bool
 }
 
 func (v *sourceVisitor) Page(p *traffic.Page) error {
@@ -269,6 +282,10 @@ func (v *sourceVisitor) process(r *traffic.Request) error {
 }
 
 func (v *sourceVisitor) End(c *traffic.Capture) error {
+	if v.ended {
+		return nil
+	}
+	v.ended = true
 	if err := v.flush(); err != nil {
 		return err
 	}
