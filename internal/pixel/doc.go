@@ -64,7 +64,10 @@
 //     parts of the page URL; the longest wins over its substrings (idrules.go).
 //     One finding per (identifier, receiver domain), credited to the cookie
 //     that carried it first; details: identifier, cookie, giver, giver_kind,
-//     receiver, first_request (where that cookie first carried it).
+//     receiver, first_request (where that cookie first carried it). A part
+//     that many distinct cookie values share (a common prefix) is not an
+//     identifier, and a URL echoing the receiver's own cookie value back to
+//     it is not a sync.
 //   - session-replay: uploads to session-replay vendors (Clarity, Hotjar,
 //     FullStory, LogRocket, Smartlook, Mouseflow, ...), recording endpoints of
 //     analytics vendors (PostHog /s/, Mixpanel /record, Yandex Webvisor),
