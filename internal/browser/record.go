@@ -49,6 +49,7 @@ var handlers = map[string]handler{
 	"Network.webSocketFrameReceived":             onWSFrame(false),
 	"Network.webSocketFrameError":                onWSError,
 	"Page.frameNavigated":                        onFrameNavigated,
+	"Page.navigatedWithinDocument":               onSameDocument,
 	"Page.loadEventFired":                        onLoad,
 	"Page.javascriptDialogOpening":               onDialog,
 	"Inspector.targetCrashed":                    onCrash,
