@@ -61,3 +61,33 @@ func TestRunBusyPageIsLoaded(t *testing.T) {
 		t.Errorf("%d polls recorded", n)
 	}
 }
+
+// --fill-forms with --submit sends each filled form once and marks when.
+func TestRunFillFormsSubmit(t *testing.T) {
+	t.Parallel()
+	values := crawl.DefaultFormValues()
+	c, err := runErr(t, crawl.Options{Start: []string{site("/signup.html")}, FillForms: true, Submit: true,
+		FormValues: values})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sdk := findAll(c, "from=sdk-submit")
+	if len(sdk) != 1 || !strings.Contains(string(sdk[0].Body), values["email"]) {
+		t.Fatalf("SDK requests after submit = %d, want one with the email", len(sdk))
+	}
+	if n := len(findAll(c, "from=signup-post")); n != 1 {
+		t.Errorf("form posted %d times, want once", n)
+	}
+	if n := len(findAll(c, "from=other-post")); n != 0 {
+		t.Errorf("the form without filled fields was submitted")
+	}
+	subs := c.Pages[0].Submits
+	if len(subs) != 1 || subs[0].Index > sdk[0].Index || subs[0].Time.IsZero() {
+		t.Errorf("submits = %+v, want one before request %d", subs, sdk[0].Index)
+	}
+	for _, r := range c.Requests {
+		if strings.Contains(r.URL, "/signup.html") && r.Index >= subs[0].Index {
+			t.Errorf("page load request %d is after the submission mark %d", r.Index, subs[0].Index)
+		}
+	}
+}

@@ -26,12 +26,31 @@ type progress struct {
 	report func(Progress)
 	bc     *browser.Context
 	start  time.Time
+	stop   chan struct{}
 	mu     sync.Mutex
 	p      Progress
 }
 
+// newProgress starts reporting: after every page, and every second in
+// between (requests and elapsed time move during long pages and steps)
+// until finish.
 func newProgress(report func(Progress), bc *browser.Context) *progress {
-	return &progress{report: report, bc: bc, start: time.Now()}
+	g := &progress{report: report, bc: bc, start: time.Now(), stop: make(chan struct{})}
+	if report != nil {
+		go func() {
+			tick := time.NewTicker(time.Second)
+			defer tick.Stop()
+			for {
+				select {
+				case <-tick.C:
+					g.update(func(*Progress) {})
+				case <-g.stop:
+					return
+				}
+			}
+		}()
+	}
+	return g
 }
 
 func (g *progress) queue(n int) { g.update(func(p *Progress) { p.Queued += n }) }
@@ -43,7 +62,10 @@ func (g *progress) done() {
 	})
 }
 
-func (g *progress) finish() { g.update(func(p *Progress) { p.Final = true }) }
+func (g *progress) finish() {
+	close(g.stop)
+	g.update(func(p *Progress) { p.Final = true })
+}
 
 func (g *progress) update(f func(p *Progress)) {
 	if g.report == nil {

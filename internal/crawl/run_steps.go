@@ -137,6 +137,7 @@ func (c *crawler) timeoutOf(st Step) time.Duration {
 // gotoStep loads a page and lets it settle within the page timeout.
 func (c *crawler) gotoStep(ctx, sctx context.Context, tab *browser.Tab, st Step) error {
 	c.seen[st.URL] = true
+	defer c.progress.done()
 	if err := tab.Navigate(sctx, st.URL); err != nil {
 		return err
 	}
