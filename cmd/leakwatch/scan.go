@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -205,7 +206,8 @@ func scanAndReport(ctx context.Context, e *env, an *analysis, sf scanFlags, of o
 		}
 		return fmt.Errorf("scan: %w", crawlErr)
 	}
-	if crawlErr != nil {
+	var stepErr *crawl.StepError
+	if crawlErr != nil && !errors.As(crawlErr, &stepErr) { // a failed step is on its page already
 		capture.Warnings = append(capture.Warnings, "scan stopped early: "+crawlErr.Error())
 	}
 	// An interrupted scan (Ctrl-C, --timeout) still reports what it captured.
