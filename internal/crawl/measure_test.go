@@ -1,0 +1,129 @@
+package crawl_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/leakwatch/leakwatch/internal/browser"
+	"github.com/leakwatch/leakwatch/internal/crawl"
+	"github.com/leakwatch/leakwatch/internal/lab"
+)
+
+// received records every request the lab's server got, from its debug log.
+type received struct {
+	mu   sync.Mutex
+	hits []string // "METHOD host path"
+}
+
+func (r *received) Enabled(context.Context, slog.Level) bool { return true }
+func (r *received) WithAttrs([]slog.Attr) slog.Handler       { return r }
+func (r *received) WithGroup(string) slog.Handler            { return r }
+func (r *received) Handle(_ context.Context, rec slog.Record) error {
+	if rec.Message != "lab request" {
+		return nil
+	}
+	var m, h, p string
+	rec.Attrs(func(a slog.Attr) bool {
+		switch a.Key {
+		case "method":
+			m = a.Value.String()
+		case "host":
+			h = a.Value.String()
+		case "path":
+			p = a.Value.String()
+		}
+		return true
+	})
+	r.mu.Lock()
+	r.hits = append(r.hits, m+" "+h+" "+p)
+	r.mu.Unlock()
+	return nil
+}
+
+// TestMeasureLabScan scans the lab (all six vendors) the way the demo does,
+// then crawls its links, and reports pages per minute, the share of the
+// requests the lab received that the capture holds, and the requests of
+// hosts the lab does not serve (the browser's own). It is a measurement,
+// run with LEAKWATCH_MEASURE=1.
+func TestMeasureLabScan(t *testing.T) {
+	if os.Getenv("LEAKWATCH_MEASURE") == "" {
+		t.Skip("set LEAKWATCH_MEASURE=1 to measure")
+	}
+	var pages []string
+	for i := 0; i < 12; i++ {
+		pages = append(pages, fmt.Sprintf("https://%s/track?tn=94001118995614820%05d", lab.SiteHost, i))
+	}
+	for _, run := range []struct {
+		name  string
+		tabs  int
+		steps bool
+	}{{"demo steps + crawl", 1, true}, {"demo steps + crawl", 4, true}, {"12 track pages", 1, false}, {"12 track pages", 4, false}} {
+		tabs := run.tabs
+		rec := &received{}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		site, err := lab.Start(ctx, lab.Options{Logger: slog.New(rec)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := browser.Launch(ctx, browser.Options{Args: site.ChromeArgs()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := crawl.Options{Start: pages, Tabs: tabs}
+		if run.steps {
+			steps, err := crawl.ParseSteps(site.Steps())
+			if err != nil {
+				t.Fatal(err)
+			}
+			o = crawl.Options{Start: []string{site.URL}, Steps: steps, Depth: 2, MaxPages: 30, Tabs: tabs}
+		}
+		start := time.Now()
+		c, err := crawl.Run(ctx, b, o)
+		elapsed := time.Since(start)
+		b.Close()
+		time.Sleep(500 * time.Millisecond)
+		site.Close()
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var captured []string
+		for _, r := range c.Requests {
+			if u, err := url.Parse(r.URL); err == nil {
+				captured = append(captured, r.Method+" "+strings.ToLower(u.Hostname())+" "+u.Path)
+			}
+		}
+		rec.mu.Lock()
+		got := append([]string(nil), rec.hits...)
+		rec.mu.Unlock()
+		served := lab.Hosts()
+		matched, own := 0, 0
+		var missing []string
+		for _, h := range got {
+			host := strings.Fields(h)[1]
+			if !slices.Contains(served, host) {
+				own++
+				t.Logf("browser's own: %s", h)
+				continue
+			}
+			if i := slices.Index(captured, h); i >= 0 {
+				matched++
+				captured = slices.Delete(captured, i, i+1)
+			} else {
+				missing = append(missing, h)
+			}
+		}
+		npages := len(c.Pages)
+		t.Logf("%s, tabs %d: %d pages in %s = %.1f pages/min; lab received %d requests of served hosts, capture holds %d (%.3f); browser's own %d; missing %v",
+			run.name, tabs, npages, elapsed.Round(time.Millisecond), float64(npages)/elapsed.Minutes(),
+			len(got)-own, matched, float64(matched)/float64(max(len(got)-own, 1)), own, missing)
+	}
+}
