@@ -336,6 +336,12 @@ func onFailed(c *Context, s *session, raw json.RawMessage) {
 	if ev.Canceled && msg == "" {
 		msg = "canceled"
 	}
+	leaving := s.root == nil || s.root.leaving || s.root.gone
+	if msg == "net::ERR_ABORTED" && (r.ResourceType == "ping" || leaving && r.Method != "GET") {
+		// The page went away: a beacon or keepalive fetch is handed to the
+		// browser and usually still arrives; only its answer is lost.
+		msg += " (page left while sending: Chromium still sends beacons and keepalive requests; no answer recorded)"
+	}
 	r.Error = msg
 }
 

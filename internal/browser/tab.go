@@ -326,7 +326,13 @@ func (t *Tab) Close() error {
 func (b *Browser) leave(ctx context.Context, s *session) {
 	b.mu.Lock()
 	dead, loads := s.gone || s.crashed, s.loads
+	s.leaving = true
 	b.mu.Unlock()
+	defer func() {
+		b.mu.Lock()
+		s.leaving = false
+		b.mu.Unlock()
+	}()
 	if dead {
 		return
 	}

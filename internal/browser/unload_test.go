@@ -72,3 +72,36 @@ func captured(c *traffic.Capture, h browsertest.Hit) *traffic.Request {
 	}
 	return nil
 }
+
+// Navigating a tab to the next page (as the crawler does) records what the
+// page it leaves sends on its way out.
+func TestUnloadRequestsOnNavigation(t *testing.T) {
+	t.Parallel()
+	run := fmt.Sprint(time.Now().UnixNano())
+	tab := open(t, "site.test", false, "/unload.html?run="+run)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	// A cross-site next page: Chromium moves the tab to another renderer.
+	if err := tab.Navigate(ctx, env.Server.URL("other.test", true, "/top.html")); err != nil {
+		t.Fatal(err)
+	}
+	c, err := tab.Context().Capture(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, h := range env.Server.Hits("/collect") {
+		if !strings.Contains(h.Query, "run="+run) {
+			continue
+		}
+		n++
+		if r := captured(c, h); r == nil {
+			t.Errorf("server got %s?%s, capture lacks it", h.Path, h.Query)
+		} else if r.PageID != c.Pages[0].ID {
+			t.Errorf("%s?%s is on page %s, want the page left (%s)", h.Path, h.Query, r.PageID, c.Pages[0].ID)
+		}
+	}
+	if n < 4 {
+		t.Errorf("server got %d unload requests, want pagehide and more", n)
+	}
+}
