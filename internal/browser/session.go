@@ -37,7 +37,7 @@ type session struct {
 	crashed  bool
 	dialogs  int
 	gone     bool
-	leaving  bool // Browser.leave is taking the page away
+	leaving  bool          // Browser.leave is taking the page away
 	wake     chan struct{} // closed and replaced on every state change
 	tab      *Tab
 }
