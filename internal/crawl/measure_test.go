@@ -66,64 +66,68 @@ func TestMeasureLabScan(t *testing.T) {
 		tabs  int
 		steps bool
 	}{{"demo steps + crawl", 1, true}, {"demo steps + crawl", 4, true}, {"12 track pages", 1, false}, {"12 track pages", 4, false}} {
-		tabs := run.tabs
-		rec := &received{}
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		site, err := lab.Start(ctx, lab.Options{Logger: slog.New(rec)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := browser.Launch(ctx, browser.Options{Args: site.ChromeArgs()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		o := crawl.Options{Start: pages, Tabs: tabs}
+		o := crawl.Options{Start: pages, Tabs: run.tabs}
 		if run.steps {
-			steps, err := crawl.ParseSteps(site.Steps())
-			if err != nil {
-				t.Fatal(err)
-			}
-			o = crawl.Options{Start: []string{site.URL}, Steps: steps, Depth: 2, MaxPages: 30, Tabs: tabs}
+			o = crawl.Options{Start: []string{lab.SiteHost}, Depth: 2, MaxPages: 30, Tabs: run.tabs}
 		}
-		start := time.Now()
-		c, err := crawl.Run(ctx, b, o)
-		elapsed := time.Since(start)
-		b.Close()
-		time.Sleep(500 * time.Millisecond)
-		site.Close()
-		cancel()
-		if err != nil {
+		t.Logf("%s, tabs %d: %s", run.name, run.tabs, measure(t, o, run.steps))
+	}
+}
+
+// measure runs one crawl of a fresh lab and compares what it captured with
+// what the lab received.
+func measure(t *testing.T, o crawl.Options, steps bool) string {
+	rec := &received{}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	site, err := lab.Start(ctx, lab.Options{Logger: slog.New(rec)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := browser.Launch(ctx, browser.Options{Args: site.ChromeArgs()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if steps {
+		if o.Steps, err = crawl.ParseSteps(site.Steps()); err != nil {
 			t.Fatal(err)
 		}
-		var captured []string
-		for _, r := range c.Requests {
-			if u, err := url.Parse(r.URL); err == nil {
-				captured = append(captured, r.Method+" "+strings.ToLower(u.Hostname())+" "+u.Path)
-			}
-		}
-		rec.mu.Lock()
-		got := append([]string(nil), rec.hits...)
-		rec.mu.Unlock()
-		served := lab.Hosts()
-		matched, own := 0, 0
-		var missing []string
-		for _, h := range got {
-			host := strings.Fields(h)[1]
-			if !slices.Contains(served, host) {
-				own++
-				t.Logf("browser's own: %s", h)
-				continue
-			}
-			if i := slices.Index(captured, h); i >= 0 {
-				matched++
-				captured = slices.Delete(captured, i, i+1)
-			} else {
-				missing = append(missing, h)
-			}
-		}
-		npages := len(c.Pages)
-		t.Logf("%s, tabs %d: %d pages in %s = %.1f pages/min; lab received %d requests of served hosts, capture holds %d (%.3f); browser's own %d; missing %v",
-			run.name, tabs, npages, elapsed.Round(time.Millisecond), float64(npages)/elapsed.Minutes(),
-			len(got)-own, matched, float64(matched)/float64(max(len(got)-own, 1)), own, missing)
+		o.Start = []string{site.URL}
 	}
+	start := time.Now()
+	c, err := crawl.Run(ctx, b, o)
+	elapsed := time.Since(start)
+	b.Close()
+	time.Sleep(500 * time.Millisecond)
+	site.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var captured []string
+	for _, r := range c.Requests {
+		if u, err := url.Parse(r.URL); err == nil {
+			captured = append(captured, r.Method+" "+strings.ToLower(u.Hostname())+" "+u.Path)
+		}
+	}
+	rec.mu.Lock()
+	got := append([]string(nil), rec.hits...)
+	rec.mu.Unlock()
+	matched, own := 0, 0
+	var missing []string
+	for _, h := range got {
+		if !slices.Contains(lab.Hosts(), strings.Fields(h)[1]) {
+			own++
+			t.Logf("browser's own: %s", h)
+			continue
+		}
+		if i := slices.Index(captured, h); i >= 0 {
+			matched++
+			captured = slices.Delete(captured, i, i+1)
+		} else {
+			missing = append(missing, h)
+		}
+	}
+	return fmt.Sprintf("%d pages in %s = %.1f pages/min; lab received %d requests of served hosts, capture holds %d (%.3f); browser's own %d; missing %v",
+		len(c.Pages), elapsed.Round(time.Millisecond), float64(len(c.Pages))/elapsed.Minutes(),
+		len(got)-own, matched, float64(matched)/float64(max(len(got)-own, 1)), own, missing)
 }
