@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/leakwatch/leakwatch/internal/browser"
 )
 
 func TestParseSteps(t *testing.T) {
@@ -137,6 +139,7 @@ func FuzzParseSteps(f *testing.F) {
 		}
 	}
 	f.Add([]byte("- wait: {selector: '#a'}\n- type: {selector: b, text: c}"))
+	f.Add([]byte("- goto: about:blank\n- press: {key: Enter, optional: true}\n- wait_url: {regex: 'a+'}\n- expect: x\n- set_cookie: {name: a, value: b, domain: c}"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		steps, err := ParseSteps(data)
 		if err != nil {
@@ -145,16 +148,32 @@ func FuzzParseSteps(f *testing.F) {
 		for _, s := range steps {
 			switch s.Action {
 			case "goto":
-				if checkURL(s.URL) != nil {
+				if s.URL != "about:blank" && checkURL(s.URL) != nil {
 					t.Fatalf("accepted bad URL %q", s.URL)
 				}
-			case "click", "submit", "type":
+			case "click", "submit", "type", "select", "clear", "check", "hover", "scroll_to":
 				if s.Selector == "" {
 					t.Fatalf("accepted %s without selector", s.Action)
 				}
 			case "wait":
 				if s.Selector == "" && (s.Wait <= 0 || s.Wait > maxWait) {
 					t.Fatalf("accepted wait %s", s.Wait)
+				}
+			case "press":
+				if !browser.ValidKey(s.Key) {
+					t.Fatalf("accepted key %q", s.Key)
+				}
+			case "wait_url":
+				if (s.URL == "") == (s.URLPattern == nil) {
+					t.Fatalf("accepted wait_url without exactly one of url and regex")
+				}
+			case "expect":
+				if (s.Text == "") == (s.Selector == "") {
+					t.Fatalf("accepted expect without exactly one of text and selector")
+				}
+			case "set_cookie":
+				if s.CookieName == "" {
+					t.Fatalf("accepted a cookie without a name")
 				}
 			case "screenshot":
 			default:
