@@ -291,7 +291,12 @@ func (t *Tab) Close() error {
 	b := t.c.b
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	_ = t.CollectStorage(ctx)
+	// A hung renderer (an endless loop, a dialog storm) can neither give
+	// its storage nor leave: close it at once.
+	responsive := t.responsive()
+	if responsive {
+		_ = t.CollectStorage(ctx)
+	}
 	b.mu.Lock()
 	sessions := []*session{t.s}
 	for _, s := range b.sessions {
@@ -305,7 +310,9 @@ func (t *Tab) Close() error {
 	for _, s := range sessions[1:] {
 		b.leave(lctx, s)
 	}
-	b.leave(lctx, t.s)
+	if responsive {
+		b.leave(lctx, t.s)
+	}
 	for _, s := range sessions[1:] {
 		// A popup may have closed itself meanwhile.
 		_ = b.call(ctx, "", "Target.closeTarget", map[string]any{"targetId": s.targetID}, nil)
@@ -314,6 +321,15 @@ func (t *Tab) Close() error {
 		return fmt.Errorf("close tab: %w", err)
 	}
 	return nil
+}
+
+// responsive reports whether the tab's page answers a script within a
+// second.
+func (t *Tab) responsive() bool {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	_, err := t.Eval(ctx, "1")
+	return err == nil
 }
 
 // leave navigates a page session to about:blank from inside the page and
