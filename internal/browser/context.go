@@ -28,10 +28,14 @@ type Context struct {
 	// order they were first seen in.
 	dialogs     map[dialogKey]int
 	dialogOrder []dialogKey
+	// blobs are Blob request bodies the pages reported, by URL, oldest
+	// first, for the requests about to be sent.
+	blobs map[string][][]byte
 }
 
 func newContext(b *Browser, id string, isDefault bool) *Context {
-	return &Context{b: b, id: id, isDefault: isDefault, live: map[string]*flight{}, dialogs: map[dialogKey]int{}}
+	return &Context{b: b, id: id, isDefault: isDefault, live: map[string]*flight{}, dialogs: map[dialogKey]int{},
+		blobs: map[string][][]byte{}}
 }
 
 // Default is the browser's default context, which uses the profile.

@@ -3,6 +3,8 @@ package browser
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -133,6 +135,7 @@ func (o *Options) Validate() error {
 // Browser is a running Chromium and its DevTools connection.
 type Browser struct {
 	opts    Options
+	binding string // name of the page binding that reports Blob bodies
 	cmd     *exec.Cmd
 	dataDir string
 	tmpDir  string // removed on Close; empty when a profile dir was given
@@ -169,7 +172,7 @@ func Launch(ctx context.Context, opts Options) (*Browser, error) {
 	if opts.MaxBodySize == 0 {
 		opts.MaxBodySize = DefaultMaxBodySize
 	}
-	b := &Browser{opts: opts, sessions: map[string]*session{}, contexts: map[string]*Context{},
+	b := &Browser{opts: opts, binding: bindingName(), sessions: map[string]*session{}, contexts: map[string]*Context{},
 		waiters: map[string]chan *session{}, exited: make(chan struct{}), loop: make(chan struct{}),
 		stderr: &tailBuffer{max: 8 << 10}}
 	if err := b.start(ctx); err != nil {
@@ -179,6 +182,13 @@ func Launch(ctx context.Context, opts Options) (*Browser, error) {
 	stop := context.AfterFunc(ctx, func() { b.Close() })
 	go func() { <-b.exited; stop() }()
 	return b, nil
+}
+
+// bindingName is a name no page can guess for the Blob body binding.
+func bindingName() string {
+	var r [8]byte
+	_, _ = rand.Read(r[:])
+	return "__lw" + hex.EncodeToString(r[:])
 }
 
 func (b *Browser) start(ctx context.Context) error {

@@ -199,6 +199,10 @@ func (b *Browser) setup(s *session) {
 		if s.kind == "page" || s.kind == "iframe" {
 			b.send(s.id, "Page.enable", nil)
 			b.send(s.id, "Inspector.enable", nil)
+			b.send(s.id, "Runtime.enable", nil)
+			b.send(s.id, "Runtime.addBinding", map[string]any{"name": b.binding})
+			src, _ := invocation(script("blobs"), b.binding)
+			b.send(s.id, "Page.addScriptToEvaluateOnNewDocument", map[string]any{"source": src, "runImmediately": true})
 		}
 		b.send(s.id, "Network.enable", map[string]any{
 			"maxTotalBufferSize": 64 << 20, "maxResourceBufferSize": 16 << 20,

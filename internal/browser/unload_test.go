@@ -53,7 +53,8 @@ func TestUnloadRequestsAreCaptured(t *testing.T) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	for _, want := range []string{"beacon/close", "keepalive/close", "beacon/pagehide", "keepalive/pagehide"} {
+	for _, want := range []string{"beacon/close", "keepalive/close", "beacon/pagehide", "keepalive/pagehide",
+		"formdata/pagehide", "blob/pagehide", "binaryblob/pagehide"} {
 		if !got[want] {
 			t.Errorf("server never got %s; got %v", want, keys)
 		}
