@@ -1,6 +1,7 @@
 package crawl_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -99,9 +100,19 @@ func measure(t *testing.T, o crawl.Options, steps bool) string {
 	elapsed := time.Since(start)
 	b.Close()
 	time.Sleep(500 * time.Millisecond)
+	hits := site.Hits()
 	site.Close()
 	if err != nil {
 		t.Fatal(err)
+	}
+	sameBody := 0
+	for _, h := range hits {
+		for _, r := range c.Requests {
+			if r.URL == h.URL && r.Method == h.Method && bytes.Equal(r.Body, h.Body) {
+				sameBody++
+				break
+			}
+		}
 	}
 	var captured []string
 	for _, r := range c.Requests {
@@ -127,7 +138,8 @@ func measure(t *testing.T, o crawl.Options, steps bool) string {
 			missing = append(missing, h)
 		}
 	}
-	return fmt.Sprintf("%d pages in %s = %.1f pages/min; lab received %d requests of served hosts, capture holds %d (%.3f); browser's own %d; missing %v",
+	return fmt.Sprintf("%d pages in %s = %.1f pages/min; lab received %d requests of served hosts, capture holds %d (%.3f); "+
+		"of %d collector hits %d captured with the same URL and body; browser's own %d; missing %v",
 		len(c.Pages), elapsed.Round(time.Millisecond), float64(len(c.Pages))/elapsed.Minutes(),
-		len(got)-own, matched, float64(matched)/float64(max(len(got)-own, 1)), own, missing)
+		len(got)-own, matched, float64(matched)/float64(max(len(got)-own, 1)), len(hits), sameBody, own, missing)
 }
