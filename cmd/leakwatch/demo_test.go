@@ -16,6 +16,7 @@ import (
 
 	"github.com/leakwatch/leakwatch/internal/audit"
 	"github.com/leakwatch/leakwatch/internal/browser"
+	"github.com/leakwatch/leakwatch/internal/crawl"
 	"github.com/leakwatch/leakwatch/internal/lab"
 )
 
@@ -297,5 +298,22 @@ func TestScanFailingStepFailsLoudly(t *testing.T) {
 	}
 	if st, err := os.Stat(out); err != nil || st.Size() == 0 {
 		t.Errorf("report not written: %v", err)
+	}
+}
+
+// The progress line is redrawn in place, and a log line replaces it.
+func TestProgressLine(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	l := &progressLine{w: &b}
+	l.show(crawl.Progress{Done: 1, Queued: 2, Requests: 30, Elapsed: 1500 * time.Millisecond})
+	_, _ = l.Write([]byte("level=WARN msg=x\n"))
+	l.show(crawl.Progress{Done: 2, Requests: 31, Elapsed: 3 * time.Second})
+	l.show(crawl.Progress{Done: 2, Final: true})
+	l.end()
+	want := "\r\033[Kleakwatch: 1 pages done, 2 queued, 30 requests, 2s" + "\r\033[Klevel=WARN msg=x\n" +
+		"\r\033[Kleakwatch: 2 pages done, 0 queued, 31 requests, 3s" + "\r\033[K"
+	if b.String() != want {
+		t.Errorf("got %q\nwant %q", b.String(), want)
 	}
 }

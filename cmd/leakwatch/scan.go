@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -189,12 +190,14 @@ func scanAndReport(ctx context.Context, e *env, an *analysis, sf scanFlags, of o
 	if err != nil {
 		return err
 	}
-	copts.Logger = sf.logger(e.stderr)
 	var line *progressLine
-	if !sf.quietLog && !sf.verbose && isTerminal(e.stderr) {
+	var logTo io.Writer = e.stderr
+	if !sf.quietLog && isTerminal(e.stderr) {
 		line = &progressLine{w: e.stderr}
 		copts.Progress = line.show
+		logTo = line // log lines clear the progress line first
 	}
+	copts.Logger = sf.logger(logTo)
 	capture, crawlErr := crawl.Run(ctx, b, copts)
 	line.end()
 	if cerr := b.Close(); cerr != nil {
@@ -361,9 +364,11 @@ func (f *scanFlags) logger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
 }
 
-// progressLine keeps one updating status line on a terminal.
+// progressLine keeps one updating status line on a terminal; log lines
+// written through it replace the line, which the next update redraws.
 type progressLine struct {
 	w     io.Writer
+	mu    sync.Mutex
 	shown bool
 }
 
@@ -371,14 +376,33 @@ func (l *progressLine) show(p crawl.Progress) {
 	if p.Final {
 		return
 	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	fmt.Fprintf(l.w, "\r\033[Kleakwatch: %d pages done, %d queued, %d requests, %s",
 		p.Done, p.Queued, p.Requests, p.Elapsed.Round(time.Second))
 	l.shown = true
 }
 
+// Write writes a log line in place of the status line.
+func (l *progressLine) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.shown {
+		fmt.Fprint(l.w, "\r\033[K")
+		l.shown = false
+	}
+	return l.w.Write(b)
+}
+
 // end clears the line so the report and messages start clean.
 func (l *progressLine) end() {
-	if l != nil && l.shown {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.shown {
 		fmt.Fprint(l.w, "\r\033[K")
+		l.shown = false
 	}
 }
