@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -72,8 +73,9 @@ type crawler struct {
 	o        Options
 	bc       *browser.Context
 	seen     map[string]bool
-	warnings []string
 	progress *progress
+	mu       sync.Mutex // guards warnings: tabs warn in parallel
+	warnings []string
 }
 
 func (c *crawler) source() string {
@@ -90,7 +92,9 @@ func (c *crawler) source() string {
 
 func (c *crawler) warn(format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
+	c.mu.Lock()
 	c.warnings = append(c.warnings, msg)
+	c.mu.Unlock()
 	c.o.Logger.Warn(msg)
 }
 
