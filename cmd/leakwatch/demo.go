@@ -82,7 +82,9 @@ func runDemo(ctx context.Context, e *env, o demoOptions) error {
 	if err != nil {
 		return fmt.Errorf("demo steps: %w", err)
 	}
-	fmt.Fprintf(e.stderr, "leakwatch demo: site %s on %s; logging in, opening the account page, typing a tracking number...\n", site.URL, site.Addr())
+	if !o.scan.quietLog {
+		fmt.Fprintf(e.stderr, "leakwatch demo: site %s on %s; logging in, opening the account page, typing a tracking number...\n", site.URL, site.Addr())
+	}
 	copts := crawl.Options{Start: []string{site.URL}, Steps: steps, Depth: 0,
 		Tabs: o.scan.tabs, Quiet: o.scan.quiet, PageTimeout: o.scan.pageTimeout,
 		Timeout: min(o.scan.scanTimeout, 3*time.Minute), Screenshots: o.scan.screenshots}

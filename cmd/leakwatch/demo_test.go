@@ -2,6 +2,7 @@ package main
 
 import (
 	"archive/zip"
+	"context"
 	"encoding/json"
 	"io"
 	"os"
@@ -11,9 +12,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/leakwatch/leakwatch/internal/audit"
 	"github.com/leakwatch/leakwatch/internal/browser"
+	"github.com/leakwatch/leakwatch/internal/crawl"
+	"github.com/leakwatch/leakwatch/internal/lab"
 )
 
 // demoRun is one run of `leakwatch demo`, shared by the tests that check it
@@ -218,5 +222,98 @@ func TestDemoLeavesNoChromium(t *testing.T) {
 		if p.PPID == os.Getpid() {
 			t.Errorf("Chromium process survives the demo: %+v", p)
 		}
+	}
+}
+
+// docs/demo-steps.yaml, which proves each step with wait_url and expect,
+// drives a steps-only scan of the demo site to the same leaks.
+func TestDemoStepsFileScan(t *testing.T) {
+	needChromium(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	site, err := lab.Start(ctx, lab.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer site.Close()
+	persona := filepath.Join(t.TempDir(), "persona.yaml")
+	if err := os.WriteFile(persona, site.Persona(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"scan", "--steps", "../../docs/demo-steps.yaml", "--persona", persona, "--format", "json", "--depth", "0"}
+	for _, a := range site.ChromeArgs() {
+		args = append(args, "--browser-arg", a)
+	}
+	code, stdout, stderr := runCmd(t, "", args...)
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	var r audit.Report
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatal(err)
+	}
+	companies := map[string]bool{}
+	for _, f := range r.Findings {
+		if f.Type == audit.TypeLeak && f.Field == "tracking_numbers" && f.Receiver != nil {
+			companies[f.Receiver.Company] = true
+		}
+	}
+	if len(companies) < 4 {
+		t.Errorf("tracking number reached %v, want the lab's tags", companies)
+	}
+}
+
+// A steps file whose step fails fails the scan, names the step once, and
+// still writes the report.
+func TestScanFailingStepFailsLoudly(t *testing.T) {
+	needChromium(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	site, err := lab.Start(ctx, lab.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer site.Close()
+	dir := t.TempDir()
+	steps := filepath.Join(dir, "steps.yaml")
+	doc := "- goto: https://www.parcelpost.test/login\n- click: {selector: \"#no-such-button\", timeout: 1s}\n"
+	if err := os.WriteFile(steps, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "report.json")
+	args := []string{"scan", "--steps", steps, "-o", out, "--depth", "0"}
+	for _, a := range site.ChromeArgs() {
+		args = append(args, "--browser-arg", a)
+	}
+	start := time.Now()
+	code, _, stderr := runCmd(t, "", args...)
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	last := lines[len(lines)-1]
+	if code != 1 || !strings.HasPrefix(last, `leakwatch: scan: step 2 (click, line 2): no element matches "#no-such-button"`) ||
+		strings.Count(last, "step 2") != 1 {
+		t.Errorf("exit %d, stderr:\n%s", code, stderr)
+	}
+	if d := time.Since(start); d > 30*time.Second {
+		t.Errorf("took %s with a 1s step timeout", d)
+	}
+	if st, err := os.Stat(out); err != nil || st.Size() == 0 {
+		t.Errorf("report not written: %v", err)
+	}
+}
+
+// The progress line is redrawn in place, and a log line replaces it.
+func TestProgressLine(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	l := &progressLine{w: &b}
+	l.show(crawl.Progress{Done: 1, Queued: 2, Requests: 30, Elapsed: 1500 * time.Millisecond})
+	_, _ = l.Write([]byte("level=WARN msg=x\n"))
+	l.show(crawl.Progress{Done: 2, Requests: 31, Elapsed: 3 * time.Second})
+	l.show(crawl.Progress{Done: 2, Final: true})
+	l.end()
+	want := "\r\033[Kleakwatch: 1 pages done, 2 queued, 30 requests, 2s" + "\r\033[Klevel=WARN msg=x\n" +
+		"\r\033[Kleakwatch: 2 pages done, 0 queued, 31 requests, 3s" + "\r\033[K"
+	if b.String() != want {
+		t.Errorf("got %q\nwant %q", b.String(), want)
 	}
 }

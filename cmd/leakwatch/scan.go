@@ -3,9 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -30,6 +34,9 @@ type scanFlags struct {
 	tabs        int
 	steps       string
 	fillForms   bool
+	submit      bool
+	quietLog    bool
+	verbose     bool
 	cookies     string
 	profile     string
 	headful     bool
@@ -47,13 +54,16 @@ func (f *scanFlags) register(cmd *cobra.Command, crawling bool) {
 	if crawling {
 		fl.IntVar(&f.maxPages, "max-pages", 10, "visit at most this many pages in all")
 		fl.IntVar(&f.depth, "depth", 1, "follow same-site links this many clicks deep from each start URL (0: start URLs only)")
-		fl.StringVar(&f.steps, "steps", "", "YAML steps run before crawling: goto, click, type (key by key), submit, wait, screenshot")
+		fl.StringVar(&f.steps, "steps", "", "YAML steps run before crawling (goto, click, type, press, select, wait_url, expect... see docs/steps.schema.json); a failing step fails the scan")
 		fl.BoolVar(&f.fillForms, "fill-forms", false, "type persona values into visible form fields (by type, autocomplete, name), key by key, without submitting")
+		fl.BoolVar(&f.submit, "submit", false, "with --fill-forms: submit each filled form once, after all its fields are typed")
 		fl.StringVar(&f.cookies, "cookies", "", "cookies to load before the first page (Netscape cookies.txt or JSON) for authenticated scans")
 		fl.StringVar(&f.profile, "profile", "", "reuse this Chromium profile directory (e.g. one you logged in with by hand using --headful)")
 		fl.BoolVar(&f.headful, "headful", false, "open a visible browser window instead of running headless")
 	}
 	fl.IntVar(&f.tabs, "tabs", 1, "pages visited in parallel")
+	fl.BoolVar(&f.quietLog, "quiet", false, "print no progress and only errors on stderr")
+	fl.BoolVar(&f.verbose, "verbose", false, "log every page, step and form on stderr")
 	fl.StringArrayVar(&f.browserArgs, "browser-arg", nil, "extra Chromium command-line flag; repeatable")
 	fl.BoolVar(&f.block3pc, "block-third-party-cookies", false, "keep Chromium's default of blocking third-party cookies (default: allowed, as in a typical browser)")
 	fl.StringVar(&f.harOut, "har-out", "", "also write the capture as a HAR 1.2 file (importable in Chrome DevTools)")
@@ -72,11 +82,12 @@ type scanOptions struct {
 func newScanCmd(e *env) *cobra.Command {
 	var o scanOptions
 	cmd := &cobra.Command{
-		Use:   "scan [flags] URL...",
+		Use:   "scan [flags] [URL...]",
 		Short: "Scan a site in headless Chromium and report what left the browser",
 		Long: `Scan drives a real headless Chromium through a site like a person: it runs --steps (log in,
 type a tracking number or a search), fills forms with persona values when asked, waits for the
-network to go quiet, scrolls, and follows same-site links in a deterministic order. It records every
+network to go quiet, scrolls, and follows same-site links in a deterministic order. With --steps
+that begin with goto no URL is needed. It records every
 request from every frame and worker (bodies, cookies actually sent, initiator stacks, WebSocket
 frames) and analyzes the capture exactly like 'analyze' does a HAR file.
 
@@ -91,7 +102,7 @@ Chromium is found via $LEAKWATCH_CHROME, then chromium, chromium-browser, google
 
   # Fill forms with the persona's values, keep the capture and an HTML report
   leakwatch scan --fill-forms --persona me.yaml --har-out scan.har -o report.html https://shop.example.com/checkout`,
-		Args: usageArgs(cobra.MinimumNArgs(1)),
+		Args: usageArgs(cobra.ArbitraryArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runScan(cmd.Context(), e, o, args)
 		},
@@ -110,6 +121,14 @@ func runScan(ctx context.Context, e *env, o scanOptions, urls []string) error {
 		if !isHTTPURL(u) {
 			return usagef("scan: %q is not an http(s) URL", u)
 		}
+	}
+	switch {
+	case len(urls) == 0 && o.scan.steps == "":
+		return usagef("scan: give a URL to scan, or --steps")
+	case o.scan.submit && !o.scan.fillForms:
+		return usagef("scan: --submit needs --fill-forms")
+	case o.scan.quietLog && o.scan.verbose:
+		return usagef("scan: --quiet and --verbose exclude each other")
 	}
 	personas, err := o.analysis.loadPersonas()
 	if err != nil {
@@ -136,12 +155,12 @@ func runScan(ctx context.Context, e *env, o scanOptions, urls []string) error {
 func (f *scanFlags) crawlOptions(urls []string, personas []leak.Persona) (crawl.Options, []string, error) {
 	o := crawl.Options{Start: urls, MaxPages: f.maxPages, Depth: f.depth, Tabs: f.tabs,
 		Quiet: f.quiet, PageTimeout: f.pageTimeout, Timeout: f.scanTimeout, Screenshots: f.screenshots,
-		FillForms: f.fillForms}
+		FillForms: f.fillForms, Submit: f.submit}
 	var secrets []string
 	if f.steps != "" {
-		steps, err := crawl.LoadSteps(f.steps)
+		steps, err := crawl.LoadSteps(f.steps) // its errors name the file
 		if err != nil {
-			return o, nil, usageError{fmt.Errorf("steps %s: %w", f.steps, err)}
+			return o, nil, usageError{err}
 		}
 		o.Steps = steps
 		secrets = append(secrets, typedSecrets(steps)...)
@@ -171,7 +190,16 @@ func scanAndReport(ctx context.Context, e *env, an *analysis, sf scanFlags, of o
 	if err != nil {
 		return err
 	}
+	var line *progressLine
+	var logTo io.Writer = e.stderr
+	if !sf.quietLog && isTerminal(e.stderr) {
+		line = &progressLine{w: e.stderr}
+		copts.Progress = line.show
+		logTo = line // log lines clear the progress line first
+	}
+	copts.Logger = sf.logger(logTo)
 	capture, crawlErr := crawl.Run(ctx, b, copts)
+	line.end()
 	if cerr := b.Close(); cerr != nil {
 		fmt.Fprintf(e.stderr, "leakwatch: warning: closing Chromium: %v\n", cerr)
 	}
@@ -181,7 +209,8 @@ func scanAndReport(ctx context.Context, e *env, an *analysis, sf scanFlags, of o
 		}
 		return fmt.Errorf("scan: %w", crawlErr)
 	}
-	if crawlErr != nil {
+	var stepErr *crawl.StepError
+	if crawlErr != nil && !errors.As(crawlErr, &stepErr) { // a failed step is on its page already
 		capture.Warnings = append(capture.Warnings, "scan stopped early: "+crawlErr.Error())
 	}
 	// An interrupted scan (Ctrl-C, --timeout) still reports what it
@@ -196,7 +225,11 @@ func scanAndReport(ctx context.Context, e *env, an *analysis, sf scanFlags, of o
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("scan interrupted (%w); the report covers what was captured until then", err)
 	}
-	// The report is written; a scan in which no page loaded still fails.
+	// The report is written; a failed step, or a scan in which no page
+	// loaded, still fails.
+	if crawlErr != nil {
+		return fmt.Errorf("scan: %w", crawlErr)
+	}
 	for _, p := range capture.Pages {
 		if p.Error == "" {
 			return nil
@@ -325,4 +358,60 @@ func typedSecrets(steps []crawl.Step) []string {
 		}
 	}
 	return out
+}
+
+// logger is the crawl's logger: warnings by default, errors only with
+// --quiet, everything with --verbose.
+func (f *scanFlags) logger(w io.Writer) *slog.Logger {
+	level := slog.LevelWarn
+	switch {
+	case f.quietLog:
+		level = slog.LevelError
+	case f.verbose:
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+// progressLine keeps one updating status line on a terminal; log lines
+// written through it replace the line, which the next update redraws.
+type progressLine struct {
+	w     io.Writer
+	mu    sync.Mutex
+	shown bool
+}
+
+func (l *progressLine) show(p crawl.Progress) {
+	if p.Final {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	fmt.Fprintf(l.w, "\r\033[Kleakwatch: %d pages done, %d queued, %d requests, %s",
+		p.Done, p.Queued, p.Requests, p.Elapsed.Round(time.Second))
+	l.shown = true
+}
+
+// Write writes a log line in place of the status line.
+func (l *progressLine) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.shown {
+		fmt.Fprint(l.w, "\r\033[K")
+		l.shown = false
+	}
+	return l.w.Write(b)
+}
+
+// end clears the line so the report and messages start clean.
+func (l *progressLine) end() {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.shown {
+		fmt.Fprint(l.w, "\r\033[K")
+		l.shown = false
+	}
 }

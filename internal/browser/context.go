@@ -24,10 +24,18 @@ type Context struct {
 	pages    []*traffic.Page
 	storage  []traffic.StorageItem
 	warnings []string
+	// dialogs counts dismissed JavaScript dialogs; dialogOrder keeps the
+	// order they were first seen in.
+	dialogs     map[dialogKey]int
+	dialogOrder []dialogKey
+	// blobs are Blob request bodies the pages reported, by URL, oldest
+	// first, for the requests about to be sent.
+	blobs map[string][][]byte
 }
 
 func newContext(b *Browser, id string, isDefault bool) *Context {
-	return &Context{b: b, id: id, isDefault: isDefault, live: map[string]*flight{}}
+	return &Context{b: b, id: id, isDefault: isDefault, live: map[string]*flight{}, dialogs: map[dialogKey]int{},
+		blobs: map[string][][]byte{}}
 }
 
 // Default is the browser's default context, which uses the profile.
@@ -202,12 +210,13 @@ func (c *Context) Capture(ctx context.Context) (*traffic.Capture, error) {
 	defer c.b.mu.Unlock()
 	out := &traffic.Capture{Creator: "leakwatch", Browser: c.b.version, Cookies: cookies,
 		Storage:  append([]traffic.StorageItem(nil), c.storage...),
-		Warnings: append([]string(nil), c.warnings...)}
+		Warnings: append(append([]string(nil), c.warnings...), c.dialogWarnings()...)}
 	if err != nil {
 		out.Warnings = append(out.Warnings, err.Error())
 	}
 	for _, p := range c.pages {
 		cp := *p
+		cp.Submits = append([]traffic.Submit(nil), p.Submits...)
 		out.Pages = append(out.Pages, &cp)
 	}
 	for _, r := range c.reqs {
@@ -220,4 +229,11 @@ func (c *Context) Capture(ctx context.Context) (*traffic.Capture, error) {
 		out.Requests = append(out.Requests, &cp)
 	}
 	return out, nil
+}
+
+// Requests counts the requests recorded so far.
+func (c *Context) Requests() int {
+	c.b.mu.Lock()
+	defer c.b.mu.Unlock()
+	return len(c.reqs)
 }

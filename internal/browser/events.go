@@ -143,6 +143,21 @@ func onFrameNavigated(c *Context, s *session, raw json.RawMessage) {
 	}
 }
 
+// onSameDocument follows history.pushState and fragment changes of the
+// top document, so Tab.URL is what the address bar shows.
+func onSameDocument(c *Context, s *session, raw json.RawMessage) {
+	var ev struct {
+		FrameID string `json:"frameId"`
+		URL     string `json:"url"`
+	}
+	if json.Unmarshal(raw, &ev) != nil || s.kind != "page" || ev.FrameID != s.targetID {
+		return
+	}
+	s.url = ev.URL
+	s.frames[ev.FrameID] = ev.URL
+	s.notify()
+}
+
 func onLoad(c *Context, s *session, _ json.RawMessage) {
 	if s.kind == "page" {
 		s.loads++
@@ -159,7 +174,7 @@ func onDialog(c *Context, s *session, raw json.RawMessage) {
 	if json.Unmarshal(raw, &ev) != nil {
 		return
 	}
-	c.warnings = append(c.warnings, fmt.Sprintf("dismissed %s dialog on %s: %q", ev.Type, ev.URL, ev.Message))
+	c.countDialog(ev.Type, ev.URL, ev.Message)
 	if s.root != nil {
 		s.root.dialogs++
 	}
@@ -182,4 +197,43 @@ func onCrash(c *Context, s *session, _ json.RawMessage) {
 	}
 	c.warnings = append(c.warnings, "renderer crashed on "+s.url)
 	s.root.notify()
+}
+
+// dialogKey groups the dialogs of a page that repeat the same message.
+type dialogKey struct{ kind, url, msg string }
+
+// countDialog counts a dismissed dialog; repeats are counted, not listed,
+// so a page looping on alert() costs one warning. The caller holds b.mu.
+func (c *Context) countDialog(kind, url, msg string) {
+	if len(msg) > 200 {
+		msg = msg[:200] + "..."
+	}
+	k := dialogKey{kind, url, msg}
+	if c.dialogs[k] == 0 {
+		c.dialogOrder = append(c.dialogOrder, k)
+	}
+	c.dialogs[k]++
+}
+
+// dialogWarnings describes the dismissed dialogs in the order first seen.
+func (c *Context) dialogWarnings() []string {
+	var out []string
+	for _, k := range c.dialogOrder {
+		n := c.dialogs[k]
+		if n == 1 {
+			out = append(out, fmt.Sprintf("dismissed %s dialog on %s: %q", k.kind, k.url, k.msg))
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s dialog dismissed %s times on %s: %q", k.kind, thousands(n), k.url, k.msg))
+	}
+	return out
+}
+
+// thousands formats n with comma thousands separators: 2,048.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,7 +27,8 @@ func (t *Tab) waitElement(ctx context.Context, sel string) (point, error) {
 		}
 		select {
 		case <-ctx.Done():
-			if err != nil {
+			// A script error is the finding, unless the timeout caused it.
+			if err != nil && !errors.Is(err, ctx.Err()) && !strings.Contains(err.Error(), ctx.Err().Error()) {
 				return point{}, fmt.Errorf("find %q: %w", sel, err)
 			}
 			return point{}, fmt.Errorf("no element matches %q: %w", sel, ctx.Err())

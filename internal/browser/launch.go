@@ -3,6 +3,8 @@ package browser
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -17,32 +19,70 @@ import (
 )
 
 // rootFlags are always passed: they make Chromium start headless as root in a
-// container and keep it from talking to anything but the pages it is sent to.
+// container and keep it from talking to anything but the pages it is sent to
+// (quietPrefs do the same through the profile's preferences).
 var rootFlags = []string{
 	"--no-sandbox",
 	"--disable-gpu",
 	"--disable-quic",
 	"--no-first-run",
 	"--no-default-browser-check",
-	"--disable-background-networking",
-	"--disable-component-update",
-	"--disable-sync",
 	"--disable-dev-shm-usage",
-	"--disable-breakpad",
 	"--disable-background-timer-throttling",
 	"--disable-backgrounding-occluded-windows",
 	"--disable-renderer-backgrounding",
 	"--disable-ipc-flooding-protection",
 	"--disable-hang-monitor",
-	"--disable-client-side-phishing-detection",
-	"--disable-default-apps",
-	"--disable-component-extensions-with-background-pages",
-	"--disable-features=Translate,MediaRouter,OptimizationHints",
-	"--metrics-recording-only",
 	"--password-store=basic",
 	"--use-mock-keychain",
 	"--remote-debugging-port=0",
+	// Chromium's own traffic: variations and field trials, component and
+	// extension updates, sync and sign-in, crash and metrics reporting,
+	// Safe Browsing, domain reliability, suggestions.
+	"--disable-background-networking",
+	"--disable-component-update",
+	"--disable-sync",
+	"--disable-breakpad",
+	"--disable-crash-reporter",
+	"--metrics-recording-only",
+	"--disable-field-trial-config",
+	"--disable-client-side-phishing-detection",
+	"--safebrowsing-disable-download-protection",
+	"--disable-domain-reliability",
+	"--disable-default-apps",
+	"--disable-extensions",
+	"--disable-component-extensions-with-background-pages",
+	"--disable-suggestions-service",
+	"--no-service-autorun",
+	"--disable-search-engine-choice-screen",
+	// Services that still call home despite the switches above (the
+	// optimization guide's on-device model manifest through the component
+	// updater; accounts.google.com cookie checks) are pointed at a closed
+	// loopback port: their requests never leave the machine.
+	"--component-updater=url-source=" + nowhere,
+	"--gaia-url=" + nowhere,
+	"--google-apis-url=" + nowhere,
+	"--lso-url=" + nowhere,
+	"--variations-server-url=" + nowhere,
+	// Features that phone home (autofill server, optimization guide, time
+	// sync, media router, translate, certificate transparency updates), and
+	// RenderDocument and BackForwardCache: off so that a page left keeps
+	// its frame and runs its unload handlers where DevTools records them
+	// (Browser.leave).
+	"--disable-features=" + strings.Join(quietFeatures, ","),
 }
+
+// nowhere is where Chromium's own services are sent: the discard port of
+// loopback, where nothing listens.
+const nowhere = "http://127.0.0.1:9/"
+
+// quietFeatures are the Chromium features switched off.
+var quietFeatures = []string{"Translate", "MediaRouter", "DialMediaRouteProvider",
+	"OptimizationHints", "OptimizationHintsFetching", "OptimizationGuideModelDownloading",
+	"OptimizationTargetPrediction", "AutofillServerCommunication", "NetworkTimeServiceQuerying",
+	"CertificateTransparencyComponentUpdater", "InterestFeedContentSuggestions",
+	"SegmentationPlatform",
+	"RenderDocument", "BackForwardCache"}
 
 // DefaultMaxBodySize caps recorded response bodies when Options.MaxBodySize is 0.
 const DefaultMaxBodySize = 2 << 20
@@ -95,6 +135,7 @@ func (o *Options) Validate() error {
 // Browser is a running Chromium and its DevTools connection.
 type Browser struct {
 	opts    Options
+	binding string // name of the page binding that reports Blob bodies
 	cmd     *exec.Cmd
 	dataDir string
 	tmpDir  string // removed on Close; empty when a profile dir was given
@@ -131,7 +172,7 @@ func Launch(ctx context.Context, opts Options) (*Browser, error) {
 	if opts.MaxBodySize == 0 {
 		opts.MaxBodySize = DefaultMaxBodySize
 	}
-	b := &Browser{opts: opts, sessions: map[string]*session{}, contexts: map[string]*Context{},
+	b := &Browser{opts: opts, binding: bindingName(), sessions: map[string]*session{}, contexts: map[string]*Context{},
 		waiters: map[string]chan *session{}, exited: make(chan struct{}), loop: make(chan struct{}),
 		stderr: &tailBuffer{max: 8 << 10}}
 	if err := b.start(ctx); err != nil {
@@ -141,6 +182,13 @@ func Launch(ctx context.Context, opts Options) (*Browser, error) {
 	stop := context.AfterFunc(ctx, func() { b.Close() })
 	go func() { <-b.exited; stop() }()
 	return b, nil
+}
+
+// bindingName is a name no page can guess for the Blob body binding.
+func bindingName() string {
+	var r [8]byte
+	_, _ = rand.Read(r[:])
+	return "__lw" + hex.EncodeToString(r[:])
 }
 
 func (b *Browser) start(ctx context.Context) error {
@@ -191,10 +239,14 @@ func (b *Browser) prepareProfile() error {
 	}
 	// A stale port file from an earlier run would point at a dead browser.
 	_ = os.Remove(filepath.Join(b.dataDir, "DevToolsActivePort"))
-	if b.opts.BlockThirdPartyCookies {
-		return nil
+	set := map[string]any{}
+	for k, v := range quietPrefs {
+		set[k] = v
 	}
-	return writeCookiePref(filepath.Join(b.dataDir, "Default", "Preferences"))
+	if !b.opts.BlockThirdPartyCookies {
+		set["profile.cookie_controls_mode"] = 0
+	}
+	return writePrefs(filepath.Join(b.dataDir, "Default", "Preferences"), set)
 }
 
 // waitEndpoint waits for Chromium to write DevToolsActivePort.

@@ -5,25 +5,68 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 )
 
+// quietPrefs are profile preferences that keep Chromium from calling
+// Google on its own: Safe Browsing lookups, navigation error suggestions,
+// search suggestions, network prediction, translation, spelling service,
+// autofill and password services, sign-in, anonymized URL collection.
+var quietPrefs = map[string]any{
+	"safebrowsing.enabled":                         false,
+	"safebrowsing.enhanced":                        false,
+	"safebrowsing.scout_reporting_enabled":         false,
+	"alternate_error_pages.enabled":                false,
+	"search.suggest_enabled":                       false,
+	"net.network_prediction_options":               2,
+	"translate.enabled":                            false,
+	"spellcheck.use_spelling_service":              false,
+	"browser.enable_spellchecking":                 false,
+	"autofill.profile_enabled":                     false,
+	"autofill.credit_card_enabled":                 false,
+	"credentials_enable_service":                   false,
+	"profile.password_manager_enabled":             false,
+	"signin.allowed":                               false,
+	"url_keyed_anonymized_data_collection.enabled": false,
+	"media_router.enable_media_router":             false,
+	"domain_reliability.allowed_by_policy":         false,
+}
+
 // writeCookiePref sets profile.cookie_controls_mode to 0 (allow third-party
 // cookies) in a Chromium Preferences file, keeping its other settings.
 func writeCookiePref(path string) error {
+	return writePrefs(path, map[string]any{"profile.cookie_controls_mode": 0})
+}
+
+// writePrefs sets preferences, named by dotted paths, in a Chromium
+// Preferences file, keeping its other settings.
+func writePrefs(path string, set map[string]any) error {
 	prefs := map[string]any{}
 	if data, err := os.ReadFile(path); err == nil && len(data) > 0 {
 		if err := json.Unmarshal(data, &prefs); err != nil {
 			return fmt.Errorf("read chromium preferences %s: %w", path, err)
 		}
 	}
-	profile, _ := prefs["profile"].(map[string]any)
-	if profile == nil {
-		profile = map[string]any{}
+	names := make([]string, 0, len(set))
+	for k := range set {
+		names = append(names, k)
 	}
-	profile["cookie_controls_mode"] = 0
-	prefs["profile"] = profile
+	sort.Strings(names)
+	for _, name := range names {
+		parts := strings.Split(name, ".")
+		m := prefs
+		for _, p := range parts[:len(parts)-1] {
+			sub, ok := m[p].(map[string]any)
+			if !ok {
+				sub = map[string]any{}
+				m[p] = sub
+			}
+			m = sub
+		}
+		m[parts[len(parts)-1]] = set[name]
+	}
 	data, err := json.Marshal(prefs)
 	if err != nil {
 		return fmt.Errorf("encode chromium preferences: %w", err)

@@ -1,6 +1,7 @@
 package browser
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -49,9 +50,11 @@ var handlers = map[string]handler{
 	"Network.webSocketFrameReceived":             onWSFrame(false),
 	"Network.webSocketFrameError":                onWSError,
 	"Page.frameNavigated":                        onFrameNavigated,
+	"Page.navigatedWithinDocument":               onSameDocument,
 	"Page.loadEventFired":                        onLoad,
 	"Page.javascriptDialogOpening":               onDialog,
 	"Inspector.targetCrashed":                    onCrash,
+	"Runtime.bindingCalled":                      onBinding,
 }
 
 func (c *Context) flightFor(s *session, requestID string) *flight {
@@ -102,8 +105,16 @@ func onRequest(c *Context, s *session, raw json.RawMessage) {
 	f.hops = append(f.hops, r)
 	f.done = false
 	c.applyExtras(f)
-	if ev.Request.HasPostData && len(r.Body) == 0 {
-		c.fetchPostData(s, ev.RequestID, r)
+	if ev.Request.HasPostData {
+		// A Blob body the page reported just before sending (blobs.js).
+		blob, ok := c.takeBlob(r.URL)
+		switch {
+		case len(r.Body) > 0:
+		case ok:
+			r.Body = blob
+		default:
+			c.fetchPostData(s, ev.RequestID, r)
+		}
 	}
 	c.busy(s, f, true)
 }
@@ -335,6 +346,12 @@ func onFailed(c *Context, s *session, raw json.RawMessage) {
 	if ev.Canceled && msg == "" {
 		msg = "canceled"
 	}
+	leaving := s.root == nil || s.root.leaving || s.root.gone
+	if msg == "net::ERR_ABORTED" && (r.ResourceType == "ping" || leaving && r.Method != "GET") {
+		// The page went away: a beacon or keepalive fetch is handed to the
+		// browser and usually still arrives; only its answer is lost.
+		msg += " (page left while sending: Chromium still sends beacons and keepalive requests; no answer recorded)"
+	}
 	r.Error = msg
 }
 
@@ -415,4 +432,45 @@ func (c *Context) fetchPostData(s *session, requestID string, r *traffic.Request
 		}
 		r.Body = decodeBody(res.PostData, res.Base64Encoded)
 	}()
+}
+
+// onBinding keeps a Blob body reported by blobs.js for the request about to
+// be sent to its URL.
+func onBinding(c *Context, _ *session, raw json.RawMessage) {
+	var ev struct {
+		Name    string `json:"name"`
+		Payload string `json:"payload"`
+	}
+	if json.Unmarshal(raw, &ev) != nil || ev.Name != c.b.binding {
+		return
+	}
+	var p struct {
+		URL  string `json:"url"`
+		Body string `json:"body"`
+	}
+	if json.Unmarshal([]byte(ev.Payload), &p) != nil {
+		return
+	}
+	body, err := base64.StdEncoding.DecodeString(p.Body)
+	if err != nil {
+		return
+	}
+	if len(c.blobs) > 256 { // reported but never sent: do not grow for ever
+		clear(c.blobs)
+	}
+	c.blobs[p.URL] = append(c.blobs[p.URL], body)
+}
+
+// takeBlob returns the oldest Blob body reported for u; the caller holds b.mu.
+func (c *Context) takeBlob(u string) ([]byte, bool) {
+	list := c.blobs[u]
+	if len(list) == 0 {
+		return nil, false
+	}
+	if len(list) == 1 {
+		delete(c.blobs, u)
+	} else {
+		c.blobs[u] = list[1:]
+	}
+	return list[0], true
 }

@@ -37,6 +37,7 @@ type session struct {
 	crashed  bool
 	dialogs  int
 	gone     bool
+	leaving  bool          // Browser.leave is taking the page away
 	wake     chan struct{} // closed and replaced on every state change
 	tab      *Tab
 }
@@ -198,9 +199,16 @@ func (b *Browser) setup(s *session) {
 		if s.kind == "page" || s.kind == "iframe" {
 			b.send(s.id, "Page.enable", nil)
 			b.send(s.id, "Inspector.enable", nil)
+			b.send(s.id, "Runtime.enable", nil)
+			b.send(s.id, "Runtime.addBinding", map[string]any{"name": b.binding})
+			src, _ := invocation(script("blobs"), b.binding)
+			b.send(s.id, "Page.addScriptToEvaluateOnNewDocument", map[string]any{"source": src, "runImmediately": true})
 		}
 		b.send(s.id, "Network.enable", map[string]any{
-			"maxTotalBufferSize": 64 << 20, "maxResourceBufferSize": 16 << 20})
+			"maxTotalBufferSize": 64 << 20, "maxResourceBufferSize": 16 << 20,
+			// Bodies come with requestWillBeSent, so a beacon sent as its
+			// page goes away needs no getRequestPostData afterwards.
+			"maxPostDataSize": maxPostData})
 		b.send(s.id, "Target.setAutoAttach", autoAttach)
 	}
 	_ = b.call(ctx, s.id, "Runtime.runIfWaitingForDebugger", nil, nil)
@@ -215,6 +223,10 @@ func (b *Browser) setup(s *session) {
 		}
 	}
 }
+
+// maxPostData is the largest request body Chromium includes in its request
+// events; larger ones are read with Network.getRequestPostData.
+const maxPostData = 16 << 20
 
 // noReply numbers commands sent with send; rod's client drops their answers
 // because it never issued these IDs.

@@ -54,6 +54,16 @@ func (t *Tab) Navigate(ctx context.Context, u string) error {
 		_ = t.CollectStorage(sctx)
 		cancel()
 	}
+	if before != nil && leaves(t.URL()) {
+		// Leave from inside the page, so what its unload handlers send is
+		// recorded (see Close).
+		lctx, cancel := cleanup(ctx)
+		b.leave(lctx, t.s)
+		cancel()
+		b.mu.Lock()
+		loads = t.s.loads
+		b.mu.Unlock()
+	}
 
 	var res struct {
 		LoaderID  string `json:"loaderId"`
@@ -242,6 +252,7 @@ func (t *Tab) Page() *traffic.Page {
 		return nil
 	}
 	p := *t.s.page
+	p.Submits = append([]traffic.Submit(nil), p.Submits...)
 	return &p
 }
 
@@ -270,27 +281,102 @@ func (t *Tab) Dialogs() int {
 	return t.s.dialogs
 }
 
-// Close records the page's storage and closes the tab and its popups.
+// Close records the page's storage, leaves the page and its popups and
+// closes them. Leaving through about:blank first runs the pages'
+// beforeunload, visibilitychange, pagehide and unload handlers while their
+// DevTools sessions still listen, and waits for what they send (beacons,
+// keepalive fetches), so those requests and their bodies are recorded: a
+// target closed outright takes its session, and their events, with it.
 func (t *Tab) Close() error {
 	b := t.c.b
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	_ = t.CollectStorage(ctx)
+	// A hung renderer (an endless loop, a dialog storm) can neither give
+	// its storage nor leave: close it at once.
+	responsive := t.responsive()
+	if responsive {
+		_ = t.CollectStorage(ctx)
+	}
 	b.mu.Lock()
-	targets := []string{t.s.targetID}
+	sessions := []*session{t.s}
 	for _, s := range b.sessions {
 		if s.kind == "page" && s.tab == t && s != t.s {
-			targets = append(targets, s.targetID)
+			sessions = append(sessions, s)
 		}
 	}
 	b.mu.Unlock()
-	var first error
-	for _, id := range targets {
-		if err := b.call(ctx, "", "Target.closeTarget", map[string]any{"targetId": id}, nil); err != nil && first == nil {
-			first = fmt.Errorf("close tab: %w", err)
+	lctx, lcancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer lcancel()
+	for _, s := range sessions[1:] {
+		b.leave(lctx, s)
+	}
+	if responsive {
+		b.leave(lctx, t.s)
+	}
+	for _, s := range sessions[1:] {
+		// A popup may have closed itself meanwhile.
+		_ = b.call(ctx, "", "Target.closeTarget", map[string]any{"targetId": s.targetID}, nil)
+	}
+	if err := b.call(ctx, "", "Target.closeTarget", map[string]any{"targetId": t.s.targetID}, nil); err != nil {
+		return fmt.Errorf("close tab: %w", err)
+	}
+	return nil
+}
+
+// responsive reports whether the tab's page answers a script within a
+// second.
+func (t *Tab) responsive() bool {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	_, err := t.Eval(ctx, "1")
+	return err == nil
+}
+
+// leave navigates a page session to about:blank from inside the page and
+// waits (bounded by ctx) for the requests its unload handlers sent to
+// finish. A navigation the page starts itself stays in its renderer and
+// frame (Chromium's RenderDocument and back/forward cache are off, see
+// rootFlags), so its pagehide, visibilitychange and unload handlers run
+// while the page's DevTools session still records; a navigation started
+// by the browser would swap the frame first and lose them.
+func (b *Browser) leave(ctx context.Context, s *session) {
+	b.mu.Lock()
+	dead, loads := s.gone || s.crashed, s.loads
+	s.leaving = true
+	b.mu.Unlock()
+	defer func() {
+		b.mu.Lock()
+		s.leaving = false
+		b.mu.Unlock()
+	}()
+	if dead {
+		return
+	}
+	var res struct {
+		LoaderID string `json:"loaderId"`
+	}
+	if _, err := b.eval(ctx, s.id, `location.href = "about:blank"`); err != nil {
+		return
+	}
+	res.LoaderID = "x"
+	for {
+		b.mu.Lock()
+		done := s.loads > loads || s.gone || s.crashed || res.LoaderID == ""
+		wake := s.wake
+		b.mu.Unlock()
+		if done {
+			break
+		}
+		select {
+		case <-wake:
+		case <-ctx.Done():
+			return
 		}
 	}
-	return first
+	tab := &Tab{c: s.bc, s: s}
+	if s.bc != nil {
+		_ = tab.WaitQuiet(ctx, 150*time.Millisecond)
+	}
 }
 
 // busyRequests counts the requests in flight that still hold the page up:
@@ -304,4 +390,16 @@ func (s *session) busyRequests(quiet time.Duration) int {
 		}
 	}
 	return n
+}
+
+// MarkSubmit records on the tab's page that form is about to be
+// submitted: the requests recorded from now on come after it.
+func (t *Tab) MarkSubmit(form string) {
+	t.c.b.mu.Lock()
+	defer t.c.b.mu.Unlock()
+	if t.s.page == nil {
+		return
+	}
+	t.s.page.Submits = append(t.s.page.Submits, traffic.Submit{Time: time.Now().UTC(),
+		Index: len(t.c.reqs), Form: form})
 }

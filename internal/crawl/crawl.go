@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -21,8 +22,10 @@ import (
 
 // Run drives b through the site: cookies, then steps, then the start URLs
 // and the same-site links they lead to, breadth first. It returns what was
-// captured even when pages failed (their errors are on the pages); the error
-// is for a crawl that could not run at all.
+// captured even when pages failed (their errors are on the pages). The
+// error is a *StepError when a scripted step failed (the capture is
+// returned with it, and nothing was crawled after it), else it is for a
+// crawl that could not run at all.
 func Run(ctx context.Context, b *browser.Browser, opts Options) (*traffic.Capture, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
@@ -51,9 +54,10 @@ func Run(ctx context.Context, b *browser.Browser, opts Options) (*traffic.Captur
 			return nil, fmt.Errorf("crawl: %w", err)
 		}
 	}
-	c := &crawler{o: o, bc: bc, seen: map[string]bool{}}
-	c.run(ctx)
-	// The capture is taken even when ctx ran out.
+	c := &crawler{o: o, bc: bc, seen: map[string]bool{}, progress: newProgress(o.Progress, bc)}
+	runErr := c.run(ctx)
+	c.progress.finish()
+	// The capture is taken even when ctx ran out or a step failed.
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
 	defer cancel()
 	capture, err := bc.Capture(cctx)
@@ -62,13 +66,15 @@ func Run(ctx context.Context, b *browser.Browser, opts Options) (*traffic.Captur
 	}
 	capture.Source = c.source()
 	capture.Warnings = append(capture.Warnings, c.warnings...)
-	return capture, nil
+	return capture, runErr
 }
 
 type crawler struct {
 	o        Options
 	bc       *browser.Context
 	seen     map[string]bool
+	progress *progress
+	mu       sync.Mutex // guards warnings: tabs warn in parallel
 	warnings []string
 }
 
@@ -86,24 +92,26 @@ func (c *crawler) source() string {
 
 func (c *crawler) warn(format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
+	c.mu.Lock()
 	c.warnings = append(c.warnings, msg)
+	c.mu.Unlock()
 	c.o.Logger.Warn(msg)
 }
 
-func (c *crawler) run(ctx context.Context) {
+func (c *crawler) run(ctx context.Context) error {
 	if len(c.o.Steps) > 0 {
-		tab, err := c.bc.NewTab(ctx)
-		if err != nil {
-			c.warn("steps: %v", err)
-		} else {
-			if err := c.runSteps(ctx, tab); err != nil {
-				c.warn("steps: %v", err)
-			}
-			c.closeTab(tab)
+		if err := c.script(ctx); err != nil {
+			return err
 		}
 	}
-	level := dedupe(c.o.Start)
+	var level []string
+	for _, u := range dedupe(c.o.Start) {
+		if !c.seen[u] { // a start URL the steps showed is not loaded again
+			level = append(level, u)
+		}
+	}
 	budget := c.o.MaxPages
+	c.progress.queue(len(level))
 	for depth := 0; len(level) > 0 && ctx.Err() == nil; depth++ {
 		for _, u := range level {
 			c.seen[u] = true
@@ -119,8 +127,20 @@ func (c *crawler) run(ctx context.Context) {
 				budget--
 			}
 		}
+		c.progress.queue(len(next))
 		level = next
 	}
+	return nil
+}
+
+// script runs the steps in a tab of their own.
+func (c *crawler) script(ctx context.Context) error {
+	tab, err := c.bc.NewTab(ctx)
+	if err != nil {
+		return fmt.Errorf("steps: %w", err)
+	}
+	defer c.closeTab(tab)
+	return c.runSteps(ctx, tab)
 }
 
 // visitLevel visits urls with up to Tabs tabs and returns the sorted,
@@ -181,27 +201,22 @@ func (c *crawler) closeTab(t *browser.Tab) {
 }
 
 // visit loads one page, lets it settle, interacts, and collects its links.
-// It returns the tab to reuse, or nil when the tab died.
+// It returns the tab to reuse, or nil when the tab died or its page ran out
+// of time: a hung renderer or a dialog storm must not hold up later pages,
+// so such a tab is closed and the next page gets a fresh one.
 func (c *crawler) visit(ctx context.Context, tab *browser.Tab, u string, follow bool) ([]string, *browser.Tab) {
 	pctx, cancel := context.WithTimeout(ctx, c.o.PageTimeout)
 	defer cancel()
+	defer c.progress.done()
 	c.o.Logger.Info("visit", "url", u)
 	if err := tab.Navigate(pctx, u); err != nil {
 		c.o.Logger.Warn("visit failed", "url", u, "err", err)
-		if errors.Is(err, browser.ErrCrashed) || errors.Is(err, browser.ErrTabGone) {
-			c.closeTab(tab)
-			return nil, nil
-		}
-		return nil, tab
+		c.closeTab(tab)
+		return nil, nil
 	}
 	c.settle(pctx, tab)
 	if c.o.FillForms {
-		if fills, err := FillForms(pctx, tab, c.o.FormValues); err != nil {
-			c.pageError(tab, err)
-		} else if len(fills) > 0 {
-			c.o.Logger.Info("filled forms", "url", u, "fields", len(fills))
-			c.quiet(pctx, tab)
-		}
+		c.fillForms(pctx, tab, u)
 	}
 	c.annotate(pctx, tab)
 	var links []string
@@ -214,7 +229,33 @@ func (c *crawler) visit(ctx context.Context, tab *browser.Tab, u string, follow 
 	if err := tab.CollectStorage(pctx); err != nil {
 		c.o.Logger.Debug("storage", "url", u, "err", err)
 	}
+	if pctx.Err() != nil || tab.Crashed() {
+		c.closeTab(tab)
+		return links, nil
+	}
 	return links, tab
+}
+
+// fillForms types persona values into the page's fields and, with Submit,
+// sends each form that got a value once.
+func (c *crawler) fillForms(ctx context.Context, tab *browser.Tab, u string) {
+	fills, err := FillForms(ctx, tab, c.o.FormValues)
+	if err != nil {
+		c.pageError(tab, err)
+	}
+	if len(fills) == 0 {
+		return
+	}
+	c.o.Logger.Info("filled forms", "url", u, "fields", len(fills))
+	c.quiet(ctx, tab)
+	if !c.o.Submit {
+		return
+	}
+	n, err := SubmitForms(ctx, tab, fills, func() { c.afterAction(ctx, tab) })
+	if err != nil {
+		c.warn("submit form on %s: %v", u, err)
+	}
+	c.o.Logger.Info("submitted forms", "url", u, "forms", n)
 }
 
 // settle scrolls through the loaded page like a reader and then waits for
@@ -227,8 +268,23 @@ func (c *crawler) settle(ctx context.Context, tab *browser.Tab) {
 	c.quiet(ctx, tab)
 }
 
+// quiet waits for network quiet, leaving part of ctx's time for what
+// follows. A page that keeps sending (polling, a busy service worker) is
+// loaded all the same: it is marked NetworkBusy, not failed.
 func (c *crawler) quiet(ctx context.Context, tab *browser.Tab) {
-	if err := tab.WaitQuiet(ctx, c.o.Quiet); err != nil {
+	qctx, cancel := ctx, context.CancelFunc(func() {})
+	if dl, ok := ctx.Deadline(); ok {
+		reserve := min(time.Until(dl)/4, 5*time.Second)
+		qctx, cancel = context.WithDeadline(ctx, dl.Add(-reserve))
+	}
+	defer cancel()
+	err := tab.WaitQuiet(qctx, c.o.Quiet)
+	switch {
+	case err == nil:
+	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
+		c.o.Logger.Info("network still busy", "url", tab.URL(), "err", err)
+		tab.UpdatePage(func(p *traffic.Page) { p.NetworkBusy = true })
+	default:
 		c.pageError(tab, err)
 	}
 }

@@ -162,10 +162,11 @@ func TestRunScanTimeoutKeepsCapture(t *testing.T) {
 
 func TestRunStepFailureIsRecorded(t *testing.T) {
 	t.Parallel()
-	steps := []crawl.Step{{Action: "goto", URL: site("/c.html")}, {Action: "click", Selector: "#missing", Line: 2}}
-	c := run(t, crawl.Options{Steps: steps, PageTimeout: 3 * time.Second})
-	if len(c.Pages) != 1 || !strings.Contains(c.Pages[0].Error, `#missing`) {
-		t.Errorf("pages = %+v", c.Pages)
+	steps := []crawl.Step{{Action: "goto", URL: site("/c.html")}, {Action: "click", Selector: "#missing", Line: 2,
+		Timeout: time.Second}}
+	c, err := runErr(t, crawl.Options{Steps: steps, PageTimeout: 3 * time.Second})
+	if err == nil || len(c.Pages) != 1 || !strings.Contains(c.Pages[0].Error, `#missing`) {
+		t.Errorf("err %v, pages = %+v", err, c.Pages)
 	}
 }
 

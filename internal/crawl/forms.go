@@ -22,6 +22,8 @@ type Field struct {
 	Placeholder  string `json:"placeholder"`
 	Label        string `json:"label"`
 	Filled       bool   `json:"filled"`
+	// Form is the field's form's position in document.forms, -1 for none.
+	Form int `json:"form"`
 }
 
 // Kinds are the form value kinds FillForms understands, named after the
@@ -155,4 +157,33 @@ func stripComments(js string) string {
 		keep = append(keep, line)
 	}
 	return strings.TrimSpace(strings.Join(keep, "\n"))
+}
+
+// SubmitForms submits each form that got a value in fills once, in page
+// order, through the first field typed into it; fields outside a form are
+// left alone. It marks each submission on the page (traffic.Page.Submits)
+// and calls after once each was sent, to let what it set off happen. It
+// stops at the first form that can no longer be submitted (the page left).
+func SubmitForms(ctx context.Context, tab *browser.Tab, fills []Fill, after func()) (int, error) {
+	seen := map[int]bool{}
+	n := 0
+	for _, f := range fills {
+		if f.Field.Form < 0 || seen[f.Field.Form] {
+			continue
+		}
+		seen[f.Field.Form] = true
+		form := fmt.Sprintf("form:nth-of-type(%d)", f.Field.Form+1)
+		if id := f.Field.ID; id != "" {
+			form = "#" + id
+		}
+		tab.MarkSubmit(form)
+		if err := tab.Submit(ctx, f.Field.Selector); err != nil {
+			return n, fmt.Errorf("submit the form of the %s field: %w", f.Kind, err)
+		}
+		n++
+		if after != nil {
+			after()
+		}
+	}
+	return n, nil
 }

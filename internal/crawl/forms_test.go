@@ -76,7 +76,9 @@ func TestValidate(t *testing.T) {
 	}{
 		{"nothing", Options{}, true},
 		{"start", Options{Start: []string{"https://a.example/"}}, false},
-		{"steps only", Options{Steps: []Step{{Action: "wait", Wait: 1}}}, false},
+		{"steps only", Options{Steps: []Step{{Action: "wait", Wait: 1}, {Action: "goto", URL: "about:blank"}}}, false},
+		{"steps only without goto", Options{Steps: []Step{{Action: "click", Selector: "a"}}}, true},
+		{"submit without fill", Options{Start: []string{"https://a.example/"}, Submit: true}, true},
 		{"relative start", Options{Start: []string{"/x"}}, true},
 		{"negative depth", Options{Start: []string{"https://a.example/"}, Depth: -1}, true},
 		{"too many tabs", Options{Start: []string{"https://a.example/"}, Tabs: 100}, true},

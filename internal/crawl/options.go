@@ -39,8 +39,12 @@ type Options struct {
 	// Steps run first, in one tab (e.g. to log in); crawling follows.
 	Steps []Step
 	// FillForms types FormValues into the visible fields of every page
-	// visited by the crawl (without submitting).
+	// visited by the crawl (without submitting, unless Submit is set).
 	FillForms bool
+	// Submit, with FillForms, submits each form that got a value once,
+	// after all its fields are typed; each submission is recorded in
+	// traffic.Page.Submits.
+	Submit bool
 	// FormValues maps a kind (see Kinds, or a custom word found in field
 	// names) to the value typed; nil means DefaultFormValues.
 	FormValues map[string]string
@@ -48,8 +52,12 @@ type Options struct {
 	Cookies []traffic.Cookie
 	// Screenshots takes a PNG of every page visited.
 	Screenshots bool
-	// Logger receives progress; nil discards it.
+	// Logger receives what the crawl does (Info), pages that fail (Warn)
+	// and details (Debug); nil discards it.
 	Logger *slog.Logger
+	// Progress, when set, is called after every page and at the end; it
+	// must return quickly.
+	Progress func(Progress)
 }
 
 // DefaultFormValues is a fictional person, used when FillForms is set
@@ -82,6 +90,20 @@ func (o *Options) Validate() error {
 		if err := checkURL(u); err != nil {
 			return fmt.Errorf("crawl: start %w", err)
 		}
+	}
+	if len(o.Start) == 0 {
+		for i, st := range o.Steps {
+			if st.Action == "goto" {
+				break
+			}
+			if needsPage(st) {
+				return fmt.Errorf("crawl: step %d (%s, line %d) acts on a page before any goto: give a start URL or begin with goto",
+					i+1, st.Action, st.Line)
+			}
+		}
+	}
+	if o.Submit && !o.FillForms {
+		return errors.New("crawl: submit needs fill forms")
 	}
 	return nil
 }

@@ -6,37 +6,96 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/leakwatch/leakwatch/internal/browser"
 )
 
 // Step is one scripted interaction.
 type Step struct {
-	// Action is one of goto, click, type, submit, wait, screenshot.
+	// Action is one of Actions.
 	Action string
-	// URL is the address for goto.
+	// URL is the address for goto (http, https or about:blank) and the
+	// substring wait_url waits for.
 	URL string
-	// Selector is the CSS selector for click, type, submit and wait.
+	// URLPattern is the regular expression wait_url waits for.
+	URLPattern *regexp.Regexp
+	// Selector is the CSS selector the action works on; for press and
+	// expect it is optional.
 	Selector string
-	// Text is what type types, key by key.
+	// Text is what type types, key by key, or the text expect looks for.
 	Text string
+	// Key is the key press presses: one character or a name such as Enter.
+	Key string
+	// Value is the option select chooses, or the value of set_cookie.
+	Value string
+	// Checked is the state check leaves a checkbox in.
+	Checked bool
+	// Cookie names set_cookie's cookie (Name, Domain, Path, Secure, HTTPOnly).
+	CookieName, CookieDomain, CookiePath string
+	CookieSecure, CookieHTTPOnly         bool
 	// Wait is the pause of a wait step without a selector.
 	Wait time.Duration
+	// Delay is the pause after each key typed.
+	Delay time.Duration
+	// Timeout bounds the step; 0 means DefaultStepTimeout (and the page
+	// timeout for goto).
+	Timeout time.Duration
+	// Optional steps may fail without failing the scan.
+	Optional bool
 	// Name names a screenshot.
 	Name string
 	// Line is the step's line in its file, for error messages.
 	Line int
 }
 
-// Actions lists the step actions a steps file may use.
-var Actions = []string{"goto", "click", "type", "submit", "wait", "screenshot"}
+// DefaultStepTimeout bounds a step that sets no timeout of its own.
+const DefaultStepTimeout = 10 * time.Second
 
-// maxWait bounds a wait step so a typo cannot stall a scan for hours.
+// actionSpec says how a step's value is written: scalar is the key a
+// plain value fills ("" when the action needs a map), keys the keys its map
+// may hold besides optional and timeout, and required those it must hold.
+type actionSpec struct {
+	scalar   string
+	keys     []string
+	required []string
+	build    func(st *Step, f map[string]string) error
+}
+
+var selectorOnly = actionSpec{scalar: "selector", keys: []string{"selector"}, required: []string{"selector"}}
+
+// actionSpecs are the step actions, as data; Actions lists their names.
+var actionSpecs = map[string]actionSpec{
+	"goto":       {scalar: "url", keys: []string{"url"}, required: []string{"url"}, build: buildGoto},
+	"click":      selectorOnly,
+	"submit":     selectorOnly,
+	"clear":      selectorOnly,
+	"hover":      selectorOnly,
+	"scroll_to":  selectorOnly,
+	"check":      {scalar: "selector", keys: []string{"selector", "checked"}, required: []string{"selector"}, build: buildCheck},
+	"type":       {keys: []string{"selector", "text", "delay"}, required: []string{"selector", "text"}, build: buildType},
+	"press":      {scalar: "key", keys: []string{"key", "selector"}, required: []string{"key"}, build: buildPress},
+	"select":     {keys: []string{"selector", "value"}, required: []string{"selector", "value"}},
+	"wait":       {scalar: "duration", keys: []string{"selector", "duration"}, build: buildWait},
+	"wait_url":   {scalar: "url", keys: []string{"url", "regex"}, build: buildWaitURL},
+	"expect":     {scalar: "text", keys: []string{"text", "selector"}, build: buildExpect},
+	"set_cookie": {keys: []string{"name", "value", "domain", "url", "path", "secure", "http_only"}, required: []string{"name", "value"}, build: buildCookie},
+	"screenshot": {scalar: "name", keys: []string{"name"}, required: []string{"name"}},
+}
+
+// Actions lists the step actions a steps file may use.
+var Actions = []string{"goto", "click", "type", "press", "select", "clear", "check", "hover",
+	"scroll_to", "submit", "wait", "wait_url", "expect", "set_cookie", "screenshot"}
+
+// maxWait bounds waits and timeouts so a typo cannot stall a scan for hours.
 const maxWait = 5 * time.Minute
 
-// LoadSteps reads a YAML steps file.
+// LoadSteps reads a YAML steps file; its errors name the file once.
 func LoadSteps(path string) ([]Step, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -49,15 +108,16 @@ func LoadSteps(path string) ([]Step, error) {
 	return steps, nil
 }
 
-// ParseSteps parses a YAML list of steps, each a map with one action:
+// ParseSteps parses a YAML list of steps, each a map with one action
+// (docs/steps.schema.json describes them all):
 //
 //   - goto: https://shop.example/login
-//   - type: {selector: "#email", text: "erika@example.com"}
-//   - click: "#login"
-//   - submit: "#search"
-//   - wait: 2s
-//   - wait: {selector: "#account"}
-//   - screenshot: account
+//   - type: {selector: "#email", text: "erika@example.com", delay: 50ms}
+//   - press: Enter
+//   - click: {selector: "#login", timeout: 20s}
+//   - wait_url: /account
+//   - expect: {selector: "#account-name"}
+//   - click: {selector: "#cookie-banner button", optional: true}
 func ParseSteps(data []byte) ([]Step, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, nil
@@ -89,36 +149,202 @@ func parseStep(n *yaml.Node) (Step, error) {
 		return Step{}, fmt.Errorf("want a map with one action (%s)", strings.Join(Actions, ", "))
 	}
 	key, val := n.Content[0], n.Content[1]
-	st := Step{Action: key.Value, Line: n.Line}
-	switch key.Value {
-	case "goto":
-		u, err := scalar(val)
-		if err == nil {
-			err = checkURL(u)
-		}
-		st.URL = u
-		return st, err
-	case "click", "submit":
-		sel, err := scalar(val)
-		st.Selector = sel
-		return st, err
-	case "screenshot":
-		name, err := scalar(val)
-		st.Name = name
-		return st, err
-	case "type":
-		return st, parseType(val, &st)
-	case "wait":
-		return st, parseWait(val, &st)
+	spec, ok := actionSpecs[key.Value]
+	if !ok {
+		return Step{}, fmt.Errorf("unknown action %q; want one of %s", key.Value, strings.Join(Actions, ", "))
 	}
-	return Step{}, fmt.Errorf("unknown action %q; want one of %s", key.Value, strings.Join(Actions, ", "))
+	f, err := stepFields(val, spec)
+	if err != nil {
+		return Step{}, fmt.Errorf("%s: %w", key.Value, err)
+	}
+	st := Step{Action: key.Value, Line: n.Line, Selector: strings.TrimSpace(f["selector"]),
+		Value: f["value"], Name: strings.TrimSpace(f["name"])}
+	if err := commonFields(&st, f); err != nil {
+		return Step{}, fmt.Errorf("%s: %w", key.Value, err)
+	}
+	if spec.build != nil {
+		if err := spec.build(&st, f); err != nil {
+			return Step{}, fmt.Errorf("%s: %w", key.Value, err)
+		}
+	}
+	return st, nil
 }
 
-func scalar(n *yaml.Node) (string, error) {
-	if n.Kind != yaml.ScalarNode || strings.TrimSpace(n.Value) == "" {
-		return "", errors.New("want a non-empty text value")
+// stepFields decodes a step's value into its fields: a plain value fills
+// the spec's scalar key, a map is checked against its keys.
+func stepFields(n *yaml.Node, spec actionSpec) (map[string]string, error) {
+	out := map[string]string{}
+	switch {
+	case n.Kind == yaml.ScalarNode && spec.scalar != "":
+		if strings.TrimSpace(n.Value) == "" {
+			return nil, errors.New("want a non-empty text value")
+		}
+		out[spec.scalar] = n.Value
+		return out, nil
+	case n.Kind != yaml.MappingNode:
+		if spec.scalar != "" {
+			return nil, fmt.Errorf("want a non-empty text value or a map with %s", strings.Join(spec.keys, ", "))
+		}
+		return nil, fmt.Errorf("want a map with %s", strings.Join(spec.keys, ", "))
 	}
-	return strings.TrimSpace(n.Value), nil
+	allowed := append([]string{"optional", "timeout"}, spec.keys...)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i].Value, n.Content[i+1]
+		if !contains(allowed, k) {
+			return nil, fmt.Errorf("unknown key %q; want %s", k, strings.Join(allowed, ", "))
+		}
+		if v.Kind != yaml.ScalarNode {
+			return nil, fmt.Errorf("%s: want a text value", k)
+		}
+		out[k] = v.Value
+	}
+	for _, k := range spec.required {
+		if _, ok := out[k]; !ok || k != "text" && k != "value" && strings.TrimSpace(out[k]) == "" {
+			return nil, fmt.Errorf("%s is required", k)
+		}
+	}
+	return out, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// commonFields reads the keys every action takes: optional and timeout.
+func commonFields(st *Step, f map[string]string) error {
+	if v, ok := f["optional"]; ok {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("optional: %q is not true or false", v)
+		}
+		st.Optional = b
+	}
+	if v, ok := f["timeout"]; ok {
+		d, err := duration(v)
+		if err != nil {
+			return fmt.Errorf("timeout: %w", err)
+		}
+		st.Timeout = d
+	}
+	return nil
+}
+
+func duration(v string) (time.Duration, error) {
+	d, err := time.ParseDuration(strings.TrimSpace(v))
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a duration like 2s or 500ms", v)
+	}
+	if d <= 0 || d > maxWait {
+		return 0, fmt.Errorf("%s is outside (0, %s]", d, maxWait)
+	}
+	return d, nil
+}
+
+func buildGoto(st *Step, f map[string]string) error {
+	st.URL = strings.TrimSpace(f["url"])
+	if st.URL == "about:blank" {
+		return nil
+	}
+	return checkURL(st.URL)
+}
+
+func buildCheck(st *Step, f map[string]string) error {
+	st.Checked = true
+	if v, ok := f["checked"]; ok {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("checked: %q is not true or false", v)
+		}
+		st.Checked = b
+	}
+	return nil
+}
+
+func buildType(st *Step, f map[string]string) error {
+	st.Text = f["text"]
+	if v, ok := f["delay"]; ok {
+		d, err := time.ParseDuration(strings.TrimSpace(v))
+		if err != nil || d < 0 || d > 5*time.Second {
+			return fmt.Errorf("delay: %q is not a duration between 0 and 5s", v)
+		}
+		st.Delay = d
+	}
+	return nil
+}
+
+func buildPress(st *Step, f map[string]string) error {
+	st.Key = f["key"]
+	if !browser.ValidKey(st.Key) {
+		return fmt.Errorf("unknown key %q; want one character or one of %s", st.Key,
+			strings.Join(browser.KeyNames(), ", "))
+	}
+	return nil
+}
+
+func buildWait(st *Step, f map[string]string) error {
+	d, hasD := f["duration"]
+	switch {
+	case hasD && st.Selector != "":
+		return errors.New("give a duration or a selector, not both")
+	case hasD:
+		w, err := duration(d)
+		st.Wait = w
+		return err
+	case st.Selector == "":
+		return errors.New("selector is required")
+	}
+	return nil
+}
+
+func buildWaitURL(st *Step, f map[string]string) error {
+	sub, re := f["url"], f["regex"]
+	switch {
+	case (sub == "") == (re == ""):
+		return errors.New("give url (a substring) or regex, one of them")
+	case re != "":
+		p, err := regexp.Compile(re)
+		if err != nil {
+			return fmt.Errorf("regex: %w", err)
+		}
+		st.URLPattern = p
+	}
+	st.URL = sub
+	return nil
+}
+
+func buildExpect(st *Step, f map[string]string) error {
+	st.Text = f["text"]
+	if (st.Text == "") == (st.Selector == "") {
+		return errors.New("give text or selector, one of them")
+	}
+	return nil
+}
+
+func buildCookie(st *Step, f map[string]string) error {
+	st.CookieName, st.CookieDomain, st.CookiePath = f["name"], f["domain"], f["path"]
+	st.Name = "" // a screenshot's name, not the cookie's
+	if u := f["url"]; u != "" {
+		if err := checkURL(u); err != nil {
+			return err
+		}
+		pu, _ := url.Parse(u)
+		st.CookieDomain, st.CookieSecure = pu.Hostname(), pu.Scheme == "https"
+	}
+	for k, dst := range map[string]*bool{"secure": &st.CookieSecure, "http_only": &st.CookieHTTPOnly} {
+		if v, ok := f[k]; ok {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("%s: %q is not true or false", k, v)
+			}
+			*dst = b
+		}
+	}
+	return nil
 }
 
 func checkURL(raw string) error {
@@ -128,67 +354,6 @@ func checkURL(raw string) error {
 	}
 	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
 		return fmt.Errorf("bad URL %q: want an absolute http or https URL", raw)
-	}
-	return nil
-}
-
-// fields decodes a mapping of text fields, rejecting unknown keys.
-func fields(n *yaml.Node, allowed ...string) (map[string]string, error) {
-	if n.Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("want a map with %s", strings.Join(allowed, ", "))
-	}
-	out := map[string]string{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i].Value, n.Content[i+1]
-		ok := false
-		for _, a := range allowed {
-			ok = ok || a == k
-		}
-		if !ok {
-			return nil, fmt.Errorf("unknown key %q; want %s", k, strings.Join(allowed, ", "))
-		}
-		if v.Kind != yaml.ScalarNode {
-			return nil, fmt.Errorf("%s: want a text value", k)
-		}
-		out[k] = v.Value
-	}
-	return out, nil
-}
-
-func parseType(n *yaml.Node, st *Step) error {
-	f, err := fields(n, "selector", "text")
-	if err != nil {
-		return err
-	}
-	st.Selector, st.Text = strings.TrimSpace(f["selector"]), f["text"]
-	if st.Selector == "" {
-		return errors.New("type: selector is required")
-	}
-	if _, ok := f["text"]; !ok {
-		return errors.New("type: text is required")
-	}
-	return nil
-}
-
-func parseWait(n *yaml.Node, st *Step) error {
-	if n.Kind == yaml.ScalarNode {
-		d, err := time.ParseDuration(strings.TrimSpace(n.Value))
-		if err != nil {
-			return fmt.Errorf("wait: %q is not a duration like 2s or 500ms", n.Value)
-		}
-		if d <= 0 || d > maxWait {
-			return fmt.Errorf("wait: %s is outside (0, %s]", d, maxWait)
-		}
-		st.Wait = d
-		return nil
-	}
-	f, err := fields(n, "selector")
-	if err != nil {
-		return fmt.Errorf("wait: %w", err)
-	}
-	st.Selector = strings.TrimSpace(f["selector"])
-	if st.Selector == "" {
-		return errors.New("wait: selector is required")
 	}
 	return nil
 }

@@ -4,9 +4,12 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/leakwatch/leakwatch/internal/browser"
 )
 
 func TestParseSteps(t *testing.T) {
@@ -35,6 +38,43 @@ func TestParseSteps(t *testing.T) {
 			{Action: "wait", Selector: "#account", Line: 7},
 			{Action: "screenshot", Name: "account", Line: 8},
 		}, ""},
+		{"new actions", `
+- goto: about:blank
+- press: Enter
+- press: {key: Tab, selector: "#q", timeout: 2s}
+- select: {selector: "#plan", value: pro}
+- clear: "#q"
+- check: {selector: "#terms", checked: false, optional: true}
+- hover: "#menu"
+- scroll_to: "#far"
+- wait_url: /account
+- wait_url: {regex: "^https://x\\.example/a"}
+- expect: Welcome
+- expect: {selector: "#name"}
+- set_cookie: {name: sid, value: v, url: "https://x.example/"}
+- type: {selector: q, text: abc, delay: 20ms}
+`, []Step{
+			{Action: "goto", URL: "about:blank", Line: 2},
+			{Action: "press", Key: "Enter", Line: 3},
+			{Action: "press", Key: "Tab", Selector: "#q", Timeout: 2 * time.Second, Line: 4},
+			{Action: "select", Selector: "#plan", Value: "pro", Line: 5},
+			{Action: "clear", Selector: "#q", Line: 6},
+			{Action: "check", Selector: "#terms", Optional: true, Line: 7},
+			{Action: "hover", Selector: "#menu", Line: 8},
+			{Action: "scroll_to", Selector: "#far", Line: 9},
+			{Action: "wait_url", URL: "/account", Line: 10},
+			{Action: "wait_url", URLPattern: regexp.MustCompile(`^https://x\.example/a`), Line: 11},
+			{Action: "expect", Text: "Welcome", Line: 12},
+			{Action: "expect", Selector: "#name", Line: 13},
+			{Action: "set_cookie", CookieName: "sid", Value: "v", CookieDomain: "x.example", CookieSecure: true, Line: 14},
+			{Action: "type", Selector: "q", Text: "abc", Delay: 20 * time.Millisecond, Line: 15},
+		}, ""},
+		{"unknown key", "- press: Hyper", nil, `unknown key "Hyper"`},
+		{"expect both", "- expect: {text: a, selector: b}", nil, "one of them"},
+		{"wait_url bad regex", "- wait_url: {regex: '('}", nil, "regex"},
+		{"optional not bool", "- click: {selector: a, optional: maybe}", nil, "not true or false"},
+		{"timeout too long", "- click: {selector: a, timeout: 1h}", nil, "outside"},
+		{"goto about:srcdoc", "- goto: 'about:srcdoc'", nil, "absolute http or https"},
 		{"type keeps spaces in text", `- type: {selector: q, text: "  two words "}`,
 			[]Step{{Action: "type", Selector: "q", Text: "  two words ", Line: 1}}, ""},
 		{"not a list", "goto: https://x.example/", nil, "must be a YAML list"},
@@ -99,6 +139,7 @@ func FuzzParseSteps(f *testing.F) {
 		}
 	}
 	f.Add([]byte("- wait: {selector: '#a'}\n- type: {selector: b, text: c}"))
+	f.Add([]byte("- goto: about:blank\n- press: {key: Enter, optional: true}\n- wait_url: {regex: 'a+'}\n- expect: x\n- set_cookie: {name: a, value: b, domain: c}"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		steps, err := ParseSteps(data)
 		if err != nil {
@@ -107,16 +148,32 @@ func FuzzParseSteps(f *testing.F) {
 		for _, s := range steps {
 			switch s.Action {
 			case "goto":
-				if checkURL(s.URL) != nil {
+				if s.URL != "about:blank" && checkURL(s.URL) != nil {
 					t.Fatalf("accepted bad URL %q", s.URL)
 				}
-			case "click", "submit", "type":
+			case "click", "submit", "type", "select", "clear", "check", "hover", "scroll_to":
 				if s.Selector == "" {
 					t.Fatalf("accepted %s without selector", s.Action)
 				}
 			case "wait":
 				if s.Selector == "" && (s.Wait <= 0 || s.Wait > maxWait) {
 					t.Fatalf("accepted wait %s", s.Wait)
+				}
+			case "press":
+				if !browser.ValidKey(s.Key) {
+					t.Fatalf("accepted key %q", s.Key)
+				}
+			case "wait_url":
+				if (s.URL == "") == (s.URLPattern == nil) {
+					t.Fatalf("accepted wait_url without exactly one of url and regex")
+				}
+			case "expect":
+				if (s.Text == "") == (s.Selector == "") {
+					t.Fatalf("accepted expect without exactly one of text and selector")
+				}
+			case "set_cookie":
+				if s.CookieName == "" {
+					t.Fatalf("accepted a cookie without a name")
 				}
 			case "screenshot":
 			default:

@@ -36,6 +36,24 @@ type Page struct {
 	Screenshot []byte
 	// Error records why a visit failed part-way, if it did.
 	Error string
+	// NetworkBusy is set when the page loaded but its network never went
+	// quiet before the page timeout (polling scripts, service workers): it
+	// is loaded, and what it kept sending was recorded.
+	NetworkBusy bool
+	// Submits are the form submissions a live scan made on this page, in
+	// order, so a report can tell what was sent before and after each.
+	Submits []Submit
+}
+
+// Submit is one form submission made by the scanner.
+type Submit struct {
+	// Time is when the form was submitted.
+	Time time.Time
+	// Index is the Request.Index the next request got: requests with a
+	// lower index left before the submission.
+	Index int
+	// Form is a CSS selector of the submitted form or of a field in it.
+	Form string
 }
 
 // Header is one HTTP header line. Order and duplicates are kept as sent.

@@ -24,6 +24,7 @@
       placeholder: el.getAttribute("placeholder") || "",
       label: (label + " " + (el.getAttribute("aria-label") || "")).trim(),
       filled: (el.value || "") !== "",
+      form: el.form ? Array.prototype.indexOf.call(document.forms, el.form) : -1,
     });
   }
   return out;
