@@ -8,11 +8,7 @@ import (
 	"strings"
 )
 
-var (
-	floatType  = reflect.TypeFor[float64]()
-	stringType = reflect.TypeFor[string]()
-	boolType   = reflect.TypeFor[bool]()
-)
+var floatType = reflect.TypeFor[float64]()
 
 // The HAR document as this package reads and writes it. Fields the mapping
 // does not use are left out of the read side: unknown fields are ignored.

@@ -91,14 +91,14 @@ type radarEntity struct {
 func decodeRadar(raw []byte) (Entity, error) {
 	var r radarEntity
 	if err := json.Unmarshal(raw, &r); err != nil {
-		return Entity{}, fmt.Errorf("Tracker Radar entity: %w", err)
+		return Entity{}, fmt.Errorf("tracker radar entity: %w", err)
 	}
 	name := strings.TrimSpace(r.DisplayName)
 	if name == "" {
 		name = strings.TrimSpace(r.Name)
 	}
 	if name == "" {
-		return Entity{}, errors.New("Tracker Radar entity: no \"name\" or \"displayName\"")
+		return Entity{}, errors.New("tracker radar entity: no \"name\" or \"displayName\"")
 	}
 	doms, err := wildcardDomains(name, append(r.Properties, r.Resources...))
 	if err != nil {

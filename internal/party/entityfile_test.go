@@ -70,7 +70,7 @@ func TestLoadEntitiesErrors(t *testing.T) {
 		{"truncated", `{"name": "X", "properties": ["a.test"`, "not valid JSON"},
 		{"number", "42", "not a JSON object or array"},
 		{"radar wrong type", `{"name": "X", "properties": "a.test"}`, "unknown format"},
-		{"radar domain type", `{"name": "X", "properties": [1]}`, "Tracker Radar entity"},
+		{"radar domain type", `{"name": "X", "properties": [1]}`, "tracker radar entity"},
 		{"radar no name", `{"properties": ["a.test"]}`, "no \"name\""},
 		{"radar bad domain", `{"name": "X", "properties": ["a test.com"]}`, `domain "a test.com" is not a host name`},
 		{"radar url as domain", `{"name": "X", "properties": ["https://a.test/"]}`, "is not a host name"},

@@ -51,15 +51,6 @@ func jsonBody(r *traffic.Request) []byte {
 	return nil
 }
 
-// rawBodyField returns the body as one Raw field named "body", or nil.
-func rawBodyField(r *traffic.Request) []Field {
-	body := requestBody(r)
-	if len(body) == 0 {
-		return nil
-	}
-	return []Field{{Name: "body", Value: string(body)}}
-}
-
 // jsonHits decodes a JSON body into hits. When split names an array (at the
 // root with "", else a top-level key) each element is one hit and the other
 // top-level members are shared by all; otherwise the whole body is one hit.

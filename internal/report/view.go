@@ -55,9 +55,6 @@ type kindCount struct {
 	count int
 }
 
-// received reports whether the company got persona data or pattern values.
-func (c *company) received() bool { return len(c.tp.DataKinds) > 0 || len(c.leaks) > 0 }
-
 func (c *company) count(kind string) int {
 	for _, k := range c.kinds {
 		if k.kind == kind {
