@@ -259,7 +259,7 @@ func (v *sourceVisitor) process(r *traffic.Request) error {
 	}
 	p := v.a.opts.Classifier.Classify(pageURL, r.URL, rt)
 	ref := reqMeta{source: v.src, index: r.Index, url: r.URL, method: r.Method,
-		page: pageURL, initiator: r.InitiatorScript(), party: p}
+		page: pageURL, initiator: r.InitiatorScript(), pageID: r.PageID, party: p}
 	if !r.Started.IsZero() {
 		ref.time = r.Started.UTC().Format(timeLayout)
 	}

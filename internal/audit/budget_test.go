@@ -78,3 +78,24 @@ func TestLongURLIsCappedInFindings(t *testing.T) {
 		t.Errorf("evidence URL is %d bytes, want it cut and marked", n)
 	}
 }
+
+func TestLeaksBeforeAndAfterSubmit(t *testing.T) {
+	t.Parallel()
+	c := repeatedLeaks(4)
+	c.Pages[0].Submits = []traffic.Submit{{Index: 2, Form: "#signup"}}
+	c.Pages[0].NetworkBusy = true
+	pool, _ := leak.NewPool([]leak.Persona{{Email: "dana@example.com"}})
+	r, err := Run(context.Background(), Options{Classifier: classifier(t), Pool: pool, NoPatterns: true}, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int]string{0: "before", 1: "before", 2: "after", 3: "after"}
+	for _, f := range r.Findings {
+		if f.Type == TypeLeak && f.Submit != want[f.Request.Index] {
+			t.Errorf("request %d: submit %q, want %q", f.Request.Index, f.Submit, want[f.Request.Index])
+		}
+	}
+	if p := r.Pages[0]; !p.NetworkBusy || len(p.Submits) != 1 || p.Submits[0].Form != "#signup" {
+		t.Errorf("page %+v lacks the scan's facts", p)
+	}
+}

@@ -63,11 +63,16 @@ func (s *state) build(scans []scanResult, kept keptTotals) *Report {
 		r.Pixels = []PixelHit{}
 	}
 	for _, sr := range scans {
+		submit := s.submitSide(sr.ref)
 		for i, m := range sr.res.Matches {
-			r.Findings = append(r.Findings, leakFinding(m, sr, sr.meanings[i]))
+			f := leakFinding(m, sr, sr.meanings[i])
+			f.Submit = submit
+			r.Findings = append(r.Findings, f)
 		}
 		for _, m := range sr.res.Patterns {
-			r.Findings = append(r.Findings, patternFinding(m, sr))
+			f := patternFinding(m, sr)
+			f.Submit = submit
+			r.Findings = append(r.Findings, f)
 		}
 		if sr.detail != nil {
 			r.Requests = append(r.Requests, *sr.detail)
@@ -101,6 +106,19 @@ func (s *state) build(scans []scanResult, kept keptTotals) *Report {
 	r.FirstParty = s.firstPartyInfo()
 	r.Summary = summarize(s, r)
 	return r
+}
+
+// submitSide says whether a request left before or after the first form
+// submission of its page, when the scan submitted one there.
+func (s *state) submitSide(m reqMeta) string {
+	i, ok := s.pageIndex[pageKey{m.source, m.pageID}]
+	if !ok || len(s.pages[i].info.Submits) == 0 {
+		return ""
+	}
+	if m.index < s.pages[i].info.Submits[0].Request {
+		return "before"
+	}
+	return "after"
 }
 
 // attribute names every receiver by the company the third parties list for

@@ -116,6 +116,20 @@ type PageInfo struct {
 	// Screenshot is a file name inside an evidence bundle or next to the
 	// report, when the scan took one.
 	Screenshot string `json:"screenshot,omitempty"`
+	// NetworkBusy: the page loaded but its network never went quiet (a
+	// polling script); what it kept sending was recorded.
+	NetworkBusy bool `json:"network_busy,omitempty"`
+	// Submits are the forms the scan submitted on this page (--submit),
+	// in order.
+	Submits []PageSubmit `json:"submits,omitempty"`
+}
+
+// PageSubmit is one form submission of a live scan.
+type PageSubmit struct {
+	Time string `json:"time,omitempty"` // RFC 3339
+	// Request is the index of the first request sent after it.
+	Request int    `json:"request"`
+	Form    string `json:"form,omitempty"`
 }
 
 // Summary holds the headline numbers.
@@ -243,6 +257,10 @@ type Finding struct {
 	// check. Reports show high-confidence patterns by default.
 	Confidence string `json:"confidence,omitempty"`
 	Reason     string `json:"reason,omitempty"`
+	// Submit says, on a page where the scan submitted a form, whether the
+	// value left "before" or "after" the first submission: data sent before
+	// it was taken while being typed.
+	Submit string `json:"submit,omitempty"`
 	// Count is how many times the same value was found at the same place
 	// of the request (a value repeated in one URL is one finding).
 	Count int `json:"count,omitempty"`

@@ -23,6 +23,7 @@ type reqMeta struct {
 	time      string
 	page      string
 	initiator string
+	pageID    string
 	party     party.Party
 }
 
@@ -100,7 +101,14 @@ func newState(opts Options) *state {
 
 func (s *state) addPage(src int, p *traffic.Page) {
 	k := pageKey{src, p.ID}
-	info := PageInfo{URL: firstNonEmpty(p.URL, p.Title), Title: p.Title, Error: p.Error}
+	info := PageInfo{URL: firstNonEmpty(p.URL, p.Title), Title: p.Title, Error: p.Error, NetworkBusy: p.NetworkBusy}
+	for _, sub := range p.Submits {
+		ps := PageSubmit{Request: sub.Index, Form: sub.Form}
+		if !sub.Time.IsZero() {
+			ps.Time = sub.Time.UTC().Format(timeLayout)
+		}
+		info.Submits = append(info.Submits, ps)
+	}
 	if info.Title == info.URL {
 		info.Title = ""
 	}
