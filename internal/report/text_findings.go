@@ -34,8 +34,20 @@ func (t *textWriter) leaks() {
 		t.detail("initiator", f.Initiator)
 		t.detail("page", f.Page)
 		t.detail("persona", f.Persona)
+		t.detail("sent", submitNote(f.Submit))
 		t.detail("also", sameNote(t.v, g))
 	}
+}
+
+// submitNote says when a value left relative to the scan's form submission.
+func submitNote(side string) string {
+	switch side {
+	case "before":
+		return "before the form was submitted (taken while being typed)"
+	case "after":
+		return "after the form was submitted"
+	}
+	return ""
 }
 
 func sameRequest(a, b *audit.RequestRef) bool {
