@@ -57,6 +57,7 @@ fields and encodings, proven by which requests. It leaves nothing running.
 }
 
 func runDemo(ctx context.Context, e *env, o demoOptions) error {
+	o.scan.verbose = o.output.verbose
 	if err := o.output.validate(); err != nil {
 		return err
 	}

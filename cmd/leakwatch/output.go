@@ -45,7 +45,7 @@ func (f *outputFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.baseline, "baseline", "", "earlier JSON report: policies fail only on what is new since it")
 	fl.StringVar(&f.evidence, "evidence", "", "write a sealed evidence bundle (zip: HAR, report.json, report.html, screenshots, manifest with SHA-256s)")
 	fl.BoolVar(&f.showValues, "show-values", false, "show persona values in full instead of masked (e.g. m****@gmail.com)")
-	fl.BoolVar(&f.verbose, "verbose", false, "text, html, markdown, junit and sarif show everything: lower-confidence pattern matches with their reason, every company, identifier and cookie finding, every pixel field (json and csv always hold all)")
+	fl.BoolVar(&f.verbose, "verbose", false, "show everything: text, html, markdown, junit and sarif list lower-confidence pattern matches with their reason, every company, identifier and cookie finding, every pixel field (json and csv always hold all); scan and demo also log every page, step and form on stderr")
 	fl.BoolVar(&f.noRedact, "no-redact", false, "keep session cookies, Authorization headers, passwords and other secrets in the outputs")
 }
 

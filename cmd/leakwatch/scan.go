@@ -36,7 +36,7 @@ type scanFlags struct {
 	fillForms   bool
 	submit      bool
 	quietLog    bool
-	verbose     bool
+	verbose     bool // the output flag --verbose, copied in by the command
 	cookies     string
 	profile     string
 	headful     bool
@@ -63,7 +63,6 @@ func (f *scanFlags) register(cmd *cobra.Command, crawling bool) {
 	}
 	fl.IntVar(&f.tabs, "tabs", 1, "pages visited in parallel")
 	fl.BoolVar(&f.quietLog, "quiet", false, "print no progress and only errors on stderr")
-	fl.BoolVar(&f.verbose, "verbose", false, "log every page, step and form on stderr")
 	fl.StringArrayVar(&f.browserArgs, "browser-arg", nil, "extra Chromium command-line flag; repeatable")
 	fl.BoolVar(&f.block3pc, "block-third-party-cookies", false, "keep Chromium's default of blocking third-party cookies (default: allowed, as in a typical browser)")
 	fl.StringVar(&f.harOut, "har-out", "", "also write the capture as a HAR 1.2 file (importable in Chrome DevTools)")
@@ -114,6 +113,7 @@ Chromium is found via $LEAKWATCH_CHROME, then chromium, chromium-browser, google
 }
 
 func runScan(ctx context.Context, e *env, o scanOptions, urls []string) error {
+	o.scan.verbose = o.output.verbose
 	if err := o.output.validate(); err != nil {
 		return err
 	}
