@@ -206,6 +206,8 @@ func (s *scanner) body(r *traffic.Request) {
 		if err != nil {
 			s.warnf("body: %v", err)
 		}
+		s.noWireCharge = len(dec) == 0 || len(dec) != len(body) || &dec[0] != &body[0]
+		defer func() { s.noWireCharge = false }()
 		body = dec
 	} else if len(body) > 2 && body[0] == 0x1f && body[1] == 0x8b {
 		// Clients compress in JavaScript (posthog-js gzip-js, Clarity) and
@@ -271,11 +273,10 @@ func (s *scanner) multipart(loc, boundary string, body []byte) bool {
 		}
 		parts++
 		data, err := io.ReadAll(io.LimitReader(p, int64(s.budget)+1))
-		if len(data) > s.budget {
+		if len(data) > s.budget { // the part's values are charged as searched
 			s.capHit = true
 			data = data[:s.budget]
 		}
-		s.budget -= len(data)
 		name := nameOf([]byte(p.FormName()))
 		if fn := p.FileName(); fn != "" {
 			name += " (" + fn + ")"

@@ -147,18 +147,37 @@ func tryURL(s *scanner, v []byte, f features, emit func([]byte, ...string)) {
 	if !f.pct {
 		return
 	}
-	var chain []string
-	cur := v
-	// Each round's output is no longer than its input: charge that first,
-	// so a value past the budget is not decoded at all.
-	for round := 0; round < 4 && hasPercentEscape(cur) && s.spend(len(cur)); round++ {
-		cur = percentDecode(cur)
-		chain = append(chain, "url")
+	strict, plus := s.urlRounds(v, percentDecode)
+	if len(strict) > 0 {
+		emit(strict[len(strict)-1], urlChain(len(strict))...)
 	}
-	if len(chain) > 0 {
-		emit(cur, chain...)
+	// A '+' that reaches a round undecoded is a space to a form decoder
+	// (QueryEscape twice: %252B1%2B%2528217%2529 is "+1 (217)"): search
+	// that reading too, never instead.
+	if plus {
+		if form, _ := s.urlRounds(v, formDecode); len(form) > 0 {
+			emit(form[len(form)-1], urlChain(len(form))...)
+		}
 	}
 }
+
+// urlRounds decodes v up to four times while it holds escapes, returning
+// each round's output and whether a round read a literal '+'. Each
+// round's output is no longer than its input: that is charged first, so
+// a value past the budget is not decoded at all.
+func (s *scanner) urlRounds(v []byte, dec func([]byte) []byte) (outs [][]byte, plus bool) {
+	cur := v
+	for round := 0; round < 4 && hasPercentEscape(cur) && s.spend(len(cur)); round++ {
+		plus = plus || bytes.IndexByte(cur, '+') >= 0
+		cur = dec(cur)
+		outs = append(outs, cur)
+	}
+	return outs, plus
+}
+
+var urlChains = [][]string{nil, {"url"}, {"url", "url"}, {"url", "url", "url"}, {"url", "url", "url", "url"}}
+
+func urlChain(n int) []string { return urlChains[n] }
 
 func hasPercentEscape(v []byte) bool {
 	for i := bytes.IndexByte(v, '%'); i >= 0 && i+2 < len(v); {
@@ -175,15 +194,24 @@ func hasPercentEscape(v []byte) bool {
 }
 
 // percentDecode decodes %XX escapes and leaves everything else as is.
-func percentDecode(v []byte) []byte {
+func percentDecode(v []byte) []byte { return unescapeURL(v, false) }
+
+// formDecode is percentDecode that also reads '+' as a space.
+func formDecode(v []byte) []byte { return unescapeURL(v, true) }
+
+// unescapeURL decodes v in one pass and one allocation.
+func unescapeURL(v []byte, plusSpace bool) []byte {
 	out := make([]byte, 0, len(v))
 	for i := 0; i < len(v); i++ {
-		if v[i] == '%' && i+2 < len(v) && unhex(v[i+1]) >= 0 && unhex(v[i+2]) >= 0 {
+		switch c := v[i]; {
+		case c == '%' && i+2 < len(v) && unhex(v[i+1]) >= 0 && unhex(v[i+2]) >= 0:
 			out = append(out, byte(unhex(v[i+1])<<4|unhex(v[i+2])))
 			i += 2
-			continue
+		case c == '+' && plusSpace:
+			out = append(out, ' ')
+		default:
+			out = append(out, c)
 		}
-		out = append(out, v[i])
 	}
 	return out
 }
@@ -194,7 +222,7 @@ func queryDecode(v []byte) []byte {
 	if bytes.IndexByte(v, '%') < 0 && bytes.IndexByte(v, '+') < 0 {
 		return v
 	}
-	return percentDecode(bytes.ReplaceAll(v, []byte("+"), []byte(" ")))
+	return formDecode(v)
 }
 
 func tryHTML(s *scanner, v []byte, f features, emit func([]byte, ...string)) {

@@ -65,6 +65,9 @@ type scanner struct {
 	capHit   bool
 	depthHit bool // a value at the depth limit held more encoded data
 	stopped  bool
+	// noWireCharge is set while searching a body its Content-Encoding
+	// was undone for: inflating charged those bytes already.
+	noWireCharge bool
 	// finishing lets the end-of-scan warnings past maxWarnings.
 	finishing bool
 	names     map[[2]string]string
@@ -137,7 +140,7 @@ func (s *scanner) surface(what string, fn func()) {
 		s.spent = s.b.MaxDecodedBytes
 		s.skipWarn = true
 	case s.capHit:
-		s.warnf("%s: decoding stopped at the %s cap per body; data past it was not searched (raise with --max-decoded-bytes: a body may use a quarter of it)", what, size(s.b.MaxDecodedValue))
+		s.warnf("%s: decoding stopped at the %s cap per value (body, URL, headers, cookies, frame); what lay past it was searched as sent, not decoded (raise with --max-decoded-bytes: one value may use a quarter of it)", what, size(s.b.MaxDecodedValue))
 	}
 }
 
@@ -262,7 +265,7 @@ func (s *scanner) leaf(loc string, v []byte, chain []string, depth, nest int) {
 	if s.opts.Patterns {
 		s.matchPatterns(loc, v, chain)
 	}
-	if s.budget <= 0 || s.stopped {
+	if s.stopped || !s.chargeWire(v, chain) {
 		return
 	}
 	if !f.pct && !f.amp && !f.esc && f.b64 < minB64Run && f.hex < 16 && f.high*2 < len(v) {
@@ -284,6 +287,23 @@ func (s *scanner) leaf(loc string, v []byte, chain []string, depth, nest int) {
 	for _, d := range decoders {
 		d.try(s, v, f, emit)
 	}
+}
+
+// chargeWire charges a value as sent (no decoding layer made it: its
+// chain is empty) to the surface's budget before any layer is tried on
+// it, so that a value past the cap is searched as written and no
+// further: a surface's bytes and what decoding makes of them share one
+// cap. Decoded values were charged by the layer that made them. It
+// reports whether decoding may go on.
+func (s *scanner) chargeWire(v []byte, chain []string) bool {
+	if len(chain) == 0 && !s.noWireCharge {
+		if len(v) > s.budget {
+			s.capHit = true
+			return false
+		}
+		s.budget -= len(v)
+	}
+	return s.budget > 0
 }
 
 // intern returns path as a string, allocating once per distinct path.
