@@ -2,6 +2,7 @@ package leak
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -68,6 +69,8 @@ type scanner struct {
 	// noWireCharge is set while searching a body its Content-Encoding
 	// was undone for: inflating charged those bytes already.
 	noWireCharge bool
+	// jsonDeep and nestDeep are set once a nesting limit was warned about.
+	jsonDeep, nestDeep bool
 	// finishing lets the end-of-scan warnings past maxWarnings.
 	finishing bool
 	names     map[[2]string]string
@@ -237,6 +240,9 @@ func (s *scanner) field(loc string, v []byte, chain []string, depth, nest int) {
 			if err == nil || s.stopped {
 				return
 			}
+			if errors.Is(err, errJSONDeep) {
+				s.tooDeep(&s.jsonDeep, loc, "JSON nested deeper than %d levels", maxJSONDepth)
+			}
 			v = v[pos:] // search what did not parse as text
 		case bytes.HasPrefix(v, []byte("tv.1~")):
 			s.googleTokens(loc, v, chain, depth, nest)
@@ -249,7 +255,30 @@ func (s *scanner) field(loc string, v []byte, chain []string, depth, nest int) {
 			return
 		}
 	}
+	if nest >= maxNest && nested(v) {
+		s.tooDeep(&s.nestDeep, loc, "values nested in one another (JSON in a form field in JSON...) more than %d levels deep", maxNest)
+	}
 	s.leaf(loc, v, chain, depth, nest)
+}
+
+// nested reports a value field would split if the nesting limit allowed.
+func nested(v []byte) bool {
+	return looksJSON(v) || bytes.HasPrefix(v, []byte("tv.1~")) || looksURL(v) || looksForm(v)
+}
+
+// tooDeep warns, once per request and limit, that structure past a
+// nesting limit was searched as plain text: its values are still found,
+// but not split into their fields.
+func (s *scanner) tooDeep(warned *bool, loc, limit string, n int) {
+	if *warned {
+		return
+	}
+	*warned = true
+	where := s.ch
+	if loc != "" {
+		where += " field " + nameOf([]byte(loc))
+	}
+	s.warnf("%s in the %s: what lay deeper was searched as plain text, not split into fields", fmt.Sprintf(limit, n), where)
 }
 
 // leaf matches a value, then tries each decoding layer on it.
