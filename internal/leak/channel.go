@@ -103,8 +103,16 @@ func (s *scanner) pairs(loc string, q []byte, chain []string, depth, nest int) {
 		name := s.join(loc, nameOf(queryDecode(k)))
 		s.field(name, queryDecode(v), chain, depth, nest+1)
 		// A '+' left unescaped is a space to a form decoder but may be
-		// base64 to the sender: search that reading too.
-		if plus := bytes.IndexByte(v, '+'); plus > 0 && plus < len(v)-1 && scanFeatures(v).b64 >= minB64Run {
+		// base64 to the sender: search that reading too. Past the budget
+		// it cannot be decoded, so only persona values are looked for in
+		// it (a phone's '+'): the value was searched once already.
+		plus := bytes.IndexByte(v, '+')
+		switch {
+		case plus <= 0 || plus == len(v)-1:
+		case len(chain) == 0 && len(v) > s.budget:
+			s.capHit = true
+			s.matchText(name, percentDecodeSafe(v), chain)
+		case scanFeatures(v).b64 >= minB64Run:
 			s.leaf(name, percentDecodeSafe(v), chain, depth, nest+1)
 		}
 	}

@@ -283,7 +283,13 @@ func (s *scanner) tooDeep(warned *bool, loc, limit string, n int) {
 
 // leaf matches a value, then tries each decoding layer on it.
 func (s *scanner) leaf(loc string, v []byte, chain []string, depth, nest int) {
-	f := s.features(v)
+	decode := s.chargeWire(v, chain)
+	// A value no decoder may read needs no features: the digest search
+	// finds its own runs.
+	f := features{b64: 22}
+	if decode {
+		f = s.features(v)
+	}
 	if s.stopped {
 		return
 	}
@@ -294,7 +300,7 @@ func (s *scanner) leaf(loc string, v []byte, chain []string, depth, nest int) {
 	if s.opts.Patterns {
 		s.matchPatterns(loc, v, chain)
 	}
-	if s.stopped || !s.chargeWire(v, chain) {
+	if !decode || s.stopped {
 		return
 	}
 	if !f.pct && !f.amp && !f.esc && f.b64 < minB64Run && f.hex < 16 && f.high*2 < len(v) {
