@@ -101,7 +101,7 @@ func (s *scanner) pairs(loc string, q []byte, chain []string, depth, nest int) {
 			continue
 		}
 		name := s.join(loc, nameOf(queryDecode(k)))
-		s.field(name, queryDecode(v), chain, depth, nest+1)
+		s.field(name, s.queryDecode(v, nest), chain, depth, nest+1)
 		// A '+' left unescaped is a space to a form decoder but may be
 		// base64 to the sender: search that reading too. Past the budget
 		// it cannot be decoded, so only persona values are looked for in
@@ -116,6 +116,21 @@ func (s *scanner) pairs(loc string, q []byte, chain []string, depth, nest int) {
 			s.leaf(name, percentDecodeSafe(v), chain, depth, nest+1)
 		}
 	}
+}
+
+// queryDecode is queryDecode into a buffer kept per nesting level: a
+// pair's value is searched before the next pair at its level is decoded,
+// and nothing kept from a search points into it (findings copy), so a
+// form of huge values costs one copy of the largest, not of each.
+func (s *scanner) queryDecode(v []byte, nest int) []byte {
+	if nest >= len(s.scratch) || bytes.IndexByte(v, '%') < 0 && bytes.IndexByte(v, '+') < 0 {
+		return queryDecode(v)
+	}
+	if cap(s.scratch[nest]) < len(v) {
+		s.scratch[nest] = make([]byte, 0, len(v))
+	}
+	s.scratch[nest] = appendUnescapeURL(s.scratch[nest][:0], v, true)
+	return s.scratch[nest]
 }
 
 func (s *scanner) form(loc string, v []byte, chain []string, depth, nest int) {

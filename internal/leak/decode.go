@@ -201,7 +201,10 @@ func formDecode(v []byte) []byte { return unescapeURL(v, true) }
 
 // unescapeURL decodes v in one pass and one allocation.
 func unescapeURL(v []byte, plusSpace bool) []byte {
-	out := make([]byte, 0, len(v))
+	return appendUnescapeURL(make([]byte, 0, len(v)), v, plusSpace)
+}
+
+func appendUnescapeURL(out, v []byte, plusSpace bool) []byte {
 	for i := 0; i < len(v); i++ {
 		switch c := v[i]; {
 		case c == '%' && i+2 < len(v) && unhex(v[i+1]) >= 0 && unhex(v[i+2]) >= 0:

@@ -69,6 +69,8 @@ type scanner struct {
 	// noWireCharge is set while searching a body its Content-Encoding
 	// was undone for: inflating charged those bytes already.
 	noWireCharge bool
+	// scratch holds the decoded pair value at each nesting level.
+	scratch [maxNest + 1][]byte
 	// jsonDeep and nestDeep are set once a nesting limit was warned about.
 	jsonDeep, nestDeep bool
 	// finishing lets the end-of-scan warnings past maxWarnings.

@@ -59,19 +59,16 @@ func formValueStop(c byte) bool {
 }
 
 // harvestTokens records JWTs, bearer credentials and URL passwords found
-// in s, running each expression only on the run of characters its match
-// could span around each anchor.
+// in s. JWTs and bearer credentials are matched by hand from their
+// anchors; the URL-password expression runs only on the window around
+// each "://" its match could span.
 func (ss secretSet) harvestTokens(s string) {
-	eachWindow(s, "eyJ", false, jwtWindow, func(w string) {
-		for _, m := range jwtRE.FindAllString(w, -1) {
-			ss.add(m, minHarvested)
-		}
-	})
-	eachWindow(s, "bearer", true, bearerWindow, func(w string) {
-		for _, m := range bearerRE.FindAllStringSubmatch(w, -1) {
-			ss.add(m[3], minHarvested)
-		}
-	})
+	for _, m := range jwts(s) {
+		ss.add(m, minHarvested)
+	}
+	for _, m := range bearers(s) {
+		ss.add(m, minHarvested)
+	}
 	if strings.Contains(s, "@") {
 		eachWindow(s, "://", false, userinfoWindow, func(w string) {
 			for _, m := range userinfoRE.FindAllStringSubmatch(w, -1) {
@@ -79,6 +76,87 @@ func (ss secretSet) harvestTokens(s string) {
 			}
 		})
 	}
+}
+
+func isB64URL(c byte) bool { return isAlnum(c) || c == '_' || c == '-' }
+
+// jwts returns what jwtRE.FindAllString(s, -1) returns: "eyJ" and six or
+// more base64url characters, a dot, the same again, a dot and the rest of
+// the base64url run. Each run's end is found once, however many anchors
+// it holds.
+func jwts(s string) []string {
+	var out []string
+	runEnd := -1
+	for off := 0; ; {
+		i := strings.Index(s[off:], "eyJ")
+		if i < 0 {
+			return out
+		}
+		at := off + i
+		off = at + 1
+		if at >= runEnd {
+			runEnd = b64urlEnd(s, at)
+		}
+		dot1 := runEnd
+		if dot1-at < 9 || dot1 >= len(s) || s[dot1] != '.' || !strings.HasPrefix(s[dot1+1:], "eyJ") {
+			continue
+		}
+		dot2 := b64urlEnd(s, dot1+1)
+		if dot2-dot1-1 < 9 || dot2 >= len(s) || s[dot2] != '.' {
+			continue
+		}
+		end := b64urlEnd(s, dot2+1)
+		out = append(out, s[at:end])
+		off = end
+	}
+}
+
+func b64urlEnd(s string, i int) int {
+	for i < len(s) && isB64URL(s[i]) {
+		i++
+	}
+	return i
+}
+
+// bearers returns the credentials (group 3) bearerRE finds: "bearer" in
+// any case after a word boundary, whitespace, %20 or '+', and eight or
+// more of A-Za-z0-9._~+/=-.
+func bearers(s string) []string {
+	var out []string
+	tok := func(c byte) bool { return isAlnum(c) || strings.IndexByte("._~+/=-", c) >= 0 }
+	for off := 0; off < len(s); {
+		i := indexFrom(s[off:], "bearer", true)
+		if i < 0 {
+			return out
+		}
+		at := off + i
+		off = at + 1
+		if at > 0 && (isAlnum(s[at-1]) || s[at-1] == '_') {
+			continue
+		}
+		j := at + 6
+		switch {
+		case j < len(s) && isSpace(s[j]):
+			for j < len(s) && isSpace(s[j]) {
+				j++
+			}
+		case strings.HasPrefix(s[j:], "%20"):
+			j += 3
+		case j < len(s) && s[j] == '+':
+			j++
+		default:
+			continue
+		}
+		end := j
+		for end < len(s) && tok(s[end]) {
+			end++
+		}
+		if end-j >= 8 {
+			out = append(out, s[j:end])
+			off = end
+		}
+	}
+	return out
 }
 
 // eachWindow calls fn with the window around each occurrence of anchor
@@ -111,31 +189,6 @@ func indexFrom(s, sub string, fold bool) int {
 
 func isAlnum(c byte) bool {
 	return c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'z'
-}
-
-// jwtWindow is the run of base64url characters and dots around at: a JWT
-// is made of nothing else. The next anchor is past the run.
-func jwtWindow(s string, at, from int) (int, int, int) {
-	in := func(c byte) bool { return isAlnum(c) || c == '_' || c == '-' || c == '.' }
-	lo, hi := at, at
-	for lo > from && in(s[lo-1]) {
-		lo--
-	}
-	for hi < len(s) && in(s[hi]) {
-		hi++
-	}
-	return lo, hi, hi
-}
-
-// bearerWindow starts a byte before "bearer" (for \b) and runs over the
-// characters a separator and credential are made of, which "bearer" is
-// too: the next anchor is past the run.
-func bearerWindow(s string, at, from int) (int, int, int) {
-	hi := at
-	for hi < len(s) && (isAlnum(s[hi]) || isSpace(s[hi]) || strings.IndexByte("._~+/=-%", s[hi]) >= 0) {
-		hi++
-	}
-	return max(from, at-1), hi, hi
 }
 
 // userinfoWindow reaches back over a scheme (and a byte before it, for

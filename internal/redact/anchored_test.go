@@ -62,3 +62,23 @@ func FuzzAnchoredScans(f *testing.F) {
 	f.Add("a=b&token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.x bearer abcdefghij https://u:pw@h")
 	f.Fuzz(func(t *testing.T, s string) { anchoredSame(t, s) })
 }
+
+// TestContainsAnyFoldChunked: a long text lowercased a megabyte at a time
+// answers as the whole text lowercased, with the part at every chunk
+// edge, spelled with a Kelvin sign, or after bytes that are not UTF-8.
+func TestContainsAnyFoldChunked(t *testing.T) {
+	t.Parallel()
+	fill := strings.Repeat("x\x80\xe2\x84", 1<<18) // 1 MB, invalid UTF-8
+	for _, part := range []string{"token", "TO\u212aEN", "ToKeN"} {
+		for off := -40; off <= 40; off += 8 {
+			s := (fill + fill)[:len(fill)+off] + part + fill
+			want := strings.Contains(strings.ToLower(s), "token")
+			if got := containsAnyFold(s, []string{"token"}); got != want {
+				t.Fatalf("%q at %d: %v, want %v", part, len(fill)+off, got, want)
+			}
+		}
+	}
+	if containsAnyFold(fill+fill+fill, secretFieldParts) {
+		t.Error("found a part in filler")
+	}
+}

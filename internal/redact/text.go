@@ -129,6 +129,9 @@ func replaceLocs(s string, locs [][]int, f func(m []string, idx []int) string) s
 	if locs == nil {
 		return s
 	}
+	// A match left as it is goes out with the text after it: a text
+	// nothing was replaced in is returned as is, never copied (learning
+	// secrets replaces nothing, and bodies run to tens of megabytes).
 	var b strings.Builder
 	last := 0
 	for _, loc := range locs {
@@ -138,9 +141,16 @@ func replaceLocs(s string, locs [][]int, f func(m []string, idx []int) string) s
 				m[i] = s[loc[2*i]:loc[2*i+1]]
 			}
 		}
+		rep := f(m, loc)
+		if rep == m[0] {
+			continue
+		}
 		b.WriteString(s[last:loc[0]])
-		b.WriteString(f(m, loc))
+		b.WriteString(rep)
 		last = loc[1]
+	}
+	if last == 0 && b.Len() == 0 {
+		return s
 	}
 	b.WriteString(s[last:])
 	return b.String()
