@@ -220,3 +220,21 @@ func TestNestingWarnings(t *testing.T) {
 func strconvQuote(s string) string {
 	return `"` + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), `"`, `\"`) + `"`
 }
+
+// TestWireNotRequestBudget: values as sent count against each surface's
+// cap, not the request's decoding budget, so the last frame of a long
+// session is still decoded.
+func TestWireNotRequestBudget(t *testing.T) {
+	t.Parallel()
+	plain := []byte(randomText(600<<10, alnum+" ", 4))
+	r := &traffic.Request{URL: "wss://t.example/s"}
+	for range 10 { // 6 MB as sent, past the request's 4 MB
+		r.WebSocket = append(r.WebSocket, traffic.WebSocketFrame{Sent: true, Opcode: 1, Data: plain})
+	}
+	b64 := base64.StdEncoding.EncodeToString([]byte(`{"em":"alice.smith@example.com"}`))
+	r.WebSocket = append(r.WebSocket, traffic.WebSocketFrame{Sent: true, Opcode: 1, Data: []byte(`{"d":"` + b64 + `"}`)})
+	res := alicePool.Scan(r, ScanOptions{Budgets: Budgets{MaxDecodedBytes: 4 << 20}})
+	if len(res.Warnings) > 0 || len(res.Matches) != 1 || !slices.Contains(res.Matches[0].Encoding, "base64") {
+		t.Errorf("warnings %q, matches:%s", res.Warnings, describe(res))
+	}
+}

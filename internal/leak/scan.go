@@ -60,6 +60,7 @@ type scanner struct {
 	// unlisted counts findings past the budget, listed in Dropped or not.
 	unlisted int
 	budget   int // decoded bytes this surface may still produce
+	wire     int // bytes of values as sent charged to this surface
 	spent    int // decoded bytes produced by earlier surfaces
 	// skipWarn is set once the request's budget is spent and reported.
 	skipWarn bool
@@ -136,9 +137,11 @@ func (s *scanner) surface(what string, fn func()) {
 		fn() // budget spent and said so: search without decoding
 		return
 	}
-	s.budget, s.capHit = start, false
+	s.budget, s.capHit, s.wire = start, false, 0
 	fn()
-	s.spent += start - max(s.budget, 0)
+	// Values as sent count against this surface's cap, not the request's
+	// decoding budget: a long WebSocket session is still decoded.
+	s.spent += max(0, start-max(s.budget, 0)-s.wire)
 	switch {
 	case start <= 0 || s.capHit && start < s.b.MaxDecodedValue:
 		s.warnf("decoding stopped at %s: the request's %s decoding budget was spent; data past it was not searched (raise with --max-decoded-bytes)", what, size(s.b.MaxDecodedBytes))
@@ -339,6 +342,7 @@ func (s *scanner) chargeWire(v []byte, chain []string) bool {
 			return false
 		}
 		s.budget -= len(v)
+		s.wire += len(v)
 	}
 	return s.budget > 0
 }
