@@ -245,3 +245,52 @@ func TestWireNotRequestBudget(t *testing.T) {
 		t.Errorf("warnings %q, matches:%s", res.Warnings, describe(res))
 	}
 }
+
+// TestAddressWindowsExact: on texts short enough for one window, the
+// anchored search finds what reAddress finds over the whole text.
+func TestAddressWindowsExact(t *testing.T) {
+	t.Parallel()
+	pick := func(rng *rand.Rand, xs ...string) string { return xs[rng.IntN(len(xs))] }
+	noise := []string{"", "a", "x9", "_", "é", ".", ",", "\n", " ", "+", "12", "CA", "St"}
+	rng := rand.New(rand.NewPCG(3, 4))
+	found := 0
+	for range 30000 {
+		var b strings.Builder
+		for range rng.IntN(3) {
+			b.WriteString(pick(rng, noise...))
+		}
+		b.WriteString(pick(rng, "9", "12", "123456", "1234567", "x9", "_9", ""))
+		for range 1 + rng.IntN(7) {
+			b.WriteString(pick(rng, " ", "+", "  "))
+			b.WriteString(pick(rng, "Elm", "Oak", "a", "12", "'#", "O'Neil", "N.", "-"))
+		}
+		b.WriteString(pick(rng, " ", "+", ""))
+		b.WriteString(pick(rng, "St", "street", "AVE", "Boulevards", "Sq", "Way", "Stx", "pkwy"))
+		b.WriteString(pick(rng, "", ".", ",", "_", "x"))
+		for range rng.IntN(6) {
+			b.WriteString(pick(rng, noise...))
+		}
+		b.WriteString(pick(rng, " 12345", " 12345-6789", " 1234", "123456", " 12345x", " 12345_"))
+		for range rng.IntN(3) {
+			b.WriteString(pick(rng, noise...))
+		}
+		v := []byte(b.String())
+		var want, got []string
+		if countDigits(v) >= 6 && hasDigitRun(v, 5) {
+			for _, m := range reAddress.FindAllSubmatchIndex(v, -1) {
+				want = append(want, string(v[m[2]:m[3]]))
+			}
+		}
+		for _, sp := range findAddresses(v) {
+			got = append(got, sp.value)
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("%q: found %q, want %q", v, got, want)
+		}
+		found += len(want)
+	}
+	if found < 100 {
+		t.Errorf("only %d addresses in the random texts: the test proves little", found)
+	}
+	t.Logf("%d addresses found alike", found)
+}
