@@ -236,7 +236,7 @@ func TestLZStringBrokenBombs(t *testing.T) {
 	if d > 5*time.Second {
 		t.Errorf("took %v", d)
 	}
-	if !strings.Contains(strings.Join(res.Warnings, "\n"), "cap per body") {
+	if !strings.Contains(strings.Join(res.Warnings, "\n"), "cap per value") {
 		t.Errorf("no budget warning: %q", res.Warnings)
 	}
 }

@@ -101,13 +101,36 @@ func (s *scanner) pairs(loc string, q []byte, chain []string, depth, nest int) {
 			continue
 		}
 		name := s.join(loc, nameOf(queryDecode(k)))
-		s.field(name, queryDecode(v), chain, depth, nest+1)
+		s.field(name, s.queryDecode(v, nest), chain, depth, nest+1)
 		// A '+' left unescaped is a space to a form decoder but may be
-		// base64 to the sender: search that reading too.
-		if plus := bytes.IndexByte(v, '+'); plus > 0 && plus < len(v)-1 && scanFeatures(v).b64 >= minB64Run {
+		// base64 to the sender: search that reading too. Past the budget
+		// it cannot be decoded, so only persona values are looked for in
+		// it (a phone's '+'): the value was searched once already.
+		plus := bytes.IndexByte(v, '+')
+		switch {
+		case plus <= 0 || plus == len(v)-1:
+		case len(chain) == 0 && len(v) > s.budget:
+			s.capHit = true
+			s.matchText(name, percentDecodeSafe(v), chain)
+		case scanFeatures(v).b64 >= minB64Run:
 			s.leaf(name, percentDecodeSafe(v), chain, depth, nest+1)
 		}
 	}
+}
+
+// queryDecode is queryDecode into a buffer kept per nesting level: a
+// pair's value is searched before the next pair at its level is decoded,
+// and nothing kept from a search points into it (findings copy), so a
+// form of huge values costs one copy of the largest, not of each.
+func (s *scanner) queryDecode(v []byte, nest int) []byte {
+	if nest >= len(s.scratch) || bytes.IndexByte(v, '%') < 0 && bytes.IndexByte(v, '+') < 0 {
+		return queryDecode(v)
+	}
+	if cap(s.scratch[nest]) < len(v) {
+		s.scratch[nest] = make([]byte, 0, len(v))
+	}
+	s.scratch[nest] = appendUnescapeURL(s.scratch[nest][:0], v, true)
+	return s.scratch[nest]
 }
 
 func (s *scanner) form(loc string, v []byte, chain []string, depth, nest int) {
@@ -206,6 +229,8 @@ func (s *scanner) body(r *traffic.Request) {
 		if err != nil {
 			s.warnf("body: %v", err)
 		}
+		s.noWireCharge = len(dec) == 0 || len(dec) != len(body) || &dec[0] != &body[0]
+		defer func() { s.noWireCharge = false }()
 		body = dec
 	} else if len(body) > 2 && body[0] == 0x1f && body[1] == 0x8b {
 		// Clients compress in JavaScript (posthog-js gzip-js, Clarity) and
@@ -271,11 +296,10 @@ func (s *scanner) multipart(loc, boundary string, body []byte) bool {
 		}
 		parts++
 		data, err := io.ReadAll(io.LimitReader(p, int64(s.budget)+1))
-		if len(data) > s.budget {
+		if len(data) > s.budget { // the part's values are charged as searched
 			s.capHit = true
 			data = data[:s.budget]
 		}
-		s.budget -= len(data)
 		name := nameOf([]byte(p.FormName()))
 		if fn := p.FileName(); fn != "" {
 			name += " (" + fn + ")"

@@ -143,60 +143,6 @@ var decoders = []decoder{
 	{"lz-string", tryLZUnicode},
 }
 
-func tryURL(s *scanner, v []byte, f features, emit func([]byte, ...string)) {
-	if !f.pct {
-		return
-	}
-	var chain []string
-	cur := v
-	// Each round's output is no longer than its input: charge that first,
-	// so a value past the budget is not decoded at all.
-	for round := 0; round < 4 && hasPercentEscape(cur) && s.spend(len(cur)); round++ {
-		cur = percentDecode(cur)
-		chain = append(chain, "url")
-	}
-	if len(chain) > 0 {
-		emit(cur, chain...)
-	}
-}
-
-func hasPercentEscape(v []byte) bool {
-	for i := bytes.IndexByte(v, '%'); i >= 0 && i+2 < len(v); {
-		if unhex(v[i+1]) >= 0 && unhex(v[i+2]) >= 0 {
-			return true
-		}
-		j := bytes.IndexByte(v[i+1:], '%')
-		if j < 0 {
-			return false
-		}
-		i += 1 + j
-	}
-	return false
-}
-
-// percentDecode decodes %XX escapes and leaves everything else as is.
-func percentDecode(v []byte) []byte {
-	out := make([]byte, 0, len(v))
-	for i := 0; i < len(v); i++ {
-		if v[i] == '%' && i+2 < len(v) && unhex(v[i+1]) >= 0 && unhex(v[i+2]) >= 0 {
-			out = append(out, byte(unhex(v[i+1])<<4|unhex(v[i+2])))
-			i += 2
-			continue
-		}
-		out = append(out, v[i])
-	}
-	return out
-}
-
-// queryDecode is the normal decoding of a query or form value ('+' is a
-// space); it is not reported as a transform.
-func queryDecode(v []byte) []byte {
-	if bytes.IndexByte(v, '%') < 0 && bytes.IndexByte(v, '+') < 0 {
-		return v
-	}
-	return percentDecode(bytes.ReplaceAll(v, []byte("+"), []byte(" ")))
-}
-
 func tryHTML(s *scanner, v []byte, f features, emit func([]byte, ...string)) {
 	if !f.amp {
 		return

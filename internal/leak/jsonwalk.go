@@ -22,6 +22,9 @@ type jsonWalker struct {
 
 var errJSON = errors.New("malformed JSON")
 
+// errJSONDeep says JSON nested past maxJSONDepth.
+var errJSONDeep = errors.New("JSON nested too deep")
+
 // walkJSON calls leaf for each leaf; it returns how far it parsed and an
 // error naming the offset when the text stops being JSON (the caller
 // searches the rest as text) or when leaf returned false (errStopped).
@@ -52,7 +55,7 @@ func (w *jsonWalker) ws() {
 
 func (w *jsonWalker) value(depth int) error {
 	if depth > maxJSONDepth {
-		return errors.New("JSON nested too deep")
+		return errJSONDeep
 	}
 	w.ws()
 	if w.pos >= len(w.data) {

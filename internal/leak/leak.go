@@ -23,8 +23,14 @@
 // Cost is linear in the request's bytes and matches, and bounded:
 // Budgets cap decoded bytes, decompression ratio, decoding depth and
 // findings kept (past it findings are counted, not listed); each budget
-// hit is a warning naming the flag that raises it. ScanOptions.Stop (or
-// ScanContext) ends a scan early.
+// hit is a warning naming the flag that raises it. A surface's values as
+// sent (URL, headers, cookies, body, each frame) and what decoding makes
+// of them share the per-value cap: past it values are still searched as
+// sent, never decoded. Value patterns that need a regular expression run
+// it only on short windows around a cheap anchor. Structure past a
+// nesting limit (JSON 256 levels deep, values nested 6 deep) is searched
+// as plain text, with a warning. ScanOptions.Stop (or ScanContext) ends a
+// scan early.
 package leak
 
 // Persona is what the tester knows about the account used in a visit.

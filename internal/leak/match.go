@@ -229,10 +229,13 @@ func (s *scanner) digestPieces(loc string, run []byte, chain []string) {
 
 // digestToken decodes a token of digest length and looks it up.
 func (s *scanner) digestToken(loc string, run, padded []byte, chain []string) bool {
+	n := len(run)
+	if !hexDigestLens[n] && (n%4 == 1 || n*3/4 > 64 || !s.p.digLens[n*3/4]) {
+		return false // no digest is this long: checked before reading the run
+	}
 	var raw [64]byte
 	var d []byte
 	var spelling []string
-	n := len(run)
 	allHex := true
 	var upper, lower bool
 	for _, c := range run {

@@ -28,8 +28,11 @@ type Budgets struct {
 	// over all its channels (inflating, base64, URL and lz-string
 	// decoding). Default DefaultMaxDecodedBytes. Flag --max-decoded-bytes.
 	MaxDecodedBytes int
-	// MaxDecodedValue caps the bytes decoding may produce for one body,
-	// WebSocket frame, header or URL. Default a quarter of
+	// MaxDecodedValue caps the bytes searched and decoded for one surface
+	// of a request: its URL, its headers, its cookies, its body, one
+	// WebSocket frame, its response's hand-off. Values as sent count
+	// against it before any decoding; past it they are searched as sent
+	// and not decoded, with a warning. Default a quarter of
 	// MaxDecodedBytes (DefaultMaxDecodedValue), never more than it.
 	MaxDecodedValue int
 	// MaxExpansion caps how many times its input size one decompression

@@ -163,8 +163,8 @@ func findPhones(v []byte) []span {
 	return out
 }
 
-// phoneWindows returns disjoint ranges of v around each '+' before a digit
-// and each "ddd-dddd" (with '-', '.' or ' '), widened by the length of the
+// phoneWindows returns disjoint ranges of v around each '+' before ten
+// digits (E.164; a NANP number after "+1" has the other anchor) and each "ddd-dddd" (with '-', '.' or ' '), widened by the length of the
 // longest phone and to the ends of the digit runs they cut.
 func phoneWindows(v []byte) [][2]int {
 	const reach = 24
@@ -172,7 +172,7 @@ func phoneWindows(v []byte) [][2]int {
 	prevHi := 0 // a window never widens back into the previous one
 	for i := 0; i+1 < len(v); i++ {
 		c := v[i]
-		anchor := c == '+' && isDigit(v[i+1])
+		anchor := c == '+' && digitsFrom(v, i+1, 10) >= 10
 		if !anchor && (c == '-' || c == '.' || c == ' ') && i >= 3 && i+4 < len(v) &&
 			isDigit(v[i-1]) && isDigit(v[i-2]) && isDigit(v[i-3]) &&
 			isDigit(v[i+1]) && isDigit(v[i+2]) && isDigit(v[i+3]) && isDigit(v[i+4]) {
@@ -198,6 +198,15 @@ func phoneWindows(v []byte) [][2]int {
 	return ws
 }
 
+// digitsFrom counts the digits in a row from v[i], up to most.
+func digitsFrom(v []byte, i, most int) int {
+	n := 0
+	for i+n < len(v) && n < most && isDigit(v[i+n]) {
+		n++
+	}
+	return n
+}
+
 func countDigits(v []byte) int {
 	n := 0
 	for _, c := range v {
@@ -206,19 +215,6 @@ func countDigits(v []byte) int {
 		}
 	}
 	return n
-}
-
-var reAddress = regexp.MustCompile(`(?i)\b(\d{1,6}(?:[ +][A-Za-z0-9.'#-]+){1,6}?[ +](?:street|st|avenue|ave|road|rd|boulevard|blvd|drive|dr|lane|ln|court|ct|way|place|pl|terrace|ter|parkway|pkwy|circle|cir|highway|hwy|trail|trl|square|sq)\.?(?:,|\b)[^\n]{0,80}?\b\d{5}(?:-\d{4})?)\b`)
-
-func findAddresses(v []byte) []span {
-	if countDigits(v) < 6 || bytes.IndexAny(v, " +") < 0 || !hasDigitRun(v, 5) {
-		return nil
-	}
-	var out []span
-	for _, m := range reAddress.FindAllSubmatchIndex(v, -1) {
-		out = append(out, span{value: string(v[m[2]:m[3]]), start: m[2], end: m[3]})
-	}
-	return out
 }
 
 // findS10 finds 2 letters, 9 digits, 2 letters (EC123456785US) standing
@@ -264,21 +260,6 @@ func s10Valid(s string) bool {
 		c = 5
 	}
 	return int(s[10]-'0') == c
-}
-
-var reUPS = regexp.MustCompile(`(?:^|[^A-Za-z0-9])(1Z[0-9A-Z]{16})(?:$|[^A-Za-z0-9])`)
-
-func findUPS(v []byte) []span {
-	if !bytes.Contains(v, []byte("1Z")) {
-		return nil
-	}
-	var out []span
-	for _, m := range reUPS.FindAllSubmatchIndex(v, -1) {
-		if tn := string(v[m[2]:m[3]]); upsValid(tn) {
-			out = append(out, span{value: tn, start: m[2], end: m[3]})
-		}
-	}
-	return out
 }
 
 // upsValid checks a 1Z number: letters count as (code-63) mod 10, odd

@@ -34,7 +34,7 @@ func TestDecompressionBomb(t *testing.T) {
 	expectMatch(t, res, "email", ChannelBody, "em", []string{"lowercase"})
 	// With the ratio limit raised, the per-body cap cuts it instead.
 	res = alicePool.Scan(post("application/json", bomb, traffic.Header{Name: "Content-Encoding", Value: "gzip"}), ScanOptions{Budgets: Budgets{MaxExpansion: 1 << 20}})
-	if len(res.Warnings) == 0 || !strings.Contains(strings.Join(res.Warnings, "\n"), "cap per body") {
+	if len(res.Warnings) == 0 || !strings.Contains(strings.Join(res.Warnings, "\n"), "cap per value") {
 		t.Fatalf("no cap warning: %q", res.Warnings)
 	}
 	expectMatch(t, res, "email", ChannelBody, "em", []string{"lowercase"})

@@ -2,6 +2,7 @@ package leak
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -59,12 +60,20 @@ type scanner struct {
 	// unlisted counts findings past the budget, listed in Dropped or not.
 	unlisted int
 	budget   int // decoded bytes this surface may still produce
+	wire     int // bytes of values as sent charged to this surface
 	spent    int // decoded bytes produced by earlier surfaces
 	// skipWarn is set once the request's budget is spent and reported.
 	skipWarn bool
 	capHit   bool
 	depthHit bool // a value at the depth limit held more encoded data
 	stopped  bool
+	// noWireCharge is set while searching a body its Content-Encoding
+	// was undone for: inflating charged those bytes already.
+	noWireCharge bool
+	// scratch holds the decoded pair value at each nesting level.
+	scratch [maxNest + 1][]byte
+	// jsonDeep and nestDeep are set once a nesting limit was warned about.
+	jsonDeep, nestDeep bool
 	// finishing lets the end-of-scan warnings past maxWarnings.
 	finishing bool
 	names     map[[2]string]string
@@ -128,16 +137,18 @@ func (s *scanner) surface(what string, fn func()) {
 		fn() // budget spent and said so: search without decoding
 		return
 	}
-	s.budget, s.capHit = start, false
+	s.budget, s.capHit, s.wire = start, false, 0
 	fn()
-	s.spent += start - max(s.budget, 0)
+	// Values as sent count against this surface's cap, not the request's
+	// decoding budget: a long WebSocket session is still decoded.
+	s.spent += max(0, start-max(s.budget, 0)-s.wire)
 	switch {
 	case start <= 0 || s.capHit && start < s.b.MaxDecodedValue:
 		s.warnf("decoding stopped at %s: the request's %s decoding budget was spent; data past it was not searched (raise with --max-decoded-bytes)", what, size(s.b.MaxDecodedBytes))
 		s.spent = s.b.MaxDecodedBytes
 		s.skipWarn = true
 	case s.capHit:
-		s.warnf("%s: decoding stopped at the %s cap per body; data past it was not searched (raise with --max-decoded-bytes: a body may use a quarter of it)", what, size(s.b.MaxDecodedValue))
+		s.warnf("%s: decoding stopped at the %s cap per value (body, URL, headers, cookies, frame); what lay past it was searched as sent, not decoded (raise with --max-decoded-bytes: one value may use a quarter of it)", what, size(s.b.MaxDecodedValue))
 	}
 }
 
@@ -234,6 +245,9 @@ func (s *scanner) field(loc string, v []byte, chain []string, depth, nest int) {
 			if err == nil || s.stopped {
 				return
 			}
+			if errors.Is(err, errJSONDeep) {
+				s.tooDeep(&s.jsonDeep, loc, "JSON nested deeper than %d levels", maxJSONDepth)
+			}
 			v = v[pos:] // search what did not parse as text
 		case bytes.HasPrefix(v, []byte("tv.1~")):
 			s.googleTokens(loc, v, chain, depth, nest)
@@ -246,12 +260,41 @@ func (s *scanner) field(loc string, v []byte, chain []string, depth, nest int) {
 			return
 		}
 	}
+	if nest >= maxNest && nested(v) {
+		s.tooDeep(&s.nestDeep, loc, "values nested in one another (JSON in a form field in JSON...) more than %d levels deep", maxNest)
+	}
 	s.leaf(loc, v, chain, depth, nest)
+}
+
+// nested reports a value field would split if the nesting limit allowed.
+func nested(v []byte) bool {
+	return looksJSON(v) || bytes.HasPrefix(v, []byte("tv.1~")) || looksURL(v) || looksForm(v)
+}
+
+// tooDeep warns, once per request and limit, that structure past a
+// nesting limit was searched as plain text: its values are still found,
+// but not split into their fields.
+func (s *scanner) tooDeep(warned *bool, loc, limit string, n int) {
+	if *warned {
+		return
+	}
+	*warned = true
+	where := s.ch
+	if loc != "" {
+		where += " field " + nameOf([]byte(loc))
+	}
+	s.warnf("%s in the %s: what lay deeper was searched as plain text, not split into fields", fmt.Sprintf(limit, n), where)
 }
 
 // leaf matches a value, then tries each decoding layer on it.
 func (s *scanner) leaf(loc string, v []byte, chain []string, depth, nest int) {
-	f := s.features(v)
+	decode := s.chargeWire(v, chain)
+	// A value no decoder may read needs no features: the digest search
+	// finds its own runs.
+	f := features{b64: 22}
+	if decode {
+		f = s.features(v)
+	}
 	if s.stopped {
 		return
 	}
@@ -262,7 +305,7 @@ func (s *scanner) leaf(loc string, v []byte, chain []string, depth, nest int) {
 	if s.opts.Patterns {
 		s.matchPatterns(loc, v, chain)
 	}
-	if s.budget <= 0 || s.stopped {
+	if !decode || s.stopped {
 		return
 	}
 	if !f.pct && !f.amp && !f.esc && f.b64 < minB64Run && f.hex < 16 && f.high*2 < len(v) {
@@ -284,6 +327,24 @@ func (s *scanner) leaf(loc string, v []byte, chain []string, depth, nest int) {
 	for _, d := range decoders {
 		d.try(s, v, f, emit)
 	}
+}
+
+// chargeWire charges a value as sent (no decoding layer made it: its
+// chain is empty) to the surface's budget before any layer is tried on
+// it, so that a value past the cap is searched as written and no
+// further: a surface's bytes and what decoding makes of them share one
+// cap. Decoded values were charged by the layer that made them. It
+// reports whether decoding may go on.
+func (s *scanner) chargeWire(v []byte, chain []string) bool {
+	if len(chain) == 0 && !s.noWireCharge {
+		if len(v) > s.budget {
+			s.capHit = true
+			return false
+		}
+		s.budget -= len(v)
+		s.wire += len(v)
+	}
+	return s.budget > 0
 }
 
 // intern returns path as a string, allocating once per distinct path.

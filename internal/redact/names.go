@@ -1,6 +1,9 @@
 package redact
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Placeholder replaces every redacted value.
 const Placeholder = "[REDACTED]"
@@ -94,17 +97,36 @@ func containsAny(s string, parts []string) bool {
 }
 
 // containsAnyFold reports whether s contains any of parts (lowercase ASCII)
-// ignoring ASCII case, without allocating: one pass over s, checking only
-// where a part's first letter appears.
+// ignoring case, as strings.Contains(strings.ToLower(s), part) would.
 func containsAnyFold(s string, parts []string) bool {
 	// Lowercasing once and letting strings.Contains (vectorised) scan for
 	// each part is many times faster on whole bodies than comparing
-	// case-insensitively at every position. Parts are lowercase ASCII.
-	ls := strings.ToLower(s)
-	for _, p := range parts {
-		if strings.Contains(ls, p) {
-			return true
+	// case-insensitively at every position. A long text is lowercased a
+	// megabyte at a time, overlapping by more than any part can span, so
+	// a body of tens of megabytes is not copied whole.
+	const chunk, overlap = 1 << 20, 64
+	for lo := 0; lo < len(s); {
+		hi := runeCut(s, min(len(s), lo+chunk))
+		ls := strings.ToLower(s[lo:hi])
+		for _, p := range parts {
+			if strings.Contains(ls, p) {
+				return true
+			}
 		}
+		if hi == len(s) {
+			break
+		}
+		lo = runeCut(s, hi-overlap)
 	}
 	return false
+}
+
+// runeCut moves i back to where cutting s changes no rune's decoding: a
+// rune's first byte, or a byte no valid sequence could span (three
+// continuation bytes in a row).
+func runeCut(s string, i int) int {
+	for k := 0; k < 3 && i > 0 && i < len(s) && !utf8.RuneStart(s[i]); k++ {
+		i--
+	}
+	return i
 }

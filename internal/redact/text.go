@@ -75,7 +75,7 @@ func fields(s string, f fieldFunc) string {
 		s = multipart(s, f)
 	}
 	if strings.Contains(s, "=") {
-		s = replaceSubmatch(formFieldRE, s, func(m []string, idx []int) string {
+		s = replaceLocs(s, formFieldLocs(s), func(m []string, idx []int) string {
 			key := m[1]
 			if k, err := url.QueryUnescape(key); err == nil {
 				key = k
@@ -121,10 +121,17 @@ func multipart(s string, f fieldFunc) string {
 
 // replaceSubmatch calls f for each match with its submatches and indexes.
 func replaceSubmatch(re *regexp.Regexp, s string, f func(m []string, idx []int) string) string {
-	locs := re.FindAllStringSubmatchIndex(s, -1)
+	return replaceLocs(s, re.FindAllStringSubmatchIndex(s, -1), f)
+}
+
+// replaceLocs calls f for each match located, as replaceSubmatch does.
+func replaceLocs(s string, locs [][]int, f func(m []string, idx []int) string) string {
 	if locs == nil {
 		return s
 	}
+	// A match left as it is goes out with the text after it: a text
+	// nothing was replaced in is returned as is, never copied (learning
+	// secrets replaces nothing, and bodies run to tens of megabytes).
 	var b strings.Builder
 	last := 0
 	for _, loc := range locs {
@@ -134,9 +141,16 @@ func replaceSubmatch(re *regexp.Regexp, s string, f func(m []string, idx []int) 
 				m[i] = s[loc[2*i]:loc[2*i+1]]
 			}
 		}
+		rep := f(m, loc)
+		if rep == m[0] {
+			continue
+		}
 		b.WriteString(s[last:loc[0]])
-		b.WriteString(f(m, loc))
+		b.WriteString(rep)
 		last = loc[1]
+	}
+	if last == 0 && b.Len() == 0 {
+		return s
 	}
 	b.WriteString(s[last:])
 	return b.String()
@@ -212,23 +226,4 @@ func tokens(s string) string {
 		s = userinfoRE.ReplaceAllString(s, "${1}"+Placeholder+"${3}")
 	}
 	return s
-}
-
-// harvestTokens records JWTs and bearer credentials found in s.
-func (ss secretSet) harvestTokens(s string) {
-	if strings.Contains(s, "eyJ") {
-		for _, m := range jwtRE.FindAllString(s, -1) {
-			ss.add(m, minHarvested)
-		}
-	}
-	if strings.Contains(strings.ToLower(s), "bearer") {
-		for _, m := range bearerRE.FindAllStringSubmatch(s, -1) {
-			ss.add(m[3], minHarvested)
-		}
-	}
-	if strings.Contains(s, "@") && strings.Contains(s, "://") {
-		for _, m := range userinfoRE.FindAllStringSubmatch(s, -1) {
-			ss.add(m[2], minPassword)
-		}
-	}
 }

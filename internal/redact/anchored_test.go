@@ -1,0 +1,84 @@
+package redact
+
+import (
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// globalTokens is what harvestTokens found when it ran each expression
+// over the whole text.
+func globalTokens(s string) secretSet {
+	ss := secretSet{}
+	for _, m := range jwtRE.FindAllString(s, -1) {
+		ss.add(m, minHarvested)
+	}
+	for _, m := range bearerRE.FindAllStringSubmatch(s, -1) {
+		ss.add(m[3], minHarvested)
+	}
+	for _, m := range userinfoRE.FindAllStringSubmatch(s, -1) {
+		ss.add(m[2], minPassword)
+	}
+	return ss
+}
+
+// anchoredSame checks the hand scans against the expressions they stand
+// for on one text.
+func anchoredSame(t *testing.T, s string) {
+	t.Helper()
+	if got, want := formFieldLocs(s), formFieldRE.FindAllStringSubmatchIndex(s, -1); !reflect.DeepEqual(got, want) {
+		t.Fatalf("form fields of %q: %v, want %v", s, got, want)
+	}
+	got := secretSet{}
+	got.harvestTokens(s)
+	if want := globalTokens(s); !reflect.DeepEqual(got, want) {
+		t.Fatalf("tokens of %q: %v, want %v", s, got, want)
+	}
+}
+
+// TestAnchoredScans: the hand scans find what the expressions find, on
+// texts built from the characters that matter to them.
+func TestAnchoredScans(t *testing.T) {
+	t.Parallel()
+	pieces := []string{"=", "&", "?", ";", "#", "\"", " ", "\t", "a", "K", "9", "_", "-", ".", "/", ":", "@", "+", "%20",
+		"eyJ", "eyJhbGciOi", "Bearer", "bearer", "://", "https", "token", "é", "\xff", strings.Repeat("k", 130)}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		var b strings.Builder
+		for range rng.IntN(30) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		anchoredSame(t, b.String())
+	}
+	for _, s := range []string{"a://b://c:d@e", "x_https://u:pw@h", "https://u:secret1@h/p", "Authorization: Bearer abcdefgh12345",
+		"a=b=c&d=e", strings.Repeat("k", 128) + "=v", strings.Repeat("k", 129) + "=v", strings.Repeat("é", 128) + "=v",
+		"t=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig&u=eyJabcdef.eyJabcdef."} {
+		anchoredSame(t, s)
+	}
+}
+
+func FuzzAnchoredScans(f *testing.F) {
+	f.Add("a=b&token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.x bearer abcdefghij https://u:pw@h")
+	f.Fuzz(func(t *testing.T, s string) { anchoredSame(t, s) })
+}
+
+// TestContainsAnyFoldChunked: a long text lowercased a megabyte at a time
+// answers as the whole text lowercased, with the part at every chunk
+// edge, spelled with a Kelvin sign, or after bytes that are not UTF-8.
+func TestContainsAnyFoldChunked(t *testing.T) {
+	t.Parallel()
+	fill := strings.Repeat("x\x80\xe2\x84", 1<<18) // 1 MB, invalid UTF-8
+	for _, part := range []string{"token", "TO\u212aEN", "ToKeN"} {
+		for off := -40; off <= 40; off += 8 {
+			s := (fill + fill)[:len(fill)+off] + part + fill
+			want := strings.Contains(strings.ToLower(s), "token")
+			if got := containsAnyFold(s, []string{"token"}); got != want {
+				t.Fatalf("%q at %d: %v, want %v", part, len(fill)+off, got, want)
+			}
+		}
+	}
+	if containsAnyFold(fill+fill+fill, secretFieldParts) {
+		t.Error("found a part in filler")
+	}
+}
