@@ -232,8 +232,10 @@ func TestAnalyzeStopsOnSignal(t *testing.T) {
 func TestAnalyzeTimeout(t *testing.T) {
 	t.Parallel()
 	out := filepath.Join(t.TempDir(), "report.json")
+	in := bigGeneratedHAR(t)
+	leakwatchBinary(t) // built before the clock starts
 	start := time.Now()
-	c := startFed(t, bigGeneratedHAR(t), "analyze", "--timeout", "1s", "--format", "json", "--output", out)
+	c := startFed(t, in, "analyze", "--timeout", "1s", "--format", "json", "--output", out)
 	code, _ := c.wait(t)
 	if d := time.Since(start); d > 3*time.Second {
 		t.Errorf("took %v with --timeout 1s", d)

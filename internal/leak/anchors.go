@@ -30,7 +30,7 @@ const (
 )
 
 func findAddresses(v []byte) []span {
-	if countDigits(v) < 6 || bytes.IndexAny(v, " +") < 0 || !hasDigitRun(v, 5) {
+	if countDigits(v) < 6 || !bytes.ContainsAny(v, " +") || !hasDigitRun(v, 5) {
 		return nil
 	}
 	var out []span

@@ -166,13 +166,13 @@ func looksJSON(v []byte) bool {
 
 func looksURL(v []byte) bool {
 	return (bytes.HasPrefix(v, []byte("https://")) || bytes.HasPrefix(v, []byte("http://"))) &&
-		bytes.IndexAny(v, " \n\t") < 0
+		!bytes.ContainsAny(v, " \n\t")
 }
 
 // looksForm reports k=v(&k=v)* text with plausible key names.
 func looksForm(v []byte) bool {
 	eq := bytes.IndexByte(v, '=')
-	if eq < 1 || bytes.IndexAny(v, " \n\r\t") >= 0 {
+	if eq < 1 || bytes.ContainsAny(v, " \n\r\t") {
 		return false
 	}
 	if len(bytes.TrimRight(v, "=")) <= eq { // base64 padding, not a pair

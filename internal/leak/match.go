@@ -213,7 +213,7 @@ func (s *scanner) matchDigests(loc string, v []byte, chain []string) {
 // digestPieces retries a run split on base64's punctuation, for digests
 // inside paths ("/u/<hex>") or joined with dashes.
 func (s *scanner) digestPieces(loc string, run []byte, chain []string) {
-	if bytes.IndexAny(run, "/+-_") < 0 {
+	if !bytes.ContainsAny(run, "/+-_") {
 		return
 	}
 	start := 0
@@ -255,7 +255,7 @@ func (s *scanner) digestToken(loc string, run, padded []byte, chain []string) bo
 		}
 	case n%4 != 1 && n*3/4 <= 64 && s.p.digLens[n*3/4]:
 		enc, name := base64.RawStdEncoding, "base64"
-		if bytes.IndexAny(run, "-_") >= 0 {
+		if bytes.ContainsAny(run, "-_") {
 			enc, name = base64.RawURLEncoding, "base64url"
 		} else if len(padded) == len(run) && n%4 != 0 {
 			name = "base64url" // unpadded: Google's form

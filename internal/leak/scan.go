@@ -222,13 +222,6 @@ func (s *scanner) join(loc, name string) string {
 	return j
 }
 
-func join(loc, name string) string {
-	if loc == "" || name == "" {
-		return loc + name
-	}
-	return loc + " > " + name
-}
-
 // field searches one value, splitting structure (JSON, a nested URL, a
 // form) so that findings name the innermost field.
 func (s *scanner) field(loc string, v []byte, chain []string, depth, nest int) {
