@@ -39,6 +39,9 @@ var (
 
 func needChromium(t *testing.T) {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("browser test: skipped with -short")
+	}
 	if _, err := browser.Find(); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatalf("Chromium is required in CI: %v", err)

@@ -34,6 +34,9 @@ var binary struct {
 // leakwatchBinary builds leakwatch once per test binary.
 func leakwatchBinary(t *testing.T) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and runs the binary on large inputs: skipped with -short")
+	}
 	binary.once.Do(func() {
 		dir, err := os.MkdirTemp("", "leakwatch-bin")
 		if err != nil {

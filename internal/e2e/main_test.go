@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -30,6 +31,11 @@ func TestMain(m *testing.M) {
 }
 
 func run(m *testing.M) int {
+	flag.Parse()
+	if testing.Short() {
+		env.skip = "browser and npm test: skipped with -short"
+		return m.Run()
+	}
 	ci := os.Getenv("CI") != ""
 	if err := installTrackers(); err != nil {
 		if errors.Is(err, exec.ErrNotFound) && !ci {

@@ -33,6 +33,9 @@ import (
 // chromiumBin finds the Chromium the test drives; it never downloads one.
 func chromiumBin(t testing.TB) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("browser test: skipped with -short")
+	}
 	for _, p := range []string{os.Getenv("LEAKWATCH_CHROME"), "/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
 		if p == "" {
 			continue

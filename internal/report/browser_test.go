@@ -45,6 +45,9 @@ func TestMain(m *testing.M) {
 // a fresh profile, or skips when it is absent outside CI.
 func startChromium(t *testing.T) *rod.Browser {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("browser test: skipped with -short")
+	}
 	if _, err := os.Stat(chromiumPath); err != nil {
 		if os.Getenv("CI") == "" {
 			t.Skipf("no Chromium at %s", chromiumPath)

@@ -6,6 +6,7 @@ package browsertest
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -22,12 +23,15 @@ type Env struct {
 	// Args are the flags the browser was launched with, for tests that
 	// launch another one.
 	Args []string
+	// skip says why there is no browser: not installed, or -short.
+	skip string
 }
 
 // Main launches Chromium and the servers for a test binary and runs m. When
 // Chromium is missing the browser tests skip, unless CI is set, where that
 // is a failure.
 func Main(m *testing.M, site string, env **Env) int {
+	flag.Parse()
 	srv, err := NewServer(site)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "browsertest:", err)
@@ -35,12 +39,16 @@ func Main(m *testing.M, site string, env **Env) int {
 	}
 	defer srv.Close()
 	args := srv.BrowserArgs()
+	if testing.Short() {
+		*env = &Env{Server: srv, Args: args, skip: "browser test: skipped with -short"}
+		return m.Run()
+	}
 	// The launch context bounds the browser's life, so it is not a timeout.
 	b, err := browser.Launch(context.Background(), browser.Options{Args: args, StartTimeout: time.Minute})
 	switch {
 	case errors.Is(err, browser.ErrNotFound) && os.Getenv("CI") == "":
 		fmt.Fprintln(os.Stderr, "browsertest: skipping browser tests:", err)
-		*env = &Env{Server: srv, Args: args}
+		*env = &Env{Server: srv, Args: args, skip: "Chromium not installed (apt-get install chromium)"}
 		return m.Run()
 	case err != nil:
 		fmt.Fprintln(os.Stderr, "browsertest:", err)
@@ -58,6 +66,9 @@ func Main(m *testing.M, site string, env **Env) int {
 func (e *Env) Need(t testing.TB) *browser.Browser {
 	t.Helper()
 	if e == nil || e.Browser == nil {
+		if e != nil && e.skip != "" {
+			t.Skip(e.skip)
+		}
 		t.Skip("Chromium not installed (apt-get install chromium)")
 	}
 	return e.Browser
