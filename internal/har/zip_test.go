@@ -45,11 +45,11 @@ func buildZip(t testing.TB, ms ...member) []byte {
 }
 
 var (
-	pwBeacon   = []byte{0x1f, 0x8b, 0x08, 0x00, 'e', 'm', 0xff, 0x00}
-	pwForm     = []byte("email=jane%40example.com&plan=pro")
-	pwJSON     = []byte(`{"id":4711,"email":"jane@example.com"}`)
-	pwFrames   = []byte(`{"type":"send","time":1720000000123.5,"opcode":1,"data":"{\"email\":\"jane@example.com\"}"}` + "\n" + `{"type":"receive","time":1720000000200,"opcode":2,"data":"AP8="}` + "\n")
-	pwHAR      = `{"log":{"version":"1.2","creator":{"name":"Playwright","version":"1.56.0"},"browser":{"name":"chromium","version":"141.0"},
+	pwBeacon = []byte{0x1f, 0x8b, 0x08, 0x00, 'e', 'm', 0xff, 0x00}
+	pwForm   = []byte("email=jane%40example.com&plan=pro")
+	pwJSON   = []byte(`{"id":4711,"email":"jane@example.com"}`)
+	pwFrames = []byte(`{"type":"send","time":1720000000123.5,"opcode":1,"data":"{\"email\":\"jane@example.com\"}"}` + "\n" + `{"type":"receive","time":1720000000200,"opcode":2,"data":"AP8="}` + "\n")
+	pwHAR    = `{"log":{"version":"1.2","creator":{"name":"Playwright","version":"1.56.0"},"browser":{"name":"chromium","version":"141.0"},
  "pages":[{"startedDateTime":"2024-07-03T09:46:40.000Z","id":"page@1","title":"Signup","pageTimings":{"onContentLoad":-1,"onLoad":-1}}],
  "entries":[
   {"pageref":"page@1","startedDateTime":"2024-07-03T09:46:40.100Z","time":5,"request":{"method":"POST","url":"https://t.example/collect","httpVersion":"HTTP/1.1","cookies":[],"headers":[{"name":"content-type","value":"application/octet-stream"}],"queryString":[],"headersSize":-1,"bodySize":8,
@@ -124,10 +124,12 @@ func TestZipAnyName(t *testing.T) {
 		t.Fatal(err)
 	}
 	readers := map[string]func() (*traffic.Capture, error){
-		"ReadFile":  func() (*traffic.Capture, error) { return ReadFile(context.Background(), path, Options{}) },
-		"os.File":   func() (*traffic.Capture, error) { return Read(context.Background(), f, Options{}) },
-		"pipe":      func() (*traffic.Capture, error) { return Read(context.Background(), rc, Options{}) },
-		"io.Reader": func() (*traffic.Capture, error) { return Read(context.Background(), struct{ io.Reader }{bytes.NewReader(raw)}, Options{}) },
+		"ReadFile": func() (*traffic.Capture, error) { return ReadFile(context.Background(), path, Options{}) },
+		"os.File":  func() (*traffic.Capture, error) { return Read(context.Background(), f, Options{}) },
+		"pipe":     func() (*traffic.Capture, error) { return Read(context.Background(), rc, Options{}) },
+		"io.Reader": func() (*traffic.Capture, error) {
+			return Read(context.Background(), struct{ io.Reader }{bytes.NewReader(raw)}, Options{})
+		},
 	}
 	for name, read := range readers {
 		c, err := read()
