@@ -182,7 +182,7 @@ type Response struct {
 	FromServiceWorker bool
 	// RemoteIP and RemotePort are the address of the server that answered
 	// (CDP Network.Response remoteIPAddress/remotePort, HAR
-	// serverIPAddress), when known.
+	// serverIPAddress), when known; an IPv6 address without brackets.
 	RemoteIP   string
 	RemotePort int
 }
