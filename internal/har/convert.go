@@ -84,6 +84,15 @@ func (s *streamer) request(e *harEntry, idx int) (*traffic.Request, error) {
 		r.Started = t
 	}
 	s.postData(r, hr.PostData, idx)
+	s.responseOf(r, e, idx)
+	r.Initiator = s.initiator(e, idx)
+	r.ResourceType = resourceType(string(e.ResourceType), r)
+	return r, nil
+}
+
+// responseOf maps the entry's response, its server address, its failure
+// and its WebSocket frames (inline, or a Playwright attachment) onto r.
+func (s *streamer) responseOf(r *traffic.Request, e *harEntry, idx int) {
 	ws := isWebSocketEntry(e)
 	r.Response = s.response(e.Response, idx, ws)
 	if e.Response != nil && r.Error == "" {
@@ -93,20 +102,21 @@ func (s *streamer) request(e *harEntry, idx int) (*traffic.Request, error) {
 		}
 	}
 	if r.Response != nil {
-		r.Response.RemoteIP = e.ServerIPAddress
+		ip := e.ServerIPAddress
+		if len(ip) > 1 && ip[0] == '[' && ip[len(ip)-1] == ']' {
+			ip = ip[1 : len(ip)-1] // IPv6 as some exporters bracket it
+		}
+		r.Response.RemoteIP = ip
 		r.Response.RemotePort = max(e.ServerPort.Int(0), 0)
 	}
-	r.Initiator = s.initiator(e, idx)
 	if err := e.WebSocketMessages.err; err != nil {
 		s.warnEntry(idx, "_webSocketMessages ignored: %v", err)
 	}
 	frames := e.WebSocketMessages.list
-	if ws && len(frames) == 0 && e.Response != nil && e.Response.Content != nil && e.Response.Content.File != "" {
+	if ws && len(frames) == 0 {
 		frames = s.attachedFrames(e.Response.Content.File, idx)
 	}
 	r.WebSocket = s.webSocket(frames, idx)
-	r.ResourceType = resourceType(string(e.ResourceType), r)
-	return r, nil
 }
 
 func (s *streamer) postData(r *traffic.Request, pd *harPostData, idx int) {

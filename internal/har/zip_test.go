@@ -59,7 +59,7 @@ var (
   {"pageref":"page@1","startedDateTime":"2024-07-03T09:46:40.200Z","time":5,"request":{"method":"POST","url":"https://signup.example/api","httpVersion":"HTTP/2.0","cookies":[],"headers":[],"queryString":[],"headersSize":-1,"bodySize":33,
     "postData":{"mimeType":"application/x-www-form-urlencoded","text":"","params":[{"name":"email","value":"jane@example.com"},{"name":"plan","value":"pro"}],"_file":"f1.form"}},
    "response":{"status":200,"statusText":"OK","httpVersion":"HTTP/2.0","cookies":[],"headers":[],"content":{"size":38,"mimeType":"application/json","_file":"r1.json"},"headersSize":-1,"bodySize":38,"redirectURL":""},
-   "serverIPAddress":"2001:db8::1","_serverPort":8443,"cache":{},"timings":{"send":0,"wait":1,"receive":1}},
+   "serverIPAddress":"[2001:db8::1]","_serverPort":8443,"cache":{},"timings":{"send":0,"wait":1,"receive":1}},
   {"pageref":"page@1","startedDateTime":"2024-07-03T09:46:40.300Z","time":-1,"_resourceType":"websocket","request":{"method":"GET","url":"wss://live.example/socket","httpVersion":"HTTP/1.1","cookies":[],"headers":[],"queryString":[],"headersSize":-1,"bodySize":-1},
    "response":{"status":101,"statusText":"Switching Protocols","httpVersion":"HTTP/1.1","cookies":[],"headers":[],"content":{"size":-1,"mimeType":"x-unknown","_file":"0a1b.jsonl"},"headersSize":-1,"bodySize":-1,"redirectURL":""},"cache":{},"timings":{"send":-1,"wait":-1,"receive":-1}},
   {"pageref":"page@1","startedDateTime":"2024-07-03T09:46:40.400Z","time":-1,"request":{"method":"GET","url":"https://blocked.example/p.gif","httpVersion":"HTTP/1.1","cookies":[],"headers":[],"queryString":[],"headersSize":-1,"bodySize":0},
