@@ -66,7 +66,8 @@ type Options struct {
 	MaxDepth int
 	// MaxUnzipped bounds the uncompressed bytes read out of a .har.zip,
 	// the HAR member and its attachments together; a zip that declares or
-	// holds more is refused (a zip bomb). Default DefaultMaxUnzipped.
+	// holds more is refused (a zip bomb). Default DefaultMaxUnzipped, and
+	// no more than 100 times the zip's own size past 256 MiB.
 	MaxUnzipped int
 }
 

@@ -14,8 +14,17 @@ import (
 
 // DefaultMaxUnzipped is the total of uncompressed bytes a read takes out of
 // a .har.zip when Options.MaxUnzipped is 0: the HAR member and every
-// attachment read, together.
+// attachment read, together (and at most zipRatio times the zip's size,
+// past zipFloor).
 const DefaultMaxUnzipped = 2 << 30
+
+// Without an explicit MaxUnzipped, a zip may also yield no more than
+// zipRatio times its own size, past zipFloor: real captures compress
+// about tenfold, a bomb a thousandfold.
+const (
+	zipRatio = 100
+	zipFloor = 256 << 20
+)
 
 // zipMagics start a zip archive: a local file header, or the end record of
 // an empty archive.
@@ -55,6 +64,9 @@ func (s *streamer) openZip(r io.Reader, br *bufio.Reader) (io.Reader, error) {
 		}
 		za.close = func() { f.Close(); os.Remove(f.Name()) }
 		ra, size = f, n
+	}
+	if s.opts.MaxUnzipped == 0 {
+		za.left = min(za.left, max(zipFloor, zipRatio*size))
 	}
 	s.zip = za
 	zr, err := zip.NewReader(ra, size)
