@@ -84,17 +84,39 @@ func (s *streamer) request(e *harEntry, idx int) (*traffic.Request, error) {
 		r.Started = t
 	}
 	s.postData(r, hr.PostData, idx)
-	r.Response = s.response(e.Response, idx)
+	s.responseOf(r, e, idx)
+	r.Initiator = s.initiator(e, idx)
+	r.ResourceType = resourceType(string(e.ResourceType), r)
+	return r, nil
+}
+
+// responseOf maps the entry's response, its server address, its failure
+// and its WebSocket frames (inline, or a Playwright attachment) onto r.
+func (s *streamer) responseOf(r *traffic.Request, e *harEntry, idx int) {
+	ws := isWebSocketEntry(e)
+	r.Response = s.response(e.Response, idx, ws)
 	if e.Response != nil && r.Error == "" {
 		r.Error = string(e.Response.Error)
+		if r.Error == "" {
+			r.Error = string(e.Response.FailureText)
+		}
 	}
-	r.Initiator = s.initiator(e, idx)
+	if r.Response != nil {
+		ip := e.ServerIPAddress
+		if len(ip) > 1 && ip[0] == '[' && ip[len(ip)-1] == ']' {
+			ip = ip[1 : len(ip)-1] // IPv6 as some exporters bracket it
+		}
+		r.Response.RemoteIP = ip
+		r.Response.RemotePort = max(e.ServerPort.Int(0), 0)
+	}
 	if err := e.WebSocketMessages.err; err != nil {
 		s.warnEntry(idx, "_webSocketMessages ignored: %v", err)
 	}
-	r.WebSocket = s.webSocket(e.WebSocketMessages.list, idx)
-	r.ResourceType = resourceType(string(e.ResourceType), r)
-	return r, nil
+	frames := e.WebSocketMessages.list
+	if ws && len(frames) == 0 {
+		frames = s.attachedFrames(e.Response.Content.File, idx)
+	}
+	r.WebSocket = s.webSocket(frames, idx)
 }
 
 func (s *streamer) postData(r *traffic.Request, pd *harPostData, idx int) {
@@ -102,6 +124,10 @@ func (s *streamer) postData(r *traffic.Request, pd *harPostData, idx int) {
 		return
 	}
 	r.BodyMIME = pd.MimeType
+	if body, ok := s.exactBody(pd, idx); ok {
+		r.Body = body
+		return
+	}
 	if len(pd.Text) > 0 {
 		r.Body = pd.Text
 		if strings.EqualFold(pd.Encoding, "base64") {
@@ -121,7 +147,33 @@ func (s *streamer) postData(r *traffic.Request, pd *harPostData, idx int) {
 	}
 }
 
-func (s *streamer) response(hr *harResponse, idx int) *traffic.Response {
+// exactBody returns the request body's exact bytes when the HAR keeps them
+// outside postData.text: in _base64 (ours) or in a Playwright attachment
+// (_file). ok is false when neither is there or usable, and text is read.
+func (s *streamer) exactBody(pd *harPostData, idx int) ([]byte, bool) {
+	if pd.Base64 != "" {
+		b, err := decodeBase64(pd.Base64)
+		if err == nil {
+			return nilIfEmpty(b), true
+		}
+		s.warnEntry(idx, "request.postData._base64: invalid base64, postData.text read instead: %v", err)
+	}
+	if pd.File == "" {
+		return nil, false
+	}
+	b, n, err := s.attachment(pd.File, s.opts.limits().str)
+	switch {
+	case err != nil:
+		s.warnEntry(idx, "request.postData._file: %v", err)
+		return nil, false
+	case b == nil && n > 0:
+		s.warnEntry(idx, "request.postData._file %q: body of %s is over the string budget (MaxString), dropped", pd.File, FormatSize(n))
+		return nil, false
+	}
+	return b, true
+}
+
+func (s *streamer) response(hr *harResponse, idx int, ws bool) *traffic.Response {
 	if hr == nil {
 		return nil
 	}
@@ -136,10 +188,16 @@ func (s *streamer) response(hr *harResponse, idx int) *traffic.Response {
 
 		FromServiceWorker: hr.FetchedViaServiceWorker,
 	}
+	if resp.Status < 0 {
+		resp.Status = 0 // Playwright's "no response" is -1
+	}
 	if c := hr.Content; c != nil {
 		resp.MIME = c.MimeType
 		if c.Size != nil && c.Size.Set {
 			resp.BodySize = int64(c.Size.V)
+		}
+		if len(c.Text) == 0 && c.File != "" && !ws {
+			s.attachedContent(resp, c.File, idx)
 		}
 		if len(c.Text) > 0 {
 			body, n := s.content(c, idx)
@@ -208,7 +266,7 @@ func decodeBase64(s string) ([]byte, error) {
 func isEmptyResponse(r *traffic.Response) bool {
 	return r.Status == 0 && r.StatusText == "" && r.HTTPVersion == "" && r.Headers == nil &&
 		r.Cookies == nil && r.MIME == "" && r.Body == nil && r.BodySize <= 0 && r.RedirectURL == "" &&
-		!r.FromServiceWorker
+		!r.FromServiceWorker // the server's address alone is no response
 }
 
 func headers(hs []harNameValue) traffic.Headers {

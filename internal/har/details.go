@@ -186,7 +186,7 @@ func (s *streamer) webSocket(ms []harWSMessage, idx int) []traffic.WebSocketFram
 	out := make([]traffic.WebSocketFrame, len(ms))
 	for i, m := range ms {
 		f := traffic.WebSocketFrame{Sent: m.Type == "send", Opcode: m.Opcode.Int(1)}
-		if t, ok := parseUnix(strings.TrimSpace(string(m.Time))); ok {
+		if t, ok := parseFrameTime(string(m.Time)); ok {
 			f.Time = t
 		}
 		if m.Data != "" {

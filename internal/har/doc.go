@@ -8,6 +8,33 @@
 // _resourceType, _webSocketMessages). A malformed entry is skipped with a
 // warning; a file cut off part-way yields every complete entry and a warning.
 //
+// Input is recognised by its first bytes, whatever the file name: plain
+// JSON, gzip (.har.gz), or a zip (Playwright's .har.zip, recordHar with a
+// .zip path or content: 'attach'). From a zip the .har member is read
+// (har.har, else the first by name) and the attachments it names are loaded
+// from the zip: request postData._file, response content._file, and a
+// WebSocket's frames as JSON lines (content._file "<id>.jsonl"). Attached
+// bodies obey the same caps as inline ones (MaxString for a request body,
+// MaxResponseBody for a response, MaxEntry and MaxItems for frames), and
+// everything read out of the zip counts against MaxUnzipped, so a zip bomb
+// is refused with a warning or an error, never decompressed. A zip on a
+// stream without random access (standard input) is spooled to a temporary
+// file first.
+//
+// Extension fields this package writes (HAR's underscore convention):
+//   - postData._base64: the exact bytes of a request body that is not valid
+//     UTF-8. HAR 1.2 has no encoding for postData, so postData.text holds
+//     the body as UTF-8 with U+FFFD for the invalid bytes, for viewers;
+//     this reader prefers _base64. postData.encoding "base64", written by
+//     other tools and older versions of this one, is still read.
+//   - _serverPort beside serverIPAddress (Playwright's name), from
+//     traffic.Response.RemoteIP and RemotePort.
+//   - log._cookies, log._storage, page _url, _error, _screenshot, entry
+//     _frameId, _frameURL, _target, response _error (see Write).
+//
+// WebSocket frame times are Unix seconds (Chrome); a time past 1e11 is
+// read as milliseconds (Playwright).
+//
 // Reading is bounded whatever the file declares: a guard between the bytes
 // and the JSON decoder cuts strings, entries, lists and nesting to the
 // budgets of Options (MaxString, MaxEntry, MaxItems, MaxDepth), each cut

@@ -51,7 +51,7 @@ func TestDevTools(t *testing.T) {
 					Status: 200, HTTPVersion: "http/2.0",
 					Headers: traffic.Headers{{Name: "content-type", Value: "text/html; charset=utf-8"}, {Name: "set-cookie", Value: "sid=abc"}},
 					Cookies: []traffic.Cookie{{Name: "sid", Value: "abc", Path: "/", Secure: true}},
-					MIME:    "text/html", Body: []byte("<html><b>checkout</b></html"), BodySize: 27,
+					MIME:    "text/html", Body: []byte("<html><b>checkout</b></html"), BodySize: 27, RemoteIP: "192.0.2.1",
 				},
 			},
 			{

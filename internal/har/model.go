@@ -75,6 +75,11 @@ type harEntry struct {
 	FrameIDWPT        flexString      `json:"_frame_id,omitempty"`
 	FrameURL          flexString      `json:"_frameURL,omitempty"`
 	Target            flexString      `json:"_target,omitempty"`
+
+	// ServerIPAddress is HAR's address of the server; ServerPort is
+	// Playwright's _serverPort beside it.
+	ServerIPAddress string   `json:"serverIPAddress,omitempty"`
+	ServerPort      laxFloat `json:"_serverPort,omitzero"`
 }
 
 type harNameValue struct {
@@ -98,8 +103,15 @@ type harPostData struct {
 	MimeType string     `json:"mimeType"`
 	Text     bodyText   `json:"text,omitempty"`
 	Params   []harParam `json:"params,omitempty"`
-	// Encoding is not in HAR 1.2; some tools write "base64" for binary bodies.
+	// Encoding is not in HAR 1.2; some tools write "base64" for binary
+	// bodies. Read, never written.
 	Encoding string `json:"encoding,omitempty"`
+	// Base64 is this package's extension: the exact bytes of a body that is
+	// not valid UTF-8, which Text can only approximate.
+	Base64 string `json:"_base64,omitempty"`
+	// File is Playwright's attachment: the body is the zip member of that
+	// name (content: 'attach').
+	File string `json:"_file,omitempty"`
 }
 
 type harParam struct {
@@ -123,6 +135,8 @@ type harResponse struct {
 	// FetchedViaServiceWorker is Chrome's mark of a response a service
 	// worker gave.
 	FetchedViaServiceWorker bool `json:"_fetchedViaServiceWorker,omitempty"`
+	// FailureText is Playwright's reason a request failed.
+	FailureText flexString `json:"_failureText,omitempty"`
 }
 
 type harContent struct {
@@ -130,6 +144,9 @@ type harContent struct {
 	MimeType string     `json:"mimeType"`
 	Text     bodyText   `json:"text,omitempty"`
 	Encoding string     `json:"encoding,omitempty"`
+	// File is Playwright's attachment: the body (or, for a WebSocket, the
+	// frames as JSON lines) is the zip member of that name.
+	File string `json:"_file,omitempty"`
 }
 
 type harCookie struct {

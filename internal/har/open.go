@@ -12,7 +12,8 @@ import (
 
 // Open opens a HAR file for reading: path "-" is standard input, and gzip
 // content (a .har.gz) is decompressed transparently, detected by its magic
-// bytes rather than by the file name.
+// bytes rather than by the file name. A Playwright .har.zip is passed on as
+// it is: Stream and Read recognise it, also by its magic bytes.
 func Open(path string) (io.ReadCloser, error) {
 	var f *os.File
 	if path == "-" {
@@ -23,7 +24,8 @@ func Open(path string) (io.ReadCloser, error) {
 			return nil, err // *PathError names the file
 		}
 	}
-	r, err := decompress(bufio.NewReaderSize(f, 64<<10))
+	br := bufio.NewReaderSize(f, 64<<10)
+	r, err := decompress(br)
 	if err != nil {
 		if path != "-" {
 			f.Close()
@@ -31,6 +33,9 @@ func Open(path string) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("open HAR %s: %w", path, err)
 	}
 	rc := &readCloser{Reader: r}
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && r == io.Reader(br) {
+		rc.ra, rc.size = f, st.Size() // a .har.zip is read in place
+	}
 	if path != "-" {
 		rc.close = f.Close
 	}
@@ -40,6 +45,10 @@ func Open(path string) (io.ReadCloser, error) {
 type readCloser struct {
 	io.Reader
 	close func() error
+	// ra and size give random access to the file behind Reader, which a
+	// zip needs; nil when there is none (a pipe, gzip content).
+	ra   io.ReaderAt
+	size int64
 }
 
 func (r *readCloser) Close() error {

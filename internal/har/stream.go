@@ -64,6 +64,11 @@ type Options struct {
 	// MaxDepth bounds the nesting of the JSON; a deeper value reads as
 	// null. Default DefaultMaxDepth.
 	MaxDepth int
+	// MaxUnzipped bounds the uncompressed bytes read out of a .har.zip,
+	// the HAR member and its attachments together; a zip that declares or
+	// holds more is refused (a zip bomb). Default DefaultMaxUnzipped, and
+	// no more than 100 times the zip's own size past 256 MiB.
+	MaxUnzipped int
 }
 
 func (o Options) name() string {
@@ -150,12 +155,24 @@ type streamer struct {
 	dropped  int // warnings past MaxWarnings
 	// decodeErr is a fatal JSON error met while decoding a small value.
 	decodeErr error
+	// zip is the .har.zip being read, nil for a plain HAR.
+	zip *zipArchive
 }
 
 func (s *streamer) run(r io.Reader) error {
 	br, ok := r.(*bufio.Reader)
 	if !ok {
 		br = bufio.NewReaderSize(r, 64<<10)
+	}
+	if head, _ := br.Peek(4); isZip(head) {
+		member, err := s.openZip(r, br)
+		if s.zip != nil {
+			defer s.zip.close()
+		}
+		if err != nil {
+			return err
+		}
+		br = bufio.NewReaderSize(member, 64<<10)
 	}
 	src, err := decompress(br)
 	if err != nil {

@@ -24,10 +24,14 @@ type WriteOptions struct {
 }
 
 // Write writes c as HAR 1.2 that Chrome DevTools can import: pages, entries
-// with _initiator, _resourceType and _webSocketMessages, binary bodies in
-// base64. Capture data HAR has no place for goes in underscore fields this
-// package reads back (log._cookies, log._storage, page _url, _error,
-// _screenshot, entry _frameId, _frameURL, _target, response _error).
+// with _initiator, _resourceType, _webSocketMessages and serverIPAddress
+// (with Playwright's _serverPort), binary response bodies in base64.
+// A request body that is not UTF-8 goes in postData.text as UTF-8 with
+// U+FFFD for the invalid bytes, and exactly in postData._base64 (HAR 1.2
+// has no encoding for postData). Capture data HAR has no place for goes in
+// underscore fields this package reads back (log._cookies, log._storage,
+// page _url, _error, _screenshot, entry _frameId, _frameURL, _target,
+// response _error).
 //
 // Reading the written file gives c back (deep-equal) except for:
 //   - Source, which the reader takes from Options.Name;
@@ -252,6 +256,12 @@ func harEntryOf(r *traffic.Request) *harEntry {
 		Target:          flexString(r.Target),
 		Timings:         writeOnly[harTimings]{harTimings{-1, -1, -1, 0, 0, 0, -1}},
 	}
+	if resp := r.Response; resp != nil {
+		e.ServerIPAddress = resp.RemoteIP
+		if resp.RemotePort != 0 {
+			e.ServerPort = laxFloat{flexFloat{float64(resp.RemotePort), true}}
+		}
+	}
 	if in := r.Initiator; in.Type != "" || in.URL != "" || len(in.Stack) > 0 || in.Line != 0 || in.Column != 0 {
 		e.Initiator, _ = json.Marshal(harInitiatorOf(in))
 	}
@@ -298,7 +308,10 @@ func harRequestOf(r *traffic.Request) *harRequest {
 		if r.Body != nil {
 			pd.Text = r.Body
 			if !utf8.Valid(r.Body) {
-				pd.Text, pd.Encoding = base64.StdEncoding.AppendEncode(nil, r.Body), "base64"
+				// HAR 1.2 has no encoding for postData: text gets what a
+				// viewer can show, _base64 the exact bytes.
+				pd.Text = bytes.ToValidUTF8(r.Body, []byte("\uFFFD"))
+				pd.Base64 = base64.StdEncoding.EncodeToString(r.Body)
 			}
 		}
 		for _, p := range r.Params {

@@ -180,6 +180,11 @@ type Response struct {
 	// instead of the network; what the worker fetched, if anything, is a
 	// request of its own.
 	FromServiceWorker bool
+	// RemoteIP and RemotePort are the address of the server that answered
+	// (CDP Network.Response remoteIPAddress/remotePort, HAR
+	// serverIPAddress), when known; an IPv6 address without brackets.
+	RemoteIP   string
+	RemotePort int
 }
 
 // WebSocketFrame is one message on a WebSocket.
