@@ -57,6 +57,10 @@ type cdpResponse struct {
 	Protocol       string     `json:"protocol"`
 	// FromServiceWorker: a service worker answered instead of the network.
 	FromServiceWorker bool `json:"fromServiceWorker"`
+	// RemoteIPAddress and RemotePort are the server's address (IPv6 in
+	// brackets), when the connection was made.
+	RemoteIPAddress string `json:"remoteIPAddress"`
+	RemotePort      int    `json:"remotePort"`
 }
 
 type cdpCookie struct {
@@ -128,7 +132,8 @@ func (i cdpInitiator) initiator() traffic.Initiator {
 
 func (r *cdpResponse) response() *traffic.Response {
 	resp := &traffic.Response{Status: r.Status, StatusText: r.StatusText, HTTPVersion: r.Protocol,
-		Headers: r.Headers.headers(), MIME: r.MimeType, BodySize: -1, FromServiceWorker: r.FromServiceWorker}
+		Headers: r.Headers.headers(), MIME: r.MimeType, BodySize: -1, FromServiceWorker: r.FromServiceWorker,
+		RemoteIP: strings.Trim(r.RemoteIPAddress, "[]"), RemotePort: r.RemotePort}
 	resp.Cookies = setCookies(resp.Headers)
 	return resp
 }
