@@ -9,6 +9,7 @@ import (
 
 	"github.com/leakwatch/leakwatch/internal/audit"
 	"github.com/leakwatch/leakwatch/internal/har"
+	"github.com/leakwatch/leakwatch/internal/har/hargen"
 	"github.com/leakwatch/leakwatch/internal/leak"
 	"github.com/leakwatch/leakwatch/internal/party"
 	"github.com/leakwatch/leakwatch/internal/redact"
@@ -29,6 +30,17 @@ func FuzzPipeline(f *testing.F) {
 		f.Add(data[:len(data)/3])
 	}
 	f.Add([]byte(`{"log":{"pages":[{"id":"p","title":"https://shop.example/"}],"entries":[{"pageref":"p","startedDateTime":"2026-01-01T00:00:00Z","request":{"method":"POST","url":"https://www.facebook.com/tr/?id=1&ev=PageView&ud[em]=f660ab912ec121d1b1e928a0bb4bc61b15f5ad44d5efdc4e1c92a25e99b8e44a","headers":[{"name":"Cookie","value":"sessionid=abc123secret"}],"postData":{"mimeType":"application/json","text":"{\"email\":\"test@test.com\",\"zip\":\"94577\"}"}},"response":{"status":200,"headers":[],"content":{"mimeType":"text/plain","text":"aGVsbG8=","encoding":"base64"}}}]}}`))
+	// The adversarial shapes, small enough to fuzz from: amplification,
+	// huge strings, floods, deep nesting, decompression bombs, cookies
+	// sharing prefixes. The limits below are tight so that every budget
+	// path (HAR read limits, decoding budgets, report limits) is reached.
+	for _, s := range hargen.Shapes() {
+		var buf bytes.Buffer
+		if err := hargen.Adversarial(&buf, s.Name, hargen.AdversarialOptions{N: fuzzShapeSize(s), Seed: 1}); err != nil {
+			f.Fatal(err)
+		}
+		f.Add(buf.Bytes())
+	}
 	cl, err := party.NewClassifier(context.Background(), party.Options{})
 	if err != nil {
 		f.Fatal(err)
@@ -38,12 +50,15 @@ func FuzzPipeline(f *testing.F) {
 	vals := personaValues([]leak.Persona{{Email: "test@test.com", Zip: "94577"}})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ctx := context.Background()
-		a, err := audit.New(ctx, audit.Options{Classifier: cl, Pool: pool, Workers: 1})
+		a, err := audit.New(ctx, audit.Options{Classifier: cl, Pool: pool, Workers: 1,
+			Limits:  audit.Limits{MaxFindings: 50, MaxPixelHits: 20, MaxEvidenceBytes: 64 << 10},
+			Budgets: leak.Budgets{MaxDecodedBytes: 1 << 20, MaxExpansion: 20, MaxFindings: 20}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		red := redact.NewRedactor(redact.Options{})
-		if err := har.Stream(ctx, bytes.NewReader(data), har.Options{Name: "fuzz.har"}, red.Tee(a.Source("fuzz.har"))); err != nil {
+		hopts := har.Options{Name: "fuzz.har", MaxString: 256 << 10, MaxEntry: 1 << 20, MaxItems: 500, MaxDepth: 64}
+		if err := har.Stream(ctx, bytes.NewReader(data), hopts, red.Tee(a.Source("fuzz.har"))); err != nil {
 			a.Report()
 			return // rejected input is fine; a panic is not
 		}
@@ -56,4 +71,18 @@ func FuzzPipeline(f *testing.F) {
 			}
 		}
 	})
+}
+
+// fuzzShapeSize is an adversarial shape's size for a fuzz seed: a few
+// kilobytes of each, whatever its unit.
+func fuzzShapeSize(s hargen.Shape) int64 {
+	switch s.Unit {
+	case "bytes", "expanded bytes":
+		return 64 << 10
+	case "levels":
+		return 2000
+	case "parameters":
+		return 200
+	}
+	return 50
 }
