@@ -58,6 +58,7 @@ func main() {
 	stopProfile := startProfile(os.Getenv("LEAKWATCH_CPUPROFILE"), os.Stderr)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stopProfile()
+	writeHeapProfile(os.Getenv("LEAKWATCH_MEMPROFILE"), os.Stderr)
 	signal.Stop(sigs)
 	os.Exit(code)
 }
@@ -201,5 +202,20 @@ func startProfile(path string, stderr io.Writer) func() {
 	return func() {
 		pprof.StopCPUProfile()
 		_ = f.Close()
+	}
+}
+
+// writeHeapProfile writes the heap profile to path (LEAKWATCH_MEMPROFILE,
+// for developers): what is still held when the command ends.
+func writeHeapProfile(path string, stderr io.Writer) {
+	if path == "" {
+		return
+	}
+	f, err := os.Create(path)
+	if err == nil {
+		err = errors.Join(pprof.WriteHeapProfile(f), f.Close())
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "leakwatch: warning: heap profile: %v\n", err)
 	}
 }

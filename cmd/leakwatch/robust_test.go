@@ -317,7 +317,7 @@ func TestAnalyzeHostileInputs(t *testing.T) {
 		}, []string{"--max-string", "8MiB"}, "entry 0: request.url: 50 MiB string cut to its first 8 MiB", 300},
 		{"gzip HAR of a 300 MB URL", func(t *testing.T) string {
 			return writeHostile(t, "url.har.gz", hostilePre, rep{chunk, 300}, hostilePost)
-		}, nil, "entry 0: request.url: 300 MiB string cut to its first 64 MiB", 600},
+		}, nil, "entry 0: request.url: 300 MiB string cut to its first 32 MiB", 600},
 		{"200k headers", func(t *testing.T) string {
 			return writeHostile(t, "headers.har", `{"log":{"entries":[{"request":{"method":"GET","url":"https://a.example/","headers":[`,
 				rep{`{"name":"x-h","value":"v"},`, 200_000}, `{"name":"y","value":"z"}]}}]}}`)

@@ -242,7 +242,7 @@ func TestBudgetFullSize(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("peak heap growth %d MiB", probe.peakMiB())
-	if !hasWarning(v.Capture.Warnings, "2 GiB string cut to its first 64 MiB") {
+	if !hasWarning(v.Capture.Warnings, "2 GiB string cut to its first 32 MiB") {
 		t.Errorf("warnings %q", v.Capture.Warnings)
 	}
 }

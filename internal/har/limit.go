@@ -11,7 +11,7 @@ import (
 // request's headers at 256 KiB) and low enough that a hostile file cannot
 // make one entry cost more than a few hundred MiB.
 const (
-	DefaultMaxString = 64 << 20
+	DefaultMaxString = 32 << 20
 	DefaultMaxEntry  = 128 << 20
 	DefaultMaxItems  = 100_000
 	DefaultMaxDepth  = 1000
