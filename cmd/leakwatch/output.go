@@ -1,9 +1,10 @@
 package main
 
 import (
-	"bytes"
+	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -152,16 +153,8 @@ func (f *outputFlags) finish(ctx context.Context, e *env, rep *audit.Report, in 
 	if f.output == "" {
 		opts.Width = terminalWidth(e.stdout)
 	}
-	var buf bytes.Buffer
-	if err := report.Render(&buf, rep, format, opts); err != nil {
-		return fmt.Errorf("render %s report: %w", format, err)
-	}
-	if f.output == "" {
-		if _, err := e.stdout.Write(buf.Bytes()); err != nil {
-			return err
-		}
-	} else if err := os.WriteFile(f.output, buf.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("write report: %w", err)
+	if err := writeReport(e.stdout, f.output, rep, format, opts); err != nil {
+		return err
 	}
 	if f.evidence != "" {
 		if err := writeEvidence(ctx, e, f.evidence, rep, in, opts, !f.noRedact); err != nil {
@@ -246,4 +239,35 @@ func warnStderr(e *env, rep *audit.Report) {
 		}
 		fmt.Fprintf(e.stderr, "leakwatch: warning: %s\n", w)
 	}
+}
+
+// writeReport renders the report straight to standard output or to a
+// temporary file beside path that replaces it once complete: a report of a
+// huge capture is never held in memory whole, and a failed render leaves no
+// half-written file.
+func writeReport(stdout io.Writer, path string, rep *audit.Report, format string, opts report.Options) error {
+	if path == "" {
+		bw := bufio.NewWriter(stdout)
+		if err := report.Render(bw, rep, format, opts); err != nil {
+			return fmt.Errorf("render %s report: %w", format, err)
+		}
+		return bw.Flush()
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // after the rename there is nothing left to remove
+	bw := bufio.NewWriterSize(tmp, 256<<10)
+	if err := report.Render(bw, rep, format, opts); err != nil {
+		tmp.Close()
+		return fmt.Errorf("render %s report: %w", format, err)
+	}
+	if err := errors.Join(bw.Flush(), tmp.Chmod(0o644), tmp.Close()); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	return nil
 }

@@ -129,11 +129,11 @@ func (s *state) attribute(r *Report) {
 	owner := map[string]string{}
 	reqs := map[string]int{}
 	for name, c := range s.companies {
-		for d := range c.domains {
+		c.domains.each(func(d string) {
 			if c.requests > reqs[d] || c.requests == reqs[d] && name < owner[d] {
 				owner[d], reqs[d] = name, c.requests
 			}
-		}
+		})
 	}
 	for i := range r.Findings {
 		f := &r.Findings[i]

@@ -46,15 +46,15 @@ func (m reqMeta) receiver() *Receiver {
 // companyAgg accumulates one company's traffic.
 type companyAgg struct {
 	known      bool
-	domains    set
-	hosts      set
-	categories set
+	domains    smallSet
+	hosts      smallSet
+	categories smallSet
 	requests   int
 	blocked    int
-	rules      set
-	products   set
-	accounts   set
-	events     set
+	rules      smallSet
+	products   smallSet
+	accounts   smallSet
+	events     smallSet
 }
 
 type pageKey struct {
@@ -185,8 +185,7 @@ func (s *state) addBackground(src int, r *traffic.Request) {
 func (s *state) addCompany(p party.Party) {
 	c := s.companies[p.Company]
 	if c == nil {
-		c = &companyAgg{domains: set{}, hosts: set{}, categories: set{}, rules: set{},
-			products: set{}, accounts: set{}, events: set{}}
+		c = &companyAgg{}
 		s.companies[p.Company] = c
 	}
 	c.known = c.known || p.Known
@@ -290,4 +289,46 @@ func countOver1(n int) int {
 		return n
 	}
 	return 0
+}
+
+// smallSet is a string set for the per-company facts: most companies of a
+// capture have one domain, one host and no product, and a map each made
+// 300,000 unknown hosts cost a gigabyte. The first value is held inline; a
+// map exists only from the second.
+type smallSet struct {
+	first string
+	rest  map[string]struct{}
+}
+
+func (s *smallSet) add(v string) {
+	switch {
+	case v == "" || v == s.first:
+	case s.first == "":
+		s.first = v
+	default:
+		if s.rest == nil {
+			s.rest = map[string]struct{}{}
+		}
+		s.rest[v] = struct{}{}
+	}
+}
+
+// each calls f for every value, in no order.
+func (s *smallSet) each(f func(string)) {
+	if s.first != "" {
+		f(s.first)
+	}
+	for v := range s.rest {
+		f(v)
+	}
+}
+
+func (s *smallSet) sorted() []string {
+	if s.first == "" {
+		return nil
+	}
+	out := make([]string, 0, 1+len(s.rest))
+	s.each(func(v string) { out = append(out, v) })
+	slices.Sort(out)
+	return out
 }

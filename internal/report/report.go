@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -74,8 +73,5 @@ func Render(w io.Writer, r *audit.Report, format string, opts Options) error {
 }
 
 func renderJSON(w io.Writer, r *audit.Report, _ Options) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false) // URLs stay readable; the output is not HTML
-	return enc.Encode(r)     // Encode ends with a newline
+	return writeJSONStream(w, r) // ends with a newline, as json.Encoder does
 }
