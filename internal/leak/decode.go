@@ -230,11 +230,8 @@ func (s *scanner) decodeB64Run(run []byte, padded bool, emit func([]byte, ...str
 	} else if !std && !padded && len(run)%4 != 0 {
 		name = "base64url" // unpadded, no telling characters: the URL form
 	}
-	text := run
-	if len(text)%4 == 1 { // truncated: drop the dangling character
-		text = text[:len(text)-1]
-	}
-	if !s.spend(enc.DecodedLen(len(text))) {
+	text, cut := s.b64Prefix(run, enc)
+	if len(text) == 0 || !s.spend(enc.DecodedLen(len(text))) {
 		return
 	}
 	out := make([]byte, enc.DecodedLen(len(text)))
@@ -243,7 +240,7 @@ func (s *scanner) decodeB64Run(run []byte, padded bool, emit func([]byte, ...str
 		return
 	}
 	out = out[:n]
-	if s.binary(out, emit, name, true) {
+	if s.binary(out, emit, name, true) || cut {
 		return
 	}
 	// Not base64 of anything readable: it may be lz-string's base64 or URI
@@ -256,6 +253,26 @@ func (s *scanner) decodeB64Run(run []byte, padded bool, emit func([]byte, ...str
 	case !hasUnder && bytes.IndexByte(run, '/') < 0:
 		s.tryLZ(string(run), lzFromURI, emit)
 	}
+}
+
+// b64Prefix is the part of a base64 run to decode: all of it, or, when
+// its decoded size passes the budget (a run cut by an outer layer's
+// limit, or longer than the value's cap), its leading whole 4-character
+// groups that fit in room, with cut set and the cap warned about.
+func (s *scanner) b64Prefix(run []byte, enc *base64.Encoding) (text []byte, cut bool) {
+	text = run
+	if len(text)%4 == 1 { // truncated: drop the dangling character
+		text = text[:len(text)-1]
+	}
+	if enc.DecodedLen(len(text)) <= s.budget {
+		return text, false
+	}
+	s.capHit = true
+	keep := s.room() / 3 * 4
+	if keep < minB64Run {
+		return nil, true // nothing worth decoding fits
+	}
+	return text[:keep], true
 }
 
 // runShape says which kinds of characters a run holds.
@@ -351,6 +368,12 @@ func tryHexRuns(s *scanner, v []byte, f features, emit func([]byte, ...string)) 
 		run := v[i:j]
 		if len(run)%2 != 0 {
 			return n < maxRunsPerValue
+		}
+		if len(run)/2 > s.budget { // decode the leading part that fits
+			s.capHit = true
+			if run = run[:s.room()*2]; len(run) < 16 {
+				return false
+			}
 		}
 		if !s.spend(len(run) / 2) {
 			return false
