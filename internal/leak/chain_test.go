@@ -4,17 +4,18 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/base64"
+	"encoding/hex"
 	"strings"
 	"testing"
 )
 
-// chainBomb is the text "<email>&pad=" and n 'a' bytes, base64-encoded,
-// then gzipped and base64-encoded gzips times: every gzip layer expands
-// about 1,000×, and the email sits at the start of the innermost text.
-func chainBomb(t *testing.T, n, gzips int) []byte {
+// chainBomb is the text "<email>&pad=" and n 'a' bytes, encoded with enc,
+// then gzipped and encoded gzips times: every gzip layer expands about
+// 1,000×, and the email sits at the start of the innermost text.
+func chainBomb(t *testing.T, enc func([]byte) string, n, gzips int) []byte {
 	t.Helper()
 	text := append([]byte("alice.smith@example.com&pad="), bytes.Repeat([]byte("a"), n)...)
-	out := []byte(base64.StdEncoding.EncodeToString(text))
+	out := []byte(enc(text))
 	for range gzips {
 		var buf bytes.Buffer
 		zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
@@ -23,7 +24,7 @@ func chainBomb(t *testing.T, n, gzips int) []byte {
 		}
 		zw.Write(out)
 		zw.Close()
-		out = []byte(base64.StdEncoding.EncodeToString(buf.Bytes()))
+		out = []byte(enc(buf.Bytes()))
 	}
 	return out
 }
@@ -40,17 +41,25 @@ func TestCutChain(t *testing.T) {
 		gzips  int
 		budget Budgets
 		warn   string
+		hex    bool
 	}{
-		{"ratio cut", 4 << 20, 1, Budgets{MaxExpansion: 20}, "--max-expansion"},
-		{"value cap cut", 4 << 20, 1, Budgets{MaxExpansion: 1 << 20, MaxDecodedBytes: 4 << 20}, "cap per value"},
-		{"value cap cut, tiny", 4 << 20, 1, Budgets{MaxExpansion: 1 << 20, MaxDecodedBytes: 1 << 20}, "cap per value"},
-		{"two gzips, value cap cut", 64 << 20, 2, Budgets{MaxExpansion: 1 << 20, MaxDecodedBytes: 4 << 20, MaxDepth: 4}, "cap per value"},
-		{"two gzips, ratio cut", 64 << 20, 2, Budgets{MaxExpansion: 20, MaxDepth: 4}, "--max-expansion"},
+		{"ratio cut", 4 << 20, 1, Budgets{MaxExpansion: 20}, "--max-expansion", false},
+		{"value cap cut", 4 << 20, 1, Budgets{MaxExpansion: 1 << 20, MaxDecodedBytes: 4 << 20}, "cap per value", false},
+		{"value cap cut, tiny", 4 << 20, 1, Budgets{MaxExpansion: 1 << 20, MaxDecodedBytes: 1 << 20}, "cap per value", false},
+		{"two gzips, value cap cut", 64 << 20, 2, Budgets{MaxExpansion: 1 << 20, MaxDecodedBytes: 4 << 20, MaxDepth: 4}, "cap per value", false},
+		{"two gzips, ratio cut", 64 << 20, 2, Budgets{MaxExpansion: 20, MaxDepth: 4}, "--max-expansion", false},
+		{"hex, ratio cut", 4 << 20, 1, Budgets{MaxExpansion: 20}, "--max-expansion", true},
+		{"hex, odd ratio cut", 4 << 20, 1, Budgets{MaxExpansion: 21}, "--max-expansion", true},
+		{"hex, value cap cut", 4 << 20, 1, Budgets{MaxExpansion: 1 << 20, MaxDecodedBytes: 4 << 20}, "cap per value", true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			body := chainBomb(t, c.n, c.gzips)
+			enc, first := base64.StdEncoding.EncodeToString, "base64"
+			if c.hex {
+				enc, first = hex.EncodeToString, "hex"
+			}
+			body := chainBomb(t, enc, c.n, c.gzips)
 			r := post("text/plain", body)
 			res := alicePool.Scan(r, ScanOptions{Budgets: c.budget})
 			if !strings.Contains(strings.Join(res.Warnings, "\n"), c.warn) {
@@ -60,7 +69,7 @@ func TestCutChain(t *testing.T) {
 			if !ok {
 				t.Fatalf("email before the cut not found (body %d bytes):%s\nwarnings %q", len(body), describe(res), res.Warnings)
 			}
-			if m.Encoding[0] != "base64" || !strings.Contains(strings.Join(m.Encoding, ","), "gzip") {
+			if m.Encoding[0] != first || !strings.Contains(strings.Join(m.Encoding, ","), "gzip") {
 				t.Errorf("encoding %v, want the chain from base64 through gzip", m.Encoding)
 			}
 		})
@@ -72,7 +81,7 @@ func TestCutChain(t *testing.T) {
 // never passes it.
 func TestCutChainSpendsWithinBudget(t *testing.T) {
 	t.Parallel()
-	body := chainBomb(t, 64<<20, 2)
+	body := chainBomb(t, base64.StdEncoding.EncodeToString, 64<<20, 2)
 	b := Budgets{MaxExpansion: 1 << 20, MaxDecodedBytes: 2 << 20, MaxDepth: 4}
 	s := newScanner(alicePool, ScanOptions{Budgets: b}, 0)
 	s.ch = ChannelBody

@@ -365,15 +365,9 @@ func tryHexRuns(s *scanner, v []byte, f features, emit func([]byte, ...string)) 
 	n := 0
 	runs(v, cHex, 16, func(i, j int) bool {
 		n++
-		run := v[i:j]
-		if len(run)%2 != 0 {
-			return n < maxRunsPerValue
-		}
-		if len(run)/2 > s.budget { // decode the leading part that fits
-			s.capHit = true
-			if run = run[:s.room()*2]; len(run) < 16 {
-				return false
-			}
+		run, ok := s.hexPrefix(v[i:j], j == len(v))
+		if !ok {
+			return n < maxRunsPerValue && s.budget > 0
 		}
 		if !s.spend(len(run) / 2) {
 			return false
@@ -385,6 +379,26 @@ func tryHexRuns(s *scanner, v []byte, f features, emit func([]byte, ...string)) 
 		s.binary(out, emit, "hex", false)
 		return n < maxRunsPerValue && !s.stopped
 	})
+}
+
+// hexPrefix is the part of a hex run to decode: all of it, or, when its
+// decoded size passes the budget, its leading part that fits in room,
+// with the cap warned about. An odd run is not hex bytes unless it is long
+// and ends the value, as one cut by an outer layer's limit does: then its
+// dangling digit is dropped.
+func (s *scanner) hexPrefix(run []byte, atEnd bool) ([]byte, bool) {
+	if len(run)/2 > s.budget {
+		s.capHit = true
+		run = run[:s.room()*2]
+		return run, len(run) >= 16
+	}
+	if len(run)%2 != 0 {
+		if !atEnd || len(run) < 64 {
+			return nil, false
+		}
+		run = run[:len(run)-1]
+	}
+	return run, true
 }
 
 // tryLZUnicode tries lz-string's UTF-16 and raw forms on text that is
