@@ -47,8 +47,7 @@ func (s *scanner) inflate(kind string, data []byte) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %w", kind, err)
 	}
 	ratio := s.b.expansionLimit(len(data))
-	limit := min(s.budget, ratio)
-	out, err := io.ReadAll(io.LimitReader(stopReader{r, s}, int64(limit)+1))
+	out, limit, err := s.readCut(stopReader{r, s}, min(s.budget, ratio))
 	if len(out) > limit {
 		// A bomb, or a body past the budget: search what came before the
 		// cut, and say which limit cut it.
@@ -66,6 +65,47 @@ func (s *scanner) inflate(kind string, data []byte) ([]byte, error) {
 		return out, fmt.Errorf("%s: %w", kind, err)
 	}
 	return out, nil
+}
+
+// readCut reads r up to limit bytes, and one more if r holds more (then
+// the output is cut). Output that would pass three quarters of the budget
+// while it ends inside an encoded run (base64, hex, lz-string) is cut
+// there instead: a quarter of the budget is left for the layers below to
+// decode the run's leading part (base64 of gzip of base64 of a bomb), and
+// each such cut leaves a quarter of what it got, so a whole chain stays
+// within the budget. It returns the limit that applied.
+func (s *scanner) readCut(r io.Reader, limit int) ([]byte, int, error) {
+	first := min(s.room(), limit)
+	lr := &io.LimitedReader{R: r, N: int64(first) + 1}
+	var buf bytes.Buffer
+	_, err := buf.ReadFrom(lr)
+	if buf.Len() <= first || first == limit || encodedTail(buf.Bytes()[:first]) {
+		return buf.Bytes(), first, err
+	}
+	lr.N = int64(limit - first)
+	_, err = buf.ReadFrom(lr)
+	return buf.Bytes(), limit, err
+}
+
+// room is what a decoding layer cut by the budget may produce, leaving a
+// quarter of the budget to the layers below it.
+func (s *scanner) room() int {
+	return s.budget - s.budget/4
+}
+
+// encodedTail reports whether b ends inside a run a decoder reads (the
+// base64, base64url, hex and lz-string alphabets): cut there, the run's
+// leading part is still worth decoding.
+func encodedTail(b []byte) bool {
+	if len(b) < minB64Run {
+		return false
+	}
+	for _, c := range b[len(b)-minB64Run:] {
+		if class[c]&(cB64|cLZ) == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // errExpansion says a decompression passed the expansion limit.

@@ -230,11 +230,8 @@ func (s *scanner) decodeB64Run(run []byte, padded bool, emit func([]byte, ...str
 	} else if !std && !padded && len(run)%4 != 0 {
 		name = "base64url" // unpadded, no telling characters: the URL form
 	}
-	text := run
-	if len(text)%4 == 1 { // truncated: drop the dangling character
-		text = text[:len(text)-1]
-	}
-	if !s.spend(enc.DecodedLen(len(text))) {
+	text, cut := s.b64Prefix(run, enc)
+	if len(text) == 0 || !s.spend(enc.DecodedLen(len(text))) {
 		return
 	}
 	out := make([]byte, enc.DecodedLen(len(text)))
@@ -243,7 +240,7 @@ func (s *scanner) decodeB64Run(run []byte, padded bool, emit func([]byte, ...str
 		return
 	}
 	out = out[:n]
-	if s.binary(out, emit, name, true) {
+	if s.binary(out, emit, name, true) || cut {
 		return
 	}
 	// Not base64 of anything readable: it may be lz-string's base64 or URI
@@ -256,6 +253,26 @@ func (s *scanner) decodeB64Run(run []byte, padded bool, emit func([]byte, ...str
 	case !hasUnder && bytes.IndexByte(run, '/') < 0:
 		s.tryLZ(string(run), lzFromURI, emit)
 	}
+}
+
+// b64Prefix is the part of a base64 run to decode: all of it, or, when
+// its decoded size passes the budget (a run cut by an outer layer's
+// limit, or longer than the value's cap), its leading whole 4-character
+// groups that fit in room, with cut set and the cap warned about.
+func (s *scanner) b64Prefix(run []byte, enc *base64.Encoding) (text []byte, cut bool) {
+	text = run
+	if len(text)%4 == 1 { // truncated: drop the dangling character
+		text = text[:len(text)-1]
+	}
+	if enc.DecodedLen(len(text)) <= s.budget {
+		return text, false
+	}
+	s.capHit = true
+	keep := s.room() / 3 * 4
+	if keep < minB64Run {
+		return nil, true // nothing worth decoding fits
+	}
+	return text[:keep], true
 }
 
 // runShape says which kinds of characters a run holds.
@@ -348,9 +365,9 @@ func tryHexRuns(s *scanner, v []byte, f features, emit func([]byte, ...string)) 
 	n := 0
 	runs(v, cHex, 16, func(i, j int) bool {
 		n++
-		run := v[i:j]
-		if len(run)%2 != 0 {
-			return n < maxRunsPerValue
+		run, ok := s.hexPrefix(v[i:j], j == len(v))
+		if !ok {
+			return n < maxRunsPerValue && s.budget > 0
 		}
 		if !s.spend(len(run) / 2) {
 			return false
@@ -362,6 +379,26 @@ func tryHexRuns(s *scanner, v []byte, f features, emit func([]byte, ...string)) 
 		s.binary(out, emit, "hex", false)
 		return n < maxRunsPerValue && !s.stopped
 	})
+}
+
+// hexPrefix is the part of a hex run to decode: all of it, or, when its
+// decoded size passes the budget, its leading part that fits in room,
+// with the cap warned about. An odd run is not hex bytes unless it is long
+// and ends the value, as one cut by an outer layer's limit does: then its
+// dangling digit is dropped.
+func (s *scanner) hexPrefix(run []byte, atEnd bool) ([]byte, bool) {
+	if len(run)/2 > s.budget {
+		s.capHit = true
+		run = run[:s.room()*2]
+		return run, len(run) >= 16
+	}
+	if len(run)%2 != 0 {
+		if !atEnd || len(run) < 64 {
+			return nil, false
+		}
+		run = run[:len(run)-1]
+	}
+	return run, true
 }
 
 // tryLZUnicode tries lz-string's UTF-16 and raw forms on text that is
