@@ -69,6 +69,10 @@ func maskReport(rep *audit.Report, values []personaValue) {
 		if f.Type == audit.TypePattern && f.Value != "" {
 			f.Value = redact.Mask(f.Value, f.Rule)
 		}
+		if f.Type == audit.TypeKeystroke && f.Evidence != "" {
+			// The part that was sent is a prefix no value replacement finds.
+			f.Evidence = redact.Mask(f.Evidence, f.Field)
+		}
 	}
 	if len(pairs) == 0 {
 		return

@@ -99,3 +99,25 @@ func TestLeaksBeforeAndAfterSubmit(t *testing.T) {
 		t.Errorf("page %+v lacks the scan's facts", p)
 	}
 }
+
+func TestKeystrokeFinding(t *testing.T) {
+	t.Parallel()
+	c := &traffic.Capture{Pages: []*traffic.Page{{ID: "p", URL: "https://shop.example/signup", Title: "Sign up",
+		Submits: []traffic.Submit{{Index: 1}}}},
+		Requests: []*traffic.Request{{PageID: "p", Method: "POST", URL: "https://rec.tracker.example/keys",
+			Body: []byte(`{"field":"email","value":"dana.whitfield@exam"}`), BodyMIME: "application/json"}}}
+	pool, _ := leak.NewPool([]leak.Persona{{Email: "dana.whitfield@example.com"}})
+	r, err := Run(context.Background(), Options{Classifier: classifier(t), Pool: pool, NoPatterns: true}, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Findings) == 0 {
+		t.Fatal("no finding")
+	}
+	f := r.Findings[0]
+	want := "The first 19 of 26 characters of the email left while it was being typed, to tracker.example."
+	if f.Type != TypeKeystroke || f.Summary != want || f.Submit != "before" || r.Summary.Leaks != 0 {
+		t.Errorf("finding %s %q submit %q (leaks %d), want a keystroke finding %q sent before the submission",
+			f.Type, f.Summary, f.Submit, r.Summary.Leaks, want)
+	}
+}

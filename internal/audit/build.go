@@ -13,6 +13,7 @@ import (
 var typeOrder = map[string]int{
 	TypeViolation:                  0,
 	TypeLeak:                       1,
+	TypeKeystroke:                  1,
 	TypePattern:                    2,
 	pixel.FindingAutomaticMatching: 3,
 	pixel.FindingPixelConfig:       4,

@@ -233,7 +233,11 @@ const (
 
 // Finding types.
 const (
-	TypeLeak      = "leak"
+	TypeLeak = "leak"
+	// TypeKeystroke is part of a persona value sent while it was being
+	// typed: a field holding its first characters (Field, Value and
+	// Summary say how many of how many).
+	TypeKeystroke = "keystroke"
 	TypePattern   = "pattern"
 	TypeViolation = "policy-violation"
 )

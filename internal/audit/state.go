@@ -2,9 +2,11 @@ package audit
 
 import (
 	"cmp"
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/leakwatch/leakwatch/internal/leak"
 	"github.com/leakwatch/leakwatch/internal/party"
@@ -214,6 +216,14 @@ func meaning(fields []pixel.Field, location string) string {
 }
 
 func leakFinding(m leak.Match, sr scanResult, meaning string) Finding {
+	if m.Partial > 0 {
+		f := leakFinding(leak.Match{Persona: m.Persona, Field: m.Field, Value: m.Value, Channel: m.Channel,
+			Location: m.Location, Encoding: m.Encoding, Evidence: m.Evidence, Count: m.Count}, sr, meaning)
+		f.Type = TypeKeystroke
+		f.Summary = fmt.Sprintf("The first %d of %d characters of the %s left while it was being typed, to %s.",
+			m.Partial, utf8.RuneCountInString(strings.TrimSpace(m.Value)), m.Field, sr.ref.party.Company)
+		return f
+	}
 	return Finding{
 		Type: TypeLeak, Field: m.Field, Persona: m.Persona, Receiver: sr.ref.receiver(),
 		Channel: m.Channel, Location: m.Location, Meaning: meaning, Encoding: m.Encoding,

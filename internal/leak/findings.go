@@ -6,7 +6,7 @@ package leak
 // finding's index in Matches, -1 when it was dropped.
 func (s *scanner) record(c *candidate, loc string, chain, spelling []string, evidence []byte) int {
 	n := len(chain) + len(spelling) + len(c.chain)
-	key := matchKey{c.persona, c.field, c.value, s.ch, loc}
+	key := matchKey{c.persona, c.field, c.value, s.ch, loc, c.partial}
 	if i, ok := s.seen[key]; ok {
 		m := &s.res.Matches[i]
 		m.Count++
@@ -30,6 +30,7 @@ func (s *scanner) record(c *candidate, loc string, chain, spelling []string, evi
 		Encoding: encoding(chain, spelling, c.chain),
 		Evidence: cut(evidence),
 		Count:    1,
+		Partial:  c.partial,
 	})
 	return len(s.res.Matches) - 1
 }

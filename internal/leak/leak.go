@@ -75,6 +75,11 @@ type Match struct {
 	// request were merged into this finding (at least 1); the same bytes
 	// read through two decodings (raw and URL-decoded) count twice.
 	Count int
+	// Partial, when set, is how many characters of Value were sent: a
+	// prefix of at least 5 characters ending where the sent value ends, as
+	// a page sends a field while it is being typed (keystroke capture).
+	// A request that also carries the whole value reports only that.
+	Partial int `json:",omitempty"`
 }
 
 // PatternMatch is a personal value recognised without a persona.

@@ -52,6 +52,9 @@ type candidate struct {
 	// short marks codes (a state, a country: three characters or fewer)
 	// and any two-character value: they need a key=value context.
 	short bool
+	// partial, when set, is the number of characters of value this
+	// candidate holds: a prefix, as a form sends it while it is typed.
+	partial int
 }
 
 // Pool is the candidate pool built once from personas: every normalized
@@ -67,6 +70,9 @@ type Pool struct {
 	patterns [][]int // automaton pattern id -> candidate indices
 	ac       *ahocorasick.Automaton
 	digests  map[string][]int // raw digest -> candidate indices
+	// prefixes maps a lowercased prefix of a typed value to the candidates
+	// (partial set) it stands for; see prefix.go.
+	prefixes map[string][]int
 	digLens  [129]bool        // digest byte lengths present
 	size     int
 	maxLen   int // longest text candidate
@@ -91,6 +97,7 @@ func NewPool(personas []Persona) (*Pool, []string) {
 			for _, f := range formsFor(fv.Field, fv.Value) {
 				b.addForm(i, fv, f)
 			}
+			b.addPrefixes(i, fv)
 		}
 	}
 	if err := b.build(); err != nil {

@@ -35,6 +35,7 @@ const maxWarnings = 20
 type matchKey struct {
 	persona               int
 	field, value, ch, loc string
+	partial               int
 }
 
 type patternKey struct{ rule, value, ch, loc string }
@@ -105,6 +106,7 @@ func newScanner(p *Pool, opts ScanOptions, index int) *scanner {
 
 // finish adds the warnings owed at the end of a scan.
 func (s *scanner) finish() Result {
+	s.res.Matches = prunePartial(s.res.Matches)
 	s.finishing = true // these few always fit, past maxWarnings
 	if s.depthHit {
 		s.warnf("some values still held encoded data at the decoding depth limit of %d layers; they were not decoded further (raise with --max-decode-depth)", s.b.MaxDepth)
@@ -292,6 +294,7 @@ func (s *scanner) leaf(loc string, v []byte, chain []string, depth, nest int) {
 		return
 	}
 	s.matchText(loc, v, chain)
+	s.matchPrefix(loc, v, chain)
 	if f.b64 >= 22 {
 		s.matchDigests(loc, v, chain)
 	}
