@@ -73,7 +73,7 @@ type Pool struct {
 	// prefixes maps a lowercased prefix of a typed value to the candidates
 	// (partial set) it stands for; see prefix.go.
 	prefixes map[string][]int
-	digLens  [129]bool        // digest byte lengths present
+	digLens  [129]bool // digest byte lengths present
 	size     int
 	maxLen   int // longest text candidate
 }
