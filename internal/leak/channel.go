@@ -232,13 +232,6 @@ func (s *scanner) body(r *traffic.Request) {
 		s.noWireCharge = len(dec) == 0 || len(dec) != len(body) || &dec[0] != &body[0]
 		defer func() { s.noWireCharge = false }()
 		body = dec
-	} else if len(body) > 2 && body[0] == 0x1f && body[1] == 0x8b {
-		// Clients compress in JavaScript (posthog-js gzip-js, Clarity) and
-		// send the bytes without a Content-Encoding header.
-		if dec, err := s.inflate("gzip", body); usable(dec, err) {
-			s.text("", dec, []string{"gzip"})
-			return
-		}
 	}
 	if len(body) == 0 {
 		for _, p := range r.Params {
@@ -254,6 +247,15 @@ func (s *scanner) body(r *traffic.Request) {
 }
 
 func (s *scanner) content(ct, loc string, body []byte) {
+	// Clients compress in JavaScript (posthog-js gzip-js, Clarity, Datadog's
+	// replay segments as raw zlib in a multipart part) and send the bytes
+	// without a Content-Encoding: whole bodies and parts are sniffed.
+	if kind := compressedKind(body); kind != "" {
+		if dec, err := s.inflate(kind, body); usable(dec, err) {
+			s.text(loc, dec, []string{kind})
+			return
+		}
+	}
 	mt, params, _ := mime.ParseMediaType(ct)
 	switch {
 	case strings.HasPrefix(mt, "multipart/") && params["boundary"] != "":
@@ -335,4 +337,17 @@ func (s *scanner) response(resp *traffic.Response) {
 			s.field("Set-Cookie: "+nameOf([]byte(c.Name)), []byte(c.Value), nil, 0, 1)
 		}
 	}
+}
+
+// compressedKind names the compression a byte run starts with: the gzip
+// magic, or a zlib header (deflate, a window of at most 32 KiB, and the
+// header check that makes a chance match 1 in 31 of those), else "".
+func compressedKind(b []byte) string {
+	switch {
+	case len(b) > 2 && b[0] == 0x1f && b[1] == 0x8b:
+		return "gzip"
+	case len(b) > 2 && b[0]&0x0f == 8 && b[0]>>4 <= 7 && (int(b[0])<<8|int(b[1]))%31 == 0:
+		return "zlib"
+	}
+	return ""
 }

@@ -1,6 +1,9 @@
 package leak
 
 import (
+	"bytes"
+	"compress/zlib"
+	"mime/multipart"
 	"testing"
 
 	"github.com/leakwatch/leakwatch/internal/traffic"
@@ -45,6 +48,44 @@ func TestKeystrokePrefixes(t *testing.T) {
 			for f, p := range tt.want {
 				if gp, ok := got[f]; !ok || gp != p {
 					t.Errorf("%s: partial %d (found %v), want %d", f, gp, ok, p)
+				}
+			}
+		})
+	}
+}
+
+func TestCompressedPartsSniffed(t *testing.T) {
+	t.Parallel()
+	pool, _ := NewPool([]Persona{{Email: "dana.whitfield@example.com", Street: "1427 Juniper Hollow Rd"}})
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	zw.Write([]byte(`{"records":[{"type":3,"data":{"text":"1427 Juniper Hollow Rd","email":"dana.whitfield@example.com"}}]}`))
+	zw.Close()
+	var mp bytes.Buffer
+	mw := multipart.NewWriter(&mp)
+	part, _ := mw.CreateFormFile("segment", "blob")
+	part.Write(z.Bytes())
+	mw.WriteField("event", `{"session":"abc"}`)
+	mw.Close()
+	tests := []struct {
+		name string
+		body []byte
+		ct   string
+	}{
+		{"raw zlib in a multipart part (Datadog replay segment)", mp.Bytes(), mw.FormDataContentType()},
+		{"raw zlib body without Content-Encoding", z.Bytes(), "application/octet-stream"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := &traffic.Request{Method: "POST", URL: "https://replay.example/api/v2/replay", Body: tt.body, BodyMIME: tt.ct}
+			found := map[string][]string{}
+			for _, m := range pool.Scan(r, ScanOptions{}).Matches {
+				found[m.Field] = m.Encoding
+			}
+			for _, f := range []string{"email", "street"} {
+				if enc, ok := found[f]; !ok || len(enc) == 0 || enc[0] != "zlib" {
+					t.Errorf("%s: found %v with encoding %v, want it under zlib", f, ok, enc)
 				}
 			}
 		})
