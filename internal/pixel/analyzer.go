@@ -2,6 +2,7 @@ package pixel
 
 import (
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -77,17 +78,18 @@ func NewAnalyzerWith(opts AnalyzerOptions) *Analyzer {
 const maxNamesPerFinding = 256
 
 // keyedEvidence is a set of names (keys, cookie names, reasons) and the
-// requests that showed them.
+// requests that showed them. The names are a sorted slice, not a map: most
+// entries hold a handful, and a capture can make one entry per host.
 type keyedEvidence struct {
 	vendor, product, account, host, domain string
-	keys                                   map[string]bool
+	keys                                   []string // sorted, distinct
 	requests                               requestSet
 	dropped                                int // names beyond maxNamesPerFinding
 	hostAt                                 int // the request host was taken from
 }
 
 func newKeyed() *keyedEvidence {
-	return &keyedEvidence{keys: map[string]bool{}}
+	return &keyedEvidence{}
 }
 
 // evidence returns the entry for k in m, creating it.
@@ -103,18 +105,30 @@ func evidence(m map[string]*keyedEvidence, k string) *keyedEvidence {
 // add records a request and names. Names are copied: the Analyzer must not
 // keep a request's memory alive through substrings.
 func (e *keyedEvidence) add(index int, keys ...string) {
+	e.addOwned(index, strings.Clone, keys...)
+}
+
+// addOwned records a request and names, keeping each new name as own
+// returns it (a copy, or an interned string).
+func (e *keyedEvidence) addOwned(index int, own func(string) string, keys ...string) {
 	e.requests.add(index)
 	for _, k := range keys {
 		k = capName(k)
-		if e.keys[k] {
+		i, found := slices.BinarySearch(e.keys, k)
+		if found {
 			continue
 		}
 		if len(e.keys) >= maxNamesPerFinding {
 			e.dropped++
 			continue
 		}
-		e.keys[strings.Clone(k)] = true
+		e.keys = slices.Insert(e.keys, i, own(k))
 	}
+}
+
+// names returns the sorted names.
+func (e *keyedEvidence) names() []string {
+	return slices.Clone(e.keys)
 }
 
 // capName cuts a name (cookie, parameter) to maxCookieValue bytes before
@@ -236,7 +250,7 @@ func (a *Analyzer) udffFindings() []Finding {
 	var out []Finding
 	for _, id := range sortedKeys(a.udff) {
 		e := a.udff[id]
-		keys := sortedSet(e.keys)
+		keys := e.names()
 		out = append(out, Finding{
 			Type: FindingAutomaticMatching, Vendor: e.vendor, Product: e.product, Account: id,
 			Host: e.host, Domain: e.domain,

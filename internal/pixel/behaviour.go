@@ -1,9 +1,11 @@
 package pixel
 
 import (
+	"cmp"
 	"encoding/binary"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/leakwatch/leakwatch/internal/party"
@@ -206,9 +208,20 @@ func (a *Analyzer) recordBeacon(r *traffic.Request, u *url.URL, p party.Party, h
 	if len(hits) > 0 || !p.ThirdParty || u.RawQuery == "" || !tinyImage(r) {
 		return
 	}
-	h := strings.Clone(host(u))
-	e := evidence(a.beacons, h)
-	e.vendor, e.host, e.domain = a.companyOf(p.Domain), h, strings.Clone(p.Domain)
+	e := a.beacons[host(u)]
+	if e == nil {
+		h := strings.Clone(host(u))
+		e = newKeyed()
+		a.beacons[h] = e
+		e.host, e.domain = h, h
+		if d := p.Domain; d != h {
+			e.domain = strings.Clone(d)
+			if strings.HasSuffix(h, "."+d) {
+				e.domain = h[len(h)-len(d):] // the host's own bytes
+			}
+		}
+	}
+	e.vendor = a.companyOf(p.Domain)
 	var names []string
 	for i, q := range queryParams(u) {
 		if i == 20 {
@@ -216,7 +229,7 @@ func (a *Analyzer) recordBeacon(r *traffic.Request, u *url.URL, p party.Party, h
 		}
 		names = append(names, q.Name)
 	}
-	e.add(r.Index, names...)
+	e.addOwned(r.Index, a.internName, names...)
 }
 
 // tinyImage reports a 1×1 image response (or, when the body was not kept,
@@ -256,7 +269,7 @@ func (a *Analyzer) replayFindings() []Finding {
 			Type: FindingSessionReplay, Vendor: e.vendor, Product: e.vendor, Host: e.host, Domain: e.domain,
 			Summary: fmt.Sprintf("%s received session-recording data (%d request(s)); recordings can "+
 				"hold anything the page shows or the visitor types.", e.vendor, e.requests.len()),
-			Details:  []Detail{{"evidence", strings.Join(sortedSet(e.keys), "; ")}},
+			Details:  []Detail{{"evidence", strings.Join(e.names(), "; ")}},
 			Requests: e.requests.sorted(),
 		})
 	}
@@ -279,15 +292,35 @@ func (a *Analyzer) fingerprintFindings() []Finding {
 
 func (a *Analyzer) beaconFindings() []Finding {
 	var out []Finding
-	for _, h := range sortedKeys(a.beacons) {
+	for _, h := range a.listedBeacons() {
 		e := a.beacons[h]
 		out = append(out, Finding{
 			Type: FindingUnknownBeacon, Vendor: e.vendor, Host: h, Domain: e.domain,
 			Summary: fmt.Sprintf("%s received %d tracking-pixel request(s) (tiny images with query "+
 				"parameters) that no decoder recognizes.", h, e.requests.len()),
-			Details:  []Detail{{"parameters", strings.Join(sortedSet(e.keys), ",")}},
+			Details:  []Detail{{"parameters", strings.Join(e.names(), ",")}},
 			Requests: e.requests.sorted(),
 		})
 	}
 	return out
+}
+
+// listedBeacons returns the beacon hosts to list, sorted: all of them, or
+// past maxBeaconFindings the hosts with the most beacon requests (ties by
+// name), the rest counted in a warning.
+func (a *Analyzer) listedBeacons() []string {
+	hosts := sortedKeys(a.beacons)
+	a.limits[limitBeacons] = limitHit{first: -1}
+	if len(hosts) <= maxBeaconFindings {
+		return hosts
+	}
+	counts := make(map[string]int, len(hosts))
+	for _, h := range hosts {
+		counts[h] = a.beacons[h].requests.len()
+	}
+	slices.SortStableFunc(hosts, func(x, y string) int { return cmp.Compare(counts[y], counts[x]) })
+	a.limits[limitBeacons].count = len(hosts) - maxBeaconFindings
+	hosts = hosts[:maxBeaconFindings]
+	slices.Sort(hosts)
+	return hosts
 }

@@ -12,6 +12,11 @@ const (
 	DefaultMaxIdentifiers = 20_000
 	// maxFlows caps the cookie-sync flows reported.
 	maxFlows = 10_000
+	// maxBeaconFindings caps the tracking-beacon findings listed, one per
+	// host: a capture to hundreds of thousands of unknown hosts would
+	// otherwise make a finding each. The hosts with the most beacons are
+	// listed; the rest are counted in a warning.
+	maxBeaconFindings = 10_000
 )
 
 // AnalyzerOptions bound what an Analyzer keeps. Zero values take the
@@ -51,6 +56,7 @@ const (
 	limitPages
 	limitFlows
 	limitNames
+	limitBeacons
 	numLimits
 )
 
@@ -90,6 +96,8 @@ func (l *limits) warnings(o AnalyzerOptions) []string {
 			"dropped", maxFlows),
 		limitNames: "behaviour findings: %d cookie or parameter name(s) beyond the per-finding cap " +
 			"were not listed",
+		limitBeacons: fmt.Sprintf("tracking beacons: only the %d hosts with the most beacons are listed; "+
+			"%%d more host(s) that received unrecognized tracking pixels were not listed", maxBeaconFindings),
 	}
 	var out []string
 	for i, h := range l {

@@ -219,6 +219,22 @@ func (a *Analyzer) intern(s string) string {
 	return v
 }
 
+// maxInterned caps the strings interned for names that every host may
+// repeat (parameter names); past it a name is copied instead.
+const maxInterned = 1 << 16
+
+// internName interns a parameter or cookie name while the table has room,
+// and copies it after: hostile input cannot grow the table without bound.
+func (a *Analyzer) internName(s string) string {
+	if v, ok := a.strs[s]; ok {
+		return v
+	}
+	if len(a.strs) >= maxInterned {
+		return strings.Clone(s)
+	}
+	return a.intern(s)
+}
+
 // recordHostTokens remembers the tokens of a host's labels: a candidate
 // made of nothing else is a name, not an identifier.
 func (a *Analyzer) recordHostTokens(h string) {
