@@ -43,6 +43,15 @@ type Analyzer struct {
 	hostIDs    map[string]int32
 	keptBytes  int
 	limits     limits
+
+	// finished holds the results once Finish has run.
+	finished *finished
+}
+
+// finished is what an Analyzer keeps of its results after Finish.
+type finished struct {
+	findings []Finding
+	warnings []string
 }
 
 // NewAnalyzer returns an empty Analyzer with the default budgets.
@@ -167,6 +176,9 @@ func (a *Analyzer) Request(r *traffic.Request, p party.Party, pageURL string) []
 		return nil
 	}
 	hits := Decode(r)
+	if a.finished != nil {
+		return hits // the capture has ended: nothing more is recorded
+	}
 	u, err := url.Parse(r.URL)
 	if err != nil || u.Host == "" {
 		return hits
@@ -212,6 +224,9 @@ func (a *Analyzer) recordHits(hits []Hit, reqHost string) {
 // Findings returns the configuration and behaviour findings so far, ordered
 // by type, then vendor, account, domain and first request.
 func (a *Analyzer) Findings() []Finding {
+	if a.finished != nil {
+		return slices.Clone(a.finished.findings)
+	}
 	var out []Finding
 	out = append(out, a.configFindings()...)
 	out = append(out, a.udffFindings()...)
@@ -237,6 +252,20 @@ func (a *Analyzer) Findings() []Finding {
 		return firstRequest(x) < firstRequest(y)
 	})
 	return out
+}
+
+// Finish ends the capture: it works out the findings and warnings once and
+// drops every other piece of state except what Identifier needs, so that an
+// Analyzer kept to the end of a large capture holds only its identifier
+// candidates. After it, Findings and Warnings return those results and
+// Request records nothing more.
+func (a *Analyzer) Finish() {
+	if a.finished != nil {
+		return
+	}
+	f := &finished{findings: a.Findings()}
+	f.warnings = a.Warnings()
+	*a = Analyzer{opts: a.opts, cands: a.cands, hostTokens: a.hostTokens, limits: a.limits, finished: f}
 }
 
 func firstRequest(f Finding) int {

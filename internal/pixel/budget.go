@@ -1,6 +1,9 @@
 package pixel
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Defaults of AnalyzerOptions.
 const (
@@ -117,6 +120,9 @@ func (l *limits) warnings(o AnalyzerOptions) []string {
 // out, in a fixed order; nil when everything was checked. Call it after
 // Findings, which may drop cookie-sync flows beyond the cap.
 func (a *Analyzer) Warnings() []string {
+	if a.finished != nil {
+		return slices.Clone(a.finished.warnings)
+	}
 	l := a.limits
 	names := 0
 	for _, m := range []map[string]*keyedEvidence{a.udff, a.idCookies, a.replay, a.fingerprint, a.beacons} {
