@@ -33,6 +33,7 @@ type Analyzer struct {
 	maxCandLen int
 	candBytes  int
 	strs       map[string]string   // interned cookie names and domains
+	nameSets   map[string][]string // shared beacon parameter lists (capped)
 	hostTokens map[string]struct{} // lowercased tokens of every host's labels
 	pages      map[string]struct{} // distinct page URLs (capped)
 	docs       map[string]struct{} // distinct document and frame URLs (capped)

@@ -208,8 +208,8 @@ func (a *Analyzer) recordBeacon(r *traffic.Request, u *url.URL, p party.Party, h
 	if len(hits) > 0 || !p.ThirdParty || u.RawQuery == "" || !tinyImage(r) {
 		return
 	}
-	e := a.beacons[host(u)]
-	if e == nil {
+	e, seen := a.beacons[host(u)]
+	if !seen {
 		h := strings.Clone(host(u))
 		e = newKeyed()
 		a.beacons[h] = e
@@ -230,6 +230,9 @@ func (a *Analyzer) recordBeacon(r *traffic.Request, u *url.URL, p party.Party, h
 		names = append(names, q.Name)
 	}
 	e.addOwned(r.Index, a.internName, names...)
+	if !seen {
+		e.keys = a.shareNames(e.keys)
+	}
 }
 
 // tinyImage reports a 1×1 image response (or, when the body was not kept,
