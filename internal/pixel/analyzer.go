@@ -23,7 +23,7 @@ type Analyzer struct {
 	idCookies    map[string]*keyedEvidence  // owner domain → identifier cookie names
 	replay       map[string]*keyedEvidence  // vendor|host → replay evidence
 	fingerprint  map[string]*keyedEvidence  // host → fingerprinting service
-	beacons      map[string]*keyedEvidence  // host → unknown 1×1 beacons
+	beacons      map[string]*beaconEvidence // host → unknown 1×1 beacons
 	parties      map[string]companyNote     // domain → its company, when named
 
 	// Cookie-sync state: identifier candidates and the kept URLs they are
@@ -71,7 +71,7 @@ func NewAnalyzerWith(opts AnalyzerOptions) *Analyzer {
 		idCookies:    map[string]*keyedEvidence{},
 		replay:       map[string]*keyedEvidence{},
 		fingerprint:  map[string]*keyedEvidence{},
-		beacons:      map[string]*keyedEvidence{},
+		beacons:      map[string]*beaconEvidence{},
 		parties:      map[string]companyNote{},
 		pairs:        map[string]pairSeen{},
 		cands:        map[string]*candidate{},
@@ -123,17 +123,23 @@ func (e *keyedEvidence) add(index int, keys ...string) {
 func (e *keyedEvidence) addOwned(index int, own func(string) string, keys ...string) {
 	e.requests.add(index)
 	for _, k := range keys {
-		k = capName(k)
-		i, found := slices.BinarySearch(e.keys, k)
-		if found {
-			continue
-		}
-		if len(e.keys) >= maxNamesPerFinding {
-			e.dropped++
-			continue
-		}
-		e.keys = slices.Insert(e.keys, i, own(k))
+		e.keys, e.dropped = addName(e.keys, e.dropped, k, own)
 	}
+}
+
+// addName adds name k to the sorted list names, kept as own returns it, up
+// to maxNamesPerFinding; past it the name is counted in dropped.
+func addName(names []string, dropped int, k string, own func(string) string) ([]string, int) {
+	k = capName(k)
+	i, found := slices.BinarySearch(names, k)
+	switch {
+	case found:
+	case len(names) >= maxNamesPerFinding:
+		dropped++
+	default:
+		names = slices.Insert(names, i, own(k))
+	}
+	return names, dropped
 }
 
 // names returns the sorted names.

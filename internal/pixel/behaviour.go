@@ -202,6 +202,16 @@ func (a *Analyzer) recordFingerprinting(r *traffic.Request, u *url.URL, p party.
 	e.add(r.Index)
 }
 
+// beaconEvidence is what the Analyzer keeps of one host's unknown beacons,
+// kept small since a capture can hold one per host. The host is its key;
+// the company is looked up when findings are made.
+type beaconEvidence struct {
+	domain   string   // the host's registrable domain, sharing its bytes
+	keys     []string // sorted, distinct parameter names; may be shared
+	requests requestSet
+	dropped  int // names beyond maxNamesPerFinding
+}
+
 // recordBeacon notes tiny image requests with query parameters to third
 // parties that no decoder recognised.
 func (a *Analyzer) recordBeacon(r *traffic.Request, u *url.URL, p party.Party, hits []Hit) {
@@ -211,9 +221,8 @@ func (a *Analyzer) recordBeacon(r *traffic.Request, u *url.URL, p party.Party, h
 	e, seen := a.beacons[host(u)]
 	if !seen {
 		h := strings.Clone(host(u))
-		e = newKeyed()
+		e = &beaconEvidence{domain: h}
 		a.beacons[h] = e
-		e.host, e.domain = h, h
 		if d := p.Domain; d != h {
 			e.domain = strings.Clone(d)
 			if strings.HasSuffix(h, "."+d) {
@@ -221,15 +230,13 @@ func (a *Analyzer) recordBeacon(r *traffic.Request, u *url.URL, p party.Party, h
 			}
 		}
 	}
-	e.vendor = a.companyOf(p.Domain)
-	var names []string
+	e.requests.add(r.Index)
 	for i, q := range queryParams(u) {
 		if i == 20 {
 			break
 		}
-		names = append(names, q.Name)
+		e.keys, e.dropped = addName(e.keys, e.dropped, q.Name, a.internName)
 	}
-	e.addOwned(r.Index, a.internName, names...)
 	if !seen {
 		e.keys = a.shareNames(e.keys)
 	}
@@ -298,10 +305,10 @@ func (a *Analyzer) beaconFindings() []Finding {
 	for _, h := range a.listedBeacons() {
 		e := a.beacons[h]
 		out = append(out, Finding{
-			Type: FindingUnknownBeacon, Vendor: e.vendor, Host: h, Domain: e.domain,
+			Type: FindingUnknownBeacon, Vendor: a.companyOf(e.domain), Host: h, Domain: e.domain,
 			Summary: fmt.Sprintf("%s received %d tracking-pixel request(s) (tiny images with query "+
 				"parameters) that no decoder recognizes.", h, e.requests.len()),
-			Details:  []Detail{{"parameters", strings.Join(e.names(), ",")}},
+			Details:  []Detail{{"parameters", strings.Join(e.keys, ",")}},
 			Requests: e.requests.sorted(),
 		})
 	}

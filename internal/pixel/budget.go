@@ -125,10 +125,13 @@ func (a *Analyzer) Warnings() []string {
 	}
 	l := a.limits
 	names := 0
-	for _, m := range []map[string]*keyedEvidence{a.udff, a.idCookies, a.replay, a.fingerprint, a.beacons} {
+	for _, m := range []map[string]*keyedEvidence{a.udff, a.idCookies, a.replay, a.fingerprint} {
 		for _, e := range m {
 			names += e.dropped
 		}
+	}
+	for _, e := range a.beacons {
+		names += e.dropped
 	}
 	for _, e := range a.cookies {
 		names += e.dropped
