@@ -297,6 +297,7 @@ func (v *sourceVisitor) End(c *traffic.Capture) error {
 	if w := s.Coverage.websocketWarning(); w != "" {
 		s.Warnings = append(s.Warnings, w)
 	}
+	v.pixels.Finish() // only what Identifier needs is kept past here
 	for _, f := range v.pixels.Findings() {
 		st.behaviour = append(st.behaviour, behaviourFinding(v.src, f, v.a.opts.Classifier))
 	}

@@ -58,8 +58,12 @@ func (s *state) build(scans []scanResult, kept keptTotals) *Report {
 	slices.SortFunc(scans, func(a, b scanResult) int {
 		return cmp.Or(cmp.Compare(a.ref.source, b.ref.source), cmp.Compare(a.ref.index, b.ref.index))
 	})
+	n := len(s.behaviour)
+	for _, sr := range scans {
+		n += len(sr.res.Matches) + len(sr.res.Patterns)
+	}
 	r := &Report{Schema: Schema, Tool: s.opts.Tool, Sources: s.sources, Pixels: s.hits,
-		Findings: []Finding{}}
+		Findings: make([]Finding, 0, n)}
 	if r.Pixels == nil {
 		r.Pixels = []PixelHit{}
 	}
@@ -192,12 +196,13 @@ func (s *state) thirdParties(findings []Finding) []ThirdParty {
 	}
 	out := make([]ThirdParty, 0, len(s.companies))
 	for name, c := range s.companies {
+		m := c.seen()
 		out = append(out, ThirdParty{
 			Company: name, Known: c.known, Domains: c.domains.sorted(), Hosts: c.hosts.sorted(),
-			Categories: c.categories.sorted(), Requests: c.requests, Blocked: c.blocked,
-			Rules: c.rules.sorted(), DataKinds: kinds[name].sorted(), Leaks: leaks[name],
-			Patterns: patterns[name], Products: c.products.sorted(), Accounts: c.accounts.sorted(),
-			Events: c.events.sorted(),
+			Categories: m.categories.sorted(), Requests: c.requests, Blocked: c.blocked,
+			Rules: m.rules.sorted(), DataKinds: kinds[name].sorted(), Leaks: leaks[name],
+			Patterns: patterns[name], Products: m.products.sorted(), Accounts: m.accounts.sorted(),
+			Events: m.events.sorted(),
 		})
 	}
 	slices.SortFunc(out, func(a, b ThirdParty) int {

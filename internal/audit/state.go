@@ -45,18 +45,41 @@ func (m reqMeta) receiver() *Receiver {
 	return &Receiver{Host: m.party.Host, Domain: m.party.Domain, Company: m.party.Company, Entity: m.party.Entity}
 }
 
-// companyAgg accumulates one company's traffic.
+// companyAgg accumulates one company's traffic. What most companies of a
+// large capture lack (categories, filter rules, pixel facts) is held apart
+// and made on first use: an unknown host costs a few words.
 type companyAgg struct {
-	known      bool
-	domains    smallSet
-	hosts      smallSet
+	known    bool
+	domains  smallSet
+	hosts    smallSet
+	requests int
+	blocked  int
+	more     *companyFacts
+}
+
+// companyFacts are a company's categories, filter rules and pixel facts.
+type companyFacts struct {
 	categories smallSet
-	requests   int
-	blocked    int
 	rules      smallSet
 	products   smallSet
 	accounts   smallSet
 	events     smallSet
+}
+
+// facts returns the company's facts for adding, making them.
+func (c *companyAgg) facts() *companyFacts {
+	if c.more == nil {
+		c.more = &companyFacts{}
+	}
+	return c.more
+}
+
+// seen returns the company's facts for reading; empty when none were added.
+func (c *companyAgg) seen() *companyFacts {
+	if c.more == nil {
+		return &companyFacts{}
+	}
+	return c.more
 }
 
 type pageKey struct {
@@ -162,7 +185,7 @@ func (s *state) addRequest(m reqMeta, r *traffic.Request, hits []pixel.Hit) {
 			s.hitsDropped[vendor+" "+h.Product]++
 		}
 		if p.ThirdParty {
-			c := s.companies[p.Company]
+			c := s.companies[p.Company].facts()
 			c.products.add(h.Product)
 			c.accounts.add(h.Account)
 			c.events.add(h.Event)
@@ -194,12 +217,12 @@ func (s *state) addCompany(p party.Party) {
 	c.domains.add(p.Domain)
 	c.hosts.add(p.Host)
 	for _, cat := range p.Categories {
-		c.categories.add(cat)
+		c.facts().categories.add(cat)
 	}
 	c.requests++
 	if p.Filter != nil {
 		c.blocked++
-		c.rules.add(p.Filter.Rule)
+		c.facts().rules.add(p.Filter.Rule)
 	}
 }
 

@@ -158,6 +158,12 @@ func hostArg(s string) string {
 
 var noHost = &hostInfo{}
 
+// maxCachedHosts bounds the host cache: the hosts seen first are cached
+// (a site's few hundred trackers), later ones are worked out each time, so
+// a capture to hundreds of thousands of one-off hosts does not keep a
+// record of each.
+const maxCachedHosts = 1 << 15
+
 // info returns the cached facts about a normalized host.
 func (c *Classifier) info(host string) *hostInfo {
 	if host == "" {
@@ -172,7 +178,7 @@ func (c *Classifier) info(host string) *hostInfo {
 		h.ref, h.known = c.idx.fam.lookup(host, h.domain)
 	}
 	h.label = siblingLabel(h.domain, c.generic)
-	if len(host) <= 253 && c.hostCount.Load() < maxCached {
+	if len(host) <= 253 && c.hostCount.Load() < maxCachedHosts {
 		if v, loaded := c.hosts.LoadOrStore(host, h); loaded {
 			return v.(*hostInfo)
 		}

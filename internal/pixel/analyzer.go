@@ -2,6 +2,7 @@ package pixel
 
 import (
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -22,7 +23,7 @@ type Analyzer struct {
 	idCookies    map[string]*keyedEvidence  // owner domain → identifier cookie names
 	replay       map[string]*keyedEvidence  // vendor|host → replay evidence
 	fingerprint  map[string]*keyedEvidence  // host → fingerprinting service
-	beacons      map[string]*keyedEvidence  // host → unknown 1×1 beacons
+	beacons      map[string]*beaconEvidence // host → unknown 1×1 beacons
 	parties      map[string]companyNote     // domain → its company, when named
 
 	// Cookie-sync state: identifier candidates and the kept URLs they are
@@ -32,6 +33,7 @@ type Analyzer struct {
 	maxCandLen int
 	candBytes  int
 	strs       map[string]string   // interned cookie names and domains
+	nameSets   map[string][]string // shared beacon parameter lists (capped)
 	hostTokens map[string]struct{} // lowercased tokens of every host's labels
 	pages      map[string]struct{} // distinct page URLs (capped)
 	docs       map[string]struct{} // distinct document and frame URLs (capped)
@@ -42,6 +44,15 @@ type Analyzer struct {
 	hostIDs    map[string]int32
 	keptBytes  int
 	limits     limits
+
+	// finished holds the results once Finish has run.
+	finished *finished
+}
+
+// finished is what an Analyzer keeps of its results after Finish.
+type finished struct {
+	findings []Finding
+	warnings []string
 }
 
 // NewAnalyzer returns an empty Analyzer with the default budgets.
@@ -60,7 +71,7 @@ func NewAnalyzerWith(opts AnalyzerOptions) *Analyzer {
 		idCookies:    map[string]*keyedEvidence{},
 		replay:       map[string]*keyedEvidence{},
 		fingerprint:  map[string]*keyedEvidence{},
-		beacons:      map[string]*keyedEvidence{},
+		beacons:      map[string]*beaconEvidence{},
 		parties:      map[string]companyNote{},
 		pairs:        map[string]pairSeen{},
 		cands:        map[string]*candidate{},
@@ -77,17 +88,18 @@ func NewAnalyzerWith(opts AnalyzerOptions) *Analyzer {
 const maxNamesPerFinding = 256
 
 // keyedEvidence is a set of names (keys, cookie names, reasons) and the
-// requests that showed them.
+// requests that showed them. The names are a sorted slice, not a map: most
+// entries hold a handful, and a capture can make one entry per host.
 type keyedEvidence struct {
 	vendor, product, account, host, domain string
-	keys                                   map[string]bool
+	keys                                   []string // sorted, distinct
 	requests                               requestSet
 	dropped                                int // names beyond maxNamesPerFinding
 	hostAt                                 int // the request host was taken from
 }
 
 func newKeyed() *keyedEvidence {
-	return &keyedEvidence{keys: map[string]bool{}}
+	return &keyedEvidence{}
 }
 
 // evidence returns the entry for k in m, creating it.
@@ -103,18 +115,36 @@ func evidence(m map[string]*keyedEvidence, k string) *keyedEvidence {
 // add records a request and names. Names are copied: the Analyzer must not
 // keep a request's memory alive through substrings.
 func (e *keyedEvidence) add(index int, keys ...string) {
+	e.addOwned(index, strings.Clone, keys...)
+}
+
+// addOwned records a request and names, keeping each new name as own
+// returns it (a copy, or an interned string).
+func (e *keyedEvidence) addOwned(index int, own func(string) string, keys ...string) {
 	e.requests.add(index)
 	for _, k := range keys {
-		k = capName(k)
-		if e.keys[k] {
-			continue
-		}
-		if len(e.keys) >= maxNamesPerFinding {
-			e.dropped++
-			continue
-		}
-		e.keys[strings.Clone(k)] = true
+		e.keys, e.dropped = addName(e.keys, e.dropped, k, own)
 	}
+}
+
+// addName adds name k to the sorted list names, kept as own returns it, up
+// to maxNamesPerFinding; past it the name is counted in dropped.
+func addName(names []string, dropped int, k string, own func(string) string) ([]string, int) {
+	k = capName(k)
+	i, found := slices.BinarySearch(names, k)
+	switch {
+	case found:
+	case len(names) >= maxNamesPerFinding:
+		dropped++
+	default:
+		names = slices.Insert(names, i, own(k))
+	}
+	return names, dropped
+}
+
+// names returns the sorted names.
+func (e *keyedEvidence) names() []string {
+	return slices.Clone(e.keys)
 }
 
 // capName cuts a name (cookie, parameter) to maxCookieValue bytes before
@@ -153,6 +183,9 @@ func (a *Analyzer) Request(r *traffic.Request, p party.Party, pageURL string) []
 		return nil
 	}
 	hits := Decode(r)
+	if a.finished != nil {
+		return hits // the capture has ended: nothing more is recorded
+	}
 	u, err := url.Parse(r.URL)
 	if err != nil || u.Host == "" {
 		return hits
@@ -198,6 +231,9 @@ func (a *Analyzer) recordHits(hits []Hit, reqHost string) {
 // Findings returns the configuration and behaviour findings so far, ordered
 // by type, then vendor, account, domain and first request.
 func (a *Analyzer) Findings() []Finding {
+	if a.finished != nil {
+		return slices.Clone(a.finished.findings)
+	}
 	var out []Finding
 	out = append(out, a.configFindings()...)
 	out = append(out, a.udffFindings()...)
@@ -225,6 +261,20 @@ func (a *Analyzer) Findings() []Finding {
 	return out
 }
 
+// Finish ends the capture: it works out the findings and warnings once and
+// drops every other piece of state except what Identifier needs, so that an
+// Analyzer kept to the end of a large capture holds only its identifier
+// candidates. After it, Findings and Warnings return those results and
+// Request records nothing more.
+func (a *Analyzer) Finish() {
+	if a.finished != nil {
+		return
+	}
+	f := &finished{findings: a.Findings()}
+	f.warnings = a.Warnings()
+	*a = Analyzer{opts: a.opts, cands: a.cands, hostTokens: a.hostTokens, limits: a.limits, finished: f}
+}
+
 func firstRequest(f Finding) int {
 	if len(f.Requests) == 0 {
 		return -1
@@ -236,7 +286,7 @@ func (a *Analyzer) udffFindings() []Finding {
 	var out []Finding
 	for _, id := range sortedKeys(a.udff) {
 		e := a.udff[id]
-		keys := sortedSet(e.keys)
+		keys := e.names()
 		out = append(out, Finding{
 			Type: FindingAutomaticMatching, Vendor: e.vendor, Product: e.product, Account: id,
 			Host: e.host, Domain: e.domain,

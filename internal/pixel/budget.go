@@ -1,6 +1,9 @@
 package pixel
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Defaults of AnalyzerOptions.
 const (
@@ -12,6 +15,11 @@ const (
 	DefaultMaxIdentifiers = 20_000
 	// maxFlows caps the cookie-sync flows reported.
 	maxFlows = 10_000
+	// maxBeaconFindings caps the tracking-beacon findings listed, one per
+	// host: a capture to hundreds of thousands of unknown hosts would
+	// otherwise make a finding each. The hosts with the most beacons are
+	// listed; the rest are counted in a warning.
+	maxBeaconFindings = 10_000
 )
 
 // AnalyzerOptions bound what an Analyzer keeps. Zero values take the
@@ -51,6 +59,7 @@ const (
 	limitPages
 	limitFlows
 	limitNames
+	limitBeacons
 	numLimits
 )
 
@@ -90,6 +99,8 @@ func (l *limits) warnings(o AnalyzerOptions) []string {
 			"dropped", maxFlows),
 		limitNames: "behaviour findings: %d cookie or parameter name(s) beyond the per-finding cap " +
 			"were not listed",
+		limitBeacons: fmt.Sprintf("tracking beacons: only the %d hosts with the most beacons are listed; "+
+			"%%d more host(s) that received unrecognized tracking pixels were not listed", maxBeaconFindings),
 	}
 	var out []string
 	for i, h := range l {
@@ -109,12 +120,18 @@ func (l *limits) warnings(o AnalyzerOptions) []string {
 // out, in a fixed order; nil when everything was checked. Call it after
 // Findings, which may drop cookie-sync flows beyond the cap.
 func (a *Analyzer) Warnings() []string {
+	if a.finished != nil {
+		return slices.Clone(a.finished.warnings)
+	}
 	l := a.limits
 	names := 0
-	for _, m := range []map[string]*keyedEvidence{a.udff, a.idCookies, a.replay, a.fingerprint, a.beacons} {
+	for _, m := range []map[string]*keyedEvidence{a.udff, a.idCookies, a.replay, a.fingerprint} {
 		for _, e := range m {
 			names += e.dropped
 		}
+	}
+	for _, e := range a.beacons {
+		names += e.dropped
 	}
 	for _, e := range a.cookies {
 		names += e.dropped

@@ -198,7 +198,7 @@ func (a *Analyzer) cookieFindings() []Finding {
 	}
 	for _, d := range sortedKeys(a.idCookies) {
 		e := a.idCookies[d]
-		names := sortedSet(e.keys)
+		names := e.names()
 		company := a.companyOf(d)
 		out = append(out, Finding{
 			Type: FindingIdentifierCookie, Vendor: company, Domain: d,

@@ -3,6 +3,7 @@ package pixel
 import (
 	"math"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/leakwatch/leakwatch/internal/party"
@@ -216,6 +217,48 @@ func (a *Analyzer) intern(s string) string {
 	}
 	v := strings.Clone(s)
 	a.strs[v] = v
+	return v
+}
+
+// maxInterned caps the strings interned for names that every host may
+// repeat (parameter names); past it a name is copied instead.
+const maxInterned = 1 << 16
+
+// maxNameSets caps the distinct name lists shared between entries.
+const maxNameSets = 1 << 12
+
+// internName interns a parameter or cookie name while the table has room,
+// and copies it after: hostile input cannot grow the table without bound.
+func (a *Analyzer) internName(s string) string {
+	if v, ok := a.strs[s]; ok {
+		return v
+	}
+	if len(a.strs) >= maxInterned {
+		return strings.Clone(s)
+	}
+	return a.intern(s)
+}
+
+// shareNames returns a sorted name list equal to names that other entries
+// may share (many hosts get the same parameters), while the table of lists
+// has room. A shared list has no spare capacity, so an entry that adds a
+// name later copies it first.
+func (a *Analyzer) shareNames(names []string) []string {
+	if len(names) == 0 {
+		return nil
+	}
+	k := strings.Join(names, "\x00")
+	if v, ok := a.nameSets[k]; ok {
+		return v
+	}
+	if len(a.nameSets) >= maxNameSets {
+		return names
+	}
+	if a.nameSets == nil {
+		a.nameSets = map[string][]string{}
+	}
+	v := slices.Clip(names)
+	a.nameSets[k] = v
 	return v
 }
 

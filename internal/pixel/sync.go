@@ -351,7 +351,7 @@ func (a *Analyzer) ownCookieFindings(own map[string]*keyedEvidence) []Finding {
 	var out []Finding
 	for _, d := range sortedKeys(own) {
 		e := own[d]
-		names := sortedSet(e.keys)
+		names := e.names()
 		reqs := e.requests.sorted()
 		out = append(out, Finding{
 			Type: FindingIdentifierCookie, Vendor: e.vendor, Host: e.host, Domain: d,
