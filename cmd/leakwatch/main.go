@@ -55,6 +55,7 @@ func main() {
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go watchSignals(sigs, cancel, os.Stderr, os.Exit)
+	softMemoryLimit()
 	stopProfile := startProfile(os.Getenv("LEAKWATCH_CPUPROFILE"), os.Stderr)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stopProfile()
@@ -217,5 +218,17 @@ func writeHeapProfile(path string, stderr io.Writer) {
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "leakwatch: warning: heap profile: %v\n", err)
+	}
+}
+
+// defaultMemoryLimit is the heap size past which the Go runtime collects
+// garbage harder (a soft limit, not a cap): analysis state is bounded by
+// the budgets, and garbage should not take the process past ~300 MB on
+// hostile input. GOMEMLIMIT, when set, overrides it.
+const defaultMemoryLimit = 256 << 20
+
+func softMemoryLimit() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(defaultMemoryLimit)
 	}
 }
