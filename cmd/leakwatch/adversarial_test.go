@@ -301,7 +301,7 @@ func (r *advResult) check(limit time.Duration) {
 	if s, _ := shapeNamed(r.shape); s.Budget && r.warnings == 0 {
 		bad("no budget warning in the report, though the %s shape must hit one", r.shape)
 	}
-	if mustLeak[r.shape] && r.leaks == 0 {
+	if mustLeak[r.shape] && r.leaks == 0 && !pastItemLimit(r) {
 		bad("the planted email is not reported")
 	}
 	if typ := noFinding[r.shape]; typ != "" {
@@ -418,4 +418,11 @@ func BenchmarkAdversarial(b *testing.B) {
 			}
 		})
 	}
+}
+
+// pastItemLimit reports a many-headers run larger than the HAR reader's
+// limit of items per list: the headers past it (the planted one last) are
+// cut with a warning, which must then be there instead of the leak.
+func pastItemLimit(r *advResult) bool {
+	return r.shape == "many-headers" && r.n > har.DefaultMaxItems && r.warnings > 0
 }
