@@ -68,7 +68,8 @@ func TestFindingBudget(t *testing.T) {
 // TestAmplificationMemory: twenty copies of the amplified request cost
 // memory in proportion to their bytes, not to their matches squared.
 func TestAmplificationMemory(t *testing.T) {
-	t.Parallel()
+	// Not parallel: TotalAlloc counts the whole process, and Go holds the
+	// parallel tests back while a sequential one runs.
 	r := amplified(5000, true)
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
@@ -79,7 +80,7 @@ func TestAmplificationMemory(t *testing.T) {
 	runtime.ReadMemStats(&after)
 	alloc := after.TotalAlloc - before.TotalAlloc
 	t.Logf("20 scans of a %d KB URL: %d MB allocated, %d findings kept", len(r.URL)>>10, alloc>>20, len(kept[0].Matches))
-	if alloc > 400<<20 { // other tests run in parallel: a loose bound
+	if alloc > 200<<20 { // about 50 MB alone
 		t.Errorf("20 scans allocated %d MB", alloc>>20)
 	}
 }
