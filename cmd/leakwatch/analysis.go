@@ -2,8 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"strings"
+	"io/fs"
 
 	"github.com/spf13/cobra"
 
@@ -105,7 +106,7 @@ func prepareWith(ctx context.Context, e *env, f analysisFlags, personas []leak.P
 	}
 	cl, err := party.NewClassifier(ctx, party.Options{EntityFiles: f.entities, FilterLists: f.filterLists})
 	if err != nil {
-		if strings.Contains(err.Error(), "no such file") {
+		if errors.Is(err, fs.ErrNotExist) {
 			return nil, usageError{err}
 		}
 		return nil, err

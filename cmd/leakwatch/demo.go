@@ -13,10 +13,6 @@ import (
 	"github.com/leakwatch/leakwatch/internal/leak"
 )
 
-func init() {
-	extraCommands = append(extraCommands, newDemoCmd)
-}
-
 type demoOptions struct {
 	analysis analysisFlags
 	output   outputFlags

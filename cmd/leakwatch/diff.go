@@ -9,10 +9,6 @@ import (
 	"github.com/leakwatch/leakwatch/internal/policy"
 )
 
-func init() {
-	extraCommands = append(extraCommands, newDiffCmd)
-}
-
 type diffOptions struct {
 	format    string
 	failOnNew bool

@@ -73,10 +73,6 @@ func writeEvidence(ctx context.Context, e *env, dest string, rep *audit.Report, 
 	return nil
 }
 
-func init() {
-	extraCommands = append(extraCommands, newVerifyCmd)
-}
-
 func newVerifyCmd(e *env) *cobra.Command {
 	maxTotal := sizeValue(evidence.DefaultMaxTotal)
 	cmd := &cobra.Command{

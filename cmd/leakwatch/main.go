@@ -163,16 +163,11 @@ base64, compressed, or hashed after a vendor's normalization.
 			e.flags = append(e.flags, evidence.KV{Name: f.Name, Value: f.Value.String()})
 		})
 	}
-	root.AddCommand(newAnalyzeCmd(e), newVersionCmd(e))
-	for _, add := range extraCommands {
-		root.AddCommand(add(e))
-	}
+	// Every command, listed here and nowhere else: one file each.
+	root.AddCommand(newAnalyzeCmd(e), newScanCmd(e), newDemoCmd(e), newDiffCmd(e), newVerifyCmd(e),
+		newVersionCmd(e))
 	return root
 }
-
-// extraCommands are registered by the files of commands that need more of
-// the program (scan, demo, diff, verify).
-var extraCommands []func(*env) *cobra.Command
 
 // usageArgs makes a wrong number of arguments a usage error (exit 2).
 func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {

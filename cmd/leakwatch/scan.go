@@ -23,10 +23,6 @@ import (
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
-func init() {
-	extraCommands = append(extraCommands, newScanCmd)
-}
-
 // scanFlags are the flags of a live scan, shared by scan and demo.
 type scanFlags struct {
 	maxPages    int
