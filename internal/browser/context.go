@@ -24,6 +24,9 @@ type Context struct {
 	pages    []*traffic.Page
 	storage  []traffic.StorageItem
 	warnings []string
+	// badEvents counts CDP events whose parameters did not decode, by
+	// handler, with the first error (see decode).
+	badEvents map[string]*badEvent
 	// dialogs counts dismissed JavaScript dialogs; dialogOrder keeps the
 	// order they were first seen in.
 	dialogs     map[dialogKey]int
@@ -210,7 +213,7 @@ func (c *Context) Capture(ctx context.Context) (*traffic.Capture, error) {
 	defer c.b.mu.Unlock()
 	out := &traffic.Capture{Creator: "leakwatch", Browser: c.b.version, Cookies: cookies,
 		Storage:  append([]traffic.StorageItem(nil), c.storage...),
-		Warnings: append(append([]string(nil), c.warnings...), c.dialogWarnings()...)}
+		Warnings: append(append(append([]string(nil), c.warnings...), c.dialogWarnings()...), c.eventWarnings()...)}
 	if err != nil {
 		out.Warnings = append(out.Warnings, err.Error())
 	}

@@ -17,7 +17,7 @@ func onWSCreated(c *Context, s *session, raw json.RawMessage) {
 		URL       string       `json:"url"`
 		Initiator cdpInitiator `json:"initiator"`
 	}
-	if json.Unmarshal(raw, &ev) != nil {
+	if !c.decode("onWSCreated", raw, &ev) {
 		return
 	}
 	f := c.flightFor(s, ev.RequestID)
@@ -37,7 +37,7 @@ func onWSHandshake(c *Context, s *session, raw json.RawMessage) {
 			Headers cdpHeaders `json:"headers"`
 		} `json:"request"`
 	}
-	if json.Unmarshal(raw, &ev) != nil {
+	if !c.decode("onWSHandshake", raw, &ev) {
 		return
 	}
 	r := c.flightFor(s, ev.RequestID).last()
@@ -58,7 +58,7 @@ func onWSResponse(c *Context, s *session, raw json.RawMessage) {
 		RequestID string      `json:"requestId"`
 		Response  cdpResponse `json:"response"`
 	}
-	if json.Unmarshal(raw, &ev) != nil {
+	if !c.decode("onWSResponse", raw, &ev) {
 		return
 	}
 	r := c.flightFor(s, ev.RequestID).last()
@@ -84,7 +84,7 @@ func onWSFrame(sent bool) handler {
 				PayloadData string `json:"payloadData"`
 			} `json:"response"`
 		}
-		if json.Unmarshal(raw, &ev) != nil {
+		if !c.decode("onWSFrame", raw, &ev) {
 			return
 		}
 		r := c.flightFor(s, ev.RequestID).last()
@@ -111,7 +111,7 @@ func onWSError(c *Context, s *session, raw json.RawMessage) {
 		RequestID    string `json:"requestId"`
 		ErrorMessage string `json:"errorMessage"`
 	}
-	if json.Unmarshal(raw, &ev) != nil {
+	if !c.decode("onWSError", raw, &ev) {
 		return
 	}
 	if r := c.flightFor(s, ev.RequestID).last(); r != nil {
@@ -128,7 +128,7 @@ func onFrameNavigated(c *Context, s *session, raw json.RawMessage) {
 			URLFragment string `json:"urlFragment"`
 		} `json:"frame"`
 	}
-	if json.Unmarshal(raw, &ev) != nil {
+	if !c.decode("onFrameNavigated", raw, &ev) {
 		return
 	}
 	u := ev.Frame.URL + ev.Frame.URLFragment
@@ -150,7 +150,7 @@ func onSameDocument(c *Context, s *session, raw json.RawMessage) {
 		FrameID string `json:"frameId"`
 		URL     string `json:"url"`
 	}
-	if json.Unmarshal(raw, &ev) != nil || s.kind != "page" || ev.FrameID != s.targetID {
+	if !c.decode("onSameDocument", raw, &ev) || s.kind != "page" || ev.FrameID != s.targetID {
 		return
 	}
 	s.url = ev.URL
@@ -171,7 +171,7 @@ func onDialog(c *Context, s *session, raw json.RawMessage) {
 		Message string `json:"message"`
 		Type    string `json:"type"`
 	}
-	if json.Unmarshal(raw, &ev) != nil {
+	if !c.decode("onDialog", raw, &ev) {
 		return
 	}
 	c.countDialog(ev.Type, ev.URL, ev.Message)

@@ -69,7 +69,7 @@ func (c *Context) flightFor(s *session, requestID string) *flight {
 
 func onRequest(c *Context, s *session, raw json.RawMessage) {
 	var ev requestWillBeSent
-	if json.Unmarshal(raw, &ev) != nil {
+	if !c.decode("onRequest", raw, &ev) {
 		return
 	}
 	if !leaves(ev.Request.URL) {
@@ -216,7 +216,7 @@ func (c *Context) busy(s *session, f *flight, on bool) {
 
 func onRequestExtra(c *Context, s *session, raw json.RawMessage) {
 	var ev requestExtra
-	if json.Unmarshal(raw, &ev) != nil {
+	if !c.decode("onRequestExtra", raw, &ev) {
 		return
 	}
 	f := c.flightFor(s, ev.RequestID)
@@ -226,7 +226,7 @@ func onRequestExtra(c *Context, s *session, raw json.RawMessage) {
 
 func onResponseExtra(c *Context, s *session, raw json.RawMessage) {
 	var ev responseExtra
-	if json.Unmarshal(raw, &ev) != nil {
+	if !c.decode("onResponseExtra", raw, &ev) {
 		return
 	}
 	f := c.flightFor(s, ev.RequestID)
@@ -267,7 +267,7 @@ func onResponse(c *Context, s *session, raw json.RawMessage) {
 		RequestID string      `json:"requestId"`
 		Response  cdpResponse `json:"response"`
 	}
-	if json.Unmarshal(raw, &ev) != nil {
+	if !c.decode("onResponse", raw, &ev) {
 		return
 	}
 	f := c.flightFor(s, ev.RequestID)
@@ -295,7 +295,7 @@ func onFinished(c *Context, s *session, raw json.RawMessage) {
 		RequestID         string  `json:"requestId"`
 		EncodedDataLength float64 `json:"encodedDataLength"`
 	}
-	if json.Unmarshal(raw, &ev) != nil {
+	if !c.decode("onFinished", raw, &ev) {
 		return
 	}
 	f := c.flightFor(s, ev.RequestID)
@@ -322,7 +322,7 @@ func onFailed(c *Context, s *session, raw json.RawMessage) {
 			FailedParameter string `json:"failedParameter"`
 		} `json:"corsErrorStatus"`
 	}
-	if json.Unmarshal(raw, &ev) != nil {
+	if !c.decode("onFailed", raw, &ev) {
 		return
 	}
 	f := c.flightFor(s, ev.RequestID)
@@ -361,7 +361,7 @@ func onData(c *Context, s *session, raw json.RawMessage) {
 	var ev struct {
 		RequestID string `json:"requestId"`
 	}
-	if s.root == nil || json.Unmarshal(raw, &ev) != nil {
+	if s.root == nil || !c.decode("onData", raw, &ev) {
 		return
 	}
 	key := s.id + "/" + ev.RequestID
@@ -441,7 +441,7 @@ func onBinding(c *Context, _ *session, raw json.RawMessage) {
 		Name    string `json:"name"`
 		Payload string `json:"payload"`
 	}
-	if json.Unmarshal(raw, &ev) != nil || ev.Name != c.b.binding {
+	if !c.decode("onBinding", raw, &ev) || ev.Name != c.b.binding {
 		return
 	}
 	var p struct {
