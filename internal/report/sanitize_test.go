@@ -135,3 +135,22 @@ func TestSanitizeAll(t *testing.T) {
 	}
 	SanitizeAll(v) // not a pointer: left alone, no panic
 }
+
+// FuzzSanitize checks that no input leaves a control, bidi control or
+// invalid byte in the output, and that clean text passes unchanged.
+func FuzzSanitize(f *testing.F) {
+	for _, s := range []string{"", "plain", hostile, "\xff\xfe", "a\u202eb", "\t\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, line := range []bool{false, true} {
+			got := sanitize(s, line)
+			if !isClean(got, line) || !utf8.ValidString(got) {
+				t.Fatalf("sanitize(%q, %v) = %q: not clean", s, line, got)
+			}
+			if isClean(s, line) && got != s {
+				t.Fatalf("sanitize(%q, %v) changed clean text to %q", s, line, got)
+			}
+		}
+	})
+}
