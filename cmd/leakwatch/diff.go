@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/leakwatch/leakwatch/internal/policy"
+	"github.com/leakwatch/leakwatch/internal/report"
 )
 
 type diffOptions struct {
@@ -46,8 +47,12 @@ finding types.
 				if err := enc.Encode(d); err != nil {
 					return err
 				}
-			} else if err := d.WriteText(e.stdout); err != nil {
-				return err
+			} else {
+				// Company, host and pixel ID come from the reports' traffic.
+				report.SanitizeAll(d)
+				if err := d.WriteText(e.stdout); err != nil {
+					return err
+				}
 			}
 			if o.failOnNew && d.HasNew() {
 				return fmt.Errorf("%w: new findings since %s", errPolicy, args[0])

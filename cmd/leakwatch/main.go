@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/leakwatch/leakwatch/internal/evidence"
+	"github.com/leakwatch/leakwatch/internal/report"
 )
 
 // Exit statuses, documented in --help and the README.
@@ -136,10 +137,11 @@ func exitCode(err error, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "leakwatch: a policy was violated (exit 3)")
 		return exitPolicy
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "leakwatch: %v\nRun 'leakwatch --help' for usage.\n", err)
+		fmt.Fprintf(stderr, "leakwatch: %s\nRun 'leakwatch --help' for usage.\n", report.Sanitize(err.Error()))
 		return exitUsage
 	default:
-		fmt.Fprintf(stderr, "leakwatch: %v\n", err)
+		// An error may quote a file's content or an entry's name.
+		fmt.Fprintf(stderr, "leakwatch: %s\n", report.Sanitize(err.Error()))
 		return exitError
 	}
 }

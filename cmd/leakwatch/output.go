@@ -237,7 +237,8 @@ func warnStderr(e *env, rep *audit.Report) {
 			fmt.Fprintf(e.stderr, "leakwatch: warning: ... and %d more in the report\n", len(ws)-i)
 			break
 		}
-		fmt.Fprintf(e.stderr, "leakwatch: warning: %s\n", w)
+		// Captured text (a page's URL or error): one line, no controls.
+		fmt.Fprintf(e.stderr, "leakwatch: warning: %s\n", report.SanitizeLine(w))
 	}
 }
 

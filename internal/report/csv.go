@@ -16,6 +16,10 @@ var csvHeader = []string{"type", "field", "company", "domain", "host", "channel"
 // renderCSV writes one row per finding, in report order: every pattern
 // finding whatever its confidence, with confidence and reason columns.
 func renderCSV(w io.Writer, r *audit.Report, _ Options) error {
+	r, err := sanitizedCopy(r, SanitizeLine) // one row a line, even under cat
+	if err != nil {
+		return err
+	}
 	// The source column names the capture a request index belongs to.
 	sources := make([]string, len(r.Sources))
 	for i, s := range r.Sources {

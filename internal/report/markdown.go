@@ -19,6 +19,10 @@ type mdWriter struct {
 }
 
 func renderMarkdown(w io.Writer, r *audit.Report, opts Options) error {
+	r, err := sanitizedCopy(r, SanitizeLine)
+	if err != nil {
+		return err
+	}
 	m := &mdWriter{w: bufio.NewWriter(w), v: newView(r, opts)}
 	m.summary()
 	m.matrix()
