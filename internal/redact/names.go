@@ -96,8 +96,8 @@ func sessionWord(w string) bool {
 	return false
 }
 
-// nameWords splits a name at ".", "_", "-" and where a lowercase letter or
-// digit is followed by an uppercase one ("authToken": "auth", "Token").
+// nameWords splits a name at ".", "_", "-" and where a lowercase letter is
+// followed by an uppercase one ("authToken": "auth", "Token").
 func nameWords(n string) []string {
 	var words []string
 	start := 0
@@ -108,7 +108,7 @@ func nameWords(n string) []string {
 				words = append(words, n[start:i])
 			}
 			start = i + 1
-		case i > start && n[i] >= 'A' && n[i] <= 'Z' && (n[i-1] >= 'a' && n[i-1] <= 'z' || n[i-1] >= '0' && n[i-1] <= '9'):
+		case i > start && n[i] >= 'A' && n[i] <= 'Z' && n[i-1] >= 'a' && n[i-1] <= 'z':
 			words = append(words, n[start:i])
 			start = i
 		}
