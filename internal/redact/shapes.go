@@ -1,6 +1,9 @@
 package redact
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // keyShape is a provider's credential format: a literal prefix and a body
 // of min to max characters of one class (max 0: the whole run). Such a
@@ -59,8 +62,12 @@ func (k keyShape) match(s string, at int) int {
 		return -1
 	}
 	i := at + len(k.prefix)
+	limit := len(s) // a fixed-length body is read one past its length, no further
+	if k.max > 0 {
+		limit = min(limit, i+k.max+1)
+	}
 	end := i
-	for end < len(s) && k.body(s[end]) {
+	for end < limit && k.body(s[end]) {
 		end++
 	}
 	n := end - i
@@ -70,21 +77,42 @@ func (k keyShape) match(s string, at int) int {
 	return end
 }
 
+// keyAnchors2 are the distinct two-byte starts of the shapes' prefixes:
+// one vectorised search each finds every candidate, however many shapes
+// share it.
+var keyAnchors2 = shapeAnchors(keyShapes)
+
+func shapeAnchors(shapes []keyShape) []string {
+	var out []string
+	for _, k := range shapes {
+		if a := k.prefix[:2]; !slices.Contains(out, a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
 // keySpans returns the byte spans of provider credentials in s, sorted
-// and not overlapping. Each shape is found from its literal prefix.
+// and not overlapping.
 func keySpans(s string) [][2]int {
 	var spans [][2]int
-	for _, k := range keyShapes {
+	for _, a := range keyAnchors2 {
 		for off := 0; off < len(s); {
-			i := strings.Index(s[off:], k.prefix)
+			i := strings.Index(s[off:], a)
 			if i < 0 {
 				break
 			}
 			at := off + i
 			off = at + 1
-			if end := k.match(s, at); end > 0 {
-				spans = append(spans, [2]int{at, end})
-				off = end
+			for _, k := range keyShapes {
+				if !strings.HasPrefix(s[at:], k.prefix) {
+					continue
+				}
+				if end := k.match(s, at); end > 0 {
+					spans = append(spans, [2]int{at, end})
+					off = end
+					break
+				}
 			}
 		}
 	}
@@ -96,11 +124,7 @@ func mergeSpans(spans [][2]int) [][2]int {
 	if len(spans) < 2 {
 		return spans
 	}
-	for i := 1; i < len(spans); i++ { // few spans: insertion sort
-		for j := i; j > 0 && spans[j][0] < spans[j-1][0]; j-- {
-			spans[j], spans[j-1] = spans[j-1], spans[j]
-		}
-	}
+	slices.SortFunc(spans, func(a, b [2]int) int { return a[0] - b[0] })
 	out := spans[:1]
 	for _, sp := range spans[1:] {
 		last := &out[len(out)-1]
@@ -148,6 +172,9 @@ var keyFields = []string{"key", "api_key", "apikey", "api-key", "access_token", 
 // field, a JSON name, a JSON name inside a JSON string): the cheap test
 // before the field scans ("token" is already a secretFieldParts word).
 var keyAnchors = []string{"key=", `key"`, `key\"`}
+
+// fieldAnchors are all a text naming a secret field contains: one pass.
+var fieldAnchors = slices.Concat(secretFieldParts, keyAnchors)
 
 // secretValuePrefixes start secret keys of services whose formats have no
 // fixed length (OpenAI's and Anthropic's "sk-", webhook secrets).

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // keyShapeREs define the shapes the hand scan finds (test only): a prefix
@@ -84,12 +85,14 @@ func TestProviderKeys(t *testing.T) {
 }
 
 // regexpKeys finds what keySpans should, with the shapes' expressions and
-// the boundaries checked by hand.
+// the boundaries checked by hand (the fuzz corpus keeps inputs where a
+// body runs past its fixed length).
 func regexpKeys(s string) []string {
 	var spans [][2]int
-	for _, expr := range keyShapeREs {
+	for i, expr := range keyShapeREs {
+		body := keyShapes[i].body // a body is the whole run of its class
 		for _, loc := range regexp.MustCompile(expr).FindAllStringIndex(s, -1) {
-			if keyStart(s, loc[0]) && (loc[1] == len(s) || !isAlnum(s[loc[1]])) {
+			if keyStart(s, loc[0]) && (loc[1] == len(s) || !isAlnum(s[loc[1]]) && !body(s[loc[1]])) {
 				spans = append(spans, [2]int{loc[0], loc[1]})
 			}
 		}
@@ -167,4 +170,34 @@ func TestCookieWords(t *testing.T) {
 			t.Errorf("session cookie %q missed", name)
 		}
 	}
+}
+
+// TestProviderKeysLinear: runs of anchors that never complete a shape are
+// read in linear time (each fixed-length candidate reads a bounded window).
+func TestProviderKeysLinear(t *testing.T) {
+	t.Parallel()
+	for _, unit := range []string{"AIza", "AKIA", "ghp_", "sk_live_", "xoxb-", "github_pat_", "AI"} {
+		s := strings.Repeat(unit, 1<<20/len(unit))
+		start := time.Now()
+		keySpans(s)
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("%q repeated: %v", unit, d)
+		}
+	}
+}
+
+// FuzzProviderKeys: the hand scan finds what the shapes' expressions find.
+func FuzzProviderKeys(f *testing.F) {
+	for _, s := range []string{"key=" + googleKey, awsKey + "x", "%3D" + stripeKey, slackTok, ghPAT, "AIzaAIza" + ghToken} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, want := providerKeys(s), regexpKeys(s)
+		if len(got) == 0 {
+			got = nil
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("providerKeys(%q) = %q, expressions %q", s, got, want)
+		}
+	})
 }
