@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
 // keyShapeREs define the shapes the hand scan finds (test only): a prefix
@@ -200,4 +202,41 @@ func FuzzProviderKeys(f *testing.F) {
 			t.Fatalf("providerKeys(%q) = %q, expressions %q", s, got, want)
 		}
 	})
+}
+
+// TestTrackerCookiesKept: vendor identifier cookies keep their values in
+// cookie headers and in the pixel URLs that repeat them, so a redacted
+// capture still shows the identifier a finding rests on.
+func TestTrackerCookiesKept(t *testing.T) {
+	t.Parallel()
+	pin, fr := "dWlkPU5qZzRNVGMzTkRjdE9EUXhOakF6", "1Pq0AbCdEfGhIjKl.AWX-abcdefghijkl.Bk"
+	pixel := "https://ct.pinterest.com/v3/?tid=2612345678901&event=init&pin_unauth=" + pin
+	c := &traffic.Capture{
+		Cookies: []traffic.Cookie{{Name: "_pin_unauth", Value: pin, Domain: ".shop.example"}, {Name: "fr", Value: fr, Domain: ".facebook.com", HTTPOnly: true}},
+		Requests: []*traffic.Request{
+			{URL: pixel, Method: "GET", Headers: traffic.Headers{{Name: "Cookie", Value: "_pin_unauth=" + pin + "; _auth=1"}}},
+			{URL: "https://www.facebook.com/tr?id=1&ev=PageView", Method: "GET",
+				Headers:  traffic.Headers{{Name: "Cookie", Value: "fr=" + fr + "; _fbp=fb.1.1686170368751.123"}},
+				Cookies:  []traffic.Cookie{{Name: "fr", Value: fr}},
+				Response: &traffic.Response{Status: 200, Headers: traffic.Headers{{Name: "Set-Cookie", Value: "fr=" + fr + "; Domain=.facebook.com; HttpOnly"}}}},
+		},
+	}
+	red := Capture(c, Options{})
+	if red.Requests[0].URL != pixel {
+		t.Errorf("pixel URL rewritten: %s", red.Requests[0].URL)
+	}
+	for _, want := range []string{"_pin_unauth=" + pin, "fr=" + fr} {
+		found := false
+		for _, q := range red.Requests {
+			for _, h := range q.Headers {
+				found = found || strings.Contains(h.Value, want)
+			}
+		}
+		if !found {
+			t.Errorf("%q not kept in any cookie header", want)
+		}
+	}
+	if red.Cookies[0].Value != pin || red.Requests[1].Cookies[0].Value != fr {
+		t.Errorf("cookie values changed: %+v %+v", red.Cookies, red.Requests[1].Cookies)
+	}
 }
