@@ -58,8 +58,8 @@ func formValueStop(c byte) bool {
 	return c == '&' || c == ';' || c == '#' || c == '"' || isSpace(c)
 }
 
-// harvestTokens records JWTs, bearer credentials and URL passwords found
-// in s. JWTs and bearer credentials are matched by hand from their
+// harvestTokens records JWTs, bearer credentials, provider keys and URL
+// passwords found in s. JWTs and bearer credentials are matched by hand from their
 // anchors; the URL-password expression runs only on the window around
 // each "://" its match could span.
 func (ss secretSet) harvestTokens(s string) {
@@ -67,6 +67,9 @@ func (ss secretSet) harvestTokens(s string) {
 		ss.add(m, minHarvested)
 	}
 	for _, m := range bearers(s) {
+		ss.add(m, minHarvested)
+	}
+	for _, m := range providerKeys(s) {
 		ss.add(m, minHarvested)
 	}
 	if strings.Contains(s, "@") {

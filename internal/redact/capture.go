@@ -158,7 +158,7 @@ func (l learner) End(c *traffic.Capture) error {
 		l.r.harvestCookie(ck, "")
 	}
 	for _, s := range c.Storage {
-		if secretField(s.Key) || sessionCookie(s.Key) {
+		if secretPair(s.Key, s.Value) || sessionCookie(s.Key) {
 			l.r.secrets.add(s.Value, minHarvested)
 		}
 		l.r.harvestText(s.Value)

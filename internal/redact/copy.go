@@ -63,7 +63,7 @@ func (r *redactor) end(c *traffic.Capture) *traffic.Capture {
 		Warnings: r.texts(c.Warnings),
 	}
 	for _, s := range c.Storage {
-		if secretField(s.Key) || sessionCookie(s.Key) {
+		if secretPair(s.Key, s.Value) || sessionCookie(s.Key) {
 			s.Value = Placeholder
 		} else {
 			s.Value = r.text(s.Value)
@@ -84,7 +84,7 @@ func (r *redactor) request(q *traffic.Request) *traffic.Request {
 	n.Error = r.text(q.Error)
 	n.Params = nil
 	for _, p := range q.Params {
-		if secretField(p.Name) {
+		if secretPair(p.Name, p.Value) {
 			p.Value = Placeholder
 		} else {
 			p.Value = r.text(p.Value)

@@ -35,7 +35,7 @@ func (r *redactor) harvestRequest(q *traffic.Request) {
 		r.harvestHeader(h.Name, h.Value, host)
 	}
 	for _, p := range q.Params {
-		if secretField(p.Name) {
+		if secretPair(p.Name, p.Value) {
 			r.secrets.add(p.Value, minFor(p.Name))
 		}
 	}

@@ -9,36 +9,111 @@ import (
 const Placeholder = "[REDACTED]"
 
 // sessionCookieParts are substrings of cookie names that carry sessions or
-// credentials.
-var sessionCookieParts = []string{"session", "sessid", "auth", "token", "jwt", "csrf", "xsrf",
+// credentials. "auth" and "token" are matched as words instead (see
+// sessionWord): "_pin_unauth" is Pinterest's identifier, not a login.
+var sessionCookieParts = []string{"session", "sessid", "jwt", "csrf", "xsrf",
 	"remember", "login", "logged_in", "wordpress_sec", "credential"}
 
 // sessionCookieWords are whole words of cookie names (split at ".", "_",
-// "-") that mark a session: "connect.sid" and "sid" are sessions, while
-// "_uetsid" (Microsoft's analytics ID) is an identifier reports must keep.
+// "-" and lower-to-upper case changes) that mark a session: "connect.sid"
+// and "sid" are sessions, while "_uetsid" (Microsoft's analytics ID) is an
+// identifier reports must keep.
 var sessionCookieWords = []string{"sid", "sess", "ssid"}
+
+// sessionWordPrefixes and sessionWordSuffixes mark a session word by how
+// it starts or ends: "auth", "authToken", "auth0", "oauth_state",
+// "accesstoken"; never "unauth".
+var (
+	sessionWordPrefixes = []string{"auth", "oauth"}
+	sessionWordSuffixes = []string{"token"}
+)
 
 // knownSessionCookies are exact names of known login cookies (Meta's among
 // them: a logged-in tester's Facebook session travels with every pixel hit).
-var knownSessionCookies = []string{"c_user", "xs", "fr", "datr", "sb", "li_at", "hsid", "apisid", "sapisid", "user_session"}
+var knownSessionCookies = []string{"c_user", "xs", "datr", "sb", "li_at", "hsid", "apisid", "sapisid", "user_session"}
+
+// trackerCookies are exact names of vendors' visitor-identifier cookies:
+// the evidence of a finding, never secrets, whatever words they contain.
+// Meta's "fr" is its advertising browser ID; "_pin_unauth" Pinterest's.
+var trackerCookies = []string{"fr", "_fbp", "_fbc", "_pin_unauth", "_pinterest_ct_ua", "_pinterest_sess_id",
+	"_ga", "_gid", "_gat", "_gcl_au", "_gcl_aw", "_gcl_dc", "__gads", "__gpi", "ide", "test_cookie", "nid", "anid",
+	"_uetvid", "_uetsid", "muid", "_ttp", "_tt_enable_cookie", "ttcsid", "_scid", "_rdt_uuid", "_hjid",
+	"ajs_anonymous_id", "ajs_user_id", "_clck", "_clsk", "_kuid_", "uuid2", "tuuid", "_lfa", "li_sugr", "bcookie"}
+
+// trackerCookiePrefixes start vendors' per-property identifier cookies
+// (Google Analytics 4's "_ga_<stream>", Hotjar's "_hjSessionUser_<site>",
+// Matomo's "_pk_id.<site>").
+var trackerCookiePrefixes = []string{"_ga_", "_hjsession_", "_hjsessionuser_", "_pk_id.", "_pk_ses.", "_uet"}
 
 // sessionCookie reports whether a cookie name looks like a session or
 // credential cookie.
 func sessionCookie(name string) bool {
 	n := strings.TrimSpace(name)
-	if n == "" {
+	if n == "" || trackerCookie(n) {
 		return false
 	}
 	if hasPrefixFold(n, "__host-") || hasPrefixFold(n, "__secure-") || equalsAnyFold(n, knownSessionCookies) ||
 		containsAnyFold(n, sessionCookieParts) {
 		return true
 	}
-	for _, w := range strings.FieldsFunc(n, func(r rune) bool { return r == '.' || r == '_' || r == '-' }) {
-		if equalsAnyFold(w, sessionCookieWords) {
+	for _, w := range nameWords(n) {
+		if sessionWord(w) {
 			return true
 		}
 	}
 	return false
+}
+
+// trackerCookie reports whether a cookie name is a vendor's identifier.
+func trackerCookie(n string) bool {
+	if equalsAnyFold(n, trackerCookies) {
+		return true
+	}
+	for _, p := range trackerCookiePrefixes {
+		if hasPrefixFold(n, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// sessionWord reports whether one word of a cookie name marks a session.
+func sessionWord(w string) bool {
+	if equalsAnyFold(w, sessionCookieWords) {
+		return true
+	}
+	lw := strings.ToLower(w)
+	for _, p := range sessionWordPrefixes {
+		if strings.HasPrefix(lw, p) {
+			return true
+		}
+	}
+	for _, p := range sessionWordSuffixes {
+		if strings.HasSuffix(lw, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// nameWords splits a name at ".", "_", "-" and where a lowercase letter is
+// followed by an uppercase one ("authToken": "auth", "Token").
+func nameWords(n string) []string {
+	var words []string
+	start := 0
+	for i := 0; i <= len(n); i++ {
+		switch {
+		case i == len(n) || n[i] == '.' || n[i] == '_' || n[i] == '-':
+			if i > start {
+				words = append(words, n[start:i])
+			}
+			start = i + 1
+		case i > start && n[i] >= 'A' && n[i] <= 'Z' && n[i-1] >= 'a' && n[i-1] <= 'z':
+			words = append(words, n[start:i])
+			start = i
+		}
+	}
+	return words
 }
 
 func hasPrefixFold(s, prefix string) bool {

@@ -16,19 +16,24 @@ import (
 
 // secrets planted in the sample capture; none may survive redaction.
 var secrets = []string{
-	"s3cr3tSessionValue123", "CsrfTok987654", "100004567890123", "44:abcDEF:2", "FrCookie0123abc",
+	"s3cr3tSessionValue123", "CsrfTok987654", "100004567890123", "44:abcDEF:2",
 	"HttpOnlyPrefValue77", "RememberTok55555", "HostCookieVal999", "Hunter2Secret!",
 	"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlMTIz", "apikey-ABCDEF123456",
 	"JsonPass!9", "UrlToken5555", "MultiPartPwd77", "GzipBodyToken42", "WsSessTok321", "StorageTok888",
 	"TypedPassw0rd", "BasicPass77", "Ym9iOkJhc2ljUGFzczc3", "eyJhbGciOiJub25lIn0.eyJ1c2VyIjoiYWxpY2UifQ.",
 	"RespTokenABC123", "zz9TokenInJsonString", "UserInfoPw42", "WidgetSess00042", "OtpCode777999",
+	// Provider credentials, found by shape under any name or none.
+	"AIzaSyA1b2C3d4E5f6G7h8I9j0K_lMnOpQrStUv", "sk_live_4eC39HqLyjWDarjtT1zdp7dc", "AKIAIOSFODNN7EXAMPLE",
+	"ghp_16C7e42F292c6912E7710c838347Ae178B4a", "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx",
+	"sk-proj-Abc123Def456Ghi789",
 }
 
 // kept are values redaction must leave alone: the evidence of leaks.
 var kept = []string{
-	"_ga=GA1.2.111.222", "alice%40example.com", "ud[em]=ff8d9819fc0e12bf0d24892e45987e249a28dce836a85cad60e28eaaa8c6d976",
+	"_ga=GA1.2.111.222", "fr=FrCookie0123abc", "alice%40example.com", "ud[em]=ff8d9819fc0e12bf0d24892e45987e249a28dce836a85cad60e28eaaa8c6d976",
 	"Path=/; HttpOnly", "ev=PageView", `"email":"alice@example.com"`, "dl=https%3A%2F%2Fshop.example%2Fcb%3Faccess_token%3D",
 	"name=\"username\"", "theme=dark",
+	"_pin_unauth=dWlkPU5qZzRNVGMzTkRjdE9E", "pk_live_51HxYzPublishableKey", "token=3f4b2c1d9e8a7b6c5d4e3f2a1b0c9d8e",
 }
 
 var t0 = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
@@ -104,6 +109,11 @@ func sampleCapture() *traffic.Capture {
 				Headers: traffic.Headers{{Name: "Authorization", Value: "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlMTIz"},
 					{Name: "Cookie", Value: "widget_session=WidgetSess00042; theme=dark"}, {Name: "Content-Type", Value: "application/json"}},
 				Body: []byte(`{"email":"alice@example.com","name":"Alice"}`)},
+			{Index: 10, URL: "https://maps.example/js?key=AIzaSyA1b2C3d4E5f6G7h8I9j0K_lMnOpQrStUv&api_key=sk_live_4eC39HqLyjWDarjtT1zdp7dc" +
+				"&pk=pk_live_51HxYzPublishableKey&token=3f4b2c1d9e8a7b6c5d4e3f2a1b0c9d8e&apikey=sk-proj-Abc123Def456Ghi789",
+				Method: "POST", Headers: traffic.Headers{{Name: "Cookie", Value: "_pin_unauth=dWlkPU5qZzRNVGMzTkRjdE9E; fr=FrCookie0123abc"},
+					{Name: "X-Debug", Value: "gh=ghp_16C7e42F292c6912E7710c838347Ae178B4a"}},
+				Body: []byte(`{"aws":"AKIAIOSFODNN7EXAMPLE","hook":"xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"}`)},
 		},
 	}
 }
@@ -203,7 +213,7 @@ func TestCaptureStructure(t *testing.T) {
 		{"api key", red.Requests[2].Headers[1].Value, "[REDACTED]"},
 		{"basic", red.Requests[2].Headers[2].Value, "Basic [REDACTED]"},
 		{"json body", string(red.Requests[2].Body), `{"user":{"password":"[REDACTED]"},"email":"alice@example.com","blob":"{\"refresh_token\":\"[REDACTED]\"}"}`},
-		{"facebook cookies", red.Requests[3].Headers[0].Value, "c_user=[REDACTED]; xs=[REDACTED]; fr=[REDACTED]"},
+		{"facebook cookies", red.Requests[3].Headers[0].Value, "c_user=[REDACTED]; xs=[REDACTED]; fr=FrCookie0123abc"},
 		{"page url", red.Pages[0].URL, "https://shop.example/cb?access_token=[REDACTED]"},
 		{"title", red.Pages[0].Title, "Reset for [REDACTED]"},
 		{"search", red.Pages[1].URL, "https://shop.example/search?q=[REDACTED]"},
@@ -253,7 +263,8 @@ func TestCaptureWithoutSecrets(t *testing.T) {
 func TestSecretNames(t *testing.T) {
 	t.Parallel()
 	cookies := map[string]bool{"sessionid": true, "PHPSESSID": true, "__Host-x": true, "__Secure-y": true, "c_user": true, "xs": true,
-		"fr": true, "datr": true, "sb": true, "XSRF-TOKEN": true, "remember_web": true, "wordpress_logged_in_ab": true, "auth": true,
+		"fr": false, "_pin_unauth": false, "unauth": false, "authToken": true, "auth0.is.authenticated": true, "my_access_token": true,
+		"_ga_ABC123": false, "_hjSessionUser_123": false, "datr": true, "sb": true, "XSRF-TOKEN": true, "remember_web": true, "wordpress_logged_in_ab": true, "auth": true,
 		"connect.sid": true, "SID": true, "__Secure-3PSID": true, "_gh_sess": true, "ASP.NET_SessionId": true, "JSESSIONID": true,
 		"_uetsid": false, "__stripe_sid": true, "BVSID": false, "rsid": false, "_ga": false, "_fbp": false, "_gcl_au": false, "theme": false, "frx": false, "": false}
 	for name, want := range cookies {

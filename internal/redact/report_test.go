@@ -48,7 +48,7 @@ func TestReportRemovesEverySecret(t *testing.T) {
 		red.Requests[0].Headers[0]:    "Cookie: sessionid=[REDACTED]; _ga=GA1.2.111.222",
 		red.Requests[0].Headers[1]:    "X-CSRF-Token: [REDACTED]",
 		red.Requests[0].Headers[2]:    "Authorization: Bearer [REDACTED]",
-		red.Requests[1].Headers[0]:    "Cookie: c_user=[REDACTED]; xs=[REDACTED]; fr=[REDACTED]",
+		red.Requests[1].Headers[0]:    "Cookie: c_user=[REDACTED]; xs=[REDACTED]; fr=FrCookie0123abc",
 		red.Pixels[0].Fields[1].Value: "[REDACTED]",
 		red.Findings[0].Evidence:      "Cookie: c_user=[REDACTED]; sessionid=[REDACTED]",
 	}

@@ -52,13 +52,13 @@ type fieldFunc func(key, value string) string
 // multipart and form syntax, and returns the rewritten text.
 func fields(s string, f fieldFunc) string {
 	// Cheap test first: most text names no secret field at all.
-	if !containsAnyFold(s, secretFieldParts) {
+	if !containsAnyFold(s, fieldAnchors) {
 		return s
 	}
 	if strings.Contains(s, `"`) {
 		s = replaceSubmatch(jsonFieldRE, s, func(m []string, idx []int) string {
 			key, val, num := m[1], m[2], m[3]
-			if !secretField(unescapeJSON(key)) {
+			if !secretPair(unescapeJSON(key), val+num) {
 				return m[0]
 			}
 			if idx[4] < 0 {
@@ -67,7 +67,7 @@ func fields(s string, f fieldFunc) string {
 			return replaceAt(m[0], idx[4]-idx[0], idx[5]-idx[0], f(key, val))
 		})
 		s = replaceSubmatch(escapedJSONFieldRE, s, func(m []string, idx []int) string {
-			if !secretField(m[1]) {
+			if !secretPair(m[1], m[2]) {
 				return m[0]
 			}
 			return replaceAt(m[0], idx[4]-idx[0], idx[5]-idx[0], f(m[1], m[2]))
@@ -80,7 +80,7 @@ func fields(s string, f fieldFunc) string {
 			if k, err := url.QueryUnescape(key); err == nil {
 				key = k
 			}
-			if !secretField(key) || m[2] == "" {
+			if m[2] == "" || !secretPair(key, unescapeQuery(m[2])) {
 				return m[0]
 			}
 			return replaceAt(m[0], idx[4]-idx[0], idx[5]-idx[0], f(key, m[2]))
@@ -160,6 +160,13 @@ func replaceAt(s string, from, to int, with string) string {
 	return s[:from] + with + s[to:]
 }
 
+func unescapeQuery(s string) string {
+	if d, err := url.QueryUnescape(s); err == nil {
+		return d
+	}
+	return s
+}
+
 func unescapeJSON(s string) string {
 	var out string
 	if err := json.Unmarshal([]byte(`"`+s+`"`), &out); err != nil {
@@ -214,8 +221,9 @@ func (ss secretSet) replacer() *strings.Replacer {
 	return strings.NewReplacer(pairs...)
 }
 
-// tokens blanks JWTs and bearer credentials in free text.
+// tokens blanks JWTs, bearer credentials and provider keys in free text.
 func tokens(s string) string {
+	s = blankKeys(s)
 	if strings.Contains(s, "eyJ") {
 		s = jwtRE.ReplaceAllString(s, Placeholder)
 	}
