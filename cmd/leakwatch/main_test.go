@@ -5,7 +5,6 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
-	"flag"
 	"github.com/leakwatch/leakwatch/internal/lab"
 	"os"
 	"path/filepath"
@@ -18,7 +17,7 @@ import (
 	"github.com/leakwatch/leakwatch/internal/sharedtest"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
+var update = sharedtest.Update
 
 func TestMain(m *testing.M) {
 	version = "test" // reports and help must not depend on the build

@@ -1,7 +1,6 @@
 package crawl_test
 
 import (
-	"flag"
 	"fmt"
 	"net/url"
 	"os"
@@ -12,9 +11,11 @@ import (
 
 	"github.com/leakwatch/leakwatch/internal/crawl"
 	"github.com/leakwatch/leakwatch/internal/traffic"
+
+	"github.com/leakwatch/leakwatch/internal/sharedtest"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files in testdata/")
+var update = sharedtest.Update
 
 // summary renders what a crawl captured without what varies between runs
 // (ports, times, the browser's own favicon requests).

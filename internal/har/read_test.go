@@ -3,7 +3,6 @@ package har
 import (
 	"bytes"
 	"context"
-	"flag"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -13,7 +12,7 @@ import (
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files in testdata/")
+var update = sharedtest.Update
 
 // sharedHARs lists every shared HAR with its entry and page counts, counted
 // independently with python's json module (len(log.entries), len(log.pages)).

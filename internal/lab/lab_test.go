@@ -7,7 +7,6 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"errors"
-	"flag"
 	"io"
 	"net/http"
 	"net/url"
@@ -17,9 +16,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/leakwatch/leakwatch/internal/sharedtest"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files in testdata/")
+var update = sharedtest.Update
 
 // startLab starts a lab for one test and closes it after.
 func startLab(t *testing.T) *Site {

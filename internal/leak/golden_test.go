@@ -3,12 +3,13 @@ package leak
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"testing"
+
+	"github.com/leakwatch/leakwatch/internal/sharedtest"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files in testdata/")
+var update = sharedtest.Update
 
 // TestGoldenVisit pins every finding on the realistic visit (matches,
 // patterns, warnings) in testdata/visit.golden.json; refresh with -update.

@@ -3,7 +3,6 @@ package party
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,7 +13,7 @@ import (
 	"github.com/leakwatch/leakwatch/internal/sharedtest"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files under testdata/golden")
+var update = sharedtest.Update
 
 // harRequest is the part of a HAR entry these tests need. The HAR reader is
 // another package's; this is a minimal decoding of the test files only.

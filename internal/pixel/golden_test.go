@@ -4,12 +4,11 @@ import (
 	"github.com/leakwatch/leakwatch/internal/sharedtest"
 
 	"encoding/json"
-	"flag"
 	"path/filepath"
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files in testdata/golden")
+var update = sharedtest.Update
 
 // goldenHit is a Hit with its request index, as the JSON report shows it.
 type goldenHit struct {

@@ -2,7 +2,6 @@ package policy
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,9 +10,11 @@ import (
 	"testing"
 
 	"github.com/leakwatch/leakwatch/internal/audit"
+
+	"github.com/leakwatch/leakwatch/internal/sharedtest"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
+var update = sharedtest.Update
 
 func loadReport(t testing.TB, name string) *audit.Report {
 	t.Helper()

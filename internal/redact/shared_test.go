@@ -3,7 +3,6 @@ package redact
 import (
 	"bytes"
 	"context"
-	"flag"
 	"io"
 	"os"
 	"path/filepath"
@@ -198,7 +197,7 @@ func TestHARFile(t *testing.T) {
 	}
 }
 
-var update = flag.Bool("update", false, "rewrite golden files")
+var update = sharedtest.Update
 
 // TestSecretsHAR keeps testdata/secrets.har, the sample capture as a HAR,
 // and testdata/secrets.txt, the secrets it holds, one a line: command tests

@@ -2,15 +2,16 @@ package report
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/leakwatch/leakwatch/internal/audit"
+
+	"github.com/leakwatch/leakwatch/internal/sharedtest"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files in testdata/ (and docs/report-screenshot.png)")
+var update = sharedtest.Update
 
 var fixtures = []struct {
 	name   string

@@ -2,10 +2,16 @@ package sharedtest
 
 import (
 	"bytes"
+	"flag"
 	"os"
 	"path/filepath"
 	"testing"
 )
+
+// Update is the one -update flag of every test binary that uses shared
+// test helpers: `go test ./internal/PKG -update` rewrites that package's
+// golden files.
+var Update = flag.Bool("update", false, "rewrite golden files in testdata/ instead of comparing with them")
 
 // Golden compares got with the golden file at path; with update it writes
 // got there instead (tests pass their -update flag).
