@@ -68,9 +68,27 @@ func (s *scanner) matchPrefix(loc string, v []byte, chain []string) {
 	if n := utf8.RuneCount(t); n < minPrefix || n > maxPrefixes+64 {
 		return
 	}
-	for _, ci := range s.p.prefixes[strings.ToLower(string(t))] {
+	var cands []int
+	if lowerASCII(t) {
+		cands = s.p.prefixes[string(t)] // a map index by converted bytes allocates nothing
+	} else {
+		cands = s.p.prefixes[strings.ToLower(string(t))]
+	}
+	for _, ci := range cands {
 		s.record(&s.p.cands[ci], loc, chain, nil, t)
 	}
+}
+
+// lowerASCII reports whether b is ASCII with no upper-case letter: its own
+// lower-case form. Field values mostly are, and the per-field lookup then
+// costs no allocation.
+func lowerASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 || c >= 'A' && c <= 'Z' {
+			return false
+		}
+	}
+	return true
 }
 
 // prunePartial keeps, per (persona, field, channel, location), the whole
