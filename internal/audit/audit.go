@@ -53,6 +53,9 @@ func (o Options) Validate() error {
 type Auditor struct {
 	opts  Options
 	state *state
+	// search is the leak search of one request: the pool's, replaced only
+	// by tests that need it to fail.
+	search func(context.Context, *traffic.Request, leak.ScanOptions) leak.Result
 
 	jobs   chan scanJob
 	wg     sync.WaitGroup
@@ -78,7 +81,7 @@ func New(ctx context.Context, opts Options) (*Auditor, error) {
 	if n == 0 {
 		n = runtime.GOMAXPROCS(0)
 	}
-	a := &Auditor{opts: opts, state: newState(opts), jobs: make(chan scanJob, 2*n)}
+	a := &Auditor{opts: opts, state: newState(opts), jobs: make(chan scanJob, 2*n), search: opts.Pool.ScanContext}
 	for range n {
 		a.wg.Add(1)
 		go a.worker(ctx)
@@ -156,7 +159,7 @@ func (a *Auditor) worker(ctx context.Context) {
 		if ctx.Err() != nil {
 			continue
 		}
-		res := a.opts.Pool.ScanContext(ctx, job.req, leak.ScanOptions{Patterns: job.pattern, Budgets: a.opts.Budgets})
+		res := a.scan(ctx, job)
 		if len(res.Matches) == 0 && len(res.Patterns) == 0 && len(res.Warnings) == 0 {
 			continue
 		}
@@ -172,6 +175,20 @@ func (a *Auditor) worker(ctx context.Context) {
 		}
 		a.keep(sr)
 	}
+}
+
+// scan runs the leak search on one request. A panic in it (a bug; hostile
+// input must never cause one) costs that request, not the whole analysis:
+// it becomes a warning naming the request, and the other workers go on.
+func (a *Auditor) scan(ctx context.Context, job scanJob) (res leak.Result) {
+	defer func() {
+		if r := recover(); r != nil {
+			res = leak.Result{Warnings: []string{fmt.Sprintf(
+				"internal error while searching request %d (%s): %v; that request was not searched (please report it)",
+				job.ref.index, capString(job.ref.url, 200), r)}}
+		}
+	}()
+	return a.search(ctx, job.req, leak.ScanOptions{Patterns: job.pattern, Budgets: a.opts.Budgets})
 }
 
 // sourceVisitor feeds one capture into the auditor. Requests wait in the
