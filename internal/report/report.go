@@ -73,5 +73,6 @@ func Render(w io.Writer, r *audit.Report, format string, opts Options) error {
 }
 
 func renderJSON(w io.Writer, r *audit.Report, _ Options) error {
-	return writeJSONStream(w, r) // ends with a newline, as json.Encoder does
+	// Ends with a newline, as json.Encoder does.
+	return renderJSONSafe(w, func(w io.Writer) error { return writeJSONStream(w, r) })
 }

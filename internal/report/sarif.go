@@ -117,10 +117,12 @@ func renderSARIF(w io.Writer, r *audit.Report, opts Options) error {
 	if r.Policy != nil {
 		run.Results = append(run.Results, sarifViolations(r)...)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(sarifLog{Schema: sarifSchema, Version: "2.1.0", Runs: []sarifRun{run}})
+	return renderJSONSafe(w, func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(sarifLog{Schema: sarifSchema, Version: "2.1.0", Runs: []sarifRun{run}})
+	})
 }
 
 func sarifFinding(f *audit.Finding) sarifResult {

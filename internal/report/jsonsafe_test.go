@@ -1,0 +1,82 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/leakwatch/leakwatch/internal/audit"
+)
+
+func TestJSONSafeEscapesBidi(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ in, want string }{
+		{`"plain é ✓"`, `"plain é ✓"`},
+		{"\"a\u202eb\"", `"a\u202eb"`},
+		{"\"\u2066x\u2069 \u200f \u061c \u2028\"", `"\u2066x\u2069 \u200f \u061c \u2028"`},
+		{"\"€ – ’\"", "\"€ – ’\""}, // other E2 runes pass
+		{"\"cut \xe2\x80\"", "\"cut \xe2\x80\""},
+	} {
+		// Every split point: a rune cut between two writes must be seen whole.
+		for cut := 0; cut <= len(c.in); cut++ {
+			var out bytes.Buffer
+			j := &jsonSafe{w: &out}
+			j.Write([]byte(c.in[:cut]))
+			j.Write([]byte(c.in[cut:]))
+			if err := j.Flush(); err != nil || out.String() != c.want {
+				t.Fatalf("%q cut at %d: %q, %v; want %q", c.in, cut, out.String(), err, c.want)
+			}
+		}
+	}
+}
+
+// TestJSONFormatsHaveNoBidi: a captured URL holding a right-to-left
+// override comes out of the JSON and SARIF formats escaped, and reads
+// back as the same text.
+func TestJSONFormatsHaveNoBidi(t *testing.T) {
+	t.Parallel()
+	evil := "https://t.example/p?u=\u202egnp.exe"
+	r := &audit.Report{Findings: []audit.Finding{{Type: audit.TypeLeak, Value: "x\u2067y",
+		Request: &audit.RequestRef{URL: evil}}}}
+	for _, format := range []string{"json", "sarif"} {
+		var out bytes.Buffer
+		if err := Render(&out, r, format, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		for _, bad := range []string{"\u202e", "\u2067"} {
+			if strings.Contains(out.String(), bad) {
+				t.Errorf("%s output holds %q raw", format, bad)
+			}
+		}
+		var back any
+		if err := json.Unmarshal(out.Bytes(), &back); err != nil {
+			t.Fatalf("%s: %v", format, err)
+		}
+		if !strings.Contains(fmtJSON(back), evil) {
+			t.Errorf("%s: the URL does not read back as it was", format)
+		}
+	}
+}
+
+// fmtJSON prints a decoded JSON value with its strings unescaped.
+func fmtJSON(v any) string {
+	var b strings.Builder
+	var walk func(any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case string:
+			b.WriteString(x + "\n")
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		case map[string]any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+	return b.String()
+}
