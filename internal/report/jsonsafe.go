@@ -6,14 +6,17 @@ import (
 	"unicode/utf8"
 )
 
-// jsonSafe writes JSON with the runes that reorder or hide text (bidi
-// overrides and isolates, directional marks, line separators: unsafeRunes)
-// escaped as \uXXXX. encoding/json escapes control bytes but passes these
-// through, and a SARIF viewer, a code-review page or `cat` would render
-// them. In JSON they can only stand inside strings, where the escape means
-// the same rune, so the document's content is unchanged.
+// jsonSafe writes JSON (or XML) with the runes that reorder or hide text
+// (bidi overrides and isolates, directional marks, line separators:
+// unsafeRunes) escaped, as \uXXXX in JSON and &#xXXXX; in XML.
+// encoding/json and encoding/xml escape control bytes but pass these
+// through, and a SARIF viewer, a CI page or `cat` would render them. In
+// JSON they can only stand inside strings and in XML inside text or
+// attribute values, where the escape means the same rune, so the
+// document's content is unchanged.
 type jsonSafe struct {
 	w    io.Writer
+	esc  string // the escape's format: jsonEscape or xmlEscape
 	held []byte // the start of a multi-byte rune cut by the end of a write
 	err  error
 }
@@ -44,7 +47,7 @@ func (j *jsonSafe) Write(p []byte) (int, error) {
 			continue
 		}
 		j.put(p[start:i])
-		j.put(fmt.Appendf(nil, `\u%04x`, r))
+		j.put(fmt.Appendf(nil, j.esc, r))
 		i += size - 1
 		start = i + 1
 	}
@@ -65,9 +68,19 @@ func (j *jsonSafe) Flush() error {
 	return j.err
 }
 
+const (
+	jsonEscape = `\u%04x`
+	xmlEscape  = `&#x%04x;`
+)
+
 // renderJSONSafe runs a JSON renderer through jsonSafe.
 func renderJSONSafe(w io.Writer, render func(io.Writer) error) error {
-	j := &jsonSafe{w: w}
+	return renderSafe(w, jsonEscape, render)
+}
+
+// renderSafe runs a renderer through jsonSafe with the escape esc.
+func renderSafe(w io.Writer, esc string, render func(io.Writer) error) error {
+	j := &jsonSafe{w: w, esc: esc}
 	if err := render(j); err != nil {
 		return err
 	}

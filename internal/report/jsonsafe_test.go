@@ -21,7 +21,7 @@ func TestJSONSafeEscapesBidi(t *testing.T) {
 		// Every split point: a rune cut between two writes must be seen whole.
 		for cut := 0; cut <= len(c.in); cut++ {
 			var out bytes.Buffer
-			j := &jsonSafe{w: &out}
+			j := &jsonSafe{w: &out, esc: jsonEscape}
 			j.Write([]byte(c.in[:cut]))
 			j.Write([]byte(c.in[cut:]))
 			if err := j.Flush(); err != nil || out.String() != c.want {
@@ -32,14 +32,15 @@ func TestJSONSafeEscapesBidi(t *testing.T) {
 }
 
 // TestJSONFormatsHaveNoBidi: a captured URL holding a right-to-left
-// override comes out of the JSON and SARIF formats escaped, and reads
+// override comes out of the JSON, SARIF and JUnit formats escaped, and reads
 // back as the same text.
 func TestJSONFormatsHaveNoBidi(t *testing.T) {
 	t.Parallel()
 	evil := "https://t.example/p?u=\u202egnp.exe"
 	r := &audit.Report{Findings: []audit.Finding{{Type: audit.TypeLeak, Value: "x\u2067y",
-		Request: &audit.RequestRef{URL: evil}}}}
-	for _, format := range []string{"json", "sarif"} {
+		Request: &audit.RequestRef{URL: evil}}},
+		ThirdParties: []audit.ThirdParty{{Company: "Ads\u202egnp.exe", Hosts: []string{"t.example"}}}}
+	for _, format := range []string{"json", "sarif", "junit"} {
 		var out bytes.Buffer
 		if err := Render(&out, r, format, Options{}); err != nil {
 			t.Fatal(err)
@@ -48,6 +49,12 @@ func TestJSONFormatsHaveNoBidi(t *testing.T) {
 			if strings.Contains(out.String(), bad) {
 				t.Errorf("%s output holds %q raw", format, bad)
 			}
+		}
+		if format == "junit" {
+			if !strings.Contains(out.String(), "&#x202e;gnp.exe") {
+				t.Errorf("junit: the override is not escaped as a character reference:\n%s", out.String())
+			}
+			continue
 		}
 		var back any
 		if err := json.Unmarshal(out.Bytes(), &back); err != nil {

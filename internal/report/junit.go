@@ -62,16 +62,18 @@ func renderJUnit(w io.Writer, r *audit.Report, opts Options) error {
 	}
 	s.Tests = len(s.Cases)
 	doc := junitSuites{Name: "leakwatch", Tests: s.Tests, Failures: s.Failures, Suites: []junitSuite{s}}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
+	return renderSafe(w, xmlEscape, func(w io.Writer) error {
+		if _, err := io.WriteString(w, xml.Header); err != nil {
+			return err
+		}
+		enc := xml.NewEncoder(w)
+		enc.Indent("", "  ")
+		if err := enc.Encode(doc); err != nil {
+			return err
+		}
+		_, err := io.WriteString(w, "\n")
 		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	})
 }
 
 func policyCases(p *audit.PolicyResult) []junitCase {
