@@ -2,10 +2,11 @@ package report
 
 import (
 	"fmt"
-
-	"github.com/leakwatch/leakwatch/internal/audit"
+	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/leakwatch/leakwatch/internal/audit"
 )
 
 // flowDiagram is the site → companies data-flow picture, laid out here so
@@ -151,7 +152,13 @@ func siteLabel(v *view) (name, sub string) {
 func siteHosts(r *audit.Report) []string {
 	var out []string
 	for _, p := range r.Pages {
-		out = appendNew(out, strings.TrimPrefix(hostOf(p.URL), "www."))
+		// Only web pages name a site: a javascript:, data: or about: page
+		// URL is text the site chose and must not become a title.
+		u, err := url.Parse(p.URL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
+			continue
+		}
+		out = appendNew(out, strings.TrimPrefix(u.Hostname(), "www."))
 	}
 	return out
 }

@@ -87,3 +87,25 @@ func fmtJSON(v any) string {
 	walk(v)
 	return b.String()
 }
+
+// TestTitleIgnoresNonWebPages: a page URL the site chose (javascript:,
+// data:) never becomes the HTML title or the diagram's site.
+func TestTitleIgnoresNonWebPages(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		pages []string
+		want  string
+	}{
+		{[]string{"javascript:alert('Your account is locked, call 555')"}, "leakwatch report"},
+		{[]string{"data:text/html,<h1>OK</h1>", "https://www.shop.example/cart"}, "leakwatch report: shop.example"},
+		{[]string{"about:blank", "http://[::1]:8080/"}, "leakwatch report: ::1"},
+	} {
+		r := &audit.Report{}
+		for _, u := range c.pages {
+			r.Pages = append(r.Pages, audit.PageInfo{URL: u})
+		}
+		if got := reportTitle(r); got != c.want {
+			t.Errorf("pages %q: title %q, want %q", c.pages, got, c.want)
+		}
+	}
+}
