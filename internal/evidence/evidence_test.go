@@ -317,12 +317,14 @@ func TestWriteRejects(t *testing.T) {
 		{"empty", File{Name: "", Data: []byte("x")}, "empty"},
 		{"two sources", File{Name: "a", Data: []byte("x"), Path: "/dev/null"}, "only one"},
 		{"missing path", File{Name: "a", Path: "/nonexistent/file"}, "no such file"},
+		{"reserved signature", File{Name: SignatureName, Data: []byte("x")}, "reserved"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			path := filepath.Join(t.TempDir(), "b.zip")
-			err := Write(path, Bundle{Files: []File{tc.file}, Created: created})
+			report := File{Name: ReportName, Data: []byte("{}")}
+			err := Write(path, Bundle{Files: []File{report, tc.file}, Created: created})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("want error with %q, got %v", tc.want, err)
 			}
@@ -334,6 +336,11 @@ func TestWriteRejects(t *testing.T) {
 	err := WriteTo(io.Discard, Bundle{Files: []File{{Name: "a", Data: []byte("1")}, {Name: "a", Data: []byte("2")}}})
 	if err == nil || !strings.Contains(err.Error(), "twice") {
 		t.Errorf("duplicate names: %v", err)
+	}
+	for _, files := range [][]File{nil, {{Name: "capture.har", Data: []byte("{}")}}} {
+		if err := WriteTo(io.Discard, Bundle{Files: files, Created: created}); err == nil || !strings.Contains(err.Error(), ReportName) {
+			t.Errorf("bundle of %d files without a report: %v", len(files), err)
+		}
 	}
 }
 
