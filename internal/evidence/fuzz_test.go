@@ -3,6 +3,7 @@ package evidence
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"os"
 	"testing"
 )
@@ -40,6 +41,41 @@ func FuzzVerifyReader(f *testing.F) {
 		res, err := VerifyReader(context.Background(), bytes.NewReader(data), int64(len(data)), VerifyOptions{})
 		if err == nil && res.Manifest == nil {
 			t.Fatal("result without a manifest")
+		}
+	})
+}
+
+func FuzzParseSignature(f *testing.F) {
+	_, priv := testKey(f, 1)
+	manifest := []byte(`{"schema":"leakwatch/evidence/v1","files":[]}` + "\n")
+	for _, name := range []string{"Jane Doe", ""} {
+		sig, err := signManifest(manifest, Signer{Key: priv, Name: name}, created)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(sig)
+		f.Add(bytes.Replace(sig, []byte("\n"), []byte("\r\n"), -1))
+		f.Add(sig[:len(sig)-1])
+	}
+	f.Add([]byte(signatureMagic + "\nsignature: \n"))
+	f.Add([]byte("nonsense"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := parseSignature(data)
+		if err != nil {
+			return
+		}
+		rest, ok := bytes.CutPrefix(data, s.signedBytes)
+		switch {
+		case !ok || !bytes.HasPrefix(rest, []byte("signature: ")) || !bytes.HasSuffix(rest, []byte("\n")):
+			t.Fatalf("signed part %q does not end where the signature line starts", s.signedBytes)
+		case s.key != Fingerprint(s.publicKey) || len(s.signature) != ed25519.SignatureSize:
+			t.Fatalf("accepted key %s for %x, signature of %d bytes", s.key, s.publicKey, len(s.signature))
+		case CheckSignerName(s.signer) != nil || len(s.manifestSHA256) != 64 || s.manifestSize < 0:
+			t.Fatalf("accepted fields %+v", s)
+		}
+		// A signature that verifies was made by the holder of the key.
+		if ed25519.Verify(s.publicKey, s.signedBytes, s.signature) && !s.publicKey.Equal(priv.Public()) {
+			t.Fatalf("a signature by an unknown key verified")
 		}
 	})
 }
