@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/leakwatch/leakwatch/internal/report"
 )
 
 // The signature file, manifest.sig, is text, one "field: value" per line
@@ -70,15 +72,10 @@ func CheckSignerName(name string) error {
 		return errors.New("signer name is not UTF-8")
 	case strings.TrimSpace(name) != name:
 		return errors.New("signer name starts or ends with white space")
-	case strings.ContainsFunc(name, isControl):
-		return errors.New("signer name contains control characters")
+	case report.SanitizeLine(name) != name:
+		return errors.New("signer name contains control characters (tabs, escapes, bidi controls)")
 	}
 	return nil
-}
-
-func isControl(r rune) bool {
-	return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) ||
-		(r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x2028 || r == 0x2029
 }
 
 // signManifest returns manifest.sig for the manifest's exact bytes.
@@ -161,7 +158,9 @@ func parseSignature(data []byte) (*signatureFile, error) {
 	if len(data) > maxSignatureFile {
 		return nil, fmt.Errorf("larger than %d bytes", maxSignatureFile)
 	}
-	if !utf8.Valid(data) || bytes.ContainsFunc(data, func(r rune) bool { return r != '\n' && isControl(r) }) {
+	// Sanitize leaves text alone unless it holds a control (newline and tab
+	// aside), a bidi control or bytes that are not UTF-8.
+	if report.Sanitize(string(data)) != string(data) {
 		return nil, errors.New("not text: holds control characters or bytes that are not UTF-8")
 	}
 	rest, ok := bytes.CutPrefix(data, []byte(signatureMagic+"\n"))

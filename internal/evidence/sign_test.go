@@ -267,6 +267,8 @@ func TestSignRejects(t *testing.T) {
 		{"newline in name", Signer{Key: priv, Name: "Jane\nsigned: 1999"}, "control characters"},
 		{"escape in name", Signer{Key: priv, Name: "Jane\x1b]0;x\a"}, "control characters"},
 		{"bidi in name", Signer{Key: priv, Name: "Jane\u202e"}, "control characters"},
+		{"mark in name", Signer{Key: priv, Name: "Jane\u200f"}, "control characters"},
+		{"tab in name", Signer{Key: priv, Name: "Jane\tDoe"}, "control characters"},
 		{"long name", Signer{Key: priv, Name: strings.Repeat("x", MaxSignerName+1)}, "longer"},
 		{"padded name", Signer{Key: priv, Name: " Jane"}, "white space"},
 	}
