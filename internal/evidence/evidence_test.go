@@ -364,14 +364,52 @@ func BenchmarkWrite(b *testing.B) {
 }
 
 func BenchmarkVerify(b *testing.B) {
-	bundle := benchBundle(b)
-	path := filepath.Join(b.TempDir(), "bench.zip")
-	if err := Write(path, bundle); err != nil {
+	pub, priv := testKey(b, 1)
+	for _, bc := range []struct {
+		name   string
+		signed bool
+		dir    bool
+	}{{"zip", false, false}, {"zip-signed", true, false}, {"dir-signed", true, true}} {
+		b.Run(bc.name, func(b *testing.B) {
+			bundle := benchBundle(b)
+			opts := VerifyOptions{}
+			if bc.signed {
+				bundle.Sign, opts.Key = &Signer{Key: priv}, pub
+			}
+			path := filepath.Join(b.TempDir(), "bench.zip")
+			if err := Write(path, bundle); err != nil {
+				b.Fatal(err)
+			}
+			if bc.dir {
+				path = unzipTo(b, path)
+			}
+			for b.Loop() {
+				if res, err := Verify(context.Background(), path, opts); err != nil || !res.OK() {
+					b.Fatal(err, res.Problems)
+				}
+			}
+		})
+	}
+}
+
+// unzipTo unpacks the zip at path into a new folder.
+func unzipTo(b *testing.B, path string) string {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
 		b.Fatal(err)
 	}
-	for b.Loop() {
-		if res, err := Verify(context.Background(), path, VerifyOptions{}); err != nil || !res.OK() {
+	defer zr.Close()
+	dir := b.TempDir()
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			b.Fatal(err)
+		}
+		data, _ := io.ReadAll(rc)
+		rc.Close()
+		if err := os.WriteFile(filepath.Join(dir, f.Name), data, 0o600); err != nil {
 			b.Fatal(err)
 		}
 	}
+	return dir
 }

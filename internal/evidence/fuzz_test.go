@@ -33,14 +33,26 @@ func FuzzVerifyReader(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(buf.Bytes())
+	_, priv := testKey(f, 1)
+	b.Sign = &Signer{Key: priv, Name: "Jane Doe"}
+	var signed bytes.Buffer
+	if err := WriteTo(&signed, b); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(signed.Bytes())
 	f.Add([]byte("PK\x03\x04"))
 	if data, err := os.ReadFile("testdata/fuzz-seed.zip"); err == nil {
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, err := VerifyReader(context.Background(), bytes.NewReader(data), int64(len(data)), VerifyOptions{})
+		res, err := VerifyReader(context.Background(), bytes.NewReader(data), int64(len(data)), VerifyOptions{Key: priv.Public().(ed25519.PublicKey)})
 		if err == nil && res.Manifest == nil {
 			t.Fatal("result without a manifest")
+		}
+		// Intact under --key means signed by that key: only the seed's
+		// key can have made it.
+		if err == nil && res.OK() && (res.Signature == nil || !res.Signature.Valid || !res.Signature.Trusted) {
+			t.Fatalf("intact without a trusted signature: %+v", res.Signature)
 		}
 	})
 }
