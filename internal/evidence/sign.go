@@ -142,7 +142,13 @@ var sigFields = []sigField{
 		s.publicKey, err = parsePKIX(der)
 		return err
 	}},
-	{"signer", true, func(s *signatureFile, v string) error { s.signer = v; return CheckSignerName(v) }},
+	{"signer", true, func(s *signatureFile, v string) error {
+		if v == "" {
+			return errors.New("empty (a signature without a name has no signer line)")
+		}
+		s.signer = v
+		return CheckSignerName(v)
+	}},
 	{"signed", false, func(s *signatureFile, v string) error {
 		if _, err := time.Parse(time.RFC3339Nano, v); err != nil {
 			return errors.New("not an RFC 3339 time")
