@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/leakwatch/leakwatch/internal/audit"
+	"github.com/leakwatch/leakwatch/internal/evidence"
 	"github.com/leakwatch/leakwatch/internal/policy"
 	"github.com/leakwatch/leakwatch/internal/redact"
 	"github.com/leakwatch/leakwatch/internal/report"
@@ -30,6 +32,9 @@ type outputFlags struct {
 	failOn     []string
 	baseline   string
 	evidence   string
+	sign       string // private key file for the bundle's signature
+	signer     string
+	signKey    ed25519.PrivateKey // read from sign by validate
 	showValues bool
 	noRedact   bool
 	verbose    bool
@@ -45,6 +50,8 @@ func (f *outputFlags) register(cmd *cobra.Command) {
 	fl.StringSliceVar(&f.failOn, "fail-on", nil, "shorthand policy: exit 3 on any 'leak', 'pattern' or 'new' (not in --baseline) finding; comma-separated")
 	fl.StringVar(&f.baseline, "baseline", "", "earlier JSON report: policies fail only on what is new since it")
 	fl.StringVar(&f.evidence, "evidence", "", "write a sealed evidence bundle (zip: HAR, report.json, report.html, screenshots, manifest with SHA-256s)")
+	fl.StringVar(&f.sign, "sign", "", "sign the evidence bundle with this Ed25519 private key (from 'leakwatch keygen'); needs --evidence")
+	fl.StringVar(&f.signer, "signer", "", "name recorded in the evidence signature (e.g. \"Jane Doe, Example Newsroom\"); needs --sign")
 	fl.BoolVar(&f.showValues, "show-values", false, "show persona values in full instead of masked (e.g. m****@gmail.com)")
 	fl.BoolVar(&f.verbose, "verbose", false, "show everything: text, html, markdown, junit and sarif list lower-confidence pattern matches with their reason, every company, identifier and cookie finding, every pixel field (json and csv always hold all); scan and demo also log every page, step and form on stderr")
 	fl.BoolVar(&f.noRedact, "no-redact", false, "keep session cookies, Authorization headers, passwords and other secrets in the outputs")
@@ -74,7 +81,37 @@ func (f *outputFlags) validate() error {
 	if f.baseline != "" && f.policy == "" && len(f.failOn) == 0 {
 		return usagef("--baseline needs --policy or --fail-on")
 	}
+	return f.validateSign()
+}
+
+// validateSign reads the signing key before any work, so a scan does not
+// run for minutes to fail on a bad key at the end.
+func (f *outputFlags) validateSign() error {
+	switch {
+	case f.sign == "" && f.signer != "":
+		return usagef("--signer needs --sign KEY")
+	case f.sign == "":
+		return nil
+	case f.evidence == "":
+		return usagef("--sign signs the evidence bundle, which needs --evidence FILE.zip")
+	}
+	if err := evidence.CheckSignerName(f.signer); err != nil {
+		return usagef("--signer: %w", err)
+	}
+	k, err := evidence.ReadPrivateKey(f.sign)
+	if err != nil {
+		return usagef("--sign: %w", err)
+	}
+	f.signKey = k
 	return nil
+}
+
+// bundleSigner is the bundle's signer, nil when not signing.
+func (f *outputFlags) bundleSigner() *evidence.Signer {
+	if f.signKey == nil {
+		return nil
+	}
+	return &evidence.Signer{Key: f.signKey, Name: f.signer}
 }
 
 func (f *outputFlags) resolvedFormat(stdout io.Writer) string {
@@ -157,7 +194,7 @@ func (f *outputFlags) finish(ctx context.Context, e *env, rep *audit.Report, in 
 		return err
 	}
 	if f.evidence != "" {
-		if err := writeEvidence(ctx, e, f.evidence, rep, in, opts, !f.noRedact); err != nil {
+		if err := writeEvidence(ctx, e, f.evidence, rep, in, opts, !f.noRedact, f.bundleSigner()); err != nil {
 			return err
 		}
 	}

@@ -125,7 +125,7 @@ func TestVerifyClaimedSize(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.OK() || !strings.Contains(fmt.Sprint(res.Problems), "big: changed: size in the zip is 5 bytes, manifest says 1099511627776") {
+	if res.OK() || !strings.Contains(fmt.Sprint(res.Problems), "big: changed: size in the bundle is 5 bytes, manifest says 1099511627776") {
 		t.Errorf("problems %v", res.Problems)
 	}
 }

@@ -3,13 +3,14 @@ package evidence
 import (
 	"archive/zip"
 	"context"
+	"crypto/ed25519"
 	"fmt"
 	"io"
 	"sort"
 )
 
-// DefaultMaxTotal is the most a bundle's files may unpack to, all
-// together, when VerifyOptions.MaxTotal is 0.
+// DefaultMaxTotal is the most a bundle's files may unpack to (or, in a
+// folder, add up to), all together, when VerifyOptions.MaxTotal is 0.
 const DefaultMaxTotal = 8 << 30
 
 // VerifyOptions bound the work of a verification.
@@ -18,6 +19,11 @@ type VerifyOptions struct {
 	// by the sizes the zip records (archive/zip refuses data past them). 0
 	// means DefaultMaxTotal; negative is no limit.
 	MaxTotal int64
+	// Key is the public key the bundle must be signed by. With it, an
+	// unsigned bundle, a bad signature and a signature by any other key
+	// are problems; without it a good signature is reported but not
+	// trusted, and an unsigned bundle passes on its digests alone.
+	Key ed25519.PublicKey
 }
 
 func (o VerifyOptions) maxTotal() uint64 {

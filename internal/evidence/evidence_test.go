@@ -317,12 +317,14 @@ func TestWriteRejects(t *testing.T) {
 		{"empty", File{Name: "", Data: []byte("x")}, "empty"},
 		{"two sources", File{Name: "a", Data: []byte("x"), Path: "/dev/null"}, "only one"},
 		{"missing path", File{Name: "a", Path: "/nonexistent/file"}, "no such file"},
+		{"reserved signature", File{Name: SignatureName, Data: []byte("x")}, "reserved"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			path := filepath.Join(t.TempDir(), "b.zip")
-			err := Write(path, Bundle{Files: []File{tc.file}, Created: created})
+			report := File{Name: ReportName, Data: []byte("{}")}
+			err := Write(path, Bundle{Files: []File{report, tc.file}, Created: created})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("want error with %q, got %v", tc.want, err)
 			}
@@ -334,6 +336,11 @@ func TestWriteRejects(t *testing.T) {
 	err := WriteTo(io.Discard, Bundle{Files: []File{{Name: "a", Data: []byte("1")}, {Name: "a", Data: []byte("2")}}})
 	if err == nil || !strings.Contains(err.Error(), "twice") {
 		t.Errorf("duplicate names: %v", err)
+	}
+	for _, files := range [][]File{nil, {{Name: "capture.har", Data: []byte("{}")}}} {
+		if err := WriteTo(io.Discard, Bundle{Files: files, Created: created}); err == nil || !strings.Contains(err.Error(), ReportName) {
+			t.Errorf("bundle of %d files without a report: %v", len(files), err)
+		}
 	}
 }
 
@@ -357,14 +364,52 @@ func BenchmarkWrite(b *testing.B) {
 }
 
 func BenchmarkVerify(b *testing.B) {
-	bundle := benchBundle(b)
-	path := filepath.Join(b.TempDir(), "bench.zip")
-	if err := Write(path, bundle); err != nil {
+	pub, priv := testKey(b, 1)
+	for _, bc := range []struct {
+		name   string
+		signed bool
+		dir    bool
+	}{{"zip", false, false}, {"zip-signed", true, false}, {"dir-signed", true, true}} {
+		b.Run(bc.name, func(b *testing.B) {
+			bundle := benchBundle(b)
+			opts := VerifyOptions{}
+			if bc.signed {
+				bundle.Sign, opts.Key = &Signer{Key: priv}, pub
+			}
+			path := filepath.Join(b.TempDir(), "bench.zip")
+			if err := Write(path, bundle); err != nil {
+				b.Fatal(err)
+			}
+			if bc.dir {
+				path = unzipTo(b, path)
+			}
+			for b.Loop() {
+				if res, err := Verify(context.Background(), path, opts); err != nil || !res.OK() {
+					b.Fatal(err, res.Problems)
+				}
+			}
+		})
+	}
+}
+
+// unzipTo unpacks the zip at path into a new folder.
+func unzipTo(b *testing.B, path string) string {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
 		b.Fatal(err)
 	}
-	for b.Loop() {
-		if res, err := Verify(context.Background(), path, VerifyOptions{}); err != nil || !res.OK() {
+	defer zr.Close()
+	dir := b.TempDir()
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			b.Fatal(err)
+		}
+		data, _ := io.ReadAll(rc)
+		rc.Close()
+		if err := os.WriteFile(filepath.Join(dir, f.Name), data, 0o600); err != nil {
 			b.Fatal(err)
 		}
 	}
+	return dir
 }

@@ -14,10 +14,12 @@ import (
 // Schema identifies the manifest format.
 const Schema = "leakwatch/evidence/v1"
 
-// Names of the bundle's own files.
+// Names of the bundle's own files, and of the report every bundle holds.
 const (
-	ManifestName = "manifest.json"
-	DigestName   = "manifest.sha256"
+	ManifestName  = "manifest.json"
+	DigestName    = "manifest.sha256"
+	SignatureName = "manifest.sig"
+	ReportName    = "report.json"
 )
 
 // Manifest describes a bundle: what made it, how, when, and every file.
@@ -101,7 +103,7 @@ func checkName(name string) error {
 	switch {
 	case name == "":
 		return errors.New("empty file name")
-	case name == ManifestName || name == DigestName:
+	case name == ManifestName || name == DigestName || name == SignatureName:
 		return fmt.Errorf("file name %q is reserved for the bundle", name)
 	case strings.HasPrefix(name, "/") || strings.Contains(name, `\`):
 		return fmt.Errorf("file name %q must be a relative slash-separated path", name)

@@ -30,6 +30,8 @@ type Bundle struct {
 	Created time.Time
 	// Times are further named timestamps, e.g. {"scan_started", ...}.
 	Times []KV
+	// Sign, when set, signs the manifest: manifest.sig, signed at Created.
+	Sign *Signer
 }
 
 // File is one file of a bundle. Exactly one of Data, Path and Open gives its
@@ -65,8 +67,8 @@ func (f File) open() (io.ReadCloser, error) {
 }
 
 // Write writes the bundle to path as a zip: the files in the order given,
-// then manifest.json, then manifest.sha256. On error the partial file is
-// removed.
+// then manifest.json, manifest.sha256 and, when signed, manifest.sig. On
+// error the partial file is removed.
 func Write(path string, b Bundle) (err error) {
 	out, err := os.Create(path)
 	if err != nil {
@@ -86,8 +88,12 @@ func Write(path string, b Bundle) (err error) {
 	return nil
 }
 
-// WriteTo writes the bundle as a zip to w.
+// WriteTo writes the bundle as a zip to w. The files' names are checked
+// before anything is written; a bundle must hold report.json.
 func WriteTo(w io.Writer, b Bundle) error {
+	if err := checkFiles(b.Files); err != nil {
+		return err
+	}
 	created := b.Created.UTC()
 	m := Manifest{
 		Schema: Schema, Tool: b.Tool, Version: b.Version,
@@ -108,8 +114,30 @@ func WriteTo(w io.Writer, b Bundle) error {
 	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
 		return flate.NewWriter(out, 3)
 	})
-	seen := map[string]bool{}
 	for _, f := range b.Files {
+		mf, err := addFile(zw, f, created)
+		if err != nil {
+			return fmt.Errorf("add %s: %w", f.Name, err)
+		}
+		m.Files = append(m.Files, mf)
+	}
+	own, err := ownFiles(m, b.Sign, b.Created)
+	if err != nil {
+		return err
+	}
+	for _, f := range own {
+		if _, err := addFile(zw, f, created); err != nil {
+			return fmt.Errorf("add %s: %w", f.Name, err)
+		}
+	}
+	return zw.Close()
+}
+
+// checkFiles checks the names of a bundle's files: clean, unique, and
+// report.json among them.
+func checkFiles(files []File) error {
+	seen := map[string]bool{}
+	for _, f := range files {
 		if err := checkName(f.Name); err != nil {
 			return err
 		}
@@ -117,24 +145,31 @@ func WriteTo(w io.Writer, b Bundle) error {
 			return fmt.Errorf("file %q given twice", f.Name)
 		}
 		seen[f.Name] = true
-		mf, err := addFile(zw, f, created)
-		if err != nil {
-			return fmt.Errorf("add %s: %w", f.Name, err)
-		}
-		m.Files = append(m.Files, mf)
 	}
+	if !seen[ReportName] {
+		return fmt.Errorf("a bundle must hold %s: without the report it is evidence of nothing", ReportName)
+	}
+	return nil
+}
+
+// ownFiles returns the manifest, its digest and, when s is set, its
+// signature, made at the bundle's time.
+func ownFiles(m Manifest, s *Signer, at time.Time) ([]File, error) {
 	data, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
-		return fmt.Errorf("encode manifest: %w", err)
+		return nil, fmt.Errorf("encode manifest: %w", err)
 	}
 	data = append(data, '\n')
 	sum := sha256.Sum256(data)
-	for _, f := range []File{{Name: ManifestName, Data: data}, {Name: DigestName, Data: digestLine(hex.EncodeToString(sum[:]))}} {
-		if _, err := addFile(zw, f, created); err != nil {
-			return fmt.Errorf("add %s: %w", f.Name, err)
+	files := []File{{Name: ManifestName, Data: data}, {Name: DigestName, Data: digestLine(hex.EncodeToString(sum[:]))}}
+	if s != nil {
+		sig, err := signManifest(data, *s, at)
+		if err != nil {
+			return nil, err
 		}
+		files = append(files, File{Name: SignatureName, Data: sig})
 	}
-	return zw.Close()
+	return files, nil
 }
 
 // addFile copies one file into the zip, hashing it on the way.
