@@ -11,18 +11,18 @@ import (
 
 // typeOrder ranks finding types in the report: what people must act on first.
 var typeOrder = map[string]int{
-	TypeViolation:                  0,
-	TypeLeak:                       1,
-	TypeKeystroke:                  1,
-	TypePattern:                    2,
-	pixel.FindingAutomaticMatching: 3,
-	pixel.FindingPixelConfig:       4,
-	pixel.FindingSessionReplay:     5,
-	pixel.FindingCookieSync:        6,
-	pixel.FindingFingerprinting:    7,
-	pixel.FindingUnknownBeacon:     8,
-	pixel.FindingThirdPartyCookie:  9,
-	pixel.FindingIdentifierCookie:  10,
+	TypeViolation:         0,
+	TypeLeak:              1,
+	TypeKeystroke:         1,
+	TypePattern:           2,
+	TypeAutomaticMatching: 3,
+	TypePixelConfig:       4,
+	TypeSessionReplay:     5,
+	TypeCookieSync:        6,
+	TypeFingerprinting:    7,
+	TypeTrackingBeacon:    8,
+	TypeThirdPartyCookie:  9,
+	TypeIdentifierCookie:  10,
 }
 
 func rank(t string) int {
@@ -34,7 +34,7 @@ func rank(t string) int {
 
 func behaviourFinding(src int, f pixel.Finding, c *party.Classifier) Finding {
 	out := Finding{Type: f.Type, Vendor: f.Vendor, Product: f.Product, Account: f.Account,
-		Summary: f.Summary, Details: f.Details, Requests: f.Requests}
+		Summary: f.Summary, Details: reportDetails(f.Details), Requests: f.Requests}
 	if f.Host != "" || f.Domain != "" {
 		rcv := &Receiver{Host: f.Host, Domain: f.Domain}
 		if rcv.Domain == "" {
@@ -109,6 +109,7 @@ func (s *state) build(scans []scanResult, kept keptTotals) *Report {
 	}
 	r.ThirdParties = s.thirdParties(r.Findings)
 	r.FirstParty = s.firstPartyInfo()
+	r.Companies, r.Unattributed = attribute(r)
 	r.Summary = summarize(s, r)
 	return r
 }
@@ -124,40 +125,6 @@ func (s *state) submitSide(m reqMeta) string {
 		return "before"
 	}
 	return "after"
-}
-
-// attribute names every receiver by the company the third parties list for
-// its domain, so that findings, pixels and third parties can be joined by
-// name. A domain that two companies share (a platform's hosts) goes to the
-// one with more requests.
-func (s *state) attribute(r *Report) {
-	owner := map[string]string{}
-	reqs := map[string]int{}
-	for name, c := range s.companies {
-		c.domains.each(func(d string) {
-			if c.requests > reqs[d] || c.requests == reqs[d] && name < owner[d] {
-				owner[d], reqs[d] = name, c.requests
-			}
-		})
-	}
-	for i := range r.Findings {
-		f := &r.Findings[i]
-		if f.Receiver == nil {
-			continue
-		}
-		if name, ok := owner[f.Receiver.Domain]; ok {
-			f.Receiver.Company = name
-		}
-		if f.Type != TypeLeak && f.Type != TypePattern {
-			f.Vendor = f.Receiver.Company
-		}
-	}
-	for i := range r.Pixels {
-		h := &r.Pixels[i]
-		if name, ok := owner[party.RegistrableDomain(hostOf(h.Request.URL))]; ok {
-			h.Vendor = name
-		}
-	}
 }
 
 func compareFindings(a, b Finding) int {
@@ -258,9 +225,9 @@ func summarize(s *state, r *Report) Summary {
 			if f.Confidence == ConfidenceHigh {
 				sum.PatternsHigh++
 			}
-		case pixel.FindingCookieSync:
+		case TypeCookieSync:
 			sum.IdentifierFlows++
-		case pixel.FindingSessionReplay:
+		case TypeSessionReplay:
 			replay.add(firstNonEmpty(f.Vendor, f.Product))
 		}
 	}
