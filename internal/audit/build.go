@@ -107,9 +107,10 @@ func (s *state) build(scans []scanResult, kept keptTotals) *Report {
 	for _, h := range sortedKeys(s.background) {
 		r.BrowserTraffic = append(r.BrowserTraffic, *s.background[h])
 	}
-	r.ThirdParties = s.thirdParties(r.Findings)
+	r.ThirdParties = s.thirdParties()
 	r.FirstParty = s.firstPartyInfo()
 	r.Companies, r.Unattributed = attribute(r)
+	rankThirdParties(r)
 	r.Summary = summarize(s, r)
 	return r
 }
@@ -142,47 +143,69 @@ func compareFindings(a, b Finding) int {
 	)
 }
 
-func (s *state) thirdParties(findings []Finding) []ThirdParty {
-	kinds := map[string]set{}
-	leaks := map[string]int{}
-	patterns := map[string]int{}
-	for _, f := range findings {
-		if f.Receiver == nil {
-			continue
-		}
-		switch f.Type {
-		case TypeLeak:
-			if kinds[f.Receiver.Company] == nil {
-				kinds[f.Receiver.Company] = set{}
-			}
-			kinds[f.Receiver.Company].add(f.Field)
-			leaks[f.Receiver.Company]++
-		case TypePattern:
-			patterns[f.Receiver.Company]++
-		}
-	}
+// thirdParties lists the companies that received requests, with what
+// their traffic shows, in name order; rankThirdParties adds what they
+// received and puts them in order.
+func (s *state) thirdParties() []ThirdParty {
 	out := make([]ThirdParty, 0, len(s.companies))
-	for name, c := range s.companies {
+	for _, name := range sortedKeys(s.companies) {
+		c := s.companies[name]
 		m := c.seen()
 		out = append(out, ThirdParty{
 			Company: name, Known: c.known, Domains: c.domains.sorted(), Hosts: c.hosts.sorted(),
 			Categories: m.categories.sorted(), Requests: c.requests, Blocked: c.blocked,
-			Rules: m.rules.sorted(), DataKinds: kinds[name].sorted(), Leaks: leaks[name],
-			Patterns: patterns[name], Products: m.products.sorted(), Accounts: m.accounts.sorted(),
+			Rules: m.rules.sorted(), Products: m.products.sorted(), Accounts: m.accounts.sorted(),
 			Events: m.events.sorted(),
 		})
 	}
-	slices.SortFunc(out, func(a, b ThirdParty) int {
-		return cmp.Or(
-			-cmp.Compare(len(a.DataKinds), len(b.DataKinds)),
-			-cmp.Compare(a.Leaks, b.Leaks),
-			-cmp.Compare(a.Patterns, b.Patterns),
-			-cmp.Compare(len(a.Products), len(b.Products)),
-			-cmp.Compare(a.Requests, b.Requests),
-			strings.Compare(a.Company, b.Company),
-		)
-	})
 	return out
+}
+
+// rankThirdParties gives each third party the data kinds, leaks and
+// patterns of the findings attributed to it, sorts the third parties most
+// significant first, and points the companies at their new places.
+func rankThirdParties(r *Report) {
+	for _, c := range r.Companies {
+		if c.ThirdParty < 0 {
+			continue
+		}
+		tp := &r.ThirdParties[c.ThirdParty]
+		tp.DataKinds = c.DataKinds
+		for _, i := range c.Findings {
+			switch r.Findings[i].Type {
+			case TypeLeak:
+				tp.Leaks++
+			case TypePattern:
+				tp.Patterns++
+			}
+		}
+	}
+	// Third-party names are unique: the companies find their entries
+	// again by name, without a copy of a table that can hold 300,000.
+	byName := make(map[string]int, len(r.Companies))
+	for i, c := range r.Companies {
+		if c.ThirdParty >= 0 {
+			byName[r.ThirdParties[c.ThirdParty].Company] = i
+		}
+	}
+	slices.SortStableFunc(r.ThirdParties, compareThirdParties)
+	for i := range r.ThirdParties {
+		if ci, ok := byName[r.ThirdParties[i].Company]; ok {
+			r.Companies[ci].ThirdParty = i
+		}
+	}
+	sortCompanies(r.Companies)
+}
+
+func compareThirdParties(a, b ThirdParty) int {
+	return cmp.Or(
+		-cmp.Compare(len(a.DataKinds), len(b.DataKinds)),
+		-cmp.Compare(a.Leaks, b.Leaks),
+		-cmp.Compare(a.Patterns, b.Patterns),
+		-cmp.Compare(len(a.Products), len(b.Products)),
+		-cmp.Compare(a.Requests, b.Requests),
+		strings.Compare(a.Company, b.Company),
+	)
 }
 
 func (s *state) firstPartyInfo() FirstParty {
