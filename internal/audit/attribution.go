@@ -126,6 +126,36 @@ func (r *Report) attributionFits() bool {
 // always to the company it was counted under.
 type owners struct {
 	host, domain map[string]ownerPick
+	// want, when set, holds the only keys lookups will ask for: a report
+	// of 300,000 companies and a few findings indexes a few.
+	want asked
+}
+
+// asked is the set of hosts (with their parents), domains, names and
+// products a report's findings, pixel hits and request details name.
+type asked map[string]struct{}
+
+func (a asked) add(key string) {
+	if key != "" {
+		a[key] = struct{}{}
+	}
+}
+
+// host adds a host and each parent that lookup will try.
+func (a asked) host(host string) {
+	for h := strings.ToLower(host); h != ""; {
+		a[h] = struct{}{}
+		_, rest, ok := strings.Cut(h, ".")
+		if !ok || !strings.Contains(rest, ".") {
+			break
+		}
+		h = rest
+	}
+}
+
+func (a asked) has(key string) bool {
+	_, ok := a[key]
+	return a == nil || ok
 }
 
 type ownerPick struct {
@@ -134,13 +164,13 @@ type ownerPick struct {
 	requests int
 }
 
-func newOwners() *owners {
-	return &owners{host: map[string]ownerPick{}, domain: map[string]ownerPick{}}
+func newOwners(want asked) *owners {
+	return &owners{host: map[string]ownerPick{}, domain: map[string]ownerPick{}, want: want}
 }
 
 func (o *owners) add(m map[string]ownerPick, key string, p ownerPick) {
 	key = strings.ToLower(key)
-	if key == "" {
+	if key == "" || !o.want.has(key) {
 		return
 	}
 	if old, ok := m[key]; !ok || p.requests > old.requests || p.requests == old.requests && p.name < old.name {
@@ -172,7 +202,19 @@ func (o *owners) lookup(host, domain string) (ownerPick, bool) {
 // received the request: the owner of its host, else of its domain. The
 // third parties, findings and pixels then join by name.
 func (s *state) attribute(r *Report) {
-	o := newOwners()
+	want := asked{}
+	for _, f := range r.Findings {
+		if f.Receiver != nil {
+			want.host(f.Receiver.Host)
+			want.add(strings.ToLower(f.Receiver.Domain))
+		}
+	}
+	for _, h := range r.Pixels {
+		host := hostOf(h.Request.URL)
+		want.host(host)
+		want.add(party.RegistrableDomain(strings.ToLower(host)))
+	}
+	o := newOwners(want)
 	for name, c := range s.companies {
 		p := ownerPick{name: name, requests: c.requests}
 		c.hosts.each(func(h string) { o.add(o.host, h, p) })
@@ -193,7 +235,7 @@ func (s *state) attribute(r *Report) {
 	for i := range r.Pixels {
 		h := &r.Pixels[i]
 		host := hostOf(h.Request.URL)
-		if p, ok := o.lookup(host, party.RegistrableDomain(host)); ok {
+		if p, ok := o.lookup(host, party.RegistrableDomain(strings.ToLower(host))); ok {
 			h.Vendor = p.name
 		}
 	}

@@ -185,3 +185,23 @@ func TestVocabularyMatchesPixel(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkAttribute groups a report of 300,000 third parties (a page
+// that contacted every host of a hostile capture) and 1,000 findings and
+// pixel hits: the lookups index only what the findings name.
+func BenchmarkAttribute(b *testing.B) {
+	r := &Report{}
+	for i := range 300_000 {
+		d := "host" + itoa(i) + ".example"
+		r.ThirdParties = append(r.ThirdParties, ThirdParty{Company: d, Domains: []string{d}, Hosts: []string{"www." + d}, Requests: 1})
+	}
+	for i := range 500 {
+		d := "host" + itoa(i*600) + ".example"
+		r.Findings = append(r.Findings, Finding{Type: TypeLeak, Field: "email", Receiver: &Receiver{Host: "www." + d, Domain: d, Company: d}})
+		r.Pixels = append(r.Pixels, PixelHit{Vendor: "V", Product: "P", Request: RequestRef{URL: "https://www." + d + "/p"}})
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		attribute(r)
+	}
+}

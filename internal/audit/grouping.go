@@ -46,9 +46,11 @@ func attribute(r *Report) ([]Company, *Attribution) {
 }
 
 func newGrouper(r *Report) *grouper {
-	g := &grouper{r: r, owners: newOwners(), byName: map[string]int{}, byFold: map[string]int{},
+	g := &grouper{r: r, byName: map[string]int{}, byFold: map[string]int{},
 		byProd: map[string]int{}, first: map[string]bool{}, urls: map[reqKey]string{}, byReq: map[reqKey]int{},
 		keys: map[string]int{}}
+	want := g.asked()
+	g.owners = newOwners(want)
 	for i := range r.ThirdParties {
 		tp := &r.ThirdParties[i]
 		p := ownerPick{name: tp.Company, index: i, requests: tp.Requests}
@@ -58,27 +60,58 @@ func newGrouper(r *Report) *grouper {
 		for _, d := range tp.Domains {
 			g.owners.add(g.owners.domain, d, p)
 		}
-		setFirst(g.byName, tp.Company, i)
-		setFirst(g.byFold, strings.ToLower(tp.Company), i)
+		if want.has(tp.Company) {
+			setFirst(g.byName, tp.Company, i)
+		}
+		if fold := strings.ToLower(tp.Company); want.has(fold) {
+			setFirst(g.byFold, fold, i)
+		}
 		for _, prod := range tp.Products {
-			setFirst(g.byProd, prod, i)
+			if want.has(prod) {
+				setFirst(g.byProd, prod, i)
+			}
 		}
 	}
 	for _, d := range r.FirstParty.Domains {
 		g.first[strings.ToLower(d)] = true
 	}
+	return g
+}
+
+// asked records the request URLs the report knows and returns every key
+// the lookups of its findings, pixel hits and request details will ask.
+func (g *grouper) asked() asked {
+	r, want := g.r, asked{}
 	for _, d := range r.Requests {
 		g.urls[reqKey{d.Source, d.Index}] = d.URL
 	}
 	for _, h := range r.Pixels {
 		setFirstURL(g.urls, reqKey{h.Request.Source, h.Request.Index}, h.Request.URL)
+		want.add(h.Vendor)
+		want.add(strings.ToLower(h.Vendor))
+		want.add(h.Product)
 	}
 	for _, f := range r.Findings {
 		if f.Request != nil {
 			setFirstURL(g.urls, reqKey{f.Request.Source, f.Request.Index}, f.Request.URL)
 		}
+		for _, n := range []string{f.Vendor, f.Product} {
+			want.add(n)
+			want.add(strings.ToLower(n))
+		}
+		if rc := f.Receiver; rc != nil {
+			want.add(rc.Company)
+			want.add(strings.ToLower(rc.Company))
+			want.host(rc.Host)
+			want.add(strings.ToLower(rc.Domain))
+		}
 	}
-	return g
+	for _, u := range g.urls {
+		host := strings.ToLower(hostOf(u))
+		want.host(host)
+		want.add(party.RegistrableDomain(host))
+	}
+	return want
 }
 
 func setFirst(m map[string]int, key string, i int) {
