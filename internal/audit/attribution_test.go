@@ -45,8 +45,10 @@ func TestAttribute(t *testing.T) {
 			finding: &Finding{Type: TypeLeak, Field: "email", Receiver: &Receiver{Host: "acme.platform.example", Domain: "platform.example"}}},
 		{name: "unlisted host of a shared domain goes to the busier company", want: "Google",
 			finding: &Finding{Type: TypePattern, Rule: "phone", Receiver: &Receiver{Host: "x.platform.example", Domain: "platform.example"}}},
-		{name: "receiver on the site's own domain", want: "Shop", first: true,
-			finding: &Finding{Type: TypeLeak, Field: "email", Receiver: &Receiver{Host: "api.shop.example", Domain: "shop.example", Company: "shop.example"}}},
+		{name: "receiver on the site's own domain, named by its owner", want: "Shop Holdings", first: true,
+			finding: &Finding{Type: TypeLeak, Field: "email", Receiver: &Receiver{Host: "api.shop.example", Domain: "shop.example", Company: "Shop Holdings", Entity: "Shop"}}},
+		{name: "receiver on the site's own host, no owner named", want: "Shop", first: true,
+			finding: &Finding{Type: TypeIdentifierCookie, Receiver: &Receiver{Host: "www.shop.example"}}},
 		{name: "receiver no third party lists", want: "Tracker Inc",
 			finding: &Finding{Type: TypeLeak, Field: "email", Receiver: &Receiver{Host: "t.tracker.example", Domain: "tracker.example", Company: "Tracker Inc"}}},
 		{name: "no receiver: the host of its request detail", want: "Acme CDP",
@@ -99,7 +101,7 @@ func TestAttributeRequestsFollowFindings(t *testing.T) {
 	t.Parallel()
 	r := groupingReport()
 	r.Findings = []Finding{{Type: TypeLeak, Field: "email", Request: &RequestRef{Index: 9},
-		Receiver: &Receiver{Host: "api.shop.example", Domain: "shop.example", Company: "shop.example"}}}
+		Receiver: &Receiver{Host: "api.shop.example", Domain: "shop.example"}}}
 	r.Companies, r.Unattributed = attribute(r)
 	want := map[string][]int{"Google": {0}, "Acme CDP": {1}, "Shop": {2}}
 	for _, c := range r.Companies {

@@ -28,7 +28,8 @@ type grouper struct {
 
 type reqKey struct{ source, index int }
 
-// target is where an item goes: an index into out, or -1 for unattributed.
+// unattributed is where an item no company received goes; otherwise an
+// item goes to an index into grouper.out.
 const unattributed = -1
 
 func attribute(r *Report) ([]Company, *Attribution) {
@@ -225,8 +226,11 @@ func (g *grouper) isFirst(host, domain string) bool {
 	return false
 }
 
+// firstParty returns the site's own company, named as the first receiver
+// on its hosts names its owner (as third parties are named: the company,
+// not the brand), else as the report's first party.
 func (g *grouper) firstParty(name string) int {
-	return g.company("fp", Company{Name: firstNonEmpty(g.r.FirstParty.Company, name, firstNonEmpty(g.r.FirstParty.Domains...)),
+	return g.company("fp", Company{Name: firstNonEmpty(name, g.r.FirstParty.Company, firstNonEmpty(g.r.FirstParty.Domains...)),
 		ThirdParty: -1, FirstParty: true})
 }
 
