@@ -73,14 +73,36 @@ func newView(r *audit.Report, opts Options) *view {
 	for i := range r.ThirdParties {
 		v.companies = append(v.companies, company{tp: &r.ThirdParties[i]})
 	}
-	// Audit attributed every finding and pixel hit to a company; a
-	// company with a third-party entry has that entry's card.
+	kinds := v.placeAttributed(slices.Clone(r.Summary.DataKinds))
+	for i := range v.companies {
+		c := &v.companies[i]
+		for _, k := range c.tp.DataKinds {
+			if c.count(k) == 0 {
+				c.kinds = append(c.kinds, kindCount{kind: k})
+			}
+			kinds = appendNew(kinds, k)
+		}
+	}
+	v.kinds = kinds
+	slices.SortStableFunc(v.behaviour, func(a, b int) int {
+		return cmp.Compare(behaviourRank(r.Findings[a].Type), behaviourRank(r.Findings[b].Type))
+	})
+	slices.SortStableFunc(v.companies, compareCompanies)
+	v.pages = dataPages(v.companies)
+	return v
+}
+
+// placeAttributed files findings and pixel hits on the cards of the
+// companies audit attributed them to (a company with a third-party entry
+// has that entry's card) and returns the data kinds seen, extended by the
+// leaks'.
+func (v *view) placeAttributed(kinds []string) []string {
+	r := v.r
 	findingOwner, pixelOwner := r.Owners()
 	cards := make([]int, len(r.Companies))
 	for ci, c := range r.Companies {
 		cards[ci] = c.ThirdParty
 	}
-	kinds := slices.Clone(r.Summary.DataKinds)
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		if f.Type == audit.TypePattern && !v.verbose && !highConfidence(f) {
@@ -109,22 +131,7 @@ func newView(r *audit.Report, opts Options) *view {
 			v.unplaced = append(v.unplaced, i)
 		}
 	}
-	for i := range v.companies {
-		c := &v.companies[i]
-		for _, k := range c.tp.DataKinds {
-			if c.count(k) == 0 {
-				c.kinds = append(c.kinds, kindCount{kind: k})
-			}
-			kinds = appendNew(kinds, k)
-		}
-	}
-	v.kinds = kinds
-	slices.SortStableFunc(v.behaviour, func(a, b int) int {
-		return cmp.Compare(behaviourRank(r.Findings[a].Type), behaviourRank(r.Findings[b].Type))
-	})
-	slices.SortStableFunc(v.companies, compareCompanies)
-	v.pages = dataPages(v.companies)
-	return v
+	return kinds
 }
 
 func (v *view) sortFinding(i int, f *audit.Finding) {
