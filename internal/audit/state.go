@@ -180,7 +180,7 @@ func (s *state) addRequest(m reqMeta, r *traffic.Request, hits []pixel.Hit) {
 		}
 		if len(s.hits) < s.opts.Limits.MaxPixelHits {
 			s.hits = append(s.hits, PixelHit{Vendor: vendor, Product: h.Product, Account: h.Account,
-				Event: h.Event, Request: m.hitRef(), Page: capString(m.page, maxRefURL), Fields: h.Fields})
+				Event: h.Event, Request: m.hitRef(), Page: capString(m.page, maxRefURL), Fields: reportFields(h.Fields)})
 		} else {
 			s.hitsDropped[vendor+" "+h.Product]++
 		}
