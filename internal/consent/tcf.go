@@ -70,12 +70,10 @@ var restrictionTypes = [4]string{"not allowed", "require consent", "require legi
 // segmentNames names the typed segments after the core one.
 var segmentNames = map[int]string{1: "disclosed vendors", 2: "allowed vendors", 3: "publisher TC"}
 
-// ErrTCFv1 is returned (wrapped) for a TCF v1 consent string, which has
-// another layout and is named, not decoded.
-var ErrTCFv1 = errors.New("TCF v1 consent string")
-
-// ParseTC decodes a TCF v2 TC string ("CO...", segments joined by ".").
-// A malformed, truncated or oversized string is an error.
+// ParseTC decodes a TCF v2 TC string ("CP...", segments joined by "."),
+// or a TCF v1.1 consent string ("BO...", Version 1: the v1 fields only,
+// purposes allowed as PurposesConsent). A malformed, truncated or
+// oversized string is an error.
 func ParseTC(s string) (*TCString, error) {
 	parts := strings.Split(s, ".")
 	if len(parts) > 8 {
@@ -106,9 +104,10 @@ func (t *TCString) readCore(r *bitReader) error {
 	}
 	switch {
 	case t.Version == 1:
-		return ErrTCFv1
+		t.Segments[0] = "core (TCF v1.1)"
+		return t.readV1(r)
 	case t.Version != 2:
-		return fmt.Errorf("version %d, not 2", t.Version)
+		return fmt.Errorf("version %d, not 1 or 2", t.Version)
 	}
 	if err := t.readHead(r); err != nil {
 		return err
