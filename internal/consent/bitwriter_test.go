@@ -1,6 +1,10 @@
 package consent
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/leakwatch/leakwatch/internal/traffic"
+)
 
 // bitWriter builds base64 bit strings for tests: hostile and edge-case
 // inputs the published examples do not cover.
@@ -40,4 +44,13 @@ func tcHead() *bitWriter {
 	w.put(4, 6).put(13, 6).put(100, 12).put(4, 6).put(0, 1).put(0, 1).put(0, 12)
 	w.put(0b101<<21, 24).put(0, 24).put(0, 1).put(3, 6).put(4, 6)
 	return w
+}
+
+// headers builds a header list from name, value pairs.
+func headers(kv ...string) traffic.Headers {
+	var h traffic.Headers
+	for i := 0; i+1 < len(kv); i += 2 {
+		h = append(h, traffic.Header{Name: kv[i], Value: kv[i+1]})
+	}
+	return h
 }

@@ -85,7 +85,9 @@ func agreeWithPrebid(t *testing.T, in string, tc *TCString) {
 		return
 	}
 	if int(ref.Version()) != tc.Version || int(ref.CmpID()) != tc.CMPID || int(ref.CmpVersion()) != tc.CMPVersion ||
-		int(ref.ConsentScreen()) != tc.ConsentScreen || ref.ConsentLanguage() != tc.ConsentLanguage ||
+		int(ref.ConsentScreen()) != tc.ConsentScreen ||
+		// go-gdpr renders a letter past Z as the next ASCII character; "?" here.
+		!strings.Contains(tc.ConsentLanguage, "?") && ref.ConsentLanguage() != tc.ConsentLanguage ||
 		int(ref.VendorListVersion()) != tc.VendorListVersion || int(ref.TCFPolicyVersion()) != tc.PolicyVersion ||
 		!ref.Created().Equal(tc.Created) || !ref.LastUpdated().Equal(tc.LastUpdated) ||
 		int(ref.MaxVendorID()) != tc.VendorConsents.MaxVendorID {
