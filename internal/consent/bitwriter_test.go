@@ -1,6 +1,7 @@
 package consent
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/leakwatch/leakwatch/internal/traffic"
@@ -54,3 +55,6 @@ func headers(kv ...string) traffic.Headers {
 	}
 	return h
 }
+
+// itoa formats an int.
+func itoa(n int) string { return strconv.Itoa(n) }
