@@ -15,7 +15,7 @@ import (
 
 // Bounds on what Observe reads of one request.
 const (
-	maxJSONBody  = 1 << 20 // JSON bodies larger than this are not walked
+	maxBodyText  = 1 << 20 // bodies larger than this are not read
 	maxJSONDepth = 32
 	maxPairs     = 4096 // name/value pairs read from one place
 )
@@ -27,10 +27,17 @@ type pair struct {
 }
 
 // Observe returns the consent and opt-out signals one request carries, in
-// a fixed order: URL, body, cookies, headers, then what its decoded vendor
-// hits declare (Google Consent Mode, Meta Limited Data Use). Empty values
-// and unfilled ad-server macros are not signals.
+// a fixed order: URL, body, cookies, headers, then what its vendor hits
+// (internal/pixel) declare: Google Consent Mode, Meta Limited Data Use.
+// Empty values and unfilled ad-server macros are not signals; bodies over
+// 1 MiB are not read.
 func Observe(req Request) []Signal {
+	return ObserveWithHits(req, pixel.Decode(req.toTraffic()))
+}
+
+// ObserveWithHits is Observe for a caller that already decoded the
+// request's vendor hits with pixel.Decode, so they are not decoded twice.
+func ObserveWithHits(req Request, hits []pixel.Hit) []Signal {
 	host := hostOf(req.URL)
 	var out []Signal
 	for _, p := range requestPairs(req) {
@@ -44,7 +51,7 @@ func Observe(req Request) []Signal {
 		}
 	}
 	out = append(out, headerSignals(req, host)...)
-	return append(out, hitSignals(req, host)...)
+	return append(out, hitSignals(req, host, hits)...)
 }
 
 // ObserveAll observes every request, in order.
@@ -108,7 +115,7 @@ func unescape(s string) string {
 // bodyPairs reads a form-encoded or JSON body.
 func bodyPairs(req Request) []pair {
 	body := strings.TrimSpace(req.Body)
-	if body == "" {
+	if body == "" || len(body) > maxBodyText {
 		return nil
 	}
 	mt, _, _ := mime.ParseMediaType(req.BodyMIME)
@@ -125,12 +132,8 @@ func bodyPairs(req Request) []pair {
 }
 
 // jsonPairs walks a JSON body and returns its scalar leaves by key, arrays
-// of scalars joined by ",". Bodies over maxJSONBody or nested deeper than
-// maxJSONDepth are cut off there.
+// of scalars joined by ",". Nesting deeper than maxJSONDepth is cut off.
 func jsonPairs(body string) []pair {
-	if len(body) > maxJSONBody {
-		return nil
-	}
 	var v any
 	d := json.NewDecoder(strings.NewReader(body))
 	d.UseNumber()
@@ -251,10 +254,10 @@ func headerSignals(req Request, host string) []Signal {
 // hitSignals reads what internal/pixel decodes of the request: the Consent
 // Mode state of each Google hit (one signal per distinct state) and the
 // Limited Data Use options of each Meta hit.
-func hitSignals(req Request, host string) []Signal {
+func hitSignals(req Request, host string, hits []pixel.Hit) []Signal {
 	var out []Signal
 	seen := map[string]bool{}
-	for _, h := range pixel.Decode(req.toTraffic()) {
+	for _, h := range hits {
 		if cm, ok := pixel.ConsentState(h); ok {
 			key := strings.Join([]string{cm.GCS, cm.GCD, cm.NPA, cm.DMA, cm.DMACPS, cm.PSCDL}, "\x00")
 			if seen[key] {
