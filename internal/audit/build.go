@@ -2,6 +2,7 @@ package audit
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -15,6 +16,7 @@ var typeOrder = map[string]int{
 	TypeLeak:              1,
 	TypeKeystroke:         1,
 	TypePattern:           2,
+	TypeConsentConflict:   2,
 	TypeAutomaticMatching: 3,
 	TypePixelConfig:       4,
 	TypeSessionReplay:     5,
@@ -95,6 +97,12 @@ func (s *state) build(scans []scanResult, kept keptTotals) *Report {
 			s.opts.Limits.MaxPixelHits))
 	}
 	r.Findings = append(r.Findings, s.behaviour...)
+	r.Findings = append(r.Findings, s.consentConflicts(r.Findings)...)
+	if s.conflictsDropped > 0 {
+		r.Warnings = append(r.Warnings, fmt.Sprintf("%d more Google hits declaring denied consent were not checked for conflicts (limit %d)",
+			s.conflictsDropped, maxConsentConflicts))
+	}
+	r.Consent = s.consentSection()
 	s.cookieIdentifiers(r)
 	s.attribute(r)
 	slices.SortStableFunc(r.Findings, compareFindings)

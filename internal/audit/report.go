@@ -29,6 +29,9 @@ type Report struct {
 	// Findings are leaks, patterns, pixel-config and behaviour findings, and
 	// policy violations, sorted by type order then request index.
 	Findings []Finding `json:"findings"`
+	// Consent is what the captures show of consent platforms and signals;
+	// nil when they show none.
+	Consent *Consent `json:"consent,omitempty"`
 	// Policy holds the result of --policy / --fail-on, when one was given.
 	Policy *PolicyResult `json:"policy,omitempty"`
 	// Requests are the requests that findings and pixels point at, with

@@ -110,6 +110,11 @@ type state struct {
 	// analyzers are each source's pixel analyzer, kept to the end for
 	// what only the whole capture tells (cookie identifiers).
 	analyzers map[int]*pixel.Analyzer
+	// consent is what the sources showed of consent; conflicts are the
+	// requests whose Consent Mode state may contradict their content.
+	consent          Consent
+	conflicts        []conflictCandidate
+	conflictsDropped int
 }
 
 func newState(opts Options) *state {

@@ -28,6 +28,7 @@ func renderMarkdown(w io.Writer, r *audit.Report, opts Options) error {
 	m.leaks()
 	m.patterns()
 	m.behaviour()
+	m.consent()
 	m.policy()
 	m.companies()
 	m.warnings()

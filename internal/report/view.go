@@ -142,6 +142,8 @@ func (v *view) sortFinding(i int, f *audit.Finding) {
 		v.patterns = append(v.patterns, i)
 	case audit.TypeViolation:
 		v.breaches = append(v.breaches, i)
+	case audit.TypeConsentConflict:
+		// The consent section lists them.
 	default:
 		v.behaviour = append(v.behaviour, i)
 	}
