@@ -16,6 +16,7 @@ import (
 
 	"github.com/leakwatch/leakwatch/internal/audit"
 	"github.com/leakwatch/leakwatch/internal/browser"
+	"github.com/leakwatch/leakwatch/internal/browser/browsertest"
 	"github.com/leakwatch/leakwatch/internal/crawl"
 	"github.com/leakwatch/leakwatch/internal/lab"
 )
@@ -37,17 +38,11 @@ var (
 	demoResult *demoRun
 )
 
+// needChromium skips t (or fails it in CI) when the commands it runs would
+// find no Chromium.
 func needChromium(t *testing.T) {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("browser test: skipped with -short")
-	}
-	if _, err := browser.Find(); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("Chromium is required in CI: %v", err)
-		}
-		t.Skipf("no Chromium: %v", err)
-	}
+	browsertest.Chromium(t)
 }
 
 func runDemoOnce(t *testing.T) *demoRun {
