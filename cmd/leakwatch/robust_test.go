@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -379,7 +380,8 @@ func TestWatchSignals(t *testing.T) {
 	var stderr bytes.Buffer
 	done := make(chan struct{})
 	go func() {
-		watchSignals(sigs, cancel, &stderr, func(code int) { exited <- code })
+		log := func() *slog.Logger { return newEnv(nil, nil, nil, &stderr).log() }
+		watchSignals(sigs, cancel, log, func(code int) { exited <- code })
 		close(done)
 	}()
 	sigs <- syscall.SIGTERM
