@@ -118,7 +118,9 @@ func TestTextHandler(t *testing.T) {
 		log  func(l *slog.Logger)
 		want string
 	}{
-		{"warning", func(l *slog.Logger) { l.Warn("visit failed", "url", "https://a.test/", "err", errors.New("net::ERR_X")) },
+		{"warning", func(l *slog.Logger) {
+			l.Warn("visit failed", "url", "https://a.test/", "err", errors.New("net::ERR_X"))
+		},
 			"leakwatch: warning: visit failed url=https://a.test/ err=net::ERR_X\n"},
 		{"notice", func(l *slog.Logger) { l.Log(context.Background(), levelNotice, "demo: site up") }, "leakwatch: demo: site up\n"},
 		{"error with hint", func(l *slog.Logger) { l.Error("unknown flag: --nope", "hint", "Run 'leakwatch --help' for usage.") },
