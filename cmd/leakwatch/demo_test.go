@@ -38,16 +38,9 @@ var (
 	demoResult *demoRun
 )
 
-// needChromium skips t (or fails it in CI) when the commands it runs would
-// find no Chromium.
-func needChromium(t *testing.T) {
-	t.Helper()
-	browsertest.Chromium(t)
-}
-
 func runDemoOnce(t *testing.T) *demoRun {
 	t.Helper()
-	needChromium(t)
+	browsertest.Chromium(t)
 	demoOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "leakwatch-demo-test")
 		if err != nil {
@@ -226,7 +219,7 @@ func TestDemoLeavesNoChromium(t *testing.T) {
 // docs/demo-steps.yaml, which proves each step with wait_url and expect,
 // drives a steps-only scan of the demo site to the same leaks.
 func TestDemoStepsFileScan(t *testing.T) {
-	needChromium(t)
+	browsertest.Chromium(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	site, err := lab.Start(ctx, lab.Options{})
@@ -264,7 +257,7 @@ func TestDemoStepsFileScan(t *testing.T) {
 // A steps file whose step fails fails the scan, names the step once, and
 // still writes the report.
 func TestScanFailingStepFailsLoudly(t *testing.T) {
-	needChromium(t)
+	browsertest.Chromium(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	site, err := lab.Start(ctx, lab.Options{})

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leakwatch/leakwatch/internal/browser/browsertest"
 	"github.com/leakwatch/leakwatch/internal/lab"
 )
 
@@ -86,7 +87,7 @@ func TestLogFormatJSON(t *testing.T) {
 // the crawl's records (every visit) and the command's reach standard
 // error through the one logger, as JSON lines.
 func TestScanLogsJSON(t *testing.T) {
-	needChromium(t)
+	browsertest.Chromium(t)
 	t.Parallel()
 	site, err := lab.Start(context.Background(), lab.Options{})
 	if err != nil {
