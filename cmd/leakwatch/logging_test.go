@@ -10,8 +10,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/leakwatch/leakwatch/internal/browser/browsertest"
+	"github.com/leakwatch/leakwatch/internal/crawl"
 	"github.com/leakwatch/leakwatch/internal/lab"
 )
 
@@ -188,5 +190,26 @@ func TestLogLevels(t *testing.T) {
 	}
 	if _, err := newLogger("xml", levelNotice, &bytes.Buffer{}); err == nil {
 		t.Error("--log-format xml accepted")
+	}
+}
+
+// TestLogThroughProgressLine: while a scan's progress line shows, the run's
+// logger writes through it, so a record replaces the line; afterwards it
+// writes to standard error again.
+func TestLogThroughProgressLine(t *testing.T) {
+	t.Parallel()
+	var b bytes.Buffer
+	e := newEnv(nil, nil, nil, &b)
+	line := &progressLine{w: &b}
+	restore := e.logTo.redirect(line)
+	line.show(crawl.Progress{Done: 1, Queued: 2, Requests: 30, Elapsed: time.Second})
+	e.log().Warn("visit failed", "url", "https://a.test/")
+	line.end()
+	restore()
+	e.log().Warn("after")
+	want := "\r\033[Kleakwatch: 1 pages done, 2 queued, 30 requests, 1s" +
+		"\r\033[Kleakwatch: warning: visit failed url=https://a.test/\n" + "leakwatch: warning: after\n"
+	if b.String() != want {
+		t.Errorf("got %q\nwant %q", b.String(), want)
 	}
 }
