@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"strings"
 	"sync"
@@ -186,18 +185,19 @@ func scanAndReport(ctx context.Context, e *env, an *analysis, sf scanFlags, of o
 	if err != nil {
 		return err
 	}
+	restore := func() {}
 	var line *progressLine
-	var logTo io.Writer = e.stderr
-	if !sf.quietLog && isTerminal(e.stderr) {
+	if !sf.quietLog && e.logFormat != "json" && isTerminal(e.stderr) {
 		line = &progressLine{w: e.stderr}
 		copts.Progress = line.show
-		logTo = line // log lines clear the progress line first
+		restore = e.logTo.redirect(line) // log lines clear the progress line first
 	}
-	copts.Logger = sf.logger(logTo)
+	copts.Logger = e.log()
 	capture, crawlErr := crawl.Run(ctx, b, copts)
 	line.end()
+	restore()
 	if cerr := b.Close(); cerr != nil {
-		fmt.Fprintf(e.stderr, "leakwatch: warning: closing Chromium: %v\n", cerr)
+		e.log().Warn("closing Chromium", "err", cerr)
 	}
 	if capture == nil {
 		if crawlErr == nil {
@@ -354,19 +354,6 @@ func typedSecrets(steps []crawl.Step) []string {
 		}
 	}
 	return out
-}
-
-// logger is the crawl's logger: warnings by default, errors only with
-// --quiet, everything with --verbose.
-func (f *scanFlags) logger(w io.Writer) *slog.Logger {
-	level := slog.LevelWarn
-	switch {
-	case f.quietLog:
-		level = slog.LevelError
-	case f.verbose:
-		level = slog.LevelDebug
-	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
 }
 
 // progressLine keeps one updating status line on a terminal; log lines

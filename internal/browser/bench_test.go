@@ -12,7 +12,7 @@ import (
 	"github.com/go-rod/rod/lib/launcher/flags"
 	"github.com/go-rod/rod/lib/proto"
 
-	"github.com/leakwatch/leakwatch/internal/browser"
+	"github.com/leakwatch/leakwatch/internal/browser/browsertest"
 )
 
 // BenchmarkVisit compares a recorded leakwatch page visit (navigate to the
@@ -72,11 +72,7 @@ func BenchmarkVisit(b *testing.B) {
 // the binary is given) with leakwatch's site isolation, and opens a page.
 func rodPage(b *testing.B) *rod.Page {
 	b.Helper()
-	exe, err := browser.Find()
-	if err != nil {
-		b.Fatal(err)
-	}
-	l := launcher.New().Bin(exe).Leakless(false).Headless(true).NoSandbox(true).
+	l := launcher.New().Bin(browsertest.Chromium(b)).Leakless(false).Headless(true).NoSandbox(true).
 		Delete("disable-features").Delete("disable-site-isolation-trials").Delete("enable-features").
 		Set("disable-gpu").Set("disable-quic")
 	for _, a := range env.Args {
