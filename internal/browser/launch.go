@@ -18,11 +18,11 @@ import (
 	"github.com/go-rod/rod/lib/cdp"
 )
 
-// rootFlags are always passed: they make Chromium start headless as root in a
+// rootFlags are always passed: they make Chromium start headless in a
 // container and keep it from talking to anything but the pages it is sent to
-// (quietPrefs do the same through the profile's preferences).
+// (quietPrefs do the same through the profile's preferences). --no-sandbox is
+// added only when the sandbox cannot run (see Sandbox).
 var rootFlags = []string{
-	"--no-sandbox",
 	"--disable-gpu",
 	"--disable-quic",
 	"--no-first-run",
@@ -107,6 +107,12 @@ type Options struct {
 	MaxBodySize int
 	// StartTimeout bounds the wait for Chromium's DevTools endpoint; 0 means 30s.
 	StartTimeout time.Duration
+	// NoSandbox runs Chromium without its sandbox even where it could have
+	// one (as does --no-sandbox in Args). Without it the sandbox is used
+	// unless leakwatch runs as root or the system cannot provide it;
+	// Browser.Sandbox says which, and a capture without it says so in its
+	// warnings.
+	NoSandbox bool
 }
 
 // reservedFlags are managed by Launch and may not come from Options.Args.
@@ -136,15 +142,21 @@ func (o *Options) Validate() error {
 type Browser struct {
 	opts    Options
 	binding string // name of the page binding that reports Blob bodies
+	sandbox Sandbox
 	cmd     *exec.Cmd
-	dataDir string
-	tmpDir  string // removed on Close; empty when a profile dir was given
-	version string // e.g. "HeadlessChrome/156.0.8078.108"
-	stderr  *tailBuffer
-	ws      *cdp.WebSocket
-	client  *cdp.Client
-	exited  chan struct{} // closed when the process has exited
-	loop    chan struct{} // closed when the event loop has ended
+	dataDir string // the user-data-dir: ProfileDir, or a folder in tmpDir
+	tmpDir  string // the run's temporary folder, removed on Close
+	// childTmp is Chromium's $TMPDIR, in tmpDir: what it leaves there
+	// (org.chromium.Chromium.* shared memory files) goes with it.
+	childTmp string
+	// extraTmp is childTmp when tmpDir's path was too long for it.
+	extraTmp string
+	version  string // e.g. "HeadlessChrome/156.0.8078.108"
+	stderr   *tailBuffer
+	ws       *cdp.WebSocket
+	client   *cdp.Client
+	exited   chan struct{} // closed when the process has exited
+	loop     chan struct{} // closed when the event loop has ended
 
 	mu        sync.Mutex
 	sessions  map[string]*session // by CDP session ID
@@ -154,10 +166,13 @@ type Browser struct {
 	closeOnce sync.Once
 	closeErr  error
 	dead      bool
+	// events counts browser-level CDP events that did not decode.
+	events badEvents
 }
 
 // Launch starts Chromium and connects to it. The browser is closed when ctx
-// is cancelled; call Close when done in any case.
+// is cancelled, or when Chromium exits on its own; call Close when done in
+// any case. Its temporary folders are gone once it is closed.
 func Launch(ctx context.Context, opts Options) (*Browser, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
@@ -172,15 +187,39 @@ func Launch(ctx context.Context, opts Options) (*Browser, error) {
 	if opts.MaxBodySize == 0 {
 		opts.MaxBodySize = DefaultMaxBodySize
 	}
-	b := &Browser{opts: opts, binding: bindingName(), sessions: map[string]*session{}, contexts: map[string]*Context{},
-		waiters: map[string]chan *session{}, exited: make(chan struct{}), loop: make(chan struct{}),
-		stderr: &tailBuffer{max: 8 << 10}}
-	if err := b.start(ctx); err != nil {
-		b.Close()
+	sb := decideSandbox(probeSandbox(opts.Exec), opts.NoSandbox || sandboxOff(opts.Args))
+	b, err := launch(ctx, opts, sb)
+	if err != nil && sb.On && ctx.Err() == nil {
+		// The probe was wrong (an AppArmor or seccomp rule it could not
+		// see): Chromium said so and exited. Run it as it must, and say so.
+		if line := sandboxStartFailure(b.stderr.String()); line != "" {
+			b, err = launch(ctx, opts, retryWithoutSandbox(line))
+		}
+	}
+	if err != nil {
 		return nil, err
 	}
+	return b, nil
+}
+
+// launch starts one Chromium with the sandbox decision sb. On error the
+// browser is closed and returned for its output.
+func launch(ctx context.Context, opts Options, sb Sandbox) (*Browser, error) {
+	b := &Browser{opts: opts, sandbox: sb, binding: bindingName(), sessions: map[string]*session{},
+		contexts: map[string]*Context{}, waiters: map[string]chan *session{}, exited: make(chan struct{}),
+		loop: make(chan struct{}), stderr: &tailBuffer{max: 8 << 10}}
+	if err := b.start(ctx); err != nil {
+		b.Close()
+		return b, err
+	}
 	stop := context.AfterFunc(ctx, func() { b.Close() })
-	go func() { <-b.exited; stop() }()
+	go func() {
+		<-b.exited
+		stop()
+		// Chromium crashed or was killed: nothing will use its folders
+		// again, so they go now, not only when the caller closes it.
+		b.Close()
+	}()
 	return b, nil
 }
 
@@ -192,10 +231,14 @@ func bindingName() string {
 }
 
 func (b *Browser) start(ctx context.Context) error {
+	if err := b.prepareDirs(); err != nil {
+		return err
+	}
 	if err := b.prepareProfile(); err != nil {
 		return err
 	}
 	b.cmd = exec.Command(b.opts.Exec, b.args()...)
+	b.cmd.Env = childEnv(os.Environ(), b.childTmp)
 	b.cmd.Stderr = b.stderr
 	b.cmd.Stdout = b.stderr
 	setProcAttr(b.cmd)
@@ -218,6 +261,9 @@ func (b *Browser) start(ctx context.Context) error {
 
 func (b *Browser) args() []string {
 	args := append([]string{}, rootFlags...)
+	if !b.sandbox.On {
+		args = append(args, "--no-sandbox")
+	}
 	if !b.opts.Headful {
 		args = append(args, "--headless", "--hide-scrollbars", "--mute-audio")
 	}
@@ -226,17 +272,9 @@ func (b *Browser) args() []string {
 	return append(args, "about:blank")
 }
 
-// prepareProfile creates the user-data-dir and writes the cookie preference.
+// prepareProfile writes the cookie and quiet preferences into the
+// user-data-dir.
 func (b *Browser) prepareProfile() error {
-	if b.opts.ProfileDir != "" {
-		b.dataDir = b.opts.ProfileDir
-	} else {
-		dir, err := os.MkdirTemp("", "leakwatch-chromium-")
-		if err != nil {
-			return fmt.Errorf("create temporary profile: %w", err)
-		}
-		b.tmpDir, b.dataDir = dir, dir
-	}
 	// A stale port file from an earlier run would point at a dead browser.
 	_ = os.Remove(filepath.Join(b.dataDir, "DevToolsActivePort"))
 	set := map[string]any{}
@@ -287,6 +325,9 @@ func (b *Browser) Version() string { return b.version }
 // UserDataDir is the profile directory Chromium runs with.
 func (b *Browser) UserDataDir() string { return b.dataDir }
 
+// Sandbox says whether Chromium runs with its sandbox, and why.
+func (b *Browser) Sandbox() Sandbox { return b.sandbox }
+
 // PID is the Chromium main process ID.
 func (b *Browser) PID() int {
 	if b.cmd == nil || b.cmd.Process == nil {
@@ -306,7 +347,7 @@ func (b *Browser) Close() error {
 }
 
 func (b *Browser) shutdown() error {
-	if b.client != nil && b.opts.ProfileDir != "" {
+	if b.client != nil && b.opts.ProfileDir != "" && !b.hasExited() {
 		// Let Chromium flush the user's profile before it is killed.
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 		_, _ = b.client.Call(ctx, "", "Browser.close", nil)
@@ -331,25 +372,7 @@ func (b *Browser) shutdown() error {
 	if b.ws != nil {
 		_ = b.ws.Close()
 	}
-	var err error
-	if b.tmpDir != "" {
-		if e := removeAllRetry(b.tmpDir); e != nil {
-			err = fmt.Errorf("remove temporary profile: %w", e)
-		}
-	}
-	return err
-}
-
-// removeAllRetry retries because a dying Chromium may still write files.
-func removeAllRetry(dir string) error {
-	var err error
-	for i := 0; i < 5; i++ {
-		if err = os.RemoveAll(dir); err == nil {
-			return nil
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return err
+	return b.removeTemp()
 }
 
 // tailBuffer keeps the last max bytes written to it.

@@ -122,7 +122,7 @@ func (b *Browser) handle(ev *cdp.Event) {
 		var p struct {
 			SessionID string `json:"sessionId"`
 		}
-		if json.Unmarshal(ev.Params, &p) == nil {
+		if b.decode("onDetached", ev.Params, &p) {
 			if s := b.sessions[p.SessionID]; s != nil {
 				s.gone = true
 				s.notify()
@@ -154,7 +154,7 @@ func (b *Browser) onAttached(ev *cdp.Event) {
 		SessionID  string     `json:"sessionId"`
 		TargetInfo targetInfo `json:"targetInfo"`
 	}
-	if json.Unmarshal(ev.Params, &p) != nil {
+	if !b.decode("onAttached", ev.Params, &p) {
 		return
 	}
 	parent := b.sessions[ev.SessionID]
