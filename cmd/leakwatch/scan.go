@@ -37,6 +37,7 @@ type scanFlags struct {
 	profile     string
 	headful     bool
 	browserArgs []string
+	noSandbox   bool
 	block3pc    bool
 	harOut      string
 	screenshots bool
@@ -60,6 +61,7 @@ func (f *scanFlags) register(cmd *cobra.Command, crawling bool) {
 	fl.IntVar(&f.tabs, "tabs", 1, "pages visited in parallel")
 	fl.BoolVar(&f.quietLog, "quiet", false, "print no progress and only errors on stderr")
 	fl.StringArrayVar(&f.browserArgs, "browser-arg", nil, "extra Chromium command-line flag; repeatable")
+	fl.BoolVar(&f.noSandbox, "no-sandbox", false, "run Chromium without its sandbox (it is off anyway, with a warning, when leakwatch runs as root or the system offers no sandbox)")
 	fl.BoolVar(&f.block3pc, "block-third-party-cookies", false, "keep Chromium's default of blocking third-party cookies (default: allowed, as in a typical browser)")
 	fl.StringVar(&f.harOut, "har-out", "", "also write the capture as a HAR 1.2 file (importable in Chrome DevTools)")
 	fl.BoolVar(&f.screenshots, "screenshots", false, "take a screenshot of every page (shown in the HTML report and the evidence bundle)")
@@ -182,10 +184,14 @@ func scanAndReport(ctx context.Context, e *env, an *analysis, sf scanFlags, of o
 	copts crawl.Options, bopts browser.Options, secrets []string) error {
 	bopts.Args = append(bopts.Args, sf.browserArgs...)
 	bopts.Headful, bopts.ProfileDir, bopts.BlockThirdPartyCookies = sf.headful, sf.profile, sf.block3pc
+	bopts.NoSandbox = sf.noSandbox
 	b, err := browser.Launch(ctx, bopts)
 	if err != nil {
 		return err
 	}
+	// Closed below to report its error; closed here too on a panic, so no
+	// Chromium and no temporary folder outlives leakwatch.
+	defer b.Close()
 	var line *progressLine
 	var logTo io.Writer = e.stderr
 	if !sf.quietLog && isTerminal(e.stderr) {
@@ -194,6 +200,8 @@ func scanAndReport(ctx context.Context, e *env, an *analysis, sf scanFlags, of o
 		logTo = line // log lines clear the progress line first
 	}
 	copts.Logger = sf.logger(logTo)
+	copts.Logger.Info("chromium started", "version", b.Version(), "pid", b.PID(), "sandbox", b.Sandbox().String(),
+		"profile", b.UserDataDir())
 	capture, crawlErr := crawl.Run(ctx, b, copts)
 	line.end()
 	if cerr := b.Close(); cerr != nil {

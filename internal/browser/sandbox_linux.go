@@ -2,6 +2,7 @@ package browser
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -41,6 +42,9 @@ func probeUserns() string {
 		return "" // nothing harmless to try with; Launch still falls back if Chromium fails
 	}
 	cmd := exec.Command(probe)
+	// Not /dev/null: a process whose /dev is locked down would fail to
+	// open it and be taken for one that cannot create a namespace.
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = strings.NewReader(""), io.Discard, io.Discard
 	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWUSER}
 	if err := cmd.Run(); err != nil {
 		return fmt.Sprintf("creating one failed: %v", err)

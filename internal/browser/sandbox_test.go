@@ -89,8 +89,9 @@ func TestSandboxStartFailure(t *testing.T) {
 
 func TestChildEnv(t *testing.T) {
 	t.Parallel()
-	got := childEnv([]string{"PATH=/bin", "TMPDIR=/tmp", "HOME=/root", "TMP=/x", "TMPDIRX=keep"}, "/run/t")
-	want := "PATH=/bin HOME=/root TMPDIRX=keep TMPDIR=/run/t TMP=/run/t TEMP=/run/t"
+	got := childEnv([]string{"PATH=/bin", "TMPDIR=/tmp", "HOME=/root", "TMP=/x", "TMPDIRX=keep", "XDG_CONFIG_HOME=/c"}, "/run/t")
+	want := "PATH=/bin HOME=/root TMPDIRX=keep TMPDIR=/run/t TMP=/run/t TEMP=/run/t " +
+		"XDG_CONFIG_HOME=/run/t/config XDG_CACHE_HOME=/run/t/cache"
 	if strings.Join(got, " ") != want {
 		t.Errorf("childEnv = %q, want %q", got, want)
 	}

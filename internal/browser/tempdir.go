@@ -63,9 +63,16 @@ func (b *Browser) removeTemp() error {
 // (TMPDIR on Unix, TMP and TEMP on Windows).
 var tempVars = []string{"TMPDIR", "TMP", "TEMP"}
 
-// childEnv is environ with the temporary folder variables pointing at tmp.
+// homeVars name the folders, below the temporary one, that stand in for
+// the user's: Chromium keeps crash reports (which may hold the scanned
+// pages' memory) in $XDG_CONFIG_HOME/chromium even with a user-data-dir,
+// and dconf a cache in $XDG_CACHE_HOME.
+var homeVars = []struct{ name, dir string }{{"XDG_CONFIG_HOME", "config"}, {"XDG_CACHE_HOME", "cache"}}
+
+// childEnv is environ with the temporary folder variables pointing at tmp,
+// and the per-user configuration and cache folders inside it.
 func childEnv(environ []string, tmp string) []string {
-	out := make([]string, 0, len(environ)+len(tempVars))
+	out := make([]string, 0, len(environ)+len(tempVars)+len(homeVars))
 	for _, kv := range environ {
 		name, _, _ := strings.Cut(kv, "=")
 		if !isTempVar(name) {
@@ -75,12 +82,20 @@ func childEnv(environ []string, tmp string) []string {
 	for _, v := range tempVars {
 		out = append(out, v+"="+tmp)
 	}
+	for _, v := range homeVars {
+		out = append(out, v.name+"="+filepath.Join(tmp, v.dir))
+	}
 	return out
 }
 
 func isTempVar(name string) bool {
 	for _, v := range tempVars {
 		if name == v || runtime.GOOS == "windows" && strings.EqualFold(name, v) {
+			return true
+		}
+	}
+	for _, v := range homeVars {
+		if name == v.name {
 			return true
 		}
 	}
