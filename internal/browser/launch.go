@@ -14,8 +14,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/go-rod/rod/lib/cdp"
 )
 
 // rootFlags are always passed: they make Chromium start headless in a
@@ -35,7 +33,6 @@ var rootFlags = []string{
 	"--disable-hang-monitor",
 	"--password-store=basic",
 	"--use-mock-keychain",
-	"--remote-debugging-port=0",
 	// Chromium's own traffic: variations and field trials, component and
 	// extension updates, sync and sign-in, crash and metrics reporting,
 	// Safe Browsing, domain reliability, suggestions.
@@ -105,7 +102,8 @@ type Options struct {
 	// MaxBodySize caps each recorded response body in bytes; 0 means
 	// DefaultMaxBodySize, negative means response bodies are not recorded.
 	MaxBodySize int
-	// StartTimeout bounds the wait for Chromium's DevTools endpoint; 0 means 30s.
+	// StartTimeout bounds the wait for Chromium's first DevTools answers;
+	// 0 means 30s.
 	StartTimeout time.Duration
 	// NoSandbox runs Chromium without its sandbox even where it could have
 	// one (as does --no-sandbox in Args). Without it the sandbox is used
@@ -113,6 +111,10 @@ type Options struct {
 	// Browser.Sandbox says which, and a capture without it says so in its
 	// warnings.
 	NoSandbox bool
+
+	// webSocket speaks DevTools over a WebSocket where a pipe would do
+	// (tests of the Windows transport).
+	webSocket bool
 }
 
 // reservedFlags are managed by Launch and may not come from Options.Args.
@@ -153,8 +155,7 @@ type Browser struct {
 	extraTmp string
 	version  string // e.g. "HeadlessChrome/156.0.8078.108"
 	stderr   *tailBuffer
-	ws       *cdp.WebSocket
-	client   *cdp.Client
+	conn     *conn
 	exited   chan struct{} // closed when the process has exited
 	loop     chan struct{} // closed when the event loop has ended
 
@@ -242,21 +243,87 @@ func (b *Browser) start(ctx context.Context) error {
 	b.cmd.Stderr = b.stderr
 	b.cmd.Stdout = b.stderr
 	setProcAttr(b.cmd)
-	if err := b.cmd.Start(); err != nil {
+	var pipe *pipeTransport
+	handedOver := func() {}
+	if b.usePipe() {
+		var err error
+		if pipe, handedOver, err = pipeTo(b.cmd); err != nil {
+			return err
+		}
+	}
+	err := b.cmd.Start()
+	handedOver()
+	if err != nil {
+		if pipe != nil {
+			_ = pipe.close()
+		}
 		return fmt.Errorf("start chromium %s: %w", b.opts.Exec, err)
 	}
-	go func() { _ = b.cmd.Wait(); close(b.exited) }()
+	go func() {
+		_ = b.cmd.Wait()
+		close(b.exited)
+		if pipe != nil {
+			// A helper process may still hold Chromium's end open.
+			_ = pipe.close()
+		}
+	}()
+	var t transport = pipe
+	if pipe == nil {
+		if t, err = b.dial(ctx); err != nil {
+			return err
+		}
+	}
+	b.conn = newConn(t, b.malformed)
+	go b.eventLoop()
+	sctx, cancel := context.WithTimeout(ctx, b.startTimeout())
+	defer cancel()
+	if err := b.initBrowser(sctx); err != nil {
+		return b.startError(ctx, sctx, err)
+	}
+	return nil
+}
+
+// usePipe says whether DevTools runs over a pipe (see pipeTransport).
+func (b *Browser) usePipe() bool { return pipeSupported && !b.opts.webSocket }
+
+// dial waits for Chromium's DevTools WebSocket and connects to it.
+func (b *Browser) dial(ctx context.Context) (transport, error) {
 	wsURL, err := b.waitEndpoint(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	b.ws = &cdp.WebSocket{}
-	if err := b.ws.Connect(ctx, wsURL, nil); err != nil {
-		return fmt.Errorf("connect to chromium at %s: %w", wsURL, err)
+	return dialWS(ctx, wsURL)
+}
+
+func (b *Browser) startTimeout() time.Duration {
+	if b.opts.StartTimeout == 0 {
+		return 30 * time.Second
 	}
-	b.client = cdp.New().Start(b.ws)
-	go b.eventLoop()
-	return b.initBrowser(ctx)
+	return b.opts.StartTimeout
+}
+
+// startError explains why the first commands failed: the launch was
+// cancelled, Chromium exited (with what it said), or it did not answer.
+func (b *Browser) startError(ctx, sctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("start chromium: %w", ctx.Err())
+	}
+	select {
+	case <-b.exited:
+		return fmt.Errorf("chromium %s exited at start: %s", b.opts.Exec, b.stderr.String())
+	case <-time.After(2 * time.Second):
+	}
+	if sctx.Err() != nil {
+		return fmt.Errorf("chromium %s did not answer within %s: %s", b.opts.Exec, b.startTimeout(), b.stderr.String())
+	}
+	return err
+}
+
+// malformed counts a message from Chromium that is not protocol JSON.
+func (b *Browser) malformed(err error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.events.add("DevTools connection", err)
 }
 
 func (b *Browser) args() []string {
@@ -266,6 +333,11 @@ func (b *Browser) args() []string {
 	}
 	if !b.opts.Headful {
 		args = append(args, "--headless", "--hide-scrollbars", "--mute-audio")
+	}
+	if b.usePipe() {
+		args = append(args, "--remote-debugging-pipe")
+	} else {
+		args = append(args, "--remote-debugging-port=0", "--remote-allow-origins="+wsOrigin)
 	}
 	args = append(args, "--user-data-dir="+b.dataDir)
 	args = append(args, b.opts.Args...)
@@ -289,10 +361,7 @@ func (b *Browser) prepareProfile() error {
 
 // waitEndpoint waits for Chromium to write DevToolsActivePort.
 func (b *Browser) waitEndpoint(ctx context.Context) (string, error) {
-	timeout := b.opts.StartTimeout
-	if timeout == 0 {
-		timeout = 30 * time.Second
-	}
+	timeout := b.startTimeout()
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
 	tick := time.NewTicker(20 * time.Millisecond)
@@ -347,10 +416,10 @@ func (b *Browser) Close() error {
 }
 
 func (b *Browser) shutdown() error {
-	if b.client != nil && b.opts.ProfileDir != "" && !b.hasExited() {
+	if b.conn != nil && b.opts.ProfileDir != "" && !b.hasExited() {
 		// Let Chromium flush the user's profile before it is killed.
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-		_, _ = b.client.Call(ctx, "", "Browser.close", nil)
+		_, _ = b.conn.Call(ctx, "", "Browser.close", nil)
 		cancel()
 		select {
 		case <-b.exited:
@@ -369,8 +438,8 @@ func (b *Browser) shutdown() error {
 	if b.dataDir != "" {
 		killByCmdline("--user-data-dir=" + b.dataDir)
 	}
-	if b.ws != nil {
-		_ = b.ws.Close()
+	if b.conn != nil {
+		_ = b.conn.Close()
 	}
 	return b.removeTemp()
 }

@@ -149,6 +149,10 @@ func TestSandboxDecisionIsRecorded(t *testing.T) {
 				t.Errorf("sandbox %s, but Chromium runs as %s", sb, p.Cmdline)
 				break
 			}
+			if strings.Contains(p.Cmdline, "--remote-debugging-port") {
+				t.Errorf("DevTools on a port any local process can reach: %s", p.Cmdline)
+				break
+			}
 		}
 		c, err := b.Default().Capture(ctx)
 		if err != nil {
