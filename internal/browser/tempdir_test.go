@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -51,9 +50,7 @@ func TestNoTemporaryFolderSurvives(t *testing.T) {
 		}},
 		{"chromium killed mid-scan", func(t *testing.T) {
 			b, _ := launchAndOpen(t, context.Background())
-			if err := syscall.Kill(b.PID(), syscall.SIGKILL); err != nil {
-				t.Fatal(err)
-			}
+			kill(t, b)
 			// No Close: the folder goes when Chromium does.
 			waitEmpty(t, os.Getenv("TMPDIR"))
 			_ = b.Close()
