@@ -153,11 +153,13 @@ type Browser struct {
 	childTmp string
 	// extraTmp is childTmp when tmpDir's path was too long for it.
 	extraTmp string
-	version  string // e.g. "HeadlessChrome/156.0.8078.108"
-	stderr   *tailBuffer
-	conn     *conn
-	exited   chan struct{} // closed when the process has exited
-	loop     chan struct{} // closed when the event loop has ended
+	// lock is held while the run lives (see lockRun).
+	lock    *os.File
+	version string // e.g. "HeadlessChrome/156.0.8078.108"
+	stderr  *tailBuffer
+	conn    *conn
+	exited  chan struct{} // closed when the process has exited
+	loop    chan struct{} // closed when the event loop has ended
 
 	mu        sync.Mutex
 	sessions  map[string]*session // by CDP session ID

@@ -14,11 +14,15 @@ import (
 // and, unless Options.ProfileDir is given, its user-data-dir. Everything
 // Chromium writes outside a given profile lands in it, and Close removes it.
 func (b *Browser) prepareDirs() error {
-	dir, err := os.MkdirTemp("", "leakwatch-chromium-")
+	sweep(os.TempDir())
+	dir, err := os.MkdirTemp("", runPrefix)
 	if err != nil {
 		return fmt.Errorf("create temporary folder: %w", err)
 	}
 	b.tmpDir = dir
+	if b.lock, err = lockRun(dir); err != nil {
+		return fmt.Errorf("lock temporary folder: %w", err)
+	}
 	b.childTmp = filepath.Join(dir, "tmp")
 	if runtime.GOOS != "windows" && len(b.childTmp)+len(socketSuffix) > maxSocketPath {
 		// Chromium exits when its singleton socket's path does not fit:
@@ -45,8 +49,29 @@ const (
 	shortTemp     = "/tmp"
 )
 
-// removeTemp removes the run's temporary folders.
+// runPrefix starts the name of every run's temporary folder.
+const runPrefix = "leakwatch-chromium-"
+
+// sweep removes the temporary folders of runs that died without cleaning up
+// (see lockRun), and kills what they left running.
+func sweep(tmp string) {
+	dirs, _ := filepath.Glob(filepath.Join(tmp, runPrefix+"*"))
+	for _, dir := range dirs {
+		if !abandoned(dir) {
+			continue
+		}
+		killByCmdline("--user-data-dir=" + filepath.Join(dir, "profile"))
+		_ = os.RemoveAll(dir)
+	}
+}
+
+// removeTemp removes the run's temporary folders, then gives up its lock.
 func (b *Browser) removeTemp() error {
+	defer func() {
+		if b.lock != nil {
+			b.lock.Close()
+		}
+	}()
 	var errs []error
 	for _, dir := range []string{b.tmpDir, b.extraTmp} {
 		if dir == "" {
