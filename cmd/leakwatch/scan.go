@@ -200,8 +200,7 @@ func scanAndReport(ctx context.Context, e *env, an *analysis, sf scanFlags, of o
 		logTo = line // log lines clear the progress line first
 	}
 	copts.Logger = sf.logger(logTo)
-	copts.Logger.Info("chromium started", "version", b.Version(), "pid", b.PID(), "sandbox", b.Sandbox().String(),
-		"profile", b.UserDataDir())
+	logBrowser(copts.Logger, b)
 	capture, crawlErr := crawl.Run(ctx, b, copts)
 	line.end()
 	if cerr := b.Close(); cerr != nil {
@@ -362,6 +361,13 @@ func typedSecrets(steps []crawl.Step) []string {
 		}
 	}
 	return out
+}
+
+// logBrowser logs how Chromium runs: with --verbose, whether its sandbox
+// is on and why (the warning when it is off comes with the capture).
+func logBrowser(l *slog.Logger, b *browser.Browser) {
+	l.Info("chromium started", "version", b.Version(), "pid", b.PID(), "sandbox", b.Sandbox().String(),
+		"profile", b.UserDataDir())
 }
 
 // logger is the crawl's logger: warnings by default, errors only with

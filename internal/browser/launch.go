@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -288,15 +287,6 @@ func (b *Browser) start(ctx context.Context) error {
 // usePipe says whether DevTools runs over a pipe (see pipeTransport).
 func (b *Browser) usePipe() bool { return pipeSupported && !b.opts.webSocket }
 
-// dial waits for Chromium's DevTools WebSocket and connects to it.
-func (b *Browser) dial(ctx context.Context) (transport, error) {
-	wsURL, err := b.waitEndpoint(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return dialWS(ctx, wsURL)
-}
-
 func (b *Browser) startTimeout() time.Duration {
 	if b.opts.StartTimeout == 0 {
 		return 30 * time.Second
@@ -359,35 +349,6 @@ func (b *Browser) prepareProfile() error {
 		set["profile.cookie_controls_mode"] = 0
 	}
 	return writePrefs(filepath.Join(b.dataDir, "Default", "Preferences"), set)
-}
-
-// waitEndpoint waits for Chromium to write DevToolsActivePort.
-func (b *Browser) waitEndpoint(ctx context.Context) (string, error) {
-	timeout := b.startTimeout()
-	deadline := time.NewTimer(timeout)
-	defer deadline.Stop()
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	file := filepath.Join(b.dataDir, "DevToolsActivePort")
-	for {
-		if data, err := os.ReadFile(file); err == nil {
-			lines := strings.Split(strings.TrimSpace(string(data)), "\n")
-			if len(lines) == 2 {
-				if _, err := strconv.Atoi(lines[0]); err == nil {
-					return "ws://127.0.0.1:" + lines[0] + lines[1], nil
-				}
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return "", fmt.Errorf("start chromium: %w", ctx.Err())
-		case <-b.exited:
-			return "", fmt.Errorf("chromium %s exited at start: %s", b.opts.Exec, b.stderr.String())
-		case <-deadline.C:
-			return "", fmt.Errorf("chromium %s did not open DevTools within %s: %s", b.opts.Exec, timeout, b.stderr.String())
-		case <-tick.C:
-		}
-	}
 }
 
 // Version is Chromium's product string, e.g. "HeadlessChrome/156.0.8078.108".

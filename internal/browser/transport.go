@@ -7,6 +7,10 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
 
 	"golang.org/x/net/websocket"
 )
@@ -89,3 +93,41 @@ func (w *wsTransport) read() ([]byte, error) {
 }
 
 func (w *wsTransport) close() error { return w.ws.Close() }
+
+// dial waits for Chromium's DevTools WebSocket and connects to it.
+func (b *Browser) dial(ctx context.Context) (transport, error) {
+	wsURL, err := b.waitEndpoint(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return dialWS(ctx, wsURL)
+}
+
+// waitEndpoint waits for Chromium to write DevToolsActivePort.
+func (b *Browser) waitEndpoint(ctx context.Context) (string, error) {
+	timeout := b.startTimeout()
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	file := filepath.Join(b.dataDir, "DevToolsActivePort")
+	for {
+		if data, err := os.ReadFile(file); err == nil {
+			lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+			if len(lines) == 2 {
+				if _, err := strconv.Atoi(lines[0]); err == nil {
+					return "ws://127.0.0.1:" + lines[0] + lines[1], nil
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return "", fmt.Errorf("start chromium: %w", ctx.Err())
+		case <-b.exited:
+			return "", fmt.Errorf("chromium %s exited at start: %s", b.opts.Exec, b.stderr.String())
+		case <-deadline.C:
+			return "", fmt.Errorf("chromium %s did not open DevTools within %s: %s", b.opts.Exec, timeout, b.stderr.String())
+		case <-tick.C:
+		}
+	}
+}
