@@ -114,6 +114,8 @@ type Options struct {
 	// webSocket speaks DevTools over a WebSocket where a pipe would do
 	// (tests of the Windows transport).
 	webSocket bool
+	// host stands in for what probeSandbox finds, in tests.
+	host *sandboxHost
 }
 
 // reservedFlags are managed by Launch and may not come from Options.Args.
@@ -189,7 +191,12 @@ func Launch(ctx context.Context, opts Options) (*Browser, error) {
 	if opts.MaxBodySize == 0 {
 		opts.MaxBodySize = DefaultMaxBodySize
 	}
-	sb := decideSandbox(probeSandbox(opts.Exec), opts.NoSandbox || sandboxOff(opts.Args))
+	host := opts.host
+	if host == nil {
+		h := probeSandbox(opts.Exec)
+		host = &h
+	}
+	sb := decideSandbox(*host, opts.NoSandbox || sandboxOff(opts.Args))
 	b, err := launch(ctx, opts, sb)
 	if err != nil && sb.On && ctx.Err() == nil {
 		// The probe was wrong (an AppArmor or seccomp rule it could not

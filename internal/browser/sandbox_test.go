@@ -1,8 +1,13 @@
 package browser
 
 import (
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestDecideSandbox(t *testing.T) {
@@ -94,5 +99,41 @@ func TestChildEnv(t *testing.T) {
 		"XDG_CONFIG_HOME=/run/t/config XDG_CACHE_HOME=/run/t/cache"
 	if strings.Join(got, " ") != want {
 		t.Errorf("childEnv = %q, want %q", got, want)
+	}
+}
+
+// TestSandboxRetry: when the probe finds a sandbox that Chromium then
+// cannot start, the launch is retried without it, and says why.
+func TestSandboxRetry(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test: skipped with -short")
+	}
+	chrome, err := Find()
+	if err != nil {
+		t.Skip(err)
+	}
+	if runtime.GOOS == "windows" {
+		t.Skip("needs a shell script as the browser")
+	}
+	fake := filepath.Join(t.TempDir(), "chromium")
+	script := "#!/bin/sh\ncase \" $* \" in *\" --no-sandbox \"*) exec " + chrome + " \"$@\";; esac\n" +
+		"echo '[1:1:FATAL:zygote_host_impl_linux.cc(127)] No usable sandbox! Update your kernel' >&2\nexit 1\n"
+	if err := os.WriteFile(fake, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	b, err := Launch(ctx, Options{Exec: fake, host: &sandboxHost{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	sb := b.Sandbox()
+	if sb.On || !strings.HasPrefix(sb.Reason, reasonStartPrefix) || !strings.Contains(sb.Reason, "No usable sandbox") {
+		t.Errorf("sandbox %s", sb)
+	}
+	c, err := b.Default().Capture(ctx)
+	if err != nil || len(c.Warnings) == 0 || !strings.Contains(c.Warnings[0], "could not start its sandbox") {
+		t.Errorf("warnings %q, %v", c.Warnings, err)
 	}
 }
