@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"sync"
@@ -36,6 +37,7 @@ type scanFlags struct {
 	profile     string
 	headful     bool
 	browserArgs []string
+	noSandbox   bool
 	block3pc    bool
 	harOut      string
 	screenshots bool
@@ -59,6 +61,7 @@ func (f *scanFlags) register(cmd *cobra.Command, crawling bool) {
 	fl.IntVar(&f.tabs, "tabs", 1, "pages visited in parallel")
 	fl.BoolVar(&f.quietLog, "quiet", false, "print no progress and only errors on stderr")
 	fl.StringArrayVar(&f.browserArgs, "browser-arg", nil, "extra Chromium command-line flag; repeatable")
+	fl.BoolVar(&f.noSandbox, "no-sandbox", false, "run Chromium without its sandbox (it is off anyway, with a warning, when leakwatch runs as root or the system offers no sandbox)")
 	fl.BoolVar(&f.block3pc, "block-third-party-cookies", false, "keep Chromium's default of blocking third-party cookies (default: allowed, as in a typical browser)")
 	fl.StringVar(&f.harOut, "har-out", "", "also write the capture as a HAR 1.2 file (importable in Chrome DevTools)")
 	fl.BoolVar(&f.screenshots, "screenshots", false, "take a screenshot of every page (shown in the HTML report and the evidence bundle)")
@@ -181,11 +184,15 @@ func scanAndReport(ctx context.Context, e *env, an *analysis, sf scanFlags, of o
 	copts crawl.Options, bopts browser.Options, secrets []string) error {
 	bopts.Args = append(bopts.Args, sf.browserArgs...)
 	bopts.Headful, bopts.ProfileDir, bopts.BlockThirdPartyCookies = sf.headful, sf.profile, sf.block3pc
+	bopts.NoSandbox = sf.noSandbox
 	b, err := browser.Launch(ctx, bopts)
 	if err != nil {
 		return err
 	}
 	restore := func() {}
+	// Closed below to report its error; closed here too on a panic, so no
+	// Chromium and no temporary folder outlives leakwatch.
+	defer b.Close()
 	var line *progressLine
 	if !sf.quietLog && e.logFormat != "json" && isTerminal(e.stderr) {
 		line = &progressLine{w: e.stderr}
@@ -193,6 +200,7 @@ func scanAndReport(ctx context.Context, e *env, an *analysis, sf scanFlags, of o
 		restore = e.logTo.redirect(line) // log lines clear the progress line first
 	}
 	copts.Logger = e.log()
+	logBrowser(copts.Logger, b)
 	capture, crawlErr := crawl.Run(ctx, b, copts)
 	line.end()
 	restore()
@@ -354,6 +362,13 @@ func typedSecrets(steps []crawl.Step) []string {
 		}
 	}
 	return out
+}
+
+// logBrowser logs how Chromium runs: with --verbose, whether its sandbox
+// is on and why (the warning when it is off comes with the capture).
+func logBrowser(l *slog.Logger, b *browser.Browser) {
+	l.Info("chromium started", "version", b.Version(), "pid", b.PID(), "sandbox", b.Sandbox().String(),
+		"profile", b.UserDataDir())
 }
 
 // progressLine keeps one updating status line on a terminal; log lines

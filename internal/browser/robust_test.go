@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -296,9 +295,7 @@ func TestBrowserDiesMidScan(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = tab.WaitQuiet(ctx, 200*time.Millisecond)
-	if err := syscall.Kill(b.PID(), syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
+	kill(t, b)
 	start := time.Now()
 	if err := tab.Navigate(ctx, env.Server.URL("site.test", false, "/alert.html")); err == nil {
 		t.Error("navigate on a dead browser succeeded")
