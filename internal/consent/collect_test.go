@@ -2,6 +2,7 @@ package consent
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/leakwatch/leakwatch/internal/traffic"
@@ -27,5 +28,23 @@ func TestCollectorBounded(t *testing.T) {
 	}
 	if p := c.Platforms(); len(p) != 1 || p[0].Name != "IAB US Privacy (CCPA)" {
 		t.Errorf("platforms %+v", p)
+	}
+}
+
+// TestAnchorsCoverChannels: every field name a channel reads holds an
+// anchor, so the prefilter never skips a request that carries one.
+func TestAnchorsCoverChannels(t *testing.T) {
+	t.Parallel()
+	for _, c := range channels {
+		for _, n := range c.names {
+			if !hasAnchor(n) || !hasAnchor(strings.ToUpper(n)) {
+				t.Errorf("channel name %q holds no anchor", n)
+			}
+		}
+	}
+	for _, s := range []string{"https://x.example/?a=1&b=2", "session=abc; _ga=GA1.2.3"} {
+		if hasAnchor(s) {
+			t.Errorf("%q holds an anchor", s)
+		}
 	}
 }

@@ -73,25 +73,42 @@ func (d *detector) request(r Request) {
 	if err != nil {
 		return
 	}
-	host, path := strings.ToLower(u.Hostname()), u.Path
-	cookies := cookiePairs(r)
+	d.hostPath(strings.ToLower(u.Hostname()), u.Path, r.Index)
+	for _, m := range cookieMatchesOf(r) {
+		d.add(m.platform, "cookie", m.cookie, r.Index)
+	}
+}
+
+// hostPath matches a request's host and path against the table.
+func (d *detector) hostPath(host, path string, index int) {
 	for _, p := range platformRules {
 		for _, h := range p.Hosts {
 			if host == h || strings.HasSuffix(host, "."+h) {
-				d.add(p.Name, "host", host, r.Index)
+				d.add(p.Name, "host", host, index)
 			}
 		}
 		for _, x := range p.Paths {
 			if strings.Contains(path, x) {
-				d.add(p.Name, "path", x+" on "+host, r.Index)
-			}
-		}
-		for _, c := range cookies {
-			if cookieMatches(p.Cookies, c.name, c.value) {
-				d.add(p.Name, "cookie", c.name, r.Index)
+				d.add(p.Name, "path", x+" on "+host, index)
 			}
 		}
 	}
+}
+
+// cookieMatch is a platform a cookie of a request shows.
+type cookieMatch struct{ platform, cookie string }
+
+// cookieMatchesOf lists the platforms the request's cookies show.
+func cookieMatchesOf(r Request) []cookieMatch {
+	var out []cookieMatch
+	for _, c := range cookiePairs(r) {
+		for _, p := range platformRules {
+			if cookieMatches(p.Cookies, c.name, c.value) {
+				out = append(out, cookieMatch{p.Name, c.name})
+			}
+		}
+	}
+	return out
 }
 
 // cookieMatches reports whether a cookie matches one of rules.

@@ -106,14 +106,70 @@ func hostOf(raw string) string {
 
 // requestPairs lists the name/value pairs of a request's URL, body and
 // cookies.
+//
+// A part holding no anchor (every consent field name holds one) is not
+// split at all: most requests carry no consent field, and parsing their
+// bodies and cookies would cost more than the rest of this package.
 func requestPairs(req Request) []pair {
 	var out []pair
-	if u, err := url.Parse(req.URL); err == nil {
-		out = appendPairs(out, u.RawQuery, "&;", "query", inQuery)
-		out = appendPairs(out, u.EscapedPath(), ";/", "path", inQuery)
+	if hasAnchor(req.URL) {
+		if u, err := url.Parse(req.URL); err == nil {
+			out = appendPairs(out, u.RawQuery, "&;", "query", inQuery)
+			out = appendPairs(out, u.EscapedPath(), ";/", "path", inQuery)
+		}
 	}
-	out = append(out, bodyPairs(req)...)
-	return append(out, cookiePairs(req)...)
+	if bodyMayCarry(req.Body) {
+		out = append(out, bodyPairs(req)...)
+	}
+	if cookiesHaveAnchor(req) {
+		out = append(out, cookiePairs(req)...)
+	}
+	return out
+}
+
+// bodyMayCarry reports whether a body may hold a consent field: an anchor
+// inside a name, that is in a run of name characters that a channel
+// reads ("gdpr_consent" in a JSON key or a form field), not merely the word
+// "consent" in running text.
+func bodyMayCarry(body string) bool {
+	for i := 0; i < len(body); i++ {
+		for _, a := range anchorsByFirst[body[i]] {
+			if len(body)-i < len(a) || !equalFoldASCII(body[i:i+len(a)], a) {
+				continue
+			}
+			from, to := i, i+len(a)
+			for from > 0 && i-from < 40 && nameByte(body[from-1]) {
+				from--
+			}
+			for to < len(body) && to-i < 40 && nameByte(body[to]) {
+				to++
+			}
+			if _, ok := channelFor(body[from:to], inQuery|inForm|inJSON|inCookie); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// nameByte reports a byte that may stand in a field name.
+func nameByte(c byte) bool {
+	return c == '_' || c == '-' || c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'z'
+}
+
+// cookiesHaveAnchor reports whether a cookie name or value holds an anchor.
+func cookiesHaveAnchor(req Request) bool {
+	for _, v := range req.Headers.Values("Cookie") {
+		if namesHaveAnchor(v, ";") {
+			return true
+		}
+	}
+	for _, c := range req.Cookies {
+		if hasAnchor(c.Name) {
+			return true
+		}
+	}
+	return false
 }
 
 // appendPairs splits s on any of seps into name=value pairs, unescaping
