@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -47,7 +48,7 @@ func (f *outputFlags) register(cmd *cobra.Command) {
 			" (default: text on a terminal, else json; or from --output's extension)")
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to FILE instead of standard output")
 	fl.StringVar(&f.policy, "policy", "", "policy file (YAML): rules that allow or deny data per company, domain or category; exit 3 when violated")
-	fl.StringSliceVar(&f.failOn, "fail-on", nil, "shorthand policy: exit 3 on any 'leak', 'pattern' or 'new' (not in --baseline) finding; comma-separated")
+	fl.StringSliceVar(&f.failOn, "fail-on", nil, "shorthand policy: exit 3 on any 'leak', 'pattern', 'consent' (consent-conflict) or 'new' (not in --baseline) finding; comma-separated")
 	fl.StringVar(&f.baseline, "baseline", "", "earlier JSON report: policies fail only on what is new since it")
 	fl.StringVar(&f.evidence, "evidence", "", "write a sealed evidence bundle (zip: HAR, report.json, report.html, screenshots, manifest with SHA-256s)")
 	fl.StringVar(&f.sign, "sign", "", "sign the evidence bundle with this Ed25519 private key (from 'leakwatch keygen'); needs --evidence")
@@ -74,8 +75,8 @@ func (f *outputFlags) validate() error {
 		}
 	}
 	for _, k := range f.failOn {
-		if k != "leak" && k != "pattern" && k != "new" {
-			return usagef("unknown --fail-on %q: want leak, pattern or new", k)
+		if !slices.Contains(policy.FailOnKinds(), k) {
+			return usagef("unknown --fail-on %q: want %s", k, strings.Join(policy.FailOnKinds(), ", "))
 		}
 	}
 	if f.baseline != "" && f.policy == "" && len(f.failOn) == 0 {

@@ -81,13 +81,15 @@ const (
 	FailLeak    = "leak"
 	FailPattern = "pattern"
 	FailNew     = "new"
+	FailConsent = "consent"
 )
 
 // FailOn builds the policy behind --fail-on: "leak" fails on any persona
 // leak, "pattern" on any high-confidence value found without a persona
-// (lower-confidence matches fail nothing), "new" on anything
-// not in the baseline (findings, third-party companies, pixel IDs). Values
-// may also be given comma-separated in one string.
+// (lower-confidence matches fail nothing), "consent" on any request that
+// contradicts its own consent signal, "new" on anything not in the baseline
+// (findings, third-party companies, pixel IDs). Values may also be given
+// comma-separated in one string.
 func FailOn(kinds []string) (*Policy, error) {
 	p := &Policy{Name: "fail-on"}
 	seen := map[string]bool{}
@@ -100,19 +102,26 @@ func FailOn(kinds []string) (*Policy, error) {
 			seen[k] = true
 			rules, ok := failOnRules[k]
 			if !ok {
-				return nil, fmt.Errorf("--fail-on %q: want leak, pattern or new (comma-separated)", k)
+				return nil, fmt.Errorf("--fail-on %q: want %s (comma-separated)", k, strings.Join(FailOnKinds(), ", "))
 			}
 			p.Rules = append(p.Rules, rules...)
 		}
 	}
 	if len(p.Rules) == 0 {
-		return nil, fmt.Errorf("--fail-on: want leak, pattern or new (comma-separated)")
+		return nil, fmt.Errorf("--fail-on: want %s (comma-separated)", strings.Join(FailOnKinds(), ", "))
 	}
 	p.Name = "fail-on " + strings.Join(ruleIDs(p), ",")
 	return p, nil
 }
 
+// FailOnKinds lists what --fail-on accepts.
+func FailOnKinds() []string {
+	return []string{FailLeak, FailPattern, FailConsent, FailNew}
+}
+
 var failOnRules = map[string][]Rule{
+	FailConsent: {{ID: "fail-on-consent", Description: "No request carries personal data or an ad click ID while declaring consent denied",
+		Deny: &Selector{Types: []string{audit.TypeConsentConflict}}}},
 	FailLeak: {{ID: "fail-on-leak", Description: "No persona data reaches a third party",
 		Deny: &Selector{Types: []string{"leak"}}}},
 	FailPattern: {{ID: "fail-on-pattern", Description: "No personal value (email, phone, address, tracking number, card, SSN) reaches a third party",
