@@ -107,6 +107,11 @@ type Options struct {
 	MaxBodySize int
 	// StartTimeout bounds the wait for Chromium's DevTools endpoint; 0 means 30s.
 	StartTimeout time.Duration
+	// GPC sends Global Privacy Control (Sec-GPC: 1 on every request,
+	// navigator.globalPrivacyControl true); see optout.go.
+	GPC bool
+	// DNT sends Do Not Track (DNT: 1, navigator.doNotTrack "1").
+	DNT bool
 }
 
 // reservedFlags are managed by Launch and may not come from Options.Args.

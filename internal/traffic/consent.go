@@ -23,6 +23,8 @@ const (
 	// ConsentNotShown: a platform was detected with no banner showing,
 	// typically because a choice made earlier in the scan holds.
 	ConsentNotShown = "not-shown"
+	// ConsentShown: in mode none, the banner was shown and left alone.
+	ConsentShown = "shown"
 )
 
 // ConsentAction is what a live scan did about a consent platform on a page.
@@ -38,7 +40,7 @@ type ConsentAction struct {
 	// with a lower index left before the choice.
 	Index int
 	// Result is one of ConsentAnswered, ConsentNotFound, ConsentFailed,
-	// ConsentNotShown.
+	// ConsentNotShown, ConsentShown.
 	Result string
 	// Detail says how it was answered ("api: X()", "click: #sel") or why
 	// it could not be.
