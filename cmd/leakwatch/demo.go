@@ -75,6 +75,11 @@ func runDemo(ctx context.Context, e *env, o demoOptions) error {
 	if err != nil {
 		return err
 	}
+	o.scan.consentRules = consentRules(labConsentRule(lab.ConsentPlatform()))
+	o.scan.allWithGPC = true
+	if _, err := o.scan.consentRuns(true); err != nil {
+		return err
+	}
 	steps, err := crawl.ParseSteps(site.Steps())
 	if err != nil {
 		return fmt.Errorf("demo steps: %w", err)

@@ -43,6 +43,13 @@ type scanFlags struct {
 	quiet       time.Duration
 	pageTimeout time.Duration
 	scanTimeout time.Duration
+	consent     string // none, reject, accept, all; empty: banners not examined
+	gpc, dnt    bool
+	// consentRules are the consent platforms recognised (the demo adds the
+	// lab's CMP to the table).
+	consentRules []crawl.ConsentRule
+	// allWithGPC makes --consent all add a capture with GPC (the demo).
+	allWithGPC bool
 }
 
 func (f *scanFlags) register(cmd *cobra.Command, crawling bool) {
@@ -66,6 +73,9 @@ func (f *scanFlags) register(cmd *cobra.Command, crawling bool) {
 	fl.DurationVar(&f.quiet, "network-quiet", 500*time.Millisecond, "a page is loaded when the network was idle this long")
 	fl.DurationVar(&f.pageTimeout, "page-timeout", 30*time.Second, "give up on a page after this long (what it sent is kept)")
 	fl.DurationVar(&f.scanTimeout, "timeout", 10*time.Minute, "give up on the whole scan after this long (what it sent is kept)")
+	fl.StringVar(&f.consent, "consent", "", "consent banners: none (record them, answer nothing), reject or accept (answer each shown, by the platform's API or its buttons), all (none, reject and accept in fresh profiles, one report each); default: not examined")
+	fl.BoolVar(&f.gpc, "gpc", false, "send Global Privacy Control: Sec-GPC: 1 on every request, navigator.globalPrivacyControl true; the site's /.well-known/gpc.json is recorded")
+	fl.BoolVar(&f.dnt, "dnt", false, "send Do Not Track: DNT: 1 on every request, navigator.doNotTrack \"1\"")
 }
 
 type scanOptions struct {
@@ -126,6 +136,9 @@ func runScan(ctx context.Context, e *env, o scanOptions, urls []string) error {
 	case o.scan.quietLog && o.scan.verbose:
 		return usagef("scan: --quiet and --verbose exclude each other")
 	}
+	if _, err := o.scan.consentRuns(false); err != nil {
+		return err
+	}
 	personas, err := o.analysis.loadPersonas()
 	if err != nil {
 		return err
@@ -180,6 +193,20 @@ func (f *scanFlags) crawlOptions(urls []string, personas []leak.Persona) (crawl.
 // scanAndReport launches Chromium, crawls, and reports.
 func scanAndReport(ctx context.Context, e *env, an *analysis, sf scanFlags, of outputFlags,
 	copts crawl.Options, bopts browser.Options, secrets []string) error {
+	runs, err := sf.consentRuns(sf.allWithGPC)
+	if err != nil {
+		return err
+	}
+	if len(runs) > 1 {
+		return scanConsentStates(ctx, e, an, sf, of, copts, bopts, secrets, runs)
+	}
+	copts.Consent, bopts.GPC, bopts.DNT = sf.consent, sf.gpc, sf.dnt
+	if sf.consent != "" {
+		copts.ConsentRules = sf.consentRules
+		if copts.ConsentRules == nil {
+			copts.ConsentRules = consentRules()
+		}
+	}
 	bopts.Args = append(bopts.Args, sf.browserArgs...)
 	bopts.Headful, bopts.ProfileDir, bopts.BlockThirdPartyCookies = sf.headful, sf.profile, sf.block3pc
 	b, err := browser.Launch(ctx, bopts)
