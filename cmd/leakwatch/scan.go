@@ -96,6 +96,14 @@ that begin with goto no URL is needed. It records every
 request from every frame and worker (bodies, cookies actually sent, initiator stacks, WebSocket
 frames) and analyzes the capture exactly like 'analyze' does a HAR file.
 
+With --consent it examines every page for consent banners (IAB TCF, GPP, US Privacy and the common
+platforms) and records each one and what it did about it in the capture (and in --har-out):
+reject or accept answers every banner shown, by the platform's own API where it has one, else by
+clicking its button (in shadow roots and in the banner's iframe); a banner it cannot answer is a
+warning. --consent all scans three times in fresh profiles (none, reject, accept) and writes one
+report per state, the state in each file name (report.reject.html). --gpc and --dnt send the
+opt-out signals on every request and to page scripts.
+
 Chromium is found via $LEAKWATCH_CHROME, then chromium, chromium-browser, google-chrome on PATH.
 
 ` + exitHelp,
@@ -104,6 +112,9 @@ Chromium is found via $LEAKWATCH_CHROME, then chromium, chromium-browser, google
 
   # Log in, open the account page and type a tracking number; fail CI on any leak
   leakwatch scan --steps login.yaml --persona me.yaml --fail-on leak https://staging.example.com/
+
+  # Click "Reject all" on every banner, send Global Privacy Control, keep the capture
+  leakwatch scan --consent reject --gpc --har-out rejected.har https://www.example.com/
 
   # Fill forms with the persona's values, keep the capture and an HTML report
   leakwatch scan --fill-forms --persona me.yaml --har-out scan.har -o report.html https://shop.example.com/checkout`,
