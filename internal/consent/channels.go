@@ -36,7 +36,8 @@ var channels = []channel{
 	{kind: KindTCF, where: inCookie, names: []string{"euconsent-v2", "euconsent"}},
 	{kind: KindTCF, where: inQuery | inForm | inJSON, strict: true, names: []string{"consent", "gdpr_consent_v2", "tcf_consent"}},
 	{kind: KindGDPRApplies, where: inQuery | inForm | inJSON, names: []string{"gdpr", "gdpr_applies", "gdprapplies"}},
-	{kind: KindGPP, where: inQuery | inForm | inJSON, names: []string{"gpp", "gpp_string", "gppstring"}},
+	{kind: KindGPP, where: inQuery | inForm | inJSON, names: []string{"gpp_string", "gppstring"}},
+	{kind: KindGPP, where: inQuery | inForm | inJSON, strict: true, names: []string{"gpp"}},
 	{kind: KindGPP, where: inCookie, names: []string{"__gpp", "otgppconsent"}},
 	{kind: KindGPPSID, where: inQuery | inForm | inJSON, names: []string{"gpp_sid", "gppsid", "gpp_sids"}},
 	{kind: KindGPPSID, where: inCookie, names: []string{"__gpp_sid"}},
@@ -98,7 +99,9 @@ func decodeValue(s *Signal, c channel) (ok bool) {
 		s.ACProviders, err = parseAddtlConsent(s.Raw)
 	}
 	if err != nil {
-		if c.strict {
+		// A strict channel's value that does not decode is something else;
+		// a GPP string whose header decoded is one, with a bad section.
+		if c.strict && (c.kind != KindGPP || s.GPP == nil) {
 			return false
 		}
 		s.Err = err.Error()

@@ -2,6 +2,7 @@ package consent
 
 import (
 	"encoding/json"
+	"fmt"
 	"mime"
 	"net/url"
 	"slices"
@@ -38,6 +39,24 @@ func Observe(req Request) []Signal {
 // ObserveWithHits is Observe for a caller that already decoded the
 // request's vendor hits with pixel.Decode, so they are not decoded twice.
 func ObserveWithHits(req Request, hits []pixel.Hit) []Signal {
+	return observe(req, hits, memo{})
+}
+
+// ObserveAll observes every request, in order. A value sent again (a
+// consent cookie goes with every request to its site) is decoded once:
+// its signals share the decoded TC, GPP and USP values, which callers must
+// treat as read-only.
+func ObserveAll(reqs []Request) []Signal {
+	var out []Signal
+	m := memo{}
+	for _, r := range reqs {
+		out = append(out, observe(r, pixel.Decode(r.toTraffic()), m)...)
+	}
+	return out
+}
+
+// observe is ObserveWithHits with a decode memo.
+func observe(req Request, hits []pixel.Hit, m memo) []Signal {
 	host := hostOf(req.URL)
 	var out []Signal
 	for _, p := range requestPairs(req) {
@@ -46,7 +65,7 @@ func ObserveWithHits(req Request, hits []pixel.Hit) []Signal {
 			continue
 		}
 		s := Signal{Kind: c.kind, Request: req.Index, Host: host, Source: p.source, Field: p.name, Raw: p.value}
-		if decodeValue(&s, c) {
+		if m.decode(&s, c) {
 			out = append(out, s)
 		}
 	}
@@ -54,13 +73,26 @@ func ObserveWithHits(req Request, hits []pixel.Hit) []Signal {
 	return append(out, hitSignals(req, host, hits)...)
 }
 
-// ObserveAll observes every request, in order.
-func ObserveAll(reqs []Request) []Signal {
-	var out []Signal
-	for _, r := range reqs {
-		out = append(out, Observe(r)...)
+// memo remembers decoded values by channel kind, strictness and value.
+type memo map[string]memoEntry
+
+// memoEntry is a value's decoded fields and whether it was a signal.
+type memoEntry struct {
+	s  Signal
+	ok bool
+}
+
+// decode is decodeValue, once per distinct value.
+func (m memo) decode(s *Signal, c channel) bool {
+	key := fmt.Sprintf("%s\x00%v\x00%s", c.kind, c.strict, s.Raw)
+	if e, hit := m[key]; hit {
+		s.TC, s.GPP, s.USP, s.Applies = e.s.TC, e.s.GPP, e.s.USP, e.s.Applies
+		s.SectionIDs, s.ACProviders, s.Err = e.s.SectionIDs, e.s.ACProviders, e.s.Err
+		return e.ok
 	}
-	return out
+	ok := decodeValue(s, c)
+	m[key] = memoEntry{*s, ok}
+	return ok
 }
 
 // hostOf returns the lower-case host of a URL ("" if it does not parse).

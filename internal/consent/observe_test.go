@@ -45,8 +45,13 @@ func TestObserve(t *testing.T) {
 		{name: "a value that does not decode is reported with its error", req: Request{URL: "https://x.test/?gdpr_consent=hello"},
 			want: []string{"tcf query gdpr_consent=hello !"}},
 		{name: "generic names count only when they decode",
-			req:  Request{URL: "https://x.test/?consent=yes&usp=abc&ccpa=1YYN&consent=" + gppSpecTC},
-			want: []string{"usp query ccpa=1YYN", "tcf query consent=" + gppSpecTC}},
+			req:  Request{URL: "https://x.test/?consent=yes&usp=abc&gpp=1&ccpa=1YYN&consent=" + gppSpecTC + "&gpp=DBABBgA~xlgWE"},
+			want: []string{"usp query ccpa=1YYN", "tcf query consent=" + gppSpecTC, "gpp query gpp=DBABBgA~xlgWE !"},
+			check: func(t *testing.T, sigs []Signal) {
+				if g := sigs[2].GPP; g == nil || g.Sections[0].Name != "usca" {
+					t.Errorf("a GPP string with a bad section keeps its header: %+v", g)
+				}
+			}},
 		{name: "OpenRTB bid request", req: Request{URL: "https://prebid.test/openrtb2/auction", Method: "POST", BodyMIME: "application/json",
 			Body: `{"regs":{"ext":{"gdpr":1,"us_privacy":"1YYN"},"gpp":"` + gpp + `","gpp_sid":[2]},"user":{"ext":{"consent":"` + gppSpecTC + `"}}}`},
 			want: []string{"gdpr_applies json body gdpr=1", "usp json body us_privacy=1YYN", "gpp json body gpp=" + gpp,

@@ -75,6 +75,9 @@ var segmentNames = map[int]string{1: "disclosed vendors", 2: "allowed vendors", 
 // purposes allowed as PurposesConsent). A malformed, truncated or
 // oversized string is an error.
 func ParseTC(s string) (*TCString, error) {
+	if len(s) > maxEncodedLen {
+		return nil, fmt.Errorf("TC string: %d characters, more than %d", len(s), maxEncodedLen)
+	}
 	parts := strings.Split(s, ".")
 	if len(parts) > 8 {
 		return nil, fmt.Errorf("TC string: %d segments", len(parts))
