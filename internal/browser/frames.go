@@ -8,7 +8,8 @@ import (
 
 // FrameResult is what an expression gave in one out-of-process iframe.
 type FrameResult struct {
-	// URL is the frame's document URL.
+	// URL is the frame's URL as last known to its target; it may be empty
+	// for a frame that has not navigated since it attached.
 	URL   string
 	Value json.RawMessage
 	Err   error

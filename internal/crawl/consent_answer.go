@@ -107,9 +107,10 @@ func clickInFrames(ctx context.Context, tab *browser.Tab, selectors []string) (s
 		var res struct {
 			OK       bool   `json:"ok"`
 			Selector string `json:"selector"`
+			URL      string `json:"url"`
 		}
 		if f.Err == nil && jsonInto(f.Value, &res) == nil && res.OK {
-			return res.Selector + " in " + f.URL, nil
+			return res.Selector + " in " + res.URL, nil
 		}
 	}
 	return "", errors.New("no cross-origin frame has a visible button")

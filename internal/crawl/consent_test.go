@@ -207,3 +207,32 @@ func TestGPCLab(t *testing.T) {
 		t.Errorf("page sees %s (%v), want [true,\"1\",true]", raw, err)
 	}
 }
+
+// TestConsentInFrame answers a banner that lives in an iframe: a cross-site
+// one through the frame's own target, a same-site one from the page.
+func TestConsentInFrame(t *testing.T) {
+	t.Parallel()
+	rule := crawl.ConsentRule{Name: "Frame CMP", Globals: []string{"__xcmp"}, Banner: []string{"#xcmp-frame"},
+		Cookies: []string{"xcmp"},
+		Reject:  crawl.ConsentAnswer{Selectors: []string{"#xcmp-reject"}, Frame: "#xcmp-frame"},
+		Accept:  crawl.ConsentAnswer{Selectors: []string{"#xcmp-accept"}, Frame: "#xcmp-frame"}}
+	tests := []struct {
+		name, page, mode, detail string
+	}{
+		{"cross-site frame", "/consent-xframe.html", traffic.ConsentReject, "click in cross-origin frame: #xcmp-reject in http://other.test"},
+		{"same-site frame", "/consent-xframe.html?same", traffic.ConsentAccept, "click: #xcmp-accept; cookie xcmp set"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c := run(t, crawl.Options{Start: []string{site(tc.page)}, Consent: tc.mode, ConsentRules: []crawl.ConsentRule{rule}})
+			if len(c.Pages) == 0 || len(c.Pages[0].Consent) != 1 {
+				t.Fatalf("pages %+v", c.Pages)
+			}
+			a := c.Pages[0].Consent[0]
+			if a.Result != traffic.ConsentAnswered || !strings.HasPrefix(a.Detail, tc.detail) {
+				t.Errorf("action %+v, want answered: %s", a, tc.detail)
+			}
+		})
+	}
+}

@@ -80,7 +80,7 @@
         if (visible(el)) {
           el.scrollIntoView({ block: "center" });
           el.click();
-          return { ok: true, selector: sel };
+          return { ok: true, selector: sel, url: location.origin + location.pathname };
         }
       }
       return { ok: false, why: "no visible button matches " + selectors.join(", ") };
