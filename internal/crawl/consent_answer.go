@@ -31,13 +31,16 @@ func (c *crawler) answer(ctx context.Context, tab *browser.Tab, r ConsentRule, s
 		act.Result, act.Detail = traffic.ConsentNotFound, err.Error()
 		return act
 	}
-	wctx, cancel := context.WithTimeout(ctx, c.o.ConsentWait)
-	defer cancel()
-	took := ""
-	_ = poll(wctx, func() bool {
-		took = c.choiceTook(wctx, tab, r, before)
-		return took != ""
-	})
+	took := c.waitChoice(ctx, tab, r, before)
+	if took == "" && how.API != "" && len(how.Selectors) > 0 && strings.HasPrefix(detail, "api:") {
+		// An API that answered without effect (the platform not ready
+		// yet): the buttons may still do it.
+		how.API = ""
+		if more, err := applyAnswer(ctx, tab, how); err == nil {
+			detail += " (no effect); " + more
+			took = c.waitChoice(ctx, tab, r, before)
+		}
+	}
 	if took == "" {
 		act.Result = traffic.ConsentFailed
 		act.Detail = fmt.Sprintf("%s; the choice did not take within %s (no consent cookie or TC string changed)", detail, c.o.ConsentWait)
@@ -47,6 +50,19 @@ func (c *crawler) answer(ctx context.Context, tab *browser.Tab, r ConsentRule, s
 	// A platform may reload the page on a choice: let that happen.
 	c.afterAction(ctx, tab)
 	return act
+}
+
+// waitChoice waits up to ConsentWait for the choice to show and says how
+// it showed, or "" when it did not.
+func (c *crawler) waitChoice(ctx context.Context, tab *browser.Tab, r ConsentRule, before choice) string {
+	wctx, cancel := context.WithTimeout(ctx, c.o.ConsentWait)
+	defer cancel()
+	took := ""
+	_ = poll(wctx, func() bool {
+		took = c.choiceTook(wctx, tab, r, before)
+		return took != ""
+	})
+	return took
 }
 
 // applyAnswer calls the platform's API, else clicks its button (in the

@@ -217,15 +217,20 @@ func TestConsentInFrame(t *testing.T) {
 		Reject:  crawl.ConsentAnswer{Selectors: []string{"#xcmp-reject"}, Frame: "#xcmp-frame"},
 		Accept:  crawl.ConsentAnswer{Selectors: []string{"#xcmp-accept"}, Frame: "#xcmp-frame"}}
 	tests := []struct {
-		name, page, mode, detail string
+		name, page, mode, api, detail string
 	}{
-		{"cross-site frame", "/consent-xframe.html", traffic.ConsentReject, "click in cross-origin frame: #xcmp-reject in http://other.test"},
-		{"same-site frame", "/consent-xframe.html?same", traffic.ConsentAccept, "click: #xcmp-accept; cookie xcmp set"},
+		{"cross-site frame", "/consent-xframe.html", traffic.ConsentReject, "", "click in cross-origin frame: #xcmp-reject in http://other.test"},
+		{"same-site frame", "/consent-xframe.html?same", traffic.ConsentAccept, "", "click: #xcmp-accept; cookie xcmp set"},
+		{"api without effect, then the button", "/consent-xframe.html?same", traffic.ConsentAccept, "__xcmp.version",
+			"api: __xcmp.version (no effect); click: #xcmp-accept; cookie xcmp set"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			c := run(t, crawl.Options{Start: []string{site(tc.page)}, Consent: tc.mode, ConsentRules: []crawl.ConsentRule{rule}})
+			r := rule
+			r.Accept.API = tc.api
+			c := run(t, crawl.Options{Start: []string{site(tc.page)}, Consent: tc.mode, ConsentRules: []crawl.ConsentRule{r},
+				ConsentWait: time.Second})
 			if len(c.Pages) == 0 || len(c.Pages[0].Consent) != 1 {
 				t.Fatalf("pages %+v", c.Pages)
 			}
