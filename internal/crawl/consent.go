@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/leakwatch/leakwatch/internal/browser"
 	"github.com/leakwatch/leakwatch/internal/traffic"
@@ -69,12 +70,18 @@ func consentExpr(method string, args ...any) (string, error) {
 	return "(" + stripComments(consentJS) + ")()." + method + "(" + strings.Join(parts, ",") + ")", nil
 }
 
+// consentScriptTimeout bounds one call of js/consent.js: a page that
+// breaks its timers or never answers the TCF API cannot hold the scan.
+const consentScriptTimeout = 3 * time.Second
+
 // consentCall evaluates one method of js/consent.js into out.
 func consentCall(ctx context.Context, eval func(context.Context, string) (json.RawMessage, error), method string, out any, args ...any) error {
 	js, err := consentExpr(method, args...)
 	if err != nil {
 		return err
 	}
+	ctx, cancel := context.WithTimeout(ctx, consentScriptTimeout)
+	defer cancel()
 	raw, err := eval(ctx, js)
 	if err != nil {
 		return fmt.Errorf("consent %s: %w", method, err)
@@ -89,16 +96,16 @@ func jsonInto(raw []byte, out any) error {
 	return nil
 }
 
-// consentSeen is what the page shows of consent platforms.
-type consentSeen struct {
-	Rules []struct {
-		Present bool `json:"present"`
-		Shown   bool `json:"shown"`
-	} `json:"rules"`
-	TCF *struct {
-		DisplayStatus string `json:"displayStatus"`
-		TCString      string `json:"tcString"`
-	} `json:"tcf"`
+// ruleSeen is what the page shows of one platform.
+type ruleSeen struct {
+	Present bool `json:"present"`
+	Shown   bool `json:"shown"`
+}
+
+// tcfSeen is what the page's TCF API says.
+type tcfSeen struct {
+	DisplayStatus string `json:"displayStatus"`
+	TCString      string `json:"tcString"`
 }
 
 type jsRule struct {
@@ -106,19 +113,19 @@ type jsRule struct {
 	Banner  []string `json:"banner"`
 }
 
-func detectConsent(ctx context.Context, tab *browser.Tab, rules []ConsentRule) (*consentSeen, error) {
+func detectConsent(ctx context.Context, tab *browser.Tab, rules []ConsentRule) ([]ruleSeen, error) {
 	js := make([]jsRule, len(rules))
 	for i, r := range rules {
 		js[i] = jsRule{Globals: r.Globals, Banner: r.Banner}
 	}
-	var seen consentSeen
+	var seen []ruleSeen
 	if err := consentCall(ctx, tab.Eval, "detect", &seen, js); err != nil {
 		return nil, err
 	}
-	if len(seen.Rules) != len(rules) {
+	if len(seen) != len(rules) {
 		return nil, errors.New("consent detect: the page answered for the wrong number of rules")
 	}
-	return &seen, nil
+	return seen, nil
 }
 
 // consent examines the page the tab shows, once per page, and in mode
@@ -132,12 +139,12 @@ func (c *crawler) consent(ctx context.Context, tab *browser.Tab) {
 	}
 	seen, err := detectConsent(ctx, tab, c.o.ConsentRules)
 	if err != nil {
-		c.o.Logger.Debug("consent", "url", page.URL, "err", err)
+		c.warn("consent: could not examine %s for consent banners: %v", page.URL, err)
 		return
 	}
 	cmp := false
 	for i, r := range c.o.ConsentRules {
-		if d := seen.Rules[i]; d.Present && !r.framework() {
+		if d := seen[i]; d.Present && !r.framework() {
 			cmp = true
 			c.recordConsent(page, c.answer(ctx, tab, r, d.Shown))
 		}
@@ -147,11 +154,17 @@ func (c *crawler) consent(ctx context.Context, tab *browser.Tab) {
 	}
 	// A framework's API without a CMP of the table: the TCF API says
 	// whether its banner shows, but nothing here can answer it.
+	var tcf *tcfSeen
 	for i, r := range c.o.ConsentRules {
-		if !seen.Rules[i].Present || !r.framework() {
+		if !seen[i].Present || !r.framework() {
 			continue
 		}
-		shown := seen.TCF != nil && seen.TCF.DisplayStatus == "visible" && hasGlobal(r, "__tcfapi")
+		if hasGlobal(r, "__tcfapi") && tcf == nil {
+			if err := consentCall(ctx, tab.Eval, "tcf", &tcf); err != nil {
+				c.warn("consent: the TCF API of %s did not answer: %v", page.URL, err)
+			}
+		}
+		shown := tcf != nil && tcf.DisplayStatus == "visible" && hasGlobal(r, "__tcfapi")
 		act := c.unanswered(tab, r.Name, shown, "a CMP no rule of the table knows; cannot answer it")
 		c.recordConsent(page, act)
 	}
@@ -195,6 +208,7 @@ func (c *crawler) firstConsentLook(pageID string) bool {
 // recordConsent keeps act for the page and warns about a banner that
 // could not be answered.
 func (c *crawler) recordConsent(page *traffic.Page, act traffic.ConsentAction) {
+	act.Detail = clip(act.Detail, maxConsentDetail)
 	c.mu.Lock()
 	c.consentActs[page.ID] = append(c.consentActs[page.ID], act)
 	c.mu.Unlock()
@@ -202,6 +216,23 @@ func (c *crawler) recordConsent(page *traffic.Page, act traffic.ConsentAction) {
 	if act.Result == traffic.ConsentNotFound || act.Result == traffic.ConsentFailed {
 		c.warn("consent: %s banner on %s not answered (%s): %s", act.Platform, page.URL, act.Result, act.Detail)
 	}
+}
+
+// maxConsentDetail caps an action's Detail: parts of it come from the page
+// (frame URLs, what the page's script answered).
+const maxConsentDetail = 500
+
+// clip shortens s to at most n bytes at a rune boundary, marking the cut.
+func clip(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // applyConsent puts the recorded actions on the capture's pages.

@@ -241,3 +241,46 @@ func TestConsentInFrame(t *testing.T) {
 		})
 	}
 }
+
+// TestConsentHostilePage: a page whose timers never fire, whose TCF API
+// never answers and whose reject button does nothing costs bounded time
+// and is reported: failed, not-shown with a warning, never a hang.
+func TestConsentHostilePage(t *testing.T) {
+	t.Parallel()
+	tcf := crawl.ConsentRule{Name: "IAB TCF v2", Globals: []string{"__tcfapi"}}
+	cmp := crawl.ConsentRule{Name: "Hostile CMP", Globals: []string{"__hcmp"}, Banner: []string{"#hbanner"},
+		Cookies: []string{"hcmp"}, Reject: crawl.ConsentAnswer{Selectors: []string{"#hbutton"}}}
+	tests := []struct {
+		name   string
+		rules  []crawl.ConsentRule
+		result string
+		warn   string
+	}{
+		{"button without effect", []crawl.ConsentRule{tcf, cmp}, traffic.ConsentFailed, "not answered (failed)"},
+		// The probe only reads __hcmp, which stops the timers first.
+		{"TCF API that never answers", []crawl.ConsentRule{tcf, {Name: "probe", Globals: []string{"__hcmp"}}},
+			traffic.ConsentNotShown, "TCF API"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			start := time.Now()
+			c := run(t, crawl.Options{Start: []string{site("/consent-hostile.html")}, Consent: traffic.ConsentReject,
+				ConsentRules: tc.rules, ConsentWait: time.Second})
+			if d := time.Since(start); d > 25*time.Second {
+				t.Errorf("took %s", d)
+			}
+			if len(c.Pages) == 0 || len(c.Pages[0].Consent) == 0 {
+				t.Fatalf("pages %+v, want consent actions", c.Pages)
+			}
+			for _, a := range c.Pages[0].Consent {
+				if a.Result != tc.result {
+					t.Errorf("action %+v, want %s", a, tc.result)
+				}
+			}
+			if !strings.Contains(strings.Join(c.Warnings, "\n"), tc.warn) {
+				t.Errorf("warnings %q, want %q", c.Warnings, tc.warn)
+			}
+		})
+	}
+}

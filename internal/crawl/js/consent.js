@@ -53,16 +53,15 @@
   });
   return {
     // detect says, for each rule, whether the page shows the platform and
-    // whether its banner is visible; and what the TCF API says.
-    detect: async (rules) => {
-      const out = rules.map((r) => {
-        const shown = (r.banner || []).some((sel) => visible(deep(sel)));
-        const present = shown || (r.globals || []).some(defined) ||
-          (r.banner || []).some((sel) => deep(sel) !== null);
-        return { present: present, shown: shown };
-      });
-      return { rules: out, tcf: await tcf() };
-    },
+    // whether its banner is visible.
+    detect: (rules) => rules.map((r) => {
+      const shown = (r.banner || []).some((sel) => visible(deep(sel)));
+      const present = shown || (r.globals || []).some(defined) ||
+        (r.banner || []).some((sel) => deep(sel) !== null);
+      return { present: present, shown: shown };
+    }),
+    // tcf is what the TCF API says (null without one).
+    tcf: tcf,
     // click clicks the first visible element of selectors, in the frame
     // frame selects when it is set.
     click: (selectors, frame) => {
