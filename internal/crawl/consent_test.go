@@ -190,6 +190,21 @@ func TestGPCLab(t *testing.T) {
 			t.Errorf("hit %s without Sec-GPC/DNT: %v", h.URL, h.Headers)
 		}
 	}
+	// The capture shows the headers too (documents and the gpc.json fetch:
+	// scripts may come from the cache, where nothing is sent).
+	checked := 0
+	for _, r := range c.Requests {
+		if r.ResourceType != "document" && !strings.HasSuffix(r.URL, "/.well-known/gpc.json") {
+			continue
+		}
+		checked++
+		if r.Headers.Get("Sec-GPC") != "1" || r.Headers.Get("DNT") != "1" {
+			t.Errorf("captured request %d %s %s without Sec-GPC/DNT: %v", r.Index, r.Method, r.URL, r.Headers)
+		}
+	}
+	if checked < 3 { // two documents and gpc.json
+		t.Errorf("%d documents and gpc.json fetches captured, want 3", checked)
+	}
 	if got := collectorHosts(c.Requests); len(got) != 1 || !got["tr.snapchat.com"] {
 		t.Errorf("collectors %v, want only tr.snapchat.com (the tag that ignores GPC)", got)
 	}
