@@ -11,7 +11,6 @@ import (
 	"github.com/leakwatch/leakwatch/internal/audit"
 	"github.com/leakwatch/leakwatch/internal/leak"
 	"github.com/leakwatch/leakwatch/internal/party"
-	"github.com/leakwatch/leakwatch/internal/report"
 )
 
 // analysisFlags are the flags that shape the analysis, shared by analyze,
@@ -98,12 +97,12 @@ func (f *analysisFlags) loadPersonas() ([]leak.Persona, error) {
 func prepareWith(ctx context.Context, e *env, f analysisFlags, personas []leak.Persona) (*analysis, error) {
 	for i, p := range personas {
 		for _, w := range p.Validate() {
-			fmt.Fprintf(e.stderr, "leakwatch: warning: %s: %s\n", report.SanitizeLine(p.Label(i)), report.SanitizeLine(w))
+			e.log().Warn(p.Label(i) + ": " + w)
 		}
 	}
 	pool, warnings := leak.NewPool(personas)
 	for _, w := range warnings {
-		fmt.Fprintf(e.stderr, "leakwatch: warning: %s\n", report.SanitizeLine(w))
+		e.log().Warn(w)
 	}
 	cl, err := party.NewClassifier(ctx, party.Options{EntityFiles: f.entities, FilterLists: f.filterLists})
 	if err != nil {

@@ -125,7 +125,7 @@ func finishIncomplete(ctx context.Context, e *env, of outputFlags, rep *audit.Re
 		return err
 	}
 	if err != nil {
-		fmt.Fprintln(e.stderr, "leakwatch: a policy was violated in the part that was analyzed")
+		e.log().Error("a policy was violated in the part that was analyzed")
 	}
 	return stoppedError{reason, ctx.Err()}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leakwatch/leakwatch/internal/browser/browsertest"
 	"github.com/leakwatch/leakwatch/internal/evidence"
 	"github.com/leakwatch/leakwatch/internal/lab"
 )
@@ -17,7 +18,7 @@ import (
 // recipes there run them, against the demo site: the built binary, the
 // shell, the files the recipe expects, and its exit status.
 func TestCIRecipes(t *testing.T) {
-	needChromium(t)
+	browsertest.Chromium(t)
 	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "ci.md"))
 	if err != nil {
 		t.Fatal(err)

@@ -63,7 +63,7 @@ func runDemo(ctx context.Context, e *env, o demoOptions) error {
 	if err := o.output.validate(); err != nil {
 		return err
 	}
-	site, err := lab.Start(ctx, lab.Options{})
+	site, err := lab.Start(ctx, lab.Options{Logger: e.log()})
 	if err != nil {
 		return fmt.Errorf("start demo site: %w", err)
 	}
@@ -90,9 +90,7 @@ func runDemo(ctx context.Context, e *env, o demoOptions) error {
 	if err != nil {
 		return fmt.Errorf("demo steps: %w", err)
 	}
-	if !o.scan.quietLog {
-		fmt.Fprintf(e.stderr, "leakwatch demo: site %s on %s; logging in, opening the account page, typing a tracking number...\n", site.URL, site.Addr())
-	}
+	e.log().Log(ctx, levelNotice, fmt.Sprintf("demo: site %s on %s; logging in, opening the account page, typing a tracking number...", site.URL, site.Addr()))
 	copts := crawl.Options{Start: []string{site.URL}, Steps: steps, Depth: 0,
 		Tabs: o.scan.tabs, Quiet: o.scan.quiet, PageTimeout: o.scan.pageTimeout,
 		Timeout: min(o.scan.scanTimeout, 3*time.Minute), Screenshots: o.scan.screenshots}

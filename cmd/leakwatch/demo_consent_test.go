@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leakwatch/leakwatch/internal/browser/browsertest"
 	"github.com/leakwatch/leakwatch/internal/har"
 	"github.com/leakwatch/leakwatch/internal/lab"
 	"github.com/leakwatch/leakwatch/internal/traffic"
@@ -38,7 +39,7 @@ func collectorsIn(reqs []*traffic.Request) []string {
 // recorded reject only Pinterest's collector is sent to, with GPC only
 // Snap's.
 func TestDemoConsentAll(t *testing.T) {
-	needChromium(t)
+	browsertest.Chromium(t)
 	dir := t.TempDir()
 	code, _, stderr := runCmd(t, "", "demo", "--consent", "all", "--quiet", "--format", "json",
 		"--output", filepath.Join(dir, "demo.json"), "--har-out", filepath.Join(dir, "demo.har"))

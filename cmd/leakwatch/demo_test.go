@@ -16,6 +16,7 @@ import (
 
 	"github.com/leakwatch/leakwatch/internal/audit"
 	"github.com/leakwatch/leakwatch/internal/browser"
+	"github.com/leakwatch/leakwatch/internal/browser/browsertest"
 	"github.com/leakwatch/leakwatch/internal/crawl"
 	"github.com/leakwatch/leakwatch/internal/lab"
 )
@@ -37,22 +38,9 @@ var (
 	demoResult *demoRun
 )
 
-func needChromium(t *testing.T) {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("browser test: skipped with -short")
-	}
-	if _, err := browser.Find(); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("Chromium is required in CI: %v", err)
-		}
-		t.Skipf("no Chromium: %v", err)
-	}
-}
-
 func runDemoOnce(t *testing.T) *demoRun {
 	t.Helper()
-	needChromium(t)
+	browsertest.Chromium(t)
 	demoOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "leakwatch-demo-test")
 		if err != nil {
@@ -231,7 +219,7 @@ func TestDemoLeavesNoChromium(t *testing.T) {
 // docs/demo-steps.yaml, which proves each step with wait_url and expect,
 // drives a steps-only scan of the demo site to the same leaks.
 func TestDemoStepsFileScan(t *testing.T) {
-	needChromium(t)
+	browsertest.Chromium(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	site, err := lab.Start(ctx, lab.Options{})
@@ -269,7 +257,7 @@ func TestDemoStepsFileScan(t *testing.T) {
 // A steps file whose step fails fails the scan, names the step once, and
 // still writes the report.
 func TestScanFailingStepFailsLoudly(t *testing.T) {
-	needChromium(t)
+	browsertest.Chromium(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	site, err := lab.Start(ctx, lab.Options{})

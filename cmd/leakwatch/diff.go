@@ -22,7 +22,8 @@ func newDiffCmd(e *env) *cobra.Command {
 		Short: "Show what changed between two JSON reports",
 		Long: `Diff compares two leakwatch JSON reports (for example the last release's and this one's) and
 shows what is new, gone and changed: companies, data kinds reaching a company, pixel IDs and
-finding types.
+finding types. Companies are compared as the reports group findings and pixel hits by company
+(their "companies" field, worked out again for reports written before it existed).
 
 ` + exitHelp,
 		Example: `  leakwatch diff last-release.json this-release.json

@@ -30,7 +30,7 @@ func writeEvidence(ctx context.Context, e *env, dest string, rep *audit.Report, 
 	default:
 		for i, f := range in.harFiles {
 			if f == "-" {
-				fmt.Fprintln(e.stderr, "leakwatch: warning: the evidence bundle cannot include standard input; save the HAR to a file to include it")
+				e.log().Warn("the evidence bundle cannot include standard input; save the HAR to a file to include it")
 				continue
 			}
 			name := fmt.Sprintf("capture-%d-%s", i+1, path.Base(f))

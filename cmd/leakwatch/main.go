@@ -12,13 +12,14 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"runtime/pprof"
+	"strings"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/leakwatch/leakwatch/internal/evidence"
-	"github.com/leakwatch/leakwatch/internal/report"
 )
 
 // Exit statuses, documented in --help and the README.
@@ -53,14 +54,15 @@ var errPolicy = errors.New("policy violated")
 
 func main() {
 	ctx, cancel := context.WithCancelCause(context.Background())
+	e := newEnv(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	go watchSignals(sigs, cancel, os.Stderr, os.Exit)
+	go watchSignals(sigs, cancel, e.log, os.Exit)
 	softMemoryLimit()
-	stopProfile := startProfile(os.Getenv("LEAKWATCH_CPUPROFILE"), os.Stderr)
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stopProfile := startProfile(os.Getenv("LEAKWATCH_CPUPROFILE"), e.log())
+	code := e.run(ctx)
 	stopProfile()
-	writeHeapProfile(os.Getenv("LEAKWATCH_MEMPROFILE"), os.Stderr)
+	writeHeapProfile(os.Getenv("LEAKWATCH_MEMPROFILE"), e.log())
 	signal.Stop(sigs)
 	os.Exit(code)
 }
@@ -82,12 +84,12 @@ func signalName(sig os.Signal) string {
 // watchSignals cancels the run at the first SIGINT or SIGTERM, so that the
 // command reports what it has, and exits at once at the second, with the
 // shell's code for the signal (130 for SIGINT, 143 for SIGTERM).
-func watchSignals(sigs <-chan os.Signal, cancel context.CancelCauseFunc, stderr io.Writer, exit func(int)) {
+func watchSignals(sigs <-chan os.Signal, cancel context.CancelCauseFunc, log func() *slog.Logger, exit func(int)) {
 	sig := <-sigs
-	fmt.Fprintf(stderr, "leakwatch: %s: stopping and reporting what was done (signal again to exit at once)\n", signalName(sig))
+	log().Log(context.Background(), levelNotice, signalName(sig)+": stopping and reporting what was done (signal again to exit at once)")
 	cancel(interrupted{sig})
 	sig = <-sigs
-	fmt.Fprintf(stderr, "leakwatch: %s again: exiting without a report\n", signalName(sig))
+	log().Error(signalName(sig) + " again: exiting without a report")
 	code := 128 + 2
 	if s, ok := sig.(syscall.Signal); ok {
 		code = 128 + int(s)
@@ -101,47 +103,92 @@ type env struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
-	log    *slog.Logger
 	args   []string
 	// flags are the flags the user set, for the evidence manifest.
 	flags []evidence.KV
+	// logFormat is --log-format; logTo is where log records go (standard
+	// error, or a scan's progress line while it shows); logger is the
+	// one logger of the run, built from the flags once they are parsed.
+	logFormat string
+	logTo     *logWriter
+	logger    atomic.Pointer[slog.Logger]
 }
 
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+func newEnv(args []string, stdin io.Reader, stdout, stderr io.Writer) *env {
+	return &env{stdin: stdin, stdout: stdout, stderr: stderr, args: args, logTo: &logWriter{w: stderr}}
+}
+
+// log is the run's logger. Before the flags are parsed (a bad command
+// line, a signal at start) it is a logger at the default level in the
+// format given so far.
+func (e *env) log() *slog.Logger {
+	if l := e.logger.Load(); l != nil {
+		return l
+	}
+	var w io.Writer = io.Discard
+	if e.logTo != nil {
+		w = e.logTo
+	}
+	l, err := newLogger(e.logFormat, levelNotice, w)
+	if err != nil {
+		l, _ = newLogger("text", levelNotice, w)
+	}
+	return l
+}
+
+// setupLog builds the run's logger from --log-format and, on the commands
+// that have them, --quiet and --verbose.
+func (e *env) setupLog(cmd *cobra.Command) error {
+	set := func(name string) bool {
+		f := cmd.Flags().Lookup(name)
+		return f != nil && f.Value.Type() == "bool" && f.Value.String() == "true"
+	}
+	l, err := newLogger(e.logFormat, logLevel(set("quiet"), set("verbose")), e.logTo)
+	if err != nil {
+		return err
+	}
+	e.logger.Store(l)
+	return nil
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return newEnv(args, stdin, stdout, stderr).run(ctx)
+}
+
+func (e *env) run(ctx context.Context) (code int) {
 	// A bug must not pass for a usage error: Go exits 2 on a panic, the
 	// code of a bad command line. (Go's "fatal error: out of memory" cannot
 	// be caught; the read budgets are there to keep it from happening.)
 	defer func() {
 		if r := recover(); r != nil {
-			fmt.Fprintf(stderr, "leakwatch: internal error (please report it): %v\n%s", r, debug.Stack())
+			e.log().Error(fmt.Sprintf("internal error (please report it): %v", r), "stack", string(debug.Stack()))
 			code = exitError
 		}
 	}()
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, args: args,
-		log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 	root := newRootCmd(e)
-	root.SetArgs(args)
-	root.SetIn(stdin)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
+	root.SetArgs(e.args)
+	root.SetIn(e.stdin)
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
 	err := root.ExecuteContext(ctx)
-	return exitCode(err, stderr)
+	return exitCode(err, e.log())
 }
 
-func exitCode(err error, stderr io.Writer) int {
+// exitCode maps err to the exit status and logs it. An error may quote a
+// file's content or an entry's name: the logger sanitises it.
+func exitCode(err error, log *slog.Logger) int {
 	var ue usageError
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.Is(err, errPolicy):
-		fmt.Fprintln(stderr, "leakwatch: a policy was violated (exit 3)")
+		log.Error("a policy was violated (exit 3)")
 		return exitPolicy
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "leakwatch: %s\nRun 'leakwatch --help' for usage.\n", report.Sanitize(err.Error()))
+		log.Error(err.Error(), "hint", "Run 'leakwatch --help' for usage.")
 		return exitUsage
 	default:
-		// An error may quote a file's content or an entry's name.
-		fmt.Fprintf(stderr, "leakwatch: %s\n", report.Sanitize(err.Error()))
+		log.Error(err.Error())
 		return exitError
 	}
 }
@@ -160,10 +207,14 @@ base64, compressed, or hashed after a vendor's normalization.
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.PersistentPreRun = func(cmd *cobra.Command, _ []string) {
+	root.PersistentFlags().StringVar(&e.logFormat, "log-format", "text",
+		"diagnostics on standard error as "+strings.Join(logFormats, " or ")+
+			": text for people, json for log collectors (one object a line: time, level, msg and fields)")
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
 		cmd.Flags().Visit(func(f *pflag.Flag) {
 			e.flags = append(e.flags, evidence.KV{Name: f.Name, Value: f.Value.String()})
 		})
+		return e.setupLog(cmd)
 	}
 	// Every command, listed here and nowhere else: one file each.
 	root.AddCommand(newAnalyzeCmd(e), newScanCmd(e), newDemoCmd(e), newDiffCmd(e), newVerifyCmd(e),
@@ -183,17 +234,17 @@ func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
 
 // startProfile writes a CPU profile to path (LEAKWATCH_CPUPROFILE, for
 // developers measuring a run) until the returned function is called.
-func startProfile(path string, stderr io.Writer) func() {
+func startProfile(path string, log *slog.Logger) func() {
 	if path == "" {
 		return func() {}
 	}
 	f, err := os.Create(path)
 	if err != nil {
-		fmt.Fprintf(stderr, "leakwatch: warning: CPU profile: %v\n", err)
+		log.Warn("CPU profile", "err", err)
 		return func() {}
 	}
 	if err := pprof.StartCPUProfile(f); err != nil {
-		fmt.Fprintf(stderr, "leakwatch: warning: CPU profile: %v\n", err)
+		log.Warn("CPU profile", "err", err)
 		_ = f.Close()
 		return func() {}
 	}
@@ -205,7 +256,7 @@ func startProfile(path string, stderr io.Writer) func() {
 
 // writeHeapProfile writes the heap profile to path (LEAKWATCH_MEMPROFILE,
 // for developers): what is still held when the command ends.
-func writeHeapProfile(path string, stderr io.Writer) {
+func writeHeapProfile(path string, log *slog.Logger) {
 	if path == "" {
 		return
 	}
@@ -214,7 +265,7 @@ func writeHeapProfile(path string, stderr io.Writer) {
 		err = errors.Join(pprof.WriteHeapProfile(f), f.Close())
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "leakwatch: warning: heap profile: %v\n", err)
+		log.Warn("heap profile", "err", err)
 	}
 }
 

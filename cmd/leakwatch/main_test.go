@@ -5,7 +5,6 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
-	"github.com/leakwatch/leakwatch/internal/lab"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -14,6 +13,8 @@ import (
 	"time"
 
 	"github.com/leakwatch/leakwatch/internal/audit"
+	"github.com/leakwatch/leakwatch/internal/browser/browsertest"
+	"github.com/leakwatch/leakwatch/internal/lab"
 	"github.com/leakwatch/leakwatch/internal/sharedtest"
 )
 
@@ -267,7 +268,7 @@ func TestTruncatedHAR(t *testing.T) {
 
 // A scan in which no page loads writes its report and exits 1 naming why.
 func TestScanNoPageLoads(t *testing.T) {
-	needChromium(t)
+	browsertest.Chromium(t)
 	t.Parallel()
 	out := filepath.Join(t.TempDir(), "r.json")
 	code, _, errOut := runCmd(t, "", "scan", "--depth", "0", "--page-timeout", "10s", "-o", out,
@@ -316,7 +317,7 @@ func TestAnalyzeGzip(t *testing.T) {
 // A scan interrupted part-way (Ctrl-C cancels the root context) still
 // writes the report of what it captured, then exits 1.
 func TestScanInterruptedKeepsCapture(t *testing.T) {
-	needChromium(t)
+	browsertest.Chromium(t)
 	t.Parallel()
 	site, err := lab.Start(context.Background(), lab.Options{})
 	if err != nil {

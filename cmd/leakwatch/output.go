@@ -271,11 +271,11 @@ func warnStderr(e *env, rep *audit.Report) {
 	ws = append(ws, rep.Warnings...)
 	for i, w := range ws {
 		if i == maxStderrWarnings {
-			fmt.Fprintf(e.stderr, "leakwatch: warning: ... and %d more in the report\n", len(ws)-i)
+			e.log().Warn(fmt.Sprintf("... and %d more in the report", len(ws)-i))
 			break
 		}
-		// Captured text (a page's URL or error): one line, no controls.
-		fmt.Fprintf(e.stderr, "leakwatch: warning: %s\n", report.SanitizeLine(w))
+		// Captured text (a page's URL or error): the logger sanitises it.
+		e.log().Warn(w)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/leakwatch/leakwatch/internal/browser"
+	"github.com/leakwatch/leakwatch/internal/browser/browsertest"
 	"github.com/leakwatch/leakwatch/internal/lab"
 )
 
@@ -13,7 +14,6 @@ import (
 // fetch but never its end, like real tags' beacons on real sites. Such a
 // request must not hold every page visit up to the stall limit (2s).
 func TestPageQuietDespiteUnfinishedKeepalive(t *testing.T) {
-	needChromium(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	site, err := lab.Start(ctx, lab.Options{})
@@ -21,11 +21,7 @@ func TestPageQuietDespiteUnfinishedKeepalive(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer site.Close()
-	b, err := browser.Launch(ctx, browser.Options{Args: site.ChromeArgs()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := browsertest.Launch(t, ctx, browser.Options{Args: site.ChromeArgs()})
 	tab, err := b.NewTab(ctx)
 	if err != nil {
 		t.Fatal(err)

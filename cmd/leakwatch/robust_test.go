@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -119,8 +120,7 @@ func startLeakwatch(t *testing.T, args ...string) *child {
 // startFed starts leakwatch reading the capture from standard input, writes
 // the first 4 MB of the HAR at path to it and keeps the pipe open: the run
 // cannot finish, so a signal or a timeout always finds it mid-way, however
-// fast the machine. It returns once the child has taken that part and had a
-// moment to analyse it.
+// fast the machine. It returns once the child has taken that part.
 func startFed(t *testing.T, path string, args ...string) *child {
 	t.Helper()
 	data, err := os.ReadFile(path)
@@ -152,7 +152,10 @@ func startFed(t *testing.T, path string, args ...string) *child {
 	case <-time.After(30 * time.Second):
 		t.Fatal("leakwatch did not read its input")
 	}
-	time.Sleep(300 * time.Millisecond) // let it analyse what it read; it cannot finish
+	// The event that counts: the child has read all but a pipe buffer of
+	// what was written. It handles signals from its first line, and its
+	// streaming reader has parsed the entries it read, so a signal now
+	// finds requests to report, however slow the machine.
 	return c
 }
 
@@ -379,7 +382,8 @@ func TestWatchSignals(t *testing.T) {
 	var stderr bytes.Buffer
 	done := make(chan struct{})
 	go func() {
-		watchSignals(sigs, cancel, &stderr, func(code int) { exited <- code })
+		log := func() *slog.Logger { return newEnv(nil, nil, nil, &stderr).log() }
+		watchSignals(sigs, cancel, log, func(code int) { exited <- code })
 		close(done)
 	}()
 	sigs <- syscall.SIGTERM

@@ -37,6 +37,7 @@ type scanFlags struct {
 	profile     string
 	headful     bool
 	browserArgs []string
+	noSandbox   bool
 	block3pc    bool
 	harOut      string
 	screenshots bool
@@ -67,6 +68,7 @@ func (f *scanFlags) register(cmd *cobra.Command, crawling bool) {
 	fl.IntVar(&f.tabs, "tabs", 1, "pages visited in parallel")
 	fl.BoolVar(&f.quietLog, "quiet", false, "print no progress and only errors on stderr")
 	fl.StringArrayVar(&f.browserArgs, "browser-arg", nil, "extra Chromium command-line flag; repeatable")
+	fl.BoolVar(&f.noSandbox, "no-sandbox", false, "run Chromium without its sandbox (it is off anyway, with a warning, when leakwatch runs as root or the system offers no sandbox)")
 	fl.BoolVar(&f.block3pc, "block-third-party-cookies", false, "keep Chromium's default of blocking third-party cookies (default: allowed, as in a typical browser)")
 	fl.StringVar(&f.harOut, "har-out", "", "also write the capture as a HAR 1.2 file (importable in Chrome DevTools)")
 	fl.BoolVar(&f.screenshots, "screenshots", false, "take a screenshot of every page (shown in the HTML report and the evidence bundle)")
@@ -220,22 +222,28 @@ func scanAndReport(ctx context.Context, e *env, an *analysis, sf scanFlags, of o
 	}
 	bopts.Args = append(bopts.Args, sf.browserArgs...)
 	bopts.Headful, bopts.ProfileDir, bopts.BlockThirdPartyCookies = sf.headful, sf.profile, sf.block3pc
+	bopts.NoSandbox = sf.noSandbox
 	b, err := browser.Launch(ctx, bopts)
 	if err != nil {
 		return err
 	}
+	restore := func() {}
+	// Closed below to report its error; closed here too on a panic, so no
+	// Chromium and no temporary folder outlives leakwatch.
+	defer b.Close()
 	var line *progressLine
-	var logTo io.Writer = e.stderr
-	if !sf.quietLog && isTerminal(e.stderr) {
+	if !sf.quietLog && e.logFormat != "json" && isTerminal(e.stderr) {
 		line = &progressLine{w: e.stderr}
 		copts.Progress = line.show
-		logTo = line // log lines clear the progress line first
+		restore = e.logTo.redirect(line) // log lines clear the progress line first
 	}
-	copts.Logger = sf.logger(logTo)
+	copts.Logger = e.log()
+	logBrowser(copts.Logger, b)
 	capture, crawlErr := crawl.Run(ctx, b, copts)
 	line.end()
+	restore()
 	if cerr := b.Close(); cerr != nil {
-		fmt.Fprintf(e.stderr, "leakwatch: warning: closing Chromium: %v\n", cerr)
+		e.log().Warn("closing Chromium", "err", cerr)
 	}
 	if capture == nil {
 		if crawlErr == nil {
@@ -394,17 +402,11 @@ func typedSecrets(steps []crawl.Step) []string {
 	return out
 }
 
-// logger is the crawl's logger: warnings by default, errors only with
-// --quiet, everything with --verbose.
-func (f *scanFlags) logger(w io.Writer) *slog.Logger {
-	level := slog.LevelWarn
-	switch {
-	case f.quietLog:
-		level = slog.LevelError
-	case f.verbose:
-		level = slog.LevelDebug
-	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+// logBrowser logs how Chromium runs: with --verbose, whether its sandbox
+// is on and why (the warning when it is off comes with the capture).
+func logBrowser(l *slog.Logger, b *browser.Browser) {
+	l.Info("chromium started", "version", b.Version(), "pid", b.PID(), "sandbox", b.Sandbox().String(),
+		"profile", b.UserDataDir())
 }
 
 // progressLine keeps one updating status line on a terminal; log lines

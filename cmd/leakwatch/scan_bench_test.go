@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/leakwatch/leakwatch/internal/browser"
+	"github.com/leakwatch/leakwatch/internal/browser/browsertest"
 	"github.com/leakwatch/leakwatch/internal/crawl"
 	"github.com/leakwatch/leakwatch/internal/lab"
 )
@@ -16,20 +17,14 @@ import (
 // with 1, 2 and 4 tabs and reports pages per minute. Each iteration is a
 // whole scan in a fresh browser context; Chromium is launched once.
 func BenchmarkScanLab(b *testing.B) {
-	if _, err := browser.Find(); err != nil {
-		b.Skip(err)
-	}
+	browsertest.Chromium(b)
 	ctx := context.Background()
 	site, err := lab.Start(ctx, lab.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer site.Close()
-	br, err := browser.Launch(ctx, browser.Options{Args: site.ChromeArgs()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer br.Close()
+	br := browsertest.Launch(b, ctx, browser.Options{Args: site.ChromeArgs()})
 	start := []string{site.URL, site.URL + "login"}
 	for i := range 10 {
 		start = append(start, fmt.Sprintf("%strack?tn=94001118995614820377%02d", site.URL, i))

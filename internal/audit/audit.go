@@ -194,11 +194,12 @@ func (a *Auditor) scan(ctx context.Context, job scanJob) (res leak.Result) {
 // sourceVisitor feeds one capture into the auditor. Requests wait in the
 // site decider until the capture's first party is known.
 type sourceVisitor struct {
-	a      *Auditor
-	src    int
-	pixels *pixel.Analyzer
-	site   *siteDecider
-	ended  bool
+	a       *Auditor
+	src     int
+	pixels  *pixel.Analyzer
+	site    *siteDecider
+	consent consentState
+	ended   bool
 }
 
 func (v *sourceVisitor) Page(p *traffic.Page) error {
@@ -282,6 +283,7 @@ func (v *sourceVisitor) process(r *traffic.Request) error {
 	}
 	hits := v.pixels.Request(r, p, pageURL)
 	st.addRequest(ref, r, hits)
+	v.observeConsent(r, ref, hits)
 	var fields []pixel.Field
 	for _, h := range hits {
 		fields = append(fields, h.Fields...)
@@ -314,6 +316,7 @@ func (v *sourceVisitor) End(c *traffic.Capture) error {
 	if w := s.Coverage.websocketWarning(); w != "" {
 		s.Warnings = append(s.Warnings, w)
 	}
+	v.endConsent()
 	v.pixels.Finish() // only what Identifier needs is kept past here
 	for _, f := range v.pixels.Findings() {
 		st.behaviour = append(st.behaviour, behaviourFinding(v.src, f, v.a.opts.Classifier))

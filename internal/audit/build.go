@@ -2,6 +2,7 @@ package audit
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -11,18 +12,19 @@ import (
 
 // typeOrder ranks finding types in the report: what people must act on first.
 var typeOrder = map[string]int{
-	TypeViolation:                  0,
-	TypeLeak:                       1,
-	TypeKeystroke:                  1,
-	TypePattern:                    2,
-	pixel.FindingAutomaticMatching: 3,
-	pixel.FindingPixelConfig:       4,
-	pixel.FindingSessionReplay:     5,
-	pixel.FindingCookieSync:        6,
-	pixel.FindingFingerprinting:    7,
-	pixel.FindingUnknownBeacon:     8,
-	pixel.FindingThirdPartyCookie:  9,
-	pixel.FindingIdentifierCookie:  10,
+	TypeViolation:         0,
+	TypeLeak:              1,
+	TypeKeystroke:         1,
+	TypePattern:           2,
+	TypeConsentConflict:   2,
+	TypeAutomaticMatching: 3,
+	TypePixelConfig:       4,
+	TypeSessionReplay:     5,
+	TypeCookieSync:        6,
+	TypeFingerprinting:    7,
+	TypeTrackingBeacon:    8,
+	TypeThirdPartyCookie:  9,
+	TypeIdentifierCookie:  10,
 }
 
 func rank(t string) int {
@@ -34,7 +36,7 @@ func rank(t string) int {
 
 func behaviourFinding(src int, f pixel.Finding, c *party.Classifier) Finding {
 	out := Finding{Type: f.Type, Vendor: f.Vendor, Product: f.Product, Account: f.Account,
-		Summary: f.Summary, Details: f.Details, Requests: f.Requests}
+		Summary: f.Summary, Details: reportDetails(f.Details), Requests: f.Requests}
 	if f.Host != "" || f.Domain != "" {
 		rcv := &Receiver{Host: f.Host, Domain: f.Domain}
 		if rcv.Domain == "" {
@@ -95,6 +97,12 @@ func (s *state) build(scans []scanResult, kept keptTotals) *Report {
 			s.opts.Limits.MaxPixelHits))
 	}
 	r.Findings = append(r.Findings, s.behaviour...)
+	r.Findings = append(r.Findings, s.consentConflicts(r.Findings)...)
+	if s.conflictsDropped > 0 {
+		r.Warnings = append(r.Warnings, fmt.Sprintf("%d more Google hits declaring denied consent were not checked for conflicts (limit %d)",
+			s.conflictsDropped, maxConsentConflicts))
+	}
+	r.Consent = s.consentSection()
 	s.cookieIdentifiers(r)
 	s.attribute(r)
 	slices.SortStableFunc(r.Findings, compareFindings)
@@ -107,8 +115,10 @@ func (s *state) build(scans []scanResult, kept keptTotals) *Report {
 	for _, h := range sortedKeys(s.background) {
 		r.BrowserTraffic = append(r.BrowserTraffic, *s.background[h])
 	}
-	r.ThirdParties = s.thirdParties(r.Findings)
+	r.ThirdParties = s.thirdParties()
 	r.FirstParty = s.firstPartyInfo()
+	r.Companies, r.Unattributed = attribute(r)
+	rankThirdParties(r)
 	r.Summary = summarize(s, r)
 	return r
 }
@@ -126,40 +136,6 @@ func (s *state) submitSide(m reqMeta) string {
 	return "after"
 }
 
-// attribute names every receiver by the company the third parties list for
-// its domain, so that findings, pixels and third parties can be joined by
-// name. A domain that two companies share (a platform's hosts) goes to the
-// one with more requests.
-func (s *state) attribute(r *Report) {
-	owner := map[string]string{}
-	reqs := map[string]int{}
-	for name, c := range s.companies {
-		c.domains.each(func(d string) {
-			if c.requests > reqs[d] || c.requests == reqs[d] && name < owner[d] {
-				owner[d], reqs[d] = name, c.requests
-			}
-		})
-	}
-	for i := range r.Findings {
-		f := &r.Findings[i]
-		if f.Receiver == nil {
-			continue
-		}
-		if name, ok := owner[f.Receiver.Domain]; ok {
-			f.Receiver.Company = name
-		}
-		if f.Type != TypeLeak && f.Type != TypePattern {
-			f.Vendor = f.Receiver.Company
-		}
-	}
-	for i := range r.Pixels {
-		h := &r.Pixels[i]
-		if name, ok := owner[party.RegistrableDomain(hostOf(h.Request.URL))]; ok {
-			h.Vendor = name
-		}
-	}
-}
-
 func compareFindings(a, b Finding) int {
 	return cmp.Or(
 		cmp.Compare(rank(a.Type), rank(b.Type)),
@@ -175,47 +151,69 @@ func compareFindings(a, b Finding) int {
 	)
 }
 
-func (s *state) thirdParties(findings []Finding) []ThirdParty {
-	kinds := map[string]set{}
-	leaks := map[string]int{}
-	patterns := map[string]int{}
-	for _, f := range findings {
-		if f.Receiver == nil {
-			continue
-		}
-		switch f.Type {
-		case TypeLeak:
-			if kinds[f.Receiver.Company] == nil {
-				kinds[f.Receiver.Company] = set{}
-			}
-			kinds[f.Receiver.Company].add(f.Field)
-			leaks[f.Receiver.Company]++
-		case TypePattern:
-			patterns[f.Receiver.Company]++
-		}
-	}
+// thirdParties lists the companies that received requests, with what
+// their traffic shows, in name order; rankThirdParties adds what they
+// received and puts them in order.
+func (s *state) thirdParties() []ThirdParty {
 	out := make([]ThirdParty, 0, len(s.companies))
-	for name, c := range s.companies {
+	for _, name := range sortedKeys(s.companies) {
+		c := s.companies[name]
 		m := c.seen()
 		out = append(out, ThirdParty{
 			Company: name, Known: c.known, Domains: c.domains.sorted(), Hosts: c.hosts.sorted(),
 			Categories: m.categories.sorted(), Requests: c.requests, Blocked: c.blocked,
-			Rules: m.rules.sorted(), DataKinds: kinds[name].sorted(), Leaks: leaks[name],
-			Patterns: patterns[name], Products: m.products.sorted(), Accounts: m.accounts.sorted(),
+			Rules: m.rules.sorted(), Products: m.products.sorted(), Accounts: m.accounts.sorted(),
 			Events: m.events.sorted(),
 		})
 	}
-	slices.SortFunc(out, func(a, b ThirdParty) int {
-		return cmp.Or(
-			-cmp.Compare(len(a.DataKinds), len(b.DataKinds)),
-			-cmp.Compare(a.Leaks, b.Leaks),
-			-cmp.Compare(a.Patterns, b.Patterns),
-			-cmp.Compare(len(a.Products), len(b.Products)),
-			-cmp.Compare(a.Requests, b.Requests),
-			strings.Compare(a.Company, b.Company),
-		)
-	})
 	return out
+}
+
+// rankThirdParties gives each third party the data kinds, leaks and
+// patterns of the findings attributed to it, sorts the third parties most
+// significant first, and points the companies at their new places.
+func rankThirdParties(r *Report) {
+	for _, c := range r.Companies {
+		if c.ThirdParty < 0 {
+			continue
+		}
+		tp := &r.ThirdParties[c.ThirdParty]
+		tp.DataKinds = c.DataKinds
+		for _, i := range c.Findings {
+			switch r.Findings[i].Type {
+			case TypeLeak:
+				tp.Leaks++
+			case TypePattern:
+				tp.Patterns++
+			}
+		}
+	}
+	// Third-party names are unique: the companies find their entries
+	// again by name, without a copy of a table that can hold 300,000.
+	byName := make(map[string]int, len(r.Companies))
+	for i, c := range r.Companies {
+		if c.ThirdParty >= 0 {
+			byName[r.ThirdParties[c.ThirdParty].Company] = i
+		}
+	}
+	slices.SortStableFunc(r.ThirdParties, compareThirdParties)
+	for i := range r.ThirdParties {
+		if ci, ok := byName[r.ThirdParties[i].Company]; ok {
+			r.Companies[ci].ThirdParty = i
+		}
+	}
+	sortCompanies(r.Companies)
+}
+
+func compareThirdParties(a, b ThirdParty) int {
+	return cmp.Or(
+		-cmp.Compare(len(a.DataKinds), len(b.DataKinds)),
+		-cmp.Compare(a.Leaks, b.Leaks),
+		-cmp.Compare(a.Patterns, b.Patterns),
+		-cmp.Compare(len(a.Products), len(b.Products)),
+		-cmp.Compare(a.Requests, b.Requests),
+		strings.Compare(a.Company, b.Company),
+	)
 }
 
 func (s *state) firstPartyInfo() FirstParty {
@@ -258,9 +256,9 @@ func summarize(s *state, r *Report) Summary {
 			if f.Confidence == ConfidenceHigh {
 				sum.PatternsHigh++
 			}
-		case pixel.FindingCookieSync:
+		case TypeCookieSync:
 			sum.IdentifierFlows++
-		case pixel.FindingSessionReplay:
+		case TypeSessionReplay:
 			replay.add(firstNonEmpty(f.Vendor, f.Product))
 		}
 	}

@@ -92,6 +92,7 @@ func TestRealWorldFirstParty(t *testing.T) {
 				}
 			}
 			checkOneNamePerCompany(t, r)
+			checkAttribution(t, r)
 			if truth.Typed[name] != false {
 				return
 			}
@@ -131,6 +132,48 @@ func checkOneNamePerCompany(t *testing.T, r *Report) {
 	for _, h := range r.Pixels {
 		check("pixel "+h.Product, siteOf(h.Request.URL), h.Vendor)
 	}
+}
+
+// checkAttribution: every finding, pixel hit and request detail is in one
+// company or unattributed; a company with a third-party entry has its
+// name and data kinds; a finding with a receiver is in its receiver's
+// company.
+func checkAttribution(t *testing.T, r *Report) {
+	t.Helper()
+	if !r.attributionFits() {
+		t.Fatal("the companies do not cover every finding, pixel hit and request detail exactly once")
+	}
+	for _, c := range r.Companies {
+		if c.ThirdParty < 0 {
+			continue
+		}
+		tp := r.ThirdParties[c.ThirdParty]
+		if tp.Company != c.Name || !slices.Equal(tp.DataKinds, c.DataKinds) {
+			t.Errorf("company %q %v, its third-party entry %q %v", c.Name, c.DataKinds, tp.Company, tp.DataKinds)
+		}
+	}
+	fo, po := r.Owners()
+	for i, f := range r.Findings {
+		if f.Receiver != nil && fo[i] >= 0 && !r.Companies[fo[i]].FirstParty && r.Companies[fo[i]].Name != f.Receiver.Company {
+			t.Errorf("finding %d to %q is attributed to %q", i, f.Receiver.Company, r.Companies[fo[i]].Name)
+		}
+	}
+	none := 0
+	if r.Unattributed != nil {
+		none = len(r.Unattributed.Findings)
+	}
+	t.Logf("%d companies (%d third parties): %d findings (%d unattributed), %d pixel hits (%d unattributed)",
+		len(r.Companies), len(r.ThirdParties), len(fo), none, len(po), len(po)-countOwned(po))
+}
+
+func countOwned(owners []int) int {
+	n := 0
+	for _, ci := range owners {
+		if ci >= 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // TestRealWorldPersonaFlows: where values were typed, a persona of those

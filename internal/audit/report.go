@@ -1,7 +1,5 @@
 package audit
 
-import "github.com/leakwatch/leakwatch/internal/pixel"
-
 // Schema identifies the JSON report format.
 const Schema = "leakwatch/report/v1"
 
@@ -18,11 +16,22 @@ type Report struct {
 	FirstParty FirstParty `json:"first_party"`
 	// ThirdParties are grouped by company, most significant first.
 	ThirdParties []ThirdParty `json:"third_parties"`
+	// Companies say which company every finding, pixel hit and request
+	// detail belongs to: one entry per third party that has any (in the
+	// order of ThirdParties), then the site's own company and receivers no
+	// third party lists. Renderers, policies and diff all group by it.
+	Companies []Company `json:"companies"`
+	// Unattributed holds what no company received: a tag served through a
+	// host of no listed company, a behaviour finding naming no host.
+	Unattributed *Attribution `json:"unattributed,omitempty"`
 	// Pixels are decoded tracking hits in request order.
 	Pixels []PixelHit `json:"pixels"`
 	// Findings are leaks, patterns, pixel-config and behaviour findings, and
 	// policy violations, sorted by type order then request index.
 	Findings []Finding `json:"findings"`
+	// Consent is what the captures show of consent platforms and signals;
+	// nil when they show none.
+	Consent *Consent `json:"consent,omitempty"`
 	// Policy holds the result of --policy / --fail-on, when one was given.
 	Policy *PolicyResult `json:"policy,omitempty"`
 	// Requests are the requests that findings and pixels point at, with
@@ -192,13 +201,13 @@ type ThirdParty struct {
 type PixelHit struct {
 	// Vendor is the company that received the hit, named as in
 	// ThirdParties when the receiving host is known.
-	Vendor  string        `json:"vendor"`
-	Product string        `json:"product"`
-	Account string        `json:"account,omitempty"`
-	Event   string        `json:"event,omitempty"`
-	Request RequestRef    `json:"request"`
-	Page    string        `json:"page,omitempty"`
-	Fields  []pixel.Field `json:"fields"`
+	Vendor  string     `json:"vendor"`
+	Product string     `json:"product"`
+	Account string     `json:"account,omitempty"`
+	Event   string     `json:"event,omitempty"`
+	Request RequestRef `json:"request"`
+	Page    string     `json:"page,omitempty"`
+	Fields  []Field    `json:"fields"`
 }
 
 // RequestRef points at a request in the capture.
@@ -269,17 +278,17 @@ type Finding struct {
 	// of the request (a value repeated in one URL is one finding).
 	Count int `json:"count,omitempty"`
 	// Value is the matched value, masked unless --show-values.
-	Value     string         `json:"value,omitempty"`
-	Evidence  string         `json:"evidence,omitempty"`
-	Request   *RequestRef    `json:"request,omitempty"`
-	Requests  []int          `json:"requests,omitempty"`
-	Page      string         `json:"page,omitempty"`
-	Initiator string         `json:"initiator,omitempty"`
-	Vendor    string         `json:"vendor,omitempty"`
-	Product   string         `json:"product,omitempty"`
-	Account   string         `json:"account,omitempty"`
-	Summary   string         `json:"summary,omitempty"`
-	Details   []pixel.Detail `json:"details,omitempty"`
+	Value     string      `json:"value,omitempty"`
+	Evidence  string      `json:"evidence,omitempty"`
+	Request   *RequestRef `json:"request,omitempty"`
+	Requests  []int       `json:"requests,omitempty"`
+	Page      string      `json:"page,omitempty"`
+	Initiator string      `json:"initiator,omitempty"`
+	Vendor    string      `json:"vendor,omitempty"`
+	Product   string      `json:"product,omitempty"`
+	Account   string      `json:"account,omitempty"`
+	Summary   string      `json:"summary,omitempty"`
+	Details   []Detail    `json:"details,omitempty"`
 }
 
 // PolicyResult is the outcome of evaluating a policy.

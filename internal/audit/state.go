@@ -110,6 +110,11 @@ type state struct {
 	// analyzers are each source's pixel analyzer, kept to the end for
 	// what only the whole capture tells (cookie identifiers).
 	analyzers map[int]*pixel.Analyzer
+	// consent is what the sources showed of consent; conflicts are the
+	// requests whose Consent Mode state may contradict their content.
+	consent          Consent
+	conflicts        []conflictCandidate
+	conflictsDropped int
 }
 
 func newState(opts Options) *state {
@@ -180,7 +185,7 @@ func (s *state) addRequest(m reqMeta, r *traffic.Request, hits []pixel.Hit) {
 		}
 		if len(s.hits) < s.opts.Limits.MaxPixelHits {
 			s.hits = append(s.hits, PixelHit{Vendor: vendor, Product: h.Product, Account: h.Account,
-				Event: h.Event, Request: m.hitRef(), Page: capString(m.page, maxRefURL), Fields: h.Fields})
+				Event: h.Event, Request: m.hitRef(), Page: capString(m.page, maxRefURL), Fields: reportFields(h.Fields)})
 		} else {
 			s.hitsDropped[vendor+" "+h.Product]++
 		}

@@ -3,22 +3,16 @@ package browser_test
 import (
 	"context"
 	"sort"
-	"strings"
 	"testing"
 	"time"
-
-	"github.com/go-rod/rod"
-	"github.com/go-rod/rod/lib/launcher"
-	"github.com/go-rod/rod/lib/launcher/flags"
-	"github.com/go-rod/rod/lib/proto"
 
 	"github.com/leakwatch/leakwatch/internal/browser"
 )
 
 // BenchmarkVisit compares a recorded leakwatch page visit (navigate to the
 // load event, every target attached and recorded, bodies read, storage of
-// the page left read) with a bare go-rod navigation of the same page in a
-// second Chromium with the same site isolation and no instrumentation. The
+// the page left read) with a bare navigation of the same page in a second
+// Chromium with the same flags, over the same transport, recording nothing. The
 // two alternate in one loop so that the load of a shared machine hits both
 // alike; it reports both means and the median of the per-visit ratios.
 func BenchmarkVisit(b *testing.B) {
@@ -35,7 +29,7 @@ func BenchmarkVisit(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer tab.Close()
-	page := rodPage(b)
+	page := barePage(b)
 	var lw, bare time.Duration
 	ratios := make([]float64, 0, b.N)
 	b.ResetTimer()
@@ -47,12 +41,11 @@ func BenchmarkVisit(b *testing.B) {
 		}
 		cancel()
 		t1 := time.Now()
-		if err := page.Navigate(url); err != nil {
+		nctx, cancel = context.WithTimeout(ctx, 30*time.Second)
+		if err := page.Navigate(nctx, url); err != nil {
 			b.Fatal(err)
 		}
-		if err := page.WaitLoad(); err != nil {
-			b.Fatal(err)
-		}
+		cancel()
 		t2 := time.Now()
 		lw, bare = lw+t1.Sub(t0), bare+t2.Sub(t1)
 		ratios = append(ratios, float64(t1.Sub(t0))/float64(t2.Sub(t1)))
@@ -60,7 +53,7 @@ func BenchmarkVisit(b *testing.B) {
 	b.StopTimer()
 	sort.Float64s(ratios)
 	b.ReportMetric(float64(lw.Milliseconds())/float64(b.N), "leakwatch-ms/visit")
-	b.ReportMetric(float64(bare.Milliseconds())/float64(b.N), "rod-ms/visit")
+	b.ReportMetric(float64(bare.Milliseconds())/float64(b.N), "bare-ms/visit")
 	b.ReportMetric(ratios[len(ratios)/2], "median-ratio")
 	c, err := bc.Capture(ctx)
 	if err != nil || len(c.Requests) < 5*b.N {
@@ -68,34 +61,16 @@ func BenchmarkVisit(b *testing.B) {
 	}
 }
 
-// rodPage launches a Chromium through rod's launcher (never downloading:
-// the binary is given) with leakwatch's site isolation, and opens a page.
-func rodPage(b *testing.B) *rod.Page {
+// barePage opens a page in a second Chromium with the same flags and no
+// recording.
+func barePage(b *testing.B) *browser.BarePage {
 	b.Helper()
-	exe, err := browser.Find()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	p, err := browser.NewBarePage(ctx, env.Args)
 	if err != nil {
 		b.Fatal(err)
 	}
-	l := launcher.New().Bin(exe).Leakless(false).Headless(true).NoSandbox(true).
-		Delete("disable-features").Delete("disable-site-isolation-trials").Delete("enable-features").
-		Set("disable-gpu").Set("disable-quic")
-	for _, a := range env.Args {
-		name, val, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		l = l.Set(flags.Flag(name), val)
-	}
-	u, err := l.Launch()
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { l.Kill(); l.Cleanup() })
-	rb := rod.New().ControlURL(u)
-	if err := rb.Connect(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = rb.Close() })
-	page, err := rb.Page(proto.TargetCreateTarget{URL: "about:blank"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	return page
+	b.Cleanup(p.Close)
+	return p
 }

@@ -24,9 +24,8 @@ type Context struct {
 	pages    []*traffic.Page
 	storage  []traffic.StorageItem
 	warnings []string
-	// badEvents counts CDP events whose parameters did not decode, by
-	// handler, with the first error (see decode).
-	badEvents map[string]*badEvent
+	// events counts CDP events whose parameters did not decode (see decode).
+	events badEvents
 	// dialogs counts dismissed JavaScript dialogs; dialogOrder keeps the
 	// order they were first seen in.
 	dialogs     map[dialogKey]int
@@ -212,8 +211,7 @@ func (c *Context) Capture(ctx context.Context) (*traffic.Capture, error) {
 	c.b.mu.Lock()
 	defer c.b.mu.Unlock()
 	out := &traffic.Capture{Creator: "leakwatch", Browser: c.b.version, Cookies: cookies,
-		Storage:  append([]traffic.StorageItem(nil), c.storage...),
-		Warnings: append(append(append([]string(nil), c.warnings...), c.dialogWarnings()...), c.eventWarnings()...)}
+		Storage: append([]traffic.StorageItem(nil), c.storage...), Warnings: c.allWarnings()}
 	if err != nil {
 		out.Warnings = append(out.Warnings, err.Error())
 	}
@@ -232,6 +230,20 @@ func (c *Context) Capture(ctx context.Context) (*traffic.Capture, error) {
 		out.Requests = append(out.Requests, &cp)
 	}
 	return out, nil
+}
+
+// allWarnings are the capture's warnings: the browser's own first (no
+// sandbox, events of no context that did not decode), then the context's.
+// The caller holds b.mu.
+func (c *Context) allWarnings() []string {
+	var out []string
+	if w := c.b.sandbox.Warning(); w != "" {
+		out = append(out, w)
+	}
+	out = append(out, c.b.events.warnings()...)
+	out = append(out, c.warnings...)
+	out = append(out, c.dialogWarnings()...)
+	return append(out, c.events.warnings()...)
 }
 
 // Requests counts the requests recorded so far.

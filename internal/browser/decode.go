@@ -6,46 +6,64 @@ import (
 	"sort"
 )
 
-// badEvent is a kind of CDP event that failed to decode.
+// badEvents counts CDP messages that failed to decode, by the handler that
+// read them, with the first error of each. A message that does not decode (a
+// protocol change, a truncated or hostile payload) is never dropped
+// silently: a request it described may be missing, and the capture says so.
+type badEvents map[string]*badEvent
+
+// badEvent is one handler's count and first error.
 type badEvent struct {
 	count int
 	first string
 }
 
-// decode unmarshals a CDP event's parameters into v. An event that does not
-// decode (a protocol change, a truncated message) is not dropped silently:
-// it is counted per handler and reported once in the capture's warnings,
-// since a request it described may be missing. Called with b.mu held, as
-// every handler is.
-func (c *Context) decode(handler string, raw json.RawMessage, v any) bool {
-	err := json.Unmarshal(raw, v)
-	if err == nil {
-		return true
+// add counts a failure of handler.
+func (m *badEvents) add(handler string, err error) {
+	if *m == nil {
+		*m = badEvents{}
 	}
-	if c.badEvents == nil {
-		c.badEvents = map[string]*badEvent{}
-	}
-	e := c.badEvents[handler]
+	e := (*m)[handler]
 	if e == nil {
 		e = &badEvent{first: err.Error()}
-		c.badEvents[handler] = e
+		(*m)[handler] = e
 	}
 	e.count++
-	return false
 }
 
-// eventWarnings says which events could not be read, sorted by handler.
-func (c *Context) eventWarnings() []string {
-	names := make([]string, 0, len(c.badEvents))
-	for n := range c.badEvents {
+// warnings says which events could not be read, sorted by handler.
+func (m badEvents) warnings() []string {
+	names := make([]string, 0, len(m))
+	for n := range m {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	out := make([]string, 0, len(names))
 	for _, n := range names {
-		e := c.badEvents[n]
+		e := m[n]
 		out = append(out, fmt.Sprintf("%d browser event(s) for %s could not be decoded and were skipped (what they "+
 			"described may be missing from the capture): %s", e.count, n, e.first))
 	}
 	return out
+}
+
+// decode unmarshals a CDP event's parameters into v, counting a failure
+// against handler. Called with b.mu held, as every handler is.
+func (c *Context) decode(handler string, raw json.RawMessage, v any) bool {
+	if err := json.Unmarshal(raw, v); err != nil {
+		c.events.add(handler, err)
+		return false
+	}
+	return true
+}
+
+// decode unmarshals the parameters of a browser-level event (targets
+// attached and detached), which belong to no context yet; failures are
+// reported in every context's capture. The caller holds b.mu.
+func (b *Browser) decode(handler string, raw json.RawMessage, v any) bool {
+	if err := json.Unmarshal(raw, v); err != nil {
+		b.events.add(handler, err)
+		return false
+	}
+	return true
 }

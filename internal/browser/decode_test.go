@@ -20,7 +20,7 @@ func TestUndecodableEventsAreReported(t *testing.T) {
 		}
 	}
 	c.decode("onData", []byte(`{`), &ev)
-	w := c.eventWarnings()
+	w := c.events.warnings()
 	if len(w) != 2 || !strings.HasPrefix(w[0], "1 browser event(s) for onData") ||
 		!strings.HasPrefix(w[1], "3 browser event(s) for onRequest") {
 		t.Errorf("warnings %q", w)

@@ -10,19 +10,16 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/go-rod/rod/lib/cdp"
 )
 
-// rootFlags are always passed: they make Chromium start headless as root in a
+// rootFlags are always passed: they make Chromium start headless in a
 // container and keep it from talking to anything but the pages it is sent to
-// (quietPrefs do the same through the profile's preferences).
+// (quietPrefs do the same through the profile's preferences). --no-sandbox is
+// added only when the sandbox cannot run (see Sandbox).
 var rootFlags = []string{
-	"--no-sandbox",
 	"--disable-gpu",
 	"--disable-quic",
 	"--no-first-run",
@@ -35,7 +32,6 @@ var rootFlags = []string{
 	"--disable-hang-monitor",
 	"--password-store=basic",
 	"--use-mock-keychain",
-	"--remote-debugging-port=0",
 	// Chromium's own traffic: variations and field trials, component and
 	// extension updates, sync and sign-in, crash and metrics reporting,
 	// Safe Browsing, domain reliability, suggestions.
@@ -105,13 +101,26 @@ type Options struct {
 	// MaxBodySize caps each recorded response body in bytes; 0 means
 	// DefaultMaxBodySize, negative means response bodies are not recorded.
 	MaxBodySize int
-	// StartTimeout bounds the wait for Chromium's DevTools endpoint; 0 means 30s.
+	// StartTimeout bounds the wait for Chromium's first DevTools answers;
+	// 0 means 30s.
 	StartTimeout time.Duration
 	// GPC sends Global Privacy Control (Sec-GPC: 1 on every request,
 	// navigator.globalPrivacyControl true); see optout.go.
 	GPC bool
 	// DNT sends Do Not Track (DNT: 1, navigator.doNotTrack "1").
 	DNT bool
+	// NoSandbox runs Chromium without its sandbox even where it could have
+	// one (as does --no-sandbox in Args). Without it the sandbox is used
+	// unless leakwatch runs as root or the system cannot provide it;
+	// Browser.Sandbox says which, and a capture without it says so in its
+	// warnings.
+	NoSandbox bool
+
+	// webSocket speaks DevTools over a WebSocket where a pipe would do
+	// (tests of the Windows transport).
+	webSocket bool
+	// host stands in for what probeSandbox finds, in tests.
+	host *sandboxHost
 }
 
 // reservedFlags are managed by Launch and may not come from Options.Args.
@@ -141,13 +150,20 @@ func (o *Options) Validate() error {
 type Browser struct {
 	opts    Options
 	binding string // name of the page binding that reports Blob bodies
+	sandbox Sandbox
 	cmd     *exec.Cmd
-	dataDir string
-	tmpDir  string // removed on Close; empty when a profile dir was given
+	dataDir string // the user-data-dir: ProfileDir, or a folder in tmpDir
+	tmpDir  string // the run's temporary folder, removed on Close
+	// childTmp is Chromium's $TMPDIR, in tmpDir: what it leaves there
+	// (org.chromium.Chromium.* shared memory files) goes with it.
+	childTmp string
+	// extraTmp is childTmp when tmpDir's path was too long for it.
+	extraTmp string
+	// lock is held while the run lives (see lockRun).
+	lock    *os.File
 	version string // e.g. "HeadlessChrome/156.0.8078.108"
 	stderr  *tailBuffer
-	ws      *cdp.WebSocket
-	client  *cdp.Client
+	conn    *conn
 	exited  chan struct{} // closed when the process has exited
 	loop    chan struct{} // closed when the event loop has ended
 
@@ -159,10 +175,13 @@ type Browser struct {
 	closeOnce sync.Once
 	closeErr  error
 	dead      bool
+	// events counts browser-level CDP events that did not decode.
+	events badEvents
 }
 
 // Launch starts Chromium and connects to it. The browser is closed when ctx
-// is cancelled; call Close when done in any case.
+// is cancelled, or when Chromium exits on its own; call Close when done in
+// any case. Its temporary folders are gone once it is closed.
 func Launch(ctx context.Context, opts Options) (*Browser, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
@@ -177,15 +196,44 @@ func Launch(ctx context.Context, opts Options) (*Browser, error) {
 	if opts.MaxBodySize == 0 {
 		opts.MaxBodySize = DefaultMaxBodySize
 	}
-	b := &Browser{opts: opts, binding: bindingName(), sessions: map[string]*session{}, contexts: map[string]*Context{},
-		waiters: map[string]chan *session{}, exited: make(chan struct{}), loop: make(chan struct{}),
-		stderr: &tailBuffer{max: 8 << 10}}
-	if err := b.start(ctx); err != nil {
-		b.Close()
+	host := opts.host
+	if host == nil {
+		h := probeSandbox(opts.Exec)
+		host = &h
+	}
+	sb := decideSandbox(*host, opts.NoSandbox || sandboxOff(opts.Args))
+	b, err := launch(ctx, opts, sb)
+	if err != nil && sb.On && ctx.Err() == nil {
+		// The probe was wrong (an AppArmor or seccomp rule it could not
+		// see): Chromium said so and exited. Run it as it must, and say so.
+		if line := sandboxStartFailure(b.stderr.String()); line != "" {
+			b, err = launch(ctx, opts, retryWithoutSandbox(line))
+		}
+	}
+	if err != nil {
 		return nil, err
 	}
+	return b, nil
+}
+
+// launch starts one Chromium with the sandbox decision sb. On error the
+// browser is closed and returned for its output.
+func launch(ctx context.Context, opts Options, sb Sandbox) (*Browser, error) {
+	b := &Browser{opts: opts, sandbox: sb, binding: bindingName(), sessions: map[string]*session{},
+		contexts: map[string]*Context{}, waiters: map[string]chan *session{}, exited: make(chan struct{}),
+		loop: make(chan struct{}), stderr: &tailBuffer{max: 8 << 10}}
+	if err := b.start(ctx); err != nil {
+		b.Close()
+		return b, err
+	}
 	stop := context.AfterFunc(ctx, func() { b.Close() })
-	go func() { <-b.exited; stop() }()
+	go func() {
+		<-b.exited
+		stop()
+		// Chromium crashed or was killed: nothing will use its folders
+		// again, so they go now, not only when the caller closes it.
+		b.Close()
+	}()
 	return b, nil
 }
 
@@ -197,51 +245,112 @@ func bindingName() string {
 }
 
 func (b *Browser) start(ctx context.Context) error {
+	if err := b.prepareDirs(); err != nil {
+		return err
+	}
 	if err := b.prepareProfile(); err != nil {
 		return err
 	}
 	b.cmd = exec.Command(b.opts.Exec, b.args()...)
+	b.cmd.Env = childEnv(os.Environ(), b.childTmp)
 	b.cmd.Stderr = b.stderr
 	b.cmd.Stdout = b.stderr
 	setProcAttr(b.cmd)
-	if err := b.cmd.Start(); err != nil {
+	var pipe *pipeTransport
+	handedOver := func() {}
+	if b.usePipe() {
+		var err error
+		if pipe, handedOver, err = pipeTo(b.cmd); err != nil {
+			return err
+		}
+	}
+	err := b.cmd.Start()
+	handedOver()
+	if err != nil {
+		if pipe != nil {
+			_ = pipe.close()
+		}
 		return fmt.Errorf("start chromium %s: %w", b.opts.Exec, err)
 	}
-	go func() { _ = b.cmd.Wait(); close(b.exited) }()
-	wsURL, err := b.waitEndpoint(ctx)
-	if err != nil {
-		return err
+	go func() {
+		_ = b.cmd.Wait()
+		close(b.exited)
+		if pipe != nil {
+			// A helper process may still hold Chromium's end open.
+			_ = pipe.close()
+		}
+	}()
+	var t transport = pipe
+	if pipe == nil {
+		if t, err = b.dial(ctx); err != nil {
+			return err
+		}
 	}
-	b.ws = &cdp.WebSocket{}
-	if err := b.ws.Connect(ctx, wsURL, nil); err != nil {
-		return fmt.Errorf("connect to chromium at %s: %w", wsURL, err)
-	}
-	b.client = cdp.New().Start(b.ws)
+	b.conn = newConn(t, b.malformed)
 	go b.eventLoop()
-	return b.initBrowser(ctx)
+	sctx, cancel := context.WithTimeout(ctx, b.startTimeout())
+	defer cancel()
+	if err := b.initBrowser(sctx); err != nil {
+		return b.startError(ctx, sctx, err)
+	}
+	return nil
+}
+
+// usePipe says whether DevTools runs over a pipe (see pipeTransport).
+func (b *Browser) usePipe() bool { return pipeSupported && !b.opts.webSocket }
+
+func (b *Browser) startTimeout() time.Duration {
+	if b.opts.StartTimeout == 0 {
+		return 30 * time.Second
+	}
+	return b.opts.StartTimeout
+}
+
+// startError explains why the first commands failed: the launch was
+// cancelled, Chromium exited (with what it said), or it did not answer.
+func (b *Browser) startError(ctx, sctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("start chromium: %w", ctx.Err())
+	}
+	select {
+	case <-b.exited:
+		return fmt.Errorf("chromium %s exited at start: %s", b.opts.Exec, b.stderr.String())
+	case <-time.After(2 * time.Second):
+	}
+	if sctx.Err() != nil {
+		return fmt.Errorf("chromium %s did not answer within %s: %s", b.opts.Exec, b.startTimeout(), b.stderr.String())
+	}
+	return err
+}
+
+// malformed counts a message from Chromium that is not protocol JSON.
+func (b *Browser) malformed(err error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.events.add("DevTools connection", err)
 }
 
 func (b *Browser) args() []string {
 	args := append([]string{}, rootFlags...)
+	if !b.sandbox.On {
+		args = append(args, "--no-sandbox")
+	}
 	if !b.opts.Headful {
 		args = append(args, "--headless", "--hide-scrollbars", "--mute-audio")
+	}
+	if b.usePipe() {
+		args = append(args, "--remote-debugging-pipe")
+	} else {
+		args = append(args, "--remote-debugging-port=0", "--remote-allow-origins="+wsOrigin)
 	}
 	args = append(args, "--user-data-dir="+b.dataDir)
 	args = append(args, b.opts.Args...)
 	return append(args, "about:blank")
 }
 
-// prepareProfile creates the user-data-dir and writes the cookie preference.
+// prepareProfile writes the cookie and quiet preferences into the
+// user-data-dir.
 func (b *Browser) prepareProfile() error {
-	if b.opts.ProfileDir != "" {
-		b.dataDir = b.opts.ProfileDir
-	} else {
-		dir, err := os.MkdirTemp("", "leakwatch-chromium-")
-		if err != nil {
-			return fmt.Errorf("create temporary profile: %w", err)
-		}
-		b.tmpDir, b.dataDir = dir, dir
-	}
 	// A stale port file from an earlier run would point at a dead browser.
 	_ = os.Remove(filepath.Join(b.dataDir, "DevToolsActivePort"))
 	set := map[string]any{}
@@ -254,43 +363,14 @@ func (b *Browser) prepareProfile() error {
 	return writePrefs(filepath.Join(b.dataDir, "Default", "Preferences"), set)
 }
 
-// waitEndpoint waits for Chromium to write DevToolsActivePort.
-func (b *Browser) waitEndpoint(ctx context.Context) (string, error) {
-	timeout := b.opts.StartTimeout
-	if timeout == 0 {
-		timeout = 30 * time.Second
-	}
-	deadline := time.NewTimer(timeout)
-	defer deadline.Stop()
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	file := filepath.Join(b.dataDir, "DevToolsActivePort")
-	for {
-		if data, err := os.ReadFile(file); err == nil {
-			lines := strings.Split(strings.TrimSpace(string(data)), "\n")
-			if len(lines) == 2 {
-				if _, err := strconv.Atoi(lines[0]); err == nil {
-					return "ws://127.0.0.1:" + lines[0] + lines[1], nil
-				}
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return "", fmt.Errorf("start chromium: %w", ctx.Err())
-		case <-b.exited:
-			return "", fmt.Errorf("chromium %s exited at start: %s", b.opts.Exec, b.stderr.String())
-		case <-deadline.C:
-			return "", fmt.Errorf("chromium %s did not open DevTools within %s: %s", b.opts.Exec, timeout, b.stderr.String())
-		case <-tick.C:
-		}
-	}
-}
-
 // Version is Chromium's product string, e.g. "HeadlessChrome/156.0.8078.108".
 func (b *Browser) Version() string { return b.version }
 
 // UserDataDir is the profile directory Chromium runs with.
 func (b *Browser) UserDataDir() string { return b.dataDir }
+
+// Sandbox says whether Chromium runs with its sandbox, and why.
+func (b *Browser) Sandbox() Sandbox { return b.sandbox }
 
 // PID is the Chromium main process ID.
 func (b *Browser) PID() int {
@@ -311,10 +391,10 @@ func (b *Browser) Close() error {
 }
 
 func (b *Browser) shutdown() error {
-	if b.client != nil && b.opts.ProfileDir != "" {
+	if b.conn != nil && b.opts.ProfileDir != "" && !b.hasExited() {
 		// Let Chromium flush the user's profile before it is killed.
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-		_, _ = b.client.Call(ctx, "", "Browser.close", nil)
+		_, _ = b.conn.Call(ctx, "", "Browser.close", nil)
 		cancel()
 		select {
 		case <-b.exited:
@@ -333,28 +413,10 @@ func (b *Browser) shutdown() error {
 	if b.dataDir != "" {
 		killByCmdline("--user-data-dir=" + b.dataDir)
 	}
-	if b.ws != nil {
-		_ = b.ws.Close()
+	if b.conn != nil {
+		_ = b.conn.Close()
 	}
-	var err error
-	if b.tmpDir != "" {
-		if e := removeAllRetry(b.tmpDir); e != nil {
-			err = fmt.Errorf("remove temporary profile: %w", e)
-		}
-	}
-	return err
-}
-
-// removeAllRetry retries because a dying Chromium may still write files.
-func removeAllRetry(dir string) error {
-	var err error
-	for i := 0; i < 5; i++ {
-		if err = os.RemoveAll(dir); err == nil {
-			return nil
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return err
+	return b.removeTemp()
 }
 
 // tailBuffer keeps the last max bytes written to it.

@@ -67,3 +67,15 @@ func describe(c *traffic.Capture) string {
 func urlHas(subs ...string) func(*traffic.Request) bool {
 	return func(r *traffic.Request) bool { return browsertest.ContainsAll(r.URL, subs...) }
 }
+
+// kill kills Chromium's main process at once, as a crash would.
+func kill(t *testing.T, b *browser.Browser) {
+	t.Helper()
+	p, err := os.FindProcess(b.PID())
+	if err == nil {
+		err = p.Kill()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -15,3 +15,7 @@ func setProcAttr(cmd *exec.Cmd) {
 func killGroup(pid int) {
 	_ = syscall.Kill(-pid, syscall.SIGKILL)
 }
+
+// pipeSupported: a pipe can be handed to Chromium as its file descriptors 3
+// and 4 (os/exec cannot pass extra files on Windows).
+const pipeSupported = true

@@ -448,11 +448,12 @@ func onBinding(c *Context, _ *session, raw json.RawMessage) {
 		URL  string `json:"url"`
 		Body string `json:"body"`
 	}
-	if json.Unmarshal([]byte(ev.Payload), &p) != nil {
+	if !c.decode("onBinding payload", json.RawMessage(ev.Payload), &p) {
 		return
 	}
 	body, err := base64.StdEncoding.DecodeString(p.Body)
 	if err != nil {
+		c.events.add("onBinding body", err)
 		return
 	}
 	if len(c.blobs) > 256 { // reported but never sent: do not grow for ever

@@ -5,11 +5,11 @@ import (
 	"errors"
 	"os"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/leakwatch/leakwatch/internal/browser"
+	"github.com/leakwatch/leakwatch/internal/browser/browsertest"
 )
 
 func TestNeverEndingPageTimesOut(t *testing.T) {
@@ -152,10 +152,7 @@ func TestNoChromiumSurvives(t *testing.T) {
 		t.Run(how, func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			b, err := browser.Launch(ctx, browser.Options{Args: env.Args})
-			if err != nil {
-				t.Fatal(err)
-			}
+			b := browsertest.Launch(t, ctx, browser.Options{Args: env.Args})
 			dir, pid := b.UserDataDir(), b.PID()
 			tab, err := b.NewTab(ctx)
 			if err != nil {
@@ -248,10 +245,7 @@ func TestBlockThirdPartyCookies(t *testing.T) {
 	env.Need(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	b, err := browser.Launch(context.Background(), browser.Options{Args: env.Args, BlockThirdPartyCookies: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := browsertest.Launch(t, context.Background(), browser.Options{Args: env.Args, BlockThirdPartyCookies: true})
 	defer b.Close()
 	tab, err := b.NewTab(ctx)
 	if err != nil {
@@ -270,10 +264,7 @@ func TestBlockThirdPartyCookies(t *testing.T) {
 func TestProfileDirIsKept(t *testing.T) {
 	env.Need(t)
 	dir := t.TempDir()
-	b, err := browser.Launch(context.Background(), browser.Options{Args: env.Args, ProfileDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := browsertest.Launch(t, context.Background(), browser.Options{Args: env.Args, ProfileDir: dir})
 	if !b.HasProfile() || b.UserDataDir() != dir {
 		t.Errorf("profile = %v %s", b.HasProfile(), b.UserDataDir())
 	}
@@ -292,10 +283,7 @@ func TestProfileDirIsKept(t *testing.T) {
 // what was recorded before stays readable.
 func TestBrowserDiesMidScan(t *testing.T) {
 	env.Need(t)
-	b, err := browser.Launch(context.Background(), browser.Options{Args: env.Args})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := browsertest.Launch(t, context.Background(), browser.Options{Args: env.Args})
 	defer b.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -307,9 +295,7 @@ func TestBrowserDiesMidScan(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = tab.WaitQuiet(ctx, 200*time.Millisecond)
-	if err := syscall.Kill(b.PID(), syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
+	kill(t, b)
 	start := time.Now()
 	if err := tab.Navigate(ctx, env.Server.URL("site.test", false, "/alert.html")); err == nil {
 		t.Error("navigate on a dead browser succeeded")

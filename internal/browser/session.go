@@ -4,10 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sync/atomic"
 	"time"
-
-	"github.com/go-rod/rod/lib/cdp"
 
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
@@ -63,25 +60,10 @@ func (s *session) notify() {
 
 // call sends one DevTools command and decodes its result into res (if not nil).
 func (b *Browser) call(ctx context.Context, sessionID, method string, params, res any) error {
-	if b.client == nil {
+	if b.conn == nil {
 		return errClosed
 	}
-	select {
-	case <-b.loop:
-		return fmt.Errorf("%s: %w", method, errClosed)
-	default:
-	}
-	// A command sent just as the connection dies is never answered.
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	go func() {
-		select {
-		case <-b.loop:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
-	raw, err := b.client.Call(ctx, sessionID, method, params)
+	raw, err := b.conn.Call(ctx, sessionID, method, params)
 	if err != nil {
 		return fmt.Errorf("%s: %w", method, err)
 	}
@@ -95,11 +77,11 @@ func (b *Browser) call(ctx context.Context, sessionID, method string, params, re
 }
 
 // eventLoop reads every event of the connection. It never calls Chromium
-// itself: rod's client delivers responses on the same reader, so handlers
-// that need a command start a goroutine.
+// itself: answers arrive on the same reader as events, so handlers that need
+// a command start a goroutine.
 func (b *Browser) eventLoop() {
 	defer close(b.loop)
-	for ev := range b.client.Event() {
+	for ev := range b.conn.Events() {
 		b.handle(ev)
 	}
 	b.mu.Lock()
@@ -111,7 +93,7 @@ func (b *Browser) eventLoop() {
 	b.mu.Unlock()
 }
 
-func (b *Browser) handle(ev *cdp.Event) {
+func (b *Browser) handle(ev *event) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	switch ev.Method {
@@ -122,7 +104,7 @@ func (b *Browser) handle(ev *cdp.Event) {
 		var p struct {
 			SessionID string `json:"sessionId"`
 		}
-		if json.Unmarshal(ev.Params, &p) == nil {
+		if b.decode("onDetached", ev.Params, &p) {
 			if s := b.sessions[p.SessionID]; s != nil {
 				s.gone = true
 				s.notify()
@@ -149,12 +131,12 @@ type targetInfo struct {
 }
 
 // onAttached registers a new session and starts its set-up; the caller holds b.mu.
-func (b *Browser) onAttached(ev *cdp.Event) {
+func (b *Browser) onAttached(ev *event) {
 	var p struct {
 		SessionID  string     `json:"sessionId"`
 		TargetInfo targetInfo `json:"targetInfo"`
 	}
-	if json.Unmarshal(ev.Params, &p) != nil {
+	if !b.decode("onAttached", ev.Params, &p) {
 		return
 	}
 	parent := b.sessions[ev.SessionID]
@@ -229,24 +211,10 @@ func (b *Browser) setup(s *session) {
 // events; larger ones are read with Network.getRequestPostData.
 const maxPostData = 16 << 20
 
-// noReply numbers commands sent with send; rod's client drops their answers
-// because it never issued these IDs.
-var noReply atomic.Int64
-
-func init() { noReply.Store(1 << 30) } // Chromium wants IDs that fit 32 bits
-
 // send sends a command without waiting for its answer.
 func (b *Browser) send(sessionID, method string, params any) {
-	msg := map[string]any{"id": noReply.Add(1), "method": method}
-	if sessionID != "" {
-		msg["sessionId"] = sessionID
-	}
-	if params != nil {
-		msg["params"] = params
-	}
-	data, err := json.Marshal(msg)
-	if err == nil {
-		_ = b.ws.Send(data)
+	if b.conn != nil {
+		_ = b.conn.Notify(sessionID, method, params)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/leakwatch/leakwatch/internal/browser"
+	"github.com/leakwatch/leakwatch/internal/browser/browsertest"
 )
 
 // catchAll accepts every connection the browser opens to a hostname other
@@ -98,12 +99,7 @@ func TestBrowserSendsNothingOfItsOwn(t *testing.T) {
 	_, port, _ := net.SplitHostPort(page.Listener.Addr().String())
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	b, err := browser.Launch(ctx, browser.Options{Args: []string{
-		"--host-resolver-rules=MAP * " + catch.ln.Addr().String() + ", EXCLUDE localhost"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := browsertest.Launch(t, ctx, browser.Options{Args: browsertest.MapArgs("*", catch.ln.Addr().String(), "")})
 	tab, err := b.NewTab(ctx)
 	if err != nil {
 		t.Fatal(err)

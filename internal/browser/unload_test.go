@@ -31,19 +31,24 @@ func TestUnloadRequestsAreCaptured(t *testing.T) {
 	if err := tab.Close(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(500 * time.Millisecond) // let anything late reach the server
+	wants := []string{"beacon/close", "keepalive/close", "beacon/pagehide", "keepalive/pagehide",
+		"formdata/pagehide", "blob/pagehide", "binaryblob/pagehide"}
+	// Late requests reach the server when they do: wait for every kind.
+	hits := waitHits(t, run, func(got map[string]bool) bool {
+		for _, w := range wants {
+			if !got[w] {
+				return false
+			}
+		}
+		return true
+	})
 	c, err := bc.Capture(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := map[string]bool{}
-	for _, h := range env.Server.Hits("/collect") {
-		if !strings.Contains(h.Query, "run="+run) {
-			continue
-		}
-		q, _ := url.ParseQuery(h.Query)
-		key := q.Get("kind") + "/" + q.Get("on")
-		got[key] = true
+	for _, h := range hits {
+		got[hitKey(h)] = true
 		if r := captured(c, h); r == nil {
 			t.Errorf("server got %s %s?%s (body %q), capture lacks it", h.Method, h.Path, h.Query, h.Body)
 		}
@@ -53,13 +58,39 @@ func TestUnloadRequestsAreCaptured(t *testing.T) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	for _, want := range []string{"beacon/close", "keepalive/close", "beacon/pagehide", "keepalive/pagehide",
-		"formdata/pagehide", "blob/pagehide", "binaryblob/pagehide"} {
+	for _, want := range wants {
 		if !got[want] {
 			t.Errorf("server never got %s; got %v", want, keys)
 		}
 	}
 	t.Logf("server got %v\n%s", keys, describe(c))
+}
+
+// waitHits polls the server's /collect hits of this run until done says
+// they are all there, or a generous deadline passes, and returns them.
+func waitHits(t *testing.T, run string, done func(kinds map[string]bool) bool) []browsertest.Hit {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		var hits []browsertest.Hit
+		kinds := map[string]bool{}
+		for _, h := range env.Server.Hits("/collect") {
+			if strings.Contains(h.Query, "run="+run) {
+				hits = append(hits, h)
+				kinds[hitKey(h)] = true
+			}
+		}
+		if done(kinds) || time.Now().After(deadline) {
+			return hits
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// hitKey is a beacon's kind and the event that sent it, e.g. "beacon/pagehide".
+func hitKey(h browsertest.Hit) string {
+	q, _ := url.ParseQuery(h.Query)
+	return q.Get("kind") + "/" + q.Get("on")
 }
 
 // captured finds the captured request matching a server hit, body included.
@@ -86,15 +117,13 @@ func TestUnloadRequestsOnNavigation(t *testing.T) {
 	if err := tab.Navigate(ctx, env.Server.URL("other.test", true, "/top.html")); err != nil {
 		t.Fatal(err)
 	}
+	hits := waitHits(t, run, func(kinds map[string]bool) bool { return len(kinds) >= 4 })
 	c, err := tab.Context().Capture(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	n := 0
-	for _, h := range env.Server.Hits("/collect") {
-		if !strings.Contains(h.Query, "run="+run) {
-			continue
-		}
+	for _, h := range hits {
 		n++
 		if r := captured(c, h); r == nil {
 			t.Errorf("server got %s?%s, capture lacks it", h.Path, h.Query)

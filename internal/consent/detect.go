@@ -120,7 +120,7 @@ func (d *detector) signal(s Signal) {
 		}
 	}
 	for _, tc := range signalTCs(s) {
-		name := "IAB TCF v2"
+		name := "IAB TCF"
 		for _, p := range platformRules {
 			if contains(p.CMPIDs, tc.CMPID) {
 				name = p.Name

@@ -25,7 +25,7 @@ func TestDetect(t *testing.T) {
 				"OneTrust: path /otBannerSdk.js on www.site.test @1 x1", "OneTrust: cookie OptanonConsent @2 x2"}},
 		{name: "a TC string credits its CMP by id, and the framework", reqs: []Request{
 			{Index: 5, URL: "https://ib.adnxs.com/getuid?gdpr=1&gdpr_consent=" + tcOneTrust}},
-			want: []string{"IAB TCF v2: signal tcf in query gdpr_consent @5 x1", "OneTrust: cmp id CMP id 28 in query gdpr_consent @5 x1"}},
+			want: []string{"IAB TCF: signal tcf in query gdpr_consent @5 x1", "OneTrust: cmp id CMP id 28 in query gdpr_consent @5 x1"}},
 		{name: "Cookiebot cookie only with its value shape", reqs: []Request{
 			{Index: 0, URL: "https://a.test/", Cookies: []traffic.Cookie{{Name: "CookieConsent", Value: "true"}}},
 			{Index: 1, URL: "https://a.test/", Cookies: []traffic.Cookie{{Name: "CookieConsent", Value: "{stamp:%27abc%27%2Cnecessary:true}"}}}},
@@ -38,7 +38,7 @@ func TestDetect(t *testing.T) {
 			{Index: 1, URL: "https://blog.test/wp-content/plugins/complianz-gdpr/cookiebanner/js/complianz.min.js"},
 			{Index: 2, URL: "https://blog.test/", Headers: headers("Cookie", "cmplz_marketing=deny; __gpp=DBABMA~"+gppSpecTC)},
 			{Index: 3, URL: "https://x.test/?us_privacy=zzzz"}},
-			want: []string{"IAB TCF v2: cmp id CMP id 31 in cookie __gpp @2 x1", "IAB GPP: cookie __gpp @2 x1",
+			want: []string{"IAB TCF: cmp id CMP id 31 in cookie __gpp @2 x1", "IAB GPP: cookie __gpp @2 x1",
 				"Complianz: path /wp-content/plugins/complianz-gdpr on blog.test @1 x1", "Complianz: cookie cmplz_marketing @2 x1"}},
 	}
 	for _, c := range cases {
@@ -69,7 +69,7 @@ func TestRulesAreComplete(t *testing.T) {
 			t.Errorf("%s: a CMP needs hosts or paths and reject and accept selectors", r.Name)
 		}
 	}
-	for _, want := range []string{"IAB TCF v2", "IAB GPP", "IAB US Privacy (CCPA)", "OneTrust", "Cookiebot", "Didomi",
+	for _, want := range []string{"IAB TCF", "IAB GPP", "IAB US Privacy (CCPA)", "OneTrust", "Cookiebot", "Didomi",
 		"Quantcast Choice", "Usercentrics", "TrustArc", "Sourcepoint", "CookieYes", "Osano", "Termly", "Complianz", "Google Funding Choices"} {
 		if !names[want] {
 			t.Errorf("no rule for %s", want)

@@ -54,7 +54,7 @@ func Rules() []PlatformRule {
 // documentation and public rule sets (DuckDuckGo autoconsent,
 // Consent-O-Matic); the table is our own.
 var platformRules = []PlatformRule{
-	{Name: "IAB TCF v2", Kind: "framework", Globals: []string{"__tcfapi"}, Signals: []Kind{KindTCF},
+	{Name: "IAB TCF", Kind: "framework", Globals: []string{"__tcfapi"}, Signals: []Kind{KindTCF},
 		Cookies: []CookieRule{{Name: "euconsent-v2"}}},
 	{Name: "IAB GPP", Kind: "framework", Globals: []string{"__gpp"}, Signals: []Kind{KindGPP, KindGPPSID},
 		Cookies: []CookieRule{{Name: "__gpp"}, {Name: "__gpp_sid"}}},

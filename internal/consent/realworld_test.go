@@ -51,7 +51,7 @@ var realworld = []struct {
 	{"chrome-har-connectforhealthco", nil, []string{"consent_mode gcd=13l3l3l3l1l1&npa=0&dma=0", "gdpr_applies false"}},
 	{"chrome-har-dchealthlink-challenge", nil, nil},
 	{"chrome-har-domesticshelters", nil, nil},
-	{"chrome-har-everydayhealth", []string{"IAB TCF v2"}, []string{"gdpr_applies false", "gdpr_applies true",
+	{"chrome-har-everydayhealth", []string{"IAB TCF"}, []string{"gdpr_applies false", "gdpr_applies true",
 		"tcf error", "tcf v1 cmp 18 purposes [1 2 3 4 5]"}},
 	{"chrome-har-kynect", nil, []string{"consent_mode gcd=13l3l3l3l1l1&npa=0&dma=0"}},
 	{"chrome-har-mahealthconnector", nil, []string{"consent_mode gcd=13l3l3l3l1l1&dma=0",

@@ -3,7 +3,6 @@ package crawl_test
 import (
 	"fmt"
 	"net/url"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -51,17 +50,5 @@ func TestCrawlGolden(t *testing.T) {
 	t.Parallel()
 	c := run(t, crawl.Options{Start: []string{site("/index.html")}, Depth: 1})
 	got := summary(c)
-	path := filepath.Join("testdata", "crawl-depth1.golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("capture summary differs from %s (run with -update to accept):\n got:\n%s\nwant:\n%s", path, got, want)
-	}
+	sharedtest.Golden(t, filepath.Join("testdata", "crawl-depth1.golden"), []byte(got), *update)
 }

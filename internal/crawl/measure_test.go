@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/leakwatch/leakwatch/internal/browser"
+	"github.com/leakwatch/leakwatch/internal/browser/browsertest"
 	"github.com/leakwatch/leakwatch/internal/crawl"
 	"github.com/leakwatch/leakwatch/internal/lab"
 )
@@ -85,10 +86,7 @@ func measure(t *testing.T, o crawl.Options, steps bool) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := browser.Launch(ctx, browser.Options{Args: site.ChromeArgs()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := browsertest.Launch(t, ctx, browser.Options{Args: site.ChromeArgs()})
 	if steps {
 		if o.Steps, err = crawl.ParseSteps(site.Steps()); err != nil {
 			t.Fatal(err)

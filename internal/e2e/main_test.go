@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/leakwatch/leakwatch/internal/browser"
+	"github.com/leakwatch/leakwatch/internal/browser/browsertest"
+	"github.com/leakwatch/leakwatch/internal/sharedtest"
 )
 
 const (
@@ -36,9 +38,8 @@ func run(m *testing.M) int {
 		env.skip = "browser and npm test: skipped with -short"
 		return m.Run()
 	}
-	ci := os.Getenv("CI") != ""
 	if err := installTrackers(); err != nil {
-		if errors.Is(err, exec.ErrNotFound) && !ci {
+		if errors.Is(err, exec.ErrNotFound) && !sharedtest.InCI() {
 			env.skip = "npm not installed: " + err.Error()
 			return m.Run()
 		}
@@ -52,15 +53,14 @@ func run(m *testing.M) int {
 	}
 	defer s.Close()
 	env.site = s
-	// The launch context bounds the browser's life, so it is not a timeout.
-	b, err := browser.Launch(context.Background(), browser.Options{Args: s.browserArgs(), StartTimeout: time.Minute})
+	b, skip, err := browsertest.Start(s.browserArgs())
 	switch {
-	case errors.Is(err, browser.ErrNotFound) && !ci:
-		env.skip = "Chromium not installed: " + err.Error()
-		return m.Run()
 	case err != nil:
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		return 1
+	case skip != "":
+		env.skip = skip
+		return m.Run()
 	}
 	env.browser = b
 	code := m.Run()

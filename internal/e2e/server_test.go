@@ -88,10 +88,7 @@ func (s *site) Close() { s.srv.Close() }
 // nothing the browser asks for can reach another address.
 func (s *site) browserArgs() []string {
 	_, port, _ := net.SplitHostPort(s.srv.Listener.Addr().String())
-	return []string{
-		"--host-resolver-rules=MAP * 127.0.0.1:" + port,
-		"--ignore-certificate-errors-spki-list=" + s.spki,
-	}
+	return browsertest.MapArgs("*", "127.0.0.1:"+port, s.spki)
 }
 
 // Hits returns what the collectors (every host but the shop) received,

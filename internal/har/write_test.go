@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/leakwatch/leakwatch/internal/sharedtest"
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
@@ -27,20 +27,7 @@ func TestWriteGolden(t *testing.T) {
 	if err := json.Indent(&pretty, buf.Bytes(), "", "  "); err != nil {
 		t.Fatalf("written HAR is not JSON: %v", err)
 	}
-	golden := filepath.Join("testdata", "golden", "devtools.written.har")
-	if *update {
-		os.MkdirAll(filepath.Dir(golden), 0o755)
-		if err := os.WriteFile(golden, pretty.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if !bytes.Equal(pretty.Bytes(), want) {
-		t.Errorf("written HAR differs from %s (go test -update refreshes it):\n%s", golden, pretty.String())
-	}
+	sharedtest.Golden(t, filepath.Join("testdata", "golden", "devtools.written.har"), pretty.Bytes(), *update)
 }
 
 // TestWriteDevToolsShape checks the fields Chrome DevTools' HAR importer

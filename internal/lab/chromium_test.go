@@ -22,59 +22,20 @@ import (
 	"time"
 
 	"github.com/go-rod/rod"
-	"github.com/go-rod/rod/lib/launcher"
 	"github.com/go-rod/rod/lib/proto"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/leakwatch/leakwatch/internal/browser/browsertest"
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
-// chromiumBin finds the Chromium the test drives; it never downloads one.
-func chromiumBin(t testing.TB) string {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("browser test: skipped with -short")
-	}
-	for _, p := range []string{os.Getenv("LEAKWATCH_CHROME"), "/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
-		if p == "" {
-			continue
-		}
-		if path, err := exec.LookPath(p); err == nil {
-			return path
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("Chromium is required in CI: install it with apt-get install -y chromium")
-	}
-	t.Skip("Chromium not found; install it (apt-get install -y chromium) or set LEAKWATCH_CHROME")
-	return ""
-}
-
-// launchChromium starts headless Chromium with the lab's flags and a fresh
-// profile that allows third-party cookies, as a typical browser would.
+// launchChromium starts headless Chromium through browsertest with the
+// lab's flags and a fresh profile that allows third-party cookies, as a
+// typical browser would; ctx bounds it.
 func launchChromium(t testing.TB, ctx context.Context, s *Site) *rod.Browser {
 	t.Helper()
-	l := launcher.New().Context(ctx).Bin(chromiumBin(t)).Headless(true).NoSandbox(true).Leakless(false).
-		UserDataDir(t.TempDir()).
-		Preferences(`{"profile":{"cookie_controls_mode":0}}`).
-		Set("disable-gpu").Set("disable-quic").Set("disable-component-update").
-		Set("host-resolver-rules", s.HostResolverRules()).
-		Set("ignore-certificate-errors-spki-list", s.SPKIHash())
-	u, err := l.Launch()
-	if err != nil {
-		t.Fatalf("launch chromium: %v", err)
-	}
-	b := rod.New().ControlURL(u).Context(ctx)
-	if err := b.Connect(); err != nil {
-		l.Kill()
-		t.Fatalf("connect to chromium: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = b.Close()
-		l.Kill()
-	})
-	return b
+	return browsertest.Rod(t, ctx, s.ChromeArgs()...)
 }
 
 // remoteAddrs remembers where every response the page got came from.
@@ -457,7 +418,7 @@ func multipartFields(h traffic.Request) (url.Values, error) {
 // `chromium --headless --dump-dom`, as a caller outside rod would, starting
 // from an http:// URL that the lab redirects to https.
 func TestChromiumDumpDOMWithChromeArgs(t *testing.T) {
-	bin := chromiumBin(t)
+	bin := browsertest.Chromium(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
 	defer cancel()
 	s, err := Start(ctx, Options{})

@@ -10,7 +10,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -318,19 +317,7 @@ func TestGoldenPersonaAndSteps(t *testing.T) {
 	t.Parallel()
 	s := &Site{}
 	for name, got := range map[string][]byte{"persona.yaml": s.Persona(), "steps.yaml": s.Steps()} {
-		path := filepath.Join("testdata", name)
-		if *update {
-			if err := os.WriteFile(path, got, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%v (run go test -update to create it)", err)
-		}
-		if string(got) != string(want) {
-			t.Errorf("%s differs from golden file:\n%s", name, got)
-		}
+		sharedtest.Golden(t, filepath.Join("testdata", name), got, *update)
 	}
 	persona := string(s.Persona())
 	for _, key := range []string{"name:", "email:", "first_name:", "last_name:", "street:", "city:", "state:", "zip:", "country:", "tracking_numbers:"} {

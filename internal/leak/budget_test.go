@@ -8,6 +8,7 @@ import (
 	"github.com/leakwatch/leakwatch/internal/codec"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -277,11 +278,12 @@ func TestStop(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			ctx, cancel := context.WithCancel(context.Background())
+			parent, cancel := context.WithCancel(context.Background())
+			ctx := &startedCtx{Context: parent, started: make(chan struct{})}
 			done := make(chan Result)
 			opts := ScanOptions{Patterns: true, Budgets: Budgets{MaxExpansion: 1 << 20, MaxDecodedBytes: 1 << 30}}
 			go func() { done <- alicePool.ScanContext(ctx, c.req, opts) }()
-			time.Sleep(50 * time.Millisecond)
+			<-ctx.started // the scan runs: cancel it part-way
 			cancel()
 			closed := time.Now()
 			res := <-done
@@ -295,6 +297,19 @@ func TestStop(t *testing.T) {
 			}
 		})
 	}
+}
+
+// startedCtx closes started when a scan first asks for its Done channel,
+// that is, once the scan runs.
+type startedCtx struct {
+	context.Context
+	once    sync.Once
+	started chan struct{}
+}
+
+func (c *startedCtx) Done() <-chan struct{} {
+	c.once.Do(func() { close(c.started) })
+	return c.Context.Done()
 }
 
 // TestCountSameLocation: one value three times in one field is one

@@ -1,9 +1,6 @@
 package leak
 
 import (
-	"bytes"
-	"encoding/json"
-	"os"
 	"testing"
 
 	"github.com/leakwatch/leakwatch/internal/sharedtest"
@@ -26,21 +23,5 @@ func TestGoldenVisit(t *testing.T) {
 			got = append(got, entry{r.URL, res})
 		}
 	}
-	data, err := json.MarshalIndent(got, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	const path = "testdata/visit.golden.json"
-	if *update {
-		if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(bytes.TrimSpace(want), bytes.TrimSpace(data)) {
-		t.Errorf("findings differ from %s (run with -update if intended):\n%s", path, data)
-	}
+	sharedtest.GoldenJSON(t, "testdata/visit.golden.json", got, *update)
 }

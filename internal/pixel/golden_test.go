@@ -3,7 +3,6 @@ package pixel
 import (
 	"github.com/leakwatch/leakwatch/internal/sharedtest"
 
-	"encoding/json"
 	"path/filepath"
 	"testing"
 )
@@ -19,12 +18,7 @@ type goldenHit struct {
 // checkGolden compares v, as indented JSON, with testdata/golden/name.
 func checkGolden(t *testing.T, name string, v any) {
 	t.Helper()
-	got, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got = append(got, '\n')
-	sharedtest.Golden(t, filepath.Join("testdata", "golden", name), got, *update)
+	sharedtest.GoldenJSON(t, filepath.Join("testdata", "golden", name), v, *update)
 }
 
 // TestGoldenHits pins every decoded hit of two real captures, field by field.

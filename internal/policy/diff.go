@@ -125,9 +125,11 @@ type companyInfo struct {
 	kinds   []string
 }
 
-// companies maps lowercased company names to what each received, from the
-// third-party table and from leak findings.
+// companies maps lowercased company names to what each received, as the
+// report groups findings by company (audit.Report.Companies): every third
+// party, and the other receivers of persona data.
 func companies(r *audit.Report) map[string]*companyInfo {
+	r = r.Grouped()
 	out := map[string]*companyInfo{}
 	get := func(name string) *companyInfo {
 		key := strings.ToLower(name)
@@ -141,16 +143,15 @@ func companies(r *audit.Report) map[string]*companyInfo {
 		c.domains = tp.Domains
 		c.kinds = append(c.kinds, tp.DataKinds...)
 	}
-	o := newOwners(r)
-	for _, f := range r.Findings {
-		if f.Type == audit.TypeLeak && f.Receiver != nil && f.Receiver.Company != "" && f.Field != "" {
-			name := f.Receiver.Company
-			if tp := o.lookup(name, f.Receiver.Host, f.Receiver.Domain); tp != nil {
-				name = tp.Company
-			}
-			c := get(name)
-			c.kinds = append(c.kinds, f.Field)
+	for _, co := range r.Companies {
+		if co.ThirdParty < 0 && len(co.DataKinds) == 0 {
+			continue
 		}
+		c := get(co.Name)
+		if c.domains == nil {
+			c.domains = co.Domains
+		}
+		c.kinds = append(c.kinds, co.DataKinds...)
 	}
 	for _, c := range out {
 		c.kinds = uniqSorted(c.kinds)

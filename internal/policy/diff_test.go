@@ -3,29 +3,17 @@ package policy
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/leakwatch/leakwatch/internal/audit"
+	"github.com/leakwatch/leakwatch/internal/sharedtest"
 )
 
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from golden file:\n%s", name, got)
-	}
+	sharedtest.Golden(t, filepath.Join("testdata", name), got, *update)
 }
 
 func TestDiffGolden(t *testing.T) {
@@ -37,11 +25,7 @@ func TestDiffGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "diff.golden.txt", text.Bytes())
-	js, err := json.MarshalIndent(d, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	golden(t, "diff.golden.json", append(js, '\n'))
+	sharedtest.GoldenJSON(t, filepath.Join("testdata", "diff.golden.json"), d, *update)
 }
 
 func TestDiff(t *testing.T) {

@@ -48,13 +48,7 @@ func items(r *audit.Report) []item {
 		}
 		it := findingItem(f)
 		it.index = i
-		var tp *audit.ThirdParty
-		if f.Receiver != nil {
-			tp = o.lookup(f.Receiver.Company, f.Receiver.Host, f.Receiver.Domain)
-		} else if len(it.hosts) > 0 {
-			tp = o.lookup(f.Vendor, it.hosts[0], "")
-		}
-		o.name(&it, tp)
+		o.name(&it, o.findings[i])
 		out = append(out, it)
 	}
 	for i := range r.ThirdParties {
@@ -65,66 +59,71 @@ func items(r *audit.Report) []item {
 			key:      "third-party\x00" + strings.ToLower(tp.Company),
 			sentence: thirdPartySentence(*tp),
 		}
-		o.name(&it, tp)
+		o.nameThirdParty(&it, i)
 		out = append(out, it)
 	}
 	return append(out, pixelItems(r, o)...)
 }
 
-// owners finds the third-party entry a finding or pixel belongs to, by
-// company name or by domain, so that a rule naming "Meta", "Facebook" or
-// facebook.com reaches every item of that company.
+// owners gives every item the names of the company the report attributes
+// it to (audit.Report.Companies), so that a rule naming "Meta", "Facebook"
+// or facebook.com reaches every item of that company, as the report groups
+// them.
 type owners struct {
-	byName, byDomain map[string]*audit.ThirdParty
-	vendors          map[*audit.ThirdParty][]string
+	r                *audit.Report
+	findings, pixels []int // company index of each finding and pixel hit, or -1
+	byThirdParty     map[int]int
+	vendors          map[int][]string // pixel vendor names of each company
 }
 
+// newOwners reads the grouping of r (worked out again when r, read from
+// JSON, has none).
 func newOwners(r *audit.Report) *owners {
-	o := &owners{byName: map[string]*audit.ThirdParty{}, byDomain: map[string]*audit.ThirdParty{}, vendors: map[*audit.ThirdParty][]string{}}
-	for i := range r.ThirdParties {
-		tp := &r.ThirdParties[i]
-		o.byName[strings.ToLower(tp.Company)] = tp
-		for _, d := range append(append([]string{}, tp.Domains...), tp.Hosts...) {
-			o.byDomain[strings.ToLower(d)] = tp
+	r = r.Grouped()
+	o := &owners{r: r, byThirdParty: map[int]int{}, vendors: map[int][]string{}}
+	o.findings, o.pixels = r.Owners()
+	for ci, c := range r.Companies {
+		if c.ThirdParty >= 0 {
+			o.byThirdParty[c.ThirdParty] = ci
 		}
 	}
-	for _, h := range r.Pixels {
-		if tp := o.lookup(h.Vendor, hostOf(h.Request.URL), ""); tp != nil && h.Vendor != "" {
-			o.vendors[tp] = append(o.vendors[tp], h.Vendor)
+	for i, ci := range o.pixels {
+		if v := r.Pixels[i].Vendor; ci >= 0 && v != "" {
+			o.vendors[ci] = append(o.vendors[ci], v)
 		}
 	}
 	return o
 }
 
-// lookup tries the domain, then each parent of the host, then the name.
-func (o *owners) lookup(name, host, domain string) *audit.ThirdParty {
-	if tp := o.byDomain[strings.ToLower(domain)]; tp != nil {
-		return tp
-	}
-	for h := strings.ToLower(host); h != ""; {
-		if tp := o.byDomain[h]; tp != nil {
-			return tp
-		}
-		_, rest, ok := strings.Cut(h, ".")
-		if !ok {
-			break
-		}
-		h = rest
-	}
-	return o.byName[strings.ToLower(name)]
-}
-
-// name fills an item's names and categories from its owning third party.
-func (o *owners) name(it *item, tp *audit.ThirdParty) {
+// name fills an item's names and categories from its company, by index
+// into Report.Companies (-1: unattributed).
+func (o *owners) name(it *item, ci int) {
 	it.names = nonEmpty(it.names...)
 	if it.company != "" {
 		it.names = append(it.names, strings.ToLower(it.company))
 	}
-	if tp != nil {
+	if ci < 0 || ci >= len(o.r.Companies) {
+		return
+	}
+	c := &o.r.Companies[ci]
+	it.names = append(it.names, strings.ToLower(c.Name))
+	it.names = append(it.names, nonEmpty(o.vendors[ci]...)...)
+	if c.ThirdParty >= 0 {
+		tp := &o.r.ThirdParties[c.ThirdParty]
 		it.names = append(it.names, strings.ToLower(tp.Company))
-		it.names = append(it.names, nonEmpty(o.vendors[tp]...)...)
 		it.categories = tp.Categories
 	}
+}
+
+// nameThirdParty names the item of third party i.
+func (o *owners) nameThirdParty(it *item, i int) {
+	if ci, ok := o.byThirdParty[i]; ok {
+		o.name(it, ci)
+		return
+	}
+	o.name(it, -1)
+	it.names = append(it.names, strings.ToLower(o.r.ThirdParties[i].Company))
+	it.categories = o.r.ThirdParties[i].Categories
 }
 
 func findingItem(f *audit.Finding) item {
@@ -156,7 +155,7 @@ func findingItem(f *audit.Finding) item {
 func pixelItems(r *audit.Report, o *owners) []item {
 	seen := map[string]int{}
 	var out []item
-	for _, h := range r.Pixels {
+	for i, h := range r.Pixels {
 		if h.Account == "" {
 			continue
 		}
@@ -170,7 +169,7 @@ func pixelItems(r *audit.Report, o *owners) []item {
 			kind: kindPixel, company: h.Vendor, account: h.Account, page: h.Page,
 			hosts: nonEmpty(hostOf(h.Request.URL)), key: key, index: 1, sentence: h.Product,
 		}
-		o.name(&it, o.lookup(h.Vendor, hostOf(h.Request.URL), ""))
+		o.name(&it, o.pixels[i])
 		out = append(out, it)
 	}
 	for i := range out {

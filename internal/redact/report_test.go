@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/leakwatch/leakwatch/internal/audit"
-	"github.com/leakwatch/leakwatch/internal/pixel"
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
@@ -18,11 +17,11 @@ func sampleReport() *audit.Report {
 		Pages:      []audit.PageInfo{{URL: "https://shop.example/cb?access_token=UrlToken5555", Title: "Hi TypedPassw0rd"}},
 		Pixels: []audit.PixelHit{{Vendor: "Meta", Product: "Meta Pixel", Account: "1",
 			Request: audit.RequestRef{URL: "https://www.facebook.com/tr?id=1&dl=https%3A%2F%2Fshop.example%2Fcb%3Faccess_token%3DUrlToken5555"},
-			Fields:  []pixel.Field{{Name: "ud[em]", Value: "ff8d98", Meaning: pixel.HashedEmail}, {Name: "cd[t]", Value: jwt}}}},
+			Fields:  []audit.Field{{Name: "ud[em]", Value: "ff8d98", Meaning: audit.MeaningHashedEmail}, {Name: "cd[t]", Value: jwt}}}},
 		Findings: []audit.Finding{{Type: audit.TypeLeak, Field: "email", Value: "a****@example.com",
 			Evidence: "Cookie: c_user=100004567890123; sessionid=s3cr3tSessionValue123", Page: "https://shop.example/cb?access_token=UrlToken5555",
 			Receiver: &audit.Receiver{Host: "www.facebook.com", Domain: "facebook.com", Company: "Meta"},
-			Details:  []pixel.Detail{{Name: "note", Value: "sent with Bearer " + jwt}}}},
+			Details:  []audit.Detail{{Name: "note", Value: "sent with Bearer " + jwt}}}},
 		Requests: []audit.RequestDetail{
 			{Index: 0, URL: "https://shop.example/login", Method: "POST",
 				Headers: []string{"Cookie: sessionid=s3cr3tSessionValue123; _ga=GA1.2.111.222", "X-CSRF-Token: CsrfTok987654",

@@ -211,19 +211,7 @@ func TestSecretsHAR(t *testing.T) {
 	}
 	list := []byte(strings.Join(secrets, "\n") + "\n")
 	for name, data := range map[string][]byte{"secrets.har": buf.Bytes(), "secrets.txt": list} {
-		path := filepath.Join("testdata", name)
-		if *update {
-			if err := os.WriteFile(path, data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%v (run with -update)", err)
-		}
-		if !bytes.Equal(want, data) {
-			t.Errorf("%s is stale: run go test -update", path)
-		}
+		sharedtest.Golden(t, filepath.Join("testdata", name), data, *update)
 	}
 	c, err := har.ReadFile(context.Background(), filepath.Join("testdata", "secrets.har"), har.Options{})
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 func bigReport(companies int) *audit.Report {
 	base := shopReport()
 	r := *base
-	r.ThirdParties, r.Findings, r.Pixels, r.Requests = nil, nil, nil, nil
+	r.ThirdParties, r.Findings, r.Pixels, r.Requests, r.Companies, r.Unattributed = nil, nil, nil, nil, nil, nil
 	for i := range companies {
 		suffix := fmt.Sprintf(" %03d", i)
 		for _, tp := range base.ThirdParties {
@@ -44,7 +44,7 @@ func bigReport(companies int) *audit.Report {
 			r.Requests = append(r.Requests, d)
 		}
 	}
-	return &r
+	return r.Grouped()
 }
 
 func BenchmarkRender(b *testing.B) {

@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -15,72 +14,25 @@ import (
 	"time"
 
 	"github.com/go-rod/rod"
-	"github.com/go-rod/rod/lib/launcher"
 	"github.com/go-rod/rod/lib/proto"
+
+	"github.com/leakwatch/leakwatch/internal/browser/browsertest"
 )
 
-const chromiumPath = "/usr/bin/chromium"
-
-// One Chromium serves every browser test of the binary; TestMain closes it.
-var chromium struct {
-	once     sync.Once
-	browser  *rod.Browser
-	launcher *launcher.Launcher
-	err      error
-}
+// chromium is the one Chromium of the test binary's browser tests.
+var chromium browsertest.SharedRod
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if chromium.browser != nil {
-		_ = chromium.browser.Close()
-	}
-	if chromium.launcher != nil {
-		chromium.launcher.Kill()
-		chromium.launcher.Cleanup()
-	}
+	chromium.Close()
 	os.Exit(code)
 }
 
-// startChromium returns the shared system Chromium (never a download) with
-// a fresh profile, or skips when it is absent outside CI.
+// startChromium returns the shared Chromium (never a download), or skips t
+// as browsertest does.
 func startChromium(t *testing.T) *rod.Browser {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("browser test: skipped with -short")
-	}
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") == "" {
-			t.Skipf("no Chromium at %s", chromiumPath)
-		}
-		t.Fatalf("CI is set but Chromium is missing: %v", err)
-	}
-	chromium.once.Do(func() {
-		dir, err := os.MkdirTemp("", "leakwatch-report-chromium-")
-		if err != nil {
-			chromium.err = err
-			return
-		}
-		l := launcher.New().Bin(chromiumPath).Leakless(false).Headless(true).NoSandbox(true).
-			UserDataDir(dir).
-			Set("disable-gpu").Set("disable-quic").Set("no-first-run").
-			Set("disable-background-networking").Set("disable-component-update").Set("disable-sync")
-		chromium.launcher = l
-		u, err := l.Launch()
-		if err != nil {
-			chromium.err = fmt.Errorf("launch Chromium: %w", err)
-			return
-		}
-		b := rod.New().ControlURL(u)
-		if err := b.Connect(); err != nil {
-			chromium.err = fmt.Errorf("connect to Chromium: %w", err)
-			return
-		}
-		chromium.browser = b
-	})
-	if chromium.err != nil {
-		t.Fatal(chromium.err)
-	}
-	return chromium.browser
+	return chromium.Browser(t)
 }
 
 // pageLog records what a tab fetched and what its console said.

@@ -2,7 +2,6 @@ package report
 
 import (
 	"github.com/leakwatch/leakwatch/internal/audit"
-	"github.com/leakwatch/leakwatch/internal/pixel"
 )
 
 // Realistic request URLs of the shop fixture.
@@ -24,16 +23,16 @@ const (
 func shopReport() *audit.Report {
 	leakEmail := audit.Finding{Type: audit.TypeLeak, Field: "email", Persona: "jane",
 		Receiver: &audit.Receiver{Host: "www.facebook.com", Domain: "facebook.com", Company: "Meta"},
-		Channel:  "query", Location: "ud[em]", Meaning: string(pixel.HashedEmail),
+		Channel:  "query", Location: "ud[em]", Meaning: string(audit.MeaningHashedEmail),
 		Encoding: []string{"sha256", "meta-normalize"}, Value: "t***@test.com",
 		Evidence: "f660ab912ec121d1b1e928a0bb4bc61b15f5ad44d5efdc4e1c92a25e99b8e44a",
 		Request:  &audit.RequestRef{URL: metaPurchase, Method: "GET", Index: 14, Time: "2026-11-28T14:44:04Z"},
 		Page:     shopConfirm, Initiator: "https://connect.facebook.net/en_US/fbevents.js"}
 	leakZip := leakEmail
-	leakZip.Field, leakZip.Location, leakZip.Meaning, leakZip.Value = "zip", "ud[zp]", string(pixel.HashedAddress), "9****"
+	leakZip.Field, leakZip.Location, leakZip.Meaning, leakZip.Value = "zip", "ud[zp]", string(audit.MeaningHashedAddress), "9****"
 	leakZip.Evidence = "3ec6c32ce6c7ce2ea4e8e21f7a4e1f9fc5d5d0b4a7b5d2f9ec06f0b2d1f3a2c4"
 	leakTrack := leakEmail
-	leakTrack.Field, leakTrack.Location, leakTrack.Meaning = "tracking_numbers", "dl > tracking", string(pixel.PageURL)
+	leakTrack.Field, leakTrack.Location, leakTrack.Meaning = "tracking_numbers", "dl > tracking", string(audit.MeaningPageURL)
 	leakTrack.Encoding, leakTrack.Value, leakTrack.Evidence = []string{"url"}, "9400********6677", "tracking=9400111899223344556677"
 	leakEmail2 := leakEmail
 	leakEmail2.Location = "udff[em]"
@@ -41,7 +40,7 @@ func shopReport() *audit.Report {
 	leakEmail2.Page = shopAccount
 	leakLI := audit.Finding{Type: audit.TypeLeak, Field: "email", Persona: "jane",
 		Receiver: &audit.Receiver{Host: "px.ads.linkedin.com", Domain: "linkedin.com", Company: "LinkedIn"},
-		Channel:  "body", Location: "hem", Meaning: string(pixel.HashedEmail),
+		Channel:  "body", Location: "hem", Meaning: string(audit.MeaningHashedEmail),
 		Encoding: []string{"base64", "gzip", "sha256"}, Value: "t***@test.com",
 		Evidence: `"hem":"f660ab912ec121d1b1e928a0bb4bc61b15f5ad44d5efdc4e1c92a25e99b8e44a"`,
 		Request:  &audit.RequestRef{URL: liWA, Method: "POST", Index: 17, Time: "2026-11-28T14:44:05Z"},
@@ -51,7 +50,7 @@ func shopReport() *audit.Report {
 	leakLIStreet.Encoding, leakLIStreet.Value, leakLIStreet.Evidence = []string{"base64", "gzip"}, "1*** Main St", `"innerText":"Ship to 1600 Main St <script>"`
 	leakGA := audit.Finding{Type: audit.TypeLeak, Field: "email", Persona: "jane",
 		Receiver: &audit.Receiver{Host: "region1.google-analytics.com", Domain: "google-analytics.com", Company: "Google"},
-		Channel:  "query", Location: "dl > email", Meaning: string(pixel.PageURL),
+		Channel:  "query", Location: "dl > email", Meaning: string(audit.MeaningPageURL),
 		Encoding: []string{"url", "url"}, Value: "t***@test.com", Evidence: "email%3Dtest%2540test.com",
 		Request: &audit.RequestRef{URL: gaCollect, Method: "GET", Index: 29, Time: "2026-11-28T14:45:08Z"},
 		Page:    shopAccount, Initiator: "https://www.googletagmanager.com/gtag/js?id=G-ABC123XYZ"}
@@ -60,19 +59,19 @@ func shopReport() *audit.Report {
 		Channel:  "websocket", Location: "frame 3 > data.text", Value: "+1 555 *** **55",
 		Request: &audit.RequestRef{URL: hotjarWS, Method: "GET", Index: 33, Time: "2026-11-28T14:45:12Z"},
 		Page:    shopAccount, Initiator: "https://static.hotjar.com/c/hotjar-3141592.js?sv=7"}
-	aam := audit.Finding{Type: pixel.FindingAutomaticMatching, Vendor: "Meta", Product: "Meta Pixel", Account: "1234567890123456",
+	aam := audit.Finding{Type: audit.TypeAutomaticMatching, Vendor: "Meta", Product: "Meta Pixel", Account: "1234567890123456",
 		Summary: "Meta Pixel 1234567890123456 scrapes form fields for automatic advanced matching (em, ph, fn, ln, zp).",
-		Details: []pixel.Detail{{Name: "selectedMatchKeys", Value: "em, ph, fn, ln, zp"}, {Name: "config", Value: metaConfig}},
+		Details: []audit.Detail{{Name: "selectedMatchKeys", Value: "em, ph, fn, ln, zp"}, {Name: "config", Value: metaConfig}},
 		Request: &audit.RequestRef{URL: metaConfig, Method: "GET", Index: 9}, Requests: []int{9, 31}}
-	cfg := audit.Finding{Type: pixel.FindingPixelConfig, Vendor: "Meta", Product: "Meta Pixel", Account: "1234567890123456",
+	cfg := audit.Finding{Type: audit.TypePixelConfig, Vendor: "Meta", Product: "Meta Pixel", Account: "1234567890123456",
 		Summary:  "The pixel configuration blocks no URL parameters (unwantedData is empty).",
-		Details:  []pixel.Detail{{Name: "unwantedData", Value: "[]"}, {Name: "protectedDataMode", Value: "off"}},
+		Details:  []audit.Detail{{Name: "unwantedData", Value: "[]"}, {Name: "protectedDataMode", Value: "off"}},
 		Requests: []int{9}}
-	sync := audit.Finding{Type: pixel.FindingCookieSync, Vendor: "Google", Product: "DoubleClick",
+	sync := audit.Finding{Type: audit.TypeCookieSync, Vendor: "Google", Product: "DoubleClick",
 		Summary:  "doubleclick.net passed its user ID to px.ads.linkedin.com in a redirect.",
-		Details:  []pixel.Detail{{Name: "from", Value: "cm.g.doubleclick.net"}, {Name: "to", Value: "px.ads.linkedin.com"}, {Name: "id", Value: "CAESEN****"}},
+		Details:  []audit.Detail{{Name: "from", Value: "cm.g.doubleclick.net"}, {Name: "to", Value: "px.ads.linkedin.com"}, {Name: "id", Value: "CAESEN****"}},
 		Requests: []int{20, 21}}
-	replay := audit.Finding{Type: pixel.FindingSessionReplay, Vendor: "Hotjar", Product: "Hotjar",
+	replay := audit.Finding{Type: audit.TypeSessionReplay, Vendor: "Hotjar", Product: "Hotjar",
 		Account: "3141592", Summary: "Hotjar records the session (mouse, keys, page content) on /account/orders.",
 		Requests: []int{33}, Page: shopAccount}
 	violation := audit.Finding{Type: audit.TypeViolation, Rule: "no-persona-to-third-parties",
@@ -80,7 +79,8 @@ func shopReport() *audit.Report {
 		Summary: "email reached Meta (www.facebook.com) in query ud[em]"}
 	findings := []audit.Finding{leakEmail, leakZip, leakTrack, leakLI, leakLIStreet, leakGA, leakEmail2,
 		pattern, aam, cfg, sync, replay, violation}
-	return &audit.Report{
+	// Audit groups its reports by company; the fixtures are grouped the same way.
+	return (&audit.Report{
 		Schema: audit.Schema,
 		Tool:   audit.Tool{Name: "leakwatch", Version: "0.1.0"},
 		Sources: []audit.Source{{Path: "testdata/shop-checkout.har", Creator: "WebInspector 537.36",
@@ -98,7 +98,7 @@ func shopReport() *audit.Report {
 		Policy:       shopPolicy(),
 		Requests:     shopRequests(),
 		Warnings:     []string{"2 requests to blob: URLs were skipped"},
-	}
+	}).Grouped()
 }
 
 func shopThirdParties() []audit.ThirdParty {
@@ -123,29 +123,29 @@ func shopThirdParties() []audit.ThirdParty {
 }
 
 func shopPixels() []audit.PixelHit {
-	meta := func(ev string, idx int, url, page string, fields ...pixel.Field) audit.PixelHit {
+	meta := func(ev string, idx int, url, page string, fields ...audit.Field) audit.PixelHit {
 		return audit.PixelHit{Vendor: "Meta", Product: "Meta Pixel", Account: "1234567890123456", Event: ev,
 			Request: audit.RequestRef{URL: url, Method: "GET", Index: idx}, Page: page,
-			Fields: append([]pixel.Field{{Name: "id", Value: "1234567890123456", Meaning: pixel.AccountID},
-				{Name: "ev", Value: ev, Meaning: pixel.EventName}}, fields...)}
+			Fields: append([]audit.Field{{Name: "id", Value: "1234567890123456", Meaning: audit.MeaningAccountID},
+				{Name: "ev", Value: ev, Meaning: audit.MeaningEventName}}, fields...)}
 	}
 	return []audit.PixelHit{
 		meta("PageView", 12, "https://www.facebook.com/tr/?id=1234567890123456&ev=PageView", shopConfirm,
-			pixel.Field{Name: "dl", Value: shopConfirm, Meaning: pixel.PageURL}),
+			audit.Field{Name: "dl", Value: shopConfirm, Meaning: audit.MeaningPageURL}),
 		meta("Purchase", 14, metaPurchase, shopConfirm,
-			pixel.Field{Name: "cd[value]", Value: "49.00", Meaning: pixel.CustomData},
-			pixel.Field{Name: "ud[em]", Value: "f660ab912ec121d1b1e928a0bb4bc61b15f5ad44d5efdc4e1c92a25e99b8e44a", Meaning: pixel.HashedEmail},
-			pixel.Field{Name: "ud[zp]", Value: "3ec6c32ce6c7ce2ea4e8e21f7a4e1f9fc5d5d0b4a7b5d2f9ec06f0b2d1f3a2c4", Meaning: pixel.HashedAddress}),
+			audit.Field{Name: "cd[value]", Value: "49.00", Meaning: audit.MeaningCustomData},
+			audit.Field{Name: "ud[em]", Value: "f660ab912ec121d1b1e928a0bb4bc61b15f5ad44d5efdc4e1c92a25e99b8e44a", Meaning: audit.MeaningHashedEmail},
+			audit.Field{Name: "ud[zp]", Value: "3ec6c32ce6c7ce2ea4e8e21f7a4e1f9fc5d5d0b4a7b5d2f9ec06f0b2d1f3a2c4", Meaning: audit.MeaningHashedAddress}),
 		{Vendor: "LinkedIn", Product: "LinkedIn Insight Tag", Account: "514876", Event: "PAGE_VISIT",
 			Request: audit.RequestRef{URL: liWA, Method: "POST", Index: 17}, Page: shopConfirm,
-			Fields: []pixel.Field{{Name: "pids", Value: "514876", Meaning: pixel.AccountID},
-				{Name: "hem", Value: "f660ab912ec121d1b1e928a0bb4bc61b15f5ad44d5efdc4e1c92a25e99b8e44a", Meaning: pixel.HashedEmail},
-				{Name: "pageTitle", Value: "Order confirmed – Shop", Meaning: pixel.Title}}},
+			Fields: []audit.Field{{Name: "pids", Value: "514876", Meaning: audit.MeaningAccountID},
+				{Name: "hem", Value: "f660ab912ec121d1b1e928a0bb4bc61b15f5ad44d5efdc4e1c92a25e99b8e44a", Meaning: audit.MeaningHashedEmail},
+				{Name: "pageTitle", Value: "Order confirmed – Shop", Meaning: audit.MeaningTitle}}},
 		{Vendor: "Google", Product: "GA4", Account: "G-ABC123XYZ", Event: "page_view",
 			Request: audit.RequestRef{URL: gaCollect, Method: "GET", Index: 29}, Page: shopAccount,
-			Fields: []pixel.Field{{Name: "tid", Value: "G-ABC123XYZ", Meaning: pixel.AccountID},
-				{Name: "cid", Value: "1234.5678", Meaning: pixel.UserID},
-				{Name: "dl", Value: "https://shop.example/account/orders?email=test%40test.com", Meaning: pixel.PageURL}}},
+			Fields: []audit.Field{{Name: "tid", Value: "G-ABC123XYZ", Meaning: audit.MeaningAccountID},
+				{Name: "cid", Value: "1234.5678", Meaning: audit.MeaningUserID},
+				{Name: "dl", Value: "https://shop.example/account/orders?email=test%40test.com", Meaning: audit.MeaningPageURL}}},
 	}
 }
 
@@ -181,7 +181,7 @@ func shopRequests() []audit.RequestDetail {
 
 // emptyReport is a report of a capture with no third parties at all.
 func emptyReport() *audit.Report {
-	return &audit.Report{
+	return (&audit.Report{
 		Schema:       audit.Schema,
 		Tool:         audit.Tool{Name: "leakwatch", Version: "0.1.0"},
 		Sources:      []audit.Source{{Path: "empty.har", Requests: 1, Pages: 1}},
@@ -191,7 +191,7 @@ func emptyReport() *audit.Report {
 		ThirdParties: []audit.ThirdParty{},
 		Pixels:       []audit.PixelHit{},
 		Findings:     []audit.Finding{},
-	}
+	}).Grouped()
 }
 
 // crowdReport is two captures of a news site: many third parties, no
@@ -226,7 +226,7 @@ func crowdReport() *audit.Report {
 	// GA4 served through the site's own domain: no third party owns the host.
 	r.Pixels = []audit.PixelHit{{Vendor: "Google", Product: "Google Analytics 4", Account: "G-NEWS123", Event: "page_view",
 		Request: audit.RequestRef{URL: "https://metrics.news.example/g/collect?v=2&tid=G-NEWS123&en=page_view", Method: "POST", Index: 12},
-		Page:    "https://www.news.example/", Fields: []pixel.Field{{Name: "tid", Value: "G-NEWS123", Meaning: pixel.AccountID}}}}
+		Page:    "https://www.news.example/", Fields: []audit.Field{{Name: "tid", Value: "G-NEWS123", Meaning: audit.MeaningAccountID}}}}
 	r.Summary.Pixels = 1
 	r.Findings = []audit.Finding{
 		{Type: audit.TypePattern, Rule: "email", Receiver: &audit.Receiver{Host: "t.liveramp.example", Domain: "liveramp.example", Company: "LiveRamp"},
@@ -245,14 +245,14 @@ func crowdReport() *audit.Report {
 		crowdSync("TDID", "tradedesk.example", "3f2a****", "PubMatic", "pubmatic.example", 23),
 		crowdSync("TDID", "tradedesk.example", "3f2a****", "Xandr", "xandr.example", 24),
 		crowdSync("_ga", "news.example", "GA1.2.88****", "Quantcast", "quantcast.example", 30),
-		{Type: pixel.FindingThirdPartyCookie, Vendor: "Criteo", Summary: "Third party Criteo (criteo.example) set 3 cookies.",
+		{Type: audit.TypeThirdPartyCookie, Vendor: "Criteo", Summary: "Third party Criteo (criteo.example) set 3 cookies.",
 			Receiver: &audit.Receiver{Host: "t.criteo.example", Domain: "criteo.example", Company: "Criteo"}, Requests: []int{4, 9}},
-		{Type: pixel.FindingThirdPartyCookie, Vendor: "Taboola", Summary: "Third party Taboola (taboola.example) set 1 cookie(s).",
+		{Type: audit.TypeThirdPartyCookie, Vendor: "Taboola", Summary: "Third party Taboola (taboola.example) set 1 cookie(s).",
 			Receiver: &audit.Receiver{Host: "t.taboola.example", Domain: "taboola.example", Company: "Taboola"}, Requests: []int{5}},
-		{Type: pixel.FindingFingerprinting, Vendor: "Unknown", Summary: "A script read canvas pixels after drawing text (canvas fingerprinting).",
-			Details: []pixel.Detail{{Name: "script", Value: "https://cdn.fp.example/fp.js"}}, Requests: []int{17}},
+		{Type: audit.TypeFingerprinting, Vendor: "Unknown", Summary: "A script read canvas pixels after drawing text (canvas fingerprinting).",
+			Details: []audit.Detail{{Name: "script", Value: "https://cdn.fp.example/fp.js"}}, Requests: []int{17}},
 	}
-	return r
+	return r.Grouped()
 }
 
 // crowdSync is a cookie-sync finding: the identifier in a cookie of giver
@@ -262,10 +262,10 @@ func crowdSync(cookie, giver, id, company, domain string, reqs ...int) audit.Fin
 	if giver == "news.example" {
 		kind = "first-party"
 	}
-	return audit.Finding{Type: pixel.FindingCookieSync, Vendor: company,
+	return audit.Finding{Type: audit.TypeCookieSync, Vendor: company,
 		Receiver: &audit.Receiver{Host: "t." + domain, Domain: domain, Company: company},
 		Summary:  "An identifier from the cookie " + cookie + " of " + giver + " was sent to " + company + " (" + domain + ") in a request URL.",
-		Details: []pixel.Detail{{Name: "identifier", Value: id}, {Name: "cookie", Value: cookie}, {Name: "giver", Value: giver},
+		Details: []audit.Detail{{Name: "identifier", Value: id}, {Name: "cookie", Value: cookie}, {Name: "giver", Value: giver},
 			{Name: "giver_kind", Value: kind}, {Name: "receiver", Value: domain}},
 		Request: &audit.RequestRef{Index: reqs[0], Source: 0}, Requests: reqs}
 }

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/leakwatch/leakwatch/internal/audit"
-	"github.com/leakwatch/leakwatch/internal/pixel"
 )
 
 // Limits of the short (non-verbose) human report; --verbose lifts them.
@@ -214,9 +213,9 @@ func foldedType(v *view, typ string, idx []int) string {
 
 // foldLabels name the finding types the short report folds.
 var foldLabels = map[string]string{
-	pixel.FindingThirdPartyCookie: "Third parties that set or received cookies",
-	pixel.FindingIdentifierCookie: "Sites whose cookies hold identifier-like values",
-	pixel.FindingUnknownBeacon:    "Tracking beacons no decoder recognises",
+	audit.TypeThirdPartyCookie: "Third parties that set or received cookies",
+	audit.TypeIdentifierCookie: "Sites whose cookies hold identifier-like values",
+	audit.TypeTrackingBeacon:   "Tracking beacons no decoder recognises",
 }
 
 // splitBehaviour sorts behaviour findings into the serious ones shown in
@@ -226,9 +225,9 @@ func (v *view) splitBehaviour() (serious, flows, rest []int, folded map[string][
 	folded = map[string][]int{}
 	for _, i := range v.behaviour {
 		switch typ := v.r.Findings[i].Type; {
-		case behaviourRank(typ) < behaviourRank(pixel.FindingCookieSync):
+		case behaviourRank(typ) < behaviourRank(audit.TypeCookieSync):
 			serious = append(serious, i)
-		case typ == pixel.FindingCookieSync:
+		case typ == audit.TypeCookieSync:
 			flows = append(flows, i)
 		case !v.verbose && foldLabels[typ] != "":
 			folded[typ] = append(folded[typ], i)
@@ -254,11 +253,11 @@ func foldedTypes(folded map[string][]int) []string {
 // company table: it ran pixels, received identifiers of others, recorded
 // the session.
 var activityWords = []struct{ typ, word string }{
-	{pixel.FindingSessionReplay, "session replay"},
-	{pixel.FindingAutomaticMatching, "form matching"},
-	{pixel.FindingCookieSync, "identifiers"},
-	{pixel.FindingFingerprinting, "fingerprinting"},
-	{pixel.FindingUnknownBeacon, "beacons"},
+	{audit.TypeSessionReplay, "session replay"},
+	{audit.TypeAutomaticMatching, "form matching"},
+	{audit.TypeCookieSync, "identifiers"},
+	{audit.TypeFingerprinting, "fingerprinting"},
+	{audit.TypeTrackingBeacon, "beacons"},
 }
 
 // activity lists the activity words of a company: "pixels, identifiers".

@@ -26,6 +26,7 @@ func FuzzRender(f *testing.F) {
 	}
 	f.Add([]byte(`{"findings":[{"type":"leak","request":{"index":-1}}],"policy":{"rules":[{"id":"x","violations":["a"],"findings":[99,-4]}]}}`), 0)
 	f.Add([]byte(`{"third_parties":[{"company":"<b>x</b>","data_kinds":["email","email"]}],"pixels":[{"vendor":"<b>x</b>"}]}`), -5)
+	f.Add([]byte(`{"findings":[{"type":"leak"}],"companies":[{"name":"x","third_party":99,"findings":[0,0,-3]}],"unattributed":{"pixels":[7]}}`), 3)
 	f.Fuzz(func(t *testing.T, data []byte, width int) {
 		var r audit.Report
 		if json.Unmarshal(data, &r) != nil {

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/leakwatch/leakwatch/internal/audit"
-	"github.com/leakwatch/leakwatch/internal/pixel"
 )
 
 // Headline states, from worst to best. Only "good" is an all-clear, and
@@ -146,10 +145,10 @@ func (v *view) observed() []string {
 	if rs := v.replay(); len(rs) > 0 {
 		out = append(out, "session replay by "+joinWords(rs))
 	}
-	if ms := v.vendorsOf(pixel.FindingAutomaticMatching); len(ms) > 0 {
+	if ms := v.vendorsOf(audit.TypeAutomaticMatching); len(ms) > 0 {
 		out = append(out, "automatic matching of form fields by "+joinWords(ms))
 	}
-	if fs := v.vendorsOf(pixel.FindingFingerprinting); len(fs) > 0 {
+	if fs := v.vendorsOf(audit.TypeFingerprinting); len(fs) > 0 {
 		out = append(out, "browser fingerprinting ("+plural(len(fs), "service", "services")+")")
 	}
 	return out
@@ -175,7 +174,7 @@ func (v *view) notFound(persona bool) string {
 func (v *view) flows() []int {
 	var out []int
 	for _, i := range v.behaviour {
-		if v.r.Findings[i].Type == pixel.FindingCookieSync {
+		if v.r.Findings[i].Type == audit.TypeCookieSync {
 			out = append(out, i)
 		}
 	}
@@ -186,7 +185,7 @@ func (v *view) flows() []int {
 // and the findings.
 func (v *view) replay() []string {
 	out := slices.Clone(v.r.Summary.SessionReplay)
-	for _, c := range v.vendorsOf(pixel.FindingSessionReplay) {
+	for _, c := range v.vendorsOf(audit.TypeSessionReplay) {
 		out = appendNew(out, c)
 	}
 	return out

@@ -54,6 +54,7 @@ type htmlPage struct {
 	KindOpts  []kindOpt
 	Others    []htmlFinding
 	Unplaced  []unplacedRow // pixel hits no third-party card owns
+	Consent   *htmlConsent  // what the requests declare of consent
 	Shots     []shot
 	Warnings  []string
 	CSS       template.CSS
@@ -157,6 +158,7 @@ func renderHTML(w io.Writer, r *audit.Report, opts Options) error {
 		}
 	}
 	p.Unplaced = unplacedRows(v)
+	p.Consent = newHTMLConsent(v)
 	p.Shots = screenshots(r.Pages, opts.Screenshots)
 	// Render whole before writing so a failure leaves no half a page.
 	var buf bytes.Buffer

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/leakwatch/leakwatch/internal/audit"
-	"github.com/leakwatch/leakwatch/internal/pixel"
 )
 
 // mdWriter writes GitHub-flavoured Markdown for pull-request comments.
@@ -29,6 +28,7 @@ func renderMarkdown(w io.Writer, r *audit.Report, opts Options) error {
 	m.leaks()
 	m.patterns()
 	m.behaviour()
+	m.consent()
 	m.policy()
 	m.companies()
 	m.warnings()
@@ -164,7 +164,7 @@ func (m *mdWriter) behaviour() {
 	}
 	if !m.v.verbose && len(flows) > 0 {
 		groups := syncGroups(m.v, flows)
-		m.p("- %s %s shared between companies (%s):", mdCode(pixel.FindingCookieSync),
+		m.p("- %s %s shared between companies (%s):", mdCode(audit.TypeCookieSync),
 			plural(len(groups), "identifier", "identifiers"), plural(len(flows), "flow", "flows"))
 		for _, g := range head(shortSyncs, groups) {
 			m.p("  - %s", mdText(g.line()))

@@ -57,6 +57,9 @@ func Render(w io.Writer, r *audit.Report, format string, opts Options) error {
 	if r == nil {
 		return errors.New("render report: no report")
 	}
+	// Group by company as audit does, when the report (read from JSON,
+	// written before companies existed) does not say.
+	r = r.Grouped()
 	name := strings.ToLower(strings.TrimSpace(format))
 	if name == "md" {
 		name = "markdown"

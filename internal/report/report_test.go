@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/leakwatch/leakwatch/internal/audit"
-	"github.com/leakwatch/leakwatch/internal/pixel"
 )
 
 func TestRenderUnknownFormat(t *testing.T) {
@@ -229,7 +228,7 @@ func TestHeadline(t *testing.T) {
 	onlyPatterns := func(conf string) *audit.Report {
 		r := shopReport()
 		r.Findings = slices.DeleteFunc(r.Findings, func(f audit.Finding) bool {
-			return f.Type == audit.TypeLeak || f.Type == pixel.FindingSessionReplay
+			return f.Type == audit.TypeLeak || f.Type == audit.TypeSessionReplay
 		})
 		for i := range r.Findings {
 			if r.Findings[i].Type == audit.TypePattern {

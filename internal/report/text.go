@@ -49,6 +49,7 @@ func renderText(w io.Writer, r *audit.Report, opts Options) error {
 	t.pixels()
 	t.behaviour("Other configuration and behaviour", rest)
 	t.folded(folded)
+	t.consent()
 	t.browser()
 	t.policy()
 	t.warnings()

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/leakwatch/leakwatch/internal/audit"
-	"github.com/leakwatch/leakwatch/internal/pixel"
 )
 
 func (t *textWriter) leaks() {
@@ -108,10 +107,10 @@ type pixelGroup struct {
 }
 
 // notable are the field meanings worth showing in a summary.
-var notable = []pixel.Meaning{pixel.HashedEmail, pixel.HashedPhone, pixel.HashedName,
-	pixel.HashedAddress, pixel.PlainPII, pixel.UserID, pixel.CustomData, pixel.ClickID}
+var notable = []audit.Meaning{audit.MeaningHashedEmail, audit.MeaningHashedPhone, audit.MeaningHashedName,
+	audit.MeaningHashedAddress, audit.MeaningPlainPII, audit.MeaningUserID, audit.MeaningCustomData, audit.MeaningClickID}
 
-func isNotable(m pixel.Meaning) bool { return slices.Contains(notable, m) }
+func isNotable(m audit.Meaning) bool { return slices.Contains(notable, m) }
 
 func groupPixels(hits []audit.PixelHit) []*pixelGroup {
 	var groups []*pixelGroup
@@ -147,7 +146,7 @@ func groupPixels(hits []audit.PixelHit) []*pixelGroup {
 // meaning is, as listed in notable.
 func meaningRank(line string) int {
 	m, _, _ := strings.Cut(line, ": ")
-	if i := slices.Index(notable, pixel.Meaning(m)); i >= 0 {
+	if i := slices.Index(notable, audit.Meaning(m)); i >= 0 {
 		return i
 	}
 	return len(notable)
@@ -318,14 +317,14 @@ func (t *textWriter) warnings() {
 
 // personalMeanings are the pixel field meanings about the person, shown
 // whatever the limit.
-var personalMeanings = []pixel.Meaning{pixel.HashedEmail, pixel.HashedPhone, pixel.HashedName,
-	pixel.HashedAddress, pixel.PlainPII, pixel.UserID}
+var personalMeanings = []audit.Meaning{audit.MeaningHashedEmail, audit.MeaningHashedPhone, audit.MeaningHashedName,
+	audit.MeaningHashedAddress, audit.MeaningPlainPII, audit.MeaningUserID}
 
 // personalLine reports whether a "meaning: name=value" line is about the
 // person.
 func personalLine(line string) bool {
 	m, _, _ := strings.Cut(line, ": ")
-	return slices.Contains(personalMeanings, pixel.Meaning(m))
+	return slices.Contains(personalMeanings, audit.Meaning(m))
 }
 
 // fieldMeanings counts "meaning: name=value" lines by meaning: "custom_data 49".

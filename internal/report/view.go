@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/leakwatch/leakwatch/internal/audit"
-	"github.com/leakwatch/leakwatch/internal/pixel"
 )
 
 // view is what every human-facing format derives from a report: companies
@@ -65,41 +64,16 @@ func (c *company) count(kind string) int {
 }
 
 func newView(r *audit.Report, opts Options) *view {
+	r = r.Grouped()
 	v := &view{r: r, verbose: opts.Verbose, requests: map[reqKey]*audit.RequestDetail{}}
 	for i := range r.Requests {
 		d := &r.Requests[i]
 		v.requests[reqKey{d.Source, d.Index}] = d
 	}
-	res := newResolver(r)
 	for i := range r.ThirdParties {
 		v.companies = append(v.companies, company{tp: &r.ThirdParties[i]})
 	}
-	kinds := slices.Clone(r.Summary.DataKinds)
-	for i := range r.Findings {
-		f := &r.Findings[i]
-		if f.Type == audit.TypePattern && !v.verbose && !highConfidence(f) {
-			v.hidden++
-			continue
-		}
-		v.sortFinding(i, f)
-		ci := res.finding(f)
-		if ci < 0 && (f.Type == audit.TypeLeak || f.Type == audit.TypePattern) && findingCompany(f) != "" {
-			// A receiver the company table does not list still gets a card.
-			ci = res.add(findingCompany(f))
-			v.companies = append(v.companies, company{tp: &audit.ThirdParty{Company: findingCompany(f), Domains: receiverDomains(f)}})
-		}
-		if ci < 0 {
-			continue
-		}
-		kinds = v.companies[ci].add(i, f, kinds)
-	}
-	for i := range r.Pixels {
-		if ci := res.pixel(&r.Pixels[i]); ci >= 0 {
-			v.companies[ci].pixels = append(v.companies[ci].pixels, i)
-		} else {
-			v.unplaced = append(v.unplaced, i)
-		}
-	}
+	kinds := v.placeAttributed(slices.Clone(r.Summary.DataKinds))
 	for i := range v.companies {
 		c := &v.companies[i]
 		for _, k := range c.tp.DataKinds {
@@ -118,6 +92,48 @@ func newView(r *audit.Report, opts Options) *view {
 	return v
 }
 
+// placeAttributed files findings and pixel hits on the cards of the
+// companies audit attributed them to (a company with a third-party entry
+// has that entry's card) and returns the data kinds seen, extended by the
+// leaks'.
+func (v *view) placeAttributed(kinds []string) []string {
+	r := v.r
+	findingOwner, pixelOwner := r.Owners()
+	cards := make([]int, len(r.Companies))
+	for ci, c := range r.Companies {
+		cards[ci] = c.ThirdParty
+	}
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		if f.Type == audit.TypePattern && !v.verbose && !highConfidence(f) {
+			v.hidden++
+			continue
+		}
+		v.sortFinding(i, f)
+		ci := findingOwner[i]
+		if ci < 0 {
+			continue
+		}
+		if cards[ci] < 0 && (f.Type == audit.TypeLeak || f.Type == audit.TypePattern) {
+			// A receiver the company table does not list still gets a card.
+			c := &r.Companies[ci]
+			cards[ci] = len(v.companies)
+			v.companies = append(v.companies, company{tp: &audit.ThirdParty{Company: c.Name, Domains: c.Domains}})
+		}
+		if cards[ci] >= 0 {
+			kinds = v.companies[cards[ci]].add(i, f, kinds)
+		}
+	}
+	for i, ci := range pixelOwner {
+		if ci >= 0 && cards[ci] >= 0 {
+			v.companies[cards[ci]].pixels = append(v.companies[cards[ci]].pixels, i)
+		} else {
+			v.unplaced = append(v.unplaced, i)
+		}
+	}
+	return kinds
+}
+
 func (v *view) sortFinding(i int, f *audit.Finding) {
 	switch f.Type {
 	case audit.TypeLeak:
@@ -126,6 +142,8 @@ func (v *view) sortFinding(i int, f *audit.Finding) {
 		v.patterns = append(v.patterns, i)
 	case audit.TypeViolation:
 		v.breaches = append(v.breaches, i)
+	case audit.TypeConsentConflict:
+		// The consent section lists them.
 	default:
 		v.behaviour = append(v.behaviour, i)
 	}
@@ -199,13 +217,6 @@ func findingCompany(f *audit.Finding) string {
 	return f.Vendor
 }
 
-func receiverDomains(f *audit.Finding) []string {
-	if f.Receiver == nil || f.Receiver.Domain == "" {
-		return nil
-	}
-	return []string{f.Receiver.Domain}
-}
-
 func addKind(ks []kindCount, kind string) []kindCount {
 	for i := range ks {
 		if ks[i].kind == kind {
@@ -249,8 +260,8 @@ func (c *company) add(i int, f *audit.Finding, kinds []string) []string {
 	case audit.TypeViolation:
 	default:
 		c.other = append(c.other, i)
-		c.behaves = c.behaves || !slices.Contains(cookieNotes, f.Type) && f.Type != pixel.FindingUnknownBeacon
-		c.beacons = c.beacons || f.Type == pixel.FindingUnknownBeacon
+		c.behaves = c.behaves || !slices.Contains(cookieNotes, f.Type) && f.Type != audit.TypeTrackingBeacon
+		c.beacons = c.beacons || f.Type == audit.TypeTrackingBeacon
 	}
 	return kinds
 }
@@ -266,11 +277,11 @@ func highConfidence(f *audit.Finding) bool {
 // cookieNotes are the behaviour findings that only say cookies were set or
 // hold identifiers: on a news page nearly every company has them, so the
 // short report folds them.
-var cookieNotes = []string{pixel.FindingThirdPartyCookie, pixel.FindingIdentifierCookie}
+var cookieNotes = []string{audit.TypeThirdPartyCookie, audit.TypeIdentifierCookie}
 
-var behaviourOrder = []string{pixel.FindingAutomaticMatching, pixel.FindingSessionReplay, pixel.FindingFingerprinting,
-	pixel.FindingCookieSync, pixel.FindingPixelConfig, pixel.FindingUnknownBeacon, pixel.FindingThirdPartyCookie,
-	pixel.FindingIdentifierCookie}
+var behaviourOrder = []string{audit.TypeAutomaticMatching, audit.TypeSessionReplay, audit.TypeFingerprinting,
+	audit.TypeCookieSync, audit.TypePixelConfig, audit.TypeTrackingBeacon, audit.TypeThirdPartyCookie,
+	audit.TypeIdentifierCookie}
 
 func behaviourRank(typ string) int {
 	if i := slices.Index(behaviourOrder, typ); i >= 0 {

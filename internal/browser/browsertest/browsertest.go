@@ -5,7 +5,6 @@ package browsertest
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -27,9 +26,9 @@ type Env struct {
 	skip string
 }
 
-// Main launches Chromium and the servers for a test binary and runs m. When
-// Chromium is missing the browser tests skip, unless CI is set, where that
-// is a failure.
+// Main launches Chromium and the servers for a test binary and runs m. With
+// -short, or when Chromium is missing outside CI, the browser tests skip;
+// in CI a missing Chromium fails the binary.
 func Main(m *testing.M, site string, env **Env) int {
 	flag.Parse()
 	srv, err := NewServer(site)
@@ -39,20 +38,15 @@ func Main(m *testing.M, site string, env **Env) int {
 	}
 	defer srv.Close()
 	args := srv.BrowserArgs()
-	if testing.Short() {
-		*env = &Env{Server: srv, Args: args, skip: "browser test: skipped with -short"}
-		return m.Run()
-	}
-	// The launch context bounds the browser's life, so it is not a timeout.
-	b, err := browser.Launch(context.Background(), browser.Options{Args: args, StartTimeout: time.Minute})
-	switch {
-	case errors.Is(err, browser.ErrNotFound) && os.Getenv("CI") == "":
-		fmt.Fprintln(os.Stderr, "browsertest: skipping browser tests:", err)
-		*env = &Env{Server: srv, Args: args, skip: "Chromium not installed (apt-get install chromium)"}
-		return m.Run()
-	case err != nil:
+	b, skip, err := Start(args)
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "browsertest:", err)
 		return 1
+	}
+	if skip != "" {
+		fmt.Fprintln(os.Stderr, "browsertest:", skip)
+		*env = &Env{Server: srv, Args: args, skip: skip}
+		return m.Run()
 	}
 	*env = &Env{Browser: b, Server: srv, Args: args}
 	code := m.Run()
@@ -62,14 +56,15 @@ func Main(m *testing.M, site string, env **Env) int {
 	return code
 }
 
-// Need skips t when no Chromium was found (outside CI).
+// Need returns the shared browser, or skips t when there is none (-short, or
+// no Chromium outside CI).
 func (e *Env) Need(t testing.TB) *browser.Browser {
 	t.Helper()
 	if e == nil || e.Browser == nil {
 		if e != nil && e.skip != "" {
 			t.Skip(e.skip)
 		}
-		t.Skip("Chromium not installed (apt-get install chromium)")
+		t.Skip("browser test skipped: " + browser.ErrNotFound.Error())
 	}
 	return e.Browser
 }

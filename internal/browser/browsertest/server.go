@@ -73,10 +73,7 @@ func (s *Server) Close() {
 
 // BrowserArgs map every *.test host to loopback and trust the certificate.
 func (s *Server) BrowserArgs() []string {
-	return []string{
-		"--host-resolver-rules=MAP *.test 127.0.0.1",
-		"--ignore-certificate-errors-spki-list=" + s.spki,
-	}
+	return MapArgs("*.test", "127.0.0.1", s.spki)
 }
 
 // URL returns a URL on host (e.g. "site.test") for path, over HTTPS when tls.

@@ -1,0 +1,155 @@
+package report
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/leakwatch/leakwatch/internal/audit"
+)
+
+// consentGroup is the report's consent signals of one reading: the same
+// declared state sent to several hosts reads as one line.
+type consentGroup struct {
+	Kind     string
+	Reading  string
+	Requests int
+	Hosts    []string
+}
+
+// consentGroups folds the consent signals by reading, in order of first
+// appearance.
+func consentGroups(c *audit.Consent) []consentGroup {
+	if c == nil {
+		return nil
+	}
+	var out []consentGroup
+	at := map[string]int{}
+	for _, s := range c.Signals {
+		i, ok := at[s.Reading]
+		if !ok {
+			i = len(out)
+			at[s.Reading] = i
+			out = append(out, consentGroup{Kind: string(s.Kind), Reading: s.Reading})
+		}
+		g := &out[i]
+		g.Requests += s.Requests
+		g.Hosts = appendNew(g.Hosts, s.Host)
+	}
+	return out
+}
+
+// consentPlatformLine names a platform and what showed it.
+func consentPlatformLine(p audit.ConsentPlatform) string {
+	var ev []string
+	for _, e := range p.Evidence {
+		ev = appendNew(ev, e.Detail)
+	}
+	if len(ev) > 3 {
+		ev = append(ev[:3], "and "+strconv.Itoa(len(ev)-3)+" more")
+	}
+	return p.Name + " (" + p.Kind + "; " + strings.Join(ev, ", ") + ")"
+}
+
+// hostsLine says how many requests went to which hosts: the host when
+// there is one, else how many (all of them when verbose).
+func hostsLine(g consentGroup, verbose bool) string {
+	n := plural(g.Requests, "request", "requests")
+	switch {
+	case len(g.Hosts) == 1:
+		return n + " to " + g.Hosts[0]
+	case verbose:
+		return n + " to " + strings.Join(g.Hosts, ", ")
+	}
+	return n + " to " + strconv.Itoa(len(g.Hosts)) + " hosts"
+}
+
+// consentConflicts are the findings of requests whose own consent signal
+// contradicts what they carry.
+func (v *view) consentConflicts() []int {
+	var out []int
+	for i := range v.r.Findings {
+		if v.r.Findings[i].Type == audit.TypeConsentConflict {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func (t *textWriter) consent() {
+	c := t.v.r.Consent
+	conflicts := t.v.consentConflicts()
+	if c == nil && len(conflicts) == 0 {
+		return
+	}
+	t.section("Consent: what the requests declare", -1)
+	for _, i := range conflicts {
+		f := &t.v.r.Findings[i]
+		t.requestLine(f.Request)
+		t.hang("    ", "      ", t.style(ansiRed, "✗ ")+f.Summary)
+	}
+	if c == nil {
+		return
+	}
+	for _, p := range c.Platforms {
+		t.hang("  ", "    ", "platform: "+consentPlatformLine(p))
+	}
+	for _, g := range consentGroups(c) {
+		t.hang("  ", "    ", g.Reading+" — "+hostsLine(g, t.v.verbose))
+	}
+	if c.SignalsNotListed > 0 {
+		t.wrap("  ", t.style(ansiDim, "… and "+plural(c.SignalsNotListed, "more distinct signal", "more distinct signals")+" not kept"))
+	}
+}
+
+func (m *mdWriter) consent() {
+	c := m.v.r.Consent
+	conflicts := m.v.consentConflicts()
+	if c == nil && len(conflicts) == 0 {
+		return
+	}
+	m.p("\n### Consent\n")
+	for _, i := range conflicts {
+		f := &m.v.r.Findings[i]
+		m.p("- ❌ %s %s", mdCode(reqID(f.Request.Source, f.Request.Index)), mdText(f.Summary))
+	}
+	if c == nil {
+		return
+	}
+	for _, p := range c.Platforms {
+		m.p("- Platform: %s", mdText(consentPlatformLine(p)))
+	}
+	for _, g := range consentGroups(c) {
+		m.p("- %s — %s", mdText(g.Reading), mdText(hostsLine(g, m.v.verbose)))
+	}
+}
+
+// htmlConsent is the HTML report's consent panel.
+type htmlConsent struct {
+	Conflicts []htmlFinding
+	Platforms []string
+	Signals   []htmlConsentRow
+}
+
+type htmlConsentRow struct{ Reading, Hosts string }
+
+func newHTMLConsent(v *view) *htmlConsent {
+	c := v.r.Consent
+	conflicts := v.consentConflicts()
+	if c == nil && len(conflicts) == 0 {
+		return nil
+	}
+	out := &htmlConsent{}
+	for _, i := range conflicts {
+		out.Conflicts = append(out.Conflicts, newHTMLFinding(v, &v.r.Findings[i]))
+	}
+	if c == nil {
+		return out
+	}
+	for _, p := range c.Platforms {
+		out.Platforms = append(out.Platforms, consentPlatformLine(p))
+	}
+	for _, g := range consentGroups(c) {
+		out.Signals = append(out.Signals, htmlConsentRow{g.Reading, hostsLine(g, true)})
+	}
+	return out
+}
