@@ -32,6 +32,10 @@ func (f *scanFlags) consentRuns(withGPC bool) ([]consentRun, error) {
 	case "", traffic.ConsentNone, traffic.ConsentReject, traffic.ConsentAccept:
 		return []consentRun{{mode: f.consent, gpc: f.gpc}}, nil
 	case consentAll:
+		if f.profile != "" {
+			// One profile would carry the first state's choice into the next.
+			return nil, usagef("--consent all needs a fresh profile per state; it cannot be used with --profile")
+		}
 		runs := []consentRun{{traffic.ConsentNone, f.gpc, "none"}, {traffic.ConsentReject, f.gpc, "reject"},
 			{traffic.ConsentAccept, f.gpc, "accept"}}
 		if withGPC && !f.gpc {

@@ -13,6 +13,7 @@ func TestConsentRuns(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		consent string
+		profile string
 		gpc     bool
 		withGPC bool
 		want    []string // label/mode/gpc
@@ -25,9 +26,10 @@ func TestConsentRuns(t *testing.T) {
 		{consent: "all", gpc: true, withGPC: true, want: []string{"none/none/true", "reject/reject/true", "accept/accept/true"}},
 		{consent: "Reject", bad: true},
 		{consent: "deny", bad: true},
+		{consent: "all", profile: "/tmp/p", bad: true},
 	}
 	for _, tc := range tests {
-		f := scanFlags{consent: tc.consent, gpc: tc.gpc}
+		f := scanFlags{consent: tc.consent, gpc: tc.gpc, profile: tc.profile}
 		runs, err := f.consentRuns(tc.withGPC)
 		if tc.bad {
 			if err == nil {
