@@ -34,10 +34,16 @@ customer, opens the account page that shows the mailing address, types a parcel 
 and prints which companies received the address, the email and the tracking number, in which
 fields and encodings, proven by which requests. It leaves nothing running.
 
+The site has a consent banner (a TCF-style CMP written for the lab) that its tags honour, except
+Pinterest's, which keeps sending after "Reject all", and Snap's, which ignores Global Privacy
+Control. --consent all scans four times in fresh profiles: no answer, reject, accept, and no
+answer with GPC, writing one report per state.
+
 ` + exitHelp,
 		Example: `  leakwatch demo
   leakwatch demo --format html --output demo.html --har-out demo.har
-  leakwatch demo --evidence demo.zip --show-values`,
+  leakwatch demo --evidence demo.zip --show-values
+  leakwatch demo --consent all --format json --output demo.json --har-out demo.har`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runDemo(cmd.Context(), e, o)
@@ -73,6 +79,11 @@ func runDemo(ctx context.Context, e *env, o demoOptions) error {
 	personas = append(personas, more...)
 	an, err := prepareWith(ctx, e, o.analysis, personas)
 	if err != nil {
+		return err
+	}
+	o.scan.consentRules = consentRules(labConsentRule(lab.ConsentPlatform()))
+	o.scan.allWithGPC = true
+	if _, err := o.scan.consentRuns(true); err != nil {
 		return err
 	}
 	steps, err := crawl.ParseSteps(site.Steps())

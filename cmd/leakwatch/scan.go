@@ -44,6 +44,13 @@ type scanFlags struct {
 	quiet       time.Duration
 	pageTimeout time.Duration
 	scanTimeout time.Duration
+	consent     string // none, reject, accept, all; empty: banners not examined
+	gpc, dnt    bool
+	// consentRules are the consent platforms recognised (the demo adds the
+	// lab's CMP to the table).
+	consentRules []crawl.ConsentRule
+	// allWithGPC makes --consent all add a capture with GPC (the demo).
+	allWithGPC bool
 }
 
 func (f *scanFlags) register(cmd *cobra.Command, crawling bool) {
@@ -68,6 +75,9 @@ func (f *scanFlags) register(cmd *cobra.Command, crawling bool) {
 	fl.DurationVar(&f.quiet, "network-quiet", 500*time.Millisecond, "a page is loaded when the network was idle this long")
 	fl.DurationVar(&f.pageTimeout, "page-timeout", 30*time.Second, "give up on a page after this long (what it sent is kept)")
 	fl.DurationVar(&f.scanTimeout, "timeout", 10*time.Minute, "give up on the whole scan after this long (what it sent is kept)")
+	fl.StringVar(&f.consent, "consent", "", "consent banners: none (record them, answer nothing), reject or accept (answer each shown, by the platform's API or its buttons), all (none, reject and accept in fresh profiles, one report each); default: not examined")
+	fl.BoolVar(&f.gpc, "gpc", false, "send Global Privacy Control: Sec-GPC: 1 on every request, navigator.globalPrivacyControl true; the site's /.well-known/gpc.json is recorded")
+	fl.BoolVar(&f.dnt, "dnt", false, "send Do Not Track: DNT: 1 on every request, navigator.doNotTrack \"1\"")
 }
 
 type scanOptions struct {
@@ -88,6 +98,14 @@ that begin with goto no URL is needed. It records every
 request from every frame and worker (bodies, cookies actually sent, initiator stacks, WebSocket
 frames) and analyzes the capture exactly like 'analyze' does a HAR file.
 
+With --consent it examines every page for consent banners (IAB TCF, GPP, US Privacy and the common
+platforms) and records each one and what it did about it in the capture (and in --har-out):
+reject or accept answers every banner shown, by the platform's own API where it has one, else by
+clicking its button (in shadow roots and in the banner's iframe); a banner it cannot answer is a
+warning. --consent all scans three times in fresh profiles (none, reject, accept) and writes one
+report per state, the state in each file name (report.reject.html). --gpc and --dnt send the
+opt-out signals on every request and to page scripts.
+
 Chromium is found via $LEAKWATCH_CHROME, then chromium, chromium-browser, google-chrome on PATH.
 
 ` + exitHelp,
@@ -96,6 +114,9 @@ Chromium is found via $LEAKWATCH_CHROME, then chromium, chromium-browser, google
 
   # Log in, open the account page and type a tracking number; fail CI on any leak
   leakwatch scan --steps login.yaml --persona me.yaml --fail-on leak https://staging.example.com/
+
+  # Click "Reject all" on every banner, send Global Privacy Control, keep the capture
+  leakwatch scan --consent reject --gpc --har-out rejected.har https://www.example.com/
 
   # Fill forms with the persona's values, keep the capture and an HTML report
   leakwatch scan --fill-forms --persona me.yaml --har-out scan.har -o report.html https://shop.example.com/checkout`,
@@ -127,6 +148,9 @@ func runScan(ctx context.Context, e *env, o scanOptions, urls []string) error {
 		return usagef("scan: --submit needs --fill-forms")
 	case o.scan.quietLog && o.scan.verbose:
 		return usagef("scan: --quiet and --verbose exclude each other")
+	}
+	if _, err := o.scan.consentRuns(false); err != nil {
+		return err
 	}
 	personas, err := o.analysis.loadPersonas()
 	if err != nil {
@@ -182,6 +206,20 @@ func (f *scanFlags) crawlOptions(urls []string, personas []leak.Persona) (crawl.
 // scanAndReport launches Chromium, crawls, and reports.
 func scanAndReport(ctx context.Context, e *env, an *analysis, sf scanFlags, of outputFlags,
 	copts crawl.Options, bopts browser.Options, secrets []string) error {
+	runs, err := sf.consentRuns(sf.allWithGPC)
+	if err != nil {
+		return err
+	}
+	if len(runs) > 1 {
+		return scanConsentStates(ctx, e, an, sf, of, copts, bopts, secrets, runs)
+	}
+	copts.Consent, bopts.GPC, bopts.DNT = sf.consent, sf.gpc, sf.dnt
+	if sf.consent != "" {
+		copts.ConsentRules = sf.consentRules
+		if copts.ConsentRules == nil {
+			copts.ConsentRules = consentRules()
+		}
+	}
 	bopts.Args = append(bopts.Args, sf.browserArgs...)
 	bopts.Headful, bopts.ProfileDir, bopts.BlockThirdPartyCookies = sf.headful, sf.profile, sf.block3pc
 	bopts.NoSandbox = sf.noSandbox

@@ -104,6 +104,11 @@ type Options struct {
 	// StartTimeout bounds the wait for Chromium's first DevTools answers;
 	// 0 means 30s.
 	StartTimeout time.Duration
+	// GPC sends Global Privacy Control (Sec-GPC: 1 on every request,
+	// navigator.globalPrivacyControl true); see optout.go.
+	GPC bool
+	// DNT sends Do Not Track (DNT: 1, navigator.doNotTrack "1").
+	DNT bool
 	// NoSandbox runs Chromium without its sandbox even where it could have
 	// one (as does --no-sandbox in Args). Without it the sandbox is used
 	// unless leakwatch runs as root or the system cannot provide it;

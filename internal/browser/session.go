@@ -192,6 +192,7 @@ func (b *Browser) setup(s *session) {
 			// page goes away needs no getRequestPostData afterwards.
 			"maxPostDataSize": maxPostData})
 		b.send(s.id, "Target.setAutoAttach", autoAttach)
+		b.setupOptOut(s)
 	}
 	_ = b.call(ctx, s.id, "Runtime.runIfWaitingForDebugger", nil, nil)
 	close(s.ready)

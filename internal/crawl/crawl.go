@@ -54,7 +54,8 @@ func Run(ctx context.Context, b *browser.Browser, opts Options) (*traffic.Captur
 			return nil, fmt.Errorf("crawl: %w", err)
 		}
 	}
-	c := &crawler{o: o, bc: bc, seen: map[string]bool{}, progress: newProgress(o.Progress, bc)}
+	c := &crawler{o: o, bc: bc, seen: map[string]bool{}, progress: newProgress(o.Progress, bc),
+		consentSeen: map[string]bool{}, consentActs: map[string][]traffic.ConsentAction{}, gpcSeen: map[string]bool{}, optOut: optOutOf(b)}
 	runErr := c.run(ctx)
 	c.progress.finish()
 	// The capture is taken even when ctx ran out or a step failed.
@@ -66,6 +67,8 @@ func Run(ctx context.Context, b *browser.Browser, opts Options) (*traffic.Captur
 	}
 	capture.Source = c.source()
 	capture.Warnings = append(capture.Warnings, c.warnings...)
+	c.applyConsent(capture)
+	c.applyOptOut(capture)
 	return capture, runErr
 }
 
@@ -74,8 +77,16 @@ type crawler struct {
 	bc       *browser.Context
 	seen     map[string]bool
 	progress *progress
-	mu       sync.Mutex // guards warnings: tabs warn in parallel
+	mu       sync.Mutex // guards warnings and the consent maps: tabs run in parallel
 	warnings []string
+	// consentSeen holds the IDs of pages examined for consent;
+	// consentActs what was done on each.
+	consentSeen map[string]bool
+	consentActs map[string][]traffic.ConsentAction
+	// optOut are the signals the browser sends; gpcSeen the origins whose
+	// /.well-known/gpc.json was fetched.
+	optOut  *traffic.OptOut
+	gpcSeen map[string]bool
 }
 
 func (c *crawler) source() string {
@@ -215,6 +226,7 @@ func (c *crawler) visit(ctx context.Context, tab *browser.Tab, u string, follow 
 		return nil, nil
 	}
 	c.settle(pctx, tab)
+	c.pageSignals(pctx, tab)
 	if c.o.FillForms {
 		c.fillForms(pctx, tab, u)
 	}

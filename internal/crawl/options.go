@@ -58,6 +58,16 @@ type Options struct {
 	// Progress, when set, is called after every page and at the end; it
 	// must return quickly.
 	Progress func(Progress)
+	// Consent is what to do with consent banners: traffic.ConsentNone
+	// (empty: the same) leaves them, ConsentReject and ConsentAccept answer
+	// each one shown, on every page, by ConsentRules.
+	Consent string
+	// ConsentRules are the consent platforms recognised; none means pages
+	// are not examined for consent at all.
+	ConsentRules []ConsentRule
+	// ConsentWait bounds the wait for a choice to take; 0 means
+	// DefaultConsentWait.
+	ConsentWait time.Duration
 }
 
 // DefaultFormValues is a fictional person, used when FillForms is set
@@ -102,6 +112,14 @@ func (o *Options) Validate() error {
 			}
 		}
 	}
+	switch o.Consent {
+	case "", traffic.ConsentNone, traffic.ConsentReject, traffic.ConsentAccept:
+	default:
+		return fmt.Errorf("crawl: consent mode %q; want none, reject or accept", o.Consent)
+	}
+	if o.ConsentWait < 0 {
+		return errors.New("crawl: durations must not be negative")
+	}
 	if o.Submit && !o.FillForms {
 		return errors.New("crawl: submit needs fill forms")
 	}
@@ -125,6 +143,12 @@ func (o Options) withDefaults() Options {
 	o.Quiet = min(o.Quiet, o.PageTimeout)
 	if o.FormValues == nil {
 		o.FormValues = DefaultFormValues()
+	}
+	if o.Consent == "" {
+		o.Consent = traffic.ConsentNone
+	}
+	if o.ConsentWait == 0 {
+		o.ConsentWait = DefaultConsentWait
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)

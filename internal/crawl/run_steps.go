@@ -83,6 +83,7 @@ func (c *crawler) openStart(ctx context.Context, tab *browser.Tab, i int) error 
 		return fmt.Errorf("steps: open %s before step %d: %w", u, i+1, err)
 	}
 	c.settle(pctx, tab)
+	c.pageSignals(pctx, tab)
 	c.annotate(pctx, tab)
 	return nil
 }
@@ -144,6 +145,7 @@ func (c *crawler) gotoStep(ctx, sctx context.Context, tab *browser.Tab, st Step)
 	pctx, cancel := context.WithTimeout(ctx, c.o.PageTimeout)
 	defer cancel()
 	c.settle(pctx, tab)
+	c.pageSignals(pctx, tab)
 	c.annotate(pctx, tab)
 	return nil
 }
@@ -208,6 +210,7 @@ func (c *crawler) afterAction(ctx context.Context, tab *browser.Tab) {
 	case <-pctx.Done():
 	}
 	c.quiet(pctx, tab)
+	c.pageSignals(pctx, tab) // an interaction may have opened a new page
 	c.annotate(pctx, tab)
 }
 

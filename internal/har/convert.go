@@ -39,6 +39,7 @@ func (s *streamer) page(hp *harPage, n int) *traffic.Page {
 			p.Screenshot = nilIfEmpty(b)
 		}
 	}
+	p.Consent = s.consentActions(hp.Consent, n)
 	return p
 }
 

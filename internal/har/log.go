@@ -44,6 +44,11 @@ func (s *streamer) readLog() error {
 			if s.decodeWarn("log._storage", &st) {
 				s.end.Storage = storage(st)
 			}
+		case consentField:
+			var h harConsentLog
+			if s.decodeWarn("log."+consentField, &h) {
+				setConsentLog(&s.end, &h)
+			}
 		default:
 			return s.skip()
 		}

@@ -50,6 +50,7 @@ type harPage struct {
 	URLWPT          string                    `json:"_URL,omitempty"`
 	Error           string                    `json:"_error,omitempty"`
 	Screenshot      string                    `json:"_screenshot,omitempty"`
+	Consent         []harConsentAction        `json:"_leakwatch_consent,omitempty"`
 }
 
 type harEntry struct {

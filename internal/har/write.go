@@ -30,7 +30,7 @@ type WriteOptions struct {
 // U+FFFD for the invalid bytes, and exactly in postData._base64 (HAR 1.2
 // has no encoding for postData). Capture data HAR has no place for goes in
 // underscore fields this package reads back (log._cookies, log._storage,
-// page _url, _error, _screenshot, entry _frameId, _frameURL, _target,
+// log._leakwatch_consent, page _url, _error, _screenshot, _leakwatch_consent, entry _frameId, _frameURL, _target,
 // response _error).
 //
 // Reading the written file gives c back (deep-equal) except for:
@@ -172,6 +172,10 @@ func (w *Writer) End(c *traffic.Capture) error {
 		w.raw(`,"_storage":`)
 		w.value(harStorageOf(c.Storage))
 	}
+	if h := harConsentLogOf(c); h != nil {
+		w.raw(`,"` + consentField + `":`)
+		w.value(h)
+	}
 	w.raw("}}\n")
 	if w.err == nil {
 		w.err = w.bw.Flush()
@@ -234,6 +238,9 @@ func harPages(ps []*traffic.Page) []*harPage {
 		}
 		if len(p.Screenshot) > 0 {
 			hp.Screenshot = base64.StdEncoding.EncodeToString(p.Screenshot)
+		}
+		if len(p.Consent) > 0 {
+			hp.Consent = harConsentActions(p.Consent)
 		}
 		out = append(out, hp)
 	}

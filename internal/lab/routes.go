@@ -45,6 +45,8 @@ type route struct {
 type vendor struct {
 	Name   string
 	Routes []route
+	// Consent is how the vendor's tag treats a reject and GPC.
+	Consent tagPolicy
 }
 
 func (v vendor) hosts() []string {
@@ -81,7 +83,8 @@ var vendors = []vendor{
 		{Host: "px.ads.linkedin.com", Path: "/collect/", Reply: replyGIF, Cookie: cookieBcookie},
 		{Host: "px.ads.linkedin.com", Path: "/wa/", Reply: replyJSON, CORS: true, Cookie: cookieBcookie},
 	}},
-	{Name: "Snap", Routes: []route{
+	// Snap's tag ignores Global Privacy Control.
+	{Name: "Snap", Consent: tagPolicy{IgnoresGPC: true}, Routes: []route{
 		{Host: "sc-static.net", Path: "/scevent.min.js", Script: "scevent.min.js"},
 		{Host: "tr.snapchat.com", Path: "/p", Reply: replyText, CORS: true, Cookie: cookieScAt},
 		{Host: "tr.snapchat.com", Path: "/cm/i", Reply: replyNoContent, Cookie: cookieScAt},
@@ -95,7 +98,8 @@ var vendors = []vendor{
 		{Host: "region1.google-analytics.com", Path: "/g/collect", Reply: replyNoContent, CORS: true},
 		{Host: "googleads.g.doubleclick.net", Path: "/pagead/viewthroughconversion/*/", Reply: replyGIF, Cookie: cookieIDE},
 	}},
-	{Name: "Pinterest", Routes: []route{
+	// Pinterest's tag keeps sending after "Reject all".
+	{Name: "Pinterest", Consent: tagPolicy{IgnoresReject: true}, Routes: []route{
 		{Host: "s.pinimg.com", Path: "/ct/core.js", Script: "core.js"},
 		{Host: "ct.pinterest.com", Path: "/v3/", Reply: replyGIF, Cookie: cookieArDebug},
 	}},

@@ -80,6 +80,8 @@ func newSiteApp() (*siteApp, error) {
 	mux.HandleFunc("GET /account", a.account)
 	mux.HandleFunc("GET /track", a.track)
 	mux.Handle("GET /static/", a.static)
+	mux.HandleFunc("POST /consent", a.consent)
+	mux.HandleFunc("GET /.well-known/gpc.json", a.gpc)
 	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	mux.HandleFunc("/", a.notFound)
 	a.mux = mux
@@ -107,6 +109,8 @@ type pageData struct {
 	// User is the logged-in customer, nil when logged out.
 	User *account
 	Tags tagIDs
+	// TagPolicy is each vendor's treatment of consent, for the tag gate.
+	TagPolicy map[string]tagPolicy
 	// Page-specific fields.
 	Error  string
 	Email  string
@@ -121,6 +125,7 @@ func (a *siteApp) render(w http.ResponseWriter, status int, page string, d pageD
 		return
 	}
 	d.Tags = pageTags
+	d.TagPolicy = tagPolicies()
 	var b strings.Builder
 	if err := t.ExecuteTemplate(&b, "layout", d); err != nil {
 		http.Error(w, "render "+page+": "+err.Error(), http.StatusInternalServerError)

@@ -61,6 +61,9 @@ func (r *redactor) end(c *traffic.Capture) *traffic.Capture {
 		Browser:  c.Browser,
 		Cookies:  r.cookies(c.Cookies),
 		Warnings: r.texts(c.Warnings),
+		// The consent mode and opt-out signals hold no visitor data.
+		Consent: c.Consent,
+		OptOut:  c.OptOut,
 	}
 	for _, s := range c.Storage {
 		if secretPair(s.Key, s.Value) || sessionCookie(s.Key) {

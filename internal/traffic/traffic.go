@@ -24,6 +24,11 @@ type Capture struct {
 	// Warnings are problems the source survived (a cut-off file, a body that
 	// could not be decoded); analysis goes on.
 	Warnings []string
+	// Consent is the consent mode of a live scan (ConsentNone,
+	// ConsentReject, ConsentAccept); empty when unknown, as for most HARs.
+	Consent string
+	// OptOut are the opt-out signals a live scan sent; nil for none.
+	OptOut *OptOut
 }
 
 // Page is one top-level document the browser showed.
@@ -43,6 +48,9 @@ type Page struct {
 	// Submits are the form submissions a live scan made on this page, in
 	// order, so a report can tell what was sent before and after each.
 	Submits []Submit
+	// Consent is what the scan did about consent platforms on this page,
+	// in order.
+	Consent []ConsentAction
 }
 
 // Submit is one form submission made by the scanner.
