@@ -48,7 +48,7 @@ func (f *outputFlags) register(cmd *cobra.Command) {
 			" (default: text on a terminal, else json; or from --output's extension)")
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to FILE instead of standard output")
 	fl.StringVar(&f.policy, "policy", "", "policy file (YAML): rules that allow or deny data per company, domain or category; exit 3 when violated")
-	fl.StringSliceVar(&f.failOn, "fail-on", nil, "shorthand policy: exit 3 on any 'leak', 'pattern', 'consent' (consent-conflict) or 'new' (not in --baseline) finding; comma-separated")
+	fl.StringSliceVar(&f.failOn, "fail-on", nil, "shorthand policy: exit 3 on any 'leak', 'pattern', 'consent' (any of the next three, and consent-conflict), 'after-reject', 'despite-gpc', 'before-choice' or 'new' (not in --baseline) finding; comma-separated")
 	fl.StringVar(&f.baseline, "baseline", "", "earlier JSON report: policies fail only on what is new since it")
 	fl.StringVar(&f.evidence, "evidence", "", "write a sealed evidence bundle (zip: HAR, report.json, report.html, screenshots, manifest with SHA-256s)")
 	fl.StringVar(&f.sign, "sign", "", "sign the evidence bundle with this Ed25519 private key (from 'leakwatch keygen'); needs --evidence")
@@ -283,14 +283,22 @@ func warnStderr(e *env, rep *audit.Report) {
 // writeReport renders the report straight to standard output or to a
 // temporary file beside path that replaces it once complete: a report of a
 // huge capture is never held in memory whole, and a failed render leaves no
-// half-written file.
+// half-written file. A path that is not a regular file (/dev/null, a pipe,
+// /dev/stdout) is written in place, never replaced; a symbolic link is
+// followed, so the file it points at gets the report.
 func writeReport(stdout io.Writer, path string, rep *audit.Report, format string, opts report.Options) error {
 	if path == "" {
-		bw := bufio.NewWriter(stdout)
-		if err := report.Render(bw, rep, format, opts); err != nil {
-			return fmt.Errorf("render %s report: %w", format, err)
+		return renderTo(stdout, rep, format, opts)
+	}
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return fmt.Errorf("write report: %w", err)
 		}
-		return bw.Flush()
+		return errors.Join(renderTo(f, rep, format, opts), f.Close())
+	}
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
@@ -309,4 +317,13 @@ func writeReport(stdout io.Writer, path string, rep *audit.Report, format string
 		return fmt.Errorf("write report: %w", err)
 	}
 	return nil
+}
+
+// renderTo renders the report to w through a buffer.
+func renderTo(w io.Writer, rep *audit.Report, format string, opts report.Options) error {
+	bw := bufio.NewWriter(w)
+	if err := report.Render(bw, rep, format, opts); err != nil {
+		return fmt.Errorf("render %s report: %w", format, err)
+	}
+	return bw.Flush()
 }

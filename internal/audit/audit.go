@@ -317,6 +317,7 @@ func (v *sourceVisitor) End(c *traffic.Capture) error {
 		s.Warnings = append(s.Warnings, w)
 	}
 	v.endConsent()
+	st.endScanConsent(v.src, c)
 	v.pixels.Finish() // only what Identifier needs is kept past here
 	for _, f := range v.pixels.Findings() {
 		st.behaviour = append(st.behaviour, behaviourFinding(v.src, f, v.a.opts.Classifier))

@@ -17,6 +17,9 @@ var typeOrder = map[string]int{
 	TypeKeystroke:         1,
 	TypePattern:           2,
 	TypeConsentConflict:   2,
+	TypeAfterReject:       2,
+	TypeDespiteGPC:        2,
+	TypeBeforeChoice:      2,
 	TypeAutomaticMatching: 3,
 	TypePixelConfig:       4,
 	TypeSessionReplay:     5,
@@ -103,6 +106,7 @@ func (s *state) build(scans []scanResult, kept keptTotals) *Report {
 			s.conflictsDropped, maxConsentConflicts))
 	}
 	r.Consent = s.consentSection()
+	r.Findings = append(r.Findings, liveConsentFindings(r, s.thirdHit)...)
 	s.cookieIdentifiers(r)
 	s.attribute(r)
 	slices.SortStableFunc(r.Findings, compareFindings)

@@ -94,7 +94,10 @@ type Source struct {
 	Site string `json:"site,omitempty"`
 	// Coverage says how much of what left the browser the capture recorded.
 	Coverage Coverage `json:"coverage"`
-	Warnings []string `json:"warnings,omitempty"`
+	// Consent is what a live scan did about consent banners and opt-out
+	// signals; nil for a capture that did neither.
+	Consent  *ScanConsent `json:"consent,omitempty"`
+	Warnings []string     `json:"warnings,omitempty"`
 }
 
 // Coverage counts what a capture recorded. Exporters drop request bodies,

@@ -115,6 +115,8 @@ type state struct {
 	consent          Consent
 	conflicts        []conflictCandidate
 	conflictsDropped int
+	// thirdHit marks the third-party requests that carried pixel hits.
+	thirdHit map[[2]int]bool
 }
 
 func newState(opts Options) *state {
@@ -126,11 +128,13 @@ func newState(opts Options) *state {
 		hitsDropped: map[string]int{},
 		background:  map[string]*BrowserTraffic{},
 		analyzers:   map[int]*pixel.Analyzer{},
+		thirdHit:    map[[2]int]bool{},
 	}
 }
 
 func (s *state) addPage(src int, p *traffic.Page) {
 	k := pageKey{src, p.ID}
+	s.addConsentActions(src, p)
 	info := PageInfo{URL: firstNonEmpty(p.URL, p.Title), Title: p.Title, Error: p.Error, NetworkBusy: p.NetworkBusy}
 	for _, sub := range p.Submits {
 		ps := PageSubmit{Request: sub.Index, Form: sub.Form}
@@ -175,6 +179,9 @@ func (s *state) addRequest(m reqMeta, r *traffic.Request, hits []pixel.Hit) {
 	} else {
 		s.third++
 		s.addCompany(p)
+	}
+	if len(hits) > 0 && p.ThirdParty && len(s.hits) < s.opts.Limits.MaxPixelHits {
+		s.thirdHit[[2]int{m.source, m.index}] = true
 	}
 	for _, h := range hits {
 		vendor := s.opts.Classifier.Company(h.Vendor)

@@ -82,6 +82,12 @@ const (
 	FailPattern = "pattern"
 	FailNew     = "new"
 	FailConsent = "consent"
+	// FailAfterReject, FailDespiteGPC and FailBeforeChoice fail on one kind
+	// of consent finding each; FailConsent on all of them and on
+	// consent-conflict findings.
+	FailAfterReject  = audit.TypeAfterReject
+	FailDespiteGPC   = audit.TypeDespiteGPC
+	FailBeforeChoice = audit.TypeBeforeChoice
 )
 
 // FailOn builds the policy behind --fail-on: "leak" fails on any persona
@@ -116,12 +122,18 @@ func FailOn(kinds []string) (*Policy, error) {
 
 // FailOnKinds lists what --fail-on accepts.
 func FailOnKinds() []string {
-	return []string{FailLeak, FailPattern, FailConsent, FailNew}
+	return []string{FailLeak, FailPattern, FailConsent, FailAfterReject, FailDespiteGPC, FailBeforeChoice, FailNew}
 }
 
 var failOnRules = map[string][]Rule{
-	FailConsent: {{ID: "fail-on-consent", Description: "No request carries personal data or an ad click ID while declaring consent denied",
-		Deny: &Selector{Types: []string{audit.TypeConsentConflict}}}},
+	FailConsent: {{ID: "fail-on-consent", Description: "No data to a third party against consent: before a choice, after reject, despite GPC, or while a request declares consent denied",
+		Deny: &Selector{Types: []string{audit.TypeConsentConflict, audit.TypeBeforeChoice, audit.TypeAfterReject, audit.TypeDespiteGPC}}}},
+	FailAfterReject: {{ID: "fail-on-after-reject", Description: "No data to a third party after reject all",
+		Deny: &Selector{Types: []string{audit.TypeAfterReject}}}},
+	FailDespiteGPC: {{ID: "fail-on-despite-gpc", Description: "No data to a third party while Global Privacy Control is sent",
+		Deny: &Selector{Types: []string{audit.TypeDespiteGPC}}}},
+	FailBeforeChoice: {{ID: "fail-on-before-choice", Description: "No data to a third party before a consent choice on a page with a banner",
+		Deny: &Selector{Types: []string{audit.TypeBeforeChoice}}}},
 	FailLeak: {{ID: "fail-on-leak", Description: "No persona data reaches a third party",
 		Deny: &Selector{Types: []string{"leak"}}}},
 	FailPattern: {{ID: "fail-on-pattern", Description: "No personal value (email, phone, address, tracking number, card, SSN) reaches a third party",

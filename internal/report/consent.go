@@ -63,13 +63,18 @@ func hostsLine(g consentGroup, verbose bool) string {
 	return n + " to " + strconv.Itoa(len(g.Hosts)) + " hosts"
 }
 
-// consentConflicts are the findings of requests whose own consent signal
-// contradicts what they carry.
+// consentTypes are the finding types the consent section lists.
+var consentTypes = []string{audit.TypeAfterReject, audit.TypeDespiteGPC, audit.TypeBeforeChoice, audit.TypeConsentConflict}
+
+// consentConflicts are the consent findings: data a third party received
+// against the consent state of the scan or of the request itself.
 func (v *view) consentConflicts() []int {
 	var out []int
-	for i := range v.r.Findings {
-		if v.r.Findings[i].Type == audit.TypeConsentConflict {
-			out = append(out, i)
+	for _, t := range consentTypes {
+		for i := range v.r.Findings {
+			if v.r.Findings[i].Type == t {
+				out = append(out, i)
+			}
 		}
 	}
 	return out

@@ -142,7 +142,7 @@ func (v *view) sortFinding(i int, f *audit.Finding) {
 		v.patterns = append(v.patterns, i)
 	case audit.TypeViolation:
 		v.breaches = append(v.breaches, i)
-	case audit.TypeConsentConflict:
+	case audit.TypeConsentConflict, audit.TypeBeforeChoice, audit.TypeAfterReject, audit.TypeDespiteGPC:
 		// The consent section lists them.
 	default:
 		v.behaviour = append(v.behaviour, i)
