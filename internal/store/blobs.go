@@ -7,6 +7,8 @@ import (
 	"database/sql"
 	"fmt"
 
+	"github.com/klauspost/compress/zstd"
+
 	"github.com/leakwatch/leakwatch/internal/codec"
 )
 
@@ -16,9 +18,9 @@ const (
 	kindHAR    = "har"
 )
 
-// blobCoding is how blobs are compressed: zstd keeps a HAR's repeated
-// headers and bodies small and decodes fast.
-const blobCoding = codec.Zstd
+// maxBlob bounds one blob's plain size (and so what a damaged row can make
+// a read allocate).
+const maxBlob = 1 << 30
 
 // blob is a compressed payload with the size and SHA-256 of its plain
 // bytes, checked when it is read back.
@@ -30,23 +32,46 @@ type blob struct {
 	data   []byte
 }
 
-func encodeBlob(kind string, raw []byte) (blob, error) {
-	data, err := codec.Encode([]string{blobCoding}, raw)
-	if err != nil {
-		return blob{}, fmt.Errorf("compress %s: %w", kind, err)
-	}
-	sum := sha256.Sum256(raw)
-	return blob{kind: kind, coding: blobCoding, size: int64(len(raw)), sum: sum[:], data: data}, nil
+// blobCodec compresses blobs with zstd: a HAR's repeated headers and
+// bodies shrink about tenfold and decode at memory speed. Frames carry
+// their content size, so a read allocates the output once and no 8 MiB
+// window. Both halves are safe for concurrent use.
+type blobCodec struct {
+	enc *zstd.Encoder
+	dec *zstd.Decoder
 }
 
-func encodeResult(r Result) ([]blob, error) {
-	rep, err := encodeBlob(kindReport, r.Report)
+func newBlobCodec() (*blobCodec, error) {
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
+	if err != nil {
+		return nil, fmt.Errorf("zstd encoder: %w", err)
+	}
+	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(maxBlob))
+	if err != nil {
+		return nil, fmt.Errorf("zstd decoder: %w", err)
+	}
+	return &blobCodec{enc: enc, dec: dec}, nil
+}
+
+func (c *blobCodec) close() { c.dec.Close() }
+
+func (c *blobCodec) encode(kind string, raw []byte) (blob, error) {
+	if len(raw) > maxBlob {
+		return blob{}, fmt.Errorf("%w: %s of %d bytes is over the %d-byte limit", ErrInvalid, kind, len(raw), maxBlob)
+	}
+	sum := sha256.Sum256(raw)
+	data := c.enc.EncodeAll(raw, make([]byte, 0, len(raw)/8+64))
+	return blob{kind: kind, coding: codec.Zstd, size: int64(len(raw)), sum: sum[:], data: data}, nil
+}
+
+func (c *blobCodec) result(r Result) ([]blob, error) {
+	rep, err := c.encode(kindReport, r.Report)
 	if err != nil {
 		return nil, err
 	}
 	out := []blob{rep}
 	if len(r.HAR) > 0 {
-		har, err := encodeBlob(kindHAR, r.HAR)
+		har, err := c.encode(kindHAR, r.HAR)
 		if err != nil {
 			return nil, err
 		}
@@ -55,15 +80,26 @@ func encodeResult(r Result) ([]blob, error) {
 	return out, nil
 }
 
-// decode returns the plain bytes, checking size and checksum.
-func (b blob) decode() ([]byte, error) {
-	raw := b.data
-	if b.coding != "" {
-		var err error
-		raw, _, err = codec.Decode(b.coding, b.data, codec.Limits{MaxOutput: int(max(b.size, 1))})
-		if err != nil {
-			return nil, fmt.Errorf("decompress %s: %w", b.kind, err)
-		}
+// decode returns a blob's plain bytes, checking size and checksum. Blobs
+// in another coding (none yet) go through internal/codec.
+func (c *blobCodec) decode(b blob) ([]byte, error) {
+	if b.size < 0 || b.size > maxBlob {
+		return nil, fmt.Errorf("%s is corrupt: size %d", b.kind, b.size)
+	}
+	var (
+		raw []byte
+		err error
+	)
+	switch b.coding {
+	case "":
+		raw = b.data
+	case codec.Zstd:
+		raw, err = c.dec.DecodeAll(b.data, make([]byte, 0, b.size))
+	default:
+		raw, _, err = codec.Decode(b.coding, b.data, codec.Limits{MaxOutput: int(max(b.size, 16<<20))})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("decompress %s: %w", b.kind, err)
 	}
 	sum := sha256.Sum256(raw)
 	if int64(len(raw)) != b.size || !bytes.Equal(sum[:], b.sum) {
@@ -97,7 +133,7 @@ func (s *sqlStore) readBlob(ctx context.Context, scanID int64, kind string) ([]b
 	if err != nil {
 		return nil, s.wrap(fmt.Sprintf("%s of scan %d", kind, scanID), err)
 	}
-	raw, err := b.decode()
+	raw, err := s.blobs.decode(b)
 	return raw, s.wrap(fmt.Sprintf("%s of scan %d", kind, scanID), err)
 }
 

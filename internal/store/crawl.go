@@ -87,7 +87,7 @@ func (s *sqlStore) PutCrawlResult(ctx context.Context, r CrawlResult) (bool, err
 			return false, fmt.Errorf("%s: %w: the report is not JSON", op, ErrInvalid)
 		}
 		var err error
-		if b, err = encodeBlob(kindReport, r.Report); err != nil {
+		if b, err = s.blobs.encode(kindReport, r.Report); err != nil {
 			return false, fmt.Errorf("%s: %w", op, err)
 		}
 	}
@@ -138,7 +138,7 @@ func (s *sqlStore) CrawlResult(ctx context.Context, runID int64, site string) (C
 		return CrawlResult{}, s.wrap(op, err)
 	}
 	if b.data != nil {
-		if r.Report, err = b.decode(); err != nil {
+		if r.Report, err = s.blobs.decode(b); err != nil {
 			return CrawlResult{}, s.wrap(op, err)
 		}
 	}

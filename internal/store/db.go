@@ -39,13 +39,17 @@ func (d *dialect) q(query string) string {
 
 // sqlStore is the Store over database/sql, shared by both backends.
 type sqlStore struct {
-	db  *sql.DB
-	d   *dialect
-	key []byte
-	now func() time.Time
+	db    *sql.DB
+	d     *dialect
+	key   []byte
+	now   func() time.Time
+	blobs *blobCodec
 }
 
-func (s *sqlStore) Close() error { return s.db.Close() }
+func (s *sqlStore) Close() error {
+	s.blobs.close()
+	return s.db.Close()
+}
 
 // querier is what a *sql.DB and a *sql.Tx share.
 type querier interface {

@@ -93,12 +93,17 @@ func Open(ctx context.Context, dsn string, cfg Config) (Store, error) {
 	}
 	db.SetMaxOpenConns(conns)
 	db.SetMaxIdleConns(conns)
-	s := &sqlStore{db: db, d: d, key: cfg.Key, now: cfg.Now}
+	blobs, err := newBlobCodec()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	s := &sqlStore{db: db, d: d, key: cfg.Key, now: cfg.Now, blobs: blobs}
 	if s.now == nil {
 		s.now = time.Now
 	}
 	if err := migrate(ctx, db, d, s.stamp()); err != nil {
-		db.Close()
+		s.Close()
 		return nil, err
 	}
 	return s, nil

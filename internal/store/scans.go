@@ -82,7 +82,7 @@ func (s *sqlStore) FinishScan(ctx context.Context, id int64, r Result) (bool, er
 	if !json.Valid(r.Report) {
 		return false, fmt.Errorf("%s: %w: the report is not JSON", op, ErrInvalid)
 	}
-	blobs, err := encodeResult(r)
+	blobs, err := s.blobs.result(r)
 	if err != nil {
 		return false, fmt.Errorf("%s: %w", op, err)
 	}

@@ -100,8 +100,12 @@ func (s *Server) NewDatabase(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("pgtest: connect: %w", err)
 	}
 	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		return "", fmt.Errorf("pgtest: create database %s: %w", name, err)
+	// A language's collation, as most real servers have, where the server
+	// was built with ICU: code that relies on byte order shows up.
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US'"); err != nil {
+		if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+			return "", fmt.Errorf("pgtest: create database %s: %w", name, err)
+		}
 	}
 	return s.DSN(name), nil
 }

@@ -44,24 +44,30 @@ func fillRand(rng *rand.Rand, p []byte) {
 	}
 }
 
+// testBigBlob stores reports and HARs from a few bytes to 50 MB, across
+// the compressor's block and window sizes, and reads them back.
 func testBigBlob(t *testing.T, tg Target) {
-	if testing.Short() {
-		t.Skip("50 MB blob in -short mode")
-	}
 	ctx := context.Background()
 	s, _ := fresh(t, tg)
-	har := SyntheticHAR(50 << 20)
-	rep := []byte(`{"findings":[]}`)
-	sc := must(s.CreateScan(ctx, store.Scan{}))(t)
-	if !must(s.FinishScan(ctx, sc.ID, store.Result{Report: rep, HAR: har}))(t) {
-		t.Fatal("FinishScan stored nothing")
-	}
-	got := must(s.HAR(ctx, sc.ID))(t)
-	if !bytes.Equal(got, har) {
-		t.Fatalf("HAR read back as %d bytes, stored %d, not equal", len(got), len(har))
-	}
-	if got := must(s.Report(ctx, sc.ID))(t); !bytes.Equal(got, rep) {
-		t.Errorf("report %s, want %s", got, rep)
+	for _, size := range []int{1, 100 << 10, 300 << 10, 3 << 20, 9 << 20, 50 << 20} {
+		if size > 3<<20 && testing.Short() {
+			continue
+		}
+		har := SyntheticHAR(size)
+		rep := har // a HAR is JSON too: a report as large
+		if size > 3<<20 {
+			rep = []byte(`{"findings":[]}`)
+		}
+		sc := must(s.CreateScan(ctx, store.Scan{}))(t)
+		if !must(s.FinishScan(ctx, sc.ID, store.Result{Report: rep, HAR: har}))(t) {
+			t.Fatal("FinishScan stored nothing")
+		}
+		if got := must(s.HAR(ctx, sc.ID))(t); !bytes.Equal(got, har) {
+			t.Errorf("%d-byte HAR read back as %d bytes, not equal", len(har), len(got))
+		}
+		if got := must(s.Report(ctx, sc.ID))(t); !bytes.Equal(got, rep) {
+			t.Errorf("%d-byte report read back as %d bytes, not equal", len(rep), len(got))
+		}
 	}
 }
 
