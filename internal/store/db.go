@@ -87,7 +87,12 @@ func (s *sqlStore) wrap(op string, err error) error {
 		return nil
 	}
 	if errors.Is(err, sql.ErrNoRows) {
-		err = ErrNotFound
+		// Keep what the caller said about the missing row, drop the
+		// driver's words.
+		if msg := strings.TrimSuffix(err.Error(), sql.ErrNoRows.Error()); msg != "" {
+			return fmt.Errorf("%s: %s%w", op, msg, ErrNotFound)
+		}
+		return fmt.Errorf("%s: %w", op, ErrNotFound)
 	}
 	return fmt.Errorf("%s: %w", op, s.d.classify(err))
 }

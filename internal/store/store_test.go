@@ -182,3 +182,25 @@ func FuzzParseKey(f *testing.F) {
 		}
 	})
 }
+
+func TestSQLiteFileMode(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s, err := store.Open(context.Background(), dir, store.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.CreateSite(context.Background(), store.Site{URL: "https://a.example/"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{store.DefaultFile, store.DefaultFile + "-wal"} {
+		fi, err := os.Stat(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm()&0o077 != 0 {
+			t.Errorf("%s has mode %v: others can read the reports", name, fi.Mode().Perm())
+		}
+	}
+}
