@@ -42,8 +42,8 @@ var trackerCookies = []string{"fr", "_fbp", "_fbc", "_pin_unauth", "_pinterest_c
 
 // trackerCookiePrefixes start vendors' per-property identifier cookies
 // (Google Analytics 4's "_ga_<stream>", Hotjar's "_hjSessionUser_<site>",
-// Matomo's "_pk_id.<site>").
-var trackerCookiePrefixes = []string{"_ga_", "_hjsession_", "_hjsessionuser_", "_pk_id.", "_pk_ses.", "_uet"}
+// Matomo's "_pk_id.<site>", Medallia's "kampyleUserSession", a timestamp).
+var trackerCookiePrefixes = []string{"_ga_", "_hjsession_", "_hjsessionuser_", "_pk_id.", "_pk_ses.", "_uet", "kampyle"}
 
 // sessionCookie reports whether a cookie name looks like a session or
 // credential cookie.
