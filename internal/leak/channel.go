@@ -2,6 +2,7 @@ package leak
 
 import (
 	"bytes"
+	"github.com/leakwatch/leakwatch/internal/codec"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -344,10 +345,10 @@ func (s *scanner) response(resp *traffic.Response) {
 // header check that makes a chance match 1 in 31 of those), else "".
 func compressedKind(b []byte) string {
 	switch {
-	case len(b) > 2 && b[0] == 0x1f && b[1] == 0x8b:
-		return "gzip"
-	case len(b) > 2 && b[0]&0x0f == 8 && b[0]>>4 <= 7 && (int(b[0])<<8|int(b[1]))%31 == 0:
-		return "zlib"
+	case codec.IsGzip(b):
+		return codec.Gzip
+	case len(b) > 2 && codec.IsZlib(b):
+		return codec.Zlib
 	}
 	return ""
 }

@@ -2,49 +2,18 @@ package leak
 
 import (
 	"bytes"
-	"compress/flate"
-	"compress/gzip"
-	"compress/zlib"
 	"errors"
 	"fmt"
+	"github.com/leakwatch/leakwatch/internal/codec"
 	"io"
-	"strings"
-
-	"github.com/andybalholm/brotli"
-	"github.com/klauspost/compress/zstd"
 )
 
 // inflate decompresses data, charging the output to the scan budget.
 func (s *scanner) inflate(kind string, data []byte) ([]byte, error) {
-	var r io.Reader
-	var err error
-	src := bytes.NewReader(data)
-	switch kind {
-	case "gzip", "x-gzip":
-		r, err = gzip.NewReader(src)
-	case "zlib":
-		r, err = zlib.NewReader(src)
-	case "deflate":
-		if s.flate == nil {
-			s.flate = flate.NewReader(src)
-		} else if err := s.flate.(flate.Resetter).Reset(src, nil); err != nil {
-			return nil, fmt.Errorf("deflate: %w", err)
-		}
-		r = s.flate
-	case "br":
-		r = brotli.NewReader(src)
-	case "zstd":
-		var z *zstd.Decoder
-		z, err = zstd.NewReader(src, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(uint64(max(s.budget, 1<<20))))
-		if err == nil {
-			defer z.Close()
-			r = z
-		}
-	default:
-		return nil, fmt.Errorf("unknown encoding %q", kind)
-	}
+	r, release, err := s.inflater.Reader(kind, data, s.budget)
+	defer release()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", kind, err)
+		return nil, err
 	}
 	ratio := s.b.expansionLimit(len(data))
 	out, limit, err := s.readCut(stopReader{r, s}, min(s.budget, ratio))
@@ -132,15 +101,9 @@ var errStopped = errors.New("scan stopped")
 
 // contentDecode undoes a Content-Encoding header ("gzip", "br, gzip").
 func (s *scanner) contentDecode(enc string, body []byte) ([]byte, error) {
-	codings := strings.Split(enc, ",")
+	codings := codec.Codings(enc)
 	for i := len(codings) - 1; i >= 0; i-- {
-		c := strings.ToLower(strings.TrimSpace(codings[i]))
-		if c == "" || c == "identity" {
-			continue
-		}
-		if c == "deflate" && len(body) > 1 && body[0]&0x0f == 8 && (int(body[0])<<8|int(body[1]))%31 == 0 {
-			c = "zlib" // HTTP deflate is zlib-wrapped; some servers send it raw
-		}
+		c := codec.Resolve(codings[i], body)
 		out, err := s.inflate(c, body)
 		switch {
 		case errors.Is(err, errCap) || errors.Is(err, errExpansion) || errors.Is(err, errStopped):

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"errors"
+	"github.com/leakwatch/leakwatch/internal/codec"
 	"html"
 	"unicode/utf8"
 )
@@ -165,7 +166,7 @@ func tryJSONEscape(s *scanner, v []byte, f features, emit func([]byte, ...string
 		return
 	}
 	if s.spend(len(v)) { // unescaping never lengthens text
-		emit(unescapeJSON(v), "json-escape")
+		emit(codec.UnescapeJSON(v), "json-escape")
 	}
 }
 
@@ -217,7 +218,7 @@ func (s *scanner) decodeB64Run(run []byte, padded bool, emit func([]byte, ...str
 	}
 	if dollar || !(lower && upper) && !(digit && (lower || upper)) {
 		if dollar {
-			s.tryLZ(string(run), lzFromURI, emit)
+			s.tryLZ(string(run), codec.LZFromURI, emit)
 		}
 		return
 	}
@@ -249,9 +250,9 @@ func (s *scanner) decodeB64Run(run []byte, padded bool, emit func([]byte, ...str
 	switch {
 	case len(run) < 20:
 	case !url:
-		s.tryLZ(string(run), lzFromBase64, emit)
+		s.tryLZ(string(run), codec.LZFromBase64, emit)
 	case !hasUnder && bytes.IndexByte(run, '/') < 0:
-		s.tryLZ(string(run), lzFromURI, emit)
+		s.tryLZ(string(run), codec.LZFromURI, emit)
 	}
 }
 
@@ -300,12 +301,12 @@ func runShape(run []byte) (std, url, dollar, lower, upper, digit bool) {
 // inflated first. It reports whether out was recognised.
 func (s *scanner) binary(out []byte, emit func([]byte, ...string), name string, rawDeflate bool) bool {
 	switch {
-	case len(out) > 2 && out[0] == 0x1f && out[1] == 0x8b:
+	case codec.IsGzip(out):
 		if dec, err := s.inflate("gzip", out); usable(dec, err) {
 			emit(dec, name, "gzip")
 			return true
 		}
-	case len(out) > 2 && out[0]&0x0f == 8 && (int(out[0])<<8|int(out[1]))%31 == 0:
+	case len(out) > 2 && codec.IsZlib(out):
 		if dec, err := s.inflate("zlib", out); usable(dec, err) {
 			emit(dec, name, "zlib")
 			return true
@@ -333,12 +334,12 @@ func (s *scanner) tryLZ(in string, f func(string, int) (string, error), emit fun
 	ratioLimit := s.b.expansionLimit(len(in))
 	limit := min(s.budget/2, ratioLimit) // UTF-16 units: up to 3 bytes each in UTF-8
 	out, err := f(in, limit)
-	var fail *lzFailure
+	var fail *codec.LZError
 	switch {
 	case errors.As(err, &fail):
-		s.spend(fail.units) // a crafted stream may work hard before it breaks
+		s.spend(fail.Units) // a crafted stream may work hard before it breaks
 		return
-	case errors.Is(err, errLZCap):
+	case errors.Is(err, codec.ErrLZLimit):
 		// The work was done: charge it, whether or not it reads as text.
 		if !s.spend(len(out)) || limit < ratioLimit {
 			s.capHit = true
@@ -374,7 +375,7 @@ func tryHexRuns(s *scanner, v []byte, f features, emit func([]byte, ...string)) 
 		}
 		out := make([]byte, len(run)/2)
 		for k := range out {
-			out[k] = byte(unhex(run[2*k])<<4 | unhex(run[2*k+1]))
+			out[k] = byte(codec.Unhex(run[2*k])<<4 | codec.Unhex(run[2*k+1]))
 		}
 		s.binary(out, emit, "hex", false)
 		return n < maxRunsPerValue && !s.stopped
@@ -417,8 +418,8 @@ func tryLZUnicode(s *scanner, v []byte, f features, emit func([]byte, ...string)
 	if total < 6 || high*10 < total*7 {
 		return
 	}
-	s.tryLZ(string(v), lzFromUTF16, emit)
-	s.tryLZ(string(v), lzRaw, emit)
+	s.tryLZ(string(v), codec.LZFromUTF16, emit)
+	s.tryLZ(string(v), codec.LZRaw, emit)
 }
 
 // plausibleText reports whether b reads as text: valid UTF-8 with few

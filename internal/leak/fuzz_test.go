@@ -43,22 +43,6 @@ func FuzzScanValue(f *testing.F) {
 	})
 }
 
-// FuzzLZString runs the four lz-string decoders on arbitrary input.
-func FuzzLZString(f *testing.F) {
-	for _, s := range []string{lzAliceB64, lzAliceURI, lzAliceUTF16, lzBobB64, "", "A", "Q", "////////"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, in string) {
-		const limit = 1 << 16
-		for _, fn := range []func(string, int) (string, error){lzFromBase64, lzFromURI, lzFromUTF16, lzRaw} {
-			out, err := fn(in, limit)
-			if err == nil && len([]rune(out)) > limit*2 {
-				t.Fatalf("output of %d runes over the limit", len(out))
-			}
-		}
-	})
-}
-
 // FuzzParsePersonas: any input gives personas or an error, never a panic.
 func FuzzParsePersonas(f *testing.F) {
 	for _, s := range []string{"email: a@b.com", "- zip: 1\n- city: x", "personas: [{custom: {a: b}}]",

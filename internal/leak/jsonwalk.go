@@ -3,8 +3,7 @@ package leak
 import (
 	"errors"
 	"fmt"
-	"unicode/utf16"
-	"unicode/utf8"
+	"github.com/leakwatch/leakwatch/internal/codec"
 )
 
 // maxJSONDepth bounds nesting so hostile input cannot exhaust the stack.
@@ -190,94 +189,13 @@ func (w *jsonWalker) str() ([]byte, error) {
 			s := w.data[start:w.pos]
 			w.pos++
 			if escaped {
-				return unescapeJSON(s), nil
+				return codec.UnescapeJSON(s), nil
 			}
 			return s, nil
 		}
 		w.pos++
 	}
 	return nil, errJSON
-}
-
-// unescapeJSON decodes JSON string escapes; bad escapes are kept as
-// written. It also serves as the "json-escape" decoding layer.
-func unescapeJSON(s []byte) []byte {
-	out := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '\\' || i+1 >= len(s) {
-			out = append(out, c)
-			continue
-		}
-		i++
-		switch s[i] {
-		case 'n':
-			out = append(out, '\n')
-		case 't':
-			out = append(out, '\t')
-		case 'r':
-			out = append(out, '\r')
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'u':
-			r, n := readU(s[i+1:])
-			if n == 0 {
-				out = append(out, '\\', 'u')
-				continue
-			}
-			out = utf8.AppendRune(out, r)
-			i += n
-		default: // \" \\ \/ and anything else
-			out = append(out, s[i])
-		}
-	}
-	return out
-}
-
-// readU reads the hex digits after \u (and a following low surrogate);
-// it returns the rune and how many bytes it used, 0 when invalid.
-func readU(s []byte) (rune, int) {
-	r1, ok := hex4(s)
-	if !ok {
-		return 0, 0
-	}
-	if utf16.IsSurrogate(r1) && len(s) >= 10 && s[4] == '\\' && s[5] == 'u' {
-		if r2, ok := hex4(s[6:]); ok {
-			if r := utf16.DecodeRune(r1, r2); r != utf8.RuneError {
-				return r, 10
-			}
-		}
-	}
-	return r1, 4
-}
-
-func hex4(s []byte) (rune, bool) {
-	if len(s) < 4 {
-		return 0, false
-	}
-	var r rune
-	for _, c := range s[:4] {
-		v := unhex(c)
-		if v < 0 {
-			return 0, false
-		}
-		r = r<<4 | rune(v)
-	}
-	return r, true
-}
-
-func unhex(c byte) int {
-	switch {
-	case c >= '0' && c <= '9':
-		return int(c - '0')
-	case c >= 'a' && c <= 'f':
-		return int(c-'a') + 10
-	case c >= 'A' && c <= 'F':
-		return int(c-'A') + 10
-	}
-	return -1
 }
 
 // keyLooksLikeData picks object keys that may be values themselves (an

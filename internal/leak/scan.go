@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
+	"github.com/leakwatch/leakwatch/internal/codec"
 	"slices"
 	"strconv"
 
@@ -78,7 +78,7 @@ type scanner struct {
 	// finishing lets the end-of-scan warnings past maxWarnings.
 	finishing bool
 	names     map[[2]string]string
-	flate     io.ReadCloser     // reused raw-deflate reader
+	inflater  codec.Inflater    // reuses its raw-deflate reader
 	paths     map[string]string // interned JSON paths
 	pending   []hit             // text hits not yet final (matchText)
 	recent    []recentHit       // findings made in the value matchText is in

@@ -1,6 +1,10 @@
 package leak
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/leakwatch/leakwatch/internal/codec"
+)
 
 // URL decoding: the "url" layer tried on every value, and the normal
 // decoding of query and form values.
@@ -43,7 +47,7 @@ func urlChain(n int) []string { return urlChains[n] }
 
 func hasPercentEscape(v []byte) bool {
 	for i := bytes.IndexByte(v, '%'); i >= 0 && i+2 < len(v); {
-		if unhex(v[i+1]) >= 0 && unhex(v[i+2]) >= 0 {
+		if codec.Unhex(v[i+1]) >= 0 && codec.Unhex(v[i+2]) >= 0 {
 			return true
 		}
 		j := bytes.IndexByte(v[i+1:], '%')
@@ -69,8 +73,8 @@ func unescapeURL(v []byte, plusSpace bool) []byte {
 func appendUnescapeURL(out, v []byte, plusSpace bool) []byte {
 	for i := 0; i < len(v); i++ {
 		switch c := v[i]; {
-		case c == '%' && i+2 < len(v) && unhex(v[i+1]) >= 0 && unhex(v[i+2]) >= 0:
-			out = append(out, byte(unhex(v[i+1])<<4|unhex(v[i+2])))
+		case c == '%' && i+2 < len(v) && codec.Unhex(v[i+1]) >= 0 && codec.Unhex(v[i+2]) >= 0:
+			out = append(out, byte(codec.Unhex(v[i+1])<<4|codec.Unhex(v[i+2])))
 			i += 2
 		case c == '+' && plusSpace:
 			out = append(out, ' ')

@@ -374,3 +374,7 @@ func TestHostIs(t *testing.T) {
 		}
 	}
 }
+
+// lzPostHogEvent is a PostHog batch compressed by the lz-string 1.5.0 npm
+// package (compressToBase64), as posthog-js sends it with compression=lz64.
+const lzPostHogEvent = "NobwRApgbhB2AuYBcYAkAHAhgc2gSwgHcwAaMdAJwHt0IL4CBnZceKgazmXIAsBjAPoAVAKIBlIaTAATPIwaw+8AXmncArozoBaAIxTUfdRQpxlxgDbce8eOkZIA9I8Y8aAOggAPTAFt0FhCOmHx8VOoIAPwQvph4FgC8mAACAEbufAZaiEjgMXFWKABWmLAQyd5+ARAZVL5gAL5NALpAA=="

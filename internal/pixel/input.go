@@ -2,19 +2,14 @@ package pixel
 
 import (
 	"bytes"
-	"compress/flate"
-	"compress/gzip"
-	"compress/zlib"
 	"encoding/base64"
 	"encoding/json"
+	"github.com/leakwatch/leakwatch/internal/codec"
 	"io"
 	"mime"
 	"mime/multipart"
 	"net/url"
 	"strings"
-
-	"github.com/andybalholm/brotli"
-	"github.com/klauspost/compress/zstd"
 
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
@@ -82,56 +77,15 @@ func bodyMIME(r *traffic.Request) (string, map[string]string) {
 // requestBody returns the request body with any Content-Encoding (or a bare
 // gzip stream) undone, capped at maxBody. Undecodable bodies are returned raw.
 func requestBody(r *traffic.Request) []byte {
-	b := r.Body
-	if len(b) == 0 {
+	if len(r.Body) == 0 {
 		return nil
 	}
-	enc := strings.ToLower(strings.TrimSpace(r.Headers.Get("Content-Encoding")))
-	if enc == "" && len(b) > 2 && b[0] == 0x1f && b[1] == 0x8b {
-		enc = "gzip"
+	out, _, _ := codec.Decode(r.Headers.Get("Content-Encoding"), r.Body,
+		codec.Limits{MaxOutput: maxBody, SniffGzip: true})
+	if len(out) > maxBody {
+		return out[:maxBody]
 	}
-	if out, ok := decompress(enc, b); ok {
-		return out
-	}
-	if len(b) > maxBody {
-		return b[:maxBody]
-	}
-	return b
-}
-
-// decompress undoes one content encoding; ok is false when it fails.
-func decompress(enc string, b []byte) ([]byte, bool) {
-	var rd io.Reader
-	switch enc {
-	case "gzip", "x-gzip":
-		zr, err := gzip.NewReader(bytes.NewReader(b))
-		if err != nil {
-			return nil, false
-		}
-		rd = zr
-	case "deflate":
-		if zr, err := zlib.NewReader(bytes.NewReader(b)); err == nil {
-			rd = zr
-		} else {
-			rd = flate.NewReader(bytes.NewReader(b))
-		}
-	case "br":
-		rd = brotli.NewReader(bytes.NewReader(b))
-	case "zstd":
-		zr, err := zstd.NewReader(bytes.NewReader(b), zstd.WithDecoderMaxMemory(maxBody))
-		if err != nil {
-			return nil, false
-		}
-		defer zr.Close()
-		rd = zr
-	default:
-		return nil, false
-	}
-	out, err := io.ReadAll(io.LimitReader(rd, maxBody))
-	if err != nil && len(out) == 0 {
-		return nil, false
-	}
-	return out, true
+	return out
 }
 
 // formParams returns the body's form fields: a form-urlencoded or multipart
@@ -236,7 +190,9 @@ func decodeBase64(s string) ([]byte, bool) {
 	return b, true
 }
 
-// gunzip decompresses a gzip stream, capped at maxBody.
+// gunzip decompresses a gzip stream, capped at maxBody; a stream cut off
+// early gives what came before the cut.
 func gunzip(b []byte) ([]byte, bool) {
-	return decompress("gzip", b)
+	out, applied, err := codec.Decode(codec.Gzip, b, codec.Limits{MaxOutput: maxBody})
+	return out, len(applied) > 0 && (err == nil || codec.Partial(err))
 }

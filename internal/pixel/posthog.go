@@ -1,6 +1,7 @@
 package pixel
 
 import (
+	"github.com/leakwatch/leakwatch/internal/codec"
 	"net/url"
 	"strings"
 
@@ -22,7 +23,7 @@ var postHog = Decoder{
 		lz := strings.EqualFold(paramValue(allParams(r, u), "compression"), "lz64")
 		return dataParamHits("PostHog", "PostHog", postHogRules, r, u, func(v string) ([]byte, bool) {
 			if lz {
-				if s, err := lzDecompressBase64(v); err == nil && looksJSON(s) {
+				if s, err := codec.LZFromBase64(v, maxBody); err == nil && looksJSON(s) {
 					return []byte(s), true
 				}
 			}

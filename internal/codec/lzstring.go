@@ -1,4 +1,4 @@
-package leak
+package codec
 
 import (
 	"errors"
@@ -8,16 +8,19 @@ import (
 
 // lz-string (pieroxy/lz-string) decompression, written from the format:
 // a bit stream of dictionary codes read through one of four alphabets.
+// Every decoder takes a limit in UTF-16 code units: past it the output
+// decoded so far is returned with ErrLZLimit, so a stream that repeats its
+// last entry (output quadratic in the input) cannot run away.
 
 const (
 	lzKeyBase64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
 	lzKeyURI    = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-$"
 )
 
-var errLZ = errors.New("not lz-string data")
+var ErrLZ = errors.New("not lz-string data")
 
-// errLZCap says the output would pass the size limit.
-var errLZCap = errors.New("lz-string output over the size limit")
+// ErrLZLimit says the output would pass the size limit.
+var ErrLZLimit = errors.New("lz-string output over the size limit")
 
 var lzBase64Val, lzURIVal = lzTable(lzKeyBase64), lzTable(lzKeyURI)
 
@@ -32,19 +35,19 @@ func lzTable(key string) [256]int16 {
 	return t
 }
 
-// lzFromBase64 decodes LZString.compressToBase64 output.
-func lzFromBase64(s string, limit int) (string, error) {
+// LZFromBase64 decodes LZString.compressToBase64 output.
+func LZFromBase64(s string, limit int) (string, error) {
 	return lzAlphabet(s, &lzBase64Val, limit)
 }
 
-// lzFromURI decodes LZString.compressToEncodedURIComponent output.
-func lzFromURI(s string, limit int) (string, error) {
+// LZFromURI decodes LZString.compressToEncodedURIComponent output.
+func LZFromURI(s string, limit int) (string, error) {
 	return lzAlphabet(strings.ReplaceAll(s, " ", "+"), &lzURIVal, limit)
 }
 
 func lzAlphabet(s string, table *[256]int16, limit int) (string, error) {
 	if s == "" {
-		return "", errLZ
+		return "", ErrLZ
 	}
 	return lzDecompress(len(s), 32, func(i int) int {
 		if i >= len(s) {
@@ -58,11 +61,11 @@ func lzAlphabet(s string, table *[256]int16, limit int) (string, error) {
 	}, limit)
 }
 
-// lzFromUTF16 decodes LZString.compressToUTF16 output.
-func lzFromUTF16(s string, limit int) (string, error) {
+// LZFromUTF16 decodes LZString.compressToUTF16 output.
+func LZFromUTF16(s string, limit int) (string, error) {
 	u := utf16.Encode([]rune(s))
 	if len(u) == 0 {
-		return "", errLZ
+		return "", ErrLZ
 	}
 	return lzDecompress(len(u), 16384, func(i int) int {
 		if i >= len(u) {
@@ -72,11 +75,11 @@ func lzFromUTF16(s string, limit int) (string, error) {
 	}, limit)
 }
 
-// lzRaw decodes LZString.compress output (UTF-16 code units).
-func lzRaw(s string, limit int) (string, error) {
+// LZRaw decodes LZString.compress output (UTF-16 code units).
+func LZRaw(s string, limit int) (string, error) {
 	u := utf16.Encode([]rune(s))
 	if len(u) == 0 {
-		return "", errLZ
+		return "", ErrLZ
 	}
 	return lzDecompress(len(u), 32768, func(i int) int {
 		if i >= len(u) {
@@ -126,44 +129,44 @@ type lzState struct {
 }
 
 // lzDecompress runs the dictionary decoder; output past limit code units
-// is errLZCap, returned with the output decoded up to the limit; a stream
-// that breaks the format is errLZ.
+// is ErrLZLimit, returned with the output decoded up to the limit; a stream
+// that breaks the format is ErrLZ.
 func lzDecompress(length, reset int, next func(int) int, limit int) (string, error) {
 	z := &lzState{r: &lzReader{next: next, val: next(0), position: reset, reset: reset, index: 1},
 		dict: make([]lzEntry, 3, 64), enlargeIn: 4, numBits: 3, limit: limit}
 	first := z.r.bits(2)
 	if first > 1 {
-		return "", errLZ
+		return "", ErrLZ
 	}
 	z.out = append(z.out, uint16(z.r.bits(8<<first)))
 	z.dict = append(z.dict, lzEntry{0, 1})
 	z.w = lzEntry{0, 1}
 	for {
 		if z.r.index > length {
-			return "", &lzFailure{errLZ, len(z.out)}
+			return "", &LZError{ErrLZ, len(z.out)}
 		}
 		cc := z.r.bits(z.numBits)
 		if cc == 2 {
 			return string(utf16.Decode(z.out)), nil
 		}
 		if err := z.step(cc); err != nil {
-			if errors.Is(err, errLZCap) {
+			if errors.Is(err, ErrLZLimit) {
 				return string(utf16.Decode(z.out)), err
 			}
-			return "", &lzFailure{err, len(z.out)}
+			return "", &LZError{err, len(z.out)}
 		}
 	}
 }
 
-// lzFailure is a stream that broke the format after some output: the
+// LZError is a stream that broke the format after some output: the
 // work done is charged to the scan's budget all the same.
-type lzFailure struct {
-	err   error
-	units int // code units produced before it broke
+type LZError struct {
+	Err   error
+	Units int // code units produced before it broke
 }
 
-func (e *lzFailure) Error() string { return e.err.Error() }
-func (e *lzFailure) Unwrap() error { return e.err }
+func (e *LZError) Error() string { return e.Err.Error() }
+func (e *LZError) Unwrap() error { return e.Err }
 
 // grow counts one dictionary addition and widens codes when due.
 func (z *lzState) grow() {
@@ -179,7 +182,7 @@ func (z *lzState) step(cc int) error {
 	if cc < 2 {
 		c := z.r.bits(8 << cc)
 		if len(z.out)+1 > z.limit {
-			return errLZCap
+			return ErrLZLimit
 		}
 		z.out = append(z.out, uint16(c))
 		z.dict = append(z.dict, lzEntry{len(z.out) - 1, 1})
@@ -198,10 +201,10 @@ func (z *lzState) step(cc int) error {
 		src = z.w
 		n = src.n + 1
 	default:
-		return errLZ
+		return ErrLZ
 	}
 	if len(z.out)+n > z.limit {
-		return errLZCap
+		return ErrLZLimit
 	}
 	start := len(z.out)
 	z.out = append(z.out, z.out[src.start:src.start+src.n]...)

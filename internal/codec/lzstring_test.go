@@ -1,0 +1,97 @@
+package codec
+
+import (
+	"encoding/json"
+	"os"
+	"testing"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// testdata/lzstring-vectors.json was made with the lz-string 1.5.0 npm
+// package (compressToBase64, compressToEncodedURIComponent,
+// compressToUTF16, compress) on the inputs it lists.
+func TestLZStringVectors(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("testdata/lzstring-vectors.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vecs []struct{ In, B64, URI, UTF16, Raw string }
+	if err := json.Unmarshal(data, &vecs); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range vecs {
+		for name, c := range map[string]struct {
+			in string
+			f  func(string, int) (string, error)
+		}{"base64": {v.B64, LZFromBase64}, "uri": {v.URI, LZFromURI}, "utf16": {v.UTF16, LZFromUTF16}, "raw": {v.Raw, LZRaw}} {
+			got, err := c.f(c.in, 1<<20)
+			if err != nil || got != v.In {
+				t.Errorf("%s(%q) = %q, %v; want %q", name, c.in, got, err, v.In)
+			}
+		}
+	}
+}
+
+func TestLZStringRejectsGarbage(t *testing.T) {
+	t.Parallel()
+	for _, in := range []string{"", "////", "hello world", "AAAAAAAAAAAAAAAAAAAA", "\x00\x01"} {
+		if got, err := LZFromBase64(in, 1<<20); err == nil && len(got) > 8 && printable(got) {
+			t.Errorf("LZFromBase64(%q) = %q, want an error or nothing readable", in, got)
+		}
+	}
+	// A stream that repeats the last entry grows the output quadratically;
+	// the limit must stop it.
+	big, _ := LZFromBase64(vecBig, 1<<30)
+	if _, err := LZFromBase64(vecBig, len(big)/2); err != ErrLZLimit {
+		t.Errorf("limit not enforced: %v", err)
+	}
+}
+
+const vecBig = "BYUwNmD2AEoTcq3Eg7pATmAJkA=="
+
+// printable reports text with no control characters but whitespace.
+func printable(s string) bool {
+	for _, r := range s {
+		if r < 0x20 && r != '\n' && r != '\t' && r != '\r' || r == utf8.RuneError {
+			return false
+		}
+	}
+	return true
+}
+
+// TestLZStringPixelVectors: the PostHog-style payloads a pixel decoder
+// reads, made with the lz-string 1.5.0 npm package (compressToBase64).
+func TestLZStringPixelVectors(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ in, want string }{
+		{"IZA=", "a"},
+		{"BYS4NmD2AEDuBvAnMATahkAmgH4HYHuBjSFAU2kGRyaQFg3A8XekRIAcSBDAFxLQefc/qdYcUQA=",
+			"héllo wörld – ünïcode ✓ 𝄞 repeated repeated repeated"},
+		{"NobwRApgbhB2AuYBcYAkAHAhgc2gSwgHcwAaMdAJwHt0IL4CBnZceKgazmXIAsBjAPoAVAKIBlIaTAATPIwaw+8AXmncArozoBaAIxTUfdRQpxlxgDbce8eOkZIA9I8Y8aAOggAPTAFt0FhCOmHx8VOoIAPwQvph4FgC8mAACAEbufAZaiEjgMXFWKABWmLAQyd5+ARAZVL5gAL5NALpAA==",
+			`[{"event":"$pageview","properties":{"token":"phc_TEST","distinct_id":"user-1",` +
+				`"$current_url":"https://shop.example/account?email=a@b.c","$set":{"email":"jane@example.com"}}}]`},
+	} {
+		if got, err := LZFromBase64(c.in, 1<<20); err != nil || got != c.want {
+			t.Errorf("LZFromBase64(%q) = %q, %v; want %q", c.in, got, err, c.want)
+		}
+	}
+}
+
+// FuzzLZString runs the four lz-string decoders on arbitrary input: no
+// panic, and never more output than the limit.
+func FuzzLZString(f *testing.F) {
+	for _, s := range []string{"IZA=", vecBig, "", "A", "Q", "////////", "\u0100\u0020"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		const limit = 1 << 16
+		for _, fn := range []func(string, int) (string, error){LZFromBase64, LZFromURI, LZFromUTF16, LZRaw} {
+			out, _ := fn(in, limit)
+			if n := len(utf16.Encode([]rune(out))); n > limit {
+				t.Fatalf("output of %d code units over the limit %d", n, limit)
+			}
+		}
+	})
+}
