@@ -2,6 +2,8 @@ package redact
 
 import (
 	"strings"
+
+	"github.com/leakwatch/leakwatch/internal/codec"
 )
 
 // escaping is a text escape whose every unit maps back to a span of the
@@ -170,14 +172,7 @@ func hex4(s string, i int) (rune, bool) {
 	if i < 0 || i+4 > len(s) {
 		return 0, false
 	}
-	var r rune
-	for _, c := range []byte(s[i : i+4]) {
-		if !isHex(c) {
-			return 0, false
-		}
-		r = r<<4 | rune(unhex(c))
-	}
-	return r, true
+	return codec.Hex4([]byte(s[i : i+4]))
 }
 
 func jsonEscape(b *strings.Builder, s string) {
@@ -197,13 +192,5 @@ func jsonEscape(b *strings.Builder, s string) {
 	}
 }
 
-func unhex(c byte) byte {
-	switch {
-	case c >= '0' && c <= '9':
-		return c - '0'
-	case c >= 'a' && c <= 'f':
-		return c - 'a' + 10
-	default:
-		return c - 'A' + 10
-	}
-}
+// unhex is the value of a hex digit the caller checked.
+func unhex(c byte) byte { return byte(codec.Unhex(c)) }

@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/leakwatch/leakwatch/internal/codec"
 )
 
 // Limits of the layers opened, those of the leak search (leak.Budgets) so
@@ -207,7 +209,7 @@ func (l *layered) hexRun(run, pad string, depth int) (string, bool) {
 // unless it holds something, then marked. name is the outer encoding.
 func (l *layered) inner(raw []byte, name string, depth int) (out []byte, changed bool, mark string) {
 	if kind := sniffCompression(raw); kind != "" {
-		if out, changed, mark, ok := l.compressed(raw, kind, name+" of "+kind, depth); ok {
+		if out, changed, mark, ok := l.compressed(raw, kind, "data in "+name, depth); ok {
 			return out, changed, mark
 		}
 	}
@@ -221,10 +223,12 @@ func (l *layered) inner(raw []byte, name string, depth int) (out []byte, changed
 	return raw, false, ""
 }
 
-// compressed inflates raw, rewrites the text and compresses it again. ok
-// is false when raw does not inflate to text (a raw deflate guess).
-func (l *layered) compressed(raw []byte, kind, what string, depth int) (out []byte, changed bool, mark string, ok bool) {
-	dec, err := inflate(kind, raw, min(l.budget, expansionLimit(len(raw))))
+// compressed undoes the codings (a Content-Encoding header, or one
+// sniffed coding) of raw, rewrites the text and encodes it again the same
+// way. ok is false when raw does not decode to text (a raw deflate guess
+// that was wrong, a compressed image). what names the data in markers.
+func (l *layered) compressed(raw []byte, codings, what string, depth int) (out []byte, changed bool, mark string, ok bool) {
+	dec, applied, err := inflate(codings, raw, min(l.budget, expansionLimit(len(raw))))
 	if len(dec) == 0 || !plausibleText(dec) || !l.spend(len(dec)) {
 		return nil, false, "", false
 	}
@@ -233,10 +237,11 @@ func (l *layered) compressed(raw []byte, kind, what string, depth int) (out []by
 	if t == text {
 		return raw, false, "", true
 	}
+	what = strings.Join(applied, "+") + " " + what
 	if err != nil {
 		return nil, true, l.marker(what, text, "not re-encodable ("+err.Error()+")"), true
 	}
-	comp, err := compress(kind, []byte(t))
+	comp, err := codec.Encode(applied, []byte(t))
 	if err != nil {
 		return nil, true, l.marker(what, text, "not re-encodable ("+err.Error()+")"), true
 	}

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/leakwatch/leakwatch/internal/codec"
 )
 
 // Minimum lengths of a value replaced wherever it appears: harvested values
@@ -168,11 +170,7 @@ func unescapeQuery(s string) string {
 }
 
 func unescapeJSON(s string) string {
-	var out string
-	if err := json.Unmarshal([]byte(`"`+s+`"`), &out); err != nil {
-		return s
-	}
-	return out
+	return string(codec.UnescapeJSON([]byte(s)))
 }
 
 // secretSet collects values to replace everywhere.
