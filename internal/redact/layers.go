@@ -18,11 +18,10 @@ const (
 	// layerBudget caps the bytes decoding may produce for one value over
 	// all its layers.
 	layerBudget = 128 << 20
-	// minB64Run and minHexRun are the shortest runs opened: 12 base64
-	// characters hold 9 bytes. A shorter encoded secret is found by the
-	// encoded forms secretSet.add lists.
-	minB64Run = 12
-	minHexRun = 16
+	// minB64Run and minHexRun are the shortest runs opened: a password
+	// of six characters (minPassword) is 8 in base64 and 12 in hex.
+	minB64Run = 8
+	minHexRun = 12
 )
 
 // layered applies a rewrite (redaction or masking) to a text and to every
@@ -116,7 +115,7 @@ func (l *layered) run(run, pad string, depth int) (string, bool) {
 	if allHexStr(run) {
 		return l.hexRun(run, pad, depth)
 	}
-	enc, name := runEncoding(run, pad)
+	enc, name := runEncoding(run)
 	if enc == nil {
 		return "", false
 	}
@@ -138,7 +137,8 @@ func (l *layered) run(run, pad string, depth int) (string, bool) {
 	case !changed:
 		return "", false
 	}
-	if pad != "" {
+	if pad != "" || len(run)%4 == 0 {
+		// Padded as sent, or as a padding encoder would have sent it.
 		enc = enc.WithPadding(base64.StdPadding)
 	}
 	return enc.EncodeToString(out), true
@@ -146,7 +146,7 @@ func (l *layered) run(run, pad string, depth int) (string, bool) {
 
 // runEncoding picks a run's alphabet: "-" or "_" say URL, "+" or "/"
 // standard, both neither. Plain words and numbers are not base64.
-func runEncoding(run, pad string) (*base64.Encoding, string) {
+func runEncoding(run string) (*base64.Encoding, string) {
 	var std, url, lower, upper, digit bool
 	for i := 0; i < len(run); i++ {
 		switch c := run[i]; {
@@ -168,7 +168,6 @@ func runEncoding(run, pad string) (*base64.Encoding, string) {
 	case url:
 		return base64.RawURLEncoding, "base64url"
 	}
-	_ = pad
 	return base64.RawStdEncoding, "base64"
 }
 
