@@ -60,7 +60,9 @@ func b64(e *base64.Encoding) (func([]byte) []byte, func([]byte) ([]byte, error))
 		}
 }
 
-func then(f, g func([]byte) []byte) func([]byte) []byte { return func(b []byte) []byte { return g(f(b)) } }
+func then(f, g func([]byte) []byte) func([]byte) []byte {
+	return func(b []byte) []byte { return g(f(b)) }
+}
 
 func thenDec(g, f func([]byte) ([]byte, error)) func([]byte) ([]byte, error) {
 	return func(b []byte) ([]byte, error) {
