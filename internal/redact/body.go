@@ -3,6 +3,7 @@ package redact
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"unicode/utf8"
 
@@ -29,10 +30,36 @@ func sniffCompression(raw []byte) string {
 		return codec.Gzip
 	case codec.IsZlib(raw) && len(raw) > 2:
 		return codec.Zlib
-	case len(raw) >= 8 && !utf8.Valid(raw) && (raw[0]>>1&3 == 1 || raw[0]>>1&3 == 2):
+	case len(raw) >= minDeflate && !utf8.Valid(raw) && (raw[0]>>1&3 == 1 || raw[0]>>1&3 == 2):
 		return codec.Deflate
 	}
 	return ""
+}
+
+// minDeflate is the shortest binary data tried as raw deflate, which has
+// no header to tell it by (the leak search's threshold).
+const minDeflate = 24
+
+// inflateOne undoes one sniffed coding with a reused inflater, up to
+// limit bytes; errors as inflate's.
+func inflateOne(in *codec.Inflater, kind string, raw []byte, limit int) ([]byte, []string, error) {
+	r, release, err := in.Reader(kind, raw, limit)
+	defer release()
+	if err != nil {
+		return nil, nil, err
+	}
+	var buf bytes.Buffer
+	_, err = buf.ReadFrom(io.LimitReader(r, int64(limit)+1))
+	out, codings := buf.Bytes(), []string{kind}
+	switch {
+	case len(out) > limit:
+		return out[:limit], codings, errors.New("over the decoding budget")
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+		return out, codings, errors.New("truncated")
+	case err != nil:
+		return out, codings, fmt.Errorf("broken %s stream", kind)
+	}
+	return out, codings, nil
 }
 
 // inflate undoes the codings of a Content-Encoding header (or one sniffed
@@ -63,7 +90,7 @@ func (r *redactor) body(body []byte, encoding string) []byte {
 	if len(codec.Codings(encoding)) == 0 || len(body) == 0 {
 		return r.bytes(body)
 	}
-	out, changed, mark, ok := r.layered().compressed(body, encoding, "body", 0)
+	out, changed, mark, ok := r.layered().compressed(body, encoding, "body", false, 0)
 	switch {
 	case !ok:
 		return r.bytes(body) // not what the header says: the bytes as they are
@@ -99,7 +126,7 @@ func (r *redactor) bytes(b []byte) []byte {
 		return []byte(r.text(s))
 	}
 	if kind := sniffCompression(b); kind != "" {
-		if out, changed, mark, ok := r.layered().compressed(b, kind, "data", 0); ok {
+		if out, changed, mark, ok := r.layered().compressed(b, kind, "data", true, 0); ok {
 			switch {
 			case mark != "":
 				return []byte(mark)

@@ -35,6 +35,7 @@ type layered struct {
 	held   func(decoded string) string // names what a changed text held ("a password")
 	verb   string                      // "redacted" or "masked", for markers
 	budget int
+	inf    codec.Inflater // reused: a DEFLATE window is costly to make
 }
 
 func newLayered(flat func(string) string, held func(string) string, verb string) *layered {
@@ -208,7 +209,7 @@ func (l *layered) hexRun(run, pad string, depth int) (string, bool) {
 // unless it holds something, then marked. name is the outer encoding.
 func (l *layered) inner(raw []byte, name string, depth int) (out []byte, changed bool, mark string) {
 	if kind := sniffCompression(raw); kind != "" {
-		if out, changed, mark, ok := l.compressed(raw, kind, "data in "+name, depth); ok {
+		if out, changed, mark, ok := l.compressed(raw, kind, "data in "+name, true, depth); ok {
 			return out, changed, mark
 		}
 	}
@@ -226,8 +227,15 @@ func (l *layered) inner(raw []byte, name string, depth int) (out []byte, changed
 // sniffed coding) of raw, rewrites the text and encodes it again the same
 // way. ok is false when raw does not decode to text (a raw deflate guess
 // that was wrong, a compressed image). what names the data in markers.
-func (l *layered) compressed(raw []byte, codings, what string, depth int) (out []byte, changed bool, mark string, ok bool) {
-	dec, applied, err := inflate(codings, raw, min(l.budget, expansionLimit(len(raw))))
+func (l *layered) compressed(raw []byte, codings, what string, sniffed bool, depth int) (out []byte, changed bool, mark string, ok bool) {
+	limit := min(l.budget, expansionLimit(len(raw)))
+	inflater := inflate
+	if sniffed {
+		inflater = func(kind string, raw []byte, limit int) ([]byte, []string, error) {
+			return inflateOne(&l.inf, kind, raw, limit)
+		}
+	}
+	dec, applied, err := inflater(codings, raw, limit)
 	if len(dec) == 0 || !plausibleText(dec) || !l.spend(len(dec)) {
 		return nil, false, "", false
 	}
