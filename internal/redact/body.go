@@ -37,8 +37,8 @@ func sniffCompression(raw []byte) string {
 }
 
 // minDeflate is the shortest binary data tried as raw deflate, which has
-// no header to tell it by (the leak search's threshold).
-const minDeflate = 24
+// no header to tell it by: short, as a password deflated alone is.
+const minDeflate = 8
 
 // inflateOne undoes one sniffed coding with a reused inflater, up to
 // limit bytes; errors as inflate's.
