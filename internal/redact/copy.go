@@ -17,7 +17,7 @@ func (r *redactor) text(s string) string {
 
 // layered is the layer walker of redaction.
 func (r *redactor) layered() *layered {
-	return newLayered(r.flat, r.held, "redacted")
+	return newLayered(r.flat, r.held, "redacted", &r.inf)
 }
 
 // flat rewrites one layer of text: secret fields, then known secrets, then

@@ -105,7 +105,7 @@ func (r *redactor) harvestText(s string) {
 		r.secrets.harvestTokens(s)
 		return s
 	}
-	newLayered(learn, r.held, "redacted").rewrite(s, 0)
+	newLayered(learn, r.held, "redacted", &r.inf).rewrite(s, 0)
 }
 
 // staticMIME reports response types that carry no visitor secret of their

@@ -35,11 +35,11 @@ type layered struct {
 	held   func(decoded string) string // names what a changed text held ("a password")
 	verb   string                      // "redacted" or "masked", for markers
 	budget int
-	inf    codec.Inflater // reused: a DEFLATE window is costly to make
+	inf    *codec.Inflater // reused: a DEFLATE window is costly to make
 }
 
-func newLayered(flat func(string) string, held func(string) string, verb string) *layered {
-	return &layered{flat: flat, held: held, verb: verb, budget: layerBudget}
+func newLayered(flat func(string) string, held func(string) string, verb string, inf *codec.Inflater) *layered {
+	return &layered{flat: flat, held: held, verb: verb, budget: layerBudget, inf: inf}
 }
 
 // spend charges n decoded bytes to the budget.
@@ -232,7 +232,7 @@ func (l *layered) compressed(raw []byte, codings, what string, sniffed bool, dep
 	inflater := inflate
 	if sniffed {
 		inflater = func(kind string, raw []byte, limit int) ([]byte, []string, error) {
-			return inflateOne(&l.inf, kind, raw, limit)
+			return inflateOne(l.inf, kind, raw, limit)
 		}
 	}
 	dec, applied, err := inflater(codings, raw, limit)
