@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -133,7 +134,7 @@ func runScan(ctx context.Context, e *env, o scanOptions, urls []string) error {
 	if o.scan.fillForms && len(personas) == 0 {
 		// Without a persona the crawler types its own fictional person;
 		// look for exactly those values.
-		personas = []leak.Persona{personaFromForm(crawl.DefaultFormValues())}
+		personas = []leak.Persona{defaultFormPersona()}
 	}
 	an, err := prepareWith(ctx, e, o.analysis, personas)
 	if err != nil {
@@ -159,7 +160,7 @@ func (f *scanFlags) crawlOptions(urls []string, personas []leak.Persona) (crawl.
 			return o, nil, usageError{err}
 		}
 		o.Steps = steps
-		secrets = append(secrets, typedSecrets(steps)...)
+		secrets = append(secrets, crawl.TypedSecrets(steps)...)
 	}
 	if f.cookies != "" {
 		cs, err := crawl.LoadCookies(f.cookies)
@@ -172,7 +173,7 @@ func (f *scanFlags) crawlOptions(urls []string, personas []leak.Persona) (crawl.
 		}
 	}
 	if f.fillForms && len(personas) > 0 {
-		o.FormValues = formValues(personas[0])
+		o.FormValues = crawl.FormValues(personaFields(personas[0]))
 	}
 	return o, secrets, nil
 }
@@ -194,7 +195,18 @@ func scanAndReport(ctx context.Context, e *env, an *analysis, sf scanFlags, of o
 		logTo = line // log lines clear the progress line first
 	}
 	copts.Logger = sf.logger(logTo)
+	// Text the crawler finds secret as it types (a password field the
+	// steps file did not mark) is redacted with the rest.
+	var typedMu sync.Mutex
+	copts.OnSecret = func(s string) {
+		typedMu.Lock()
+		defer typedMu.Unlock()
+		secrets = append(secrets, s)
+	}
 	capture, crawlErr := crawl.Run(ctx, b, copts)
+	typedMu.Lock()
+	secrets = slices.Clone(secrets)
+	typedMu.Unlock()
 	line.end()
 	if cerr := b.Close(); cerr != nil {
 		fmt.Fprintf(e.stderr, "leakwatch: warning: closing Chromium: %v\n", cerr)
@@ -307,53 +319,27 @@ func withoutScreenshots(c *traffic.Capture) *traffic.Capture {
 	return &cp
 }
 
-// formValues maps a persona onto the form-field kinds the crawler fills.
-func formValues(p leak.Persona) map[string]string {
-	m := map[string]string{
-		"email": p.Email, "tel": p.Phone, "given-name": p.FirstName, "family-name": p.LastName,
-		"street-address": p.Street, "address-level2": p.City, "address-level1": p.State,
-		"postal-code": p.Zip, "country": p.Country, "bday": p.DateOfBirth,
+// personaFields hands a persona's values to the form filler.
+func personaFields(p leak.Persona) []crawl.PersonaField {
+	var out []crawl.PersonaField
+	for _, v := range p.Values() {
+		out = append(out, crawl.PersonaField(v))
 	}
-	if p.FirstName != "" || p.LastName != "" {
-		m["name"] = strings.TrimSpace(p.FirstName + " " + p.LastName)
-	}
-	if len(p.TrackingNumbers) > 0 {
-		m["search"] = p.TrackingNumbers[0]
-	}
-	for k, v := range p.Custom {
-		m[k] = v
-	}
-	for k, v := range m {
-		if v == "" {
-			delete(m, k)
-		}
-	}
-	return m
+	return out
 }
 
 func isHTTPURL(s string) bool {
 	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
 }
 
-// personaFromForm is the persona of the values the crawler types by default.
-func personaFromForm(v map[string]string) leak.Persona {
-	return leak.Persona{Name: "form defaults", Email: v["email"], Phone: v["tel"],
-		FirstName: v["given-name"], LastName: v["family-name"], Street: v["street-address"],
-		City: v["address-level2"], State: v["address-level1"], Zip: v["postal-code"], Country: v["country"]}
-}
-
-// typedSecrets lists what steps type into password-like fields, so outputs
-// can redact it.
-func typedSecrets(steps []crawl.Step) []string {
-	var out []string
-	for _, st := range steps {
-		sel := strings.ToLower(st.Selector)
-		if st.Action == "type" && st.Text != "" &&
-			(strings.Contains(sel, "pass") || strings.Contains(sel, "pwd") || strings.Contains(sel, "secret")) {
-			out = append(out, st.Text)
-		}
+// defaultFormPersona is the persona of the values the form filler types
+// when given none.
+func defaultFormPersona() leak.Persona {
+	var vals []leak.PersonaValue
+	for _, f := range crawl.DefaultPersona() {
+		vals = append(vals, leak.PersonaValue(f))
 	}
-	return out
+	return leak.PersonaFromValues("form defaults", vals)
 }
 
 // logger is the crawl's logger: warnings by default, errors only with

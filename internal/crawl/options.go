@@ -58,6 +58,13 @@ type Options struct {
 	// Progress, when set, is called after every page and at the end; it
 	// must return quickly.
 	Progress func(Progress)
+	// OnSecret, when set, is called with the text of every type step
+	// found secret as it runs (see TypedSecrets), including text typed into
+	// an element that turns out to be a password field (type=password, or
+	// autocomplete current-password, new-password or one-time-code), so
+	// that outputs can redact it. It may be called from several tabs at
+	// once.
+	OnSecret func(text string)
 }
 
 // DefaultFormValues is a fictional person, used when FillForms is set
