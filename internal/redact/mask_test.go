@@ -106,3 +106,20 @@ func TestMaskReportEncoded(t *testing.T) {
 		})
 	}
 }
+
+// TestMaskReportPatternValues: a pattern finding's value (a card number)
+// is masked in its request's URL and body as in the finding.
+func TestMaskReportPatternValues(t *testing.T) {
+	t.Parallel()
+	card := "4111111111111111"
+	rep := &audit.Report{
+		Findings: []audit.Finding{{Type: audit.TypePattern, Rule: "payment-card", Value: card,
+			Request: &audit.RequestRef{URL: "https://t.example/?cc=" + card}}},
+		Requests: []audit.RequestDetail{{URL: "https://t.example/?cc=" + card, Body: `{"cc":"` + card + `"}`}},
+	}
+	MaskReport(rep, nil)
+	got := rep.Findings[0].Value + " " + rep.Findings[0].Request.URL + " " + rep.Requests[0].URL + " " + rep.Requests[0].Body
+	if strings.Contains(got, card) || !strings.Contains(got, "cc=****1111") || rep.Findings[0].Value != "****1111" {
+		t.Errorf("card kept: %s", got)
+	}
+}

@@ -21,6 +21,10 @@ type PersonaValue struct {
 // everywhere would mangle text.
 const minMasked = 3
 
+// minMaskedPrefix is the shortest typed prefix (a keystroke finding's
+// evidence) masked wherever it appears: shorter ones are common text.
+const minMaskedPrefix = 6
+
 // MaskReport masks persona values in every string of the report, keeping
 // only what a reader needs to see which value matched (Mask): as they are
 // and in every encoded form the report can print them in (URL-encoded once
@@ -32,13 +36,21 @@ func MaskReport(rep *audit.Report, values []PersonaValue) {
 	if rep == nil {
 		return
 	}
+	values = slices.Clone(values)
 	for i := range rep.Findings {
 		f := &rep.Findings[i]
 		if f.Type == audit.TypePattern && f.Value != "" {
+			// The same number is in the request's URL and body: masked
+			// there too, as its kind is.
+			values = append(values, PersonaValue{f.Rule, f.Value})
 			f.Value = Mask(f.Value, f.Rule)
 		}
 		if f.Type == audit.TypeKeystroke && f.Evidence != "" {
-			// The part that was sent is a prefix no value replacement finds.
+			// The part that was sent is a prefix no value replacement
+			// finds; a long one is masked where it was sent too.
+			if len(f.Evidence) >= minMaskedPrefix {
+				values = append(values, PersonaValue{f.Field, f.Evidence})
+			}
 			f.Evidence = Mask(f.Evidence, f.Field)
 		}
 	}
