@@ -19,12 +19,43 @@ type escaping struct {
 	unit func(s string, i int) (n int, dec string)
 	// escape appends s escaped to b.
 	escape func(b *strings.Builder, s string)
+	// sep are the bytes that, written as they are, delimit the escaped
+	// values (a query's "&" and "=", a JSON document's quotes): each
+	// stretch between them is opened and spliced on its own, so a
+	// delimiter is never escaped by a splice that spans two changes.
+	sep string
 }
 
 // escapings are the escape layers opened, in order.
 var escapings = []escaping{
-	{"URL-encoding", '%', pctUnit, pctEscape},
-	{"JSON string escapes", '\\', jsonUnit, jsonEscape},
+	{"URL-encoding", '%', pctUnit, pctEscape, "&=?#;+ \t\r\n\"'<>"},
+	{"JSON string escapes", '\\', jsonUnit, jsonEscape, "\" \t\r\n"},
+}
+
+// segments calls f with each stretch of s between separators that holds
+// the anchor; f returns the stretch's rewrite.
+func (e escaping) segments(s string, f func(seg string) string) string {
+	var b strings.Builder
+	last := 0
+	for start := 0; start < len(s); {
+		end := start
+		for end < len(s) && strings.IndexByte(e.sep, s[end]) < 0 {
+			end++
+		}
+		if seg := s[start:end]; strings.IndexByte(seg, e.anchor) >= 0 {
+			if out := f(seg); out != seg {
+				b.WriteString(s[last:start])
+				b.WriteString(out)
+				last = end
+			}
+		}
+		start = end + 1
+	}
+	if last == 0 && b.Len() == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // unescape decodes every unit of s; ok is false when s holds none.

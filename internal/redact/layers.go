@@ -59,14 +59,19 @@ func (l *layered) rewrite(s string, depth int) string {
 		return out
 	}
 	for _, e := range escapings {
-		if strings.IndexByte(out, e.anchor) < 0 || !l.spend(len(out)) {
+		if strings.IndexByte(out, e.anchor) < 0 {
 			continue
 		}
-		if d, ok := e.unescape(out); ok {
-			if d2 := l.rewrite(d, depth+1); d2 != d {
-				out = e.splice(out, d, d2)
+		out = e.segments(out, func(seg string) string {
+			d, ok := e.unescape(seg)
+			if !ok || !l.spend(len(d)) {
+				return seg
 			}
-		}
+			if d2 := l.rewrite(d, depth+1); d2 != d {
+				return e.splice(seg, d, d2)
+			}
+			return seg
+		})
 	}
 	return l.runs(out, depth)
 }

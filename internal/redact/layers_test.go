@@ -276,3 +276,24 @@ func TestEscapingSplice(t *testing.T) {
 		}
 	}
 }
+
+// TestLayersKeepStructure: changes in several escaped values of one text
+// leave the delimiters between them as they were: the query still parses
+// to the same keys, the JSON document is still JSON.
+func TestLayersKeepStructure(t *testing.T) {
+	t.Parallel()
+	q := "u=https%3A%2F%2Fx%2F%3Fpassword%3Dabc12345%26q%3D1&v=a+b&w=https%3A%2F%2Fy%2F%3Fpwd%3Ddef45678"
+	doc := `{"a":"p\u00e9","d":"{\"password\":\"Secret!11\",\"n\":1}","b":"\u00e9\n","e":"{\"pwd\":\"Other!22\"}"}`
+	r := newRedactor(Options{})
+	r.finish()
+	gotQ, gotDoc := r.text(q), r.text(doc)
+	vals, err := url.ParseQuery(gotQ)
+	if err != nil || len(vals) != 3 || vals.Get("v") != "a b" || strings.Contains(gotQ, "abc12345") || strings.Contains(gotQ, "def45678") {
+		t.Errorf("query: %q (%v, %v)", gotQ, vals, err)
+	}
+	var m map[string]string
+	if err := json.Unmarshal([]byte(gotDoc), &m); err != nil || len(m) != 4 || m["b"] != "é\n" ||
+		strings.Contains(gotDoc, "Secret!11") || strings.Contains(gotDoc, "Other!22") {
+		t.Errorf("JSON: %s (%v)", gotDoc, err)
+	}
+}
