@@ -10,8 +10,9 @@ import (
 
 // secretSelectorWords mark a selector that names a password field: the
 // fallback when a step says nothing and the page cannot be asked (the
-// step failed before focusing the field).
-var secretSelectorWords = []string{"pass", "pwd", "secret", "otp", "one-time-code"}
+// step failed before focusing the field). Kept few: text wrongly taken
+// for a secret is removed from the evidence ("otp" is in "footprint").
+var secretSelectorWords = []string{"pass", "pwd", "secret"}
 
 // TypedSecrets lists the text of type steps that is secret before they
 // run: steps marked secret: true, and steps whose selector names a

@@ -15,14 +15,15 @@ func TestTypedSecrets(t *testing.T) {
 - type: {selector: "input[name=pwd]", text: "byselector1"}
 - type: {selector: "#k", text: "marked12", secret: true}
 - type: {selector: "#code", text: "notsecret", secret: false}
-- type: {selector: "#OTP", text: "123456"}
+- type: {selector: "#Secret-Answer", text: "fluffy"}
+- type: {selector: "#footprint", text: "size 42"}
 - click: "#password"
 `))
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := crawl.TypedSecrets(steps)
-	if want := []string{"byselector1", "marked12", "123456"}; !slices.Equal(got, want) {
+	if want := []string{"byselector1", "marked12", "fluffy"}; !slices.Equal(got, want) {
 		t.Errorf("TypedSecrets = %q, want %q", got, want)
 	}
 	if _, err := crawl.ParseSteps([]byte(`- type: {selector: "#k", text: "x", secret: maybe}`)); err == nil {
