@@ -5,15 +5,19 @@ import (
 	"compress/flate"
 	"compress/gzip"
 	"compress/zlib"
+	"context"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/leakwatch/leakwatch/internal/audit"
+	"github.com/leakwatch/leakwatch/internal/har"
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
@@ -295,5 +299,43 @@ func TestLayersKeepStructure(t *testing.T) {
 	if err := json.Unmarshal([]byte(gotDoc), &m); err != nil || len(m) != 4 || m["b"] != "é\n" ||
 		strings.Contains(gotDoc, "Secret!11") || strings.Contains(gotDoc, "Other!22") {
 		t.Errorf("JSON: %s (%v)", gotDoc, err)
+	}
+}
+
+// TestHARFileLayers: the streamed HAR redaction (analyze --evidence) opens
+// the layers too: a password in base64 and gzip bodies and a hex query
+// value leaves no decoded form, and each body still decodes.
+func TestHARFileLayers(t *testing.T) {
+	t.Parallel()
+	payload := `{"user":"erika","password":"HarPass!2024"}`
+	c := &traffic.Capture{Requests: []*traffic.Request{
+		{Index: 0, Method: "POST", URL: "https://t.example/a?h=" + hex.EncodeToString([]byte("TypedHar#99")), Body: stdEnc([]byte(payload))},
+		{Index: 1, Method: "POST", URL: "https://t.example/b", Body: gz(payload),
+			Headers: traffic.Headers{{Name: "Content-Encoding", Value: "gzip"}}},
+	}}
+	path := filepath.Join(t.TempDir(), "in.har")
+	var in bytes.Buffer
+	if err := har.Write(&in, c, har.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, in.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := HARFile(context.Background(), path, &out, Options{Secrets: []string{"TypedHar#99"}}); err != nil {
+		t.Fatal(err)
+	}
+	red, err := har.Read(context.Background(), &out, har.Options{})
+	if err != nil || len(red.Requests) != 2 {
+		t.Fatalf("redacted HAR: %v", err)
+	}
+	b64, err := stdDec(red.Requests[0].Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkOpened(t, "base64 body", string(b64), "HarPass!2024", "")
+	checkOpened(t, "gzip body", string(decodedBody(red.Requests[1].Body, red.Requests[1].Headers.Get("Content-Encoding"))), "HarPass!2024", "")
+	if strings.Contains(red.Requests[0].URL, hex.EncodeToString([]byte("TypedHar#99"))) {
+		t.Errorf("hex secret kept in %s", red.Requests[0].URL)
 	}
 }
