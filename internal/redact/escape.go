@@ -30,6 +30,7 @@ type escaping struct {
 var escapings = []escaping{
 	{"URL-encoding", '%', pctUnit, pctEscape, "&=?#;+ \t\r\n\"'<>"},
 	{"JSON string escapes", '\\', jsonUnit, jsonEscape, "\" \t\r\n"},
+	{"HTML entities", '&', htmlUnit, htmlEscape, "\"' \t\r\n<>"},
 }
 
 // segments calls f with each stretch of s between separators that holds
@@ -225,3 +226,62 @@ func jsonEscape(b *strings.Builder, s string) {
 
 // unhex is the value of a hex digit the caller checked.
 func unhex(c byte) byte { return byte(codec.Unhex(c)) }
+
+// htmlNamed are the named entities decoded: those an escaper writes.
+var htmlNamed = map[string]string{"amp": "&", "lt": "<", "gt": ">", "quot": `"`, "apos": "'", "nbsp": "\u00a0"}
+
+// htmlUnit decodes "&name;", "&#NN;" and "&#xHH;".
+func htmlUnit(s string, i int) (int, string) {
+	if s[i] != '&' {
+		return 0, ""
+	}
+	end := strings.IndexByte(s[i:min(len(s), i+10)], ';')
+	if end < 2 {
+		return 0, ""
+	}
+	name := s[i+1 : i+end]
+	if v, ok := htmlNamed[name]; ok {
+		return end + 1, v
+	}
+	if name[0] != '#' || len(name) < 2 {
+		return 0, ""
+	}
+	var r rune
+	digits, base := name[1:], rune(10)
+	if digits[0] == 'x' || digits[0] == 'X' {
+		digits, base = digits[1:], 16
+	}
+	if digits == "" {
+		return 0, ""
+	}
+	for j := 0; j < len(digits); j++ {
+		d := codec.Unhex(digits[j])
+		if d < 0 || rune(d) >= base {
+			return 0, ""
+		}
+		r = r*base + rune(d)
+	}
+	if r == 0 || r > 0x10FFFF || r >= 0xD800 && r <= 0xDFFF {
+		return 0, ""
+	}
+	return end + 1, string(r)
+}
+
+func htmlEscape(b *strings.Builder, s string) {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '&':
+			b.WriteString("&amp;")
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '"':
+			b.WriteString("&quot;")
+		case '\'':
+			b.WriteString("&#39;")
+		default:
+			b.WriteByte(c)
+		}
+	}
+}

@@ -136,6 +136,11 @@ func (l *layered) run(run, pad string, depth int) (string, bool) {
 	if err != nil || len(raw) == 0 {
 		return "", false
 	}
+	if !plausibleText(raw) && sniffCompression(raw) == "" {
+		if mark := l.lzString(run, depth); mark != "" {
+			return mark, true
+		}
+	}
 	out, changed, mark := l.inner(raw, name, depth)
 	switch {
 	case mark != "":
@@ -148,6 +153,34 @@ func (l *layered) run(run, pad string, depth int) (string, bool) {
 		enc = enc.WithPadding(base64.StdPadding)
 	}
 	return enc.EncodeToString(out), true
+}
+
+// minLZRun is the shortest run tried as lz-string (the leak search's).
+const minLZRun = 20
+
+// lzString opens a run that may be lz-string's base64 or URI form (which
+// pages use to shrink what they send). No encoder is kept here, so a run
+// that held something is replaced by a marker; one that did not is left.
+func (l *layered) lzString(run string, depth int) string {
+	if len(run) < minLZRun {
+		return ""
+	}
+	limit := min(l.budget/2, expansionLimit(len(run))/2) // UTF-16 units: up to 3 bytes each
+	for _, dec := range []func(string, int) (string, error){codec.LZFromBase64, codec.LZFromURI} {
+		out, err := dec(run, limit)
+		if len(out) < 4 || !plausibleText([]byte(out)) || !l.spend(len(out)) {
+			continue
+		}
+		if l.rewrite(out, depth+1) != out {
+			why := "not re-encodable"
+			if err != nil {
+				why += " (" + err.Error() + ")"
+			}
+			return l.marker("lz-string data", out, why)
+		}
+		return ""
+	}
+	return ""
 }
 
 // runEncoding picks a run's alphabet: "-" or "_" say URL, "+" or "/"

@@ -268,6 +268,8 @@ func TestEscapingSplice(t *testing.T) {
 		{escapings[0], "j%C3%B6hn.doe%40example.com", "j****%40example.com", "jöhn.doe", "j****"},
 		{escapings[1], `{\"pw\":\"hunter22\",\"u\":\"\u00e9\"}`, `{\"pw\":\"[REDACTED]\",\"u\":\"\u00e9\"}`, "hunter22", Placeholder},
 		{escapings[1], `x\u00e9y`, `xZy`, "é", "Z"},
+		{escapings[2], "pw=hunter22&amp;e=john&#64;example.com", "pw=[REDACTED]&amp;e=john&#64;example.com", "hunter22", Placeholder},
+		{escapings[2], "{&quot;e&quot;:&quot;john&#x40;example.com&quot;}", "{&quot;e&quot;:&quot;j****&#x40;example.com&quot;}", "john", "j****"},
 	}
 	for _, tc := range tests {
 		d, ok := tc.e.unescape(tc.in)
@@ -337,5 +339,24 @@ func TestHARFileLayers(t *testing.T) {
 	checkOpened(t, "gzip body", string(decodedBody(red.Requests[1].Body, red.Requests[1].Headers.Get("Content-Encoding"))), "HarPass!2024", "")
 	if strings.Contains(red.Requests[0].URL, hex.EncodeToString([]byte("TypedHar#99"))) {
 		t.Errorf("hex secret kept in %s", red.Requests[0].URL)
+	}
+}
+
+// TestLayersLZString: lz-string (base64 or URI form) holding a secret is
+// replaced by a marker (no encoder is kept); one holding none is left.
+func TestLayersLZString(t *testing.T) {
+	t.Parallel()
+	const b64 = "N4IgpgtghglgNiAXCALmAzigAmzA6AYwHsIQAaEAmFATyRAFkwA7OIgAgAUoAnAaxABfIA==" // {"email":"test@test.com","city":"Menlo Park"}
+	const uri = "N4IgpgtghglgNiAXCALmAzigAmzA6AYwHsIQAaEAmFATyRAFkwA7OIgAgAUoAnAaxABfIA"
+	for _, tc := range []struct{ in, secret, want string }{
+		{"d=" + b64 + "&v=1", "Menlo Park", "d=[redacted by leakwatch: lz-string data held a secret seen elsewhere in the capture; not re-encodable]&v=1"},
+		{"d=" + uri, "Menlo Park", "d=[redacted by leakwatch: lz-string data held a secret seen elsewhere in the capture; not re-encodable]"},
+		{"d=" + b64 + "&v=1", "Berlin-Mitte", "d=" + b64 + "&v=1"},
+	} {
+		r := newRedactor(Options{Secrets: []string{tc.secret}})
+		r.finish()
+		if got := r.text(tc.in); got != tc.want {
+			t.Errorf("%q with secret %q:\n got  %q\n want %q", tc.in, tc.secret, got, tc.want)
+		}
 	}
 }
