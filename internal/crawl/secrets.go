@@ -49,7 +49,8 @@ func (c *crawler) typeStep(ctx context.Context, tab *browser.Tab, st Step) error
 	if c.o.OnSecret == nil || st.Text == "" {
 		return err
 	}
-	if st.Secret || secretSelector(st.Selector) || secretField(ctx, tab) {
+	// The focused element is the one typed into only when typing worked.
+	if st.Secret || secretSelector(st.Selector) || err == nil && secretField(ctx, tab) {
 		c.o.OnSecret(st.Text)
 	}
 	return err
