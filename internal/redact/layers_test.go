@@ -204,6 +204,7 @@ func TestLayersMarker(t *testing.T) {
 	t.Parallel()
 	full := gz(`{"user":"erika","password":"MarkerPass!1","pad":"` + strings.Repeat("abcdefghij", 50) + `"}`)
 	truncated := full[:len(full)-30]
+	bomb := gz(`{"user":"erika","password":"MarkerPass!1","pad":"` + strings.Repeat(" ", 4<<20) + `"}`)
 	tests := []struct {
 		name, header string
 		body         []byte
@@ -213,6 +214,8 @@ func TestLayersMarker(t *testing.T) {
 		{"truncated gzip sniffed", "", truncated, "[redacted by leakwatch: gzip data held a password; not re-encodable (truncated)]"},
 		{"truncated gzip in base64", "", []byte("d=" + base64.StdEncoding.EncodeToString(truncated) + "&v=1"),
 			"d=[redacted by leakwatch: gzip data in base64 held a password; not re-encodable (truncated)]&v=1"},
+		{"gzip bomb in base64, cut by the expansion limit", "", []byte("d=" + base64.StdEncoding.EncodeToString(bomb) + "&v=1"),
+			"d=[redacted by leakwatch: gzip data in base64 held a password; not re-encodable (over the decoding budget)]&v=1"},
 		{"binary holding a typed secret, in hex", "", []byte("x=" + hex.EncodeToString([]byte("\x00\x01\x02\x03TypedSecret9\x00\xff\xfe")) + "&v=1"),
 			"x=[redacted by leakwatch: hex binary data held a secret seen elsewhere in the capture; not re-encodable]&v=1"},
 	}
