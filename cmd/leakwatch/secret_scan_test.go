@@ -20,6 +20,7 @@ import (
 	"testing"
 
 	"github.com/leakwatch/leakwatch/internal/audit"
+	"github.com/leakwatch/leakwatch/internal/browser"
 	"github.com/leakwatch/leakwatch/internal/report"
 )
 
@@ -67,6 +68,22 @@ func secretForms(pw string) map[string]string {
 	}
 }
 
+// secretScanChromium skips without Chromium (fails under CI) or with
+// -short. (Main replaces the command tests' needChromium with
+// browsertest.Chromium; this test switches to it on merge.)
+func secretScanChromium(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("browser test: skipped with -short")
+	}
+	if _, err := browser.Find(); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("Chromium is required in CI: %v", err)
+		}
+		t.Skipf("no Chromium: %v", err)
+	}
+}
+
 // b64Run finds base64 runs long enough to hold a gzip stream.
 var b64Run = regexp.MustCompile(`[A-Za-z0-9+/_-]{24,}={0,2}`)
 
@@ -98,7 +115,7 @@ func gunzippedHolds(data []byte, s string) bool {
 // not in --har-out, not in any file of the evidence bundle, in plain or in
 // any encoded form, while the tracker requests stay in the report.
 func TestScanTypedPasswordInNoOutput(t *testing.T) {
-	needChromium(t)
+	secretScanChromium(t)
 	const pw = "Tr0ub4dor&3-horse"
 	var mu sync.Mutex
 	var hits []string
