@@ -181,6 +181,10 @@ func (f *scanFlags) crawlOptions(urls []string, personas []leak.Persona) (crawl.
 // scanAndReport launches Chromium, crawls, and reports.
 func scanAndReport(ctx context.Context, e *env, an *analysis, sf scanFlags, of outputFlags,
 	copts crawl.Options, bopts browser.Options, secrets []string) error {
+	// Text the crawler finds secret as it types (a password field the
+	// steps file did not mark) is redacted with the rest.
+	var typed secretList
+	copts.OnSecret = typed.add
 	bopts.Args = append(bopts.Args, sf.browserArgs...)
 	bopts.Headful, bopts.ProfileDir, bopts.BlockThirdPartyCookies = sf.headful, sf.profile, sf.block3pc
 	b, err := browser.Launch(ctx, bopts)
@@ -195,18 +199,7 @@ func scanAndReport(ctx context.Context, e *env, an *analysis, sf scanFlags, of o
 		logTo = line // log lines clear the progress line first
 	}
 	copts.Logger = sf.logger(logTo)
-	// Text the crawler finds secret as it types (a password field the
-	// steps file did not mark) is redacted with the rest.
-	var typedMu sync.Mutex
-	copts.OnSecret = func(s string) {
-		typedMu.Lock()
-		defer typedMu.Unlock()
-		secrets = append(secrets, s)
-	}
 	capture, crawlErr := crawl.Run(ctx, b, copts)
-	typedMu.Lock()
-	secrets = slices.Clone(secrets)
-	typedMu.Unlock()
 	line.end()
 	if cerr := b.Close(); cerr != nil {
 		fmt.Fprintf(e.stderr, "leakwatch: warning: closing Chromium: %v\n", cerr)
@@ -227,6 +220,7 @@ func scanAndReport(ctx context.Context, e *env, an *analysis, sf scanFlags, of o
 	if ctx.Err() != nil {
 		incomplete = fmt.Sprintf("scan stopped (%v): the report covers only what was captured until then", context.Cause(ctx))
 	}
+	secrets = append(slices.Clone(secrets), typed.list()...)
 	if err := reportCapture(context.WithoutCancel(ctx), e, an, sf, of, capture, secrets, incomplete); err != nil {
 		return err
 	}
@@ -317,6 +311,24 @@ func withoutScreenshots(c *traffic.Capture) *traffic.Capture {
 		cp.Pages[i] = &pp
 	}
 	return &cp
+}
+
+// secretList collects what the crawler types as secret, from any tab.
+type secretList struct {
+	mu   sync.Mutex
+	vals []string
+}
+
+func (l *secretList) add(s string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.vals = append(l.vals, s)
+}
+
+func (l *secretList) list() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.vals)
 }
 
 // personaFields hands a persona's values to the form filler.
