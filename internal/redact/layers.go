@@ -104,6 +104,10 @@ func (l *layered) runs(s string, depth int) string {
 				b.WriteString(s[last:i])
 				b.WriteString(rep)
 				last = end
+			} else if rep, ok := l.pathParts(s[i:j], depth); ok {
+				b.WriteString(s[last:i])
+				b.WriteString(rep)
+				last = j
 			}
 		}
 		i = end
@@ -113,6 +117,26 @@ func (l *layered) runs(s string, depth int) string {
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// pathParts opens the parts of a run that holds "/" and did not open
+// whole: a URL path's segments ("/v1/collect/<base64url>") are separate
+// values whose "/" only looks like base64's.
+func (l *layered) pathParts(run string, depth int) (string, bool) {
+	if strings.IndexByte(run, '/') < 0 {
+		return "", false
+	}
+	parts := strings.Split(run, "/")
+	changed := false
+	for k, p := range parts {
+		if len(p) < minB64Run {
+			continue
+		}
+		if rep, ok := l.run(p, "", depth); ok {
+			parts[k], changed = rep, true
+		}
+	}
+	return strings.Join(parts, "/"), changed
 }
 
 // run opens one run (with its padding), returning its replacement when

@@ -161,12 +161,23 @@ func TestLayersRoundTrip(t *testing.T) {
 				if e.header == "" && utf8Text(body) {
 					q.URL = "https://t.example/c?d=" + url.QueryEscape(string(body)) + "&v=1"
 				}
+				if e.header == "" && strings.HasPrefix(e.name, "base64url") {
+					q.URL = "https://t.example/v1/collect/" + string(body) + "/x?v=1"
+				}
 				out := Capture(c, sk.opts).Requests[0]
 				dec, err := e.dec(out.Body)
 				if err != nil {
 					t.Fatalf("redacted body no longer decodes as %s: %v\n%q", e.name, err, out.Body)
 				}
 				checkOpened(t, "body", string(dec), sk.secret, sk.payload)
+				if strings.Contains(out.URL, "/v1/collect/") {
+					seg := strings.Split(strings.TrimPrefix(out.URL, "https://t.example/v1/collect/"), "/")[0]
+					dec, err := e.dec([]byte(seg))
+					if err != nil {
+						t.Fatalf("redacted path segment no longer decodes as %s: %v\n%q", e.name, err, out.URL)
+					}
+					checkOpened(t, "URL path", string(dec), sk.secret, sk.payload)
+				}
 				if strings.Contains(out.URL, "?d=") {
 					u, err := url.Parse(out.URL)
 					if err != nil {
