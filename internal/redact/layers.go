@@ -16,8 +16,9 @@ const (
 	// compression counts with the base64 or hex around it).
 	maxDepth = 4
 	// layerBudget caps the bytes decoding may produce for one value over
-	// all its layers.
-	layerBudget = 128 << 20
+	// all its layers: the leak search's cap for one surface of a request
+	// (leak.DefaultMaxDecodedValue).
+	layerBudget = 32 << 20
 	// minB64Run and minHexRun are the shortest runs opened: a password
 	// of six characters (minPassword) is 8 in base64 and 12 in hex.
 	minB64Run = 8
