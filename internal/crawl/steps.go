@@ -118,6 +118,7 @@ func LoadSteps(path string) ([]Step, error) {
 //
 //   - goto: https://shop.example/login
 //   - type: {selector: "#email", text: "erika@example.com", delay: 50ms}
+//   - type: {selector: "#pin", text: "493021", secret: true}
 //   - press: Enter
 //   - click: {selector: "#login", timeout: 20s}
 //   - wait_url: /account
