@@ -95,5 +95,5 @@ func runDemo(ctx context.Context, e *env, o demoOptions) error {
 		Tabs: o.scan.tabs, Quiet: o.scan.quiet, PageTimeout: o.scan.pageTimeout,
 		Timeout: min(o.scan.scanTimeout, 3*time.Minute), Screenshots: o.scan.screenshots}
 	return scanAndReport(ctx, e, an, o.scan, o.output, copts,
-		browser.Options{Args: site.ChromeArgs()}, append(site.Secrets(), typedSecrets(steps)...))
+		browser.Options{Args: site.ChromeArgs()}, append(site.Secrets(), crawl.TypedSecrets(steps)...))
 }

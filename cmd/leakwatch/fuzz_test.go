@@ -63,7 +63,7 @@ func FuzzPipeline(f *testing.F) {
 			return // rejected input is fine; a panic is not
 		}
 		rep := a.Report()
-		maskReport(rep, vals)
+		redact.MaskReport(rep, vals)
 		red.Report(rep)
 		for _, format := range report.Formats() {
 			if err := report.Render(io.Discard, rep, format, report.Options{}); err != nil {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/leakwatch/leakwatch/internal/audit"
 	"github.com/leakwatch/leakwatch/internal/evidence"
+	"github.com/leakwatch/leakwatch/internal/leak"
 	"github.com/leakwatch/leakwatch/internal/policy"
 	"github.com/leakwatch/leakwatch/internal/redact"
 	"github.com/leakwatch/leakwatch/internal/report"
@@ -163,10 +164,21 @@ type finishInputs struct {
 	harData     []byte            // the capture as HAR (scan, demo)
 	screenshots map[string][]byte // page screenshots by file name
 	secrets     []string          // literal secrets typed during a scan
-	personas    []personaValue
+	personas    []redact.PersonaValue
 	// redactor has seen the whole capture, so it knows every secret in it;
 	// nil means redact with secrets alone.
 	redactor *redact.Redactor
+}
+
+// personaValues hands the personas' values to masking.
+func personaValues(ps []leak.Persona) []redact.PersonaValue {
+	var out []redact.PersonaValue
+	for _, p := range ps {
+		for _, v := range p.Values() {
+			out = append(out, redact.PersonaValue(v))
+		}
+	}
+	return out
 }
 
 // finish applies masking, redaction and policy, writes the report and the
@@ -174,7 +186,7 @@ type finishInputs struct {
 func (f *outputFlags) finish(ctx context.Context, e *env, rep *audit.Report, in finishInputs) error {
 	warnStderr(e, rep)
 	if !f.showValues {
-		maskReport(rep, in.personas)
+		redact.MaskReport(rep, in.personas)
 	}
 	if !f.noRedact {
 		if in.redactor != nil {

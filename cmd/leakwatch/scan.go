@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -159,7 +160,7 @@ func runScan(ctx context.Context, e *env, o scanOptions, urls []string) error {
 	if o.scan.fillForms && len(personas) == 0 {
 		// Without a persona the crawler types its own fictional person;
 		// look for exactly those values.
-		personas = []leak.Persona{personaFromForm(crawl.DefaultFormValues())}
+		personas = []leak.Persona{defaultFormPersona()}
 	}
 	an, err := prepareWith(ctx, e, o.analysis, personas)
 	if err != nil {
@@ -185,7 +186,7 @@ func (f *scanFlags) crawlOptions(urls []string, personas []leak.Persona) (crawl.
 			return o, nil, usageError{err}
 		}
 		o.Steps = steps
-		secrets = append(secrets, typedSecrets(steps)...)
+		secrets = append(secrets, crawl.TypedSecrets(steps)...)
 	}
 	if f.cookies != "" {
 		cs, err := crawl.LoadCookies(f.cookies)
@@ -198,7 +199,7 @@ func (f *scanFlags) crawlOptions(urls []string, personas []leak.Persona) (crawl.
 		}
 	}
 	if f.fillForms && len(personas) > 0 {
-		o.FormValues = formValues(personas[0])
+		o.FormValues = crawl.FormValues(personaFields(personas[0]))
 	}
 	return o, secrets, nil
 }
@@ -220,6 +221,10 @@ func scanAndReport(ctx context.Context, e *env, an *analysis, sf scanFlags, of o
 			copts.ConsentRules = consentRules()
 		}
 	}
+	// Text the crawler finds secret as it types (a password field the
+	// steps file did not mark) is redacted with the rest.
+	var typed secretList
+	copts.OnSecret = typed.add
 	bopts.Args = append(bopts.Args, sf.browserArgs...)
 	bopts.Headful, bopts.ProfileDir, bopts.BlockThirdPartyCookies = sf.headful, sf.profile, sf.block3pc
 	bopts.NoSandbox = sf.noSandbox
@@ -261,6 +266,7 @@ func scanAndReport(ctx context.Context, e *env, an *analysis, sf scanFlags, of o
 	if ctx.Err() != nil {
 		incomplete = fmt.Sprintf("scan stopped (%v): the report covers only what was captured until then", context.Cause(ctx))
 	}
+	secrets = append(slices.Clone(secrets), typed.list()...)
 	if err := reportCapture(context.WithoutCancel(ctx), e, an, sf, of, capture, secrets, incomplete); err != nil {
 		return err
 	}
@@ -353,53 +359,45 @@ func withoutScreenshots(c *traffic.Capture) *traffic.Capture {
 	return &cp
 }
 
-// formValues maps a persona onto the form-field kinds the crawler fills.
-func formValues(p leak.Persona) map[string]string {
-	m := map[string]string{
-		"email": p.Email, "tel": p.Phone, "given-name": p.FirstName, "family-name": p.LastName,
-		"street-address": p.Street, "address-level2": p.City, "address-level1": p.State,
-		"postal-code": p.Zip, "country": p.Country, "bday": p.DateOfBirth,
+// secretList collects what the crawler types as secret, from any tab.
+type secretList struct {
+	mu   sync.Mutex
+	vals []string
+}
+
+func (l *secretList) add(s string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.vals = append(l.vals, s)
+}
+
+func (l *secretList) list() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.vals)
+}
+
+// personaFields hands a persona's values to the form filler.
+func personaFields(p leak.Persona) []crawl.PersonaField {
+	var out []crawl.PersonaField
+	for _, v := range p.Values() {
+		out = append(out, crawl.PersonaField(v))
 	}
-	if p.FirstName != "" || p.LastName != "" {
-		m["name"] = strings.TrimSpace(p.FirstName + " " + p.LastName)
-	}
-	if len(p.TrackingNumbers) > 0 {
-		m["search"] = p.TrackingNumbers[0]
-	}
-	for k, v := range p.Custom {
-		m[k] = v
-	}
-	for k, v := range m {
-		if v == "" {
-			delete(m, k)
-		}
-	}
-	return m
+	return out
 }
 
 func isHTTPURL(s string) bool {
 	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
 }
 
-// personaFromForm is the persona of the values the crawler types by default.
-func personaFromForm(v map[string]string) leak.Persona {
-	return leak.Persona{Name: "form defaults", Email: v["email"], Phone: v["tel"],
-		FirstName: v["given-name"], LastName: v["family-name"], Street: v["street-address"],
-		City: v["address-level2"], State: v["address-level1"], Zip: v["postal-code"], Country: v["country"]}
-}
-
-// typedSecrets lists what steps type into password-like fields, so outputs
-// can redact it.
-func typedSecrets(steps []crawl.Step) []string {
-	var out []string
-	for _, st := range steps {
-		sel := strings.ToLower(st.Selector)
-		if st.Action == "type" && st.Text != "" &&
-			(strings.Contains(sel, "pass") || strings.Contains(sel, "pwd") || strings.Contains(sel, "secret")) {
-			out = append(out, st.Text)
-		}
+// defaultFormPersona is the persona of the values the form filler types
+// when given none.
+func defaultFormPersona() leak.Persona {
+	var vals []leak.PersonaValue
+	for _, f := range crawl.DefaultPersona() {
+		vals = append(vals, leak.PersonaValue(f))
 	}
-	return out
+	return leak.PersonaFromValues("form defaults", vals)
 }
 
 // logBrowser logs how Chromium runs: with --verbose, whether its sandbox

@@ -68,6 +68,13 @@ type Options struct {
 	// ConsentWait bounds the wait for a choice to take; 0 means
 	// DefaultConsentWait.
 	ConsentWait time.Duration
+	// OnSecret, when set, is called with the text of every type step
+	// found secret as it runs (see TypedSecrets), including text typed into
+	// an element that turns out to be a password field (type=password, or
+	// autocomplete current-password, new-password or one-time-code), so
+	// that outputs can redact it. It may be called from several tabs at
+	// once.
+	OnSecret func(text string)
 }
 
 // DefaultFormValues is a fictional person, used when FillForms is set

@@ -161,8 +161,8 @@ var stepActions = map[string]stepAction{
 	"click": func(_ *crawler, ctx context.Context, tab *browser.Tab, st Step) error {
 		return tab.Click(ctx, st.Selector)
 	},
-	"type": func(_ *crawler, ctx context.Context, tab *browser.Tab, st Step) error {
-		return tab.TypeDelay(ctx, st.Selector, st.Text, st.Delay)
+	"type": func(c *crawler, ctx context.Context, tab *browser.Tab, st Step) error {
+		return c.typeStep(ctx, tab, st)
 	},
 	"press": func(_ *crawler, ctx context.Context, tab *browser.Tab, st Step) error {
 		return tab.Press(ctx, st.Selector, st.Key)

@@ -43,6 +43,11 @@ type Step struct {
 	Wait time.Duration
 	// Delay is the pause after each key typed.
 	Delay time.Duration
+	// Secret marks what type types as a secret (a password, a one-time
+	// code) that outputs must redact wherever it appears, in any encoding.
+	// Text typed into a password field is secret without it; see
+	// TypedSecrets and Options.OnSecret.
+	Secret bool
 	// Timeout bounds the step; 0 means DefaultStepTimeout (and the page
 	// timeout for goto).
 	Timeout time.Duration
@@ -78,7 +83,7 @@ var actionSpecs = map[string]actionSpec{
 	"hover":      selectorOnly,
 	"scroll_to":  selectorOnly,
 	"check":      {scalar: "selector", keys: []string{"selector", "checked"}, required: []string{"selector"}, build: buildCheck},
-	"type":       {keys: []string{"selector", "text", "delay"}, required: []string{"selector", "text"}, build: buildType},
+	"type":       {keys: []string{"selector", "text", "delay", "secret"}, required: []string{"selector", "text"}, build: buildType},
 	"press":      {scalar: "key", keys: []string{"key", "selector"}, required: []string{"key"}, build: buildPress},
 	"select":     {keys: []string{"selector", "value"}, required: []string{"selector", "value"}},
 	"wait":       {scalar: "duration", keys: []string{"selector", "duration"}, build: buildWait},
@@ -113,6 +118,7 @@ func LoadSteps(path string) ([]Step, error) {
 //
 //   - goto: https://shop.example/login
 //   - type: {selector: "#email", text: "erika@example.com", delay: 50ms}
+//   - type: {selector: "#pin", text: "493021", secret: true}
 //   - press: Enter
 //   - click: {selector: "#login", timeout: 20s}
 //   - wait_url: /account
@@ -267,6 +273,13 @@ func buildCheck(st *Step, f map[string]string) error {
 
 func buildType(st *Step, f map[string]string) error {
 	st.Text = f["text"]
+	if v, ok := f["secret"]; ok {
+		b, err := strconv.ParseBool(strings.TrimSpace(v))
+		if err != nil {
+			return fmt.Errorf("secret: %q is not true or false", v)
+		}
+		st.Secret = b
+	}
 	if v, ok := f["delay"]; ok {
 		d, err := time.ParseDuration(strings.TrimSpace(v))
 		if err != nil || d < 0 || d > 5*time.Second {

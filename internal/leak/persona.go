@@ -180,10 +180,48 @@ func (p Persona) Label(i int) string {
 	return fmt.Sprintf("persona %d", i+1)
 }
 
-// fieldValue is one persona value with its field key.
-type fieldValue struct {
+// PersonaValue is one persona value with its persona key: "email",
+// "first_name", "tracking_numbers", "custom.<name>"...
+type PersonaValue struct {
 	Field string
 	Value string
+}
+
+// fieldValue is the name the pool builder knows a PersonaValue by.
+type fieldValue = PersonaValue
+
+// Values lists the persona's values that are set, trimmed, in a fixed
+// order (the persona file's key order, tracking numbers as given, custom
+// keys sorted): the one list of a persona's fields every other package
+// (masking, form filling) uses.
+func (p Persona) Values() []PersonaValue {
+	var out []PersonaValue
+	for _, fv := range p.values() {
+		if v := strings.TrimSpace(fv.Value); v != "" {
+			out = append(out, PersonaValue{fv.Field, v})
+		}
+	}
+	return out
+}
+
+// PersonaFromValues builds a persona from values keyed as Values returns
+// them; unknown keys are ignored.
+func PersonaFromValues(name string, vals []PersonaValue) Persona {
+	p := Persona{Name: name}
+	for _, fv := range vals {
+		switch k := fv.Field; {
+		case k == "tracking_numbers":
+			p.TrackingNumbers = append(p.TrackingNumbers, fv.Value)
+		case strings.HasPrefix(k, "custom."):
+			if p.Custom == nil {
+				p.Custom = map[string]string{}
+			}
+			p.Custom[strings.TrimPrefix(k, "custom.")] = fv.Value
+		case k != "name" && k != "custom" && validKey(k):
+			*stringField(&p, k) = fv.Value
+		}
+	}
+	return p
 }
 
 // values lists the persona's values in a fixed order (custom keys sorted).

@@ -203,3 +203,24 @@ func TestEmptyPool(t *testing.T) {
 		t.Errorf("alice's pool has only %d candidates", alicePool.Size())
 	}
 }
+
+// TestPersonaValues: Values lists the set fields in a fixed order (custom
+// keys sorted), and PersonaFromValues builds the same persona back.
+func TestPersonaValues(t *testing.T) {
+	t.Parallel()
+	p := Persona{Name: "n", Email: " a@b.com ", Zip: "94577", TrackingNumbers: []string{"EC123456785US"},
+		Custom: map[string]string{"z": "2", "a": "1"}}
+	want := []PersonaValue{{"email", "a@b.com"}, {"zip", "94577"}, {"tracking_numbers", "EC123456785US"},
+		{"custom.a", "1"}, {"custom.z", "2"}}
+	for range 5 { // map order must not show
+		if got := p.Values(); !slices.Equal(got, want) {
+			t.Fatalf("Values() = %v, want %v", got, want)
+		}
+	}
+	back := PersonaFromValues("n", want)
+	back.Email = " a@b.com "
+	if back.Name != p.Name || back.Email != p.Email || back.Zip != p.Zip || !slices.Equal(back.TrackingNumbers, p.TrackingNumbers) ||
+		len(back.Custom) != 2 || back.Custom["a"] != "1" {
+		t.Errorf("PersonaFromValues = %+v, want %+v", back, p)
+	}
+}

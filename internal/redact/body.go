@@ -2,115 +2,139 @@ package redact
 
 import (
 	"bytes"
-	"compress/flate"
-	"compress/gzip"
+	"errors"
+	"fmt"
 	"io"
-	"strings"
 	"unicode/utf8"
 
-	"github.com/andybalholm/brotli"
-	"github.com/klauspost/compress/zstd"
+	"github.com/leakwatch/leakwatch/internal/codec"
 )
 
-// maxDecoded caps a decompressed body; bigger ones are redacted as sent.
-const maxDecoded = 32 << 20
+// Limits of one decompression, as in the leak search: a stream may
+// produce 200 times its size past a 64 KiB floor; past that it is a bomb
+// and what it held is not searched.
+const (
+	maxExpansion   = 200
+	expansionFloor = 64 << 10
+)
 
-// codec is one Content-Encoding.
-type codec struct {
-	reader func(io.Reader) (io.Reader, error)
-	writer func(io.Writer) (io.WriteCloser, error)
+func expansionLimit(n int) int { return max(expansionFloor, maxExpansion*n) }
+
+// sniffCompression names the compression raw starts with: gzip's magic,
+// a valid zlib header, or, in bytes that are not text, a raw deflate
+// block that says it is Huffman-coded (never stored or reserved); "" for
+// none.
+func sniffCompression(raw []byte) string {
+	switch {
+	case codec.IsGzip(raw):
+		return codec.Gzip
+	case codec.IsZlib(raw) && len(raw) > 2:
+		return codec.Zlib
+	case len(raw) >= minDeflate && !utf8.Valid(raw) && (raw[0]>>1&3 == 1 || raw[0]>>1&3 == 2):
+		return codec.Deflate
+	}
+	return ""
 }
 
-var codecs = map[string]codec{
-	"gzip": {
-		func(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) },
-		func(w io.Writer) (io.WriteCloser, error) { return gzip.NewWriter(w), nil },
-	},
-	"deflate": {
-		func(r io.Reader) (io.Reader, error) { return flate.NewReader(r), nil },
-		func(w io.Writer) (io.WriteCloser, error) { return flate.NewWriter(w, flate.DefaultCompression) },
-	},
-	"br": {
-		func(r io.Reader) (io.Reader, error) { return brotli.NewReader(r), nil },
-		func(w io.Writer) (io.WriteCloser, error) { return brotli.NewWriter(w), nil },
-	},
-	"zstd": {
-		func(r io.Reader) (io.Reader, error) {
-			d, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1))
-			if err != nil {
-				return nil, err
-			}
-			return d.IOReadCloser(), nil
-		},
-		func(w io.Writer) (io.WriteCloser, error) { return zstd.NewWriter(w, zstd.WithEncoderConcurrency(1)) },
-	},
-}
+// minDeflate is the shortest binary data tried as raw deflate, which has
+// no header to tell it by: short, as a password deflated alone is.
+const minDeflate = 8
 
-// decodeBody undoes a Content-Encoding. ok is false when the body is not
-// encoded that way (or the encoding is unknown), and the caller falls back
-// to the raw bytes.
-func decodeBody(body []byte, encoding string) (decoded []byte, c codec, ok bool) {
-	enc := strings.ToLower(strings.TrimSpace(encoding))
-	if (enc == "" || enc == "identity") && bytes.HasPrefix(body, []byte{0x1f, 0x8b, 0x08}) {
-		// Gzip without a header saying so: some recorders keep a response
-		// body as it came off the wire.
-		if out, c, ok := decodeBody(body, "gzip"); ok {
-			return out, c, true
-		}
-	}
-	if enc == "" || enc == "identity" {
-		return body, codec{}, true
-	}
-	c, known := codecs[enc]
-	if !known || len(body) == 0 {
-		return body, codec{}, false
-	}
-	r, err := c.reader(bytes.NewReader(body))
+// inflateOne undoes one sniffed coding with a reused inflater, up to
+// limit bytes; errors as inflate's.
+func inflateOne(in *codec.Inflater, kind string, raw []byte, limit int) ([]byte, []string, error) {
+	r, release, err := in.Reader(kind, raw, limit)
+	defer release()
 	if err != nil {
-		return body, codec{}, false
+		return nil, nil, err
 	}
-	out, err := io.ReadAll(io.LimitReader(r, maxDecoded+1))
-	if err != nil || len(out) > maxDecoded {
-		return body, codec{}, false
+	var buf bytes.Buffer
+	_, err = buf.ReadFrom(io.LimitReader(r, int64(limit)+1))
+	out, codings := buf.Bytes(), []string{kind}
+	switch {
+	case len(out) > limit:
+		return out[:limit], codings, errors.New("over the decoding budget")
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+		return out, codings, errors.New("truncated")
+	case err != nil:
+		return out, codings, fmt.Errorf("broken %s stream", kind)
 	}
-	return out, c, true
+	return out, codings, nil
 }
 
-// body redacts a request body, through its Content-Encoding when it has
-// one, and re-encodes it the same way when anything changed.
+// inflate undoes the codings of a Content-Encoding header (or one sniffed
+// coding) up to limit bytes. A stream that breaks off (truncated) or
+// passes limit returns what came out, the codings, and an error.
+func inflate(header string, raw []byte, limit int) ([]byte, []string, error) {
+	dec, codings, err := codec.Decode(header, raw, codec.Limits{MaxOutput: limit})
+	switch {
+	case err == nil:
+		return dec, codings, nil
+	case errors.Is(err, codec.ErrOutputLimit):
+		return dec, codings, errors.New("over the decoding budget")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return dec, codings, errors.New("truncated")
+	case codec.Partial(err):
+		return dec, codings, err
+	}
+	return nil, nil, err
+}
+
+// body redacts a request body through its Content-Encoding when it has
+// one (undone and done again when anything changed), and through every
+// layer inside it.
 func (r *redactor) body(body []byte, encoding string) []byte {
 	if body == nil {
 		return nil
 	}
-	dec, c, ok := decodeBody(body, encoding)
-	if !ok {
+	if len(codec.Codings(encoding)) == 0 || len(body) == 0 {
 		return r.bytes(body)
 	}
-	red := r.bytes(dec)
-	if c.writer == nil || bytes.Equal(red, dec) {
-		if c.writer == nil {
-			return red
-		}
-		return bytes.Clone(body)
+	out, changed, mark, ok := r.layered().compressed(body, encoding, "body", false, 0)
+	switch {
+	case !ok:
+		return r.bytes(body) // not what the header says: the bytes as they are
+	case mark != "":
+		return []byte(mark)
+	case changed:
+		return out
 	}
-	var buf bytes.Buffer
-	w, err := c.writer(&buf)
-	if err != nil {
-		return red
-	}
-	w.Write(red)
-	if err := w.Close(); err != nil {
-		return red
-	}
-	return buf.Bytes()
+	return bytes.Clone(body)
 }
 
-// bytes redacts a body: text gets every rule, binary data only the literal
-// secrets and token shapes (field syntax means nothing in it).
+// decodedBody undoes a body's Content-Encoding for learning; it returns
+// the body as it is when that fails.
+func decodedBody(body []byte, encoding string) []byte {
+	if len(codec.Codings(encoding)) == 0 || len(body) == 0 {
+		return body
+	}
+	if dec, _, err := inflate(encoding, body, min(layerBudget, expansionLimit(len(body)))); len(dec) > 0 || err == nil {
+		return dec
+	}
+	return body
+}
+
+// bytes redacts a body as it is: text gets every rule through every
+// layer, compressed data is opened, and other binary data only loses the
+// literal secrets and token shapes (field syntax means nothing in it).
 func (r *redactor) bytes(b []byte) []byte {
+	if len(b) == 0 {
+		return bytes.Clone(b)
+	}
 	s := string(b)
 	if utf8.ValidString(s) {
 		return []byte(r.text(s))
+	}
+	if kind := sniffCompression(b); kind != "" {
+		if out, changed, mark, ok := r.layered().compressed(b, kind, "data", true, 0); ok {
+			switch {
+			case mark != "":
+				return []byte(mark)
+			case changed:
+				return out
+			}
+			return bytes.Clone(b)
+		}
 	}
 	return []byte(tokens(r.rep.Replace(s)))
 }

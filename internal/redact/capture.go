@@ -6,6 +6,8 @@ import (
 
 	"golang.org/x/net/publicsuffix"
 
+	"github.com/leakwatch/leakwatch/internal/codec"
+
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
@@ -28,6 +30,9 @@ type redactor struct {
 	httpOnly    []cookieAt      // HttpOnly cookies seen, resolved by finish
 	secrets     secretSet
 	rep         interface{ Replace(string) string }
+	// inf opens deflate streams for every layer walk; a redactor is used
+	// by one goroutine at a time (the Visitor passes and Report).
+	inf codec.Inflater
 }
 
 // cookieAt is a cookie name and the domain that set it.

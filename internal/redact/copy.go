@@ -7,8 +7,22 @@ import (
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
-// text rewrites free text: secret fields, then known secrets, then tokens.
+// text rewrites free text and every encoded layer inside it.
 func (r *redactor) text(s string) string {
+	if s == "" {
+		return s
+	}
+	return r.layered().rewrite(s, 0)
+}
+
+// layered is the layer walker of redaction.
+func (r *redactor) layered() *layered {
+	return newLayered(r.flat, r.held, "redacted", &r.inf)
+}
+
+// flat rewrites one layer of text: secret fields, then known secrets, then
+// tokens.
+func (r *redactor) flat(s string) string {
 	if s == "" {
 		return s
 	}
@@ -154,4 +168,26 @@ func (r *redactor) texts(ss []string) []string {
 		out[i] = r.text(s)
 	}
 	return out
+}
+
+// held names what a text a marker replaces held: a password or secret
+// field, a known secret, or a credential by its shape.
+func (r *redactor) held(decoded string) string {
+	kind := ""
+	fields(decoded, func(k, v string) string {
+		if kind == "" {
+			kind = "a secret field (" + k + ")"
+			if minFor(k) == minPassword {
+				kind = "a password"
+			}
+		}
+		return v
+	})
+	switch {
+	case kind != "":
+		return kind
+	case r.rep.Replace(decoded) != decoded:
+		return "a secret seen elsewhere in the capture"
+	}
+	return "a credential"
 }

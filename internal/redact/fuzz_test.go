@@ -64,3 +64,37 @@ func FuzzMask(f *testing.F) {
 		}
 	})
 }
+
+// FuzzLayers runs the layer walk over arbitrary text: it must never panic;
+// a splice of a rewrite unescapes to that rewrite; and a typed secret of
+// six or more characters that is in the text as it is never survives.
+func FuzzLayers(f *testing.F) {
+	f.Add("d=SHVudGVyMiFUeXBlZA%3D%3D&h=48756e74657232215479706564", "Hunter2!Typed")
+	f.Add(`{"p":"{\"pw\":\"Hunter2!Typed\",\"e\":\"\u00e9\ud83d\ude00\"}"}`, "Hunter2!Typed")
+	f.Add("%%%\\u12\\", "abcdef")
+	f.Add("H4sIAAAAAAAA/6pWKlCyUjJKzdUrLS5JLcpNzMtzSK1IzC3ISdVLzs9V0lEqACoJKTIoTTJJyS9SM9bNyC8qTlWqBQBX7qVLPAAAAA==", "secret")
+	f.Fuzz(func(t *testing.T, text, secret string) {
+		for _, e := range escapings {
+			d, ok := e.unescape(text)
+			if !ok {
+				continue
+			}
+			d2 := strings.Replace(d, d[:len(d)/2], "[x]", 1)
+			spliced := e.splice(text, d, d2)
+			got, ok := e.unescape(spliced)
+			if !ok {
+				got = spliced
+			}
+			if got != d2 {
+				t.Fatalf("%s: splice of %q does not unescape to %q but %q", e.name, text, d2, got)
+			}
+		}
+		out := Capture(&traffic.Capture{Requests: []*traffic.Request{{URL: "https://t.example/", Body: []byte(text)}}},
+			Options{Secrets: []string{secret}})
+		s := strings.TrimSpace(secret)
+		if len(s) >= minPassword && strings.Contains(text, s) && !strings.Contains(strings.ToUpper(s), "REDACTED") &&
+			!trivial[strings.ToLower(s)] && strings.Contains(string(out.Requests[0].Body), s) {
+			t.Fatalf("secret %q survives in %q", s, out.Requests[0].Body)
+		}
+	})
+}

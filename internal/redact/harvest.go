@@ -1,7 +1,6 @@
 package redact
 
 import (
-	"net/url"
 	"strings"
 
 	"github.com/leakwatch/leakwatch/internal/traffic"
@@ -39,9 +38,7 @@ func (r *redactor) harvestRequest(q *traffic.Request) {
 			r.secrets.add(p.Value, minFor(p.Name))
 		}
 	}
-	if body, _, ok := decodeBody(q.Body, q.Headers.Get("Content-Encoding")); ok {
-		r.harvestText(string(body))
-	}
+	r.harvestText(string(decodedBody(q.Body, q.Headers.Get("Content-Encoding"))))
 	for _, f := range q.WebSocket {
 		r.harvestText(string(f.Data))
 	}
@@ -53,9 +50,7 @@ func (r *redactor) harvestRequest(q *traffic.Request) {
 			r.harvestHeader(h.Name, h.Value, host)
 		}
 		if !staticMIME(q.Response.MIME) {
-			if body, _, ok := decodeBody(q.Response.Body, ""); ok {
-				r.harvestText(string(body))
-			}
+			r.harvestText(string(q.Response.Body))
 		}
 		r.harvestText(q.Response.RedirectURL)
 	}
@@ -94,28 +89,23 @@ func (r *redactor) harvestHeader(name, value, host string) {
 	}
 }
 
-// harvestText learns secret-named fields, JWTs and bearer tokens in text,
-// also inside URL-encoded text (a page URL nested in a pixel's dl=
-// parameter carries the page's own parameters).
+// harvestText learns secret-named fields, JWTs and bearer tokens in text
+// and in every layer inside it (a page URL nested URL-encoded in a pixel's
+// dl= parameter carries the page's own parameters; a base64 or gzip body
+// its JSON fields).
 func (r *redactor) harvestText(s string) {
-	for range 3 {
-		if s == "" {
-			return
-		}
+	if s == "" {
+		return
+	}
+	learn := func(s string) string {
 		fields(s, func(k, v string) string {
 			r.secrets.add(v, minFor(k))
 			return v
 		})
 		r.secrets.harvestTokens(s)
-		if !strings.Contains(s, "%") {
-			return
-		}
-		d, err := url.QueryUnescape(s)
-		if err != nil || d == s {
-			return
-		}
-		s = d
+		return s
 	}
+	newLayered(learn, r.held, "redacted", &r.inf).rewrite(s, 0)
 }
 
 // staticMIME reports response types that carry no visitor secret of their

@@ -1,6 +1,13 @@
 package redact
 
-import "testing"
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"strings"
+	"testing"
+
+	"github.com/leakwatch/leakwatch/internal/audit"
+)
 
 func TestMask(t *testing.T) {
 	t.Parallel()
@@ -57,5 +64,62 @@ func TestMaskNeverReveals(t *testing.T) {
 				t.Errorf("Mask(%q, %q) reveals the value", v, k)
 			}
 		}
+	}
+}
+
+// TestMaskReportEncoded: a persona value is masked in every encoded form
+// a report prints, wherever it is, and the mask is encoded the same way.
+func TestMaskReportEncoded(t *testing.T) {
+	t.Parallel()
+	email := "john.doe@example.com"
+	b64 := base64.StdEncoding.EncodeToString([]byte(`{"em":"` + email + `","city":"Springfield"}`))
+	tests := []struct{ name, in, want string }{
+		{"plain", "e=" + email, "e=j****@example.com"},
+		{"upper case", "E=" + strings.ToUpper(email), "E=J****@EXAMPLE.COM"},
+		{"URL-encoded", "e=john.doe%40example.com", "e=j****%40example.com"},
+		{"URL-encoded twice", "u=https%3A%2F%2Fx%2F%3Fe%3Djohn.doe%2540example.com", "u=https%3A%2F%2Fx%2F%3Fe%3Dj****%2540example.com"},
+		{"plus for spaces", "s=Elm+Street+12&c=Springfield", "s=E****&c=S****"},
+		{"base64", "d=" + b64, "d=" + base64.StdEncoding.EncodeToString([]byte(`{"em":"j****@example.com","city":"S****"}`))},
+		{"hex", "h=" + hex.EncodeToString([]byte(email)), "h=" + hex.EncodeToString([]byte("j****@example.com"))},
+		{"JSON-escaped", `{"p":"{\"e\":\"john.doe@example.com\"}"}`, `{"p":"{\"e\":\"j****@example.com\"}"}`},
+		{"JSON unicode escape", `{"e":"john.doe\u0040example.com"}`, `{"e":"j****\u0040example.com"}`},
+	}
+	values := []PersonaValue{{"email", email}, {"city", "Springfield"}, {"street", "Elm Street 12"}, {"state", "IL"}}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			rep := &audit.Report{
+				Findings: []audit.Finding{{Type: audit.TypeLeak, Value: email, Evidence: tc.in, Request: &audit.RequestRef{URL: "https://t.example/?" + tc.in}}},
+				Requests: []audit.RequestDetail{{URL: "https://t.example/?" + tc.in, Body: tc.in, Headers: []string{"Referer: " + tc.in}}},
+			}
+			MaskReport(rep, values)
+			d := rep.Requests[0]
+			for _, got := range []string{rep.Findings[0].Evidence, strings.TrimPrefix(rep.Findings[0].Request.URL, "https://t.example/?"),
+				strings.TrimPrefix(d.URL, "https://t.example/?"), d.Body, strings.TrimPrefix(d.Headers[0], "Referer: ")} {
+				if got != tc.want {
+					t.Errorf("got  %q\nwant %q", got, tc.want)
+				}
+			}
+			if rep.Findings[0].Value != "j****@example.com" {
+				t.Errorf("finding value %q", rep.Findings[0].Value)
+			}
+		})
+	}
+}
+
+// TestMaskReportPatternValues: a pattern finding's value (a card number)
+// is masked in its request's URL and body as in the finding.
+func TestMaskReportPatternValues(t *testing.T) {
+	t.Parallel()
+	card := "4111111111111111"
+	rep := &audit.Report{
+		Findings: []audit.Finding{{Type: audit.TypePattern, Rule: "payment-card", Value: card,
+			Request: &audit.RequestRef{URL: "https://t.example/?cc=" + card}}},
+		Requests: []audit.RequestDetail{{URL: "https://t.example/?cc=" + card, Body: `{"cc":"` + card + `"}`}},
+	}
+	MaskReport(rep, nil)
+	got := rep.Findings[0].Value + " " + rep.Findings[0].Request.URL + " " + rep.Requests[0].URL + " " + rep.Requests[0].Body
+	if strings.Contains(got, card) || !strings.Contains(got, "cc=****1111") || rep.Findings[0].Value != "****1111" {
+		t.Errorf("card kept: %s", got)
 	}
 }

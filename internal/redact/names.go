@@ -38,12 +38,18 @@ var knownSessionCookies = []string{"c_user", "xs", "datr", "sb", "li_at", "hsid"
 var trackerCookies = []string{"fr", "_fbp", "_fbc", "_pin_unauth", "_pinterest_ct_ua", "_pinterest_sess_id",
 	"_ga", "_gid", "_gat", "_gcl_au", "_gcl_aw", "_gcl_dc", "__gads", "__gpi", "ide", "test_cookie", "nid", "anid",
 	"_uetvid", "_uetsid", "muid", "_ttp", "_tt_enable_cookie", "ttcsid", "_scid", "_rdt_uuid", "_hjid",
-	"ajs_anonymous_id", "ajs_user_id", "_clck", "_clsk", "_kuid_", "uuid2", "tuuid", "_lfa", "li_sugr", "bcookie"}
+	"ajs_anonymous_id", "ajs_user_id", "_clck", "_clsk", "_kuid_", "uuid2", "tuuid", "_lfa", "li_sugr", "bcookie",
+	// Visitor and visit IDs named "session": Wix's analytics (svSession,
+	// bSession), Decibel Insight's (da_sid, da_lid), Invoca's call
+	// tracking, Adobe Analytics' visit cookie.
+	"svsession", "bsession", "da_sid", "da_lid", "invoca_session", "s_sess"}
 
 // trackerCookiePrefixes start vendors' per-property identifier cookies
 // (Google Analytics 4's "_ga_<stream>", Hotjar's "_hjSessionUser_<site>",
-// Matomo's "_pk_id.<site>").
-var trackerCookiePrefixes = []string{"_ga_", "_hjsession_", "_hjsessionuser_", "_pk_id.", "_pk_ses.", "_uet"}
+// Matomo's "_pk_id.<site>", Medallia's "kampyleUserSession", a timestamp,
+// Jornaya's lead ID "leadid_token-<campaign>").
+var trackerCookiePrefixes = []string{"_ga_", "_hjsession_", "_hjsessionuser_", "_pk_id.", "_pk_ses.", "_uet", "kampyle",
+	"leadid_token-"}
 
 // sessionCookie reports whether a cookie name looks like a session or
 // credential cookie.

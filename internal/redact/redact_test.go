@@ -266,7 +266,9 @@ func TestSecretNames(t *testing.T) {
 		"fr": false, "_pin_unauth": false, "unauth": false, "authToken": true, "auth0.is.authenticated": true, "my_access_token": true,
 		"_ga_ABC123": false, "_hjSessionUser_123": false, "datr": true, "sb": true, "XSRF-TOKEN": true, "remember_web": true, "wordpress_logged_in_ab": true, "auth": true,
 		"connect.sid": true, "SID": true, "__Secure-3PSID": true, "_gh_sess": true, "ASP.NET_SessionId": true, "JSESSIONID": true,
-		"_uetsid": false, "__stripe_sid": true, "BVSID": false, "rsid": false, "_ga": false, "_fbp": false, "_gcl_au": false, "theme": false, "frx": false, "": false}
+		"_uetsid": false, "__stripe_sid": true, "BVSID": false, "rsid": false, "_ga": false, "_fbp": false, "_gcl_au": false, "theme": false, "frx": false, "": false,
+		"svSession": false, "bSession": false, "da_sid": false, "invoca_session": false, "kampyleUserSession": false,
+		"leadid_token-83C094F2-37E5-6427-C9D2-64282C4F5A96": false, "s_sess": false}
 	for name, want := range cookies {
 		if sessionCookie(name) != want {
 			t.Errorf("sessionCookie(%q) = %v", name, !want)

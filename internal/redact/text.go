@@ -1,12 +1,11 @@
 package redact
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"net/url"
 	"regexp"
-	"sort"
 	"strings"
+
+	"github.com/leakwatch/leakwatch/internal/codec"
 )
 
 // Minimum lengths of a value replaced wherever it appears: harvested values
@@ -168,57 +167,7 @@ func unescapeQuery(s string) string {
 }
 
 func unescapeJSON(s string) string {
-	var out string
-	if err := json.Unmarshal([]byte(`"`+s+`"`), &out); err != nil {
-		return s
-	}
-	return out
-}
-
-// secretSet collects values to replace everywhere.
-type secretSet map[string]bool
-
-// add records a secret and the forms it takes when escaped or encoded.
-func (ss secretSet) add(v string, min int) {
-	v = strings.TrimSpace(v)
-	// A value already redacted upstream (the shared HARs carry "REDACTED")
-	// must not turn the placeholder itself into a secret.
-	if len(v) < min || strings.Contains(strings.ToUpper(v), "REDACTED") || trivial[strings.ToLower(v)] {
-		return
-	}
-	ss[v] = true
-	if d, err := url.QueryUnescape(v); err == nil && len(d) >= min {
-		ss[d] = true
-		v = d
-	}
-	ss[url.QueryEscape(v)] = true
-	ss[url.PathEscape(v)] = true
-	if q, err := json.Marshal(v); err == nil {
-		ss[string(q[1:len(q)-1])] = true
-	}
-	ss[base64.StdEncoding.EncodeToString([]byte(v))] = true
-}
-
-// trivial values never count as secrets on their own.
-var trivial = map[string]bool{"true": true, "false": true, "null": true, "undefined": true, "deleted": true, "none": true}
-
-// replacer replaces every secret, longest first, with the placeholder.
-func (ss secretSet) replacer() *strings.Replacer {
-	vals := make([]string, 0, len(ss))
-	for v := range ss {
-		vals = append(vals, v)
-	}
-	sort.Slice(vals, func(i, j int) bool {
-		if len(vals[i]) != len(vals[j]) {
-			return len(vals[i]) > len(vals[j])
-		}
-		return vals[i] < vals[j]
-	})
-	pairs := make([]string, 0, 2*len(vals))
-	for _, v := range vals {
-		pairs = append(pairs, v, Placeholder)
-	}
-	return strings.NewReplacer(pairs...)
+	return string(codec.UnescapeJSON([]byte(s)))
 }
 
 // tokens blanks JWTs, bearer credentials and provider keys in free text.

@@ -1,0 +1,356 @@
+package redact
+
+import (
+	"encoding/base64"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/leakwatch/leakwatch/internal/codec"
+)
+
+// Limits of the layers opened, those of the leak search (leak.Budgets) so
+// that whatever the analysis decodes, redaction decodes too.
+const (
+	// maxDepth is how many layers are opened below the text as found:
+	// URL-encoding of base64 of gzip of JSON escapes is three (a
+	// compression counts with the base64 or hex around it).
+	maxDepth = 4
+	// layerBudget caps the bytes decoding may produce for one value over
+	// all its layers: the leak search's cap for one surface of a request
+	// (leak.DefaultMaxDecodedValue).
+	layerBudget = 32 << 20
+	// minB64Run and minHexRun are the shortest runs opened: a password
+	// of six characters (minPassword) is 8 in base64 and 12 in hex.
+	minB64Run = 8
+	minHexRun = 12
+)
+
+// layered applies a rewrite (redaction or masking) to a text and to every
+// encoded layer inside it: percent-encoding, JSON string escapes, base64
+// (standard or URL alphabet, padded or not) and hex runs, and gzip, zlib
+// or raw deflate inside those. A layer whose content changed is encoded
+// again as it was; one that cannot be (a truncated stream, a stream cut by
+// the budget, binary data) is replaced whole by a marker saying why.
+type layered struct {
+	flat   func(string) string
+	held   func(decoded string) string // names what a changed text held ("a password")
+	verb   string                      // "redacted" or "masked", for markers
+	budget int
+	inf    *codec.Inflater // reused: a DEFLATE window is costly to make
+}
+
+func newLayered(flat func(string) string, held func(string) string, verb string, inf *codec.Inflater) *layered {
+	return &layered{flat: flat, held: held, verb: verb, budget: layerBudget, inf: inf}
+}
+
+// spend charges n decoded bytes to the budget.
+func (l *layered) spend(n int) bool {
+	if n > l.budget {
+		l.budget = 0
+		return false
+	}
+	l.budget -= n
+	return true
+}
+
+// rewrite applies the rewrite to s and to the layers inside it.
+func (l *layered) rewrite(s string, depth int) string {
+	out := l.flat(s)
+	if depth >= maxDepth || len(out) < 3 {
+		return out
+	}
+	for _, e := range escapings {
+		if strings.IndexByte(out, e.anchor) < 0 {
+			continue
+		}
+		out = e.segments(out, func(seg string) string {
+			d, ok := e.unescape(seg)
+			if !ok || !l.spend(len(d)) {
+				return seg
+			}
+			if d2 := l.rewrite(d, depth+1); d2 != d {
+				return e.splice(seg, d, d2)
+			}
+			return seg
+		})
+	}
+	return l.runs(out, depth)
+}
+
+// marker is what replaces a layer that held something and cannot be
+// encoded again.
+func (l *layered) marker(what, decoded, why string) string {
+	return "[" + l.verb + " by leakwatch: " + what + " held " + l.held(decoded) + "; " + why + "]"
+}
+
+// runs opens every base64 and hex run of s.
+func (l *layered) runs(s string, depth int) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); {
+		if !isB64Char(s[i]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(s) && isB64Char(s[j]) {
+			j++
+		}
+		end := j
+		for end < len(s) && end-j < 2 && s[end] == '=' {
+			end++
+		}
+		if j-i >= minB64Run && l.budget > 0 {
+			if rep, ok := l.run(s[i:j], s[j:end], depth); ok {
+				b.WriteString(s[last:i])
+				b.WriteString(rep)
+				last = end
+			} else if rep, ok := l.pathParts(s[i:j], depth); ok {
+				b.WriteString(s[last:i])
+				b.WriteString(rep)
+				last = j
+			}
+		}
+		i = end
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// pathParts opens the parts of a run that holds "/" and did not open
+// whole: a URL path's segments ("/v1/collect/<base64url>") are separate
+// values whose "/" only looks like base64's.
+func (l *layered) pathParts(run string, depth int) (string, bool) {
+	if strings.IndexByte(run, '/') < 0 {
+		return "", false
+	}
+	parts := strings.Split(run, "/")
+	changed := false
+	for k, p := range parts {
+		if len(p) < minB64Run {
+			continue
+		}
+		if rep, ok := l.run(p, "", depth); ok {
+			parts[k], changed = rep, true
+		}
+	}
+	return strings.Join(parts, "/"), changed
+}
+
+// run opens one run (with its padding), returning its replacement when
+// anything inside changed.
+func (l *layered) run(run, pad string, depth int) (string, bool) {
+	if allHexStr(run) {
+		return l.hexRun(run, pad, depth)
+	}
+	enc, name := runEncoding(run)
+	if enc == nil {
+		return "", false
+	}
+	text := run
+	if len(text)%4 == 1 {
+		return "", false
+	}
+	if !l.spend(enc.DecodedLen(len(text))) {
+		return "", false
+	}
+	raw, err := enc.DecodeString(text)
+	if err != nil || len(raw) == 0 {
+		return "", false
+	}
+	if !plausibleText(raw) && sniffCompression(raw) == "" {
+		if mark := l.lzString(run, depth); mark != "" {
+			return mark, true
+		}
+	}
+	out, changed, mark := l.inner(raw, name, depth)
+	switch {
+	case mark != "":
+		return mark, true
+	case !changed:
+		return "", false
+	}
+	if pad != "" || len(run)%4 == 0 {
+		// Padded as sent, or as a padding encoder would have sent it.
+		enc = enc.WithPadding(base64.StdPadding)
+	}
+	return enc.EncodeToString(out), true
+}
+
+// minLZRun is the shortest run tried as lz-string (the leak search's).
+const minLZRun = 20
+
+// lzString opens a run that may be lz-string's base64 or URI form (which
+// pages use to shrink what they send). No encoder is kept here, so a run
+// that held something is replaced by a marker; one that did not is left.
+func (l *layered) lzString(run string, depth int) string {
+	if len(run) < minLZRun {
+		return ""
+	}
+	limit := min(l.budget/2, expansionLimit(len(run))/2) // UTF-16 units: up to 3 bytes each
+	for _, dec := range []func(string, int) (string, error){codec.LZFromBase64, codec.LZFromURI} {
+		out, err := dec(run, limit)
+		if len(out) < 4 || !plausibleText([]byte(out)) || !l.spend(len(out)) {
+			continue
+		}
+		if l.rewrite(out, depth+1) != out {
+			why := "not re-encodable"
+			if err != nil {
+				why += " (" + err.Error() + ")"
+			}
+			return l.marker("lz-string data", out, why)
+		}
+		return ""
+	}
+	return ""
+}
+
+// runEncoding picks a run's alphabet: "-" or "_" say URL, "+" or "/"
+// standard, both neither. Plain words and numbers are not base64.
+func runEncoding(run string) (*base64.Encoding, string) {
+	var std, url, lower, upper, digit bool
+	for i := 0; i < len(run); i++ {
+		switch c := run[i]; {
+		case c == '+' || c == '/':
+			std = true
+		case c == '-' || c == '_':
+			url = true
+		case c >= 'a' && c <= 'z':
+			lower = true
+		case c >= 'A' && c <= 'Z':
+			upper = true
+		default:
+			digit = true
+		}
+	}
+	switch {
+	case std && url, !(lower && upper) && !(digit && (lower || upper)):
+		return nil, ""
+	case url:
+		return base64.RawURLEncoding, "base64url"
+	}
+	return base64.RawStdEncoding, "base64"
+}
+
+// hexRun opens a run of hex digits in one case.
+func (l *layered) hexRun(run, pad string, depth int) (string, bool) {
+	lower, upper := false, false
+	for i := 0; i < len(run); i++ {
+		lower = lower || run[i] >= 'a' && run[i] <= 'f'
+		upper = upper || run[i] >= 'A' && run[i] <= 'F'
+	}
+	if len(run) < minHexRun || len(run)%2 != 0 || lower && upper || !l.spend(len(run)/2) {
+		return "", false
+	}
+	raw := make([]byte, len(run)/2)
+	for k := range raw {
+		raw[k] = unhex(run[2*k])<<4 | unhex(run[2*k+1])
+	}
+	out, changed, mark := l.inner(raw, "hex", depth)
+	switch {
+	case mark != "":
+		return mark + pad, true
+	case !changed:
+		return "", false
+	}
+	digits := "0123456789abcdef"
+	if upper {
+		digits = "0123456789ABCDEF"
+	}
+	b := make([]byte, 2*len(out))
+	for k, c := range out {
+		b[2*k], b[2*k+1] = digits[c>>4], digits[c&15]
+	}
+	return string(b) + pad, true
+}
+
+// inner rewrites decoded bytes: compressed data is inflated, rewritten and
+// compressed again the same way; text is rewritten; binary data is left
+// unless it holds something, then marked. name is the outer encoding.
+func (l *layered) inner(raw []byte, name string, depth int) (out []byte, changed bool, mark string) {
+	if kind := sniffCompression(raw); kind != "" {
+		if out, changed, mark, ok := l.compressed(raw, kind, "data in "+name, true, depth); ok {
+			return out, changed, mark
+		}
+	}
+	if plausibleText(raw) {
+		t := l.rewrite(string(raw), depth+1)
+		return []byte(t), t != string(raw), ""
+	}
+	if s := string(raw); l.flat(s) != s {
+		return nil, true, l.marker(name+" binary data", s, "not re-encodable")
+	}
+	return raw, false, ""
+}
+
+// compressed undoes the codings (a Content-Encoding header, or one
+// sniffed coding) of raw, rewrites the text and encodes it again the same
+// way. ok is false when raw does not decode to text (a raw deflate guess
+// that was wrong, a compressed image). what names the data in markers.
+func (l *layered) compressed(raw []byte, codings, what string, sniffed bool, depth int) (out []byte, changed bool, mark string, ok bool) {
+	limit := min(l.budget, expansionLimit(len(raw)))
+	inflater := inflate
+	if sniffed {
+		inflater = func(kind string, raw []byte, limit int) ([]byte, []string, error) {
+			return inflateOne(l.inf, kind, raw, limit)
+		}
+	}
+	dec, applied, err := inflater(codings, raw, limit)
+	if len(dec) == 0 || !plausibleText(dec) || !l.spend(len(dec)) {
+		return nil, false, "", false
+	}
+	text := string(dec)
+	t := l.rewrite(text, depth+1)
+	if t == text {
+		return raw, false, "", true
+	}
+	what = strings.Join(applied, "+") + " " + what
+	if err != nil {
+		return nil, true, l.marker(what, text, "not re-encodable ("+err.Error()+")"), true
+	}
+	comp, err := codec.Encode(applied, []byte(t))
+	if err != nil {
+		return nil, true, l.marker(what, text, "not re-encodable ("+err.Error()+")"), true
+	}
+	return comp, true, "", true
+}
+
+// isB64Char reports a byte of base64's standard or URL alphabet.
+func isB64Char(c byte) bool {
+	return isAlnum(c) || c == '+' || c == '/' || c == '-' || c == '_'
+}
+
+func allHexStr(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isHex(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// plausibleText reports whether b reads as text: valid UTF-8 with few
+// control characters (the leak search's test). Large inputs are judged by
+// their first megabyte.
+func plausibleText(b []byte) bool {
+	if len(b) > 1<<20 {
+		cut := 1 << 20
+		for cut > 0 && !utf8.RuneStart(b[cut]) {
+			cut--
+		}
+		b = b[:cut]
+	}
+	if len(b) < 2 || !utf8.Valid(b) {
+		return false
+	}
+	bad := 0
+	for _, c := range b {
+		if c < 0x20 && c != '\n' && c != '\r' && c != '\t' || c == 0x7f {
+			bad++
+		}
+	}
+	return bad*20 <= len(b) && !strings.Contains(string(b), "\uFFFD")
+}
