@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/leakwatch/leakwatch/internal/audit"
 	"github.com/leakwatch/leakwatch/internal/browser"
 	"github.com/leakwatch/leakwatch/internal/consent"
 	"github.com/leakwatch/leakwatch/internal/crawl"
@@ -96,16 +97,24 @@ func withLabel(path, label string) string {
 
 // scanConsentStates runs one scan per consent run, each in a fresh browser
 // profile, and reports each capture on its own (output files named by
-// state). It goes through every run and returns the first error.
+// state), then all of them together: the comparison report ("compare"),
+// which sets side by side what each company received in each state. It
+// goes through every run and returns the first error.
 func scanConsentStates(ctx context.Context, e *env, an *analysis, sf scanFlags, of outputFlags,
 	copts crawl.Options, bopts browser.Options, secrets []string, runs []consentRun) error {
 	var errs []error
+	var captures []*traffic.Capture
 	for _, run := range runs {
 		if ctx.Err() != nil {
 			break
 		}
 		s, o, c, b := sf, of, copts, bopts
 		s.consent, s.gpc = run.mode, run.gpc
+		label := run.label
+		s.onCapture = func(c *traffic.Capture) {
+			c.Source = "scan (consent " + label + ")"
+			captures = append(captures, c)
+		}
 		s.harOut = withLabel(sf.harOut, run.label)
 		o.output, o.evidence = withLabel(of.output, run.label), withLabel(of.evidence, run.label)
 		if !sf.quietLog {
@@ -116,8 +125,29 @@ func scanConsentStates(ctx context.Context, e *env, an *analysis, sf scanFlags, 
 			errs = append(errs, fmt.Errorf("consent state %s: %w", run.label, err))
 		}
 	}
+	if len(captures) > 1 && ctx.Err() == nil {
+		if err := compareConsentStates(ctx, e, an, of, captures, secrets); err != nil {
+			errs = append(errs, fmt.Errorf("consent comparison: %w", err))
+		}
+	}
 	if len(errs) > 0 {
 		return errs[0]
 	}
 	return ctx.Err()
+}
+
+// compareConsentStates reports the captures of every state together: the
+// report's consent section sets them side by side. No policy applies to
+// it (each state's report had its own) and it has no evidence bundle.
+func compareConsentStates(ctx context.Context, e *env, an *analysis, of outputFlags,
+	captures []*traffic.Capture, secrets []string) error {
+	rep, err := audit.Run(ctx, audit.Options{Classifier: an.classifier, Pool: an.pool,
+		NoPatterns: an.flags.noPatterns, IncludeFirstParty: an.flags.includeFirstParty,
+		Tool: audit.Tool{Name: "leakwatch", Version: toolVersion()}}, captures...)
+	if err != nil {
+		return err
+	}
+	o := of
+	o.output, o.evidence, o.policy, o.failOn, o.baseline = withLabel(of.output, "compare"), "", "", nil, ""
+	return o.finish(ctx, e, rep, finishInputs{secrets: secrets, personas: personaValues(an.personas)})
 }

@@ -26,6 +26,9 @@ import (
 
 // scanFlags are the flags of a live scan, shared by scan and demo.
 type scanFlags struct {
+	// onCapture, when set, is given each capture once it is reported
+	// (--consent all compares them).
+	onCapture func(*traffic.Capture)
 	maxPages    int
 	depth       int
 	tabs        int
@@ -269,6 +272,9 @@ func scanAndReport(ctx context.Context, e *env, an *analysis, sf scanFlags, of o
 	secrets = append(slices.Clone(secrets), typed.list()...)
 	if err := reportCapture(context.WithoutCancel(ctx), e, an, sf, of, capture, secrets, incomplete); err != nil {
 		return err
+	}
+	if sf.onCapture != nil {
+		sf.onCapture(capture)
 	}
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("scan interrupted (%w); the report covers what was captured until then", err)

@@ -107,6 +107,12 @@ func (s *state) build(scans []scanResult, kept keptTotals) *Report {
 	}
 	r.Consent = s.consentSection()
 	r.Findings = append(r.Findings, liveConsentFindings(r, s.thirdHit)...)
+	if cmpr := consentComparison(r, s.thirdHit); cmpr != nil {
+		if r.Consent == nil {
+			r.Consent = &Consent{}
+		}
+		r.Consent.Comparison = cmpr
+	}
 	s.cookieIdentifiers(r)
 	s.attribute(r)
 	slices.SortStableFunc(r.Findings, compareFindings)

@@ -28,6 +28,9 @@ type Consent struct {
 	Signals   []ConsentSignal   `json:"signals,omitempty"`
 	// SignalsNotListed counts distinct signals past the report's limit.
 	SignalsNotListed int `json:"signals_not_listed,omitempty"`
+	// Comparison sets side by side what each company received in each
+	// consent state, when the report holds captures of several states.
+	Comparison *ConsentComparison `json:"comparison,omitempty"`
 }
 
 // ConsentPlatform is one consent platform a capture shows, with evidence.

@@ -238,3 +238,91 @@ func plural(n int, one, many string) string {
 	}
 	return itoa(n) + " " + many
 }
+
+// ConsentComparison sets the captures of one site scanned in several
+// consent states side by side: per company, what it received in each.
+type ConsentComparison struct {
+	// States name each source's state ("none", "reject", "accept", with
+	// "+gpc" when GPC was sent), in source order.
+	States []string               `json:"states"`
+	Rows   []ConsentComparisonRow `json:"rows"`
+}
+
+// ConsentComparisonRow is one company: Received[i] lists what it received
+// in States[i] (persona data kinds, then "tracking hits"); empty when
+// nothing.
+type ConsentComparisonRow struct {
+	Company  string     `json:"company"`
+	Received [][]string `json:"received"`
+}
+
+// consentComparison compares the sources scanned in a consent state, when
+// there are two or more of them.
+func consentComparison(r *Report, thirdHit map[[2]int]bool) *ConsentComparison {
+	var states []string
+	col := map[int]int{}
+	for i, s := range r.Sources {
+		if s.Consent == nil {
+			continue
+		}
+		name := cmp.Or(s.Consent.Mode, traffic.ConsentNone)
+		if s.Consent.GPC {
+			name += "+gpc"
+		}
+		col[i] = len(states)
+		states = append(states, name)
+	}
+	if len(states) < 2 {
+		return nil
+	}
+	rows := map[string]*ConsentComparisonRow{}
+	var order []string
+	add := func(src int, company, kind string) {
+		c, ok := col[src]
+		if !ok || company == "" {
+			return
+		}
+		row := rows[company]
+		if row == nil {
+			row = &ConsentComparisonRow{Company: company, Received: make([][]string, len(states))}
+			rows[company] = row
+			order = append(order, company)
+		}
+		if !slices.Contains(row.Received[c], kind) {
+			row.Received[c] = append(row.Received[c], kind)
+		}
+	}
+	for _, f := range r.Findings {
+		if (f.Type == TypeLeak || f.Type == TypeKeystroke) && f.Request != nil && f.Receiver != nil {
+			add(f.Request.Source, f.Receiver.Company, f.Field)
+		}
+	}
+	for _, h := range r.Pixels {
+		if thirdHit[[2]int{h.Request.Source, h.Request.Index}] {
+			add(h.Request.Source, h.Vendor, "tracking hits")
+		}
+	}
+	out := &ConsentComparison{States: states}
+	slices.Sort(order)
+	for _, c := range order {
+		row := rows[c]
+		for i := range row.Received {
+			slices.SortFunc(row.Received[i], func(a, b string) int {
+				// Persona data first, tracking hits last.
+				return cmp.Or(cmp.Compare(boolInt(a == "tracking hits"), boolInt(b == "tracking hits")), cmp.Compare(a, b))
+			})
+			if row.Received[i] == nil {
+				row.Received[i] = []string{}
+			}
+		}
+		out.Rows = append(out.Rows, *row)
+	}
+	return out
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -89,3 +89,43 @@ func TestLiveConsentFindings(t *testing.T) {
 		}
 	}
 }
+
+// TestConsentComparison: captures of several consent states in one report
+// are set side by side, company by company.
+func TestConsentComparison(t *testing.T) {
+	t.Parallel()
+	pool, _ := leak.NewPool(shopPersona())
+	none, reject := consentCapture(traffic.ConsentNone, false), consentCapture(traffic.ConsentReject, false)
+	gpc := consentCapture(traffic.ConsentNone, true)
+	r, err := Run(context.Background(), Options{Classifier: classifier(t), Pool: pool}, none, reject, gpc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Consent == nil || r.Consent.Comparison == nil {
+		t.Fatalf("no comparison: %+v", r.Consent)
+	}
+	c := r.Consent.Comparison
+	if got := strings.Join(c.States, ","); got != "none,reject,none+gpc" {
+		t.Errorf("states %q", got)
+	}
+	want := map[string]string{
+		"Meta":      "tracking hits|tracking hits|tracking hits",
+		"Pinterest": "email,tracking hits|email,tracking hits|email,tracking hits",
+	}
+	for _, row := range c.Rows {
+		var cells []string
+		for _, k := range row.Received {
+			cells = append(cells, strings.Join(k, ","))
+		}
+		if got := strings.Join(cells, "|"); got != want[row.Company] {
+			t.Errorf("%s: %q, want %q", row.Company, got, want[row.Company])
+		}
+	}
+	if len(c.Rows) != len(want) {
+		t.Errorf("%d rows, want %d", len(c.Rows), len(want))
+	}
+	one, _ := Run(context.Background(), Options{Classifier: classifier(t), Pool: pool}, reject)
+	if one.Consent != nil && one.Consent.Comparison != nil {
+		t.Errorf("a single capture has a comparison")
+	}
+}

@@ -104,6 +104,43 @@ func (t *textWriter) consent() {
 	if c.SignalsNotListed > 0 {
 		t.wrap("  ", t.style(ansiDim, "… and "+plural(c.SignalsNotListed, "more distinct signal", "more distinct signals")+" not kept"))
 	}
+	if tb := comparisonTable(c.Comparison); tb != nil {
+		t.println("")
+		t.wrap("  ", "What each company received, by consent state:")
+		for _, l := range tb.lines(t.width-2, func(_, _ int, s string) string { return s }) {
+			t.println("  " + l)
+		}
+	}
+}
+
+// comparisonTable lays out the consent comparison: a company a row, a
+// state a column, what it received in the cells ("—" for nothing).
+func comparisonTable(c *audit.ConsentComparison) *table {
+	if c == nil || len(c.Rows) == 0 {
+		return nil
+	}
+	tb := &table{header: append([]string{"company"}, c.States...)}
+	tb.shrink = make([]bool, len(tb.header))
+	tb.right = make([]bool, len(tb.header))
+	for i := range tb.shrink {
+		tb.shrink[i] = true
+	}
+	for _, row := range c.Rows {
+		cells := []string{row.Company}
+		for _, k := range row.Received {
+			cells = append(cells, receivedCell(k))
+		}
+		tb.rows = append(tb.rows, cells)
+	}
+	return tb
+}
+
+// receivedCell names what a company received in one state.
+func receivedCell(kinds []string) string {
+	if len(kinds) == 0 {
+		return "—"
+	}
+	return strings.Join(kinds, ", ")
 }
 
 func (m *mdWriter) consent() {
@@ -126,6 +163,22 @@ func (m *mdWriter) consent() {
 	for _, g := range consentGroups(c) {
 		m.p("- %s — %s", mdText(g.Reading), mdText(hostsLine(g, m.v.verbose)))
 	}
+	if cmp := c.Comparison; cmp != nil && len(cmp.Rows) > 0 {
+		m.p("\nWhat each company received, by consent state:\n")
+		head := []string{"Company"}
+		for _, s := range cmp.States {
+			head = append(head, mdText(s))
+		}
+		m.row(head...)
+		m.row(strings.Split(strings.Repeat("---,", len(head)-1)+"---", ",")...)
+		for _, row := range cmp.Rows {
+			cells := []string{mdText(row.Company)}
+			for _, k := range row.Received {
+				cells = append(cells, mdText(receivedCell(k)))
+			}
+			m.row(cells...)
+		}
+	}
 }
 
 // htmlConsent is the HTML report's consent panel.
@@ -133,6 +186,8 @@ type htmlConsent struct {
 	Conflicts []htmlFinding
 	Platforms []string
 	Signals   []htmlConsentRow
+	States    []string   // the comparison's columns
+	Compare   [][]string // the comparison's rows: company, then a cell per state
 }
 
 type htmlConsentRow struct{ Reading, Hosts string }
@@ -155,6 +210,16 @@ func newHTMLConsent(v *view) *htmlConsent {
 	}
 	for _, g := range consentGroups(c) {
 		out.Signals = append(out.Signals, htmlConsentRow{g.Reading, hostsLine(g, true)})
+	}
+	if cmp := c.Comparison; cmp != nil {
+		out.States = cmp.States
+		for _, row := range cmp.Rows {
+			cells := []string{row.Company}
+			for _, k := range row.Received {
+				cells = append(cells, receivedCell(k))
+			}
+			out.Compare = append(out.Compare, cells)
+		}
 	}
 	return out
 }
