@@ -49,7 +49,7 @@ type Guard struct {
 func (g *Guard) Check(ctx context.Context, rawURL string) error {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return fmt.Errorf("netguard: %w", err)
+		return &RefusedError{Host: rawURL, Reason: InvalidURL, Detail: err.Error()}
 	}
 	defPort := map[string]string{"http": "80", "https": "443"}[u.Scheme]
 	if defPort == "" {

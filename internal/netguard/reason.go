@@ -24,6 +24,7 @@ const (
 	Metadata      Reason = "cloud-metadata"
 	LocalName     Reason = "local-name"
 	InvalidHost   Reason = "invalid-host"
+	InvalidURL    Reason = "invalid-url"
 	Scheme        Reason = "scheme"
 	ProxyLoop     Reason = "proxy-loop"
 )
