@@ -80,7 +80,8 @@ func CanonicalHost(host string) (name string, addr netip.Addr, err error) {
 		return "", netip.Addr{}, hostError(host, "not a valid host name: "+err.Error())
 	}
 	name = strings.TrimSuffix(name, ".")
-	if name == "" || len(name) > maxHostLen || strings.ContainsAny(name, forbiddenHostChars) {
+	if name == "" || len(name) > maxHostLen || strings.ContainsAny(name, forbiddenHostChars) ||
+		strings.HasPrefix(name, ".") || strings.HasSuffix(name, ".") || strings.Contains(name, "..") {
 		return "", netip.Addr{}, hostError(host, "not a valid host name")
 	}
 	if endsInNumber(name) {

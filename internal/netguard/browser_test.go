@@ -1,0 +1,141 @@
+package netguard_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/leakwatch/leakwatch/internal/browser"
+	"github.com/leakwatch/leakwatch/internal/browser/browsertest"
+	"github.com/leakwatch/leakwatch/internal/netguard"
+)
+
+// pageHTML is the allowed page: it reaches for the refused server in every
+// way a page can (fetch, image, WebSocket, frame) and for its own origin.
+const pageHTML = `<!doctype html><title>allowed</title>
+<img src="http://127.0.0.1:%[1]s/img">
+<iframe src="https://127.0.0.1:%[2]s/frame"></iframe>
+<script>
+const tries = [
+  fetch("/own").then(r => "own:" + r.status, () => "own:error"),
+  fetch("http://127.0.0.1:%[1]s/fetch", {mode: "no-cors"}).then(r => "secret:" + r.status, () => "secret:error"),
+  fetch("http://localhost:%[1]s/fetch").then(r => "localhost:" + r.status, () => "localhost:error"),
+  new Promise(done => {
+    const ws = new WebSocket("ws://127.0.0.1:%[1]s/ws");
+    ws.onopen = () => done("ws:open");
+    ws.onerror = () => done("ws:error");
+  }),
+];
+window.results = Promise.all(tries);
+</script>`
+
+// TestChromiumThroughProxy proves a real Chromium pointed at the proxy
+// cannot reach a loopback server, directly, from a page, or through a
+// redirect, while a loopback server on the allow-list loads.
+func TestChromiumThroughProxy(t *testing.T) {
+	t.Parallel()
+	var secretHits atomic.Int32
+	count := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		secretHits.Add(1)
+		fmt.Fprint(w, "secret")
+	})
+	secret := httptest.NewServer(count)
+	defer secret.Close()
+	secretTLS := httptest.NewTLSServer(count)
+	defer secretTLS.Close()
+	sp, stp := port(secret), port(secretTLS)
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintf(w, pageHTML, sp, stp) })
+	mux.HandleFunc("/own", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "own") })
+	mux.HandleFunc("/redirect", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "http://127.0.0.1:"+sp+"/redirected", http.StatusFound)
+	})
+	allowed := httptest.NewServer(mux)
+	defer allowed.Close()
+
+	entry, err := netguard.ParseAllowed(allowed.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := netguard.New(netguard.Config{Guard: netguard.Guard{Policy: netguard.Policy{Allow: []netguard.Allowed{entry}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := p.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = p.Stop(context.Background()) }()
+
+	b := browsertest.Launch(t, ctx, browser.Options{Args: p.ChromeArgs()})
+	tab, err := b.NewTab(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tab.Close()
+
+	// Directly: the proxy answers 403 itself.
+	_ = tab.Navigate(ctx, "http://127.0.0.1:"+sp+"/direct")
+	_ = tab.Navigate(ctx, "https://127.0.0.1:"+stp+"/direct") // CONNECT refused: a navigation error
+	// Through a redirect from an allowed page.
+	_ = tab.Navigate(ctx, allowed.URL+"/redirect")
+	// From inside an allowed page.
+	if err := tab.Navigate(ctx, allowed.URL+"/"); err != nil {
+		t.Fatalf("the allowed page did not load: %v", err)
+	}
+	raw, err := tab.Eval(ctx, "window.results")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var results []string
+	if err := json.Unmarshal(raw, &results); err != nil {
+		t.Fatalf("%s: %v", raw, err)
+	}
+	_ = tab.WaitQuiet(ctx, 300*time.Millisecond)
+
+	if n := secretHits.Load(); n != 0 {
+		t.Errorf("Chromium reached the refused servers %d times", n)
+	}
+	got := strings.Join(results, " ")
+	if !browsertest.ContainsAll(got, "own:200", "localhost:error", "ws:error") {
+		t.Errorf("page results %q: want own:200, localhost:error and ws:error", got)
+	}
+	checkRefusals(t, p, sp, stp)
+}
+
+// checkRefusals wants every way the page tried recorded as a refusal.
+func checkRefusals(t *testing.T, p *netguard.Proxy, sp, stp string) {
+	t.Helper()
+	events, _ := p.Refusals()
+	seen := map[string]bool{}
+	for _, e := range events {
+		seen[e.Method+" "+e.Target] = true
+	}
+	want := []string{
+		"GET http://127.0.0.1:" + sp + "/direct",
+		"CONNECT 127.0.0.1:" + stp,
+		"GET http://127.0.0.1:" + sp + "/redirected",
+		"GET http://127.0.0.1:" + sp + "/img",
+		"GET http://127.0.0.1:" + sp + "/fetch",
+		"GET http://localhost:" + sp + "/fetch",
+		"CONNECT 127.0.0.1:" + sp, // the WebSocket
+	}
+	for _, w := range want {
+		if !seen[w] {
+			t.Errorf("no refusal recorded for %s; got %v", w, seen)
+		}
+	}
+}
+
+func port(s *httptest.Server) string {
+	a := s.Listener.Addr().String()
+	return a[strings.LastIndexByte(a, ':')+1:]
+}
