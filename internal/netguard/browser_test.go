@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -32,6 +33,13 @@ const tries = [
     ws.onerror = () => done("ws:error");
   }),
 ];
+// UDP, around any HTTP proxy: WebRTC's STUN and WebTransport (QUIC).
+try {
+  const pc = new RTCPeerConnection({iceServers: [{urls: "stun:127.0.0.1:%[3]s"}]});
+  pc.createDataChannel("x");
+  pc.createOffer().then(o => pc.setLocalDescription(o));
+} catch (e) {}
+try { new WebTransport("https://127.0.0.1:%[3]s/wt").ready.catch(() => {}); } catch (e) {}
 window.results = Promise.all(tries);
 </script>`
 
@@ -52,7 +60,15 @@ func TestChromiumThroughProxy(t *testing.T) {
 	sp, stp := port(secret), port(secretTLS)
 
 	mux := http.NewServeMux()
-	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintf(w, pageHTML, sp, stp) })
+	udp, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer udp.Close()
+	var udpPackets atomic.Int32
+	go countPackets(udp, &udpPackets)
+	up := port2(udp.LocalAddr().String())
+	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintf(w, pageHTML, sp, stp, up) })
 	mux.HandleFunc("/own", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "own") })
 	mux.HandleFunc("/redirect", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "http://127.0.0.1:"+sp+"/redirected", http.StatusFound)
@@ -100,9 +116,13 @@ func TestChromiumThroughProxy(t *testing.T) {
 		t.Fatalf("%s: %v", raw, err)
 	}
 	_ = tab.WaitQuiet(ctx, 300*time.Millisecond)
+	time.Sleep(time.Second) // ICE gathering sends its STUN requests late
 
 	if n := secretHits.Load(); n != 0 {
 		t.Errorf("Chromium reached the refused servers %d times", n)
+	}
+	if n := udpPackets.Load(); n != 0 {
+		t.Errorf("Chromium sent %d UDP packets to loopback around the proxy", n)
 	}
 	got := strings.Join(results, " ")
 	if !browsertest.ContainsAll(got, "own:200", "localhost:error", "ws:error") {
@@ -135,7 +155,17 @@ func checkRefusals(t *testing.T, p *netguard.Proxy, sp, stp string) {
 	}
 }
 
-func port(s *httptest.Server) string {
-	a := s.Listener.Addr().String()
-	return a[strings.LastIndexByte(a, ':')+1:]
+func port(s *httptest.Server) string { return port2(s.Listener.Addr().String()) }
+
+func port2(addr string) string { return addr[strings.LastIndexByte(addr, ':')+1:] }
+
+// countPackets counts the datagrams c receives until it is closed.
+func countPackets(c net.PacketConn, n *atomic.Int32) {
+	buf := make([]byte, 2048)
+	for {
+		if _, _, err := c.ReadFrom(buf); err != nil {
+			return
+		}
+		n.Add(1)
+	}
 }

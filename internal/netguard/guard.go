@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -162,27 +163,35 @@ func (g *Guard) dialChecked(ctx context.Context, network string, addrs []netip.A
 		d := &net.Dialer{}
 		dial = d.DialContext
 	}
+	addrs = slices.DeleteFunc(slices.Clone(addrs), func(ap netip.AddrPort) bool {
+		v4 := ap.Addr().Unmap().Is4()
+		return (network == "tcp4" && !v4) || (network == "tcp6" && v4)
+	})
+	if len(addrs) == 0 {
+		return nil, fmt.Errorf("netguard: no %s address to dial", network)
+	}
+	// The budget is shared as net.Dialer shares it: an address that does
+	// not answer leaves time for the next.
+	deadline := time.Now().Add(orDefault(g.DialTimeout, DefaultDialTimeout))
 	var errs []error
-	for _, ap := range addrs {
-		if (network == "tcp4" && !ap.Addr().Unmap().Is4()) || (network == "tcp6" && ap.Addr().Unmap().Is4()) {
-			continue
-		}
-		actx, cancel := context.WithTimeout(ctx, orDefault(g.DialTimeout, DefaultDialTimeout))
+	for i, ap := range addrs {
+		share := time.Until(deadline) / time.Duration(len(addrs)-i)
+		actx, cancel := context.WithTimeout(ctx, max(share, minDialShare))
 		c, err := dial(actx, network, ap.String())
 		cancel()
 		if err == nil {
 			return c, nil
 		}
 		errs = append(errs, err)
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || time.Now().After(deadline) {
 			break
 		}
 	}
-	if len(errs) == 0 {
-		return nil, fmt.Errorf("netguard: no %s address among %v", network, addrs)
-	}
 	return nil, fmt.Errorf("netguard: dial: %w", errors.Join(errs...))
 }
+
+// minDialShare is the least time one address gets to answer.
+const minDialShare = 2 * time.Second
 
 // Transport returns an http.Transport for the server's own outgoing
 // requests (webhooks) that dials only through g, ignores proxy settings

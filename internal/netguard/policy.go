@@ -17,6 +17,9 @@ type Policy struct {
 	// Allow lists addresses reachable whatever the rules say, metadata
 	// included; each entry may be limited to one port.
 	Allow []Allowed
+	// Deny lists addresses refused whatever else says, before the
+	// allow-list: the service's own listening address, a database.
+	Deny []Allowed
 }
 
 // Allowed is one allow-list entry: a prefix and, when Port is not 0, the
@@ -41,7 +44,7 @@ func (a Allowed) String() string {
 	return p + ":" + strconv.Itoa(int(a.Port))
 }
 
-// ParseAllowed reads an allow-list entry: an address or CIDR prefix,
+// ParseAllowed reads an allow-list (or deny-list) entry: an address or CIDR prefix,
 // optionally with a port ("10.0.0.0/8", "192.168.1.5:8080",
 // "[fd00::/64]:443", "::1").
 func ParseAllowed(s string) (Allowed, error) {
@@ -118,11 +121,16 @@ func parsePrefix(s string) (netip.Prefix, error) {
 	return netip.PrefixFrom(a, a.BitLen()), nil
 }
 
+// covers reports whether the entry matches an unmapped address and port.
+func (a Allowed) covers(addr netip.Addr, port uint16) bool {
+	return a.Prefix.Contains(addr) && (a.Port == 0 || a.Port == port)
+}
+
 // Validate reports the first allow-list entry that cannot work.
 func (p *Policy) Validate() error {
-	for _, a := range p.Allow {
+	for _, a := range append(append([]Allowed(nil), p.Allow...), p.Deny...) {
 		if !a.Prefix.IsValid() {
-			return fmt.Errorf("netguard: allow-list entry %v is not a valid prefix", a)
+			return fmt.Errorf("netguard: allow- or deny-list entry %v is not a valid prefix", a)
 		}
 	}
 	return nil
@@ -132,8 +140,13 @@ func (p *Policy) Validate() error {
 // AllowPrivate, or on the allow-list. host names the target in the error.
 func (p *Policy) CheckAddr(host string, ap netip.AddrPort) error {
 	a := ap.Addr().WithZone("").Unmap()
+	for _, d := range p.Deny {
+		if d.covers(a, ap.Port()) {
+			return &RefusedError{Host: host, Addr: ap.Addr(), Reason: Denied, Detail: "on the deny-list as " + d.String()}
+		}
+	}
 	for _, al := range p.Allow {
-		if al.Prefix.Contains(a) && (al.Port == 0 || al.Port == ap.Port()) {
+		if al.covers(a, ap.Port()) {
 			return nil
 		}
 	}

@@ -124,6 +124,10 @@ func TestPolicyCheckAddr(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	deny, err := ParseAllowList("127.0.0.1:8080,8.8.4.0/24")
+	if err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name   string
 		policy Policy
@@ -146,6 +150,10 @@ func TestPolicyCheckAddr(t *testing.T) {
 		{"listed v6 prefix and port", Policy{Allow: allow}, "[fd00::5]:443", ""},
 		{"listed v6 prefix, other port", Policy{Allow: allow}, "[fd00::5]:80", Private},
 		{"explicitly listed metadata", Policy{Allow: allow}, "169.254.169.254:80", ""},
+		{"deny beats allow-private", Policy{AllowPrivate: true, Deny: deny}, "127.0.0.1:8080", Denied},
+		{"deny beats the allow-list", Policy{Allow: allow, Deny: deny}, "[::ffff:127.0.0.1]:8080", Denied},
+		{"deny is per port", Policy{AllowPrivate: true, Deny: deny}, "127.0.0.1:8081", ""},
+		{"deny covers public", Policy{Deny: deny}, "8.8.4.4:53", Denied},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -27,6 +27,7 @@ const (
 	InvalidURL    Reason = "invalid-url"
 	Scheme        Reason = "scheme"
 	ProxyLoop     Reason = "proxy-loop"
+	Denied        Reason = "denied"
 )
 
 // ErrRefused is what every refusal matches with errors.Is.
