@@ -49,9 +49,11 @@ func classifyName(name string) (Reason, string) {
 	return "", ""
 }
 
-// hostProfile maps a host as a browser does (UTS 46, non-transitional)
-// without refusing the underscores tracker hosts use.
-var hostProfile = idna.New(idna.MapForLookup(), idna.Transitional(false), idna.StrictDomainName(false))
+// hostProfile maps a non-ASCII host as a browser does (UTS 46,
+// non-transitional, CheckHyphens off as in the URL standard) without
+// refusing the underscores tracker hosts use.
+var hostProfile = idna.New(idna.MapForLookup(), idna.Transitional(false), idna.StrictDomainName(false),
+	idna.CheckHyphens(false))
 
 // CanonicalHost reads a URL host as a browser would: it lower-cases and
 // IDNA-maps names, drops the trailing dot, and returns the address when the
@@ -75,7 +77,7 @@ func CanonicalHost(host string) (name string, addr netip.Addr, err error) {
 	if a, err := netip.ParseAddr(host); err == nil && a.Is6() && a.Zone() == "" {
 		return "", a, nil // an unbracketed IPv6 host, as in a CONNECT line
 	}
-	name, err = hostProfile.ToASCII(asciiLower(host))
+	name, err = asciiHost(host)
 	if err != nil {
 		return "", netip.Addr{}, hostError(host, "not a valid host name: "+err.Error())
 	}
@@ -101,13 +103,16 @@ func hostError(host, why string) error {
 	return &RefusedError{Host: host, Reason: InvalidHost, Detail: why}
 }
 
-func asciiLower(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 0x80 || ('A' <= c && c <= 'Z') {
-			return strings.ToLower(s)
+// asciiHost lower-cases an ASCII host, as it reaches the proxy from a
+// browser (hosts like r3---sn-x.googlevideo.com or -x.example pass, as in
+// browsers), and maps any other through IDNA.
+func asciiHost(host string) (string, error) {
+	for i := 0; i < len(host); i++ {
+		if host[i] >= 0x80 {
+			return hostProfile.ToASCII(host)
 		}
 	}
-	return s
+	return strings.ToLower(host), nil
 }
 
 // endsInNumber is the WHATWG test that sends a host to the IPv4 parser: its
