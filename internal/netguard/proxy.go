@@ -145,8 +145,13 @@ func (p *Proxy) Start(ctx context.Context) error {
 	return nil
 }
 
-// Addr is the proxy's host:port once started.
-func (p *Proxy) Addr() string { return p.ln.Addr().String() }
+// Addr is the proxy's host:port once started, else "".
+func (p *Proxy) Addr() string {
+	if p.ln == nil {
+		return ""
+	}
+	return p.ln.Addr().String()
+}
 
 // ChromeArgs are the Chromium flags that send all of its traffic through
 // the proxy: loopback included (Chromium bypasses proxies for it unless

@@ -322,3 +322,91 @@ func TestProxyContextCancel(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestProxyLimits(t *testing.T) {
+	t.Parallel()
+	t.Run("connections", func(t *testing.T) {
+		t.Parallel()
+		p := startProxy(t, Config{MaxConns: 1})
+		first, err := net.Dial("tcp", p.Addr())
+		if err != nil {
+			t.Fatal(err)
+		}
+		second, err := net.Dial("tcp", p.Addr())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer second.Close()
+		fmt.Fprint(second, "CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: x\r\n\r\n")
+		br := bufio.NewReader(second)
+		_ = second.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+		if line, err := br.ReadString('\n'); err == nil {
+			t.Fatalf("second connection served while the first is open: %q", line)
+		}
+		_ = first.Close()
+		_ = second.SetReadDeadline(time.Now().Add(5 * time.Second))
+		if line, err := br.ReadString('\n'); err != nil || !strings.Contains(line, " 403 ") {
+			t.Fatalf("second connection after the first closed: %q, %v", line, err)
+		}
+	})
+	t.Run("header timeout", func(t *testing.T) {
+		t.Parallel()
+		p := startProxy(t, Config{HeaderTimeout: 200 * time.Millisecond})
+		c, err := net.Dial("tcp", p.Addr())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		fmt.Fprint(c, "CONNECT example.com:443 HTTP/1.1\r\n") // and never the end
+		_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		start := time.Now()
+		_, _ = io.ReadAll(c)
+		if d := time.Since(start); d > 3*time.Second {
+			t.Fatalf("a slow header held the connection %s", d)
+		}
+	})
+}
+
+// TestProxyTunnelIdle: a tunnel quiet both ways closes after IdleTimeout;
+// one that only the server talks on stays open.
+func TestProxyTunnelIdle(t *testing.T) {
+	t.Parallel()
+	res := newResolver(map[string][][]string{"quiet.example": {{"93.184.215.14"}}, "talker.example": {{"93.184.215.15"}}})
+	g := Guard{Resolver: res, dial: func(_ context.Context, _, addr string) (net.Conn, error) {
+		a, b := net.Pipe()
+		if strings.HasPrefix(addr, "93.184.215.15") {
+			go func() { // the server pushes a byte every 50ms for a second
+				defer b.Close()
+				for range 20 {
+					time.Sleep(50 * time.Millisecond)
+					if _, err := b.Write([]byte{'.'}); err != nil {
+						return
+					}
+				}
+			}()
+		}
+		return a, nil
+	}}
+	p := startProxy(t, Config{Guard: g, IdleTimeout: 200 * time.Millisecond})
+
+	_, quiet, qr := connectStatus(t, p, "quiet.example:443")
+	_, talker, tr := connectStatus(t, p, "talker.example:443")
+	_, _ = qr.ReadString('\n')
+	_, _ = tr.ReadString('\n')
+	start := time.Now()
+	_ = quiet.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := qr.ReadByte(); err == nil || time.Since(start) > 2*time.Second {
+		t.Fatalf("quiet tunnel: %v after %s, want closed after about 200ms", err, time.Since(start))
+	}
+	_ = talker.SetReadDeadline(time.Now().Add(5 * time.Second))
+	got := 0
+	for {
+		if _, err := tr.ReadByte(); err != nil {
+			break
+		}
+		got++
+	}
+	if got != 20 {
+		t.Fatalf("talking tunnel carried %d bytes, want 20: closed while one side talked", got)
+	}
+}
