@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -43,44 +44,63 @@ try { new WebTransport("https://127.0.0.1:%[3]s/wt").ready.catch(() => {}); } ca
 window.results = Promise.all(tries);
 </script>`
 
-// TestChromiumThroughProxy proves a real Chromium pointed at the proxy
-// cannot reach a loopback server, directly, from a page, or through a
-// redirect, while a loopback server on the allow-list loads.
-func TestChromiumThroughProxy(t *testing.T) {
-	t.Parallel()
-	var secretHits atomic.Int32
-	count := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		secretHits.Add(1)
+// site is the Chromium test's servers: a secret one on HTTP and HTTPS and
+// a UDP port, none of which Chromium may reach, and an allowed one.
+type site struct {
+	secret, secretTLS, allowed *httptest.Server
+	sp, stp, up                string // their ports
+	hits, packets              atomic.Int32
+}
+
+func newSite(t *testing.T) *site {
+	t.Helper()
+	s := &site{}
+	count := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		s.hits.Add(1)
 		fmt.Fprint(w, "secret")
 	})
-	secret := httptest.NewServer(count)
-	defer secret.Close()
-	secretTLS := httptest.NewTLSServer(count)
-	defer secretTLS.Close()
-	sp, stp := port(secret), port(secretTLS)
-
-	mux := http.NewServeMux()
+	s.secret, s.secretTLS = httptest.NewServer(count), httptest.NewTLSServer(count)
+	t.Cleanup(s.secret.Close)
+	t.Cleanup(s.secretTLS.Close)
 	udp, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer udp.Close()
-	var udpPackets atomic.Int32
-	go countPackets(udp, &udpPackets)
-	up := port2(udp.LocalAddr().String())
-	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintf(w, pageHTML, sp, stp, up) })
+	t.Cleanup(func() { _ = udp.Close() })
+	go countPackets(udp, &s.packets)
+	s.sp, s.stp, s.up = port(s.secret), port(s.secretTLS), port2(udp.LocalAddr().String())
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintf(w, pageHTML, s.sp, s.stp, s.up) })
 	mux.HandleFunc("/own", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "own") })
 	mux.HandleFunc("/redirect", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "http://127.0.0.1:"+sp+"/redirected", http.StatusFound)
+		http.Redirect(w, r, "http://127.0.0.1:"+s.sp+"/redirected", http.StatusFound)
 	})
-	allowed := httptest.NewServer(mux)
-	defer allowed.Close()
+	s.allowed = httptest.NewServer(mux)
+	t.Cleanup(s.allowed.Close)
+	return s
+}
 
-	entry, err := netguard.ParseAllowed(allowed.Listener.Addr().String())
+// names resolves every name to loopback, as a hostile DNS would.
+type names struct{}
+
+func (names) LookupNetIP(context.Context, string, string) ([]netip.Addr, error) {
+	return []netip.Addr{netip.MustParseAddr("127.0.0.1")}, nil
+}
+
+// TestChromiumThroughProxy proves a real Chromium pointed at the proxy
+// cannot reach a loopback server, directly, by a name resolving to it,
+// from a page (fetch, image, frame, WebSocket, WebRTC, WebTransport) or
+// through a redirect, while a loopback server on the allow-list loads.
+func TestChromiumThroughProxy(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	entry, err := netguard.ParseAllowed(s.allowed.Listener.Addr().String())
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := netguard.New(netguard.Config{Guard: netguard.Guard{Policy: netguard.Policy{Allow: []netguard.Allowed{entry}}}})
+	p, err := netguard.New(netguard.Config{Guard: netguard.Guard{Resolver: names{},
+		Policy: netguard.Policy{Allow: []netguard.Allowed{entry}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,16 +117,33 @@ func TestChromiumThroughProxy(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tab.Close()
-
-	// Directly: the proxy answers 403 itself.
-	_ = tab.Navigate(ctx, "http://127.0.0.1:"+sp+"/direct")
-	_ = tab.Navigate(ctx, "https://127.0.0.1:"+stp+"/direct") // CONNECT refused: a navigation error
-	// Through a redirect from an allowed page.
-	_ = tab.Navigate(ctx, allowed.URL+"/redirect")
-	// From inside an allowed page.
-	if err := tab.Navigate(ctx, allowed.URL+"/"); err != nil {
+	for _, u := range []string{
+		"http://127.0.0.1:" + s.sp + "/direct",     // the proxy answers 403 itself
+		"https://127.0.0.1:" + s.stp + "/direct",   // CONNECT refused: a navigation error
+		"http://intranet.example:" + s.sp + "/dns", // a name resolving to loopback
+		s.allowed.URL + "/redirect",                // an allowed page redirecting
+	} {
+		_ = tab.Navigate(ctx, u)
+	}
+	if err := tab.Navigate(ctx, "http://public.example:"+port(s.allowed)+"/"); err != nil {
 		t.Fatalf("the allowed page did not load: %v", err)
 	}
+	results := pageResults(t, ctx, tab)
+	if n := s.hits.Load(); n != 0 {
+		t.Errorf("Chromium reached the refused servers %d times", n)
+	}
+	if n := s.packets.Load(); n != 0 {
+		t.Errorf("Chromium sent %d UDP packets to loopback around the proxy", n)
+	}
+	if got := strings.Join(results, " "); !browsertest.ContainsAll(got, "own:200", "localhost:error", "ws:error") {
+		t.Errorf("page results %q: want own:200, localhost:error and ws:error", got)
+	}
+	checkRefusals(t, p, s.sp, s.stp)
+}
+
+// pageResults waits for the page's tries and the network to settle.
+func pageResults(t *testing.T, ctx context.Context, tab *browser.Tab) []string {
+	t.Helper()
 	raw, err := tab.Eval(ctx, "window.results")
 	if err != nil {
 		t.Fatal(err)
@@ -117,18 +154,7 @@ func TestChromiumThroughProxy(t *testing.T) {
 	}
 	_ = tab.WaitQuiet(ctx, 300*time.Millisecond)
 	time.Sleep(time.Second) // ICE gathering sends its STUN requests late
-
-	if n := secretHits.Load(); n != 0 {
-		t.Errorf("Chromium reached the refused servers %d times", n)
-	}
-	if n := udpPackets.Load(); n != 0 {
-		t.Errorf("Chromium sent %d UDP packets to loopback around the proxy", n)
-	}
-	got := strings.Join(results, " ")
-	if !browsertest.ContainsAll(got, "own:200", "localhost:error", "ws:error") {
-		t.Errorf("page results %q: want own:200, localhost:error and ws:error", got)
-	}
-	checkRefusals(t, p, sp, stp)
+	return results
 }
 
 // checkRefusals wants every way the page tried recorded as a refusal.
@@ -141,6 +167,7 @@ func checkRefusals(t *testing.T, p *netguard.Proxy, sp, stp string) {
 	}
 	want := []string{
 		"GET http://127.0.0.1:" + sp + "/direct",
+		"GET http://intranet.example:" + sp + "/dns",
 		"CONNECT 127.0.0.1:" + stp,
 		"GET http://127.0.0.1:" + sp + "/redirected",
 		"GET http://127.0.0.1:" + sp + "/img",
