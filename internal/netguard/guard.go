@@ -83,7 +83,10 @@ func (g *Guard) Resolve(ctx context.Context, host, port string) ([]netip.AddrPor
 	}
 	if addr.IsValid() {
 		ap := netip.AddrPortFrom(addr, uint16(n))
-		return []netip.AddrPort{ap}, g.checkAddr(host, ap)
+		if err := g.checkAddr(host, ap); err != nil {
+			return nil, err
+		}
+		return []netip.AddrPort{ap}, nil
 	}
 	if err := g.Policy.CheckName(name); err != nil {
 		return nil, err

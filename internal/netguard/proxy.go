@@ -134,6 +134,8 @@ func (p *Proxy) Start(ctx context.Context) error {
 		IdleTimeout:       p.cfg.IdleTimeout,
 		MaxHeaderBytes:    p.cfg.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(p.log.Handler(), slog.LevelDebug),
+		// Look-ups and dials in flight end with ctx.
+		BaseContext: func(net.Listener) context.Context { return ctx },
 	}
 	p.wg.Add(1)
 	go func() {
@@ -153,9 +155,12 @@ func (p *Proxy) Addr() string {
 	return p.ln.Addr().String()
 }
 
-// ChromeArgs are the Chromium flags that send all of its traffic through
-// the proxy: loopback included (Chromium bypasses proxies for it unless
-// told <-loopback>), and no WebRTC UDP that would go around it.
+// ChromeArgs are the Chromium flags, once started, that send all of its
+// traffic through the proxy: loopback included (Chromium bypasses proxies
+// for it unless told <-loopback>), and no WebRTC UDP that would go around
+// it. Chrome itself reads that WebRTC policy only from the profile
+// (webrtc.ip_handling_policy), which browser.Launch writes whenever its
+// Args carry --proxy-server; the switch here serves headless shells.
 func (p *Proxy) ChromeArgs() []string {
 	return []string{
 		"--proxy-server=http://" + p.Addr(),
