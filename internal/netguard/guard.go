@@ -144,23 +144,29 @@ func (g *Guard) lookup(ctx context.Context, name string) ([]netip.Addr, error) {
 // trying each checked address in turn. It has net.Dialer's signature, for
 // http.Transport and anything else that dials.
 func (g *Guard) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
+	c, _, err := g.dialAddress(ctx, network, address)
+	return c, err
+}
+
+// dialAddress is DialContext that also says which address answered.
+func (g *Guard) dialAddress(ctx context.Context, network, address string) (net.Conn, netip.AddrPort, error) {
 	switch network {
 	case "tcp", "tcp4", "tcp6":
 	default:
-		return nil, fmt.Errorf("netguard: network %q: only TCP is dialled: %w", network, ErrRefused)
+		return nil, netip.AddrPort{}, fmt.Errorf("netguard: network %q: only TCP is dialled: %w", network, ErrRefused)
 	}
 	host, port, err := splitHostPort(address, "")
 	if err != nil {
-		return nil, err
+		return nil, netip.AddrPort{}, err
 	}
 	addrs, err := g.Resolve(ctx, host, port)
 	if err != nil {
-		return nil, err
+		return nil, netip.AddrPort{}, err
 	}
 	return g.dialChecked(ctx, network, addrs)
 }
 
-func (g *Guard) dialChecked(ctx context.Context, network string, addrs []netip.AddrPort) (net.Conn, error) {
+func (g *Guard) dialChecked(ctx context.Context, network string, addrs []netip.AddrPort) (net.Conn, netip.AddrPort, error) {
 	dial := g.dial
 	if dial == nil {
 		d := &net.Dialer{}
@@ -171,7 +177,7 @@ func (g *Guard) dialChecked(ctx context.Context, network string, addrs []netip.A
 		return (network == "tcp4" && !v4) || (network == "tcp6" && v4)
 	})
 	if len(addrs) == 0 {
-		return nil, fmt.Errorf("netguard: no %s address to dial", network)
+		return nil, netip.AddrPort{}, fmt.Errorf("netguard: no %s address to dial", network)
 	}
 	// The budget is shared as net.Dialer shares it: an address that does
 	// not answer leaves time for the next.
@@ -183,14 +189,14 @@ func (g *Guard) dialChecked(ctx context.Context, network string, addrs []netip.A
 		c, err := dial(actx, network, ap.String())
 		cancel()
 		if err == nil {
-			return c, nil
+			return c, ap, nil
 		}
 		errs = append(errs, err)
 		if ctx.Err() != nil || time.Now().After(deadline) {
 			break
 		}
 	}
-	return nil, fmt.Errorf("netguard: dial: %w", errors.Join(errs...))
+	return nil, netip.AddrPort{}, fmt.Errorf("netguard: dial: %w", errors.Join(errs...))
 }
 
 // minDialShare is the least time one address gets to answer.

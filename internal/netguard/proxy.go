@@ -46,6 +46,9 @@ type Config struct {
 	MaxEvents int
 	// Logger receives refusals and errors; nil discards them.
 	Logger *slog.Logger
+	// MaxDials bounds the distinct (host, address) connections kept for
+	// Dials; 0 means DefaultMaxDials.
+	MaxDials int
 	// OnRefuse, when set, is called with each refusal as it happens; it
 	// must not block.
 	OnRefuse func(Event)
@@ -87,6 +90,9 @@ type Proxy struct {
 	dropped int
 	tunnels map[net.Conn]struct{}
 	stopped bool
+	// dials are the connections made, by host:port and address.
+	dials        map[dialKey]*Dial
+	droppedDials int
 }
 
 // New returns a proxy for cfg, not yet listening.
@@ -94,19 +100,21 @@ func New(cfg Config) (*Proxy, error) {
 	if err := cfg.Guard.Policy.Validate(); err != nil {
 		return nil, err
 	}
-	if cfg.MaxConns < 0 || cfg.MaxHeaderBytes < 0 || cfg.MaxEvents < 0 {
+	if cfg.MaxConns < 0 || cfg.MaxHeaderBytes < 0 || cfg.MaxEvents < 0 || cfg.MaxDials < 0 {
 		return nil, errors.New("netguard: negative proxy limit")
 	}
 	cfg.MaxConns = orDefaultInt(cfg.MaxConns, DefaultMaxConns)
 	cfg.MaxHeaderBytes = orDefaultInt(cfg.MaxHeaderBytes, DefaultMaxHeaderBytes)
 	cfg.MaxEvents = orDefaultInt(cfg.MaxEvents, DefaultMaxEvents)
+	cfg.MaxDials = orDefaultInt(cfg.MaxDials, DefaultMaxDials)
 	cfg.HeaderTimeout = orDefault(cfg.HeaderTimeout, DefaultHeaderTimeout)
 	cfg.IdleTimeout = orDefault(cfg.IdleTimeout, DefaultIdleTimeout)
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &Proxy{cfg: cfg, guard: cfg.Guard, log: log, tunnels: map[net.Conn]struct{}{}}, nil
+	return &Proxy{cfg: cfg, guard: cfg.Guard, log: log, tunnels: map[net.Conn]struct{}{},
+		dials: map[dialKey]*Dial{}}, nil
 }
 
 func orDefaultInt(n, def int) int {
@@ -259,6 +267,13 @@ func (p *Proxy) record(e Event) {
 // headers, through a transport that dials only through the guard.
 func (p *Proxy) forwarder() *httputil.ReverseProxy {
 	t := p.guard.Transport()
+	t.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, ap, err := p.guard.dialAddress(ctx, network, addr)
+		if err == nil {
+			p.recordDial(addr, ap)
+		}
+		return c, err
+	}
 	t.ForceAttemptHTTP2 = false
 	t.DisableCompression = true
 	t.ResponseHeaderTimeout = time.Minute

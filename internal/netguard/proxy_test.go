@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -137,6 +138,11 @@ func TestProxyHTTP(t *testing.T) {
 	if n := secret.hits.Load(); n != 0 {
 		t.Errorf("the refused server was reached %d times", n)
 	}
+	dials, _ := p.Dials()
+	if len(dials) != 2 || dials[0].Host != "127.0.0.1" || dials[1].Host != "site.example" ||
+		dials[1].Addr.String() != "127.0.0.1:"+allowed.port() {
+		t.Errorf("Dials() = %+v, want 127.0.0.1 and site.example, both at the allowed server", dials)
+	}
 	events, dropped := p.Refusals()
 	if len(events) != 8 || dropped != 0 {
 		t.Fatalf("%d refusals (%d dropped), want 8: %+v", len(events), dropped, events)
@@ -224,6 +230,11 @@ func TestProxyRebinding(t *testing.T) {
 	}
 	if len(dialled) != 0 || res.count("rebind.example") != 2 {
 		t.Fatalf("dialled %d more, %d look-ups", len(dialled), res.count("rebind.example"))
+	}
+	dials, dropped := p.Dials()
+	want := []Dial{{Host: "rebind.example", Port: 443, Addr: netip.MustParseAddrPort("93.184.215.14:443"), Count: 1}}
+	if !slices.Equal(dials, want) || dropped != 0 {
+		t.Fatalf("Dials() = %+v, %d; want %+v", dials, dropped, want)
 	}
 }
 

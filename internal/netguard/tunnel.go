@@ -22,11 +22,12 @@ func (p *Proxy) connect(w http.ResponseWriter, r *http.Request) {
 		p.refuse(w, r, r.Host, err)
 		return
 	}
-	up, err := p.guard.dialChecked(r.Context(), "tcp", addrs)
+	up, ap, err := p.guard.dialChecked(r.Context(), "tcp", addrs)
 	if err != nil {
 		p.refuse(w, r, r.Host, err)
 		return
 	}
+	p.recordDial(r.Host, ap)
 	client, rw, err := http.NewResponseController(w).Hijack()
 	if err != nil {
 		_ = up.Close()
