@@ -1,6 +1,7 @@
 package netguard
 
 import (
+	"context"
 	"net/netip"
 	"strings"
 	"testing"
@@ -71,6 +72,39 @@ func FuzzClassify(f *testing.F) {
 		if a.Is4() {
 			if m, _ := classify(netip.AddrFrom16(a.As16())); m != r {
 				t.Fatalf("%v is %q but its mapped form is %q", a, r, m)
+			}
+		}
+	})
+}
+
+// publicResolver answers every name with one public address.
+type publicResolver struct{}
+
+func (publicResolver) LookupNetIP(context.Context, string, string) ([]netip.Addr, error) {
+	return []netip.Addr{netip.MustParseAddr("93.184.215.14")}, nil
+}
+
+// FuzzGuardResolve: whatever host string the proxy is handed, what the
+// zero policy lets it dial is a public address, and never a local name.
+func FuzzGuardResolve(f *testing.F) {
+	for _, s := range []string{"127.0.0.1", "0x7f.1", "[::ffff:7f00:1]", "localhost.", "LocalHost", "ⓛocalhost",
+		"[64:ff9b::a9fe:a9fe]", "metadata.google.internal.", "example.com", "[::]", "0", "0.0.0.0", "[2002:a00:1::]"} {
+		f.Add(s)
+	}
+	g := &Guard{Resolver: publicResolver{}}
+	f.Fuzz(func(t *testing.T, host string) {
+		addrs, err := g.Resolve(context.Background(), host, "443")
+		if err != nil {
+			return
+		}
+		for _, ap := range addrs {
+			if r, d := classify(ap.Addr()); r != "" {
+				t.Fatalf("%q: allowed %v, which is %s (%s)", host, ap, r, d)
+			}
+		}
+		if name, _, _ := CanonicalHost(host); name != "" {
+			if r, _ := classifyName(name); r != "" {
+				t.Fatalf("%q: allowed the name %q, which is %s", host, name, r)
 			}
 		}
 	})
