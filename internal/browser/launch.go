@@ -360,7 +360,23 @@ func (b *Browser) prepareProfile() error {
 	if !b.opts.BlockThirdPartyCookies {
 		set["profile.cookie_controls_mode"] = 0
 	}
+	if hasFlag(b.opts.Args, "--proxy-server") {
+		// WebRTC sends UDP around any HTTP proxy unless told not to; Chrome
+		// reads this from the profile only (the force- switch is for
+		// content shells).
+		set["webrtc.ip_handling_policy"] = "disable_non_proxied_udp"
+	}
 	return writePrefs(filepath.Join(b.dataDir, "Default", "Preferences"), set)
+}
+
+// hasFlag reports whether args set the flag name ("--name" or "--name=...").
+func hasFlag(args []string, name string) bool {
+	for _, a := range args {
+		if n, _, _ := strings.Cut(a, "="); n == name {
+			return true
+		}
+	}
+	return false
 }
 
 // Version is Chromium's product string, e.g. "HeadlessChrome/156.0.8078.108".
