@@ -117,9 +117,14 @@ type consentGroup struct {
 	hits     int
 	requests []int        // the first maxEvidenceRequests of them
 	seen     map[int]bool // every request, for the count
+	first    RequestRef   // the earliest request
 }
 
-func (g *consentGroup) add(index int) {
+func (g *consentGroup) add(ref RequestRef) {
+	index := ref.Index
+	if len(g.seen) == 0 || index < g.first.Index {
+		g.first = ref
+	}
 	if g.seen[index] {
 		return
 	}
@@ -154,7 +159,7 @@ func liveConsentFindings(r *Report, thirdHit map[[2]int]bool) []Finding {
 			if !slices.Contains(g.kinds, f.Field) {
 				g.kinds = append(g.kinds, f.Field)
 			}
-			g.add(f.Request.Index)
+			g.add(*f.Request)
 		}
 	}
 	for _, h := range r.Pixels {
@@ -164,7 +169,7 @@ func liveConsentFindings(r *Report, thirdHit map[[2]int]bool) []Finding {
 		for _, typ := range consentTypes(r, h.Request.Source, h.Request.Index) {
 			g := get(typ, h.Request.Source, h.Vendor, nil)
 			g.hits++
-			g.add(h.Request.Index)
+			g.add(h.Request)
 		}
 	}
 	out := make([]Finding, 0, len(order))
@@ -198,6 +203,8 @@ func consentTypes(r *Report, src, index int) []string {
 
 func (g *consentGroup) finding(sc *ScanConsent) Finding {
 	slices.Sort(g.kinds)
+	slices.Sort(g.requests)
+	first := g.first
 	what := []string{}
 	if len(g.kinds) > 0 {
 		what = append(what, "the persona's "+strings.Join(g.kinds, ", "))
@@ -221,7 +228,7 @@ func (g *consentGroup) finding(sc *ScanConsent) Finding {
 	summary := fmt.Sprintf("%s, %s received %s in %s.", when, g.company, strings.Join(what, " and "),
 		plural(len(g.seen), "request", "requests"))
 	f := Finding{Type: g.typ, Receiver: g.receiver, Vendor: g.company, Summary: summary,
-		Request: &RequestRef{Source: g.source, Index: g.requests[0]}, Requests: g.requests}
+		Request: &first, Requests: g.requests}
 	if f.Receiver == nil {
 		f.Receiver = &Receiver{Company: g.company}
 	}

@@ -128,11 +128,34 @@ func comparisonTable(c *audit.ConsentComparison) *table {
 	for _, row := range c.Rows {
 		cells := []string{row.Company}
 		for _, k := range row.Received {
-			cells = append(cells, receivedCell(k))
+			cells = append(cells, receivedShort(k))
 		}
 		tb.rows = append(tb.rows, cells)
 	}
 	return tb
+}
+
+// receivedShort names what a company received in one state, briefly: up
+// to two data kinds by name, more by number, and "hits" for tracking hits.
+func receivedShort(kinds []string) string {
+	hits := len(kinds) > 0 && kinds[len(kinds)-1] == "tracking hits"
+	if hits {
+		kinds = kinds[:len(kinds)-1]
+	}
+	var parts []string
+	switch {
+	case len(kinds) > 2:
+		parts = append(parts, strconv.Itoa(len(kinds))+" data kinds")
+	case len(kinds) > 0:
+		parts = append(parts, strings.Join(kinds, ", "))
+	}
+	if hits {
+		parts = append(parts, "hits")
+	}
+	if len(parts) == 0 {
+		return "—"
+	}
+	return strings.Join(parts, " + ")
 }
 
 // receivedCell names what a company received in one state.

@@ -109,3 +109,21 @@ func TestTitleIgnoresNonWebPages(t *testing.T) {
 		}
 	}
 }
+
+func TestReceivedShort(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		in   []string
+		want string
+	}{
+		{nil, "—"},
+		{[]string{"tracking hits"}, "hits"},
+		{[]string{"email", "tracking hits"}, "email + hits"},
+		{[]string{"city", "email", "zip", "tracking hits"}, "3 data kinds + hits"},
+		{[]string{"email", "zip"}, "email, zip"},
+	} {
+		if got := receivedShort(c.in); got != c.want {
+			t.Errorf("receivedShort(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
