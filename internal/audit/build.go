@@ -100,7 +100,7 @@ func (s *state) build(scans []scanResult, kept keptTotals) *Report {
 			s.opts.Limits.MaxPixelHits))
 	}
 	r.Findings = append(r.Findings, s.behaviour...)
-	r.Findings = append(r.Findings, s.consentConflicts(r.Findings)...)
+	r.Findings = append(r.Findings, s.consentConflicts(r)...)
 	if s.conflictsDropped > 0 {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("%d more Google hits declaring denied consent were not checked for conflicts (limit %d)",
 			s.conflictsDropped, maxConsentConflicts))

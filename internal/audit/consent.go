@@ -60,6 +60,7 @@ type conflictCandidate struct {
 	ref      reqMeta
 	product  string
 	denied   []string
+	granted  []string // signals declared granted (a conflict before any choice)
 	raw      string // the consent parameters as sent
 	clickID  string // name=value of an ad click ID it carries
 	position int    // order of arrival, for a stable report
@@ -82,15 +83,15 @@ func (v *sourceVisitor) observeConsent(r *traffic.Request, ref reqMeta, hits []p
 		if s.Kind != consent.KindConsentMode || s.ConsentMode == nil {
 			continue
 		}
-		denied := consent.Denied(s.ConsentMode.GoogleConsent)
-		if len(denied) == 0 || !ref.party.ThirdParty {
+		denied, granted := consent.Denied(s.ConsentMode.GoogleConsent), consent.Granted(s.ConsentMode.GoogleConsent)
+		if len(denied) == 0 && len(granted) == 0 || !ref.party.ThirdParty {
 			continue
 		}
 		if len(st.conflicts) >= maxConsentConflicts {
 			st.conflictsDropped++
 			continue
 		}
-		c := conflictCandidate{ref: ref, product: s.ConsentMode.Product, denied: denied, raw: s.Raw,
+		c := conflictCandidate{ref: ref, product: s.ConsentMode.Product, denied: denied, granted: granted, raw: s.Raw,
 			position: len(st.conflicts)}
 		if name, val := consent.ClickID(r.URL); name != "" {
 			c.clickID = name + "=" + capString(val, 64)
@@ -127,9 +128,12 @@ func (s *state) consentSection() *Consent {
 	return &c
 }
 
-// consentConflicts turns the candidates that carry persona data (a leak
-// finding on the same request) or an ad click ID into findings.
-func (s *state) consentConflicts(findings []Finding) []Finding {
+// consentConflicts turns into findings the candidates that declare a
+// signal denied yet carry persona data (a leak finding on the same
+// request) or an ad click ID, and, in a live scan, those that declare ad
+// storage or ad user data granted before any consent choice was made.
+func (s *state) consentConflicts(r *Report) []Finding {
+	findings := r.Findings
 	if len(s.conflicts) == 0 {
 		return nil
 	}
@@ -144,8 +148,12 @@ func (s *state) consentConflicts(findings []Finding) []Finding {
 	}
 	var out []Finding
 	for _, c := range s.conflicts {
+		if len(c.granted) > 0 && slices.Contains(consentTypes(r, c.ref.source, c.ref.index), TypeBeforeChoice) {
+			out = append(out, grantedFinding(c, r.Sources[c.ref.source].Consent))
+			continue
+		}
 		fields := leaked[[2]int{c.ref.source, c.ref.index}]
-		if len(fields) == 0 && c.clickID == "" {
+		if len(c.denied) == 0 || len(fields) == 0 && c.clickID == "" {
 			continue
 		}
 		out = append(out, conflictFinding(c, fields))
@@ -174,4 +182,18 @@ func conflictFinding(c conflictCandidate, fields []string) Finding {
 	return Finding{Type: TypeConsentConflict, Receiver: c.ref.receiver(), Request: c.ref.ref(),
 		Page: capString(c.ref.page, maxRefURL), Vendor: "Google", Product: c.product, Summary: summary,
 		Details: []Detail{{Name: "consent", Value: c.raw}, {Name: "denied", Value: strings.Join(c.denied, ", ")}}}
+}
+
+// grantedFinding is a Google hit that declares consent granted before the
+// visitor made any choice on a site showing a consent banner.
+func grantedFinding(c conflictCandidate, sc *ScanConsent) Finding {
+	when := "before any consent choice"
+	if sc != nil && sc.Choice != nil {
+		when = fmt.Sprintf("before the scan answered %s's banner (request #%d)", sc.Choice.Platform, sc.Choice.Request)
+	}
+	summary := fmt.Sprintf("%s hit declares %s granted (%s) %s, on a site showing a consent banner.",
+		cmp.Or(c.product, "A Google"), strings.Join(c.granted, " and "), c.raw, when)
+	return Finding{Type: TypeConsentConflict, Receiver: c.ref.receiver(), Request: c.ref.ref(),
+		Page: capString(c.ref.page, maxRefURL), Vendor: "Google", Product: c.product, Summary: summary,
+		Details: []Detail{{Name: "consent", Value: c.raw}, {Name: "granted", Value: strings.Join(c.granted, ", ")}}}
 }

@@ -129,3 +129,32 @@ func TestConsentComparison(t *testing.T) {
 		t.Errorf("a single capture has a comparison")
 	}
 }
+
+// TestGrantedBeforeChoice: a Google hit declaring ad storage granted
+// before the scan answered the banner contradicts the consent state; the
+// same hit after the answer (accept) does not.
+func TestGrantedBeforeChoice(t *testing.T) {
+	t.Parallel()
+	ga := "https://www.google-analytics.com/g/collect?v=2&tid=G-ABC&en=page_view&gcs=G111&dl=" + url.QueryEscape("https://www.shop.example/")
+	for _, c := range []struct {
+		index int
+		want  int
+	}{{1, 1}, {3, 0}} {
+		capture := consentCapture(traffic.ConsentAccept, false)
+		capture.Requests[c.index].URL = ga
+		pool, _ := leak.NewPool(shopPersona())
+		r, err := Run(context.Background(), Options{Classifier: classifier(t), Pool: pool}, capture)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, f := range r.Findings {
+			if f.Type == TypeConsentConflict {
+				got = append(got, f.Summary)
+			}
+		}
+		if len(got) != c.want || c.want == 1 && !strings.Contains(got[0], "declares ad_storage granted (gcs=G111) before the scan answered Lab CMP's banner") {
+			t.Errorf("hit at request %d: conflicts %q, want %d", c.index, got, c.want)
+		}
+	}
+}

@@ -155,6 +155,19 @@ func Denied(g pixel.GoogleConsent) []string {
 	return out
 }
 
+// Granted reports which of ad storage and ad user data a Consent Mode
+// state declares granted (set by the site, not assumed by the tag).
+func Granted(g pixel.GoogleConsent) []string {
+	var out []string
+	if g.AdStorage.State == pixel.ConsentGranted {
+		out = append(out, "ad_storage")
+	}
+	if g.AdUserData.State == pixel.ConsentGranted {
+		out = append(out, "ad_user_data")
+	}
+	return out
+}
+
 func ids(xs []int) string {
 	if len(xs) == 0 {
 		return "none"
