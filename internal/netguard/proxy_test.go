@@ -87,8 +87,7 @@ func client(p *Proxy, tls *httptest.Server) *http.Client {
 func TestProxyHTTP(t *testing.T) {
 	t.Parallel()
 	secret := newTarget(t, false, nil)
-	var allowed *target
-	allowed = newTarget(t, false, func(w http.ResponseWriter, r *http.Request) {
+	allowed := newTarget(t, false, func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/redirect":
 			http.Redirect(w, r, "http://127.0.0.1:"+secret.port()+"/secret", http.StatusFound)
