@@ -1,0 +1,130 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// KeyEnv is the environment variable the service reads the persona key from.
+const KeyEnv = "LEAKWATCH_STORE_KEY"
+
+// DefaultFile is the database file made inside a data directory.
+const DefaultFile = "leakwatch.db"
+
+// Config tunes a store. The zero value works: personas are refused until
+// a key is given.
+type Config struct {
+	// Key encrypts personas (AES-256-GCM): 32 bytes, see ParseKey.
+	Key []byte
+	// MaxConns bounds open connections; 0 means 8.
+	MaxConns int
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Validate reports a malformed config.
+func (c Config) Validate() error {
+	if c.Key != nil && len(c.Key) != 32 {
+		return fmt.Errorf("%w: store key is %d bytes, want 32", ErrInvalid, len(c.Key))
+	}
+	if c.MaxConns < 0 {
+		return fmt.Errorf("%w: MaxConns %d is negative", ErrInvalid, c.MaxConns)
+	}
+	return nil
+}
+
+// ParseKey reads a 32-byte key written as 64 hex digits or as base64
+// (standard or URL alphabet, padded or not), as KeyEnv holds it. An empty
+// string is no key (nil, nil).
+func ParseKey(s string) ([]byte, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, nil
+	}
+	if len(s) == 64 {
+		if k, err := hex.DecodeString(s); err == nil {
+			return k, nil
+		}
+	}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if k, err := enc.DecodeString(s); err == nil && len(k) == 32 {
+			return k, nil
+		}
+	}
+	return nil, fmt.Errorf("%w: %s must be 32 bytes as 64 hex digits or base64 (e.g. `openssl rand -hex 32`)", ErrInvalid, KeyEnv)
+}
+
+// Open opens (creating and migrating when needed) the store a DSN names:
+// postgres://… or postgresql://… is PostgreSQL; sqlite:PATH or a plain
+// PATH is SQLite, where a directory (existing, or written with a trailing
+// slash) holds DefaultFile.
+func Open(ctx context.Context, dsn string, cfg Config) (Store, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	var (
+		db  *sql.DB
+		d   *dialect
+		err error
+	)
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		db, err = openPostgres(ctx, dsn)
+		d = postgresDialect
+	} else {
+		var path string
+		if path, err = SQLitePath(dsn); err == nil {
+			db, err = openSQLite(path)
+		}
+		d = sqliteDialect
+	}
+	if err != nil {
+		return nil, err
+	}
+	conns := cfg.MaxConns
+	if conns == 0 {
+		conns = 8
+	}
+	db.SetMaxOpenConns(conns)
+	db.SetMaxIdleConns(conns)
+	blobs, err := newBlobCodec()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	s := &sqlStore{db: db, d: d, key: cfg.Key, now: cfg.Now, blobs: blobs}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if err := migrate(ctx, db, d, s.stamp()); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// SQLitePath resolves a SQLite DSN to the database file, creating its
+// directory (mode 0700) when missing.
+func SQLitePath(dsn string) (string, error) {
+	path := strings.TrimPrefix(dsn, "sqlite:")
+	if path == "" {
+		return "", fmt.Errorf("%w: empty SQLite path", ErrInvalid)
+	}
+	if strings.ContainsAny(path, "?#") {
+		return "", fmt.Errorf("%w: SQLite path %q has query characters; name a file or directory", ErrInvalid, path)
+	}
+	dir := filepath.Dir(path)
+	if fi, err := os.Stat(path); (err == nil && fi.IsDir()) || strings.HasSuffix(path, "/") {
+		dir, path = path, filepath.Join(path, DefaultFile)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("create data directory %s: %w", dir, err)
+	}
+	return path, nil
+}
