@@ -69,7 +69,9 @@ type tickArgs struct{}
 
 func (tickArgs) Kind() string { return "leakwatch_schedule_tick" }
 
-func (tickArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: QueueNotify, MaxAttempts: 1} }
+func (tickArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueNotify, MaxAttempts: 1}
+}
 
 // slotArgs is one due slot of one site; River keeps it unique, so two
 // servers, or two ticks, never enqueue a slot twice.
