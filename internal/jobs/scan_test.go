@@ -82,7 +82,7 @@ func TestScanOutcomes(t *testing.T) {
 				s.Options = json.RawMessage(`{}`)
 				return h.Scan(ctx, s)
 			}
-		}, 3, store.Failed, 1, "names no HAR"},
+		}, 3, store.Failed, 1, "no HAR"},
 		{"timed out", func(h *harScan) ScanFunc {
 			return func(ctx context.Context, s ScanSpec) (Result, error) {
 				if _, err := h.Scan(ctx, s); err != nil {
