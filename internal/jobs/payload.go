@@ -6,13 +6,16 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/leakwatch/leakwatch/internal/policy"
 )
 
 // Bounds of what a notification lists and quotes: a hostile capture may
 // name thousands of receivers or carry megabyte URLs.
 const (
-	maxListed = 50  // entries per section
-	maxQuoted = 300 // bytes of one quoted value
+	maxListed = 50   // entries per section
+	maxQuoted = 300  // bytes of one value quoted in text
+	maxValue  = 1024 // bytes of one value in the webhook JSON
 )
 
 // Event is the event name of a notification webhook.
@@ -34,12 +37,46 @@ func (n Notice) JSON() ([]byte, error) {
 	return b, nil
 }
 
+// capped bounds the notice for the webhook body: maxListed entries per
+// list, maxValue bytes per value (valid UTF-8, otherwise as found).
 func (n Notice) capped() Notice {
-	n.NewCompanies = n.NewCompanies[:min(len(n.NewCompanies), maxListed)]
-	n.NewDataKinds = n.NewDataKinds[:min(len(n.NewDataKinds), maxListed)]
-	n.NewConsentConflicts = n.NewConsentConflicts[:min(len(n.NewConsentConflicts), maxListed)]
+	n.SiteURL = truncate(strings.ToValidUTF8(n.SiteURL, "\uFFFD"), maxValue)
+	n.NewCompanies = cappedChanges(n.NewCompanies)
+	n.NewDataKinds = cappedChanges(n.NewDataKinds)
+	cs := make([]ConsentConflict, min(len(n.NewConsentConflicts), maxListed))
+	for i := range cs {
+		c := n.NewConsentConflicts[i]
+		c.Company, c.Product, c.Denied = capValue(c.Company), capValue(c.Product), capValue(c.Denied)
+		c.Page, c.Summary = capValue(c.Page), capValue(c.Summary)
+		cs[i] = c
+	}
+	n.NewConsentConflicts = cs
 	return n
 }
+
+func cappedChanges(in []policy.CompanyChange) []policy.CompanyChange {
+	out := make([]policy.CompanyChange, min(len(in), maxListed))
+	for i := range out {
+		c := in[i]
+		c.Company = capValue(c.Company)
+		c.Domains, c.DataKinds, c.NewDataKinds, c.GoneDataKinds = capList(c.Domains), capList(c.DataKinds), capList(c.NewDataKinds), capList(c.GoneDataKinds)
+		out[i] = c
+	}
+	return out
+}
+
+func capList(ss []string) []string {
+	if ss == nil {
+		return nil
+	}
+	out := make([]string, min(len(ss), maxListed))
+	for i := range out {
+		out[i] = capValue(ss[i])
+	}
+	return out
+}
+
+func capValue(s string) string { return truncate(strings.ToValidUTF8(s, "\uFFFD"), maxValue) }
 
 // Title is the notice in one line, safe for an e-mail subject.
 func (n Notice) Title() string {
