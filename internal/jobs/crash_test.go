@@ -54,11 +54,24 @@ func crashChild() int {
 
 func TestCrashMidScan(t *testing.T) {
 	t.Parallel()
-	forEachBackend(t, func(t *testing.T, dsn string) {
+	forEachBackend(t, func(t *testing.T, dsn string) { crashMidScan(t, dsn, 3) })
+}
+
+// TestCrashLastAttempt kills the runner during a scan's only attempt: the
+// scan ends failed, not running forever.
+func TestCrashLastAttempt(t *testing.T) {
+	t.Parallel()
+	crashMidScan(t, backends()[0].dsn(t), 1)
+}
+
+func crashMidScan(t *testing.T, dsn string, attempts int) {
+	{
 		ctx := context.Background()
 		st := openStore(t, dsn)
 		sc := newScan(t, st, newSite(t, st, "https://www.mylabbox.com/").ID, "health-shop-mylabbox.har")
-		enqueue, err := Open(ctx, dsn, st, newHARScan(t).Scan, crashConfig())
+		cfg := crashConfig()
+		cfg.ScanAttempts = attempts
+		enqueue, err := Open(ctx, dsn, st, newHARScan(t).Scan, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -72,7 +85,13 @@ func TestCrashMidScan(t *testing.T) {
 		h := newHARScan(t)
 		startRunner(t, dsn, st, h.Scan, crashConfig())
 		got := waitState(t, st, sc.ID, 90*time.Second)
-		t.Logf("scan completed %s after the kill", time.Since(killed).Round(100*time.Millisecond))
+		t.Logf("scan %s %s after the kill", got.State, time.Since(killed).Round(100*time.Millisecond))
+		if attempts == 1 {
+			if got.State != store.Failed || !strings.Contains(got.Error, "did not finish") || h.calls.Load() != 0 {
+				t.Errorf("scan = %s (%q), scanned %d times; want failed unscanned", got.State, got.Error, h.calls.Load())
+			}
+			return
+		}
 		if got.State != store.Done || got.Attempt != 2 {
 			t.Fatalf("scan = %s after %d attempts (%s), want done after 2", got.State, got.Attempt, got.Error)
 		}
@@ -86,7 +105,7 @@ func TestCrashMidScan(t *testing.T) {
 		if stored, err := st.FinishScan(ctx, sc.ID, store.Result{Report: []byte(`{}`)}); stored || err != nil {
 			t.Errorf("a second result was stored (%v, %v)", stored, err)
 		}
-	})
+	}
 }
 
 // killMidScan starts a child runner on dsn, waits until it is scanning id

@@ -65,8 +65,11 @@ func (w *scanWorker) Timeout(*river.Job[scanArgs]) time.Duration { return w.r.cf
 // Submit enqueues a queued scan of the store. Submitting it again while
 // its job exists enqueues nothing.
 func (r *Runner) Submit(ctx context.Context, scanID int64) error {
+	// One River attempt more than the scan's: a process killed during the
+	// last attempt leaves a job River rescues into that spare attempt,
+	// which records the failure instead of River discarding it unseen.
 	_, err := r.q.Insert(ctx, scanArgs{ScanID: scanID}, &river.InsertOpts{
-		Queue: QueueScan, MaxAttempts: r.cfg.ScanAttempts,
+		Queue: QueueScan, MaxAttempts: r.cfg.ScanAttempts + 1,
 		UniqueOpts: river.UniqueOpts{ByArgs: true},
 	})
 	if err != nil {
@@ -105,6 +108,9 @@ func (w *scanWorker) Work(ctx context.Context, job *river.Job[scanArgs]) error {
 			return r.enqueueNotify(ctx, sc)
 		}
 		return nil
+	}
+	if job.Attempt >= job.MaxAttempts { // see Submit
+		return r.abandoned(ctx, job)
 	}
 	if sc, err = r.store.StartScan(ctx, id); err != nil {
 		if errors.Is(err, store.ErrConflict) {
@@ -190,10 +196,11 @@ func (r *Runner) scanFailed(ctx context.Context, job *river.Job[scanArgs], err e
 	if errors.Is(err, errCancelled) {
 		return river.JobCancel(fmt.Errorf("scan %d: %w", id, err))
 	}
-	if job.Attempt < job.MaxAttempts && !errors.Is(err, ErrPermanent) {
+	limit := job.MaxAttempts - 1 // see Submit
+	if job.Attempt < limit && !errors.Is(err, ErrPermanent) {
 		return fmt.Errorf("scan %d attempt %d: %w", id, job.Attempt, err)
 	}
-	reason := fmt.Sprintf("attempt %d of %d: %v", job.Attempt, job.MaxAttempts, err)
+	reason := fmt.Sprintf("attempt %d of %d: %v", job.Attempt, limit, err)
 	// The attempt's context may have timed out; the record must still go.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), storeTimeout)
 	defer cancel()
@@ -201,4 +208,15 @@ func (r *Runner) scanFailed(ctx context.Context, job *river.Job[scanArgs], err e
 		return fmt.Errorf("mark scan %d failed: %w (after %w)", id, eerr, err)
 	}
 	return river.JobCancel(fmt.Errorf("scan %d failed: %w", id, err))
+}
+
+// abandoned records the failure of a scan whose last attempt's process
+// died: River rescued its job into the spare attempt Submit allows.
+func (r *Runner) abandoned(ctx context.Context, job *river.Job[scanArgs]) error {
+	id, limit := job.Args.ScanID, job.MaxAttempts-1
+	reason := fmt.Sprintf("attempt %d of %d did not finish: its process stopped", limit, limit)
+	if _, err := r.store.EndScan(ctx, id, store.Failed, reason); err != nil && !errors.Is(err, store.ErrConflict) {
+		return fmt.Errorf("mark scan %d failed: %w", id, err)
+	}
+	return river.JobCancel(fmt.Errorf("scan %d: %s", id, reason))
 }

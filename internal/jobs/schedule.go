@@ -32,7 +32,7 @@ type Schedule struct {
 
 // ParseSchedule parses a site's schedule text.
 func ParseSchedule(text string) (Schedule, error) {
-	s, err := cronParser.Parse(text)
+	s, err := parseCron(text)
 	if err != nil {
 		return Schedule{}, fmt.Errorf("%w %q: %w", ErrSchedule, text, err)
 	}
@@ -44,6 +44,17 @@ func ParseSchedule(text string) (Schedule, error) {
 		sc.every = d.Delay
 	}
 	return sc, nil
+}
+
+// parseCron runs the cron parser, which panics on some malformed time
+// zone prefixes ("TZ=") in v3.0.1, turning a panic into an error.
+func parseCron(text string) (s cron.Schedule, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			s, err = nil, fmt.Errorf("malformed: %v", p)
+		}
+	}()
+	return cronParser.Parse(text)
 }
 
 func (s Schedule) String() string { return s.text }
