@@ -119,7 +119,10 @@ func TestSchedulerTwoServers(t *testing.T) {
 		for range 2 {
 			startRunner(t, dsn, st, scan, cfg)
 		}
-		time.Sleep(3 * time.Second) // many ticks of both
+		for _, s := range []store.Site{nightly, hourly} {
+			waitScans(t, st, s.ID, 1, 60*time.Second)
+		}
+		time.Sleep(2 * time.Second) // many more ticks of both
 		for _, tt := range []struct {
 			site store.Site
 			want int
@@ -143,4 +146,19 @@ func TestSchedulerTwoServers(t *testing.T) {
 			}
 		}
 	})
+}
+
+// waitScans waits until a site has at least n scans.
+func waitScans(t *testing.T, st store.Store, siteID int64, n int, timeout time.Duration) {
+	t.Helper()
+	for deadline := time.Now().Add(timeout); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		scans, err := st.History(context.Background(), siteID, store.Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(scans) >= n {
+			return
+		}
+	}
+	t.Fatalf("site %d has fewer than %d scans after %s", siteID, n, timeout)
 }
