@@ -105,7 +105,11 @@ func (c Config) withDefaults() Config {
 	def(&c.ScheduleLookback, time.Hour)
 	def(&c.WebhookTimeout, 10*time.Second)
 	if c.HTTPClient == nil {
-		c.HTTPClient = &http.Client{Timeout: c.WebhookTimeout}
+		// No redirects: a receiver could otherwise bounce a signed body to
+		// an address the operator never named.
+		c.HTTPClient = &http.Client{Timeout: c.WebhookTimeout, CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		}}
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

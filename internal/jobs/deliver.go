@@ -91,6 +91,9 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[deliverArgs]) e
 	ctx, cancel := context.WithTimeout(ctx, w.r.cfg.WebhookTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.URL, bytes.NewReader(a.Body))
+	if err == nil && req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+		err = fmt.Errorf("%w: scheme %q is not http or https", ErrConfig, req.URL.Scheme)
+	}
 	if err != nil {
 		return river.JobCancel(fmt.Errorf("webhook %s: %w", a.URL, err))
 	}

@@ -93,7 +93,7 @@ type harScan struct {
 	calls atomic.Int64
 }
 
-func newHARScan(t *testing.T) *harScan {
+func newHARScan(t testing.TB) *harScan {
 	t.Helper()
 	dir := sharedtest.Path(t, "har")
 	cl, err := party.NewClassifier(context.Background(), party.Options{})
@@ -159,7 +159,7 @@ func startRunner(t *testing.T, dsn string, st store.Store, scan ScanFunc, cfg Co
 }
 
 // newScan stores a site (when url is not empty) and a queued scan of the HAR.
-func newScan(t *testing.T, st store.Store, siteID int64, harName string) store.Scan {
+func newScan(t testing.TB, st store.Store, siteID int64, harName string) store.Scan {
 	t.Helper()
 	opts, _ := json.Marshal(harOptions{HAR: harName})
 	sc, err := st.CreateScan(context.Background(), store.Scan{SiteID: siteID, Options: opts})
