@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -22,8 +23,9 @@ const MinInterval = time.Minute
 var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 
 // Schedule is a parsed site schedule: five cron fields (minute hour
-// day-of-month month day-of-week), optionally prefixed by CRON_TZ=Zone, or
-// a descriptor (@hourly, @daily, @weekly, @monthly, @yearly, @every 6h).
+// day-of-month month day-of-week) or a descriptor (@hourly, @daily,
+// @weekly, @monthly, @yearly, @every 6h), in UTC unless prefixed by
+// CRON_TZ=Zone (so that every server reads it the same whatever its TZ).
 type Schedule struct {
 	text  string
 	cron  cron.Schedule
@@ -54,6 +56,9 @@ func parseCron(text string) (s cron.Schedule, err error) {
 			s, err = nil, fmt.Errorf("malformed: %v", p)
 		}
 	}()
+	if t := strings.TrimSpace(text); !strings.HasPrefix(t, "CRON_TZ=") && !strings.HasPrefix(t, "TZ=") {
+		text = "CRON_TZ=UTC " + t
+	}
 	return cronParser.Parse(text)
 }
 

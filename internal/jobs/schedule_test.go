@@ -30,7 +30,10 @@ func TestParseSchedule(t *testing.T) {
 		{"@hourly", "2026-12-06T10:00:00Z", "2026-12-06T11:00:00Z", ""},
 		{"@every 6h", "2026-12-06T10:00:00Z", "2026-12-06T12:00:00Z", ""},
 		{"CRON_TZ=Europe/Paris 0 2 * * *", "2026-12-06T10:00:00Z", "2026-12-07T01:00:00Z", ""},
+		{"TZ=Asia/Tokyo @daily", "2026-12-06T10:00:00Z", "2026-12-06T15:00:00Z", ""},
 		{"@every 30s", "", "", "under 1m0s"},
+		{"TZ=", "", "", "invalid schedule"},
+		{"CRON_TZ=Nowhere/City 0 2 * * *", "", "", "invalid schedule"},
 		{"0 2 * *", "", "", "invalid schedule"},
 		{"61 * * * *", "", "", "invalid schedule"},
 		{"0 0 2 * * *", "", "", "invalid schedule"}, // six fields: seconds are not offered
