@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // dialect is what differs between the SQL databases; the queries are
@@ -40,6 +42,7 @@ func (d *dialect) q(query string) string {
 // sqlStore is the Store over database/sql, shared by both backends.
 type sqlStore struct {
 	db    *sql.DB
+	pool  *pgxpool.Pool // PostgreSQL: the pool db runs on
 	d     *dialect
 	key   []byte
 	now   func() time.Time
@@ -48,7 +51,11 @@ type sqlStore struct {
 
 func (s *sqlStore) Close() error {
 	s.blobs.close()
-	return s.db.Close()
+	err := s.db.Close()
+	if s.pool != nil {
+		s.pool.Close()
+	}
+	return err
 }
 
 // querier is what a *sql.DB and a *sql.Tx share.
@@ -80,7 +87,12 @@ func (s *sqlStore) wrap(op string, err error) error {
 		return nil
 	}
 	if errors.Is(err, sql.ErrNoRows) {
-		err = ErrNotFound
+		// Keep what the caller said about the missing row, drop the
+		// driver's words.
+		if msg := strings.TrimSuffix(err.Error(), sql.ErrNoRows.Error()); msg != "" {
+			return fmt.Errorf("%s: %s%w", op, msg, ErrNotFound)
+		}
+		return fmt.Errorf("%s: %w", op, ErrNotFound)
 	}
 	return fmt.Errorf("%s: %w", op, s.d.classify(err))
 }

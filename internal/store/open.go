@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // KeyEnv is the environment variable the service reads the persona key from.
@@ -69,36 +71,19 @@ func Open(ctx context.Context, dsn string, cfg Config) (Store, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	var (
-		db  *sql.DB
-		d   *dialect
-		err error
-	)
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		db, err = openPostgres(ctx, dsn)
-		d = postgresDialect
-	} else {
-		var path string
-		if path, err = SQLitePath(dsn); err == nil {
-			db, err = openSQLite(path)
-		}
-		d = sqliteDialect
-	}
+	db, pool, d, err := connect(ctx, dsn, cfg.MaxConns)
 	if err != nil {
 		return nil, err
 	}
-	conns := cfg.MaxConns
-	if conns == 0 {
-		conns = 8
-	}
-	db.SetMaxOpenConns(conns)
-	db.SetMaxIdleConns(conns)
 	blobs, err := newBlobCodec()
 	if err != nil {
 		db.Close()
+		if pool != nil {
+			pool.Close()
+		}
 		return nil, err
 	}
-	s := &sqlStore{db: db, d: d, key: cfg.Key, now: cfg.Now, blobs: blobs}
+	s := &sqlStore{db: db, pool: pool, d: d, key: cfg.Key, now: cfg.Now, blobs: blobs}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -107,6 +92,29 @@ func Open(ctx context.Context, dsn string, cfg Config) (Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// connect opens the database a DSN names with at most conns connections
+// (0 means 8).
+func connect(ctx context.Context, dsn string, conns int) (*sql.DB, *pgxpool.Pool, *dialect, error) {
+	if conns == 0 {
+		conns = 8
+	}
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		pool, db, err := openPostgres(ctx, dsn, conns)
+		return db, pool, postgresDialect, err
+	}
+	path, err := SQLitePath(dsn)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	db, err := openSQLite(path)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	db.SetMaxOpenConns(conns)
+	db.SetMaxIdleConns(conns)
+	return db, nil, sqliteDialect, nil
 }
 
 // SQLitePath resolves a SQLite DSN to the database file, creating its
@@ -127,4 +135,23 @@ func SQLitePath(dsn string) (string, error) {
 		return "", fmt.Errorf("create data directory %s: %w", dir, err)
 	}
 	return path, nil
+}
+
+// Handles are the database handles behind a store, for a job queue that
+// keeps its tables in the same database: River's riversqlite driver takes
+// DB, riverpgxv5 takes Pool.
+type Handles struct {
+	Dialect string        // "sqlite" or "postgres"
+	DB      *sql.DB       // both backends
+	Pool    *pgxpool.Pool // PostgreSQL only, nil on SQLite
+}
+
+// HandlesOf returns the handles of a store Open made; false for another
+// implementation. They stay owned by the store: do not close them.
+func HandlesOf(s Store) (Handles, bool) {
+	ss, ok := s.(*sqlStore)
+	if !ok {
+		return Handles{}, false
+	}
+	return Handles{Dialect: ss.d.name, DB: ss.db, Pool: ss.pool}, true
 }

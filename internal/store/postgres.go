@@ -7,7 +7,8 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
 )
 
 var postgresDialect = &dialect{
@@ -19,16 +20,24 @@ var postgresDialect = &dialect{
 	classify: classifyPostgres,
 }
 
-func openPostgres(ctx context.Context, dsn string) (*sql.DB, error) {
-	db, err := sql.Open("pgx", dsn)
+// openPostgres opens a pgx pool of at most conns connections and the
+// database/sql handle over it that the queries use; River's riverpgxv5
+// driver can share the pool (see Handles).
+func openPostgres(ctx context.Context, dsn string, conns int) (*pgxpool.Pool, *sql.DB, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("open PostgreSQL: %w", err)
+		return nil, nil, fmt.Errorf("%w: PostgreSQL DSN: %w", ErrInvalid, err)
 	}
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
+	cfg.MaxConns = int32(conns)
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open PostgreSQL: %w", err)
 	}
-	return db, nil
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, nil, fmt.Errorf("connect to PostgreSQL: %w", err)
+	}
+	return pool, stdlib.OpenDBFromPool(pool), nil
 }
 
 func classifyPostgres(err error) error {

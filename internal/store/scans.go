@@ -123,6 +123,26 @@ func (s *sqlStore) History(ctx context.Context, siteID int64, p Page) ([]Scan, e
 	return out, s.wrap(op, err)
 }
 
+func (s *sqlStore) ListScans(ctx context.Context, state State, p Page) ([]Scan, error) {
+	op := "list scans"
+	before := p.After
+	if before <= 0 {
+		before = math.MaxInt64
+	}
+	if state == "" {
+		out, err := s.scanList(ctx, s.d.q("SELECT "+scanCols+" FROM scans WHERE id < ? ORDER BY id DESC LIMIT ?"), before, p.limit())
+		return out, s.wrap(op, err)
+	}
+	if !validState(state) {
+		return nil, fmt.Errorf("%s: %w: state %q", op, ErrInvalid, state)
+	}
+	out, err := s.scanList(ctx, s.d.q("SELECT "+scanCols+" FROM scans WHERE state = ? AND id < ? ORDER BY id DESC LIMIT ?"),
+		state, before, p.limit())
+	return out, s.wrap(op+" "+string(state), err)
+}
+
+func validState(st State) bool { return st == Queued || st == Running || st.Final() }
+
 func (s *sqlStore) LastFinished(ctx context.Context, siteID int64) (Scan, error) {
 	row := s.db.QueryRowContext(ctx, s.d.q("SELECT "+scanCols+` FROM scans WHERE site_id = ? AND state = 'done'
 		ORDER BY finished_at DESC, id DESC LIMIT 1`), siteID)

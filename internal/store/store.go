@@ -73,6 +73,10 @@ type Scans interface {
 	// History returns a site's scans newest first, before p.After when it
 	// is not 0 (the last id of the previous page), at most p.Limit.
 	History(ctx context.Context, siteID int64, p Page) ([]Scan, error)
+	// ListScans returns scans of every site (and of none) newest first,
+	// only those in state unless it is empty, paged as History: the
+	// service's recent scans, and the queued or running scans to resume.
+	ListScans(ctx context.Context, state State, p Page) ([]Scan, error)
 	// LastFinished returns the site's most recently finished done scan.
 	LastFinished(ctx context.Context, siteID int64) (Scan, error)
 	// Report returns a done scan's report JSON.

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/leakwatch/leakwatch/internal/store"
+	"github.com/leakwatch/leakwatch/internal/store/pgtest"
 	"github.com/leakwatch/leakwatch/internal/store/storetest"
 )
 
@@ -129,5 +130,77 @@ func TestConfigValidate(t *testing.T) {
 	_, err = store.Open(context.Background(), "postgres://127.0.0.1:1/none?connect_timeout=2", store.Config{})
 	if err == nil {
 		t.Error("opening an unreachable PostgreSQL succeeded")
+	}
+}
+
+func TestHandlesOf(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cases := []struct {
+		name, dialect string
+		dsn           func(t *testing.T) string
+	}{
+		{"sqlite", "sqlite", func(t *testing.T) string { return filepath.Join(t.TempDir(), "h.db") }},
+		{"postgres", "postgres", func(t *testing.T) string {
+			if pg == nil {
+				pgtest.Skip(t, pgErr)
+			}
+			return pgTarget().NewDSN(t)
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			s, err := store.Open(ctx, c.dsn(t), store.Config{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			h, ok := store.HandlesOf(s)
+			if !ok || h.Dialect != c.dialect || h.DB == nil || (h.Pool != nil) != (c.dialect == "postgres") {
+				t.Fatalf("HandlesOf = %+v, %v", h, ok)
+			}
+			if err := h.DB.PingContext(ctx); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+func FuzzParseKey(f *testing.F) {
+	for _, s := range []string{"", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+		"ABEiM0RVZneImaq7zN3u/wARIjNEVWZ3iJmqu8zd7v8=", "zz", "====", "\x00\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		k, err := store.ParseKey(s)
+		if err == nil && k != nil && len(k) != 32 {
+			t.Fatalf("ParseKey(%q) = %d bytes without error", s, len(k))
+		}
+		if err != nil && !errors.Is(err, store.ErrInvalid) {
+			t.Fatalf("ParseKey(%q): error %v is not ErrInvalid", s, err)
+		}
+	})
+}
+
+func TestSQLiteFileMode(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s, err := store.Open(context.Background(), dir, store.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.CreateSite(context.Background(), store.Site{URL: "https://a.example/"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{store.DefaultFile, store.DefaultFile + "-wal"} {
+		fi, err := os.Stat(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm()&0o077 != 0 {
+			t.Errorf("%s has mode %v: others can read the reports", name, fi.Mode().Perm())
+		}
 	}
 }

@@ -41,6 +41,10 @@ func Start(ctx context.Context) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	// initdb writes to /dev/null through sh as the server's user.
+	if fi, err := os.Stat(os.DevNull); err == nil && fi.Mode()&os.ModeCharDevice == 0 {
+		return nil, fmt.Errorf("pgtest: %s is a %v file, not the null device (a process replaced it): initdb cannot run; restore it with mknod -m 666 %s c 1 3", os.DevNull, fi.Mode(), os.DevNull)
+	}
 	dir, err := os.MkdirTemp("", "leakwatch-pg-")
 	if err != nil {
 		return nil, fmt.Errorf("pgtest: %w", err)

@@ -174,3 +174,43 @@ func testLastFinished(t *testing.T, tg Target) {
 		t.Errorf("last finished scan %d, want %d (finished last, created first)", got.ID, first.ID)
 	}
 }
+
+func testListScans(t *testing.T, tg Target) {
+	ctx := context.Background()
+	s, _ := fresh(t, tg)
+	site := mkSite(t, s, "https://a.example/")
+	var all, running []int64
+	for i := range 5 {
+		sc := must(s.CreateScan(ctx, store.Scan{SiteID: site.ID * int64(i%2)}))(t)
+		all = append([]int64{sc.ID}, all...)
+		if i%2 == 0 {
+			must(s.StartScan(ctx, sc.ID))(t)
+			running = append([]int64{sc.ID}, running...)
+		}
+	}
+	for _, c := range []struct {
+		state store.State
+		want  []int64
+	}{
+		{"", all},
+		{store.Running, running},
+		{store.Done, nil},
+	} {
+		var got []int64
+		for p := (store.Page{Limit: 2}); ; {
+			page := must(s.ListScans(ctx, c.state, p))(t)
+			if len(page) == 0 {
+				break
+			}
+			for _, sc := range page {
+				got = append(got, sc.ID)
+			}
+			p.After = page[len(page)-1].ID
+		}
+		if fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("scans in state %q: %v, want %v", c.state, got, c.want)
+		}
+	}
+	_, err := s.ListScans(ctx, "paused", store.Page{})
+	wantErr(t, "unknown state", err, store.ErrInvalid)
+}

@@ -38,6 +38,7 @@ func Run(t *testing.T, tg Target) {
 		{"ScanErrors", testScanErrors},
 		{"History", testHistory},
 		{"LastFinished", testLastFinished},
+		{"ListScans", testListScans},
 		{"FinishOnceConcurrent", testFinishConcurrent},
 		{"BlobRoundTrip", testBigBlob},
 		{"CrawlResults", testCrawlResults},

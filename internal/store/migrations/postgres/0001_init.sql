@@ -23,6 +23,7 @@ CREATE TABLE scans (
 	finished_at BIGINT
 );
 CREATE INDEX scans_site ON scans (site_id, id DESC);
+CREATE INDEX scans_state ON scans (state, id DESC);
 CREATE INDEX scans_site_done ON scans (site_id, finished_at DESC, id DESC) WHERE state = 'done';
 
 -- One row per (scan, kind): the primary key makes storing a result twice store it once.
