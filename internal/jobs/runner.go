@@ -155,8 +155,12 @@ func (r *Runner) riverConfig() *river.Config {
 	}
 }
 
-// Start starts working jobs until ctx ends or Stop is called.
+// Start resumes the store's unfinished scans (see Resume) and starts
+// working jobs until ctx ends or Stop is called.
 func (r *Runner) Start(ctx context.Context) error {
+	if _, err := r.Resume(ctx); err != nil {
+		return err
+	}
 	if err := r.q.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: start: %w", err)
 	}

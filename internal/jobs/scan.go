@@ -220,3 +220,30 @@ func (r *Runner) abandoned(ctx context.Context, job *river.Job[scanArgs]) error 
 	}
 	return river.JobCancel(fmt.Errorf("scan %d: %s", id, reason))
 }
+
+// Resume submits every queued or running scan of the store: a scan whose
+// server stopped between storing it and submitting it, or whose job was
+// lost, runs after all. A scan that has its job already is not submitted
+// twice. Start calls it.
+func (r *Runner) Resume(ctx context.Context) (int, error) {
+	n := 0
+	for _, state := range []store.State{store.Queued, store.Running} {
+		for p := (store.Page{Limit: store.MaxLimit}); ; {
+			scans, err := r.store.ListScans(ctx, state, p)
+			if err != nil {
+				return n, fmt.Errorf("jobs: list %s scans: %w", state, err)
+			}
+			for _, sc := range scans {
+				if err := r.Submit(ctx, sc.ID); err != nil {
+					return n, err
+				}
+				n++
+			}
+			if len(scans) < p.Limit {
+				break
+			}
+			p.After = scans[len(scans)-1].ID
+		}
+	}
+	return n, nil
+}

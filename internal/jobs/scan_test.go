@@ -225,3 +225,21 @@ func TestConfigValidate(t *testing.T) {
 		})
 	}
 }
+
+// TestResume starts a runner on a store holding a scan nobody submitted
+// (its server died between storing and submitting it).
+func TestResume(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, dsn string) {
+		st := openStore(t, dsn)
+		sc := newScan(t, st, 0, "pagexray-http2-firefox.har")
+		h := newHARScan(t)
+		startRunner(t, dsn, st, h.Scan, fastConfig())
+		if got := waitState(t, st, sc.ID, 60*time.Second); got.State != store.Done {
+			t.Fatalf("scan = %s (%s)", got.State, got.Error)
+		}
+		if n := h.calls.Load(); n != 1 {
+			t.Errorf("scanned %d times", n)
+		}
+	})
+}
