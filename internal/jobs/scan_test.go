@@ -182,17 +182,13 @@ func TestMaxSessions(t *testing.T) {
 		time.Sleep(150 * time.Millisecond)
 		return h.Scan(ctx, s)
 	}
+	var ids []int64
+	for range 6 { // stored before the runner starts, which submits them all
+		ids = append(ids, newScan(t, st, 0, "pagexray-http2-firefox.har").ID)
+	}
 	cfg := fastConfig()
 	cfg.MaxSessions = 2
-	r := startRunner(t, dsn, st, scan, cfg)
-	var ids []int64
-	for range 6 {
-		sc := newScan(t, st, 0, "pagexray-http2-firefox.har")
-		if err := r.Submit(context.Background(), sc.ID); err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, sc.ID)
-	}
+	startRunner(t, dsn, st, scan, cfg)
 	for _, id := range ids {
 		if got := waitState(t, st, id, 60*time.Second); got.State != store.Done {
 			t.Fatalf("scan %d = %s (%s)", id, got.State, got.Error)
