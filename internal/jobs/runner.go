@@ -1,0 +1,186 @@
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
+	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
+
+	"github.com/leakwatch/leakwatch/internal/store"
+)
+
+// Queue names: scans get MaxSessions workers, the rest share a small pool.
+const (
+	QueueScan   = "scan"
+	QueueNotify = "notify"
+)
+
+// notifyWorkers is the pool size of the notify queue (schedule ticks,
+// slots, diffs and webhook deliveries: short and I/O bound).
+const notifyWorkers = 4
+
+// queue is what the Runner needs of a River client of either driver.
+type queue interface {
+	Insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+	Start(ctx context.Context) error
+	Stop(ctx context.Context) error
+	StopAndCancel(ctx context.Context) error
+}
+
+// Runner works scans, schedules and notifications from River queues kept
+// in the same database as the store.
+type Runner struct {
+	cfg   Config
+	store store.Store
+	scan  ScanFunc
+	q     queue
+	close func()
+
+	mu      sync.Mutex
+	running map[int64]context.CancelCauseFunc // scans running in this process
+}
+
+// Open connects River to the database dsn names (as store.Open reads it),
+// runs River's migrations and returns a stopped Runner whose scans call
+// scan and whose results go to st.
+func Open(ctx context.Context, dsn string, st store.Store, scan ScanFunc, cfg Config) (*Runner, error) {
+	if st == nil || scan == nil {
+		return nil, fmt.Errorf("%w: a store and a ScanFunc are required", ErrConfig)
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	r := &Runner{cfg: cfg.withDefaults(), store: st, scan: scan, running: map[int64]context.CancelCauseFunc{}}
+	var err error
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		err = r.openPostgres(ctx, dsn)
+	} else {
+		err = r.openSQLite(ctx, dsn)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func (r *Runner) openPostgres(ctx context.Context, dsn string) error {
+	pool, err := pgxpool.New(ctx, dsn)
+	if err != nil {
+		return fmt.Errorf("jobs: connect PostgreSQL: %w", err)
+	}
+	c, err := newClient(ctx, riverpgxv5.New(pool), r.riverConfig())
+	if err != nil {
+		pool.Close()
+		return err
+	}
+	r.q, r.close = c, pool.Close
+	return nil
+}
+
+// openSQLite opens the store's SQLite file with the store's settings (WAL,
+// busy timeout, immediate transactions) on one connection, as River's
+// SQLite driver advises.
+func (r *Runner) openSQLite(ctx context.Context, dsn string) error {
+	path, err := store.SQLitePath(dsn)
+	if err != nil {
+		return fmt.Errorf("jobs: %w", err)
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(15000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+q.Encode())
+	if err != nil {
+		return fmt.Errorf("jobs: open SQLite %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(1)
+	c, err := newClient(ctx, riversqlite.New(db), r.riverConfig())
+	if err != nil {
+		db.Close()
+		return err
+	}
+	r.q, r.close = c, func() { db.Close() }
+	return nil
+}
+
+func newClient[TTx any](ctx context.Context, d riverdriver.Driver[TTx], cfg *river.Config) (*river.Client[TTx], error) {
+	m, err := rivermigrate.New(d, &rivermigrate.Config{Logger: cfg.Logger})
+	if err != nil {
+		return nil, fmt.Errorf("jobs: River migrations: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return nil, fmt.Errorf("jobs: migrate River tables: %w", err)
+	}
+	c, err := river.NewClient(d, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: River client: %w", err)
+	}
+	return c, nil
+}
+
+func (r *Runner) riverConfig() *river.Config {
+	w := river.NewWorkers()
+	river.AddWorker(w, &scanWorker{r: r})
+	river.AddWorker(w, &notifyWorker{r: r})
+	river.AddWorker(w, &deliverWorker{r: r})
+	river.AddWorker(w, &tickWorker{r: r})
+	river.AddWorker(w, &slotWorker{r: r})
+	return &river.Config{
+		ID:                   r.cfg.ID,
+		Logger:               r.cfg.Logger,
+		JobTimeout:           r.cfg.ScanTimeout,
+		RescueStuckJobsAfter: r.cfg.RescueAfter,
+		FetchPollInterval:    r.cfg.PollInterval,
+		FetchCooldown:        min(r.cfg.PollInterval, river.FetchCooldownDefault),
+		Queues: map[string]river.QueueConfig{
+			QueueScan:   {MaxWorkers: r.cfg.MaxSessions},
+			QueueNotify: {MaxWorkers: notifyWorkers},
+		},
+		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(r.cfg.ScheduleTick),
+			func() (river.JobArgs, *river.InsertOpts) { return tickArgs{}, nil },
+			&river.PeriodicJobOpts{ID: "leakwatch_schedule_tick", RunOnStart: true})},
+		Workers: w,
+	}
+}
+
+// Start resumes the store's unfinished scans (see Resume) and starts
+// working jobs until ctx ends or Stop is called.
+func (r *Runner) Start(ctx context.Context) error {
+	if _, err := r.Resume(ctx); err != nil {
+		return err
+	}
+	if err := r.q.Start(ctx); err != nil {
+		return fmt.Errorf("jobs: start: %w", err)
+	}
+	return nil
+}
+
+// Stop waits for running jobs to finish (or ctx to end), then releases the
+// database. StopAndCancel cancels running scans first; River retries them
+// at the next start.
+func (r *Runner) Stop(ctx context.Context) error { return r.stop(ctx, r.q.Stop) }
+
+// StopAndCancel cancels running jobs, waits for them to return and
+// releases the database.
+func (r *Runner) StopAndCancel(ctx context.Context) error { return r.stop(ctx, r.q.StopAndCancel) }
+
+func (r *Runner) stop(ctx context.Context, f func(context.Context) error) error {
+	err := f(ctx)
+	r.close()
+	if err != nil {
+		return fmt.Errorf("jobs: stop: %w", err)
+	}
+	return nil
+}
