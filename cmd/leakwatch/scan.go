@@ -28,7 +28,7 @@ import (
 type scanFlags struct {
 	// onCapture, when set, is given each capture once it is reported
 	// (--consent all compares them).
-	onCapture func(*traffic.Capture)
+	onCapture   func(*traffic.Capture)
 	maxPages    int
 	depth       int
 	tabs        int

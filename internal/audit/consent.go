@@ -61,9 +61,9 @@ type conflictCandidate struct {
 	product  string
 	denied   []string
 	granted  []string // signals declared granted (a conflict before any choice)
-	raw      string // the consent parameters as sent
-	clickID  string // name=value of an ad click ID it carries
-	position int    // order of arrival, for a stable report
+	raw      string   // the consent parameters as sent
+	clickID  string   // name=value of an ad click ID it carries
+	position int      // order of arrival, for a stable report
 }
 
 // consentState collects one source's consent signals.
