@@ -53,8 +53,10 @@ func (s *Shared) Close() error {
 	return s.b.Close()
 }
 
-// isolatedTab opens a tab of b in a fresh isolated context, closed with
-// the test.
+// isolatedTab opens a tab of b in a fresh isolated context, disposed of
+// with the test. Disposing of the context closes the tab outright: the
+// test is over, so Tab.Close's leaving the page (its storage, its unload
+// handlers' requests) would only cost time; tests of that call it.
 func isolatedTab(tb testing.TB, b *browser.Browser) *browser.Tab {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -68,7 +70,6 @@ func isolatedTab(tb testing.TB, b *browser.Browser) *browser.Tab {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() {
-		_ = tab.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = bc.Close(ctx)
