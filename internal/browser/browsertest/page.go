@@ -15,8 +15,8 @@ import (
 // DefaultTimeout bounds each call a Page makes.
 const DefaultTimeout = 30 * time.Second
 
-// Page drives one tab for a test: every method fails the test when the
-// browser does, after at most Timeout.
+// Page drives one tab for a test: every call is bounded by Timeout, and
+// every method but EvalErr fails the test when the browser fails.
 type Page struct {
 	Tab     *browser.Tab
 	Timeout time.Duration
