@@ -172,6 +172,7 @@ type Browser struct {
 	contexts  map[string]*Context // by browserContextId
 	def       *Context
 	waiters   map[string]chan *session // targetID -> waiting NewTab
+	listeners map[string][]*listener   // Tab.Listen callbacks by session ID
 	closeOnce sync.Once
 	closeErr  error
 	dead      bool

@@ -83,6 +83,7 @@ func (b *Browser) eventLoop() {
 	defer close(b.loop)
 	for ev := range b.conn.Events() {
 		b.handle(ev)
+		b.dispatch(ev)
 	}
 	b.mu.Lock()
 	b.dead = true

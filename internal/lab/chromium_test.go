@@ -21,11 +21,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-rod/rod"
-	"github.com/go-rod/rod/lib/proto"
-
 	"go.yaml.in/yaml/v3"
 
+	"github.com/leakwatch/leakwatch/internal/browser"
 	"github.com/leakwatch/leakwatch/internal/browser/browsertest"
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
@@ -33,9 +31,20 @@ import (
 // launchChromium starts headless Chromium through browsertest with the
 // lab's flags and a fresh profile that allows third-party cookies, as a
 // typical browser would; ctx bounds it.
-func launchChromium(t testing.TB, ctx context.Context, s *Site) *rod.Browser {
+func launchChromium(t testing.TB, ctx context.Context, s *Site) *browser.Browser {
 	t.Helper()
-	return browsertest.Rod(t, ctx, s.ChromeArgs()...)
+	return browsertest.Launch(t, ctx, browser.Options{Args: s.ChromeArgs()})
+}
+
+// newPage opens a tab in b's default context, whose cookie jar
+// checkCookieJar reads.
+func newPage(t testing.TB, ctx context.Context, b *browser.Browser) *browsertest.Page {
+	t.Helper()
+	tab, err := b.NewTab(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return browsertest.NewPage(t, tab)
 }
 
 // remoteAddrs remembers where every response the page got came from.
@@ -44,12 +53,12 @@ type remoteAddrs struct {
 	addrs map[string]string // URL -> remote IP
 }
 
-func (r *remoteAddrs) watch(p *rod.Page) {
-	go p.EachEvent(func(e *proto.NetworkResponseReceived) {
+func (r *remoteAddrs) watch(p *browsertest.Page) {
+	p.Listen(browsertest.Listeners{Response: func(e browsertest.Response) {
 		r.mu.Lock()
 		defer r.mu.Unlock()
-		r.addrs[e.Response.URL] = e.Response.RemoteIPAddress
-	})()
+		r.addrs[e.URL] = e.RemoteIP
+	}})
 }
 
 func TestChromiumReproducesIncident(t *testing.T) {
@@ -61,14 +70,8 @@ func TestChromiumReproducesIncident(t *testing.T) {
 	}
 	defer s.Close()
 	b := launchChromium(t, ctx, s)
-	page, err := b.Page(proto.TargetCreateTarget{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	page := newPage(t, ctx, b)
 	seen := &remoteAddrs{addrs: map[string]string{}}
-	if err := (proto.NetworkEnable{}).Call(page); err != nil {
-		t.Fatal(err)
-	}
 	seen.watch(page)
 
 	// Drive the site with the lab's own Steps, as `leakwatch demo` does.
@@ -87,7 +90,7 @@ func TestChromiumReproducesIncident(t *testing.T) {
 	}
 	checkTransports(t, s, page, acct.Parcel)
 	checkLoopback(t, seen)
-	checkCookieJar(t, b)
+	checkCookieJar(t, ctx, b)
 	if os.Getenv("LAB_DUMP_HITS") != "" {
 		for _, h := range s.Hits() {
 			t.Logf("%s %s cookies=%v body=%.200q", h.Method, h.URL, h.Cookies, h.Body)
@@ -98,7 +101,7 @@ func TestChromiumReproducesIncident(t *testing.T) {
 // checkTransports proves the tags' other transports: LinkedIn reports the
 // click on the tracking form's button, and Meta switches to a multipart
 // sendBeacon when the GET URL would pass 2048 characters.
-func checkTransports(t *testing.T, s *Site, page *rod.Page, tn string) {
+func checkTransports(t *testing.T, s *Site, page *browsertest.Page, tn string) {
 	t.Helper()
 	waitHit(t, s, "LinkedIn CLICK on the Track button", func(h traffic.Request) bool {
 		var wa struct {
@@ -114,9 +117,7 @@ func checkTransports(t *testing.T, s *Site, page *rod.Page, tn string) {
 			wa.DomAttributes.FormAction == "https://"+SiteHost+"/track"
 	})
 	long := strings.Repeat("parcel ", 400)
-	if _, err := page.Eval(`(name) => fbq('track', 'ViewContent', {content_name: name})`, long); err != nil {
-		t.Fatalf("fbq track: %v", err)
-	}
+	page.Eval(nil, `(name) => fbq('track', 'ViewContent', {content_name: name})`, long)
 	waitHit(t, s, "Meta multipart beacon for a long event", func(h traffic.Request) bool {
 		f, err := multipartFields(h)
 		return isPath(h, "www.facebook.com", "/tr/") && h.Method == "POST" && err == nil && f.Get("ev") == "ViewContent" &&
@@ -127,15 +128,15 @@ func checkTransports(t *testing.T, s *Site, page *rod.Page, tn string) {
 // checkCookieJar looks for the identifiers the tags and collectors set:
 // first-party ones written by script on the site's registrable domain, and
 // third-party ones on the vendors' domains, SameSite=None and Secure.
-func checkCookieJar(t *testing.T, b *rod.Browser) {
+func checkCookieJar(t *testing.T, ctx context.Context, b *browser.Browser) {
 	t.Helper()
-	res, err := proto.StorageGetCookies{}.Call(b)
+	cookies, err := b.Default().Cookies(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	jar := map[string]*proto.NetworkCookie{}
-	for _, c := range res.Cookies {
-		jar[c.Name+" "+c.Domain] = c
+	jar := map[string]*traffic.Cookie{}
+	for i, c := range cookies {
+		jar[c.Name+" "+c.Domain] = &cookies[i]
 		if os.Getenv("LAB_DUMP_HITS") != "" {
 			t.Logf("cookie %s domain=%s samesite=%s secure=%v httponly=%v", c.Name, c.Domain, c.SameSite, c.Secure, c.HTTPOnly)
 		}
@@ -148,7 +149,7 @@ func checkCookieJar(t *testing.T, b *rod.Browser) {
 	for _, key := range []string{"fr .facebook.com", "bcookie .linkedin.com", "sc_at .snapchat.com", "MUID .bing.com",
 		"IDE .doubleclick.net", "ar_debug .pinterest.com"} {
 		c := jar[key]
-		if c == nil || c.SameSite != proto.NetworkCookieSameSiteNone || !c.Secure {
+		if c == nil || c.SameSite != "None" || !c.Secure {
 			t.Errorf("third-party cookie %s missing or not SameSite=None; Secure: %+v", key, c)
 		}
 	}
@@ -227,9 +228,9 @@ func incidentChecks(a account, accountURL, trackURL string) []hitCheck {
 	}
 }
 
-// runSteps interprets the Steps YAML with rod: goto, type, click, submit,
+// runSteps interprets the Steps YAML with browsertest: goto, type, click, submit,
 // wait (duration or selector) and screenshot.
-func runSteps(t *testing.T, p *rod.Page, doc []byte) {
+func runSteps(t *testing.T, p *browsertest.Page, doc []byte) {
 	t.Helper()
 	var steps []map[string]yaml.Node
 	if err := yaml.Unmarshal(doc, &steps); err != nil {
@@ -243,14 +244,14 @@ func runSteps(t *testing.T, p *rod.Page, doc []byte) {
 			var sel struct{ Selector, Text string }
 			switch kind {
 			case "goto":
-				navigate(t, p, arg.Value)
+				p.Navigate(arg.Value)
 			case "type":
 				if err := arg.Decode(&sel); err != nil {
 					t.Fatalf("step %d: %v", i+1, err)
 				}
-				typeInto(t, p, sel.Selector, sel.Text)
+				p.Type(sel.Selector, sel.Text)
 			case "click", "submit":
-				click(t, p, arg.Value)
+				p.Click(arg.Value)
 			case "wait":
 				if arg.Kind == yaml.ScalarNode {
 					d, err := time.ParseDuration(arg.Value)
@@ -263,55 +264,13 @@ func runSteps(t *testing.T, p *rod.Page, doc []byte) {
 				if err := arg.Decode(&sel); err != nil {
 					t.Fatalf("step %d: %v", i+1, err)
 				}
-				waitFor(t, p, sel.Selector)
+				p.WaitSelector(sel.Selector)
 			case "screenshot":
-				if _, err := p.Screenshot(false, nil); err != nil {
-					t.Fatalf("step %d screenshot: %v", i+1, err)
-				}
+				p.Screenshot(false)
 			default:
 				t.Fatalf("step %d: unknown kind %q", i+1, kind)
 			}
 		}
-	}
-}
-
-func navigate(t *testing.T, p *rod.Page, u string) {
-	t.Helper()
-	if err := p.Navigate(u); err != nil {
-		t.Fatalf("navigate %s: %v", u, err)
-	}
-	if err := p.WaitLoad(); err != nil {
-		t.Fatalf("load %s: %v", u, err)
-	}
-}
-
-func typeInto(t *testing.T, p *rod.Page, sel, text string) {
-	t.Helper()
-	el, err := p.Timeout(10 * time.Second).Element(sel)
-	if err != nil {
-		t.Fatalf("find %s: %v", sel, err)
-	}
-	if err := el.Input(text); err != nil {
-		t.Fatalf("type into %s: %v", sel, err)
-	}
-}
-
-func click(t *testing.T, p *rod.Page, sel string) {
-	t.Helper()
-	el, err := p.Timeout(10 * time.Second).Element(sel)
-	if err != nil {
-		t.Fatalf("find %s: %v", sel, err)
-	}
-	if err := el.Click(proto.InputMouseButtonLeft, 1); err != nil {
-		t.Fatalf("click %s: %v", sel, err)
-	}
-}
-
-func waitFor(t *testing.T, p *rod.Page, sel string) {
-	t.Helper()
-	if _, err := p.Timeout(15 * time.Second).Element(sel); err != nil {
-		info, _ := p.Info()
-		t.Fatalf("wait for %s: %v (page %v)", sel, err, info)
 	}
 }
 
@@ -415,7 +374,7 @@ func multipartFields(h traffic.Request) (url.Values, error) {
 }
 
 // TestChromiumDumpDOMWithChromeArgs passes ChromeArgs() verbatim to a plain
-// `chromium --headless --dump-dom`, as a caller outside rod would, starting
+// `chromium --headless --dump-dom`, as a caller outside leakwatch's DevTools client would, starting
 // from an http:// URL that the lab redirects to https.
 func TestChromiumDumpDOMWithChromeArgs(t *testing.T) {
 	bin := browsertest.Chromium(t)

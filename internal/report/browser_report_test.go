@@ -11,23 +11,21 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-rod/rod"
-	"github.com/go-rod/rod/lib/proto"
+	"github.com/leakwatch/leakwatch/internal/browser/browsertest"
 )
 
 // TestHTMLInChromium opens the HTML report in headless Chromium and checks
 // that it fetches nothing, logs nothing, names the right companies and that
 // search and filters hide and show cards.
 func TestHTMLInChromium(t *testing.T) {
-	b := startChromium(t)
 	var buf bytes.Buffer
 	opts := Options{Screenshots: map[string][]byte{"page-1.png": fakeScreenshot()}}
 	if err := Render(&buf, shopReport(), "html", opts); err != nil {
 		t.Fatal(err)
 	}
-	page, log, doc := openReport(t, b, buf.Bytes())
+	page, log, doc := openReport(t, buf.Bytes())
 
-	summary := page.MustElement("#summary").MustText()
+	summary := page.Text("#summary")
 	for _, name := range []string{"Meta", "LinkedIn", "Google"} {
 		if !strings.Contains(summary, name) {
 			t.Errorf("summary %q does not name %s", summary, name)
@@ -36,17 +34,17 @@ func TestHTMLInChromium(t *testing.T) {
 	if strings.Contains(summary, "Hotjar") {
 		t.Errorf("summary %q names Hotjar, which received no persona data", summary)
 	}
-	if h := page.MustElement("#headline").MustText(); !strings.HasPrefix(h, "3 companies received personal data") {
+	if h := page.Text("#headline"); !strings.HasPrefix(h, "3 companies received personal data") {
 		t.Errorf("headline = %q", h)
 	}
 
-	if w := page.MustEval(`() => { const i = document.querySelector('#screens img'); return i ? i.naturalWidth : -1 }`).Int(); w != 480 {
+	if w := page.Int(`() => { const i = document.querySelector('#screens img'); return i ? i.naturalWidth : -1 }`); w != 480 {
 		t.Errorf("embedded page screenshot is %d px wide, want 480 (not decoded?)", w)
 	}
 
 	visible := func() string {
-		return page.MustEval(`() => Array.from(document.querySelectorAll('article.card'))
-			.filter(c => !c.hidden && c.offsetParent !== null).map(c => c.dataset.company).join(",")`).Str()
+		return page.Str(`() => Array.from(document.querySelectorAll('article.card'))
+			.filter(c => !c.hidden && c.offsetParent !== null).map(c => c.dataset.company).join(",")`)
 	}
 	const all = "Meta,LinkedIn,Google,Hotjar,trk.example-cdn.io"
 	steps := []struct {
@@ -55,18 +53,18 @@ func TestHTMLInChromium(t *testing.T) {
 		want string
 	}{
 		{"initial", func() {}, all},
-		{"search linkedin", func() { page.MustElement("#q").MustInput("insight.min.js") }, "LinkedIn"},
-		{"search cleared", func() { page.MustElement("#q").MustSelectAllText().MustInput("") }, all},
-		{"company Google", func() { page.MustElement("#f-company").MustSelect("Google") }, "Google"},
-		{"reset", func() { page.MustElement("#f-reset").MustClick() }, all},
-		{"kind ZIP", func() { page.MustElement("#f-kind").MustSelect("ZIP code") }, "Meta"},
-		{"kind street", func() { page.MustElement("#f-kind").MustSelect("street address") }, "LinkedIn"},
-		{"kind phone (pattern)", func() { page.MustElement("#f-kind").MustSelect("phone number") }, "Hotjar"},
-		{"any personal data", func() { page.MustElement("#f-kind").MustSelect("Any personal data") }, "Meta,LinkedIn,Google,Hotjar"},
-		{"search within filter", func() { page.MustElement("#q").MustInput("hashed email") }, "Meta,LinkedIn"},
-		{"diagram click", func() { page.MustElement(`.node-g[data-target^="c2-"]`).MustClick() }, "LinkedIn"},
-		{"reset again", func() { page.MustElement("#f-reset").MustClick() }, all},
-		{"no match", func() { page.MustElement("#q").MustSelectAllText().MustInput("no-such-thing-anywhere") }, ""},
+		{"search linkedin", func() { page.Type("#q", "insight.min.js") }, "LinkedIn"},
+		{"search cleared", func() { page.Fill("#q", "") }, all},
+		{"company Google", func() { page.Select("#f-company", "Google") }, "Google"},
+		{"reset", func() { page.Click("#f-reset") }, all},
+		{"kind ZIP", func() { page.Select("#f-kind", "ZIP code") }, "Meta"},
+		{"kind street", func() { page.Select("#f-kind", "street address") }, "LinkedIn"},
+		{"kind phone (pattern)", func() { page.Select("#f-kind", "phone number") }, "Hotjar"},
+		{"any personal data", func() { page.Select("#f-kind", "Any personal data") }, "Meta,LinkedIn,Google,Hotjar"},
+		{"search within filter", func() { page.Type("#q", "hashed email") }, "Meta,LinkedIn"},
+		{"diagram click", func() { page.Click(`.node-g[data-target^="c2-"]`) }, "LinkedIn"},
+		{"reset again", func() { page.Click("#f-reset") }, all},
+		{"no match", func() { page.Fill("#q", "no-such-thing-anywhere") }, ""},
 	}
 	for _, s := range steps {
 		s.act()
@@ -74,11 +72,11 @@ func TestHTMLInChromium(t *testing.T) {
 			t.Errorf("%s: visible cards = %q, want %q", s.name, got, s.want)
 		}
 	}
-	if page.MustElement("#none").MustVisible() != true {
+	if !page.Visible("#none") {
 		t.Error("no-match message hidden when no card matches")
 	}
-	page.MustElement("#f-reset").MustClick()
-	page.MustElement("details summary").MustClick() // opening raw evidence fetches nothing either
+	page.Click("#f-reset")
+	page.Click("details summary") // opening raw evidence fetches nothing either
 
 	checkPrint(t, page)
 	if wantScreenshots() {
@@ -91,7 +89,6 @@ func TestHTMLInChromium(t *testing.T) {
 // a page without the report's CSP that loads an image from a loopback
 // server must show up in the log, as must a console error.
 func TestChromiumRecorderSeesRequests(t *testing.T) {
-	b := startChromium(t)
 	hits := make(chan string, 4)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hits <- r.URL.Path
@@ -99,7 +96,7 @@ func TestChromiumRecorderSeesRequests(t *testing.T) {
 	}))
 	defer srv.Close()
 	page := `<!DOCTYPE html><title>t</title><img src="` + srv.URL + `/pixel.gif"><script>console.error("boom")</script>`
-	_, log, _ := openReport(t, b, []byte(page))
+	_, log, _ := openReport(t, []byte(page))
 	select {
 	case <-hits:
 	case <-time.After(10 * time.Second):
@@ -120,28 +117,28 @@ func TestChromiumRecorderSeesRequests(t *testing.T) {
 
 // TestHTMLOnPhone checks that a 390 px wide screen needs no sideways scroll.
 func TestHTMLOnPhone(t *testing.T) {
-	b := startChromium(t)
 	for _, fx := range fixtures {
 		t.Run(fx.name, func(t *testing.T) {
 			var buf bytes.Buffer
 			if err := Render(&buf, fx.report(), "html", Options{}); err != nil {
 				t.Fatal(err)
 			}
-			page, log, doc := openReport(t, b, buf.Bytes())
-			page.MustSetViewport(390, 844, 3, true)
-			page.MustEval(`() => document.querySelectorAll('details').forEach(d => d.open = true)`)
-			w := page.MustEval(`() => [document.documentElement.scrollWidth, window.innerWidth]`).Arr()
-			if sw, iw := w[0].Int(), w[1].Int(); sw > iw {
+			page, log, doc := openReport(t, buf.Bytes())
+			page.SetViewport(390, 844, 3, true)
+			page.Eval(nil, `() => document.querySelectorAll('details').forEach(d => d.open = true)`)
+			var w [2]int
+			page.Eval(&w, `() => [document.documentElement.scrollWidth, window.innerWidth]`)
+			if sw, iw := w[0], w[1]; sw > iw {
 				t.Errorf("page is %d px wide on a %d px screen", sw, iw)
 			}
 			// Content spilling out of its box (long URLs) counts too, except
 			// inside boxes that scroll on purpose.
-			spill := page.MustEval(`() => Array.from(document.querySelectorAll('body *'))
+			spill := page.Str(`() => Array.from(document.querySelectorAll('body *'))
 				.filter(e => !(e instanceof SVGElement) && e.clientWidth > 0 &&
 					getComputedStyle(e).overflowX === 'visible' && e.scrollWidth > e.clientWidth + 1 &&
 					!e.closest('.scroll, .flow-wrap'))
 				.slice(0, 8).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') +
-					' ' + e.scrollWidth + '>' + e.clientWidth).join('; ')`).Str()
+					' ' + e.scrollWidth + '>' + e.clientWidth).join('; ')`)
 			if spill != "" {
 				t.Errorf("content spills out of its box at 390 px: %s", spill)
 			}
@@ -182,14 +179,11 @@ func checkQuiet(t *testing.T, log *pageLog, doc string) {
 // on a clean tree must change nothing.
 func wantScreenshots() bool { return os.Getenv("LEAKWATCH_SCREENSHOTS") == "1" }
 
-func saveScreenshot(t *testing.T, page *rod.Page, w, h int, full bool, path string) {
+func saveScreenshot(t *testing.T, page *browsertest.Page, w, h int, full bool, path string) {
 	t.Helper()
-	page.MustSetViewport(w, h, 1, false)
-	page.MustEval(`() => window.scrollTo(0, 0)`)
-	img, err := page.Screenshot(full, &proto.PageCaptureScreenshot{Format: proto.PageCaptureScreenshotFormatPng})
-	if err != nil {
-		t.Fatalf("screenshot: %v", err)
-	}
+	page.SetViewport(w, h, 1, false)
+	page.Eval(nil, `() => window.scrollTo(0, 0)`)
+	img := page.Screenshot(full)
 	if err := os.WriteFile(path, img, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -198,22 +192,24 @@ func saveScreenshot(t *testing.T, page *rod.Page, w, h int, full bool, path stri
 
 // checkPrint switches the tab to print media: controls go, the diagram and
 // cards stay, and printing opens every raw request.
-func checkPrint(t *testing.T, page *rod.Page) {
+func checkPrint(t *testing.T, page *browsertest.Page) {
 	t.Helper()
-	if err := (proto.EmulationSetEmulatedMedia{Media: "print"}).Call(page); err != nil {
-		t.Fatalf("emulate print: %v", err)
+	page.EmulateMedia("print")
+	defer page.EmulateMedia("")
+	var got struct {
+		Controls, Diagram string
+		Cards             int
 	}
-	defer func() { _ = (proto.EmulationSetEmulatedMedia{Media: ""}).Call(page) }()
-	got := page.MustEval(`() => [getComputedStyle(document.querySelector('.controls')).display,
-		getComputedStyle(document.querySelector('svg.flow')).display,
-		document.querySelectorAll('article.card:not([hidden])').length]`).Arr()
-	if got[0].Str() != "none" || got[1].Str() == "none" || got[2].Int() != 5 {
+	page.Eval(&got, `() => ({controls: getComputedStyle(document.querySelector('.controls')).display,
+		diagram: getComputedStyle(document.querySelector('svg.flow')).display,
+		cards: document.querySelectorAll('article.card:not([hidden])').length})`)
+	if got.Controls != "none" || got.Diagram == "none" || got.Cards != 5 {
 		t.Errorf("print media: controls display %s, diagram display %s, %d cards shown; want none, shown, 5",
-			got[0].Str(), got[1].Str(), got[2].Int())
+			got.Controls, got.Diagram, got.Cards)
 	}
-	opened := page.MustEval(`() => { window.dispatchEvent(new Event('beforeprint'));
+	opened := page.Int(`() => { window.dispatchEvent(new Event('beforeprint'));
 		const n = Array.from(document.querySelectorAll('details')).filter(d => !d.open).length;
-		window.dispatchEvent(new Event('afterprint')); return n; }`).Int()
+		window.dispatchEvent(new Event('afterprint')); return n; }`)
 	if opened != 0 {
 		t.Errorf("%d <details> stay closed when printing", opened)
 	}

@@ -25,13 +25,12 @@ func TestSharedHARReportInChromium(t *testing.T) {
 	if err := json.Unmarshal(data, &rep); err != nil {
 		t.Fatal(err)
 	}
-	b := startChromium(t)
 	var buf bytes.Buffer
 	if err := Render(&buf, &rep, "html", Options{}); err != nil {
 		t.Fatal(err)
 	}
-	page, log, doc := openReport(t, b, buf.Bytes())
-	summary := page.MustElement("#summary").MustText()
+	page, log, doc := openReport(t, buf.Bytes())
+	summary := page.Text("#summary")
 	for _, tp := range rep.ThirdParties {
 		named := strings.Contains(summary, tp.Company)
 		if len(tp.DataKinds) > 0 && !named {
@@ -39,8 +38,8 @@ func TestSharedHARReportInChromium(t *testing.T) {
 		}
 	}
 	visible := func() []string {
-		s := page.MustEval(`() => Array.from(document.querySelectorAll('article.card'))
-			.filter(c => !c.hidden && c.offsetParent !== null).map(c => c.dataset.company).join("\n")`).Str()
+		s := page.Str(`() => Array.from(document.querySelectorAll('article.card'))
+			.filter(c => !c.hidden && c.offsetParent !== null).map(c => c.dataset.company).join("\n")`)
 		if s == "" {
 			return nil
 		}
@@ -49,12 +48,12 @@ func TestSharedHARReportInChromium(t *testing.T) {
 	if n := len(visible()); n < len(rep.ThirdParties) {
 		t.Errorf("%d cards shown for %d third parties", n, len(rep.ThirdParties))
 	}
-	page.MustElement("#f-company").MustSelect("Klaviyo")
+	page.Select("#f-company", "Klaviyo")
 	if got := visible(); len(got) != 1 || got[0] != "Klaviyo" {
 		t.Errorf("company filter Klaviyo shows %q", got)
 	}
-	page.MustElement("#f-reset").MustClick()
-	page.MustElement("#f-kind").MustSelect("ZIP code")
+	page.Click("#f-reset")
+	page.Select("#f-kind", "ZIP code")
 	if got := visible(); len(got) != 1 || got[0] != "Meta" {
 		t.Errorf("data filter ZIP code shows %q, want only Meta (udff[zp])", got)
 	}

@@ -2,37 +2,29 @@ package report
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
 	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/go-rod/rod"
-	"github.com/go-rod/rod/lib/proto"
 
 	"github.com/leakwatch/leakwatch/internal/browser/browsertest"
 )
 
 // chromium is the one Chromium of the test binary's browser tests.
-var chromium browsertest.SharedRod
+var chromium browsertest.Shared
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	chromium.Close()
+	if err := chromium.Close(); err != nil {
+		fmt.Fprintln(os.Stderr, "close Chromium:", err)
+	}
 	os.Exit(code)
-}
-
-// startChromium returns the shared Chromium (never a download), or skips t
-// as browsertest does.
-func startChromium(t *testing.T) *rod.Browser {
-	t.Helper()
-	return chromium.Browser(t)
 }
 
 // pageLog records what a tab fetched and what its console said.
@@ -54,52 +46,29 @@ func (l *pageLog) snapshot() (reqs, console []string) {
 	return append([]string{}, l.requests...), append([]string{}, l.console...)
 }
 
-// openReport writes the HTML to a file and opens it in a new tab that
+// openReport writes the HTML to a file and opens it in a new tab of the
+// shared Chromium (never a download; skipped as browsertest does) that
 // records every network request and console message.
-func openReport(t *testing.T, b *rod.Browser, html []byte) (*rod.Page, *pageLog, string) {
+func openReport(t *testing.T, html []byte) (*browsertest.Page, *pageLog, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "report.html")
 	if err := os.WriteFile(path, html, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	doc := (&url.URL{Scheme: "file", Path: path}).String()
-	page, err := b.Page(proto.TargetCreateTarget{URL: "about:blank"})
-	if err != nil {
-		t.Fatalf("open tab: %v", err)
-	}
-	t.Cleanup(func() { _ = page.Close() })
-	page = page.Timeout(60 * time.Second)
-	for name, enable := range map[string]func() error{
-		"network": func() error { return proto.NetworkEnable{}.Call(page) },
-		"runtime": func() error { return proto.RuntimeEnable{}.Call(page) },
-		"log":     func() error { return proto.LogEnable{}.Call(page) },
-	} {
-		if err := enable(); err != nil {
-			t.Fatalf("enable CDP %s events: %v", name, err)
-		}
-	}
+	page := chromium.Page(t)
+	page.Timeout = 60 * time.Second
 	log := &pageLog{}
-	go page.EachEvent(
-		func(e *proto.NetworkRequestWillBeSent) { log.add(&log.requests, e.Request.URL) },
-		func(e *proto.RuntimeConsoleAPICalled) { log.add(&log.console, string(e.Type)+": "+consoleText(e)) },
-		func(e *proto.RuntimeExceptionThrown) { log.add(&log.console, "exception: "+e.ExceptionDetails.Text) },
-		func(e *proto.LogEntryAdded) { log.add(&log.console, string(e.Entry.Level)+": "+e.Entry.Text) },
-	)()
-	if err := page.Navigate(doc); err != nil {
-		t.Fatalf("navigate to %s: %v", doc, err)
-	}
-	if err := page.WaitLoad(); err != nil {
-		t.Fatalf("wait for load: %v", err)
-	}
+	page.Listen(browsertest.Listeners{
+		Request: func(r browsertest.Request) { log.add(&log.requests, r.URL) },
+		Console: func(c browsertest.Console) { log.add(&log.console, c.Type+": "+c.Text) },
+		Exception: func(e browsertest.Exception) {
+			log.add(&log.console, "exception: "+e.Text+" "+e.Description)
+		},
+		Log: func(e browsertest.LogEntry) { log.add(&log.console, e.Level+": "+e.Text) },
+	})
+	page.Navigate(doc)
 	return page, log, doc
-}
-
-func consoleText(e *proto.RuntimeConsoleAPICalled) string {
-	var parts []string
-	for _, a := range e.Args {
-		parts = append(parts, a.Value.String()+a.Description)
-	}
-	return strings.Join(parts, " ")
 }
 
 // fakeScreenshot draws a small page-like PNG.

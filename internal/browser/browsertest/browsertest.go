@@ -4,13 +4,11 @@
 package browsertest
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/leakwatch/leakwatch/internal/browser"
 )
@@ -72,24 +70,7 @@ func (e *Env) Need(t testing.TB) *browser.Browser {
 // Tab opens a tab in a fresh isolated context, closed with the test.
 func (e *Env) Tab(t testing.TB) *browser.Tab {
 	t.Helper()
-	b := e.Need(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	bc, err := b.NewContext(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tab, err := bc.NewTab(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = tab.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = bc.Close(ctx)
-	})
-	return tab
+	return isolatedTab(t, e.Need(t))
 }
 
 // ContainsAll reports whether s contains every one of subs.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
@@ -103,10 +102,4 @@ func MapArgs(pattern, addr, spki string) []string {
 		args = append(args, "--ignore-certificate-errors-spki-list="+spki)
 	}
 	return args
-}
-
-// flagPair splits "--name=value" into name and value.
-func flagPair(arg string) (name, value string) {
-	name, value, _ = strings.Cut(strings.TrimLeft(arg, "-"), "=")
-	return name, value
 }

@@ -21,17 +21,3 @@ func TestMapArgs(t *testing.T) {
 		}
 	}
 }
-
-func TestFlagPair(t *testing.T) {
-	t.Parallel()
-	tests := []struct{ arg, name, value string }{
-		{"--host-resolver-rules=MAP * 127.0.0.1:1, EXCLUDE localhost", "host-resolver-rules", "MAP * 127.0.0.1:1, EXCLUDE localhost"},
-		{"--disable-gpu", "disable-gpu", ""},
-		{"--a=b=c", "a", "b=c"},
-	}
-	for _, tt := range tests {
-		if n, v := flagPair(tt.arg); n != tt.name || v != tt.value {
-			t.Errorf("flagPair(%q) = %q, %q; want %q, %q", tt.arg, n, v, tt.name, tt.value)
-		}
-	}
-}
