@@ -275,25 +275,45 @@ func (s *scanner) b64Prefix(run []byte, enc *base64.Encoding) (text []byte, cut 
 	return text[:keep], true
 }
 
-// runShape says which kinds of characters a run holds.
-func runShape(run []byte) (std, url, dollar, lower, upper, digit bool) {
-	for _, c := range run {
+// Shape bits of a byte in a base64 run, for runShape.
+const (
+	shStd    = 1 << iota // '+' or '/'
+	shURL                // '-' or '_'
+	shDollar             // '$'
+	shLower
+	shUpper
+	shDigit // anything else
+)
+
+var shape [256]uint8
+
+func init() {
+	for c := range 256 {
+		b := byte(c)
 		switch {
-		case c == '+' || c == '/':
-			std = true
-		case c == '-' || c == '_':
-			url = true
-		case c == '$':
-			dollar = true
-		case c >= 'a' && c <= 'z':
-			lower = true
-		case c >= 'A' && c <= 'Z':
-			upper = true
+		case b == '+' || b == '/':
+			shape[c] = shStd
+		case b == '-' || b == '_':
+			shape[c] = shURL
+		case b == '$':
+			shape[c] = shDollar
+		case b >= 'a' && b <= 'z':
+			shape[c] = shLower
+		case b >= 'A' && b <= 'Z':
+			shape[c] = shUpper
 		default:
-			digit = true
+			shape[c] = shDigit
 		}
 	}
-	return
+}
+
+// runShape says which kinds of characters a run holds.
+func runShape(run []byte) (std, url, dollar, lower, upper, digit bool) {
+	var k uint8
+	for _, c := range run {
+		k |= shape[c]
+	}
+	return k&shStd != 0, k&shURL != 0, k&shDollar != 0, k&shLower != 0, k&shUpper != 0, k&shDigit != 0
 }
 
 // binary handles decoded bytes: text is emitted, compressed data is

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/coregx/ahocorasick"
 )
@@ -76,6 +77,8 @@ type Pool struct {
 	digLens  [129]bool // digest byte lengths present
 	size     int
 	maxLen   int // longest text candidate
+	// free holds scanners between requests (see Pool.scanner).
+	free sync.Pool
 }
 
 // NewPool builds the candidate pool. Warnings name empty or malformed

@@ -69,8 +69,9 @@ func (s *scanner) matchPrefix(loc string, v []byte, chain []string) {
 		return
 	}
 	var cands []int
-	if lowerASCII(t) {
-		cands = s.p.prefixes[string(t)] // a map index by converted bytes allocates nothing
+	var low [4*maxPrefixes + 1]byte
+	if k, ok := foldASCII(low[:], t); ok {
+		cands = s.p.prefixes[string(low[:k])] // a map index by converted bytes allocates nothing
 	} else {
 		cands = s.p.prefixes[strings.ToLower(string(t))]
 	}
@@ -79,16 +80,23 @@ func (s *scanner) matchPrefix(loc string, v []byte, chain []string) {
 	}
 }
 
-// lowerASCII reports whether b is ASCII with no upper-case letter: its own
-// lower-case form. Field values mostly are, and the per-field lookup then
-// costs no allocation.
-func lowerASCII(b []byte) bool {
-	for _, c := range b {
-		if c >= 0x80 || c >= 'A' && c <= 'Z' {
-			return false
-		}
+// foldASCII writes the lower-case form of b into buf when b is ASCII and
+// fits, so the per-field lookup costs no allocation; ok is false for
+// other text, which strings.ToLower folds.
+func foldASCII(buf, b []byte) (n int, ok bool) {
+	if len(b) > len(buf) {
+		return 0, false
 	}
-	return true
+	for i, c := range b {
+		if c >= 0x80 {
+			return 0, false
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return len(b), true
 }
 
 // prunePartial keeps, per (persona, field, channel, location), the whole

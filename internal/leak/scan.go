@@ -94,14 +94,53 @@ func (p *Pool) Scan(r *traffic.Request, opts ScanOptions) Result {
 	if r == nil || p == nil {
 		return Result{}
 	}
-	s := newScanner(p, opts, r.Index)
+	s := p.scanner(opts, r.Index)
 	s.request(r)
-	return s.finish()
+	res := s.finish()
+	p.release(s)
+	return res
 }
 
 func newScanner(p *Pool, opts ScanOptions, index int) *scanner {
 	return &scanner{p: p, opts: opts, b: opts.Budgets.withDefaults(), index: index,
 		seen: map[matchKey]int{}, pseen: map[patternKey]int{}}
+}
+
+// scanner takes a scanner from the pool's free list, or makes one: its
+// maps, buffers and raw-deflate reader are reused from request to request
+// instead of allocated for each.
+func (p *Pool) scanner(opts ScanOptions, index int) *scanner {
+	s, _ := p.free.Get().(*scanner)
+	if s == nil {
+		return newScanner(p, opts, index)
+	}
+	s.opts, s.b, s.index = opts, opts.Budgets.withDefaults(), index
+	return s
+}
+
+// reuseMax is the most entries a scanner's map may hold and still be
+// kept for the next request: one that grew past it on a huge request is
+// dropped rather than carried.
+const reuseMax = 1024
+
+// release clears what a scan left in s (its Result belongs to the
+// caller now) and hands it back to the pool.
+func (p *Pool) release(s *scanner) {
+	if len(s.seen) > reuseMax || len(s.pseen) > reuseMax || len(s.names) > reuseMax || len(s.paths) > reuseMax {
+		return
+	}
+	clear(s.seen)
+	clear(s.pseen)
+	clear(s.names)
+	clear(s.paths)
+	*s = scanner{p: p, seen: s.seen, pseen: s.pseen, names: s.names, paths: s.paths, flate: s.flate,
+		scratch: s.scratch, pending: s.pending[:0], recent: s.recent[:0], shipFn: s.shipFn}
+	for i := range s.scratch {
+		if cap(s.scratch[i]) > reuseMax<<10 {
+			s.scratch[i] = nil // a megabyte value's buffer is not kept
+		}
+	}
+	p.free.Put(s)
 }
 
 // finish adds the warnings owed at the end of a scan.
