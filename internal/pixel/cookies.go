@@ -139,29 +139,46 @@ func identifierLike(v string) bool {
 		strings.HasPrefix(v, "{") || strings.HasPrefix(v, "[") || strings.Contains(v, " ") {
 		return false
 	}
-	switch strings.ToLower(v) {
-	case "true", "false", "yes", "no", "null", "undefined":
-		return false
+	for _, w := range []string{"true", "false", "yes", "no", "null", "undefined"} {
+		if strings.EqualFold(v, w) {
+			return false
+		}
 	}
 	h := shannon(v)
 	return h >= minIDBitsPerChar && h*float64(len(v)) >= minIDBits
 }
 
-// shannon is the Shannon entropy of s in bits per byte.
+// shannon is the Shannon entropy of s in bits per byte: log2(n) less the
+// mean of c·log2(c) over the counts c of its bytes, each term read from a
+// table while counts are small (cookie values are cut at maxCookieValue).
 func shannon(s string) float64 {
+	if len(s) == 0 {
+		return 0
+	}
 	var counts [256]int
 	for i := 0; i < len(s); i++ {
 		counts[s[i]]++
 	}
-	h, n := 0.0, float64(len(s))
+	sum, n := 0.0, float64(len(s))
 	for _, c := range counts {
-		if c > 0 {
-			p := float64(c) / n
-			h -= p * math.Log2(p)
+		switch {
+		case c == 0:
+		case c < len(cLog2c):
+			sum += cLog2c[c]
+		default:
+			sum += float64(c) * math.Log2(float64(c))
 		}
 	}
-	return h
+	return max(0, math.Log2(n)-sum/n)
 }
+
+// cLog2c holds c·log2(c) for the counts shannon meets most.
+var cLog2c = func() (t [1025]float64) {
+	for c := 1; c < len(t); c++ {
+		t[c] = float64(c) * math.Log2(float64(c))
+	}
+	return t
+}()
 
 // isTimestamp reports whether s is a Unix time in seconds or milliseconds
 // between 2000 and 2100.
