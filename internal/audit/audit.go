@@ -156,7 +156,8 @@ func (a *Auditor) worker(ctx context.Context) {
 		if ctx.Err() != nil {
 			continue
 		}
-		res := a.opts.Pool.ScanContext(ctx, job.req, leak.ScanOptions{Patterns: job.pattern, Budgets: a.opts.Budgets})
+		res := a.opts.Pool.ScanContext(ctx, job.req, leak.ScanOptions{Patterns: job.pattern, Budgets: a.opts.Budgets,
+			Splitters: splitters})
 		if len(res.Matches) == 0 && len(res.Patterns) == 0 && len(res.Warnings) == 0 {
 			continue
 		}
@@ -173,6 +174,10 @@ func (a *Auditor) worker(ctx context.Context) {
 		a.keep(sr)
 	}
 }
+
+// splitters are the vendors' structured values the leak search splits
+// into named slots: parsed in pixel, searched in leak.
+var splitters = []leak.Splitter{{Prefix: pixel.GoogleTVPrefix, Split: pixel.SplitGoogleTV}}
 
 // sourceVisitor feeds one capture into the auditor. Requests wait in the
 // site decider until the capture's first party is known.

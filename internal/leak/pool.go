@@ -74,9 +74,11 @@ type Pool struct {
 	// prefixes maps a lowercased prefix of a typed value to the candidates
 	// (partial set) it stands for; see prefix.go.
 	prefixes map[string][]int
-	digLens  [129]bool // digest byte lengths present
-	size     int
-	maxLen   int // longest text candidate
+	// prefixLens marks the byte lengths of the keys of prefixes.
+	prefixLens [4*maxPrefixes + 1]bool
+	digLens    [129]bool // digest byte lengths present
+	size       int
+	maxLen     int // longest text candidate
 	// free holds scanners between requests (see Pool.scanner).
 	free sync.Pool
 }

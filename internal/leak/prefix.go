@@ -48,6 +48,9 @@ func (b *poolBuilder) addPrefixes(persona int, fv fieldValue) {
 			kind: kindPlain, partial: k})
 		p := string(rs[:k])
 		b.p.prefixes[p] = append(b.p.prefixes[p], len(b.p.cands)-1)
+		if len(p) < len(b.p.prefixLens) {
+			b.p.prefixLens[len(p)] = true
+		}
 	}
 }
 
@@ -71,6 +74,9 @@ func (s *scanner) matchPrefix(loc string, v []byte, chain []string) {
 	var cands []int
 	var low [4*maxPrefixes + 1]byte
 	if k, ok := foldASCII(low[:], t); ok {
+		if !s.p.prefixLens[k] {
+			return // folding ASCII keeps the length: no prefix is this long
+		}
 		cands = s.p.prefixes[string(low[:k])] // a map index by converted bytes allocates nothing
 	} else {
 		cands = s.p.prefixes[strings.ToLower(string(t))]

@@ -1,7 +1,6 @@
 package leak
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -283,8 +282,8 @@ func (s *scanner) field(loc string, v []byte, chain []string, depth, nest int) {
 				s.tooDeep(&s.jsonDeep, loc, "JSON nested deeper than %d levels", maxJSONDepth)
 			}
 			v = v[pos:] // search what did not parse as text
-		case bytes.HasPrefix(v, []byte("tv.1~")):
-			s.googleTokens(loc, v, chain, depth, nest)
+		case s.splitter(v) != nil:
+			s.split(s.splitter(v), loc, v, chain, depth, nest)
 			return
 		case looksURL(v):
 			s.nestedURL(loc, v, chain, depth, nest)
@@ -294,7 +293,7 @@ func (s *scanner) field(loc string, v []byte, chain []string, depth, nest int) {
 			return
 		}
 	}
-	if nest >= maxNest && nested(v) {
+	if nest >= maxNest && (nested(v) || s.splitter(v) != nil) {
 		s.tooDeep(&s.nestDeep, loc, "values nested in one another (JSON in a form field in JSON...) more than %d levels deep", maxNest)
 	}
 	s.leaf(loc, v, chain, depth, nest)
@@ -302,7 +301,7 @@ func (s *scanner) field(loc string, v []byte, chain []string, depth, nest int) {
 
 // nested reports a value field would split if the nesting limit allowed.
 func nested(v []byte) bool {
-	return looksJSON(v) || bytes.HasPrefix(v, []byte("tv.1~")) || looksURL(v) || looksForm(v)
+	return looksJSON(v) || looksURL(v) || looksForm(v)
 }
 
 // tooDeep warns, once per request and limit, that structure past a
@@ -395,16 +394,29 @@ func (s *scanner) intern(path []byte) string {
 	return p
 }
 
-// googleTokens searches Google's enhanced-conversions value
-// ("tv.1~em.<hash>~pn.<hash>~fn0.<hash>~pc0.94577~co0.us") token by token,
-// naming each "tv.1~<key>" so a finding says which slot carried the value.
-func (s *scanner) googleTokens(loc string, v []byte, chain []string, depth, nest int) {
-	for _, tok := range bytes.Split(v, []byte("~"))[1:] {
-		key, val, ok := bytes.Cut(tok, []byte("."))
-		if !ok || len(key) == 0 {
-			s.leaf(loc, tok, chain, depth, nest)
-			continue
+// splitter returns the first of the scan's splitters whose prefix v
+// starts with, or nil.
+func (s *scanner) splitter(v []byte) *Splitter {
+	for i := range s.opts.Splitters {
+		sp := &s.opts.Splitters[i]
+		if p := sp.Prefix; p != "" && len(v) >= len(p) && string(v[:len(p)]) == p {
+			return sp
 		}
-		s.field(s.join(loc, s.intern(append([]byte("tv.1~"), key...))), val, chain, depth, nest+1)
 	}
+	return nil
+}
+
+// split searches a vendor's structured value part by part: a named part
+// as a field "<loc> > <name>", an unnamed one as part of the value.
+func (s *scanner) split(sp *Splitter, loc string, v []byte, chain []string, depth, nest int) {
+	sp.Split(v, func(name, part []byte) {
+		if s.stopped {
+			return
+		}
+		if name == nil {
+			s.leaf(loc, part, chain, depth, nest)
+			return
+		}
+		s.field(s.join(loc, s.intern(name)), part, chain, depth, nest+1)
+	})
 }
