@@ -50,6 +50,9 @@ func init() {
 		}
 		class[c] = k
 	}
+	for c := range 256 {
+		featureClass[c] = featureBits(c)
+	}
 }
 
 // errCap says a decoder hit the size cap.
@@ -101,36 +104,62 @@ func scanFeatures(v []byte) features {
 		return f
 	}
 	b64, hx := 0, 0
+	var seen uint8
 	for _, c := range v {
-		k := class[c]
-		if k&(cB64|cLZ) != 0 {
+		k := featureClass[c]
+		seen |= k
+		if k&fRun != 0 {
 			b64++
-			if b64 > f.b64 {
-				f.b64 = b64
-			}
+			f.b64 = max(f.b64, b64)
 		} else {
 			b64 = 0
 		}
-		if k&cHex != 0 {
+		if k&fHex != 0 {
 			hx++
-			if hx > f.hex {
-				f.hex = hx
-			}
+			f.hex = max(f.hex, hx)
 		} else {
 			hx = 0
 		}
-		switch {
-		case c == '%':
-			f.pct = true
-		case c == '&':
-			f.amp = true
-		case c == '\\':
-			f.esc = true
-		case c >= 0x80:
-			f.high++
-		}
+		f.high += int(k >> 7) // fHigh is the top bit
 	}
+	f.pct, f.amp, f.esc = seen&fPct != 0, seen&fAmp != 0, seen&fEsc != 0
 	return f
+}
+
+// Feature bits of a byte, for scanFeatures' one table lookup.
+const (
+	fRun  = 1 << iota // base64 or lz-string alphabet
+	fHex              // hex digit
+	fPct              // '%'
+	fAmp              // '&'
+	fEsc              // '\\'
+	_
+	_
+	fHigh // >= 0x80; the top bit, so it counts by shifting
+)
+
+// featureClass is filled from class, in init.
+var featureClass [256]uint8
+
+func featureBits(c int) uint8 {
+	k := uint8(0)
+	if class[c]&(cB64|cLZ) != 0 {
+		k |= fRun
+	}
+	if class[c]&cHex != 0 {
+		k |= fHex
+	}
+	switch {
+	case c == '%':
+		k |= fPct
+	case c == '&':
+		k |= fAmp
+	case c == '\\':
+		k |= fEsc
+	case c >= 0x80:
+		k |= fHigh
+	}
+	return k
 }
 
 // decoders run in this order on every value below the depth limit.
@@ -216,7 +245,7 @@ func (s *scanner) decodeB64Run(run []byte, padded bool, emit func([]byte, ...str
 		return
 	}
 	if dollar || !(lower && upper) && !(digit && (lower || upper)) {
-		if dollar {
+		if dollar && lzMayStart(run, &lzURIVal) {
 			s.tryLZ(string(run), lzFromURI, emit)
 		}
 		return
@@ -248,9 +277,9 @@ func (s *scanner) decodeB64Run(run []byte, padded bool, emit func([]byte, ...str
 	hasUnder := bytes.IndexByte(run, '_') >= 0
 	switch {
 	case len(run) < 20:
-	case !url:
+	case !url && lzMayStart(run, &lzBase64Val):
 		s.tryLZ(string(run), lzFromBase64, emit)
-	case !hasUnder && bytes.IndexByte(run, '/') < 0:
+	case url && !hasUnder && bytes.IndexByte(run, '/') < 0 && lzMayStart(run, &lzURIVal):
 		s.tryLZ(string(run), lzFromURI, emit)
 	}
 }
@@ -337,13 +366,74 @@ func (s *scanner) binary(out []byte, emit func([]byte, ...string), name string, 
 	}
 	// Raw deflate has no header: only try it on blocks that say they are
 	// Huffman-coded (BTYPE 01 or 10), never stored or reserved.
-	if bt := out[0] >> 1 & 3; rawDeflate && len(out) >= 24 && (bt == 1 || bt == 2) {
+	if bt := out[0] >> 1 & 3; rawDeflate && len(out) >= 24 && (bt == 1 || bt == 2) && deflateMayStart(out) {
 		if dec, err := s.inflate("deflate", out); len(dec) >= 4 && usable(dec, err) {
 			emit(dec, name, "deflate")
 			return true
 		}
 	}
 	return false
+}
+
+// deflateMayStart reports whether raw deflate data can get past its first
+// block header. A Huffman-coded block with codes of its own (BTYPE 10)
+// declares at most 286 literal and 30 distance codes, then the code
+// lengths of the code-length alphabet, which must make a complete prefix
+// code (or a single one-bit code, as zlib allows); a decoder fails on
+// anything else before writing a byte. Random bytes almost never pass, so
+// the decoder is not started for them. Fixed-code blocks have no header
+// to check.
+func deflateMayStart(b []byte) bool {
+	if len(b) == 0 || b[0]>>1&3 != 2 {
+		return len(b) > 0
+	}
+	bit := 3 // BFINAL and BTYPE read
+	read := func(n int) (int, bool) {
+		v := 0
+		for i := range n {
+			if bit>>3 >= len(b) {
+				return 0, false
+			}
+			v |= int(b[bit>>3]>>(bit&7)&1) << i
+			bit++
+		}
+		return v, true
+	}
+	hlit, ok1 := read(5)
+	hdist, ok2 := read(5)
+	hclen, ok3 := read(4)
+	if !ok1 || !ok2 || !ok3 || hlit+257 > 286 || hdist+1 > 30 {
+		return false
+	}
+	var count [8]int
+	for range hclen + 4 {
+		n, ok := read(3)
+		if !ok {
+			return false
+		}
+		count[n]++
+	}
+	// Kraft sum over lengths 1..7, in units of 2^-7: complete is 128.
+	sum, longest := 0, 0
+	for n := 1; n < len(count); n++ {
+		sum += count[n] << (7 - n)
+		if count[n] > 0 {
+			longest = n
+		}
+	}
+	return sum == 128 || longest == 1 && sum == 64
+}
+
+// lzMayStart reports whether a run read in an lz-string 6-bit alphabet
+// can start a stream: its first two bits, the top of its first character,
+// must name a literal, or the decoder fails at once. Half of random
+// base64 runs fail so; checking here spares the decoder's allocations.
+func lzMayStart(run []byte, table *[256]int16) bool {
+	if len(run) == 0 {
+		return false
+	}
+	v := table[run[0]]
+	return v < 0 || v&16 == 0 // an unknown character reads as zero bits
 }
 
 // tryLZ decodes lz-string, its output bounded by the expansion limit and

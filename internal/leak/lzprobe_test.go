@@ -1,0 +1,76 @@
+package leak
+
+import (
+	"bytes"
+	"compress/flate"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// lzMayStart rejects exactly the runs the decoder rejects at its first
+// code: whatever follows, a run it refuses fails without output or work.
+func TestLZMayStartAgreesWithDecoder(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name   string
+		table  *[256]int16
+		decode func(string, int) (string, error)
+	}{
+		{"base64", &lzBase64Val, lzFromBase64},
+		{"uri", &lzURIVal, lzFromURI},
+	} {
+		for first := range 256 {
+			for _, tail := range []string{"AAAAAAAAAAAAAAAAAAAA", "N4IgLgpgThDGD2A7ALQEYQC5", "zzzzzzzzzzzzzzzzzzzz"} {
+				run := string(rune(first)) + tail
+				if first >= 0x80 {
+					run = string([]byte{byte(first)}) + tail
+				}
+				_, err := c.decode(run, 1<<20)
+				var fail *lzFailure
+				atOnce := errors.Is(err, errLZ) && !errors.As(err, &fail)
+				if !lzMayStart([]byte(run), c.table) && !atOnce {
+					t.Errorf("%s %q: refused, but the decoder got past the first code (%v)", c.name, run, err)
+				}
+			}
+		}
+	}
+}
+
+// deflateMayStart passes every stream compress/flate writes, and refuses
+// only data from which a decoder reads nothing.
+func TestDeflateMayStartAgreesWithDecoder(t *testing.T) {
+	t.Parallel()
+	text := []byte(strings.Repeat(`{"email":"alice.smith@example.com","page":"/checkout?step=2"}`, 20))
+	for level := flate.HuffmanOnly; level <= flate.BestCompression; level++ {
+		for _, n := range []int{1, 30, 200, len(text)} {
+			var buf bytes.Buffer
+			w, _ := flate.NewWriter(&buf, level)
+			w.Write(text[:n])
+			w.Close()
+			if !deflateMayStart(buf.Bytes()) {
+				t.Errorf("level %d, %d bytes: a real stream refused", level, n)
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	refused := 0
+	for range 20000 {
+		b := make([]byte, 24+rng.IntN(100))
+		for i := range b {
+			b[i] = byte(rng.Uint32())
+		}
+		if deflateMayStart(b) {
+			continue
+		}
+		refused++
+		if out, _ := io.ReadAll(flate.NewReader(bytes.NewReader(b))); len(out) > 0 {
+			t.Fatalf("refused %x, but a decoder read %d bytes of it", b, len(out))
+		}
+	}
+	if refused < 4500 { // a quarter say BTYPE 10, and nearly all of those fail
+		t.Errorf("only %d of 20000 random inputs refused", refused)
+	}
+}
