@@ -54,18 +54,18 @@ type Auditor struct {
 	opts  Options
 	state *state
 
-	jobs   chan scanJob
-	wg     sync.WaitGroup
+	jobs chan scanJob
+	wg   sync.WaitGroup
 	// steps carry what the sources' visitors are handed (pages, requests,
 	// ends) to the one goroutine that classifies and decodes them in
 	// order, so that reading the next entry overlaps with analysing this
 	// one; stepsDone is closed when it has run them all.
 	steps     chan func()
 	stepsDone chan struct{}
-	mu     sync.Mutex
-	scans  []scanResult
-	kept   keptTotals // what scans holds, for the limits
-	closed bool
+	mu        sync.Mutex
+	scans     []scanResult
+	kept      keptTotals // what scans holds, for the limits
+	closed    bool
 	// visitors are the sources' visitors, so that Report can analyse what
 	// a source held back when its reading stopped before End.
 	visitors []*sourceVisitor
