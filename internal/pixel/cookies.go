@@ -102,9 +102,19 @@ func requestCookies(r *traffic.Request) []traffic.Cookie {
 	if len(r.Cookies) > 0 {
 		return r.Cookies
 	}
-	var out []traffic.Cookie
-	for _, h := range r.Headers.Values("Cookie") {
-		for _, kv := range strings.Split(h, ";") {
+	hdr := r.Headers.Values("Cookie")
+	n := 0
+	for _, h := range hdr {
+		n += strings.Count(h, ";") + 1
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]traffic.Cookie, 0, n) // one allocation, however many cookies
+	for _, h := range hdr {
+		for more := true; more; {
+			var kv string
+			kv, h, more = strings.Cut(h, ";")
 			name, value, ok := strings.Cut(strings.TrimSpace(kv), "=")
 			if ok && name != "" {
 				out = append(out, traffic.Cookie{Name: name, Value: value})
