@@ -128,11 +128,11 @@ func scanFeatures(v []byte) features {
 
 // Feature bits of a byte, for scanFeatures' one table lookup.
 const (
-	fRun  = 1 << iota // base64 or lz-string alphabet
-	fHex              // hex digit
-	fPct              // '%'
-	fAmp              // '&'
-	fEsc              // '\\'
+	fRun = 1 << iota // base64 or lz-string alphabet
+	fHex             // hex digit
+	fPct             // '%'
+	fAmp             // '&'
+	fEsc             // '\\'
 	_
 	_
 	fHigh // >= 0x80; the top bit, so it counts by shifting

@@ -74,11 +74,12 @@ type Pool struct {
 	// prefixes maps a lowercased prefix of a typed value to the candidates
 	// (partial set) it stands for; see prefix.go.
 	prefixes map[string][]int
-	// prefixLens marks the byte lengths of the keys of prefixes.
-	prefixLens [4*maxPrefixes + 1]bool
-	digLens    [129]bool // digest byte lengths present
-	size       int
-	maxLen     int // longest text candidate
+	// prefixRunes marks the lengths in runes of the keys of prefixes
+	// (lower-casing keeps a text's rune count).
+	prefixRunes [maxPrefixes + 65]bool
+	digLens     [129]bool // digest byte lengths present
+	size        int
+	maxLen      int // longest text candidate
 	// free holds scanners between requests (see Pool.scanner).
 	free sync.Pool
 }

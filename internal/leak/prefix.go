@@ -48,8 +48,8 @@ func (b *poolBuilder) addPrefixes(persona int, fv fieldValue) {
 			kind: kindPlain, partial: k})
 		p := string(rs[:k])
 		b.p.prefixes[p] = append(b.p.prefixes[p], len(b.p.cands)-1)
-		if len(p) < len(b.p.prefixLens) {
-			b.p.prefixLens[len(p)] = true
+		if k < len(b.p.prefixRunes) {
+			b.p.prefixRunes[k] = true
 		}
 	}
 }
@@ -68,15 +68,12 @@ func (s *scanner) matchPrefix(loc string, v []byte, chain []string) {
 		return
 	}
 	t := bytes.TrimSpace(v)
-	if n := utf8.RuneCount(t); n < minPrefix || n > maxPrefixes+64 {
-		return
+	if n := utf8.RuneCount(t); n < minPrefix || n > maxPrefixes+64 || !s.p.prefixRunes[n] {
+		return // no kept prefix has n runes (lower-casing keeps the count)
 	}
 	var cands []int
 	var low [4*maxPrefixes + 1]byte
 	if k, ok := foldASCII(low[:], t); ok {
-		if !s.p.prefixLens[k] {
-			return // folding ASCII keeps the length: no prefix is this long
-		}
 		cands = s.p.prefixes[string(low[:k])] // a map index by converted bytes allocates nothing
 	} else {
 		cands = s.p.prefixes[strings.ToLower(string(t))]
