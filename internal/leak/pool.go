@@ -77,6 +77,8 @@ type Pool struct {
 	// prefixRunes marks the lengths in runes of the keys of prefixes
 	// (lower-casing keeps a text's rune count).
 	prefixRunes [maxPrefixes + 65]bool
+	// prefixFirst marks the first bytes of the keys of prefixes.
+	prefixFirst [256]bool
 	digLens     [129]bool // digest byte lengths present
 	size        int
 	maxLen      int // longest text candidate

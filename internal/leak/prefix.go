@@ -51,6 +51,7 @@ func (b *poolBuilder) addPrefixes(persona int, fv fieldValue) {
 		if k < len(b.p.prefixRunes) {
 			b.p.prefixRunes[k] = true
 		}
+		b.p.prefixFirst[p[0]] = true
 	}
 }
 
@@ -71,6 +72,9 @@ func (s *scanner) matchPrefix(loc string, v []byte, chain []string) {
 	if n := utf8.RuneCount(t); n < minPrefix || n > maxPrefixes+64 || !s.p.prefixRunes[n] {
 		return // no kept prefix has n runes (lower-casing keeps the count)
 	}
+	if c := t[0]; c < 0x80 && !s.p.prefixFirst[c|asciiCase(c)] {
+		return // an ASCII first letter lower-cases to ASCII: no prefix starts so
+	}
 	var cands []int
 	var low [4*maxPrefixes + 1]byte
 	if k, ok := foldASCII(low[:], t); ok {
@@ -81,6 +85,14 @@ func (s *scanner) matchPrefix(loc string, v []byte, chain []string) {
 	for _, ci := range cands {
 		s.record(&s.p.cands[ci], loc, chain, nil, t)
 	}
+}
+
+// asciiCase is the bit that lower-cases c when c is an ASCII capital.
+func asciiCase(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return 0x20
+	}
+	return 0
 }
 
 // foldASCII writes the lower-case form of b into buf when b is ASCII and
