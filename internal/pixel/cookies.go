@@ -165,17 +165,21 @@ func shannon(s string) float64 {
 	if len(s) == 0 {
 		return 0
 	}
-	var counts [256]int
+	var counts [256]int32
+	var seen [256]byte // the distinct bytes, in order of first sight
+	distinct := 0
 	for i := 0; i < len(s); i++ {
+		if counts[s[i]] == 0 {
+			seen[distinct] = s[i]
+			distinct++
+		}
 		counts[s[i]]++
 	}
 	sum, n := 0.0, float64(len(s))
-	for _, c := range counts {
-		switch {
-		case c == 0:
-		case c < len(cLog2c):
+	for _, b := range seen[:distinct] {
+		if c := int(counts[b]); c < len(cLog2c) {
 			sum += cLog2c[c]
-		default:
+		} else {
 			sum += float64(c) * math.Log2(float64(c))
 		}
 	}
