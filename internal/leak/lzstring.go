@@ -130,7 +130,7 @@ type lzState struct {
 // that breaks the format is errLZ.
 func lzDecompress(length, reset int, next func(int) int, limit int) (string, error) {
 	z := &lzState{r: &lzReader{next: next, val: next(0), position: reset, reset: reset, index: 1},
-		dict: make([]lzEntry, 3, 64), enlargeIn: 4, numBits: 3, limit: limit}
+		dict: make([]lzEntry, 3, 16), enlargeIn: 4, numBits: 3, limit: limit}
 	first := z.r.bits(2)
 	if first > 1 {
 		return "", errLZ
