@@ -35,6 +35,8 @@ type Splitter struct {
 	// Split calls part for each piece of v, a value starting with
 	// Prefix: with its name, searched as a field of that name below the
 	// value's own, or with a nil name, searched as part of the value.
+	// v and the parts may be the scan's buffers: valid during the call
+	// only, never to be kept.
 	Split func(v []byte, part func(name, value []byte))
 }
 

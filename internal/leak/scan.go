@@ -72,6 +72,9 @@ type scanner struct {
 	noWireCharge bool
 	// scratch holds the decoded pair value at each nesting level.
 	scratch [maxNest + 1][]byte
+	// sent holds a value as sent (a cookie) while it is searched: the
+	// search keeps no reference into it, so one buffer serves them all.
+	sent []byte
 	// jsonDeep and nestDeep are set once a nesting limit was warned about.
 	jsonDeep, nestDeep bool
 	// finishing lets the end-of-scan warnings past maxWarnings.
@@ -133,7 +136,10 @@ func (p *Pool) release(s *scanner) {
 	clear(s.names)
 	clear(s.paths)
 	*s = scanner{p: p, seen: s.seen, pseen: s.pseen, names: s.names, paths: s.paths, flate: s.flate,
-		scratch: s.scratch, pending: s.pending[:0], recent: s.recent[:0], shipFn: s.shipFn}
+		scratch: s.scratch, sent: s.sent[:0], pending: s.pending[:0], recent: s.recent[:0], shipFn: s.shipFn}
+	if cap(s.sent) > reuseMax<<10 {
+		s.sent = nil
+	}
 	for i := range s.scratch {
 		if cap(s.scratch[i]) > reuseMax<<10 {
 			s.scratch[i] = nil // a megabyte value's buffer is not kept
@@ -239,6 +245,13 @@ func (s *scanner) stop() bool {
 	default:
 		return false
 	}
+}
+
+// wireCopy copies a value as sent into the scanner's wire buffer, for a
+// search that must not run over every value's own copy.
+func (s *scanner) wireCopy(v string) []byte {
+	s.sent = append(s.sent[:0], v...)
+	return s.sent
 }
 
 // join names a field inside another ("data > properties.$email"). Names
