@@ -57,12 +57,18 @@ type Auditor struct {
 	// by tests that need it to fail.
 	search func(context.Context, *traffic.Request, leak.ScanOptions) leak.Result
 
-	jobs   chan scanJob
-	wg     sync.WaitGroup
-	mu     sync.Mutex
-	scans  []scanResult
-	kept   keptTotals // what scans holds, for the limits
-	closed bool
+	jobs chan scanJob
+	wg   sync.WaitGroup
+	// steps carry what the sources' visitors are handed (pages, requests,
+	// ends) to the one goroutine that classifies and decodes them in
+	// order, so that reading the next entry overlaps with analysing this
+	// one; stepsDone is closed when it has run them all.
+	steps     chan func()
+	stepsDone chan struct{}
+	mu        sync.Mutex
+	scans     []scanResult
+	kept      keptTotals // what scans holds, for the limits
+	closed    bool
 	// visitors are the sources' visitors, so that Report can analyse what
 	// a source held back when its reading stopped before End.
 	visitors []*sourceVisitor
@@ -81,20 +87,49 @@ func New(ctx context.Context, opts Options) (*Auditor, error) {
 	if n == 0 {
 		n = runtime.GOMAXPROCS(0)
 	}
-	a := &Auditor{opts: opts, state: newState(opts), jobs: make(chan scanJob, 2*n), search: opts.Pool.ScanContext}
+	a := &Auditor{opts: opts, state: newState(opts), jobs: make(chan scanJob, 2*n), search: opts.Pool.ScanContext,
+		steps: make(chan func(), stepQueue), stepsDone: make(chan struct{})}
 	for range n {
 		a.wg.Add(1)
 		go a.worker(ctx)
 	}
+	go a.runSteps()
 	return a, nil
+}
+
+// stepQueue is how many visitor calls may wait for the analysing
+// goroutine: enough to keep it busy while the next entry is read, and as
+// few as the search queue holds, so that memory stays a small multiple of
+// the largest entry.
+const stepQueue = 4
+
+// runSteps runs the visitors' calls in the order they were made.
+func (a *Auditor) runSteps() {
+	defer close(a.stepsDone)
+	for step := range a.steps {
+		a.runStep(step)
+	}
+}
+
+// runStep runs one visitor call. A panic in it (a bug: hostile input must
+// never cause one) costs that entry, not the analysis: it becomes a
+// warning, and the entries after it are analysed.
+func (a *Auditor) runStep(step func()) {
+	defer func() {
+		if r := recover(); r != nil && len(a.state.internalErrors) < 100 {
+			a.state.internalErrors = append(a.state.internalErrors,
+				fmt.Sprintf("internal error while analysing an entry: %v; that entry was not analysed (please report it)", r))
+		}
+	}()
+	step()
 }
 
 // Source starts a new capture named name and returns the Visitor that takes it.
 func (a *Auditor) Source(name string) traffic.Visitor {
-	a.state.sources = append(a.state.sources, Source{Path: name})
-	v := &sourceVisitor{a: a, src: len(a.state.sources) - 1, pixels: pixel.NewAnalyzer(),
+	v := &sourceVisitor{a: a, src: len(a.visitors), pixels: pixel.NewAnalyzer(),
 		site: newSiteDecider(a.opts.Classifier, isBackground)}
 	a.visitors = append(a.visitors, v)
+	a.steps <- func() { a.state.sources = append(a.state.sources, Source{Path: name}) }
 	return v
 }
 
@@ -108,6 +143,8 @@ func (a *Auditor) Report() *Report {
 		}
 	}
 	if !a.closed {
+		close(a.steps)
+		<-a.stepsDone
 		close(a.jobs)
 		a.closed = true
 	}
@@ -188,8 +225,13 @@ func (a *Auditor) scan(ctx context.Context, job scanJob) (res leak.Result) {
 				job.ref.index, capString(job.ref.url, 200), r)}}
 		}
 	}()
-	return a.search(ctx, job.req, leak.ScanOptions{Patterns: job.pattern, Budgets: a.opts.Budgets})
+	return a.search(ctx, job.req, leak.ScanOptions{Patterns: job.pattern, Budgets: a.opts.Budgets,
+		Splitters: splitters})
 }
+
+// splitters are the vendors' structured values the leak search splits
+// into named slots: parsed in pixel, searched in leak.
+var splitters = []leak.Splitter{{Prefix: pixel.GoogleTVPrefix, Split: pixel.SplitGoogleTV}}
 
 // sourceVisitor feeds one capture into the auditor. Requests wait in the
 // site decider until the capture's first party is known.
@@ -202,13 +244,33 @@ type sourceVisitor struct {
 	ended   bool
 }
 
+// Page, Request and End hand their work to the auditor's analysing
+// goroutine and return: the reader goes on with the next entry.
 func (v *sourceVisitor) Page(p *traffic.Page) error {
-	v.site.pages[p.ID] = p
-	v.a.state.addPage(v.src, p)
+	v.a.steps <- func() { v.page(p) }
 	return nil
 }
 
 func (v *sourceVisitor) Request(r *traffic.Request) error {
+	v.a.steps <- func() { _ = v.request(r) }
+	return nil
+}
+
+func (v *sourceVisitor) End(c *traffic.Capture) error {
+	if v.ended {
+		return nil
+	}
+	v.ended = true
+	v.a.steps <- func() { _ = v.end(c) }
+	return nil
+}
+
+func (v *sourceVisitor) page(p *traffic.Page) {
+	v.site.pages[p.ID] = p
+	v.a.state.addPage(v.src, p)
+}
+
+func (v *sourceVisitor) request(r *traffic.Request) error {
 	d := v.site
 	if d.decided {
 		return v.process(r)
@@ -300,11 +362,7 @@ func (v *sourceVisitor) process(r *traffic.Request) error {
 	return nil
 }
 
-func (v *sourceVisitor) End(c *traffic.Capture) error {
-	if v.ended {
-		return nil
-	}
-	v.ended = true
+func (v *sourceVisitor) end(c *traffic.Capture) error {
 	if err := v.flush(); err != nil {
 		return err
 	}

@@ -94,6 +94,7 @@ func (s *state) build(scans []scanResult, kept keptTotals) *Report {
 			r.Warnings = append(r.Warnings, w)
 		}
 	}
+	r.Warnings = append(r.Warnings, s.internalErrors...)
 	r.Warnings = append(r.Warnings, kept.warnings(s.opts.Limits)...)
 	for _, k := range sortedKeys(s.hitsDropped) {
 		r.Warnings = append(r.Warnings, budgetWarning("pixel hits of "+k, s.hitsDropped[k], "--max-pixel-hits",

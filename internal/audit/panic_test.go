@@ -25,3 +25,22 @@ func TestScanPanicIsAWarning(t *testing.T) {
 		t.Fatalf("warnings = %q", res.Warnings)
 	}
 }
+
+// TestStepPanicIsAWarning: a panic while analysing one entry (forced
+// here) becomes a warning, and the entries after it are still analysed.
+func TestStepPanicIsAWarning(t *testing.T) {
+	t.Parallel()
+	a, err := New(context.Background(), Options{Workers: 1, Classifier: classifier(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := a.Source("x.har")
+	a.steps <- func() { panic("boom") }
+	if err := v.Request(&traffic.Request{Index: 0, URL: "https://www.shop.example/", Method: "GET", ResourceType: "document"}); err != nil {
+		t.Fatal(err)
+	}
+	r := a.Report()
+	if r.Summary.Requests != 1 || !strings.Contains(strings.Join(r.Warnings, "\n"), "internal error while analysing an entry: boom") {
+		t.Errorf("requests %d, warnings %q", r.Summary.Requests, r.Warnings)
+	}
+}

@@ -117,6 +117,8 @@ type state struct {
 	conflictsDropped int
 	// thirdHit marks the third-party requests that carried pixel hits.
 	thirdHit map[[2]int]bool
+	// internalErrors are panics recovered while analysing entries.
+	internalErrors []string
 }
 
 func newState(opts Options) *state {

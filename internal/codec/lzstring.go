@@ -133,7 +133,7 @@ type lzState struct {
 // that breaks the format is ErrLZ.
 func lzDecompress(length, reset int, next func(int) int, limit int) (string, error) {
 	z := &lzState{r: &lzReader{next: next, val: next(0), position: reset, reset: reset, index: 1},
-		dict: make([]lzEntry, 3, 64), enlargeIn: 4, numBits: 3, limit: limit}
+		dict: make([]lzEntry, 3, 16), enlargeIn: 4, numBits: 3, limit: limit}
 	first := z.r.bits(2)
 	if first > 1 {
 		return "", ErrLZ
@@ -215,4 +215,21 @@ func (z *lzState) step(cc int) error {
 	z.w = lzEntry{start, n}
 	z.grow()
 	return nil
+}
+
+// LZMayStart reports whether a run read as LZString.compressToBase64 (or,
+// with uri, compressToEncodedURIComponent) output can start a stream: its
+// first two bits, the top of its first character, must name a literal, or
+// the decoder fails at once. Half of random base64 runs fail so; checking
+// first spares the decoder's allocations.
+func LZMayStart(run []byte, uri bool) bool {
+	if len(run) == 0 {
+		return false
+	}
+	table := &lzBase64Val
+	if uri {
+		table = &lzURIVal
+	}
+	v := table[run[0]]
+	return v < 0 || v&16 == 0 // an unknown character reads as zero bits
 }

@@ -2,6 +2,7 @@ package codec
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"testing"
 	"unicode/utf16"
@@ -94,4 +95,33 @@ func FuzzLZString(f *testing.F) {
 			}
 		}
 	})
+}
+
+// LZMayStart rejects exactly the runs the decoder rejects at its first
+// code: whatever follows, a run it refuses fails without output or work.
+func TestLZMayStartAgreesWithDecoder(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name   string
+		uri    bool
+		decode func(string, int) (string, error)
+	}{
+		{"base64", false, LZFromBase64},
+		{"uri", true, LZFromURI},
+	} {
+		for first := range 256 {
+			for _, tail := range []string{"AAAAAAAAAAAAAAAAAAAA", "N4IgLgpgThDGD2A7ALQEYQC5", "zzzzzzzzzzzzzzzzzzzz"} {
+				run := string(rune(first)) + tail
+				if first >= 0x80 {
+					run = string([]byte{byte(first)}) + tail
+				}
+				_, err := c.decode(run, 1<<20)
+				var fail *LZError
+				atOnce := errors.Is(err, ErrLZ) && !errors.As(err, &fail)
+				if !LZMayStart([]byte(run), c.uri) && !atOnce {
+					t.Errorf("%s %q: refused, but the decoder got past the first code (%v)", c.name, run, err)
+				}
+			}
+		}
+	}
 }

@@ -208,9 +208,11 @@ func (s *scanner) cookies(r *traffic.Request) {
 	s.ch = ChannelCookie
 	hdr := r.Headers.Values("Cookie")
 	for _, line := range hdr {
-		for _, part := range strings.Split(line, ";") {
+		for more := true; more; {
+			var part string
+			part, line, more = strings.Cut(line, ";")
 			k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
-			s.field(nameOf([]byte(k)), []byte(v), nil, 0, 1)
+			s.field(nameOfString(k), s.wireCopy(v), nil, 0, 1)
 		}
 	}
 	if len(hdr) == 0 {

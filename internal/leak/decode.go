@@ -51,6 +51,9 @@ func init() {
 		}
 		class[c] = k
 	}
+	for c := range 256 {
+		featureClass[c] = featureBits(c)
+	}
 }
 
 // errCap says a decoder hit the size cap.
@@ -102,35 +105,25 @@ func scanFeatures(v []byte) features {
 		return f
 	}
 	b64, hx := 0, 0
+	var seen uint8
 	for _, c := range v {
-		k := class[c]
-		if k&(cB64|cLZ) != 0 {
+		k := featureClass[c]
+		seen |= k
+		if k&fRun != 0 {
 			b64++
-			if b64 > f.b64 {
-				f.b64 = b64
-			}
+			f.b64 = max(f.b64, b64)
 		} else {
 			b64 = 0
 		}
-		if k&cHex != 0 {
+		if k&fHex != 0 {
 			hx++
-			if hx > f.hex {
-				f.hex = hx
-			}
+			f.hex = max(f.hex, hx)
 		} else {
 			hx = 0
 		}
-		switch {
-		case c == '%':
-			f.pct = true
-		case c == '&':
-			f.amp = true
-		case c == '\\':
-			f.esc = true
-		case c >= 0x80:
-			f.high++
-		}
+		f.high += int(k >> 7) // fHigh is the top bit
 	}
+	f.pct, f.amp, f.esc = seen&fPct != 0, seen&fAmp != 0, seen&fEsc != 0
 	return f
 }
 
@@ -217,7 +210,7 @@ func (s *scanner) decodeB64Run(run []byte, padded bool, emit func([]byte, ...str
 		return
 	}
 	if dollar || !(lower && upper) && !(digit && (lower || upper)) {
-		if dollar {
+		if dollar && codec.LZMayStart(run, true) {
 			s.tryLZ(string(run), codec.LZFromURI, emit)
 		}
 		return
@@ -249,9 +242,9 @@ func (s *scanner) decodeB64Run(run []byte, padded bool, emit func([]byte, ...str
 	hasUnder := bytes.IndexByte(run, '_') >= 0
 	switch {
 	case len(run) < 20:
-	case !url:
+	case !url && codec.LZMayStart(run, false):
 		s.tryLZ(string(run), codec.LZFromBase64, emit)
-	case !hasUnder && bytes.IndexByte(run, '/') < 0:
+	case url && !hasUnder && bytes.IndexByte(run, '/') < 0 && codec.LZMayStart(run, true):
 		s.tryLZ(string(run), codec.LZFromURI, emit)
 	}
 }
@@ -276,27 +269,6 @@ func (s *scanner) b64Prefix(run []byte, enc *base64.Encoding) (text []byte, cut 
 	return text[:keep], true
 }
 
-// runShape says which kinds of characters a run holds.
-func runShape(run []byte) (std, url, dollar, lower, upper, digit bool) {
-	for _, c := range run {
-		switch {
-		case c == '+' || c == '/':
-			std = true
-		case c == '-' || c == '_':
-			url = true
-		case c == '$':
-			dollar = true
-		case c >= 'a' && c <= 'z':
-			lower = true
-		case c >= 'A' && c <= 'Z':
-			upper = true
-		default:
-			digit = true
-		}
-	}
-	return
-}
-
 // binary handles decoded bytes: text is emitted, compressed data is
 // inflated first. It reports whether out was recognised.
 func (s *scanner) binary(out []byte, emit func([]byte, ...string), name string, rawDeflate bool) bool {
@@ -318,7 +290,7 @@ func (s *scanner) binary(out []byte, emit func([]byte, ...string), name string, 
 	}
 	// Raw deflate has no header: only try it on blocks that say they are
 	// Huffman-coded (BTYPE 01 or 10), never stored or reserved.
-	if bt := out[0] >> 1 & 3; rawDeflate && len(out) >= 24 && (bt == 1 || bt == 2) {
+	if bt := out[0] >> 1 & 3; rawDeflate && len(out) >= 24 && (bt == 1 || bt == 2) && deflateMayStart(out) {
 		if dec, err := s.inflate("deflate", out); len(dec) >= 4 && usable(dec, err) {
 			emit(dec, name, "deflate")
 			return true

@@ -111,6 +111,15 @@ func nameOf(b []byte) string {
 	return string(b[:n]) + "…"
 }
 
+// nameOfString is nameOf for a name held as a string: kept as it is
+// when short enough, with no copy.
+func nameOfString(s string) string {
+	if len(s) <= maxNameLen {
+		return s
+	}
+	return nameOf([]byte(s))
+}
+
 // cut copies at most 200 bytes of evidence, not splitting a UTF-8 rune.
 func cut(b []byte) string {
 	if len(b) <= 200 {

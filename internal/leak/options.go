@@ -18,6 +18,26 @@ type ScanOptions struct {
 	// Stop, when closed, ends the scan early: what was found so far is
 	// returned with a warning. ScanContext sets it from a context.
 	Stop <-chan struct{}
+	// Splitters name the parts of vendors' structured values (see
+	// Splitter); the caller passes those of the vendor packages.
+	Splitters []Splitter
+}
+
+// Splitter splits one vendor's structured field value into named parts,
+// so that a finding says which slot of it carried a value: Google's
+// enhanced-conversions "tv.1~em.<hash>~pn.<hash>" is split by
+// pixel.SplitGoogleTV into "tv.1~em" and "tv.1~pn". leak stays
+// vendor-neutral: it only finds the values that start with Prefix and
+// searches each part Split hands back.
+type Splitter struct {
+	// Prefix is how every value the splitter reads starts.
+	Prefix string
+	// Split calls part for each piece of v, a value starting with
+	// Prefix: with its name, searched as a field of that name below the
+	// value's own, or with a nil name, searched as part of the value.
+	// v and the parts may be the scan's buffers: valid during the call
+	// only, never to be kept.
+	Split func(v []byte, part func(name, value []byte))
 }
 
 // Budgets bound what one request may cost. Every budget that is hit adds a

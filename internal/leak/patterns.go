@@ -13,6 +13,9 @@ import (
 type patternRule struct {
 	name string
 	find func(v []byte) []span
+	// minDigits is the fewest ASCII digits a text must hold for the rule
+	// to find anything in it: a value with fewer skips the rule.
+	minDigits int
 }
 
 // span is one value a rule found: v[start:end] as written, value as
@@ -24,13 +27,13 @@ type span struct {
 }
 
 var patternRules = []patternRule{
-	{"email", findEmails},
-	{"phone", findPhones},
-	{"us-address", findAddresses},
-	{"upu-s10", findS10},
-	{"ups", findUPS},
-	{"us-ssn", findSSNs},
-	{"number", nil}, // digit runs: IMpb, FedEx, payment cards (findNumbers names the rule)
+	{"email", findEmails, 0},
+	{"phone", findPhones, 10},        // findPhones wants ten
+	{"us-address", findAddresses, 6}, // findAddresses wants six
+	{"upu-s10", findS10, 9},          // nine in a row
+	{"ups", findUPS, 1},              // "1Z"
+	{"us-ssn", findSSNs, 9},          // 3-2-4
+	{"number", nil, 12},              // digit runs of 12 to 34: IMpb, FedEx, payment cards (findNumbers names the rule)
 }
 
 // Patterns are searched in windows of patternChunk bytes that overlap by
@@ -52,7 +55,11 @@ func (s *scanner) matchPatterns(loc string, v []byte, chain []string) {
 			return
 		}
 		lo, hi := max(0, off-patternReach), min(len(v), off+patternChunk+patternReach)
+		digits := countDigits(v[lo:hi])
 		for _, r := range patternRules {
+			if digits < r.minDigits {
+				continue
+			}
 			var found []span
 			if r.find == nil {
 				found = findNumbers(v[lo:hi], s.shipFn)

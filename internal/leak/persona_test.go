@@ -176,7 +176,7 @@ func TestKnownDigests(t *testing.T) {
 	t.Parallel()
 	p, _ := NewPool([]Persona{{Email: "example@example.com", Phone: "+1 555 555 5555"}})
 	cases := []struct{ url, field, loc string }{
-		{"https://www.google.com/pagead/1p-user-list/1/?em=tv.1~em.McVUPBc00lxyBvX9WRUl0Clb7G_oT_gvlGo0_pcKHmY", "email", "em > tv.1~em"},
+		{"https://www.google.com/pagead/1p-user-list/1/?em=tv.1~em.McVUPBc00lxyBvX9WRUl0Clb7G_oT_gvlGo0_pcKHmY", "email", "em"},
 		{"https://tr.snapchat.com/p?u_hpn=" + hexSHA("15555555555"), "phone", "u_hpn"},
 	}
 	for _, c := range cases {

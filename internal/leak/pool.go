@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/coregx/ahocorasick"
 )
@@ -73,9 +74,16 @@ type Pool struct {
 	// prefixes maps a lowercased prefix of a typed value to the candidates
 	// (partial set) it stands for; see prefix.go.
 	prefixes map[string][]int
-	digLens  [129]bool // digest byte lengths present
-	size     int
-	maxLen   int // longest text candidate
+	// prefixRunes marks the lengths in runes of the keys of prefixes
+	// (lower-casing keeps a text's rune count).
+	prefixRunes [maxPrefixes + 65]bool
+	// prefixFirst marks the first bytes of the keys of prefixes.
+	prefixFirst [256]bool
+	digLens     [129]bool // digest byte lengths present
+	size        int
+	maxLen      int // longest text candidate
+	// free holds scanners between requests (see Pool.scanner).
+	free sync.Pool
 }
 
 // NewPool builds the candidate pool. Warnings name empty or malformed

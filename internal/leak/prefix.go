@@ -48,6 +48,10 @@ func (b *poolBuilder) addPrefixes(persona int, fv fieldValue) {
 			kind: kindPlain, partial: k})
 		p := string(rs[:k])
 		b.p.prefixes[p] = append(b.p.prefixes[p], len(b.p.cands)-1)
+		if k < len(b.p.prefixRunes) {
+			b.p.prefixRunes[k] = true
+		}
+		b.p.prefixFirst[p[0]] = true
 	}
 }
 
@@ -65,12 +69,16 @@ func (s *scanner) matchPrefix(loc string, v []byte, chain []string) {
 		return
 	}
 	t := bytes.TrimSpace(v)
-	if n := utf8.RuneCount(t); n < minPrefix || n > maxPrefixes+64 {
-		return
+	if n := utf8.RuneCount(t); n < minPrefix || n > maxPrefixes+64 || !s.p.prefixRunes[n] {
+		return // no kept prefix has n runes (lower-casing keeps the count)
+	}
+	if c := t[0]; c < 0x80 && !s.p.prefixFirst[c|asciiCase(c)] {
+		return // an ASCII first letter lower-cases to ASCII: no prefix starts so
 	}
 	var cands []int
-	if lowerASCII(t) {
-		cands = s.p.prefixes[string(t)] // a map index by converted bytes allocates nothing
+	var low [4*maxPrefixes + 1]byte
+	if k, ok := foldASCII(low[:], t); ok {
+		cands = s.p.prefixes[string(low[:k])] // a map index by converted bytes allocates nothing
 	} else {
 		cands = s.p.prefixes[strings.ToLower(string(t))]
 	}
@@ -79,16 +87,31 @@ func (s *scanner) matchPrefix(loc string, v []byte, chain []string) {
 	}
 }
 
-// lowerASCII reports whether b is ASCII with no upper-case letter: its own
-// lower-case form. Field values mostly are, and the per-field lookup then
-// costs no allocation.
-func lowerASCII(b []byte) bool {
-	for _, c := range b {
-		if c >= 0x80 || c >= 'A' && c <= 'Z' {
-			return false
-		}
+// asciiCase is the bit that lower-cases c when c is an ASCII capital.
+func asciiCase(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return 0x20
 	}
-	return true
+	return 0
+}
+
+// foldASCII writes the lower-case form of b into buf when b is ASCII and
+// fits, so the per-field lookup costs no allocation; ok is false for
+// other text, which strings.ToLower folds.
+func foldASCII(buf, b []byte) (n int, ok bool) {
+	if len(b) > len(buf) {
+		return 0, false
+	}
+	for i, c := range b {
+		if c >= 0x80 {
+			return 0, false
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return len(b), true
 }
 
 // prunePartial keeps, per (persona, field, channel, location), the whole

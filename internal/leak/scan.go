@@ -1,7 +1,6 @@
 package leak
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"github.com/leakwatch/leakwatch/internal/codec"
@@ -73,6 +72,9 @@ type scanner struct {
 	noWireCharge bool
 	// scratch holds the decoded pair value at each nesting level.
 	scratch [maxNest + 1][]byte
+	// sent holds a value as sent (a cookie) while it is searched: the
+	// search keeps no reference into it, so one buffer serves them all.
+	sent []byte
 	// jsonDeep and nestDeep are set once a nesting limit was warned about.
 	jsonDeep, nestDeep bool
 	// finishing lets the end-of-scan warnings past maxWarnings.
@@ -94,14 +96,56 @@ func (p *Pool) Scan(r *traffic.Request, opts ScanOptions) Result {
 	if r == nil || p == nil {
 		return Result{}
 	}
-	s := newScanner(p, opts, r.Index)
+	s := p.scanner(opts, r.Index)
 	s.request(r)
-	return s.finish()
+	res := s.finish()
+	p.release(s)
+	return res
 }
 
 func newScanner(p *Pool, opts ScanOptions, index int) *scanner {
 	return &scanner{p: p, opts: opts, b: opts.Budgets.withDefaults(), index: index,
 		seen: map[matchKey]int{}, pseen: map[patternKey]int{}}
+}
+
+// scanner takes a scanner from the pool's free list, or makes one: its
+// maps, buffers and raw-deflate reader are reused from request to request
+// instead of allocated for each.
+func (p *Pool) scanner(opts ScanOptions, index int) *scanner {
+	s, _ := p.free.Get().(*scanner)
+	if s == nil {
+		return newScanner(p, opts, index)
+	}
+	s.opts, s.b, s.index = opts, opts.Budgets.withDefaults(), index
+	return s
+}
+
+// reuseMax is the most entries a scanner's map may hold and still be
+// kept for the next request: one that grew past it on a huge request is
+// dropped rather than carried.
+const reuseMax = 1024
+
+// release clears what a scan left in s (its Result belongs to the
+// caller now) and hands it back to the pool.
+func (p *Pool) release(s *scanner) {
+	if len(s.seen) > reuseMax || len(s.pseen) > reuseMax || len(s.names) > reuseMax || len(s.paths) > reuseMax {
+		return
+	}
+	clear(s.seen)
+	clear(s.pseen)
+	clear(s.names)
+	clear(s.paths)
+	*s = scanner{p: p, seen: s.seen, pseen: s.pseen, names: s.names, paths: s.paths, inflater: s.inflater,
+		scratch: s.scratch, sent: s.sent[:0], pending: s.pending[:0], recent: s.recent[:0], shipFn: s.shipFn}
+	if cap(s.sent) > reuseMax<<10 {
+		s.sent = nil
+	}
+	for i := range s.scratch {
+		if cap(s.scratch[i]) > reuseMax<<10 {
+			s.scratch[i] = nil // a megabyte value's buffer is not kept
+		}
+	}
+	p.free.Put(s)
 }
 
 // finish adds the warnings owed at the end of a scan.
@@ -203,6 +247,13 @@ func (s *scanner) stop() bool {
 	}
 }
 
+// wireCopy copies a value as sent into the scanner's wire buffer, for a
+// search that must not run over every value's own copy.
+func (s *scanner) wireCopy(v string) []byte {
+	s.sent = append(s.sent[:0], v...)
+	return s.sent
+}
+
 // join names a field inside another ("data > properties.$email"). Names
 // repeat across array elements and events, so they are interned.
 func (s *scanner) join(loc, name string) string {
@@ -244,8 +295,8 @@ func (s *scanner) field(loc string, v []byte, chain []string, depth, nest int) {
 				s.tooDeep(&s.jsonDeep, loc, "JSON nested deeper than %d levels", maxJSONDepth)
 			}
 			v = v[pos:] // search what did not parse as text
-		case bytes.HasPrefix(v, []byte("tv.1~")):
-			s.googleTokens(loc, v, chain, depth, nest)
+		case s.splitter(v) != nil:
+			s.split(s.splitter(v), loc, v, chain, depth, nest)
 			return
 		case looksURL(v):
 			s.nestedURL(loc, v, chain, depth, nest)
@@ -255,7 +306,7 @@ func (s *scanner) field(loc string, v []byte, chain []string, depth, nest int) {
 			return
 		}
 	}
-	if nest >= maxNest && nested(v) {
+	if nest >= maxNest && (nested(v) || s.splitter(v) != nil) {
 		s.tooDeep(&s.nestDeep, loc, "values nested in one another (JSON in a form field in JSON...) more than %d levels deep", maxNest)
 	}
 	s.leaf(loc, v, chain, depth, nest)
@@ -263,7 +314,7 @@ func (s *scanner) field(loc string, v []byte, chain []string, depth, nest int) {
 
 // nested reports a value field would split if the nesting limit allowed.
 func nested(v []byte) bool {
-	return looksJSON(v) || bytes.HasPrefix(v, []byte("tv.1~")) || looksURL(v) || looksForm(v)
+	return looksJSON(v) || looksURL(v) || looksForm(v)
 }
 
 // tooDeep warns, once per request and limit, that structure past a
@@ -356,16 +407,29 @@ func (s *scanner) intern(path []byte) string {
 	return p
 }
 
-// googleTokens searches Google's enhanced-conversions value
-// ("tv.1~em.<hash>~pn.<hash>~fn0.<hash>~pc0.94577~co0.us") token by token,
-// naming each "tv.1~<key>" so a finding says which slot carried the value.
-func (s *scanner) googleTokens(loc string, v []byte, chain []string, depth, nest int) {
-	for _, tok := range bytes.Split(v, []byte("~"))[1:] {
-		key, val, ok := bytes.Cut(tok, []byte("."))
-		if !ok || len(key) == 0 {
-			s.leaf(loc, tok, chain, depth, nest)
-			continue
+// splitter returns the first of the scan's splitters whose prefix v
+// starts with, or nil.
+func (s *scanner) splitter(v []byte) *Splitter {
+	for i := range s.opts.Splitters {
+		sp := &s.opts.Splitters[i]
+		if p := sp.Prefix; p != "" && len(v) >= len(p) && string(v[:len(p)]) == p {
+			return sp
 		}
-		s.field(s.join(loc, s.intern(append([]byte("tv.1~"), key...))), val, chain, depth, nest+1)
 	}
+	return nil
+}
+
+// split searches a vendor's structured value part by part: a named part
+// as a field "<loc> > <name>", an unnamed one as part of the value.
+func (s *scanner) split(sp *Splitter, loc string, v []byte, chain []string, depth, nest int) {
+	sp.Split(v, func(name, part []byte) {
+		if s.stopped {
+			return
+		}
+		if name == nil {
+			s.leaf(loc, part, chain, depth, nest)
+			return
+		}
+		s.field(s.join(loc, s.intern(name)), part, chain, depth, nest+1)
+	})
 }

@@ -28,7 +28,7 @@ type Analyzer struct {
 
 	// Cookie-sync state: identifier candidates and the kept URLs they are
 	// looked for in at the end of the capture (see sync.go, idindex.go).
-	pairs      map[string]pairSeen   // cookie name \x00 value → when first seen
+	pairs      map[pairKey]pairSeen  // cookie (name, value) → when first seen
 	cands      map[string]*candidate // sync candidate → the cookie credited
 	maxCandLen int
 	candBytes  int
@@ -73,7 +73,7 @@ func NewAnalyzerWith(opts AnalyzerOptions) *Analyzer {
 		fingerprint:  map[string]*keyedEvidence{},
 		beacons:      map[string]*beaconEvidence{},
 		parties:      map[string]companyNote{},
-		pairs:        map[string]pairSeen{},
+		pairs:        map[pairKey]pairSeen{},
 		cands:        map[string]*candidate{},
 		strs:         map[string]string{},
 		hostTokens:   map[string]struct{}{},

@@ -1,6 +1,7 @@
 package pixel
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/binary"
 	"fmt"
@@ -132,16 +133,26 @@ func rrwebShape(r *traffic.Request, hits []Hit) bool {
 		}
 	}
 	if len(hits) == 0 {
-		if body := jsonBody(r); body != nil && rrwebLeaves(jsonLeaves(body)) {
+		if body := jsonBody(r); body != nil && mayBeRRWeb(body) && rrwebLeaves(jsonLeaves(body)) {
 			return true
 		}
 	}
 	for _, f := range r.WebSocket {
-		if f.Sent && looksJSON(string(f.Data)) && rrwebLeaves(jsonLeaves(f.Data)) {
+		if f.Sent && looksJSON(string(f.Data)) && mayBeRRWeb(f.Data) && rrwebLeaves(jsonLeaves(f.Data)) {
 			return true
 		}
 	}
 	return false
+}
+
+// mayBeRRWeb reports whether JSON could hold rrweb's shape: a key ending
+// in "timestamp" is written as such, or with a \u escape. Anything else
+// is not parsed at all.
+func mayBeRRWeb(data []byte) bool {
+	if len(data) > maxShapeScan {
+		data = data[:maxShapeScan]
+	}
+	return bytes.Contains(data, []byte("timestamp")) || bytes.Contains(data, []byte(`\u`))
 }
 
 // jsonLeaves flattens up to maxJSONLeaves leaves of data, keeping what was

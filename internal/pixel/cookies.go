@@ -102,9 +102,19 @@ func requestCookies(r *traffic.Request) []traffic.Cookie {
 	if len(r.Cookies) > 0 {
 		return r.Cookies
 	}
-	var out []traffic.Cookie
-	for _, h := range r.Headers.Values("Cookie") {
-		for _, kv := range strings.Split(h, ";") {
+	hdr := r.Headers.Values("Cookie")
+	n := 0
+	for _, h := range hdr {
+		n += strings.Count(h, ";") + 1
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]traffic.Cookie, 0, n) // one allocation, however many cookies
+	for _, h := range hdr {
+		for more := true; more; {
+			var kv string
+			kv, h, more = strings.Cut(h, ";")
 			name, value, ok := strings.Cut(strings.TrimSpace(kv), "=")
 			if ok && name != "" {
 				out = append(out, traffic.Cookie{Name: name, Value: value})
@@ -139,29 +149,50 @@ func identifierLike(v string) bool {
 		strings.HasPrefix(v, "{") || strings.HasPrefix(v, "[") || strings.Contains(v, " ") {
 		return false
 	}
-	switch strings.ToLower(v) {
-	case "true", "false", "yes", "no", "null", "undefined":
-		return false
+	for _, w := range []string{"true", "false", "yes", "no", "null", "undefined"} {
+		if strings.EqualFold(v, w) {
+			return false
+		}
 	}
 	h := shannon(v)
 	return h >= minIDBitsPerChar && h*float64(len(v)) >= minIDBits
 }
 
-// shannon is the Shannon entropy of s in bits per byte.
+// shannon is the Shannon entropy of s in bits per byte: log2(n) less the
+// mean of c·log2(c) over the counts c of its bytes, each term read from a
+// table while counts are small (cookie values are cut at maxCookieValue).
 func shannon(s string) float64 {
-	var counts [256]int
+	if len(s) == 0 {
+		return 0
+	}
+	var counts [256]int32
+	var seen [256]byte // the distinct bytes, in order of first sight
+	distinct := 0
 	for i := 0; i < len(s); i++ {
+		if counts[s[i]] == 0 {
+			seen[distinct] = s[i]
+			distinct++
+		}
 		counts[s[i]]++
 	}
-	h, n := 0.0, float64(len(s))
-	for _, c := range counts {
-		if c > 0 {
-			p := float64(c) / n
-			h -= p * math.Log2(p)
+	sum, n := 0.0, float64(len(s))
+	for _, b := range seen[:distinct] {
+		if c := int(counts[b]); c < len(cLog2c) {
+			sum += cLog2c[c]
+		} else {
+			sum += float64(c) * math.Log2(float64(c))
 		}
 	}
-	return h
+	return max(0, math.Log2(n)-sum/n)
 }
+
+// cLog2c holds c·log2(c) for the counts shannon meets most.
+var cLog2c = func() (t [1025]float64) {
+	for c := 1; c < len(t); c++ {
+		t[c] = float64(c) * math.Log2(float64(c))
+	}
+	return t
+}()
 
 // isTimestamp reports whether s is a Unix time in seconds or milliseconds
 // between 2000 and 2100.

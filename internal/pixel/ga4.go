@@ -120,34 +120,6 @@ func googleHit(product string, rl *rules, ps []param) Hit {
 	return b.hit
 }
 
-// addEnhancedConversions adds the tokens of a "tv.1~em.<h>~pn.<h>~..."
-// value as fields "<name>>tv.1~<key>".
-func addEnhancedConversions(b *builder, name, value string) {
-	tokens := strings.Split(value, "~")
-	for _, tok := range tokens[1:] {
-		key, v, _ := strings.Cut(tok, ".")
-		b.addAs(name+">tv.1~"+key, v, ecMeaning(key, v))
-	}
-}
-
-// ecMeaning names an enhanced-conversions token by its key without the
-// address index: em, pn, fn/ln, and address parts (postal code and country
-// are sent in plaintext).
-func ecMeaning(key, v string) Meaning {
-	k := strings.TrimRight(key, "0123456789")
-	switch k {
-	case "em":
-		return hashedOr(v, HashedEmail)
-	case "pn":
-		return hashedOr(v, HashedPhone)
-	case "fn", "ln":
-		return hashedOr(v, HashedName)
-	case "pc", "co", "sa", "ct", "rg":
-		return hashedOr(v, HashedAddress)
-	}
-	return Raw
-}
-
 // isItemParam reports a GA4 item parameter "pr<n>", whose value is
 // "~"-separated two-letter keys and values (id, nm product name, pr price,
 // br brand, ca category, qt quantity, k0/v0 custom pairs).

@@ -77,6 +77,9 @@ type pairSeen struct {
 // sync candidates of its value the first time the pair is seen (again when
 // seen at a lower index) and reports whether the value is identifier-like.
 // Each distinct pair is examined once, whatever the repetition.
+// pairKey is a cookie's name and value, cut as cookieSeen cuts them.
+type pairKey struct{ name, value string }
+
 func (a *Analyzer) cookieSeen(name, value string, p party.Party, index int) bool {
 	if len(name) > maxCookieValue {
 		name = name[:maxCookieValue]
@@ -84,7 +87,7 @@ func (a *Analyzer) cookieSeen(name, value string, p party.Party, index int) bool
 	if len(value) > maxCandidateLen {
 		value = value[:maxCandidateLen] // what is kept of a value: the pair key stays bounded
 	}
-	key := name + "\x00" + value
+	key := pairKey{name, value} // looked up without building a string
 	if seen, ok := a.pairs[key]; ok {
 		if index < seen.first {
 			a.pairs[key] = pairSeen{index, seen.idLike}
@@ -97,7 +100,7 @@ func (a *Analyzer) cookieSeen(name, value string, p party.Party, index int) bool
 		a.limits.note(limitIdentifiers, index)
 		return idLike
 	}
-	a.pairs[strings.Clone(key)] = pairSeen{index, idLike}
+	a.pairs[pairKey{strings.Clone(name), strings.Clone(value)}] = pairSeen{index, idLike}
 	a.addIdentifier(name, value, p, index, true)
 	return idLike
 }

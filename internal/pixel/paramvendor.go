@@ -76,15 +76,43 @@ func matchHostPath(hosts []string, prefixes ...string) func(*url.URL) bool {
 	}
 }
 
-// queryHas reports whether u's query has every one of names.
+// queryHas reports whether u's query has every one of names, as
+// u.Query().Has would, without building the map: matchers run on every
+// request, most of which they do not match.
 func queryHas(u *url.URL, names ...string) bool {
-	q := u.Query()
 	for _, n := range names {
-		if !q.Has(n) {
+		if !rawQueryHas(u.RawQuery, n) {
 			return false
 		}
 	}
 	return true
+}
+
+// rawQueryHas reports whether query has a pair named name that
+// url.ParseQuery keeps: no ';' in it, key and value both unescaping.
+func rawQueryHas(query, name string) bool {
+	for query != "" {
+		var pair string
+		pair, query, _ = strings.Cut(query, "&")
+		if pair == "" || strings.Contains(pair, ";") {
+			continue
+		}
+		key, value, _ := strings.Cut(pair, "=")
+		if strings.ContainsAny(key, "%+") {
+			k, err := url.QueryUnescape(key)
+			if err != nil {
+				continue
+			}
+			key = k
+		}
+		if key != name {
+			continue
+		}
+		if _, err := url.QueryUnescape(value); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // pathSegmentAt returns a function reading the n-th path segment.

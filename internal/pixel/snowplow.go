@@ -18,8 +18,7 @@ var snowplow = Decoder{
 		if pathIs(u, "/com.snowplowanalytics.snowplow/tp2") {
 			return true
 		}
-		q := u.Query()
-		return pathIs(u, "/i") && q.Has("e") && q.Has("tv")
+		return pathIs(u, "/i") && queryHas(u, "e", "tv")
 	},
 	Decode: decodeSnowplow,
 }

@@ -70,7 +70,7 @@ func syncText(r *traffic.Request, pageURL string, extra []string) string {
 	if len(s) > 4*maxURLKept {
 		s = s[:4*maxURLKept]
 	}
-	remove := append([]string{pageURL, r.Headers.Get("Referer"), r.Headers.Get("User-Agent")}, extra...)
+	remove := removeForms(append([]string{pageURL, r.Headers.Get("Referer"), r.Headers.Get("User-Agent")}, extra...))
 	s = removeAll(s, remove)
 	for i := 0; i < 2; i++ {
 		if d, err := url.QueryUnescape(s); err == nil {
@@ -153,15 +153,23 @@ func (a *Analyzer) hostID(p party.Party) int32 {
 	return id
 }
 
-// removeAll removes each non-empty value, raw and in its escaped forms.
-func removeAll(s string, values []string) string {
+// removeForms lists the forms removeAll removes of each value long
+// enough to matter: raw, query-escaped and path-escaped, in that order.
+// They are escaped once for both passes of syncText.
+func removeForms(values []string) []string {
+	var forms []string
 	for _, v := range values {
-		if len(v) < minIDLen {
-			continue
+		if len(v) >= minIDLen {
+			forms = append(forms, v, url.QueryEscape(v), url.PathEscape(v))
 		}
-		for _, form := range []string{v, url.QueryEscape(v), url.PathEscape(v)} {
-			s = strings.ReplaceAll(s, form, " ")
-		}
+	}
+	return forms
+}
+
+// removeAll replaces each of forms in s by a space, in order.
+func removeAll(s string, forms []string) string {
+	for _, form := range forms {
+		s = strings.ReplaceAll(s, form, " ")
 	}
 	return s
 }
