@@ -16,10 +16,10 @@ import (
 
 // servingProcess is a running 'leakwatch serve' and what it printed first.
 type servingProcess struct {
-	cmd   *exec.Cmd
-	url   string
+	cmd    *exec.Cmd
+	url    string
 	tokens chan string // the last line of standard output, once it closes
-	done  chan error
+	done   chan error
 }
 
 // startServe runs the leakwatch binary's serve on a free port with data

@@ -61,7 +61,7 @@ func TestRouteRoles(t *testing.T) {
 func TestRouteTable(t *testing.T) {
 	t.Parallel()
 	want := map[store.Role][]string{
-		public: {"GET /{$}", "GET /ui/{file}", "GET /healthz", "GET /readyz", "GET /metrics", "GET /api/openapi.json", "POST /api/session"},
+		public:          {"GET /{$}", "GET /ui/{file}", "GET /healthz", "GET /readyz", "GET /metrics", "GET /api/openapi.json", "POST /api/session"},
 		store.RoleAdmin: {"DELETE /api/sites/{id}", "GET /api/tokens", "POST /api/tokens", "DELETE /api/tokens/{id}"},
 		store.RoleScan:  {"POST /api/sites", "PATCH /api/sites/{id}", "POST /api/scans", "POST /api/scans/{id}/cancel"},
 	}

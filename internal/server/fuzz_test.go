@@ -94,4 +94,3 @@ func FuzzCheckLiteralTarget(f *testing.F) {
 		}
 	})
 }
-

@@ -217,4 +217,6 @@ func (e *env) waitScan(id int64) scanView {
 }
 
 // harURL is a scan target the harScanner serves from a shared HAR.
-func harURL(name string) string { return "https://" + strings.TrimSuffix(name, ".har") + ".example/" + name }
+func harURL(name string) string {
+	return "https://" + strings.TrimSuffix(name, ".har") + ".example/" + name
+}
