@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -27,9 +28,12 @@ func TestUIInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	page = page.Timeout(90 * time.Second)
-	var consoleErrs []string
+	var mu sync.Mutex
+	var scriptErrs []string
 	go page.EachEvent(func(ev *proto.RuntimeExceptionThrown) {
-		consoleErrs = append(consoleErrs, ev.ExceptionDetails.Text)
+		mu.Lock()
+		defer mu.Unlock()
+		scriptErrs = append(scriptErrs, ev.ExceptionDetails.Text)
 	})()
 
 	page.MustElement("#token").MustInput(e.tokens[store.RoleScan])
@@ -68,8 +72,10 @@ func TestUIInChromium(t *testing.T) {
 	if text := page.MustElement("#diff-text").MustText(); strings.TrimSpace(text) == "" {
 		t.Fatal("empty diff")
 	}
-	if len(consoleErrs) > 0 {
-		t.Fatalf("page script errors: %v", consoleErrs)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(scriptErrs) > 0 {
+		t.Fatalf("page script errors: %v", scriptErrs)
 	}
 }
 
