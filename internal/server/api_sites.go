@@ -12,17 +12,12 @@ import (
 func page(r *http.Request) (store.Page, error) {
 	var p store.Page
 	q := r.URL.Query()
-	for _, f := range []struct {
-		name string
-		dst  *int64
-	}{{"after", &p.After}} {
-		if v := q.Get(f.name); v != "" {
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil || n < 0 {
-				return p, errorf(http.StatusBadRequest, "%s=%q is not a non-negative integer", f.name, v)
-			}
-			*f.dst = n
+	if v := q.Get("after"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return p, errorf(http.StatusBadRequest, "after=%q is not a non-negative integer", v)
 		}
+		p.After = n
 	}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)

@@ -40,7 +40,7 @@ type harScanner struct {
 	gate chan struct{}
 }
 
-func newHARScanner(t *testing.T) *harScanner {
+func newHARScanner(t testing.TB) *harScanner {
 	t.Helper()
 	return &harScanner{dir: sharedtest.Path(t, "har")}
 }
@@ -91,7 +91,7 @@ func (h *harScanner) scan(ctx context.Context, _ store.Scan, req ScanRequest) (s
 // env is a server on a real SQLite file behind httptest, with one token of
 // each role.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *Server
 	ts     *httptest.Server
 	st     store.Store
@@ -102,12 +102,12 @@ type env struct {
 
 type envOption func(*Config)
 
-func newEnv(t *testing.T, opts ...envOption) *env {
+func newEnv(t testing.TB, opts ...envOption) *env {
 	t.Helper()
 	return newEnvDSN(t, "sqlite:"+filepath.Join(t.TempDir(), "leakwatch.db"), opts...)
 }
 
-func newEnvDSN(t *testing.T, dsn string, opts ...envOption) *env {
+func newEnvDSN(t testing.TB, dsn string, opts ...envOption) *env {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, dsn, store.Config{})

@@ -75,7 +75,10 @@ func (s *Server) wrap(rt route) http.Handler {
 		if err != nil {
 			s.writeError(w, r, err)
 		}
-		s.metrics.request(rt.name, w.status, s.cfg.Now().Sub(start))
+		d := s.cfg.Now().Sub(start)
+		s.metrics.request(rt.name, w.status, d)
+		s.cfg.Logger.Debug("request", "method", r.Method, "route", rt.name, "status", w.status,
+			"duration_ms", d.Milliseconds(), "token", callerOf(r).token.ID)
 	})
 }
 
