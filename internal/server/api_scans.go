@@ -156,15 +156,3 @@ func (s *Server) cancelScan(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, viewScan(sc))
 	return nil
 }
-
-func (s *Server) listPersonas(w http.ResponseWriter, r *http.Request) error {
-	names, err := s.st.ListPersonas(r.Context())
-	if err != nil {
-		return err
-	}
-	if names == nil {
-		names = []string{}
-	}
-	writeJSON(w, http.StatusOK, map[string][]string{"items": names})
-	return nil
-}

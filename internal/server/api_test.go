@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -289,4 +291,29 @@ func TestResume(t *testing.T) {
 	if _, err := e2.st.Report(context.Background(), sc.ID); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func TestPersonas(t *testing.T) {
+	t.Parallel()
+	persona, err := os.ReadFile(filepath.Join("..", "leak", "testdata", "persona-example.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	noKey := newEnv(t)
+	if code, body := noKey.do("PUT", "/api/personas/jane", store.RoleAdmin, string(persona)); code != 409 || !strings.Contains(string(body), store.KeyEnv) {
+		t.Fatalf("persona without a key: %d %s", code, body)
+	}
+	key := bytes.Repeat([]byte{7}, 32)
+	e := newEnvStore(t, "sqlite:"+filepath.Join(t.TempDir(), "db"), store.Config{Key: key})
+	e.must(403, "PUT", "/api/personas/jane", store.RoleScan, string(persona), nil)
+	e.must(400, "PUT", "/api/personas/jane", store.RoleAdmin, "personas: [", nil)
+	e.must(204, "PUT", "/api/personas/jane", store.RoleAdmin, string(persona), nil)
+	var names struct{ Items []string }
+	e.must(200, "GET", "/api/personas", store.RoleRead, nil, &names)
+	if len(names.Items) != 1 || names.Items[0] != "jane" {
+		t.Fatalf("personas %v", names.Items)
+	}
+	e.must(202, "POST", "/api/scans", store.RoleScan, ScanRequest{URLs: []string{"https://a.example/x.har"}, Persona: "jane"}, nil)
+	e.must(204, "DELETE", "/api/personas/jane", store.RoleAdmin, nil, nil)
+	e.must(400, "POST", "/api/scans", store.RoleScan, ScanRequest{URLs: []string{"https://a.example/x.har"}, Persona: "jane"}, nil)
 }

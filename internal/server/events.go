@@ -14,10 +14,16 @@ type events struct {
 	subs   map[int64]map[chan struct{}]bool
 	closed chan struct{}
 	once   sync.Once
+	// slots bounds the streams open at once: each holds a connection.
+	slots chan struct{}
 }
 
+// maxStreams bounds the progress streams open at once.
+const maxStreams = 256
+
 func newEvents() *events {
-	return &events{subs: map[int64]map[chan struct{}]bool{}, closed: make(chan struct{})}
+	return &events{subs: map[int64]map[chan struct{}]bool{}, closed: make(chan struct{}),
+		slots: make(chan struct{}, maxStreams)}
 }
 
 func (e *events) subscribe(id int64) (<-chan struct{}, func()) {
@@ -62,6 +68,13 @@ func (s *Server) scanEvents(w http.ResponseWriter, r *http.Request) error {
 	sc, err := s.scanParam(r)
 	if err != nil {
 		return err
+	}
+	select {
+	case s.events.slots <- struct{}{}:
+		defer func() { <-s.events.slots }()
+	default:
+		w.Header().Set("Retry-After", "5")
+		return errorf(http.StatusServiceUnavailable, "too many progress streams open: poll GET /api/scans/%d instead", sc.ID)
 	}
 	wake, unsubscribe := s.events.subscribe(sc.ID)
 	defer unsubscribe()

@@ -109,8 +109,13 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 
 func newEnvDSN(t testing.TB, dsn string, opts ...envOption) *env {
 	t.Helper()
+	return newEnvStore(t, dsn, store.Config{}, opts...)
+}
+
+func newEnvStore(t testing.TB, dsn string, sc store.Config, opts ...envOption) *env {
+	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, dsn, store.Config{})
+	st, err := store.Open(ctx, dsn, sc)
 	if err != nil {
 		t.Fatal(err)
 	}

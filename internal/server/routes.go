@@ -58,6 +58,8 @@ func routes() []route {
 		{method: "GET", path: "/api/scans/{id}/evidence", name: "evidence", role: store.RoleRead, handle: (*Server).evidenceBundle},
 		{method: "GET", path: "/api/diff", name: "diff", role: store.RoleRead, handle: (*Server).diff},
 		{method: "GET", path: "/api/personas", name: "list_personas", role: store.RoleRead, handle: (*Server).listPersonas},
+		{method: "PUT", path: "/api/personas/{name}", name: "put_persona", role: store.RoleAdmin, handle: (*Server).putPersona},
+		{method: "DELETE", path: "/api/personas/{name}", name: "delete_persona", role: store.RoleAdmin, handle: (*Server).deletePersona},
 
 		{method: "GET", path: "/api/tokens", name: "list_tokens", role: store.RoleAdmin, handle: (*Server).listTokens},
 		{method: "POST", path: "/api/tokens", name: "create_token", role: store.RoleAdmin, handle: (*Server).createToken},
