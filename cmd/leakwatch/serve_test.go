@@ -14,35 +14,33 @@ import (
 	"time"
 )
 
-// servingProcess is a running 'leakwatch serve' and what it printed first.
+// servingProcess is a running 'leakwatch serve' and what it printed.
 type servingProcess struct {
-	cmd    *exec.Cmd
-	url    string
-	tokens chan string // the last line of standard output, once it closes
-	done   chan error
+	cmd       *exec.Cmd
+	url       string
+	firstLine chan string // the first-start admin token, when printed
+	tokens    chan string // the last line of standard output, once it closes
+	done      chan error
 }
 
 // startServe runs the leakwatch binary's serve on a free port with data
 // in dir, and waits until it listens.
-func startServe(t *testing.T, dir string) *servingProcess {
+func startServe(t *testing.T, dir string, args ...string) *servingProcess {
 	t.Helper()
-	cmd := exec.Command(leakwatchBinary(t), "serve", "--log-format", "json", "--addr", "127.0.0.1:0", "--data", dir, "--drain", "5s")
-	stdout, _ := cmd.StdoutPipe()
-	stderr, _ := cmd.StderrPipe()
+	cmd := exec.Command(leakwatchBinary(t), append([]string{"serve", "--log-format", "json", "--addr", "127.0.0.1:0",
+		"--data", dir, "--drain", "5s"}, args...)...)
+	outR, outW := io.Pipe()
+	errR, errW := io.Pipe()
+	cmd.Stdout, cmd.Stderr = outW, errW
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &servingProcess{cmd: cmd, done: make(chan error, 1)}
+	p := &servingProcess{cmd: cmd, done: make(chan error, 1), firstLine: make(chan string, 1), tokens: make(chan string, 1)}
 	t.Cleanup(func() { _ = cmd.Process.Kill() })
-	tokens := make(chan string, 1)
-	go func() {
-		out, _ := io.ReadAll(stdout)
-		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-		tokens <- lines[len(lines)-1]
-	}()
+	go p.readStdout(outR)
 	urls := make(chan string, 1)
 	go func() {
-		sc := bufio.NewScanner(stderr)
+		sc := bufio.NewScanner(errR)
 		for sc.Scan() {
 			var rec map[string]any
 			if json.Unmarshal(sc.Bytes(), &rec) == nil && rec["url"] != nil {
@@ -50,7 +48,12 @@ func startServe(t *testing.T, dir string) *servingProcess {
 			}
 		}
 	}()
-	go func() { p.done <- cmd.Wait() }()
+	go func() {
+		err := cmd.Wait()
+		outW.Close()
+		errW.Close()
+		p.done <- err
+	}()
 	select {
 	case p.url = <-urls:
 	case err := <-p.done:
@@ -58,13 +61,33 @@ func startServe(t *testing.T, dir string) *servingProcess {
 	case <-time.After(30 * time.Second):
 		t.Fatal("serve did not start listening")
 	}
-	p.tokens = tokens
 	return p
+}
+
+func (p *servingProcess) readStdout(r io.Reader) {
+	sc := bufio.NewScanner(r)
+	last, header := "", false
+	for sc.Scan() {
+		last = sc.Text()
+		if header {
+			p.firstLine <- last
+		}
+		header = strings.HasPrefix(last, "Admin API token")
+	}
+	p.tokens <- last
 }
 
 func (p *servingProcess) get(t *testing.T, path, token string) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest("GET", strings.TrimSuffix(p.url, "/")+path, nil)
+	return p.send(t, "GET", path, token, "")
+}
+
+func (p *servingProcess) send(t *testing.T, method, path, token, body string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, strings.TrimSuffix(p.url, "/")+path, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
@@ -75,6 +98,19 @@ func (p *servingProcess) get(t *testing.T, path, token string) (int, string) {
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	return res.StatusCode, string(b)
+}
+
+// waitToken reads the first-start admin token. Standard output stays open
+// while the process runs, so it is read line by line.
+func waitToken(t *testing.T, p *servingProcess) string {
+	t.Helper()
+	select {
+	case tok := <-p.firstLine:
+		return tok
+	case <-time.After(30 * time.Second):
+		t.Fatal("no admin token printed")
+	}
+	return ""
 }
 
 // stop sends SIGTERM and waits for a clean exit.
