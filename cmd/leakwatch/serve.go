@@ -135,7 +135,7 @@ func runServe(ctx context.Context, e *env, o serveOptions) error {
 	if err := firstToken(ctx, e, st); err != nil {
 		return err
 	}
-	srv, err := server.New(server.Config{Store: st, Scan: liveScanner(e, st), MaxSessions: o.maxSessions,
+	srv, err := server.New(server.Config{Store: st, Scan: liveScanner(e, st), StepTargets: stepTargets, MaxSessions: o.maxSessions,
 		AllowPrivateTargets: o.allowPrivate, Logger: e.log(), Version: toolVersion()})
 	if err != nil {
 		return err
@@ -156,6 +156,22 @@ func runServe(ctx context.Context, e *env, o serveOptions) error {
 		return nil
 	}
 	return err
+}
+
+// stepTargets lists the addresses a steps file navigates to, so that the
+// server checks them as it checks the scan's URLs.
+func stepTargets(steps string) ([]string, error) {
+	parsed, err := crawl.ParseSteps([]byte(steps))
+	if err != nil {
+		return nil, err
+	}
+	var urls []string
+	for _, st := range parsed {
+		if st.Action == "goto" && st.URL != "about:blank" {
+			urls = append(urls, st.URL)
+		}
+	}
+	return urls, nil
 }
 
 // firstToken prints an admin token when the store has none.

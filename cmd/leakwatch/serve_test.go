@@ -174,3 +174,17 @@ func TestServeProcess(t *testing.T) {
 		t.Fatalf("no SQLite file in the data directory: %v", err)
 	}
 }
+
+func TestStepTargets(t *testing.T) {
+	t.Parallel()
+	got, err := stepTargets("- goto: https://shop.example/login\n- click: '#go'\n- goto: http://10.0.0.1/admin\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0] != "https://shop.example/login" || got[1] != "http://10.0.0.1/admin" {
+		t.Fatalf("targets %q", got)
+	}
+	if _, err := stepTargets("- nonsense: 1"); err == nil {
+		t.Fatal("bad steps accepted")
+	}
+}

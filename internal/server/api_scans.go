@@ -36,7 +36,15 @@ func (s *Server) submitScan(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	for _, u := range req.URLs {
+	targets := req.URLs
+	if req.Steps != "" && s.cfg.StepTargets != nil {
+		more, err := s.cfg.StepTargets(req.Steps)
+		if err != nil {
+			return errorf(http.StatusBadRequest, "steps: %v", err)
+		}
+		targets = append(slices.Clone(targets), more...)
+	}
+	for _, u := range targets {
 		if err := s.checkTarget(r, u); err != nil {
 			return err
 		}

@@ -317,3 +317,46 @@ func TestPersonas(t *testing.T) {
 	e.must(204, "DELETE", "/api/personas/jane", store.RoleAdmin, nil, nil)
 	e.must(400, "POST", "/api/scans", store.RoleScan, ScanRequest{URLs: []string{"https://a.example/x.har"}, Persona: "jane"}, nil)
 }
+
+// TestStepTargets checks that the URLs a steps file navigates to pass the
+// target check as the scan's own URLs do.
+func TestStepTargets(t *testing.T) {
+	t.Parallel()
+	parse := func(steps string) ([]string, error) {
+		var urls []string
+		for _, line := range strings.Split(steps, "\n") {
+			if u, ok := strings.CutPrefix(line, "- goto: "); ok {
+				urls = append(urls, u)
+			} else if line != "" {
+				return nil, fmt.Errorf("bad step %q", line)
+			}
+		}
+		return urls, nil
+	}
+	e := newEnv(t, func(c *Config) { c.StepTargets = parse })
+	e.must(422, "POST", "/api/scans", store.RoleScan, ScanRequest{URLs: []string{"https://a.example/"},
+		Steps: "- goto: http://169.254.169.254/latest/"}, nil)
+	e.must(400, "POST", "/api/scans", store.RoleScan, ScanRequest{URLs: []string{"https://a.example/"}, Steps: "- fly: x"}, nil)
+	e.must(202, "POST", "/api/scans", store.RoleScan, ScanRequest{URLs: []string{"https://a.example/"},
+		Steps: "- goto: https://a.example/login"}, nil)
+}
+
+func TestUnknownRoutes(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for _, c := range []struct {
+		method, path string
+		want         int
+	}{
+		{"POST", "/healthz", 405},
+		{"PUT", "/api/scans", 405},
+		{"GET", "/api/scans/1/cancel", 405},
+		{"GET", "/api/nothing", 404},
+		{"GET", "/ui/../openapi.json", 404},
+		{"GET", "/ui/missing.js", 404},
+	} {
+		if code, body := e.do(c.method, c.path, store.RoleAdmin, nil); code != c.want {
+			t.Errorf("%s %s: %d, want %d: %s", c.method, c.path, code, c.want, body)
+		}
+	}
+}

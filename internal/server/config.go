@@ -40,6 +40,10 @@ type Config struct {
 	// TargetCheck vets each submitted URL. Nil means CheckLiteralTarget,
 	// or no check at all when AllowPrivateTargets is set.
 	TargetCheck TargetCheck
+	// StepTargets parses a submission's steps (refusing malformed ones)
+	// and returns the URLs they navigate to, which pass TargetCheck too.
+	// Nil accepts steps unread: the scanner reports their errors.
+	StepTargets func(steps string) ([]string, error)
 	// AllowPrivateTargets lets scans visit loopback and private addresses
 	// (the demo, a lab on the LAN).
 	AllowPrivateTargets bool

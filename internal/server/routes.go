@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/leakwatch/leakwatch/internal/store"
 )
@@ -64,6 +65,14 @@ func routes() []route {
 		{method: "GET", path: "/api/tokens", name: "list_tokens", role: store.RoleAdmin, handle: (*Server).listTokens},
 		{method: "POST", path: "/api/tokens", name: "create_token", role: store.RoleAdmin, handle: (*Server).createToken},
 		{method: "DELETE", path: "/api/tokens/{id}", name: "revoke_token", role: store.RoleAdmin, handle: (*Server).revokeToken},
+	}
+}
+
+func methodNotAllowed(methods []string) handler {
+	allow := strings.Join(methods, ", ")
+	return func(_ *Server, w http.ResponseWriter, r *http.Request) error {
+		w.Header().Set("Allow", allow)
+		return errorf(http.StatusMethodNotAllowed, "%s is not allowed here; use %s", r.Method, allow)
 	}
 }
 

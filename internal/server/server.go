@@ -43,8 +43,17 @@ func New(cfg Config) (*Server, error) {
 		s.queue = s.inline
 	}
 	mux := http.NewServeMux()
+	allowed := map[string][]string{}
+	var paths []string
 	for _, rt := range routes() {
 		mux.Handle(rt.pattern(), s.wrap(rt))
+		if allowed[rt.path] == nil {
+			paths = append(paths, rt.path)
+		}
+		allowed[rt.path] = append(allowed[rt.path], rt.method)
+	}
+	for _, p := range paths { // a known path with another method: 405
+		mux.Handle(p, s.wrap(route{name: "method_not_allowed", handle: methodNotAllowed(allowed[p])}))
 	}
 	mux.Handle("/", s.wrap(route{name: "unmatched", handle: (*Server).notFound}))
 	s.handler = s.securityHeaders(mux)
