@@ -223,8 +223,9 @@ func newServeTokenCmd(e *env, o *serveOptions) *cobra.Command {
 
 // liveScanner runs a submitted scan in headless Chromium and analyses it
 // as 'leakwatch scan' does: persona values masked and typed secrets
-// redacted in the report and the HAR, the policy applied against the
-// site's baseline (or last) scan.
+// redacted in the report and the HAR, the policy applied (a policy that
+// fails on what is new compares with the site's baseline, else its last
+// done scan).
 func liveScanner(e *env, st store.Store) server.ScanFunc {
 	return func(ctx context.Context, sc store.Scan, req server.ScanRequest) (store.Result, error) {
 		personas, err := storedPersonas(ctx, st, req.Persona)
@@ -314,7 +315,13 @@ func analyseLive(ctx context.Context, an *analysis, st store.Store, sc store.Sca
 		if err != nil {
 			return store.Result{}, fmt.Errorf("policy: %w", err)
 		}
-		rep.Policy = policy.Evaluate(pol, rep, baselineReport(ctx, st, sc.SiteID))
+		// A baseline only where the policy asks what is new: otherwise a
+		// violation the last scan had too would not count.
+		var base *audit.Report
+		if pol.NeedsBaseline() {
+			base = baselineReport(ctx, st, sc.SiteID)
+		}
+		rep.Policy = policy.Evaluate(pol, rep, base)
 	}
 	var buf bytes.Buffer
 	out := redact.Capture(capture, redact.Options{Secrets: secrets})
