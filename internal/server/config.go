@@ -37,8 +37,10 @@ type Config struct {
 	// MaxSessions bounds the scans the default InlineQueue runs at once
 	// (Chromium sessions); 0 means 1.
 	MaxSessions int
-	// TargetCheck vets each submitted URL. Nil means CheckLiteralTarget,
-	// or no check at all when AllowPrivateTargets is set.
+	// TargetCheck vets each submitted URL (and each URL its steps visit).
+	// Nil means CheckLiteralTarget, or no check at all when
+	// AllowPrivateTargets is set; a check given is used as it is (the
+	// network guard knows about --allow-private-targets itself).
 	TargetCheck TargetCheck
 	// StepTargets parses a submission's steps (refusing malformed ones)
 	// and returns the URLs they navigate to, which pass TargetCheck too.

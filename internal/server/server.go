@@ -63,10 +63,10 @@ func New(cfg Config) (*Server, error) {
 // Handler is the server's http.Handler.
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// ScanChanged tells the server a scan's state changed (a queue in this
-// process calls it), so progress streams update at once instead of at
-// their next poll.
-func (s *Server) ScanChanged(scanID int64) { s.scanChanged(scanID, "") }
+// ScanChanged tells the server a scan entered state (a queue in this
+// process calls it): progress streams update at once instead of at their
+// next poll, and the state's transition is counted in the metrics.
+func (s *Server) ScanChanged(scanID int64, state store.State) { s.scanChanged(scanID, state) }
 
 func (s *Server) scanChanged(scanID int64, state store.State) {
 	if state != "" {
