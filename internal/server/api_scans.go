@@ -153,11 +153,14 @@ func (s *Server) cancelScan(w http.ResponseWriter, r *http.Request) error {
 	if sc.State.Final() && sc.State != store.Cancelled {
 		return errorf(http.StatusConflict, "scan %d is %s already", sc.ID, sc.State)
 	}
+	was := sc.State
 	sc, err = s.st.EndScan(r.Context(), sc.ID, store.Cancelled, "cancelled by "+callerOf(r).token.Name)
 	if err != nil {
 		return err
 	}
-	s.scanChanged(sc.ID, store.Cancelled)
+	if was != store.Cancelled {
+		s.scanChanged(sc.ID, store.Cancelled)
+	}
 	if err := s.queue.Cancel(r.Context(), sc.ID); err != nil {
 		return fmt.Errorf("cancel scan %d: %w", sc.ID, err)
 	}

@@ -199,6 +199,9 @@ func (q *InlineQueue) runScan(ctx context.Context, id int64) error {
 }
 
 func (q *InlineQueue) end(id int64, state store.State, reason string) error {
+	if cur, err := q.st.Scan(context.Background(), id); err == nil && cur.State.Final() {
+		return nil // cancelled through the API: already ended and announced
+	}
 	_, err := q.st.EndScan(context.Background(), id, state, reason)
 	if errors.Is(err, store.ErrConflict) {
 		return nil
