@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"time"
 
+	"golang.org/x/net/netutil"
+
 	"github.com/leakwatch/leakwatch/internal/store"
 )
 
@@ -113,10 +115,15 @@ func HTTPServer(addr string, h http.Handler) *http.Server {
 	}
 }
 
+// MaxConnections bounds the connections Serve holds open at once; more
+// wait in the listen queue.
+const MaxConnections = 1024
+
 // Serve serves on ln until ctx ends, then shuts down gracefully: it stops
 // accepting, lets requests in flight finish for up to drain, then stops
 // the queue the same way.
 func (s *Server) Serve(ctx context.Context, ln net.Listener, drain time.Duration) error {
+	ln = netutil.LimitListener(ln, MaxConnections)
 	hs := HTTPServer(ln.Addr().String(), s.handler)
 	hs.BaseContext = func(net.Listener) context.Context { return context.WithoutCancel(ctx) }
 	done := make(chan error, 1)
