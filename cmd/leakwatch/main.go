@@ -218,7 +218,7 @@ base64, compressed, or hashed after a vendor's normalization.
 	}
 	// Every command, listed here and nowhere else: one file each.
 	root.AddCommand(newAnalyzeCmd(e), newScanCmd(e), newDemoCmd(e), newDiffCmd(e), newVerifyCmd(e),
-		newKeygenCmd(e), newVersionCmd(e))
+		newKeygenCmd(e), newServeCmd(e), newVersionCmd(e))
 	return root
 }
 

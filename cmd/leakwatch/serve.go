@@ -1,0 +1,359 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/leakwatch/leakwatch/internal/audit"
+	"github.com/leakwatch/leakwatch/internal/browser"
+	"github.com/leakwatch/leakwatch/internal/crawl"
+	"github.com/leakwatch/leakwatch/internal/har"
+	"github.com/leakwatch/leakwatch/internal/leak"
+	"github.com/leakwatch/leakwatch/internal/policy"
+	"github.com/leakwatch/leakwatch/internal/redact"
+	"github.com/leakwatch/leakwatch/internal/server"
+	"github.com/leakwatch/leakwatch/internal/store"
+	"github.com/leakwatch/leakwatch/internal/traffic"
+)
+
+// serveOptions are serve's flags.
+type serveOptions struct {
+	addr         string
+	data         string
+	database     string
+	allowPrivate bool
+	maxSessions  int
+	drain        time.Duration
+}
+
+func (o *serveOptions) register(cmd *cobra.Command) {
+	fl := cmd.PersistentFlags()
+	fl.StringVar(&o.data, "data", "", "data directory of the embedded SQLite database (default $XDG_DATA_HOME/leakwatch or ~/.local/share/leakwatch)")
+	fl.StringVar(&o.database, "database", "", "PostgreSQL instead of SQLite: postgres://user:pass@host/db (environment: LEAKWATCH_DATABASE)")
+}
+
+func newServeCmd(e *env) *cobra.Command {
+	var o serveOptions
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the service: an HTTP API and web UI to scan sites and keep their history",
+		Long: `Serve runs leakwatch as a service: a JSON API (described at /api/openapi.json) and a web UI
+to submit scans, watch them progress, read their reports, compare any two scans of a site and
+download evidence bundles. Scans, reports and tokens are kept in an embedded SQLite database in
+--data, or in PostgreSQL with --database. Personas are stored encrypted with the key in
+` + store.KeyEnv + ` (32 bytes, hex or base64).
+
+On first start (no token stored) it prints an admin API token once: log in to the UI with it,
+or send it as "Authorization: Bearer TOKEN". Make more with the UI, the API, or
+'leakwatch serve token create'.
+
+Scans visit only public addresses: URLs naming localhost or a loopback, private, link-local
+or reserved IP address are refused unless --allow-private-targets is given.
+
+/healthz, /readyz and /metrics (Prometheus) serve operations. SIGINT or SIGTERM stops
+accepting, lets requests and scans in flight finish for --drain, then exits; scans not
+finished are run again on the next start.
+
+` + exitHelp,
+		Example: `  leakwatch serve
+  leakwatch serve --addr :8080 --data /var/lib/leakwatch
+  LEAKWATCH_STORE_KEY=$(openssl rand -hex 32) leakwatch serve --database postgres://leakwatch@db/leakwatch`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runServe(cmd.Context(), e, o)
+		},
+	}
+	o.register(cmd)
+	fl := cmd.Flags()
+	fl.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; :8080 listens on every interface)")
+	fl.BoolVar(&o.allowPrivate, "allow-private-targets", false, "let scans visit localhost, loopback and private addresses (the demo, a lab)")
+	fl.IntVar(&o.maxSessions, "max-sessions", 1, "scans (Chromium sessions) run at once")
+	fl.DurationVar(&o.drain, "drain", 30*time.Second, "on SIGTERM, how long requests and scans in flight may take to finish")
+	cmd.AddCommand(newServeTokenCmd(e, &o))
+	return cmd
+}
+
+// dsn is the store the flags name.
+func (o serveOptions) dsn() (string, error) {
+	if o.database == "" {
+		o.database = os.Getenv("LEAKWATCH_DATABASE")
+	}
+	if o.database != "" && o.data != "" {
+		return "", usagef("give --data or --database, not both")
+	}
+	if o.database != "" {
+		return o.database, nil
+	}
+	if o.data != "" {
+		return "sqlite:" + o.data + "/", nil
+	}
+	dir := os.Getenv("XDG_DATA_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", usagef("no home directory for the default data directory: give --data DIR")
+		}
+		dir = filepath.Join(home, ".local", "share")
+	}
+	return "sqlite:" + filepath.Join(dir, "leakwatch") + "/", nil
+}
+
+func (o serveOptions) open(ctx context.Context) (store.Store, error) {
+	dsn, err := o.dsn()
+	if err != nil {
+		return nil, err
+	}
+	key, err := store.ParseKey(os.Getenv(store.KeyEnv))
+	if err != nil {
+		return nil, usageError{err}
+	}
+	st, err := store.Open(ctx, dsn, store.Config{Key: key})
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	return st, nil
+}
+
+func runServe(ctx context.Context, e *env, o serveOptions) error {
+	if o.maxSessions < 1 {
+		return usagef("--max-sessions must be at least 1, got %d", o.maxSessions)
+	}
+	st, err := o.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := firstToken(ctx, e, st); err != nil {
+		return err
+	}
+	srv, err := server.New(server.Config{Store: st, Scan: liveScanner(e, st), StepTargets: stepTargets, MaxSessions: o.maxSessions,
+		AllowPrivateTargets: o.allowPrivate, Logger: e.log(), Version: toolVersion()})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return usageError{fmt.Errorf("listen on %s: %w", o.addr, err)}
+	}
+	if err := srv.Start(ctx); err != nil {
+		ln.Close()
+		return err
+	}
+	e.log().Log(ctx, levelNotice, "leakwatch serve listening", "url", "http://"+ln.Addr().String()+"/",
+		"private_targets", o.allowPrivate, "max_sessions", o.maxSessions)
+	err = srv.Serve(ctx, ln, o.drain)
+	if ctx.Err() != nil && err == nil {
+		e.log().Log(context.Background(), levelNotice, "leakwatch serve stopped")
+		return nil
+	}
+	return err
+}
+
+// stepTargets lists the addresses a steps file navigates to, so that the
+// server checks them as it checks the scan's URLs.
+func stepTargets(steps string) ([]string, error) {
+	parsed, err := crawl.ParseSteps([]byte(steps))
+	if err != nil {
+		return nil, err
+	}
+	var urls []string
+	for _, st := range parsed {
+		if st.Action == "goto" && st.URL != "about:blank" {
+			urls = append(urls, st.URL)
+		}
+	}
+	return urls, nil
+}
+
+// firstToken prints an admin token when the store has none.
+func firstToken(ctx context.Context, e *env, st store.Store) error {
+	ts, err := st.ListTokens(ctx)
+	if err != nil {
+		return fmt.Errorf("list tokens: %w", err)
+	}
+	if len(ts) > 0 {
+		return nil
+	}
+	secret, _, err := st.CreateToken(ctx, "admin (first start)", store.RoleAdmin)
+	if err != nil {
+		return fmt.Errorf("create the first admin token: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "Admin API token (shown once; log in to the web UI with it):\n%s\n", secret)
+	return nil
+}
+
+func newServeTokenCmd(e *env, o *serveOptions) *cobra.Command {
+	token := &cobra.Command{Use: "token", Short: "Manage the service's API tokens", Args: usageArgs(cobra.NoArgs)}
+	var name, role string
+	create := &cobra.Command{
+		Use:   "create",
+		Short: "Create an API token and print its secret (shown once)",
+		Args:  usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if role != "read" && role != "scan" && role != "admin" {
+				return usagef("--role %q: want read, scan or admin", role)
+			}
+			st, err := o.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			secret, _, err := st.CreateToken(cmd.Context(), name, store.Role(role))
+			if err != nil {
+				return fmt.Errorf("create token: %w", err)
+			}
+			fmt.Fprintln(e.stdout, secret)
+			return nil
+		},
+	}
+	create.Flags().StringVar(&role, "role", "read", "read (see scans and reports), scan (also submit scans, edit sites) or admin (also delete, manage tokens)")
+	create.Flags().StringVar(&name, "name", "cli", "who or what uses the token")
+	token.AddCommand(create)
+	return token
+}
+
+// liveScanner runs a submitted scan in headless Chromium and analyses it
+// as 'leakwatch scan' does: persona values masked and typed secrets
+// redacted in the report and the HAR, the policy applied (a policy that
+// fails on what is new compares with the site's baseline, else its last
+// done scan).
+func liveScanner(e *env, st store.Store) server.ScanFunc {
+	return func(ctx context.Context, sc store.Scan, req server.ScanRequest) (store.Result, error) {
+		personas, err := storedPersonas(ctx, st, req.Persona)
+		if err != nil {
+			return store.Result{}, err
+		}
+		an, err := prepareWith(ctx, e, analysisFlags{}, personas)
+		if err != nil {
+			return store.Result{}, err
+		}
+		log := e.log().With("scan", sc.ID)
+		copts := crawl.Options{Start: req.URLs, MaxPages: 10, Depth: 1, Tabs: 1, Quiet: 500 * time.Millisecond,
+			PageTimeout: 30 * time.Second, Timeout: 10 * time.Minute, Consent: req.Consent, Logger: log}
+		var secrets []string
+		if req.Steps != "" {
+			if copts.Steps, err = crawl.ParseSteps([]byte(req.Steps)); err != nil {
+				return store.Result{}, fmt.Errorf("steps: %w", err)
+			}
+			secrets = crawl.TypedSecrets(copts.Steps)
+		}
+		if req.Consent != "" {
+			copts.ConsentRules = consentRules()
+		}
+		if len(personas) > 0 {
+			copts.FillForms, copts.FormValues = true, crawl.FormValues(personaFields(personas[0]))
+		}
+		var typed secretList
+		copts.OnSecret = typed.add
+		capture, err := crawlOnce(ctx, copts)
+		if err != nil {
+			return store.Result{}, err
+		}
+		secrets = append(secrets, typed.list()...)
+		return analyseLive(ctx, an, st, sc, req, capture, secrets)
+	}
+}
+
+func storedPersonas(ctx context.Context, st store.Store, name string) ([]leak.Persona, error) {
+	if name == "" {
+		return nil, nil
+	}
+	data, err := st.Persona(ctx, name)
+	if err != nil {
+		return nil, fmt.Errorf("persona %s: %w", name, err)
+	}
+	return leak.ParsePersonas(data, name)
+}
+
+func crawlOnce(ctx context.Context, copts crawl.Options) (*traffic.Capture, error) {
+	b, err := browser.Launch(ctx, browser.Options{})
+	if err != nil {
+		return nil, err
+	}
+	defer b.Close()
+	capture, crawlErr := crawl.Run(ctx, b, copts)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if capture == nil {
+		if crawlErr == nil {
+			crawlErr = errors.New("scan captured nothing")
+		}
+		return nil, fmt.Errorf("scan: %w", crawlErr)
+	}
+	var stepErr *crawl.StepError
+	if crawlErr != nil && !errors.As(crawlErr, &stepErr) {
+		capture.Warnings = append(capture.Warnings, "scan stopped early: "+crawlErr.Error())
+	}
+	return capture, nil
+}
+
+func analyseLive(ctx context.Context, an *analysis, st store.Store, sc store.Scan, req server.ScanRequest,
+	capture *traffic.Capture, secrets []string) (store.Result, error) {
+	rep, err := audit.Run(ctx, audit.Options{Classifier: an.classifier, Pool: an.pool,
+		Tool: audit.Tool{Name: "leakwatch", Version: toolVersion()}}, capture)
+	if err != nil {
+		return store.Result{}, err
+	}
+	red := redact.NewRedactor(redact.Options{Secrets: secrets})
+	if err := capture.Visit(red.Learner()); err != nil {
+		return store.Result{}, err
+	}
+	redact.MaskReport(rep, personaValues(an.personas))
+	red.Report(rep)
+	if req.Policy != "" {
+		pol, err := policy.Parse([]byte(req.Policy), "policy")
+		if err != nil {
+			return store.Result{}, fmt.Errorf("policy: %w", err)
+		}
+		// A baseline only where the policy asks what is new: otherwise a
+		// violation the last scan had too would not count.
+		var base *audit.Report
+		if pol.NeedsBaseline() {
+			base = baselineReport(ctx, st, sc.SiteID)
+		}
+		rep.Policy = policy.Evaluate(pol, rep, base)
+	}
+	var buf bytes.Buffer
+	out := redact.Capture(capture, redact.Options{Secrets: secrets})
+	if err := har.Write(&buf, withoutScreenshots(out), har.WriteOptions{CreatorName: "leakwatch", CreatorVersion: toolVersion()}); err != nil {
+		return store.Result{}, fmt.Errorf("write HAR: %w", err)
+	}
+	js, err := json.Marshal(rep)
+	if err != nil {
+		return store.Result{}, err
+	}
+	return store.Result{Report: js, HAR: buf.Bytes()}, nil
+}
+
+// baselineReport is the site's baseline scan's report, else its last done
+// scan's, else nil.
+func baselineReport(ctx context.Context, st store.Store, siteID int64) *audit.Report {
+	if siteID == 0 {
+		return nil
+	}
+	id := int64(0)
+	if site, err := st.Site(ctx, siteID); err == nil && site.Baseline != 0 {
+		id = site.Baseline
+	} else if last, err := st.LastFinished(ctx, siteID); err == nil {
+		id = last.ID
+	}
+	data, err := st.Report(ctx, id)
+	if id == 0 || err != nil {
+		return nil
+	}
+	var rep audit.Report
+	if json.Unmarshal(data, &rep) != nil || rep.Schema != audit.Schema {
+		return nil
+	}
+	return &rep
+}
