@@ -58,7 +58,8 @@ func TestLimitersBounded(t *testing.T) {
 	t.Parallel()
 	now := time.Unix(1_800_000_000, 0)
 	ls := newLimiters(1, 2, func() time.Time { return now })
-	if !ls.allow("a") || !ls.allow("a") || ls.allow("a") {
+	first, second, third := ls.allow("a"), ls.allow("a"), ls.allow("a")
+	if !first || !second || third {
 		t.Fatal("bucket of 2 did not run out on the 3rd request")
 	}
 	now = now.Add(time.Second)
