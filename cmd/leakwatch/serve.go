@@ -7,22 +7,23 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"time"
-
-	"github.com/spf13/cobra"
 
 	"github.com/leakwatch/leakwatch/internal/audit"
 	"github.com/leakwatch/leakwatch/internal/browser"
 	"github.com/leakwatch/leakwatch/internal/crawl"
 	"github.com/leakwatch/leakwatch/internal/har"
 	"github.com/leakwatch/leakwatch/internal/leak"
+	"github.com/leakwatch/leakwatch/internal/netguard"
 	"github.com/leakwatch/leakwatch/internal/policy"
 	"github.com/leakwatch/leakwatch/internal/redact"
 	"github.com/leakwatch/leakwatch/internal/server"
 	"github.com/leakwatch/leakwatch/internal/store"
 	"github.com/leakwatch/leakwatch/internal/traffic"
+	"github.com/spf13/cobra"
 )
 
 // serveOptions are serve's flags.
@@ -135,14 +136,26 @@ func runServe(ctx context.Context, e *env, o serveOptions) error {
 	if err := firstToken(ctx, e, st); err != nil {
 		return err
 	}
-	srv, err := server.New(server.Config{Store: st, Scan: liveScanner(e, st), StepTargets: stepTargets, MaxSessions: o.maxSessions,
-		AllowPrivateTargets: o.allowPrivate, Logger: e.log(), Version: toolVersion()})
-	if err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return usageError{fmt.Errorf("listen on %s: %w", o.addr, err)}
+	}
+	guard, proxy, err := startGuard(ctx, e, ln.Addr(), o.allowPrivate)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer func() {
+		stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = proxy.Stop(stop)
+	}()
+	srv, err := server.New(server.Config{Store: st, Scan: liveScanner(e, st, proxy.ChromeArgs()), StepTargets: stepTargets,
+		MaxSessions: o.maxSessions, TargetCheck: guard.Check, AllowPrivateTargets: o.allowPrivate, Logger: e.log(),
+		Version: toolVersion()})
+	if err != nil {
+		ln.Close()
+		return err
 	}
 	if err := srv.Start(ctx); err != nil {
 		ln.Close()
@@ -226,7 +239,38 @@ func newServeTokenCmd(e *env, o *serveOptions) *cobra.Command {
 // redacted in the report and the HAR, the policy applied (a policy that
 // fails on what is new compares with the site's baseline, else its last
 // done scan).
-func liveScanner(e *env, st store.Store) server.ScanFunc {
+// startGuard starts the network guard every scan's Chromium goes through:
+// a proxy on loopback that refuses connections to loopback, private,
+// link-local and metadata addresses (unless allowPrivate), checked when
+// each connection is made, so DNS rebinding and redirects cannot get round
+// it; the server's own address is refused always.
+func startGuard(ctx context.Context, e *env, self net.Addr, allowPrivate bool) (*netguard.Guard, *netguard.Proxy, error) {
+	pol := netguard.Policy{AllowPrivate: allowPrivate}
+	if ap, err := netip.ParseAddrPort(self.String()); err == nil {
+		a := ap.Addr().Unmap()
+		prefixes := []netip.Prefix{netip.PrefixFrom(a, a.BitLen())}
+		if a.IsUnspecified() { // listening on every address: its port on any of them
+			prefixes = []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0"), netip.MustParsePrefix("::/0")}
+		}
+		for _, p := range prefixes {
+			pol.Deny = append(pol.Deny, netguard.Allowed{Prefix: p, Port: ap.Port()})
+		}
+	}
+	guard := &netguard.Guard{Policy: pol}
+	proxy, err := netguard.New(netguard.Config{Guard: *guard, Logger: e.log(),
+		OnRefuse: func(ev netguard.Event) {
+			e.log().Warn("scan target refused", "host", ev.Host, "addr", ev.Addr, "reason", ev.Reason)
+		}})
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := proxy.Start(ctx); err != nil {
+		return nil, nil, err
+	}
+	return guard, proxy, nil
+}
+
+func liveScanner(e *env, st store.Store, browserArgs []string) server.ScanFunc {
 	return func(ctx context.Context, sc store.Scan, req server.ScanRequest) (store.Result, error) {
 		personas, err := storedPersonas(ctx, st, req.Persona)
 		if err != nil {
@@ -254,7 +298,7 @@ func liveScanner(e *env, st store.Store) server.ScanFunc {
 		}
 		var typed secretList
 		copts.OnSecret = typed.add
-		capture, err := crawlOnce(ctx, copts)
+		capture, err := crawlOnce(ctx, copts, browserArgs)
 		if err != nil {
 			return store.Result{}, err
 		}
@@ -274,8 +318,8 @@ func storedPersonas(ctx context.Context, st store.Store, name string) ([]leak.Pe
 	return leak.ParsePersonas(data, name)
 }
 
-func crawlOnce(ctx context.Context, copts crawl.Options) (*traffic.Capture, error) {
-	b, err := browser.Launch(ctx, browser.Options{})
+func crawlOnce(ctx context.Context, copts crawl.Options, args []string) (*traffic.Capture, error) {
+	b, err := browser.Launch(ctx, browser.Options{Args: args})
 	if err != nil {
 		return nil, err
 	}
