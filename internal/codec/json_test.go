@@ -2,6 +2,7 @@ package codec
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -66,6 +67,26 @@ func TestUnescapeJSONLenient(t *testing.T) {
 		}
 		if _, err := UnquoteJSON([]byte(c.in)); (err != nil) != c.strictErr {
 			t.Errorf("UnquoteJSON(%q): error %v, want error %v", c.in, err, c.strictErr)
+		}
+	}
+}
+
+func TestPlausibleText(t *testing.T) {
+	t.Parallel()
+	big := []byte(strings.Repeat("é", 1<<20)) // the 1 MiB cut lands inside a rune
+	for _, c := range []struct {
+		in   []byte
+		want bool
+	}{
+		{[]byte("hello world"), true},
+		{[]byte("a"), false},
+		{[]byte("\x00\x01\x02\x03 binary"), false},
+		{[]byte{0xff, 0xfe, 'a', 'b'}, false},
+		{[]byte("replacement \uFFFD char"), false},
+		{big, true},
+	} {
+		if got := PlausibleText(c.in); got != c.want {
+			t.Errorf("PlausibleText(%.20q) = %v, want %v", c.in, got, c.want)
 		}
 	}
 }

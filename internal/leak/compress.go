@@ -132,5 +132,5 @@ func cutShort(err error) bool {
 // usable reports inflated output worth searching: text, complete or cut
 // off (captures truncate bodies; what came before the cut still counts).
 func usable(dec []byte, err error) bool {
-	return (err == nil || cutShort(err)) && len(dec) > 0 && plausibleText(dec)
+	return (err == nil || cutShort(err)) && len(dec) > 0 && codec.PlausibleText(dec)
 }

@@ -284,7 +284,7 @@ func (s *scanner) binary(out []byte, emit func([]byte, ...string), name string, 
 			return true
 		}
 	}
-	if plausibleText(out) {
+	if codec.PlausibleText(out) {
 		emit(out, name)
 		return true
 	}
@@ -317,7 +317,7 @@ func (s *scanner) tryLZ(in string, f func(string, int) (string, error), emit fun
 			s.capHit = true
 			return
 		}
-		if len(out) >= 4 && plausibleText([]byte(out)) {
+		if len(out) >= 4 && codec.PlausibleText([]byte(out)) {
 			s.warnf("lz-string output cut at %d× its input (%s); data past it was not searched (raise with --max-expansion)", s.b.MaxExpansion, size(limit))
 			emit([]byte(out), "lz-string")
 		}
@@ -325,7 +325,7 @@ func (s *scanner) tryLZ(in string, f func(string, int) (string, error), emit fun
 	case err != nil:
 		return
 	}
-	if len(out) < 4 || !plausibleText([]byte(out)) || !s.spend(len(out)) {
+	if len(out) < 4 || !codec.PlausibleText([]byte(out)) || !s.spend(len(out)) {
 		return
 	}
 	emit([]byte(out), "lz-string")
@@ -392,31 +392,6 @@ func tryLZUnicode(s *scanner, v []byte, f features, emit func([]byte, ...string)
 	}
 	s.tryLZ(string(v), codec.LZFromUTF16, emit)
 	s.tryLZ(string(v), codec.LZRaw, emit)
-}
-
-// plausibleText reports whether b reads as text: valid UTF-8 with few
-// control characters. Large inputs are judged by their first megabyte.
-func plausibleText(b []byte) bool {
-	if len(b) > 1<<20 {
-		b = b[:1<<20]
-		start := len(b) - 1 // the last rune's first byte; drop the rune if cut
-		for start > 0 && len(b)-start < utf8.UTFMax && !utf8.RuneStart(b[start]) {
-			start--
-		}
-		if !utf8.FullRune(b[start:]) {
-			b = b[:start]
-		}
-	}
-	if len(b) < 2 || !utf8.Valid(b) {
-		return false
-	}
-	bad := 0
-	for _, c := range b {
-		if c < 0x20 && c != '\n' && c != '\r' && c != '\t' || c == 0x7f {
-			bad++
-		}
-	}
-	return bad*20 <= len(b) && !bytes.Contains(b, []byte("\uFFFD"))
 }
 
 func allHex(b []byte) bool {

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/base64"
 	"fmt"
+	"github.com/leakwatch/leakwatch/internal/codec"
 	"strings"
 	"testing"
 	"time"
@@ -125,10 +126,10 @@ func TestRequestDecodingBudget(t *testing.T) {
 func TestPlausibleTextLarge(t *testing.T) {
 	t.Parallel()
 	big := bytes.Repeat([]byte("é"), 1<<20) // 2 MB: the first MB ends mid-rune unless cut right
-	if !plausibleText(big) {
+	if !codec.PlausibleText(big) {
 		t.Error("large UTF-8 text judged binary")
 	}
-	if plausibleText(append(bytes.Repeat([]byte{0}, 1<<20), big...)) {
+	if codec.PlausibleText(append(bytes.Repeat([]byte{0}, 1<<20), big...)) {
 		t.Error("binary start judged text")
 	}
 }
@@ -136,7 +137,7 @@ func TestPlausibleTextLarge(t *testing.T) {
 func TestPlausibleTextCutMidRune(t *testing.T) {
 	t.Parallel()
 	big := append([]byte("x"), bytes.Repeat([]byte("é"), 1<<20)...) // the first MB ends mid-rune
-	if !plausibleText(big) {
+	if !codec.PlausibleText(big) {
 		t.Error("text cut mid-rune judged binary")
 	}
 }

@@ -3,7 +3,6 @@ package redact
 import (
 	"encoding/base64"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/leakwatch/leakwatch/internal/codec"
 )
@@ -161,7 +160,7 @@ func (l *layered) run(run, pad string, depth int) (string, bool) {
 	if err != nil || len(raw) == 0 {
 		return "", false
 	}
-	if !plausibleText(raw) && sniffCompression(raw) == "" {
+	if !codec.PlausibleText(raw) && sniffCompression(raw) == "" {
 		if mark := l.lzString(run, depth); mark != "" {
 			return mark, true
 		}
@@ -193,7 +192,7 @@ func (l *layered) lzString(run string, depth int) string {
 	limit := min(l.budget/2, expansionLimit(len(run))/2) // UTF-16 units: up to 3 bytes each
 	for _, dec := range []func(string, int) (string, error){codec.LZFromBase64, codec.LZFromURI} {
 		out, err := dec(run, limit)
-		if len(out) < 4 || !plausibleText([]byte(out)) || !l.spend(len(out)) {
+		if len(out) < 4 || !codec.PlausibleText([]byte(out)) || !l.spend(len(out)) {
 			continue
 		}
 		if l.rewrite(out, depth+1) != out {
@@ -276,7 +275,7 @@ func (l *layered) inner(raw []byte, name string, depth int) (out []byte, changed
 			return out, changed, mark
 		}
 	}
-	if plausibleText(raw) {
+	if codec.PlausibleText(raw) {
 		t := l.rewrite(string(raw), depth+1)
 		return []byte(t), t != string(raw), ""
 	}
@@ -299,7 +298,7 @@ func (l *layered) compressed(raw []byte, codings, what string, sniffed bool, dep
 		}
 	}
 	dec, applied, err := inflater(codings, raw, limit)
-	if len(dec) == 0 || !plausibleText(dec) || !l.spend(len(dec)) {
+	if len(dec) == 0 || !codec.PlausibleText(dec) || !l.spend(len(dec)) {
 		return nil, false, "", false
 	}
 	text := string(dec)
@@ -330,27 +329,4 @@ func allHexStr(s string) bool {
 		}
 	}
 	return true
-}
-
-// plausibleText reports whether b reads as text: valid UTF-8 with few
-// control characters (the leak search's test). Large inputs are judged by
-// their first megabyte.
-func plausibleText(b []byte) bool {
-	if len(b) > 1<<20 {
-		cut := 1 << 20
-		for cut > 0 && !utf8.RuneStart(b[cut]) {
-			cut--
-		}
-		b = b[:cut]
-	}
-	if len(b) < 2 || !utf8.Valid(b) {
-		return false
-	}
-	bad := 0
-	for _, c := range b {
-		if c < 0x20 && c != '\n' && c != '\r' && c != '\t' || c == 0x7f {
-			bad++
-		}
-	}
-	return bad*20 <= len(b) && !strings.Contains(string(b), "\uFFFD")
 }

@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"github.com/leakwatch/leakwatch/internal/codec"
 	"io"
 	"net/url"
 	"os"
@@ -207,7 +208,7 @@ func checkOpened(t *testing.T, where, dec, secret, payload string) {
 	}
 }
 
-func utf8Text(b []byte) bool { return plausibleText(b) }
+func utf8Text(b []byte) bool { return codec.PlausibleText(b) }
 
 // TestLayersMarker: what cannot be encoded again after redaction is
 // replaced whole by a marker that says why, and nothing of it survives.
