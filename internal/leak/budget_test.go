@@ -112,13 +112,13 @@ func TestManyMatchesLinear(t *testing.T) {
 		}
 		return time.Since(start)
 	}
-	for i := 0; i < 4; i++ {
-		s, b = min(s, timed(small)), min(b, timed(big))
-	}
-	t.Logf("25k copies: %v, 100k copies: %v (%.1f×)", s, b, float64(b)/float64(s))
-	if b > 6*s+50*time.Millisecond {
-		t.Errorf("4× the matches took %.1f× the time", float64(b)/float64(s))
-	}
+	underNoise(t, func() (bool, string) {
+		for i := 0; i < 4; i++ {
+			s, b = min(s, timed(small)), min(b, timed(big))
+		}
+		t.Logf("25k copies: %v, 100k copies: %v (%.1f×)", s, b, float64(b)/float64(s))
+		return b <= 6*s+50*time.Millisecond, fmt.Sprintf("4× the matches took %.1f× the time", float64(b)/float64(s))
+	})
 	// "alice" inside the email is part of it: only the names standing
 	// alone are counted.
 	res := alicePool.Scan(small, ScanOptions{})
@@ -386,11 +386,11 @@ func TestPatternsLinear(t *testing.T) {
 			}
 			return best
 		}
-		s, b := timed(64<<10), timed(256<<10)
-		t.Logf("%s: 64 KB %v, 256 KB %v (%.1f×)", name, s, b, float64(b)/float64(s))
-		if b > 6*s+50*time.Millisecond {
-			t.Errorf("%s: 4× the bytes took %.1f× the time", name, float64(b)/float64(s))
-		}
+		underNoise(t, func() (bool, string) {
+			s, b := timed(64<<10), timed(256<<10)
+			t.Logf("%s: 64 KB %v, 256 KB %v (%.1f×)", name, s, b, float64(b)/float64(s))
+			return b <= 6*s+50*time.Millisecond, fmt.Sprintf("%s: 4× the bytes took %.1f× the time", name, float64(b)/float64(s))
+		})
 	}
 }
 

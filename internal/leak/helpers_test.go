@@ -170,3 +170,19 @@ func expectMatch(t *testing.T, res Result, field, channel, location string, enc 
 		t.Fatalf("%s in %s %q: encoding %v, want %v", field, channel, location, m.Encoding, enc)
 	}
 }
+
+// underNoise runs a timing check up to three times and reports only the
+// last failure: on a shared machine a burst of load can land on one
+// measurement, while a real regression fails every attempt.
+func underNoise(t *testing.T, check func() (ok bool, why string)) {
+	t.Helper()
+	why := ""
+	for attempt := 0; attempt < 3; attempt++ {
+		var ok bool
+		if ok, why = check(); ok {
+			return
+		}
+		t.Logf("timing attempt %d: %s", attempt+1, why)
+	}
+	t.Error(why)
+}
