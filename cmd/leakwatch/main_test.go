@@ -24,6 +24,9 @@ func TestMain(m *testing.M) {
 	version = "test" // reports and help must not depend on the build
 	code := m.Run()
 	removeBuilt()
+	if demoResult != nil {
+		os.RemoveAll(demoResult.dir) // shared by the demo tests, so no t.TempDir
+	}
 	os.Exit(code)
 }
 
