@@ -87,11 +87,32 @@ func Open(ctx context.Context, dsn string, cfg Config) (Store, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	if err := migrate(ctx, db, d, s.stamp()); err != nil {
+	if err := migrateRetrying(ctx, db, d, s.stamp()); err != nil {
 		s.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// migrateRetrying is migrate, tried again while SQLite answers busy: a new
+// database file opened by several processes at once must switch to WAL and
+// be migrated by one of them, and SQLite refuses the others at once rather
+// than waiting out its busy timeout for that switch.
+func migrateRetrying(ctx context.Context, db *sql.DB, d *dialect, now int64) error {
+	wait := 10 * time.Millisecond
+	deadline := time.Now().Add(busyTimeoutMS * time.Millisecond)
+	for {
+		err := migrate(ctx, db, d, now)
+		if err == nil || !sqliteBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 500*time.Millisecond)
+	}
 }
 
 // connect opens the database a DSN names with at most conns connections

@@ -57,3 +57,10 @@ func classifySQLite(err error) error {
 	}
 	return err
 }
+
+// sqliteBusy reports SQLite's "database is locked" (SQLITE_BUSY and its
+// extended codes).
+func sqliteBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
+}
