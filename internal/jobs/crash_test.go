@@ -54,6 +54,9 @@ func crashChild() int {
 
 func TestCrashMidScan(t *testing.T) {
 	t.Parallel()
+	if testing.Short() {
+		t.Skip("kills a child process mid-scan and waits for River's rescuer: skipped with -short")
+	}
 	forEachBackend(t, func(t *testing.T, dsn string) { crashMidScan(t, dsn, 3) })
 }
 
@@ -61,6 +64,9 @@ func TestCrashMidScan(t *testing.T) {
 // scan ends failed, not running forever.
 func TestCrashLastAttempt(t *testing.T) {
 	t.Parallel()
+	if testing.Short() {
+		t.Skip("kills a child process mid-scan and waits for River's rescuer: skipped with -short")
+	}
 	crashMidScan(t, backends()[0].dsn(t), 1)
 }
 

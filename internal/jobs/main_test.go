@@ -30,7 +30,7 @@ func TestMain(m *testing.M) {
 		os.Exit(crashChild())
 	}
 	ctx := context.Background()
-	pg, pgErr = pgtest.Start(ctx)
+	pg, pgErr = pgtest.StartUnlessShort(ctx) // -short: SQLite only
 	code := m.Run()
 	if pg != nil {
 		if err := pg.Stop(ctx); err != nil {

@@ -22,7 +22,7 @@ var (
 
 func TestMain(m *testing.M) {
 	ctx := context.Background()
-	pg, pgErr = pgtest.Start(ctx)
+	pg, pgErr = pgtest.StartUnlessShort(ctx)
 	code := m.Run()
 	if pg != nil {
 		if err := pg.Stop(ctx); err != nil {

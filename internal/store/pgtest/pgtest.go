@@ -5,6 +5,7 @@ package pgtest
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"os"
@@ -118,10 +119,27 @@ func (s *Server) NewDatabase(ctx context.Context) (string, error) {
 // the reason, or failed under CI=true so CI never skips silently.
 func Skip(tb testing.TB, err error) {
 	tb.Helper()
+	if errors.Is(err, ErrShort) {
+		tb.Skip(err)
+	}
 	if os.Getenv("CI") == "true" {
 		tb.Fatalf("PostgreSQL tests cannot run: %v", err)
 	}
 	tb.Skipf("PostgreSQL tests skipped: %v", err)
+}
+
+// ErrShort is StartUnlessShort's answer under -short.
+var ErrShort = errors.New("PostgreSQL tests skipped with -short")
+
+// StartUnlessShort is Start, except under go test -short, where it starts
+// nothing and returns ErrShort (Skip then skips, in CI too). Call it from
+// TestMain: it parses the test flags.
+func StartUnlessShort(ctx context.Context) (*Server, error) {
+	flag.Parse()
+	if testing.Short() {
+		return nil, ErrShort
+	}
+	return Start(ctx)
 }
 
 func (s *Server) cmd(ctx context.Context, name string, args ...string) error {
