@@ -2,6 +2,8 @@ package codec
 
 import (
 	"bytes"
+	"net/url"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -28,4 +30,16 @@ func PlausibleText(b []byte) bool {
 		}
 	}
 	return bad*20 <= len(b) && !bytes.Contains(b, []byte("\uFFFD"))
+}
+
+// QueryUnescape decodes a query-string component (%XX, + for space), or
+// returns s as it is when it is not validly escaped.
+func QueryUnescape(s string) string {
+	if !strings.ContainsAny(s, "%+") {
+		return s
+	}
+	if v, err := url.QueryUnescape(s); err == nil {
+		return v
+	}
+	return s
 }

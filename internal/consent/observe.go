@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/leakwatch/leakwatch/internal/codec"
 	"github.com/leakwatch/leakwatch/internal/party"
 	"github.com/leakwatch/leakwatch/internal/pixel"
 )
@@ -184,20 +185,9 @@ func appendPairs(out []pair, s, seps, source string, at place) []pair {
 		if n++; n > maxPairs {
 			break
 		}
-		out = append(out, pair{unescape(name), unescape(value), source, at})
+		out = append(out, pair{codec.QueryUnescape(name), codec.QueryUnescape(value), source, at})
 	}
 	return out
-}
-
-// unescape query-unescapes s, or returns it as is when it is not valid.
-func unescape(s string) string {
-	if !strings.ContainsAny(s, "%+") {
-		return s
-	}
-	if v, err := url.QueryUnescape(s); err == nil {
-		return v
-	}
-	return s
 }
 
 // bodyPairs reads a form-encoded or JSON body.
@@ -305,13 +295,13 @@ func cookiePairs(req Request) []pair {
 				continue
 			}
 			seen[name+"="+value] = true
-			out = append(out, pair{name, unescape(value), "cookie", inCookie})
+			out = append(out, pair{name, codec.QueryUnescape(value), "cookie", inCookie})
 		}
 	}
 	for _, c := range req.Cookies {
 		if !seen[c.Name+"="+c.Value] && len(out) < maxPairs {
 			seen[c.Name+"="+c.Value] = true
-			out = append(out, pair{c.Name, unescape(c.Value), "cookie", inCookie})
+			out = append(out, pair{c.Name, codec.QueryUnescape(c.Value), "cookie", inCookie})
 		}
 	}
 	return out

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/leakwatch/leakwatch/internal/codec"
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
@@ -79,7 +80,7 @@ func adobeDemconf(raw string) []param {
 			continue
 		}
 		if k != "" {
-			out = append(out, param{"demconf>" + unescape(k), unescape(v)})
+			out = append(out, param{"demconf>" + codec.QueryUnescape(k), codec.QueryUnescape(v)})
 		}
 	}
 	return out

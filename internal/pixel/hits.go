@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/leakwatch/leakwatch/internal/codec"
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
@@ -148,7 +149,7 @@ func pathSegment(u *url.URL, n int) string {
 			continue
 		}
 		if i == n {
-			return unescape(s)
+			return codec.QueryUnescape(s)
 		}
 		i++
 	}

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"github.com/leakwatch/leakwatch/internal/codec"
 	"io"
 	"mime"
 	"mime/multipart"
 	"net/url"
 	"strings"
 
+	"github.com/leakwatch/leakwatch/internal/codec"
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
@@ -34,20 +34,9 @@ func parseQuery(raw string) []param {
 			continue
 		}
 		name, value, _ := strings.Cut(part, "=")
-		out = append(out, param{unescape(name), unescape(value)})
+		out = append(out, param{codec.QueryUnescape(name), codec.QueryUnescape(value)})
 	}
 	return out
-}
-
-// unescape query-unescapes s, or returns s as is when it is not valid.
-func unescape(s string) string {
-	if !strings.ContainsAny(s, "%+") {
-		return s
-	}
-	if v, err := url.QueryUnescape(s); err == nil {
-		return v
-	}
-	return s
 }
 
 // queryParams returns the ordered query parameters of u.

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/leakwatch/leakwatch/internal/codec"
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
@@ -26,7 +27,7 @@ var maxymiser = Decoder{
 			}
 			for _, kv := range strings.Split(p.Value, ";") {
 				k, v, _ := strings.Cut(kv, "=")
-				ps = append(ps, param{"fv>" + k, unescape(v)})
+				ps = append(ps, param{"fv>" + k, codec.QueryUnescape(v)})
 			}
 		}
 		if len(ps) == 0 {

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/leakwatch/leakwatch/internal/codec"
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
@@ -123,7 +124,7 @@ func pathSegmentAt(n int) func(*url.URL) string {
 // pathLast names the event by the last path segment ("pixel", "ping").
 func pathLast(u *url.URL) string {
 	p := strings.TrimSuffix(u.EscapedPath(), "/")
-	return unescape(p[strings.LastIndexByte(p, '/')+1:])
+	return codec.QueryUnescape(p[strings.LastIndexByte(p, '/')+1:])
 }
 
 // eventNamed returns a function naming every hit's event the same.

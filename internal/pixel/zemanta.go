@@ -3,6 +3,8 @@ package pixel
 import (
 	"net/url"
 	"strings"
+
+	"github.com/leakwatch/leakwatch/internal/codec"
 )
 
 // zemantaPixel decodes the Zemanta (Outbrain's DSP) pixel:
@@ -32,7 +34,7 @@ func zemantaPath(u *url.URL) (id, event string) {
 	var segs []string
 	for _, s := range strings.Split(u.EscapedPath(), "/") {
 		if s != "" && s != "v2" && s != "p" && s != "js" {
-			segs = append(segs, unescape(s))
+			segs = append(segs, codec.QueryUnescape(s))
 		}
 	}
 	if len(segs) > 0 {
