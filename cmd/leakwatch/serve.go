@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/leakwatch/leakwatch/internal/audit"
 	"github.com/leakwatch/leakwatch/internal/browser"
 	"github.com/leakwatch/leakwatch/internal/crawl"
@@ -23,7 +25,6 @@ import (
 	"github.com/leakwatch/leakwatch/internal/server"
 	"github.com/leakwatch/leakwatch/internal/store"
 	"github.com/leakwatch/leakwatch/internal/traffic"
-	"github.com/spf13/cobra"
 )
 
 // serveOptions are serve's flags.

@@ -1,8 +1,6 @@
 package crawl
 
 import (
-	"golang.org/x/net/publicsuffix"
-
 	"context"
 	"errors"
 	"fmt"
@@ -14,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/net/publicsuffix"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/leakwatch/leakwatch/internal/browser"

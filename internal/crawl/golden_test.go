@@ -9,9 +9,8 @@ import (
 	"testing"
 
 	"github.com/leakwatch/leakwatch/internal/crawl"
-	"github.com/leakwatch/leakwatch/internal/traffic"
-
 	"github.com/leakwatch/leakwatch/internal/sharedtest"
+	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
 var update = sharedtest.Update

@@ -5,13 +5,13 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
-	"github.com/leakwatch/leakwatch/internal/codec"
 	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/leakwatch/leakwatch/internal/codec"
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 

@@ -2,13 +2,13 @@ package leak
 
 import (
 	"bytes"
-	"github.com/leakwatch/leakwatch/internal/codec"
 	"io"
 	"mime"
 	"mime/multipart"
 	"strconv"
 	"strings"
 
+	"github.com/leakwatch/leakwatch/internal/codec"
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 

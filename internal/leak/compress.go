@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/leakwatch/leakwatch/internal/codec"
 	"io"
+
+	"github.com/leakwatch/leakwatch/internal/codec"
 )
 
 // inflate decompresses data, charging the output to the scan budget.

@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"encoding/base64"
 	"errors"
-	"github.com/leakwatch/leakwatch/internal/codec"
 	"html"
 	"unicode/utf8"
+
+	"github.com/leakwatch/leakwatch/internal/codec"
 )
 
 // Byte classes used to find tokens without allocating.

@@ -3,6 +3,7 @@ package leak
 import (
 	"errors"
 	"fmt"
+
 	"github.com/leakwatch/leakwatch/internal/codec"
 )
 

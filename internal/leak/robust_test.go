@@ -5,11 +5,11 @@ import (
 	"compress/gzip"
 	"encoding/base64"
 	"fmt"
-	"github.com/leakwatch/leakwatch/internal/codec"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/leakwatch/leakwatch/internal/codec"
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 

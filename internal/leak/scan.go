@@ -3,10 +3,10 @@ package leak
 import (
 	"errors"
 	"fmt"
-	"github.com/leakwatch/leakwatch/internal/codec"
 	"slices"
 	"strconv"
 
+	"github.com/leakwatch/leakwatch/internal/codec"
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 

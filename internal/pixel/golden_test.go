@@ -1,10 +1,10 @@
 package pixel
 
 import (
-	"github.com/leakwatch/leakwatch/internal/sharedtest"
-
 	"path/filepath"
 	"testing"
+
+	"github.com/leakwatch/leakwatch/internal/sharedtest"
 )
 
 var update = sharedtest.Update

@@ -1,10 +1,10 @@
 package pixel
 
 import (
-	"github.com/leakwatch/leakwatch/internal/codec"
 	"net/url"
 	"strings"
 
+	"github.com/leakwatch/leakwatch/internal/codec"
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 

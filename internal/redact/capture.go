@@ -7,7 +7,6 @@ import (
 	"golang.org/x/net/publicsuffix"
 
 	"github.com/leakwatch/leakwatch/internal/codec"
-
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 

@@ -9,7 +9,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"github.com/leakwatch/leakwatch/internal/codec"
 	"io"
 	"net/url"
 	"os"
@@ -18,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/leakwatch/leakwatch/internal/audit"
+	"github.com/leakwatch/leakwatch/internal/codec"
 	"github.com/leakwatch/leakwatch/internal/har"
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )

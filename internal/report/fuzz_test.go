@@ -9,8 +9,9 @@ import (
 	"io"
 	"testing"
 
-	"github.com/leakwatch/leakwatch/internal/audit"
 	"golang.org/x/net/html"
+
+	"github.com/leakwatch/leakwatch/internal/audit"
 )
 
 // FuzzRender feeds reports read from JSON (as `leakwatch diff` and stored

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/leakwatch/leakwatch/internal/audit"
-
 	"github.com/leakwatch/leakwatch/internal/sharedtest"
 )
 
