@@ -6,13 +6,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/leakwatch/leakwatch/internal/evidence"
+	"github.com/leakwatch/leakwatch/internal/sharedtest"
 )
 
 // pixelHAR is a one-request capture: enough for a report and a bundle.
@@ -60,23 +60,9 @@ type zipFile struct {
 
 func unzipAll(t *testing.T, path string) []zipFile {
 	t.Helper()
-	zr, err := zip.OpenReader(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer zr.Close()
 	var out []zipFile
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, zipFile{f.Name, data})
+	for _, e := range sharedtest.ReadZip(t, path) {
+		out = append(out, zipFile{e.Name, e.Data})
 	}
 	return out
 }

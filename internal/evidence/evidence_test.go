@@ -104,23 +104,9 @@ type entry struct {
 
 func readZip(t *testing.T, path string) []entry {
 	t.Helper()
-	zr, err := zip.OpenReader(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer zr.Close()
 	var out []entry
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, entry{f.Name, data})
+	for _, e := range sharedtest.ReadZip(t, path) {
+		out = append(out, entry{e.Name, e.Data})
 	}
 	return out
 }
