@@ -35,6 +35,7 @@ type serveOptions struct {
 	allowPrivate bool
 	maxSessions  int
 	drain        time.Duration
+	queue        string
 }
 
 func (o *serveOptions) register(cmd *cobra.Command) {
@@ -79,6 +80,7 @@ finished are run again on the next start.
 	fl.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; :8080 listens on every interface)")
 	fl.BoolVar(&o.allowPrivate, "allow-private-targets", false, "let scans visit localhost, loopback and private addresses (the demo, a lab)")
 	fl.IntVar(&o.maxSessions, "max-sessions", 1, "scans (Chromium sessions) run at once")
+	fl.StringVar(&o.queue, "queue", queueInline, "where scans run: 'inline' (in this process, resumed after a restart) or 'river' (River jobs in the same database: retries, timeouts, recovery from a crash, several servers)")
 	fl.DurationVar(&o.drain, "drain", 30*time.Second, "on SIGTERM, how long requests and scans in flight may take to finish")
 	cmd.AddCommand(newServeTokenCmd(e, &o))
 	return cmd
@@ -129,6 +131,9 @@ func runServe(ctx context.Context, e *env, o serveOptions) error {
 	if o.maxSessions < 1 {
 		return usagef("--max-sessions must be at least 1, got %d", o.maxSessions)
 	}
+	if o.queue != queueInline && o.queue != queueRiver {
+		return usagef("--queue %q: want %s or %s", o.queue, queueInline, queueRiver)
+	}
 	st, err := o.open(ctx)
 	if err != nil {
 		return err
@@ -151,7 +156,18 @@ func runServe(ctx context.Context, e *env, o serveOptions) error {
 		defer cancel()
 		_ = proxy.Stop(stop)
 	}()
-	srv, err := server.New(server.Config{Store: st, Scan: liveScanner(e, st, proxy.ChromeArgs()), StepTargets: stepTargets,
+	scan := liveScanner(e, st, proxy.ChromeArgs())
+	var queue server.Queue
+	if o.queue == queueRiver {
+		q, stop, err := startRiver(ctx, e, o, st, scan, guard)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stop()
+		queue = q
+	}
+	srv, err := server.New(server.Config{Store: st, Scan: scan, Queue: queue, StepTargets: stepTargets,
 		MaxSessions: o.maxSessions, TargetCheck: guard.Check, AllowPrivateTargets: o.allowPrivate, Logger: e.log(),
 		Version: toolVersion()})
 	if err != nil {
