@@ -55,7 +55,8 @@ func startRiver(ctx context.Context, e *env, o serveOptions, st store.Store, sca
 }
 
 // riverScan runs the server's scanner for a River job: the scan and the
-// request it was submitted with are read back from the store.
+// request it was submitted with are read back from the store; a scan its
+// site's schedule queued scans the site's URL.
 func riverScan(st store.Store, scan server.ScanFunc) jobs.ScanFunc {
 	return func(ctx context.Context, spec jobs.ScanSpec) (jobs.Result, error) {
 		sc, err := st.Scan(ctx, spec.ScanID)
@@ -67,6 +68,11 @@ func riverScan(st store.Store, scan server.ScanFunc) jobs.ScanFunc {
 			if err := json.Unmarshal(spec.Options, &req); err != nil {
 				return jobs.Result{}, fmt.Errorf("%w: scan %d options: %v", jobs.ErrPermanent, spec.ScanID, err)
 			}
+		}
+		if len(req.URLs) == 0 && spec.SiteURL != "" {
+			// A scan the site's schedule queued: its options name the slot,
+			// the site names what to scan.
+			req.URLs, req.SiteID = []string{spec.SiteURL}, spec.SiteID
 		}
 		res, err := scan(ctx, sc, req)
 		if err != nil {

@@ -1,15 +1,20 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/leakwatch/leakwatch/internal/browser/browsertest"
+	"github.com/leakwatch/leakwatch/internal/jobs"
+	"github.com/leakwatch/leakwatch/internal/server"
+	"github.com/leakwatch/leakwatch/internal/store"
 )
 
 // TestServeRiverQueue runs a live scan through `serve --queue river`:
@@ -61,5 +66,45 @@ func TestServeQueueFlag(t *testing.T) {
 	code, _, errOut := runCmd(t, "", "serve", "--data", t.TempDir(), "--queue", "kafka")
 	if code != exitUsage || !strings.Contains(errOut, `--queue "kafka": want inline or river`) {
 		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+// TestRiverScanRequest: a submitted scan runs with the request it was
+// submitted with; a scheduled one (options naming only its slot) scans its
+// site's URL.
+func TestRiverScanRequest(t *testing.T) {
+	t.Parallel()
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "lw.db"), store.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	site, err := st.CreateSite(ctx, store.Site{URL: "https://shop.example/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		options string
+		want    string
+	}{
+		{`{"urls":["https://shop.example/cart"],"consent":"reject"}`, "https://shop.example/cart"},
+		{`{"schedule":"@daily","slot":"2026-12-06T00:00:00Z"}`, "https://shop.example/"},
+	} {
+		sc, err := st.CreateScan(ctx, store.Scan{SiteID: site.ID, Options: json.RawMessage(c.options)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got server.ScanRequest
+		run := riverScan(st, func(_ context.Context, _ store.Scan, req server.ScanRequest) (store.Result, error) {
+			got = req
+			return store.Result{Report: []byte("{}")}, nil
+		})
+		if _, err := run(ctx, jobs.ScanSpec{ScanID: sc.ID, SiteID: site.ID, SiteURL: site.URL, Options: sc.Options}); err != nil {
+			t.Fatal(err)
+		}
+		if len(got.URLs) != 1 || got.URLs[0] != c.want {
+			t.Errorf("options %s: scanned %q, want %q", c.options, got.URLs, c.want)
+		}
 	}
 }
