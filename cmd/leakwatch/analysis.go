@@ -115,7 +115,13 @@ func prepareWith(ctx context.Context, e *env, f analysisFlags, personas []leak.P
 }
 
 func (a *analysis) auditor(ctx context.Context) (*audit.Auditor, error) {
-	return audit.New(ctx, audit.Options{
+	return audit.New(ctx, a.auditOptions())
+}
+
+// auditOptions are the analysis flags as audit takes them: the same for a
+// HAR, a scan, the consent comparison and a service scan.
+func (a *analysis) auditOptions() audit.Options {
+	return audit.Options{
 		Classifier:        a.classifier,
 		Pool:              a.pool,
 		NoPatterns:        a.flags.noPatterns,
@@ -123,5 +129,5 @@ func (a *analysis) auditor(ctx context.Context) (*audit.Auditor, error) {
 		Tool:              audit.Tool{Name: "leakwatch", Version: toolVersion()},
 		Limits:            a.flags.limits,
 		Budgets:           a.flags.budgets,
-	})
+	}
 }

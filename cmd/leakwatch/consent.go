@@ -141,9 +141,7 @@ func scanConsentStates(ctx context.Context, e *env, an *analysis, sf scanFlags, 
 // it (each state's report had its own) and it has no evidence bundle.
 func compareConsentStates(ctx context.Context, e *env, an *analysis, of outputFlags,
 	captures []*traffic.Capture, secrets []string) error {
-	rep, err := audit.Run(ctx, audit.Options{Classifier: an.classifier, Pool: an.pool,
-		NoPatterns: an.flags.noPatterns, IncludeFirstParty: an.flags.includeFirstParty,
-		Tool: audit.Tool{Name: "leakwatch", Version: toolVersion()}}, captures...)
+	rep, err := audit.Run(ctx, an.auditOptions(), captures...)
 	if err != nil {
 		return err
 	}

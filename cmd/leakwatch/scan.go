@@ -298,9 +298,7 @@ func scanAndReport(ctx context.Context, e *env, an *analysis, sf scanFlags, of o
 // reportCapture analyzes a live capture and writes every output of it.
 func reportCapture(ctx context.Context, e *env, an *analysis, sf scanFlags, of outputFlags,
 	capture *traffic.Capture, secrets []string, incomplete string) error {
-	rep, err := audit.Run(ctx, audit.Options{Classifier: an.classifier, Pool: an.pool,
-		NoPatterns: an.flags.noPatterns, IncludeFirstParty: an.flags.includeFirstParty,
-		Tool: audit.Tool{Name: "leakwatch", Version: toolVersion()}}, capture)
+	rep, err := audit.Run(ctx, an.auditOptions(), capture)
 	if err != nil {
 		return err
 	}

@@ -360,8 +360,7 @@ func crawlOnce(ctx context.Context, copts crawl.Options, args []string) (*traffi
 
 func analyseLive(ctx context.Context, an *analysis, st store.Store, sc store.Scan, req server.ScanRequest,
 	capture *traffic.Capture, secrets []string) (store.Result, error) {
-	rep, err := audit.Run(ctx, audit.Options{Classifier: an.classifier, Pool: an.pool,
-		Tool: audit.Tool{Name: "leakwatch", Version: toolVersion()}}, capture)
+	rep, err := audit.Run(ctx, an.auditOptions(), capture)
 	if err != nil {
 		return store.Result{}, err
 	}

@@ -252,7 +252,7 @@ func (v *sourceVisitor) Page(p *traffic.Page) error {
 }
 
 func (v *sourceVisitor) Request(r *traffic.Request) error {
-	v.a.steps <- func() { _ = v.request(r) }
+	v.a.steps <- func() { v.request(r) }
 	return nil
 }
 
@@ -261,7 +261,7 @@ func (v *sourceVisitor) End(c *traffic.Capture) error {
 		return nil
 	}
 	v.ended = true
-	v.a.steps <- func() { _ = v.end(c) }
+	v.a.steps <- func() { v.end(c) }
 	return nil
 }
 
@@ -270,22 +270,22 @@ func (v *sourceVisitor) page(p *traffic.Page) {
 	v.a.state.addPage(v.src, p)
 }
 
-func (v *sourceVisitor) request(r *traffic.Request) error {
+func (v *sourceVisitor) request(r *traffic.Request) {
 	d := v.site
 	if d.decided {
-		return v.process(r)
+		v.process(r)
+		return
 	}
 	d.observe(r)
 	d.pending = append(d.pending, r)
 	d.bytes += approxSize(r)
 	if len(d.pending) >= siteLookahead || d.bytes >= siteLookaheadBytes {
-		return v.flush()
+		v.flush()
 	}
-	return nil
 }
 
 // flush decides the site and analyses the requests held back.
-func (v *sourceVisitor) flush() error {
+func (v *sourceVisitor) flush() {
 	d := v.site
 	if !d.decided {
 		d.decide()
@@ -295,11 +295,8 @@ func (v *sourceVisitor) flush() error {
 	pending := d.pending
 	d.pending, d.bytes = nil, 0
 	for _, r := range pending {
-		if err := v.process(r); err != nil {
-			return err
-		}
+		v.process(r)
 	}
-	return nil
 }
 
 func approxSize(r *traffic.Request) int {
@@ -314,7 +311,7 @@ func approxSize(r *traffic.Request) int {
 }
 
 // process classifies and analyses one request.
-func (v *sourceVisitor) process(r *traffic.Request) error {
+func (v *sourceVisitor) process(r *traffic.Request) {
 	st := v.a.state
 	st.sources[v.src].Coverage.add(r)
 	if r.Response != nil && r.Response.FromServiceWorker {
@@ -322,11 +319,11 @@ func (v *sourceVisitor) process(r *traffic.Request) error {
 		// worker fetched, if anything, is a request of its own.
 		st.requests++
 		st.sources[v.src].Requests++
-		return nil
+		return
 	}
 	if isBackground(r.URL) {
 		st.addBackground(v.src, r)
-		return nil
+		return
 	}
 	page := v.site.pageFor(r)
 	pageURL := page.url
@@ -355,17 +352,14 @@ func (v *sourceVisitor) process(r *traffic.Request) error {
 	}
 	scan := p.ThirdParty || v.a.opts.IncludeFirstParty
 	if !scan {
-		return nil
+		return
 	}
 	v.a.jobs <- scanJob{req: r, ref: ref, third: p.ThirdParty, pattern: p.ThirdParty && !v.a.opts.NoPatterns,
 		fields: fields}
-	return nil
 }
 
-func (v *sourceVisitor) end(c *traffic.Capture) error {
-	if err := v.flush(); err != nil {
-		return err
-	}
+func (v *sourceVisitor) end(c *traffic.Capture) {
+	v.flush()
 	st := v.a.state
 	s := &st.sources[v.src]
 	s.Path = firstNonEmpty(c.Source, s.Path)
@@ -382,7 +376,6 @@ func (v *sourceVisitor) end(c *traffic.Capture) error {
 	}
 	s.Warnings = append(s.Warnings, v.pixels.Warnings()...)
 	st.analyzers[v.src] = v.pixels
-	return nil
 }
 
 func firstNonEmpty(s ...string) string {

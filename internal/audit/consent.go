@@ -57,13 +57,12 @@ var deniedMeans = map[string]string{
 // storage or ad user data: a conflict if it also carries persona data
 // (known once the leak search is done) or carries an ad click ID.
 type conflictCandidate struct {
-	ref      reqMeta
-	product  string
-	denied   []string
-	granted  []string // signals declared granted (a conflict before any choice)
-	raw      string   // the consent parameters as sent
-	clickID  string   // name=value of an ad click ID it carries
-	position int      // order of arrival, for a stable report
+	ref     reqMeta
+	product string
+	denied  []string
+	granted []string // signals declared granted (a conflict before any choice)
+	raw     string   // the consent parameters as sent
+	clickID string   // name=value of an ad click ID it carries
 }
 
 // consentState collects one source's consent signals.
@@ -91,8 +90,7 @@ func (v *sourceVisitor) observeConsent(r *traffic.Request, ref reqMeta, hits []p
 			st.conflictsDropped++
 			continue
 		}
-		c := conflictCandidate{ref: ref, product: s.ConsentMode.Product, denied: denied, granted: granted, raw: s.Raw,
-			position: len(st.conflicts)}
+		c := conflictCandidate{ref: ref, product: s.ConsentMode.Product, denied: denied, granted: granted, raw: s.Raw}
 		if name, val := consent.ClickID(r.URL); name != "" {
 			c.clickID = name + "=" + capString(val, 64)
 		}

@@ -56,10 +56,12 @@ func (c *Collector) Add(r *traffic.Request, hits []pixel.Hit) []Signal {
 	if len(hits) == 0 && !mayCarry(r) {
 		return nil
 	}
-	req := FromTraffic(r)
-	if len(req.Body) > maxObservedBody {
-		req.Body = req.Body[:maxObservedBody]
+	if len(r.Body) > maxObservedBody { // cut before FromTraffic copies it
+		cut := *r
+		cut.Body = cut.Body[:maxObservedBody]
+		r = &cut
 	}
+	req := FromTraffic(r)
 	if len(c.memo) > maxMemo {
 		c.memo = memo{}
 	}
