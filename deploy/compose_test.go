@@ -1,0 +1,155 @@
+package deploy
+
+import (
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// composeFile is the part of the Compose specification compose.yaml uses.
+type composeFile struct {
+	Services map[string]composeService `yaml:"services"`
+	Volumes  map[string]any            `yaml:"volumes"`
+}
+
+type composeService struct {
+	Image           string                  `yaml:"image"`
+	Build           any                     `yaml:"build"`
+	Command         []string                `yaml:"command"`
+	Entrypoint      []string                `yaml:"entrypoint"`
+	Environment     map[string]string       `yaml:"environment"`
+	EnvFile         []struct{ Path string } `yaml:"env_file"`
+	Ports           []string                `yaml:"ports"`
+	Profiles        []string                `yaml:"profiles"`
+	Volumes         []string                `yaml:"volumes"`
+	StopGracePeriod string                  `yaml:"stop_grace_period"`
+	Healthcheck     *struct {
+		Test []string `yaml:"test"`
+	} `yaml:"healthcheck"`
+	DependsOn map[string]struct {
+		Condition string `yaml:"condition"`
+	} `yaml:"depends_on"`
+}
+
+func loadCompose(t *testing.T) composeFile {
+	t.Helper()
+	var c composeFile
+	if err := yaml.Unmarshal(readFile(t, "compose.yaml"), &c); err != nil {
+		t.Fatalf("compose.yaml: %v", err)
+	}
+	return c
+}
+
+// leakwatchServices are the services that run the leakwatch image.
+func (c composeFile) leakwatchServices() []string {
+	var names []string
+	for name, s := range c.Services {
+		if s.Build != nil || strings.HasPrefix(s.Image, "leakwatch") {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+func TestComposeCommandsExist(t *testing.T) {
+	t.Parallel()
+	c := loadCompose(t)
+	lw := leakwatch(t)
+	for _, name := range c.leakwatchServices() {
+		s := c.Services[name]
+		if len(s.Entrypoint) > 0 {
+			t.Errorf("compose.yaml service %s overrides the image's entrypoint", name)
+		}
+		lw.check(t, invocation{where: "compose.yaml service " + name, args: s.Command})
+	}
+}
+
+func TestComposeConsistent(t *testing.T) {
+	t.Parallel()
+	c := loadCompose(t)
+	img := loadDockerfile(t)
+	pg, ok := c.Services["postgres"]
+	if !ok || pg.Healthcheck == nil || len(pg.Healthcheck.Test) == 0 {
+		t.Fatal("compose.yaml: no postgres service with a healthcheck")
+	}
+	if !slices.ContainsFunc(pg.Volumes, func(v string) bool { return strings.HasSuffix(v, ":/var/lib/postgresql/data") }) {
+		t.Error("postgres keeps its data in no volume")
+	}
+	names := c.leakwatchServices()
+	if !slices.Contains(names, "serve") || !slices.Contains(names, "worker") {
+		t.Fatalf("leakwatch services = %v, want serve and worker", names)
+	}
+	for _, name := range names {
+		s := c.Services[name]
+		where := "compose.yaml service " + name
+		if s.Image != c.Services["serve"].Image {
+			t.Errorf("%s: image %q, serve's is %q: one image for every leakwatch service", where, s.Image, c.Services["serve"].Image)
+		}
+		if s.DependsOn["postgres"].Condition != "service_healthy" {
+			t.Errorf("%s: does not wait for postgres to be healthy", where)
+		}
+		if !slices.ContainsFunc(s.EnvFile, func(f struct{ Path string }) bool { return f.Path == "leakwatch.env" }) {
+			t.Errorf("%s: LEAKWATCH_STORE_KEY must come from the env file leakwatch.env", where)
+		}
+		checkComposeDatabase(t, where, s.Environment["LEAKWATCH_DATABASE"], pg)
+		checkVolumes(t, where, s.Volumes, c.Volumes)
+		for env := range s.Environment {
+			checkEnvName(t, where, env)
+		}
+	}
+	for _, v := range pg.Volumes {
+		checkVolumes(t, "compose.yaml service postgres", []string{v}, c.Volumes)
+	}
+	serve := c.Services["serve"]
+	_, port, _ := strings.Cut(flagValue(serve.Command, "--addr"), ":")
+	if !slices.Contains(serve.Ports, port+":"+port) || port != "8080" || !slices.Contains(img.expose, port) {
+		t.Errorf("serve listens on :%s, publishes %v, the image exposes %v: want 8080 everywhere", port, serve.Ports, img.expose)
+	}
+	worker := c.Services["worker"]
+	if !slices.Equal(worker.Profiles, []string{"worker"}) {
+		t.Errorf("worker profiles = %v, want [worker] (optional)", worker.Profiles)
+	}
+	grace, err1 := time.ParseDuration(worker.StopGracePeriod)
+	site, err2 := time.ParseDuration(flagValue(worker.Command, "--site-timeout"))
+	if err1 != nil || err2 != nil || grace <= site {
+		t.Errorf("worker stop_grace_period %q must be longer than its --site-timeout %q", worker.StopGracePeriod, flagValue(worker.Command, "--site-timeout"))
+	}
+}
+
+// checkComposeDatabase: the URL reaches the postgres service as its user
+// and database, with the password from .env, never written down.
+func checkComposeDatabase(t *testing.T, where, dsn string, pg composeService) {
+	t.Helper()
+	u, err := url.Parse(strings.ReplaceAll(dsn, "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}", "PASSWORD"))
+	if err != nil || u.Scheme != "postgres" {
+		t.Errorf("%s: LEAKWATCH_DATABASE %q is not a postgres:// URL", where, dsn)
+		return
+	}
+	pass, _ := u.User.Password()
+	if u.Hostname() != "postgres" || u.Port() != "5432" || u.User.Username() != pg.Environment["POSTGRES_USER"] ||
+		strings.TrimPrefix(u.Path, "/") != pg.Environment["POSTGRES_DB"] || pass != "PASSWORD" {
+		t.Errorf("%s: LEAKWATCH_DATABASE %q does not match the postgres service (user %s, db %s, password from .env)",
+			where, dsn, pg.Environment["POSTGRES_USER"], pg.Environment["POSTGRES_DB"])
+	}
+	if !strings.Contains(pg.Environment["POSTGRES_PASSWORD"], "${POSTGRES_PASSWORD") {
+		t.Errorf("postgres: POSTGRES_PASSWORD must come from .env, not compose.yaml")
+	}
+}
+
+func checkVolumes(t *testing.T, where string, mounts []string, declared map[string]any) {
+	t.Helper()
+	for _, m := range mounts {
+		src, _, _ := strings.Cut(m, ":")
+		if strings.HasPrefix(src, ".") || strings.HasPrefix(src, "/") {
+			continue // a bind mount
+		}
+		if _, ok := declared[src]; !ok {
+			t.Errorf("%s mounts volume %q that compose.yaml does not declare", where, src)
+		}
+	}
+}
