@@ -35,7 +35,16 @@ var (
 	cliOnce sync.Once
 	theCLI  *cli
 	cliErr  error
+	cliDir  string // the built binary's folder, removed by TestMain
 )
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if cliDir != "" {
+		_ = os.RemoveAll(cliDir)
+	}
+	os.Exit(code)
+}
 
 // leakwatch builds the CLI once per test binary ($LEAKWATCH_BIN reuses one).
 func leakwatch(t *testing.T) *cli {
@@ -48,6 +57,7 @@ func leakwatch(t *testing.T) *cli {
 				cliErr = err
 				return
 			}
+			cliDir = dir
 			bin = filepath.Join(dir, "leakwatch")
 			build := exec.Command("go", "build", "-o", bin, "./cmd/leakwatch")
 			build.Dir = repoRoot

@@ -114,6 +114,7 @@ func TestComposeConsistent(t *testing.T) {
 	if !slices.Equal(worker.Profiles, []string{"worker"}) {
 		t.Errorf("worker profiles = %v, want [worker] (optional)", worker.Profiles)
 	}
+	checkHarStoreMounted(t, worker)
 	grace, err1 := time.ParseDuration(worker.StopGracePeriod)
 	site, err2 := time.ParseDuration(flagValue(worker.Command, "--site-timeout"))
 	if err1 != nil || err2 != nil || grace <= site {
@@ -152,4 +153,22 @@ func checkVolumes(t *testing.T, where string, mounts []string, declared map[stri
 			t.Errorf("%s mounts volume %q that compose.yaml does not declare", where, src)
 		}
 	}
+}
+
+// checkHarStoreMounted: a file:// HAR store lies in a volume, or the HARs
+// vanish with the container.
+func checkHarStoreMounted(t *testing.T, s composeService) {
+	t.Helper()
+	store := flagValue(s.Command, "--har-store")
+	dir, ok := strings.CutPrefix(store, "file://")
+	if !ok {
+		return
+	}
+	for _, v := range s.Volumes {
+		parts := strings.Split(v, ":")
+		if len(parts) >= 2 && (dir == parts[1] || strings.HasPrefix(dir, strings.TrimSuffix(parts[1], "/")+"/")) {
+			return
+		}
+	}
+	t.Errorf("worker --har-store %s is in no volume: the HARs would vanish with the container", store)
 }
