@@ -13,7 +13,7 @@ import (
 	"github.com/leakwatch/leakwatch/internal/sharedtest"
 )
 
-func openFileStore(t *testing.T) Store {
+func openFileStore(t testing.TB) Store {
 	t.Helper()
 	s, err := Open(context.Background(), "file://"+filepath.ToSlash(t.TempDir()), Options{})
 	if err != nil {

@@ -3,10 +3,11 @@ package blobstore
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
+
+	"github.com/klauspost/compress/gzip"
 )
 
 // gzipMagic starts every gzip stream (RFC 1952).

@@ -15,7 +15,7 @@ import (
 // suiteCase is one store under the shared suite: how to open it, and refs
 // that name something outside it.
 type suiteCase struct {
-	open    func(t *testing.T) Store
+	open    func(t testing.TB) Store
 	outside []string
 }
 
