@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -66,6 +67,21 @@ func TestComposeCommandsExist(t *testing.T) {
 			t.Errorf("compose.yaml service %s overrides the image's entrypoint", name)
 		}
 		lw.check(t, invocation{where: "compose.yaml service " + name, args: s.Command})
+	}
+}
+
+// TestComposeInterpolation: compose.yaml substitutes only the variables
+// docs/deploy.md tells to put in .env, and fails when one is unset.
+func TestComposeInterpolation(t *testing.T) {
+	t.Parallel()
+	raw := regexp.MustCompile(`(?m)^\s*#.*$`).ReplaceAllString(string(readFile(t, "compose.yaml")), "")
+	for _, m := range regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)([^}]*)\}`).FindAllStringSubmatch(raw, -1) {
+		if m[1] != "POSTGRES_PASSWORD" {
+			t.Errorf("compose.yaml substitutes ${%s}, which docs/deploy.md does not put in .env", m[1])
+		}
+		if !strings.HasPrefix(m[2], ":?") {
+			t.Errorf("compose.yaml: ${%s%s} must fail when unset (${%s:?message})", m[1], m[2], m[1])
+		}
 	}
 }
 
