@@ -114,28 +114,6 @@ type invocation struct {
 	args  []string // after the entrypoint: ["worker", "--concurrency", "2"]
 }
 
-// split cuts args into the command path and its flags with their values.
-func (inv invocation) split() (path []string, flags [][2]string) {
-	i := 0
-	for ; i < len(inv.args) && !strings.HasPrefix(inv.args[i], "-"); i++ {
-		path = append(path, inv.args[i])
-	}
-	for ; i < len(inv.args); i++ {
-		a := inv.args[i]
-		if !strings.HasPrefix(a, "-") {
-			flags = append(flags, [2]string{"", a}) // a positional argument
-			continue
-		}
-		name, val, hasVal := strings.Cut(a, "=")
-		if !hasVal && i+1 < len(inv.args) && !strings.HasPrefix(inv.args[i+1], "-") {
-			val = inv.args[i+1]
-			i++
-		}
-		flags = append(flags, [2]string{name, val})
-	}
-	return path, flags
-}
-
 // check reports every command, flag and flag value of inv that the CLI
 // does not have, naming the file that uses it.
 func (c *cli) check(t *testing.T, inv invocation) {
@@ -145,27 +123,49 @@ func (c *cli) check(t *testing.T, inv invocation) {
 	}
 }
 
+// problems finds the command (the longest run of leading words that is
+// one; a further word is an argument, unless the command has subcommands),
+// then checks each flag and its value against the command's --help.
 func (c *cli) problems(t *testing.T, inv invocation) []string {
 	t.Helper()
-	path, flags := inv.split()
-	h := c.command(t, path)
-	name := "leakwatch " + strings.Join(path, " ")
-	if !h.exists {
-		return []string{fmt.Sprintf("%s runs `%s`: no such command in this CLI (see issue 16's CLI contract)", inv.where, name)}
+	args := inv.args
+	words := 0
+	for words < len(args) && !strings.HasPrefix(args[words], "-") {
+		words++
 	}
+	var h *cmdHelp
+	k := words
+	for ; k >= 0; k-- {
+		if h = c.command(t, args[:k]); h.exists {
+			break
+		}
+	}
+	if k < 0 || (k < words && strings.Contains(h.text, "Available Commands:")) {
+		missing := "leakwatch " + strings.Join(args[:min(words, max(k, 0)+1)], " ")
+		return []string{fmt.Sprintf("%s runs `leakwatch %s`: `%s` is no command of this CLI (see issue 16's CLI contract)",
+			inv.where, strings.Join(args[:words], " "), missing)}
+	}
+	name := "leakwatch " + strings.Join(args[:k], " ")
 	var out []string
-	for _, f := range flags {
-		if f[0] == "" {
-			out = append(out, fmt.Sprintf("%s: `%s` is given a stray argument %q", inv.where, name, f[1]))
-			continue
+	for i := k; i < len(args); i++ {
+		flag, val, hasVal := strings.Cut(args[i], "=")
+		if !strings.HasPrefix(flag, "-") {
+			continue // an argument
 		}
-		typ, ok := h.flags[f[0]]
-		if !ok {
-			out = append(out, fmt.Sprintf("%s runs `%s %s`: the command has no flag %s", inv.where, name, f[0], f[0]))
+		typ, ok := h.flags[flag]
+		switch {
+		case !ok:
+			out = append(out, fmt.Sprintf("%s runs `%s %s`: the command has no flag %s", inv.where, name, flag, flag))
 			continue
+		case typ != "" && !hasVal && i+1 == len(args):
+			out = append(out, fmt.Sprintf("%s: `%s %s` lacks its value", inv.where, name, flag))
+			continue
+		case typ != "" && !hasVal:
+			i++
+			val = args[i]
 		}
-		if err := checkValue(typ, f[1]); err != nil {
-			out = append(out, fmt.Sprintf("%s: `%s %s %s`: %v", inv.where, name, f[0], f[1], err))
+		if err := checkValue(typ, val); err != nil {
+			out = append(out, fmt.Sprintf("%s: `%s %s %s`: %v", inv.where, name, flag, val, err))
 		}
 	}
 	return out
@@ -224,12 +224,15 @@ func TestCheckFindsMistakes(t *testing.T) {
 		{[]string{"serve", "--addr", ":8080", "--max-sessions", "2", "--log-format=json"}, ""},
 		{[]string{"serve", "token", "create", "--role", "read"}, ""},
 		{[]string{"analyze", "-o", "out.json"}, ""},
-		{[]string{"no-such-command", "--x"}, "no such command"},
-		{[]string{"serve", "no-such-sub"}, "no such command"},
+		{[]string{"no-such-command", "--x"}, "`leakwatch no-such-command` is no command"},
+		{[]string{"serve", "no-such-sub", "x"}, "`leakwatch serve no-such-sub` is no command"},
 		{[]string{"serve", "--no-such-flag", "1"}, "has no flag --no-such-flag"},
 		{[]string{"serve", "--drain", "soon"}, "type duration"},
 		{[]string{"serve", "--max-sessions", "two"}, "type int"},
-		{[]string{"serve", "--allow-private-targets", "maybe"}, "a switch takes no value"},
+		{[]string{"serve", "--allow-private-targets=maybe"}, "a switch takes no value"},
+		{[]string{"serve", "--addr"}, "lacks its value"},
+		{[]string{"analyze", "--persona", "p.yaml", "session.har", "-o", "r.json"}, ""},
+		{[]string{"analyze", "session.har"}, ""},
 	} {
 		got := strings.Join(lw.problems(t, invocation{where: "test", args: tc.args}), "; ")
 		if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {

@@ -47,7 +47,7 @@ func TestHelpNamesTheEnvironment(t *testing.T) {
 		h := lw.command(t, tc.path)
 		name := "leakwatch " + strings.Join(tc.path, " ")
 		if !h.exists {
-			t.Errorf("`%s`: no such command in this CLI (see issue 16's CLI contract)", name)
+			t.Errorf("`%s` is no command of this CLI (see issue 16's CLI contract)", name)
 			continue
 		}
 		for _, env := range tc.envs {
