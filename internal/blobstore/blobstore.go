@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 )
@@ -131,4 +132,21 @@ func fileRoot(dir string) (string, error) {
 		return "", fmt.Errorf("open blob store %s: %w", dir, err)
 	}
 	return abs, nil
+}
+
+// StoreURL is the URL of a store that can Get ref, for a process that has a
+// ref (from a crawl's results) but not the URL it was put with: the bucket
+// of an s3:// ref, the folder of a file:// ref.
+func StoreURL(ref string) (string, error) {
+	u, err := url.Parse(ref)
+	if err != nil || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("store of ref %q: %w: not a blob ref", ref, ErrBadKey)
+	}
+	switch {
+	case u.Scheme == "s3" && u.Host != "" && len(u.Path) > 1:
+		return "s3://" + u.Host, nil
+	case u.Scheme == "file" && (u.Host == "" || u.Host == "localhost") && strings.HasSuffix(u.Path, gzSuffix):
+		return (&url.URL{Scheme: "file", Path: path.Dir(u.Path)}).String(), nil
+	}
+	return "", fmt.Errorf("store of ref %q: %w: want s3://bucket/key.gz or file:///path.gz", ref, ErrBadKey)
 }

@@ -59,6 +59,16 @@ func hash8(s string) string {
 	return hex.EncodeToString(sum[:8])
 }
 
+func TestStoreURLRefused(t *testing.T) {
+	t.Parallel()
+	for _, ref := range []string{"", "x.gz", "s3://", "s3://b", "s3://b/", "s3://k:s@b/x.gz", "file:///x.har",
+		"file://host/x.gz", "http://h/x.gz", "s3://b/x.gz?versionId=1", "%zz"} {
+		if u, err := StoreURL(ref); !errors.Is(err, ErrBadKey) {
+			t.Errorf("StoreURL(%q) = %q, %v; want ErrBadKey", ref, u, err)
+		}
+	}
+}
+
 // FuzzKey: whatever the parts, Key makes a key that CheckKey accepts and
 // that stays inside a file store's root.
 func FuzzKey(f *testing.F) {

@@ -89,6 +89,7 @@ func TestS3StoreSuite(t *testing.T) {
 			f := startFakeS3(t, "hars", "other")
 			runSuite(t, suiteCase{
 				open: func(t testing.TB) Store { return f.open(t, url) },
+				opts: Options{Getenv: f.env},
 				outside: []string{
 					"s3://other/crawls/2026-12/x.har.gz", "s3://hars/elsewhere/../x.har.gz",
 					"s3://key:secret@hars/x.har.gz", "file:///tmp/x.har.gz",

@@ -16,6 +16,7 @@ import (
 // that name something outside it.
 type suiteCase struct {
 	open    func(t testing.TB) Store
+	opts    Options // how StoreURL's store is opened
 	outside []string
 }
 
@@ -35,6 +36,7 @@ func runSuite(t *testing.T, sc suiteCase) {
 		{"CancelledContext", suiteCancelled},
 		{"MissingObject", suiteMissing},
 		{"RefsOutsideRefused", func(t *testing.T, s Store) { suiteOutside(t, s, sc.outside) }},
+		{"StoreURL", func(t *testing.T, s Store) { suiteStoreURL(t, s, sc.opts) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -192,4 +194,21 @@ var badKeys = []string{
 	"", "/abs.har", "../up.har", "a/../../up.har", "a/./b.har", "a//b.har", "a/", ".hidden.har",
 	"a/.tmp-x", `a\b.har`, "nul\x00.har", "line\nbreak.har", "del\x7f.har", "c1\u0085.har",
 	"bad\xffutf8.har", strings.Repeat("k", 1025), strings.Repeat("s", 256) + "/x.har",
+}
+
+// suiteStoreURL: a store opened on StoreURL(ref) reads the ref.
+func suiteStoreURL(t *testing.T, s Store, opts Options) {
+	ref := put(t, s, "run-3/nested/site.har", []byte("found"))
+	u, err := StoreURL(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := Open(context.Background(), u, opts)
+	if err != nil {
+		t.Fatalf("Open(StoreURL(%q) = %q): %v", ref, u, err)
+	}
+	defer other.Close()
+	if got := string(get(t, other, ref)); got != "found" {
+		t.Errorf("Get through StoreURL = %q", got)
+	}
 }
