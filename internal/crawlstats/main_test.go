@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -18,6 +19,7 @@ import (
 	"github.com/leakwatch/leakwatch/internal/sharedtest"
 	"github.com/leakwatch/leakwatch/internal/store"
 	"github.com/leakwatch/leakwatch/internal/store/pgtest"
+	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
 // pg is the test binary's throwaway PostgreSQL (nil with pgErr when it
@@ -56,6 +58,7 @@ const personas = `
 type crawlSite struct {
 	site, capture, err string
 	rank               int
+	lab                func() *traffic.Capture
 }
 
 var crawlSites = []crawlSite{
@@ -66,6 +69,7 @@ var crawlSites = []crawlSite{
 	{site: "mylabbox.com", capture: "har/health-shop-mylabbox.har", rank: 5},
 	{site: "kynect.ky.gov", capture: "realworld/chrome-har-kynect.har.gz", rank: 6},
 	{site: "crisis-center.org", capture: "realworld/chrome-devtools-crisis-center-contact.har.gz", rank: 7},
+	{site: "shop.example", lab: consentLab, rank: 11},
 	{site: "dead.example", err: "navigate https://dead.example/: net::ERR_NAME_NOT_RESOLVED", rank: 8},
 	{site: "slow.example", err: "site budget 2m0s: context deadline exceeded", rank: 9},
 	{site: "slower.example", err: "site budget 2m0s: context deadline exceeded", rank: 10},
@@ -94,9 +98,19 @@ func analyseCrawl(dir string) ([]store.CrawlResult, error) {
 	for i, c := range crawlSites {
 		r := store.CrawlResult{Site: c.site, Rank: c.rank, State: store.Failed, Error: c.err, Attempt: 1,
 			Worker: "w1", Finished: finished.Add(time.Duration(i) * time.Second)}
-		if c.capture != "" {
-			if r.Report, err = analyse(ctx, filepath.Join(dir, c.capture), cl, pool); err != nil {
+		var capture *traffic.Capture
+		switch {
+		case c.lab != nil:
+			capture = c.lab()
+		case c.capture != "":
+			if capture, err = har.ReadFile(ctx, filepath.Join(dir, c.capture), har.Options{}); err != nil {
 				return nil, fmt.Errorf("%s: %w", c.capture, err)
+			}
+			capture.Source = filepath.Base(c.capture)
+		}
+		if capture != nil {
+			if r.Report, err = analyse(ctx, capture, cl, pool); err != nil {
+				return nil, fmt.Errorf("%s: %w", c.site, err)
 			}
 			r.State = store.Done
 		}
@@ -107,12 +121,7 @@ func analyseCrawl(dir string) ([]store.CrawlResult, error) {
 
 // analyse runs the pipeline on a capture and returns the JSON report as
 // `leakwatch analyze -f json` writes it.
-func analyse(ctx context.Context, path string, cl *party.Classifier, pool *leak.Pool) ([]byte, error) {
-	c, err := har.ReadFile(ctx, path, har.Options{})
-	if err != nil {
-		return nil, err
-	}
-	c.Source = filepath.Base(path)
+func analyse(ctx context.Context, c *traffic.Capture, cl *party.Classifier, pool *leak.Pool) ([]byte, error) {
 	rep, err := audit.Run(ctx, audit.Options{Classifier: cl, Pool: pool, Workers: 1,
 		Tool: audit.Tool{Name: "leakwatch", Version: "test"}}, c)
 	if err != nil {
@@ -159,3 +168,22 @@ func storeRun(t *testing.T, dsn string, results []store.CrawlResult) (store.Stor
 }
 
 func sqliteDSN(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "db") + "/" }
+
+// consentLab is a lab capture of a shop behind OneTrust whose Google
+// Analytics hit declares ad storage denied (Consent Mode gcs=G100) yet
+// carries the typed email: a consent-conflict finding and a leak.
+func consentLab() *traffic.Capture {
+	t0 := time.Date(2026, 12, 6, 11, 0, 0, 0, time.UTC)
+	page := "https://www.shop.example/checkout"
+	ga := "https://www.google-analytics.com/g/collect?v=2&tid=G-LAB1&en=begin_checkout&gcs=G100&dl=" +
+		url.QueryEscape(page) + "&ep.user_email=" + url.QueryEscape("test@test.org")
+	reqs := []*traffic.Request{
+		{URL: page, Method: "GET", ResourceType: "document"},
+		{URL: "https://cdn.cookielaw.org/scripttemplates/otSDKStub.js", Method: "GET", ResourceType: "script"},
+		{URL: ga, Method: "POST", ResourceType: "ping"},
+	}
+	for i, r := range reqs {
+		r.Index, r.PageID, r.Started = i, "p1", t0.Add(time.Duration(i)*time.Second)
+	}
+	return &traffic.Capture{Source: "lab-shop", Pages: []*traffic.Page{{ID: "p1", URL: page, Started: t0}}, Requests: reqs}
+}

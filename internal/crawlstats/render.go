@@ -83,8 +83,17 @@ func renderText(w io.Writer, s *Stats, opts RenderOptions) error {
 			fmt.Fprintf(&b, "  … %d more (all in --format json)\n", more)
 		}
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, trimLines(b.String()))
 	return err
+}
+
+// trimLines drops the spaces tabwriter leaves after a last empty cell.
+func trimLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n")
 }
 
 func renderMarkdown(w io.Writer, s *Stats, opts RenderOptions) error {

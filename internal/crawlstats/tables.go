@@ -18,7 +18,7 @@ func headline(s *Stats) []string {
 			s.Analysed, s.UnreadableReports),
 		fmt.Sprintf("Sites sending personal data to a third party: %d of %d analysed (%s).",
 			s.SitesWithData, s.Analysed, pct(s.SitesWithData, s.Analysed)),
-		fmt.Sprintf("Pattern matches below high confidence, not counted as personal data: %d flows.", s.LowConfidenceFlows),
+		fmt.Sprintf("Flows of pattern matches below high confidence, not counted as personal data: %d.", s.LowConfidenceFlows),
 	}
 }
 
