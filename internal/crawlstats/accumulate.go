@@ -109,6 +109,8 @@ func receiver(m map[string]*receiverAcc, name string) *receiverAcc {
 func (a *accumulator) addFlows(flows []Record) {
 	pairs := map[[2]string]bool{} // value: hashed
 	encs := map[string]bool{}
+	// A value found both as the persona's and by a pattern is one flow.
+	seen := map[[4]string]bool{}
 	companies, hosts := map[string]bool{}, map[string]bool{}
 	for _, f := range flows {
 		if !IsDataFlow(f) {
@@ -120,8 +122,11 @@ func (a *accumulator) addFlows(flows []Record) {
 		name := receiverName(f)
 		k := [2]string{f.DataKind, name}
 		pairs[k] = pairs[k] || f.Hashed
-		a.addEncoding(f, name, !encs[f.Encoding])
-		encs[f.Encoding] = true
+		if fk := [4]string{f.Encoding, f.Host, f.DataKind, f.Channel}; !seen[fk] {
+			seen[fk] = true
+			a.addEncoding(f, name, !encs[f.Encoding])
+			encs[f.Encoding] = true
+		}
 		host := cmp.Or(f.Host, unknownReceiver)
 		receiver(a.companies, name).kinds[f.DataKind] = true
 		receiver(a.hosts, host).kinds[f.DataKind] = true

@@ -135,7 +135,7 @@ func analyse(ctx context.Context, c *traffic.Capture, cl *party.Classifier, pool
 }
 
 // crawl returns the test crawl's results, skipping without shared data.
-func crawl(t *testing.T) []store.CrawlResult {
+func crawl(t testing.TB) []store.CrawlResult {
 	t.Helper()
 	dir := sharedtest.Dir(t) // skips (fails in CI) when the shared data is absent
 	crawlOnce.Do(func() { crawlOnce.res, crawlOnce.err = analyseCrawl(dir) })
