@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -29,7 +30,7 @@ type crawlReadOptions struct {
 
 func (o *crawlReadOptions) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringVar(&o.database, "database", "", "the crawl's store: postgres://user:pass@host/db or a SQLite path (sqlite:DIR/) (environment: "+databaseEnv+")")
+	fl.StringVar(&o.database, "database", "", "the crawl's store: postgres://user:pass@host/db, or a SQLite file or directory (environment: "+databaseEnv+")")
 	fl.Int64Var(&o.run, "run", 0, "the crawl run to read (the id 'crawl enqueue' printed)")
 	fl.StringVarP(&o.output, "output", "o", "", "file to write (- for standard output)")
 }
@@ -100,16 +101,19 @@ starts with an apostrophe.
 		},
 	}
 	o.register(cmd)
-	cmd.Flags().StringVar(&o.format, "format", "", "jsonl, csv or parquet (required)")
+	cmd.Flags().StringVar(&o.format, "format", "", "jsonl, csv or parquet (default: -o's extension)")
 	return cmd
 }
 
 func runCrawlExport(ctx context.Context, e *env, o crawlReadOptions) error {
-	if err := o.validate(crawlstats.ExportFormats()); err != nil {
-		return err
-	}
 	if o.output == "" {
 		return usagef("give -o FILE (- for standard output)")
+	}
+	if ext := strings.TrimPrefix(filepath.Ext(o.output), "."); o.format == "" && slices.Contains(crawlstats.ExportFormats(), ext) {
+		o.format = ext
+	}
+	if err := o.validate(crawlstats.ExportFormats()); err != nil {
+		return err
 	}
 	st, run, err := o.openRun(ctx)
 	if err != nil {

@@ -79,7 +79,11 @@ func TestCrawlExportStatsCmd(t *testing.T) {
 	}
 	for _, format := range crawlstats.ExportFormats() {
 		out := filepath.Join(dir, "run."+format)
-		code, stdout, stderr := runCrawlCmd(t, "export", "--database", dsn, "--run", runID, "--format", format, "-o", out)
+		args := []string{"export", "--database", dsn, "--run", runID, "-o", out}
+		if format != crawlstats.FormatParquet { // parquet: from -o's extension
+			args = append(args, "--format", format)
+		}
+		code, stdout, stderr := runCrawlCmd(t, args...)
 		if code != 0 || stdout != "" {
 			t.Fatalf("export %s: exit %d, stdout %q, stderr %s", format, code, stdout, stderr)
 		}
@@ -137,6 +141,7 @@ func TestCrawlCmdUsage(t *testing.T) {
 		{"no run", []string{"stats", "--database", dsn}, exitUsage, "--run"},
 		{"bad export format", []string{"export", "--database", dsn, "--run", "1", "--format", "xlsx", "-o", "x"}, exitUsage, "jsonl, csv, parquet"},
 		{"no output", []string{"export", "--database", dsn, "--run", "1", "--format", "csv"}, exitUsage, "-o FILE"},
+		{"no format", []string{"export", "--database", dsn, "--run", "1", "-o", "run.txt"}, exitUsage, "jsonl, csv, parquet"},
 		{"bad stats format", []string{"stats", "--database", dsn, "--run", "1", "--format", "html"}, exitUsage, "text, json, md"},
 		{"unknown run", []string{"stats", "--database", dsn, "--run", "7"}, exitUsage, "run 7 is not in this store"},
 		{"argument", []string{"stats", "--database", dsn, "--run", "1", "extra"}, exitUsage, "unknown command"},

@@ -205,3 +205,53 @@ func TestExportPostgres(t *testing.T) {
 		t.Errorf("PostgreSQL and SQLite exports differ")
 	}
 }
+
+// listRun is a run of the given results, in the order given.
+type listRun []store.CrawlResult
+
+func (l listRun) EachCrawlResult(_ context.Context, runID int64, fn func(store.CrawlResult) error) error {
+	for _, r := range l {
+		r.RunID = runID
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TestExportHostileText: text a worker stored as it came (a site name
+// that is not UTF-8, an error quoting a terminal escape or a formula) and
+// a report that cannot be read are exported: JSONL and Parquet as valid
+// UTF-8, CSV one line a row with formulas defused.
+func TestExportHostileText(t *testing.T) {
+	t.Parallel()
+	run := listRun{
+		{Site: "broken.example", State: store.Done, Report: []byte(`{"schema":"leakwatch/report/v1","pages":7}`)},
+		{Site: "caf\xe9.example", State: store.Failed, Error: "=HYPERLINK(\"x\")\x1b[31m\nnet::ERR_CONNECTION_RESET"},
+	}
+	want := expected(1, run)
+	if want[1].Site != "caf\uFFFD.example" || want[1].ErrorClass != "reset" || want[0].ReportError == "" {
+		t.Fatalf("rows %+v", want)
+	}
+	for _, c := range []struct {
+		format string
+		read   func(t *testing.T, b []byte) []crawlstats.Record
+	}{{crawlstats.FormatJSONL, readJSONL}, {crawlstats.FormatParquet, readParquet}, {crawlstats.FormatCSV, readCSV}} {
+		var b bytes.Buffer
+		n, err := crawlstats.Export(context.Background(), run, 1, c.format, &b)
+		if err != nil || n.ReportErrors != 1 {
+			t.Fatalf("%s: %+v, %v", c.format, n, err)
+		}
+		got := c.read(t, b.Bytes())
+		if c.format == crawlstats.FormatCSV {
+			if got[1].Error != `=HYPERLINK("x")\x1b[31m net::ERR_CONNECTION_RESET` || bytes.Count(b.Bytes(), []byte("\n")) != 3 {
+				t.Errorf("CSV error cell %q", got[1].Error)
+			}
+			if !bytes.Contains(b.Bytes(), []byte(`'=HYPERLINK`)) {
+				t.Error("CSV formula not defused")
+			}
+			continue
+		}
+		compareRecords(t, got, want)
+	}
+}

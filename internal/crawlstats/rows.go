@@ -39,8 +39,11 @@ type Site struct {
 // not decode is no error: the site row says why (ReportError), so that one
 // damaged report costs its site's flows, not the export.
 func ReadResult(r store.CrawlResult) Site {
-	row := Record{Kind: KindSite, RunID: r.RunID, Site: r.Site, Rank: int64(r.Rank), State: string(r.State),
-		Error: r.Error, Attempt: int64(r.Attempt), Worker: r.Worker, HARRef: r.HARRef}
+	// The report's strings are valid UTF-8 once decoded; the row's own
+	// columns come from the worker and the sites list: Parquet readers
+	// refuse a string column that is not UTF-8.
+	row := Record{Kind: KindSite, RunID: r.RunID, Site: utf8Text(r.Site), Rank: int64(r.Rank), State: utf8Text(string(r.State)),
+		Error: utf8Text(r.Error), Attempt: int64(r.Attempt), Worker: utf8Text(r.Worker), HARRef: utf8Text(r.HARRef)}
 	if r.State != store.Done {
 		row.ErrorClass = ErrorClass(r.Error)
 	}
@@ -146,3 +149,5 @@ func splitList(s string) []string {
 	}
 	return strings.Split(s, listSep)
 }
+
+func utf8Text(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
