@@ -50,7 +50,7 @@ func NewWriter(w io.Writer, format string) (RowWriter, error) {
 		return &csvWriter{cw: cw}, nil
 	case FormatParquet:
 		pw := parquet.NewGenericWriter[Record](w, parquet.Compression(&parquet.Zstd),
-			parquet.MaxRowsPerRowGroup(parquetRowGroup), parquet.CreatedBy("leakwatch", "", ""))
+			parquet.MaxRowsPerRowGroup(parquetRowGroup))
 		return &parquetWriter{pw: pw}, nil
 	}
 	return nil, fmt.Errorf("unknown export format %q (valid: %s)", format, strings.Join(ExportFormats(), ", "))
