@@ -44,7 +44,7 @@ func newAccumulator(run store.Run) *accumulator {
 }
 
 // add counts one site.
-func (a *accumulator) add(site Site) {
+func (a *accumulator) add(site SiteRows) {
 	a.s.Sites++
 	row := site.Row
 	switch {
@@ -75,7 +75,7 @@ func (a *accumulator) fail(class, msg string) {
 }
 
 // addContacts counts the companies and hosts the site sent any request.
-func (a *accumulator) addContacts(site Site) {
+func (a *accumulator) addContacts(site SiteRows) {
 	var companies, hosts []string
 	for _, tp := range site.Report.ThirdParties {
 		companies = append(companies, tp.Company)
@@ -170,7 +170,7 @@ func (a *accumulator) addEncoding(f Record, company string, newSite bool) {
 }
 
 // addConsent counts the site under each consent platform it shows.
-func (a *accumulator) addConsent(site Site) {
+func (a *accumulator) addConsent(site SiteRows) {
 	platforms := distinct(consentPlatforms(site.Report))
 	if len(platforms) == 0 {
 		platforms = []string{NoPlatform}

@@ -255,3 +255,37 @@ func TestExportHostileText(t *testing.T) {
 		compareRecords(t, got, want)
 	}
 }
+
+// TestParquetRowGroups writes more rows than one row group holds and
+// reads every one back in order.
+func TestParquetRowGroups(t *testing.T) {
+	t.Parallel()
+	var want []crawlstats.Record
+	for i := range 20_000 {
+		r := crawlstats.Record{Kind: crawlstats.KindFlow, RunID: 1, Site: fmt.Sprintf("s%05d.example", i/7), Rank: int64(i / 7),
+			Type: "leak", Company: "Meta", Host: "www.facebook.com", DataKind: "email", Encoding: "sha256", Hashed: i%2 == 0,
+			Findings: int64(i), FirstRequest: int64(i % 13)}
+		want = append(want, r)
+	}
+	var b bytes.Buffer
+	w, err := crawlstats.NewWriter(&b, crawlstats.FormatParquet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range want {
+		if err := w.Write(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := parquet.OpenFile(bytes.NewReader(b.Bytes()), int64(b.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.RowGroups()); n != 3 {
+		t.Errorf("%d row groups, want 3 of at most 8192 rows", n)
+	}
+	compareRecords(t, readParquet(t, b.Bytes()), want)
+}

@@ -26,10 +26,10 @@ var consentTypes = []string{audit.TypeBeforeChoice, audit.TypeAfterReject, audit
 // a policy violation depends on the policy the crawl was given.
 var skippedTypes = []string{audit.TypeViolation}
 
-// Site is one stored result read into rows: the site row, then its flows
+// SiteRows is one stored result read into rows: the site row, then its flows
 // in a stable order. Report is the decoded report (nil for a failed site
 // or a report that could not be read, whose reason is Row.ReportError).
-type Site struct {
+type SiteRows struct {
 	Row    Record
 	Flows  []Record
 	Report *audit.Report
@@ -38,7 +38,7 @@ type Site struct {
 // ReadResult turns one stored crawl result into rows. A report that does
 // not decode is no error: the site row says why (ReportError), so that one
 // damaged report costs its site's flows, not the export.
-func ReadResult(r store.CrawlResult) Site {
+func ReadResult(r store.CrawlResult) SiteRows {
 	// The report's strings are valid UTF-8 once decoded; the row's own
 	// columns come from the worker and the sites list: Parquet readers
 	// refuse a string column that is not UTF-8.
@@ -54,15 +54,15 @@ func ReadResult(r store.CrawlResult) Site {
 		if r.State == store.Done {
 			row.ReportError = "no report stored"
 		}
-		return Site{Row: row}
+		return SiteRows{Row: row}
 	}
 	rep, err := DecodeReport(r.Report)
 	if err != nil {
 		row.ReportError = err.Error()
-		return Site{Row: row}
+		return SiteRows{Row: row}
 	}
 	siteCounts(&row, rep)
-	return Site{Row: row, Flows: flows(row, rep), Report: rep}
+	return SiteRows{Row: row, Flows: flows(row, rep), Report: rep}
 }
 
 // DecodeReport reads a report as `leakwatch analyze -f json` writes it,
