@@ -84,7 +84,7 @@ spreadsheet: a "site" row per site (rank, state, error and its class, requests, 
 companies that received data, consent platforms and findings), each followed by its "flow" rows,
 one per receiver host, data kind, encoding and channel (the company, whether the data was hashed,
 the finding type and confidence, the locations, and the first request as evidence). Sites come
-in byte order. Every format has the same columns in the same order (docs/crawl-stats.md).
+in byte order. Every format has the same columns in the same order (the README lists them).
 
 The run is read a few results at a time and written as it is read, so a run of a million sites
 needs no more memory than a few reports (Parquet: one row group of 8192 rows). The file is
