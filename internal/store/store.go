@@ -33,6 +33,7 @@ type Store interface {
 	Sites
 	Scans
 	Crawls
+	Exports
 	Tokens
 	Personas
 	// Close releases the database.

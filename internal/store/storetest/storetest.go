@@ -44,6 +44,7 @@ func Run(t *testing.T, tg Target) {
 		{"CrawlResults", testCrawlResults},
 		{"CrawlListing", testCrawlListing},
 		{"CrawlOnceConcurrent", testCrawlConcurrent},
+		{"CrawlExport", testExport},
 		{"Runs", testRuns},
 		{"Tokens", testTokens},
 		{"Personas", testPersonas},
