@@ -35,6 +35,8 @@ type Store interface {
 	Crawls
 	Tokens
 	Personas
+	Sessions
+	Notifications
 	// Close releases the database.
 	Close() error
 }

@@ -48,6 +48,8 @@ func Run(t *testing.T, tg Target) {
 		{"Tokens", testTokens},
 		{"Personas", testPersonas},
 		{"PersonaNoKey", testPersonaNoKey},
+		{"Sessions", testSessions},
+		{"NotifyTargets", testNotifyTargets},
 		{"Migrations", testMigrations},
 		{"MigrateConcurrent", testMigrateConcurrent},
 		{"Cancelled", testCancelled},
