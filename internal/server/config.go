@@ -58,6 +58,12 @@ type Config struct {
 	RateBurst int
 	// MaxBodyBytes bounds a request body; 0 means 1 MiB.
 	MaxBodyBytes int64
+	// SecureCookies marks the session cookie Secure on every answer: the
+	// server is reached over TLS through a proxy. TrustProxyHeaders marks
+	// it Secure when X-Forwarded-Proto says https (set it only behind a
+	// proxy that sets or strips that header).
+	SecureCookies     bool
+	TrustProxyHeaders bool
 	// SessionTTL is how long a UI login lasts; 0 means 12 hours.
 	SessionTTL time.Duration
 	// PollInterval is how often a progress stream rereads its scan from

@@ -34,7 +34,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
-	s := &Server{cfg: cfg, st: cfg.Store, sessions: newSessions(cfg.SessionTTL, cfg.Now),
+	s := &Server{cfg: cfg, st: cfg.Store, sessions: newSessions(cfg.Store, cfg.SessionTTL, cfg.Now),
 		limits: newLimiters(cfg.RateLimit, cfg.RateBurst, cfg.Now), events: newEvents(),
 		csrf: http.NewCrossOriginProtection()}
 	s.metrics = newMetrics(s)
