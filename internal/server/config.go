@@ -37,6 +37,11 @@ type Config struct {
 	// MaxSessions bounds the scans the default InlineQueue runs at once
 	// (Chromium sessions); 0 means 1.
 	MaxSessions int
+	// Notify is called once after the default InlineQueue stores a scan's
+	// result, to send its site's notifications (jobs.Notifier.Notify); its
+	// ctx ends when Stop's does. A River queue notifies by itself. Nil
+	// sends none.
+	Notify func(ctx context.Context, scanID int64) error
 	// TargetCheck vets each submitted URL (and each URL its steps visit).
 	// Nil means CheckLiteralTarget, or no check at all when
 	// AllowPrivateTargets is set; a check given is used as it is (the

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"golang.org/x/net/netutil"
@@ -25,6 +26,12 @@ type Server struct {
 	events   *events
 	csrf     *http.CrossOriginProtection
 	handler  http.Handler
+
+	// notifying tracks the inline queue's notifications in flight;
+	// stopNotify ends them when Stop's context does.
+	notifying  sync.WaitGroup
+	notifyCtx  context.Context
+	stopNotify context.CancelFunc
 }
 
 // New builds a Server. Call Start to resume stored scans on the default
@@ -38,10 +45,11 @@ func New(cfg Config) (*Server, error) {
 		limits: newLimiters(cfg.RateLimit, cfg.RateBurst, cfg.Now), events: newEvents(),
 		csrf: http.NewCrossOriginProtection()}
 	s.metrics = newMetrics(s)
+	s.notifyCtx, s.stopNotify = context.WithCancel(context.Background())
 	s.queue = cfg.Queue
 	if s.queue == nil {
 		s.inline = NewInlineQueue(cfg.Store, cfg.Scan, InlineOptions{Sessions: cfg.MaxSessions,
-			Logger: cfg.Logger, OnChange: s.scanChanged})
+			Logger: cfg.Logger, OnChange: s.inlineChanged})
 		s.queue = s.inline
 	}
 	mux := http.NewServeMux()
@@ -82,6 +90,23 @@ func (s *Server) scanChanged(scanID int64, state store.State) {
 	s.events.notify(scanID)
 }
 
+// inlineChanged is the inline queue's OnChange: it also sends the
+// notifications of a scan whose result was just stored (once: the queue
+// reports Done only when it stored the result).
+func (s *Server) inlineChanged(scanID int64, state store.State) {
+	s.scanChanged(scanID, state)
+	if state != store.Done || s.cfg.Notify == nil {
+		return
+	}
+	s.notifying.Add(1)
+	go func() {
+		defer s.notifying.Done()
+		if err := s.cfg.Notify(s.notifyCtx, scanID); err != nil {
+			s.cfg.Logger.Error("notification failed", "scan", scanID, "err", err)
+		}
+	}()
+}
+
 // Start resumes the queued and running scans the store holds on the
 // default inline queue (after a restart); with another queue it does
 // nothing, that queue keeps its own jobs.
@@ -98,7 +123,16 @@ func (s *Server) Stop(ctx context.Context) error {
 	if s.inline == nil {
 		return nil
 	}
-	return s.inline.Stop(ctx)
+	err := s.inline.Stop(ctx)
+	done := make(chan struct{})
+	go func() { s.notifying.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		s.stopNotify()
+		<-done
+	}
+	return err
 }
 
 // HTTPServer returns an http.Server for h with the timeouts a public

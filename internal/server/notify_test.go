@@ -1,0 +1,142 @@
+package server
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/leakwatch/leakwatch/internal/jobs"
+	"github.com/leakwatch/leakwatch/internal/store"
+)
+
+// TestNotifyTargetsAPI: admins manage a site's targets; their URL path,
+// secret and addresses are never returned; private URLs and missing keys
+// are refused.
+func TestNotifyTargetsAPI(t *testing.T) {
+	t.Parallel()
+	e := newEnvStore(t, "sqlite:"+filepath.Join(t.TempDir(), "db"), store.Config{Key: bytes.Repeat([]byte{7}, 32)})
+	var site siteView
+	e.must(201, "POST", "/api/sites", store.RoleScan, map[string]string{"url": "https://shop.example/"}, &site)
+	base := "/api/sites/" + itoa(site.ID) + "/notifications"
+	hook := NotifyRequest{Kind: "webhook", URL: "https://hooks.example.net/T0/B0/pathsecret", Secret: "0123456789abcdef-secret"}
+	e.must(403, "POST", base, store.RoleScan, hook, nil)
+	var v notifyView
+	body := e.must(201, "POST", base, store.RoleAdmin, hook, &v)
+	if v.Label != "https://hooks.example.net/…" || !v.Signed || v.Kind != "webhook" {
+		t.Errorf("target %+v", v)
+	}
+	e.must(201, "POST", base, store.RoleAdmin, NotifyRequest{Kind: "email", Emails: []string{"dpo@shop.example"}}, nil)
+	list := e.must(200, "GET", base, store.RoleAdmin, nil, nil)
+	for _, secret := range []string{"pathsecret", hook.Secret} {
+		if bytes.Contains(body, []byte(secret)) || bytes.Contains(list, []byte(secret)) {
+			t.Errorf("%q shown by the API: %s %s", secret, body, list)
+		}
+	}
+	for _, c := range []struct {
+		name string
+		req  NotifyRequest
+		want int
+	}{
+		{"private address", NotifyRequest{Kind: "webhook", URL: "http://127.0.0.1:9/hook"}, 422},
+		{"metadata address", NotifyRequest{Kind: "webhook", URL: "http://169.254.169.254/latest"}, 422},
+		{"not http", NotifyRequest{Kind: "webhook", URL: "file:///etc/passwd"}, 400},
+		{"short secret", NotifyRequest{Kind: "webhook", URL: hook.URL, Secret: "x"}, 400},
+		{"signed slack", NotifyRequest{Kind: "slack", URL: hook.URL, Secret: hook.Secret}, 400},
+		{"named address", NotifyRequest{Kind: "email", Emails: []string{"Jane <jane@shop.example>"}}, 400},
+		{"header injection", NotifyRequest{Kind: "email", Emails: []string{"a@b.example\r\nBcc: c@d.example"}}, 400},
+		{"unknown kind", NotifyRequest{Kind: "pager"}, 400},
+	} {
+		if code, b := e.do("POST", base, store.RoleAdmin, c.req); code != c.want {
+			t.Errorf("%s: %d %s, want %d", c.name, code, b, c.want)
+		}
+	}
+	e.must(200, "PUT", base+"/"+itoa(v.ID), store.RoleAdmin, NotifyRequest{Kind: "slack", URL: "https://slack.example/x"}, &v)
+	if v.Signed || v.Kind != "slack" {
+		t.Errorf("replaced %+v", v)
+	}
+	e.must(204, "DELETE", base+"/"+itoa(v.ID), store.RoleAdmin, nil, nil)
+	e.must(404, "DELETE", base+"/"+itoa(v.ID), store.RoleAdmin, nil, nil)
+	e.must(404, "GET", "/api/sites/999/notifications", store.RoleAdmin, nil, nil)
+
+	noKey := newEnv(t)
+	noKey.must(201, "POST", "/api/sites", store.RoleScan, map[string]string{"url": "https://shop.example/"}, &site)
+	if code, b := noKey.do("POST", "/api/sites/"+itoa(site.ID)+"/notifications", store.RoleAdmin, hook); code != 409 || !strings.Contains(string(b), store.KeyEnv) {
+		t.Errorf("without a key: %d %s", code, b)
+	}
+}
+
+// receiver is a webhook endpoint recording the signed deliveries it gets.
+type receiver struct {
+	mu     sync.Mutex
+	bodies [][]byte
+	bad    int
+	secret []byte
+}
+
+func (h *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	b, _ := io.ReadAll(r.Body)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !jobs.Verify(h.secret, b, r.Header.Get(jobs.SignatureHeader)) {
+		h.bad++
+		w.WriteHeader(http.StatusUnauthorized)
+		return
+	}
+	h.bodies = append(h.bodies, b)
+}
+
+func (h *receiver) got() (good [][]byte, bad int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([][]byte(nil), h.bodies...), h.bad
+}
+
+// TestInlineNotify: on the default inline queue, a second scan of a site
+// that adds companies sends one signed webhook naming them; the first scan
+// (nothing to compare with) sends none.
+func TestInlineNotify(t *testing.T) {
+	t.Parallel()
+	rcv := &receiver{secret: []byte("0123456789abcdef-secret")}
+	hook := httptest.NewServer(rcv)
+	defer hook.Close()
+	e := newEnvStore(t, "sqlite:"+filepath.Join(t.TempDir(), "db"), store.Config{Key: bytes.Repeat([]byte{7}, 32)},
+		func(c *Config) {
+			c.AllowPrivateTargets = true
+			n := &jobs.Notifier{Store: c.Store, Targets: jobs.StoredTargets(c.Store), Backoff: 10 * time.Millisecond,
+				Deliverer: jobs.Deliverer{Client: hook.Client()}}
+			c.Notify = n.Notify
+		})
+	var site siteView
+	e.must(201, "POST", "/api/sites", store.RoleScan, map[string]string{"url": "https://shop.example/"}, &site)
+	e.must(201, "POST", "/api/sites/"+itoa(site.ID)+"/notifications", store.RoleAdmin,
+		NotifyRequest{Kind: "webhook", URL: hook.URL + "/hook", Secret: string(rcv.secret)}, nil)
+	for i, har := range []string{"harviewer-no-pages.har", "health-shop-mylabbox.har"} {
+		var sc scanView
+		e.must(202, "POST", "/api/scans", store.RoleScan, ScanRequest{SiteID: site.ID, URLs: []string{harURL(har)}}, &sc)
+		if v := e.waitScan(sc.ID); v.State != store.Done {
+			t.Fatalf("scan %d: %+v", i, v)
+		}
+		if i == 0 {
+			time.Sleep(100 * time.Millisecond)
+			if good, _ := rcv.got(); len(good) != 0 {
+				t.Fatalf("the first scan sent %d notifications", len(good))
+			}
+		}
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for good, _ := rcv.got(); len(good) == 0 && time.Now().Before(deadline); good, _ = rcv.got() {
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond)
+	good, bad := rcv.got()
+	if len(good) != 1 || bad != 0 || !bytes.Contains(good[0], []byte(`"new_companies"`)) || !bytes.Contains(good[0], []byte(jobs.Event)) {
+		t.Fatalf("deliveries %d (%d badly signed): %.300s", len(good), bad, good)
+	}
+}
+
