@@ -61,10 +61,10 @@ func TestRouteRoles(t *testing.T) {
 func TestRouteTable(t *testing.T) {
 	t.Parallel()
 	want := map[store.Role][]string{
-		public:          {"GET /{$}", "GET /ui/{file}", "GET /healthz", "GET /readyz", "GET /metrics", "GET /api/openapi.json", "POST /api/session"},
+		public: {"GET /{$}", "GET /ui/{file}", "GET /healthz", "GET /readyz", "GET /metrics", "GET /api/openapi.json", "POST /api/session"},
 		store.RoleAdmin: {"DELETE /api/sites/{id}", "PUT /api/personas/{name}", "DELETE /api/personas/{name}", "GET /api/tokens", "POST /api/tokens", "DELETE /api/tokens/{id}",
 			"GET /api/sites/{id}/notifications", "POST /api/sites/{id}/notifications", "PUT /api/sites/{id}/notifications/{target}", "DELETE /api/sites/{id}/notifications/{target}"},
-		store.RoleScan:  {"POST /api/sites", "PATCH /api/sites/{id}", "POST /api/scans", "POST /api/scans/{id}/cancel"},
+		store.RoleScan: {"POST /api/sites", "PATCH /api/sites/{id}", "POST /api/scans", "POST /api/scans/{id}/cancel"},
 	}
 	for _, rt := range routes() {
 		role := rt.role

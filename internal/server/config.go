@@ -69,6 +69,10 @@ type Config struct {
 	// proxy that sets or strips that header).
 	SecureCookies     bool
 	TrustProxyHeaders bool
+	// MetricsPublic serves /metrics to anyone; otherwise it needs
+	// MetricsToken (a scraper's bearer token, when set) or an API token.
+	MetricsPublic bool
+	MetricsToken  string
 	// SessionTTL is how long a UI login lasts; 0 means 12 hours.
 	SessionTTL time.Duration
 	// PollInterval is how often a progress stream rereads its scan from

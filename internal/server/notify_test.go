@@ -140,3 +140,35 @@ func TestInlineNotify(t *testing.T) {
 	}
 }
 
+// TestMetricsAccess: /metrics needs the metrics token or an API token,
+// unless the server makes it public.
+func TestMetricsAccess(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name   string
+		public bool
+		token  string // the configured metrics token
+		send   string // the bearer sent
+		want   int
+	}{
+		{name: "no token", want: 401},
+		{name: "wrong token", token: "scrape-secret-1234", send: "nope", want: 401},
+		{name: "metrics token", token: "scrape-secret-1234", send: "scrape-secret-1234", want: 200},
+		{name: "metrics token not configured", send: "scrape-secret-1234", want: 401},
+		{name: "public", public: true, want: 200},
+	} {
+		e := newEnv(t, func(cfg *Config) { cfg.MetricsPublic, cfg.MetricsToken = c.public, c.token })
+		req, _ := http.NewRequest("GET", e.ts.URL+"/metrics", nil)
+		if c.send != "" {
+			req.Header.Set("Authorization", "Bearer "+c.send)
+		}
+		res, err := e.ts.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != c.want {
+			t.Errorf("%s: %d, want %d", c.name, res.StatusCode, c.want)
+		}
+	}
+}
