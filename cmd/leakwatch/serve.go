@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/netip"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -18,6 +20,7 @@ import (
 	"github.com/leakwatch/leakwatch/internal/browser"
 	"github.com/leakwatch/leakwatch/internal/crawl"
 	"github.com/leakwatch/leakwatch/internal/har"
+	"github.com/leakwatch/leakwatch/internal/jobs"
 	"github.com/leakwatch/leakwatch/internal/leak"
 	"github.com/leakwatch/leakwatch/internal/netguard"
 	"github.com/leakwatch/leakwatch/internal/policy"
@@ -36,6 +39,12 @@ type serveOptions struct {
 	maxSessions  int
 	drain        time.Duration
 	queue        string
+	outbox       string
+	mailFrom     string
+	metricsPub   bool
+	secureCookie bool
+	trustProxy   bool
+	demo         bool
 }
 
 func (o *serveOptions) register(cmd *cobra.Command) {
@@ -82,6 +91,12 @@ finished are run again on the next start.
 	fl.IntVar(&o.maxSessions, "max-sessions", 1, "scans (Chromium sessions) run at once")
 	fl.StringVar(&o.queue, "queue", queueInline, "where scans run: 'inline' (in this process, resumed after a restart) or 'river' (River jobs in the same database: retries, timeouts, recovery from a crash, several servers)")
 	fl.DurationVar(&o.drain, "drain", 30*time.Second, "on SIGTERM, how long requests and scans in flight may take to finish")
+	fl.StringVar(&o.outbox, "notify-outbox", "", "directory email notifications are written to, one RFC 5322 .eml file each, for a mail transfer agent to send (default DATA/outbox with SQLite; none with --database: email targets then fail)")
+	fl.StringVar(&o.mailFrom, "mail-from", "leakwatch@localhost", "From address of email notifications")
+	fl.BoolVar(&o.metricsPub, "metrics-public", false, "serve /metrics without a token (otherwise it needs $"+metricsTokenEnv+" or an API token as a bearer token)")
+	fl.BoolVar(&o.demo, "demo", false, "also serve the demo site (https://www.parcelpost.test/, as 'leakwatch demo') to scans, with its persona stored as \"demo\" when "+store.KeyEnv+" is set")
+	fl.BoolVar(&o.secureCookie, "secure-cookies", false, "mark the login cookie Secure always: the service is reached over HTTPS through a proxy")
+	fl.BoolVar(&o.trustProxy, "trust-proxy-headers", false, "mark the login cookie Secure when X-Forwarded-Proto is https (only behind a proxy that sets that header)")
 	cmd.AddCommand(newServeTokenCmd(e, &o))
 	return cmd
 }
@@ -156,20 +171,45 @@ func runServe(ctx context.Context, e *env, o serveOptions) error {
 		defer cancel()
 		_ = proxy.Stop(stop)
 	}()
-	scan := liveScanner(e, st, proxy.ChromeArgs())
-	var queue server.Queue
+	chromeArgs, check := proxy.ChromeArgs(), server.TargetCheck(guard.Check)
+	var extraConsent []crawl.ConsentRule
+	if o.demo {
+		d, err := startServeDemo(ctx, e, st)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer d.Close()
+		chromeArgs, check = d.chromeArgs(chromeArgs), d.check(check)
+		extraConsent = append(extraConsent, d.consentRule())
+		e.log().Log(ctx, levelNotice, "demo site served to scans", "site", d.site.URL, "persona", demoPersona)
+	}
+	scan := liveScanner(e, st, chromeArgs, extraConsent...)
+	deliver, err := o.deliverer(guard)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	var (
+		queue  server.Queue
+		notify func(context.Context, int64) error
+	)
 	if o.queue == queueRiver {
-		q, stop, err := startRiver(ctx, e, o, st, scan, guard)
+		q, stop, err := startRiver(ctx, e, o, st, scan, deliver)
 		if err != nil {
 			ln.Close()
 			return err
 		}
 		defer stop()
 		queue = q
+	} else {
+		n := &jobs.Notifier{Store: st, Targets: jobs.StoredTargets(st), Deliverer: deliver, Logger: e.log()}
+		notify = n.Notify
 	}
-	srv, err := server.New(server.Config{Store: st, Scan: scan, Queue: queue, StepTargets: stepTargets,
-		MaxSessions: o.maxSessions, TargetCheck: guard.Check, AllowPrivateTargets: o.allowPrivate, Logger: e.log(),
-		Version: toolVersion()})
+	srv, err := server.New(server.Config{Store: st, Scan: scan, Queue: queue, Notify: notify, StepTargets: stepTargets,
+		MaxSessions: o.maxSessions, TargetCheck: check, AllowPrivateTargets: o.allowPrivate, Logger: e.log(),
+		MetricsPublic: o.metricsPub, MetricsToken: os.Getenv(metricsTokenEnv), SecureCookies: o.secureCookie,
+		TrustProxyHeaders: o.trustProxy, Version: toolVersion()})
 	if err != nil {
 		ln.Close()
 		return err
@@ -186,6 +226,30 @@ func runServe(ctx context.Context, e *env, o serveOptions) error {
 		return nil
 	}
 	return err
+}
+
+// metricsTokenEnv holds the bearer token a Prometheus scraper sends for
+// /metrics (an environment variable, not a flag: flags show in ps).
+const metricsTokenEnv = "LEAKWATCH_METRICS_TOKEN"
+
+// deliverer sends notifications: webhooks through the network guard (no
+// private address unless --allow-private-targets, never the server itself,
+// no redirects), emails to the outbox.
+func (o serveOptions) deliverer(guard *netguard.Guard) (jobs.Deliverer, error) {
+	outbox := o.outbox
+	if outbox == "" && o.database == "" && os.Getenv("LEAKWATCH_DATABASE") == "" {
+		dsn, err := o.dsn()
+		if err != nil {
+			return jobs.Deliverer{}, err
+		}
+		outbox = filepath.Join(strings.TrimSuffix(strings.TrimPrefix(dsn, "sqlite:"), "/"), "outbox")
+	}
+	if strings.ContainsAny(o.mailFrom, "\r\n") {
+		return jobs.Deliverer{}, usagef("--mail-from holds a line break")
+	}
+	client := &http.Client{Transport: guard.Transport(), Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return jobs.Deliverer{Client: client, Outbox: outbox, From: o.mailFrom}, nil
 }
 
 // stepTargets lists the addresses a steps file navigates to, so that the
@@ -287,7 +351,7 @@ func startGuard(ctx context.Context, e *env, self net.Addr, allowPrivate bool) (
 	return guard, proxy, nil
 }
 
-func liveScanner(e *env, st store.Store, browserArgs []string) server.ScanFunc {
+func liveScanner(e *env, st store.Store, browserArgs []string, extraConsent ...crawl.ConsentRule) server.ScanFunc {
 	return func(ctx context.Context, sc store.Scan, req server.ScanRequest) (store.Result, error) {
 		personas, err := storedPersonas(ctx, st, req.Persona)
 		if err != nil {
@@ -308,7 +372,7 @@ func liveScanner(e *env, st store.Store, browserArgs []string) server.ScanFunc {
 			secrets = crawl.TypedSecrets(copts.Steps)
 		}
 		if req.Consent != "" {
-			copts.ConsentRules = consentRules()
+			copts.ConsentRules = consentRules(extraConsent...)
 		}
 		if len(personas) > 0 {
 			copts.FillForms, copts.FormValues = true, crawl.FormValues(personaFields(personas[0]))
