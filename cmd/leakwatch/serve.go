@@ -45,6 +45,8 @@ type serveOptions struct {
 	secureCookie bool
 	trustProxy   bool
 	demo         bool
+	scanTimeout  time.Duration
+	rescueAfter  time.Duration
 }
 
 func (o *serveOptions) register(cmd *cobra.Command) {
@@ -91,6 +93,8 @@ finished are run again on the next start.
 	fl.IntVar(&o.maxSessions, "max-sessions", 1, "scans (Chromium sessions) run at once")
 	fl.StringVar(&o.queue, "queue", queueInline, "where scans run: 'inline' (in this process, resumed after a restart) or 'river' (River jobs in the same database: retries, timeouts, recovery from a crash, several servers)")
 	fl.DurationVar(&o.drain, "drain", 30*time.Second, "on SIGTERM, how long requests and scans in flight may take to finish")
+	fl.DurationVar(&o.scanTimeout, "scan-timeout", 10*time.Minute, "how long one attempt of a scan may take")
+	fl.DurationVar(&o.rescueAfter, "rescue-after", 0, "--queue river: how long a scan's job may stay running before it is taken for abandoned (its server died) and run again; more than --scan-timeout (default --scan-timeout plus 5 minutes)")
 	fl.StringVar(&o.outbox, "notify-outbox", "", "directory email notifications are written to, one RFC 5322 .eml file each, for a mail transfer agent to send (default DATA/outbox with SQLite; none with --database: email targets then fail)")
 	fl.StringVar(&o.mailFrom, "mail-from", "leakwatch@localhost", "From address of email notifications")
 	fl.BoolVar(&o.metricsPub, "metrics-public", false, "serve /metrics without a token (otherwise it needs $"+metricsTokenEnv+" or an API token as a bearer token)")
@@ -146,6 +150,9 @@ func runServe(ctx context.Context, e *env, o serveOptions) error {
 	if o.maxSessions < 1 {
 		return usagef("--max-sessions must be at least 1, got %d", o.maxSessions)
 	}
+	if o.scanTimeout <= 0 || o.rescueAfter < 0 || (o.rescueAfter != 0 && o.rescueAfter <= o.scanTimeout) {
+		return usagef("--scan-timeout must be positive and --rescue-after longer than it")
+	}
 	if o.queue != queueInline && o.queue != queueRiver {
 		return usagef("--queue %q: want %s or %s", o.queue, queueInline, queueRiver)
 	}
@@ -184,7 +191,7 @@ func runServe(ctx context.Context, e *env, o serveOptions) error {
 		extraConsent = append(extraConsent, d.consentRule())
 		e.log().Log(ctx, levelNotice, "demo site served to scans", "site", d.site.URL, "persona", demoPersona)
 	}
-	scan := liveScanner(e, st, chromeArgs, extraConsent...)
+	scan := liveScanner(e, st, o.scanTimeout, chromeArgs, extraConsent...)
 	deliver, err := o.deliverer(guard)
 	if err != nil {
 		ln.Close()
@@ -351,7 +358,7 @@ func startGuard(ctx context.Context, e *env, self net.Addr, allowPrivate bool) (
 	return guard, proxy, nil
 }
 
-func liveScanner(e *env, st store.Store, browserArgs []string, extraConsent ...crawl.ConsentRule) server.ScanFunc {
+func liveScanner(e *env, st store.Store, timeout time.Duration, browserArgs []string, extraConsent ...crawl.ConsentRule) server.ScanFunc {
 	return func(ctx context.Context, sc store.Scan, req server.ScanRequest) (store.Result, error) {
 		personas, err := storedPersonas(ctx, st, req.Persona)
 		if err != nil {
@@ -363,7 +370,7 @@ func liveScanner(e *env, st store.Store, browserArgs []string, extraConsent ...c
 		}
 		log := e.log().With("scan", sc.ID)
 		copts := crawl.Options{Start: req.URLs, MaxPages: 10, Depth: 1, Tabs: 1, Quiet: 500 * time.Millisecond,
-			PageTimeout: 30 * time.Second, Timeout: 10 * time.Minute, Consent: req.Consent, Logger: log}
+			PageTimeout: 30 * time.Second, Timeout: timeout, Consent: req.Consent, Logger: log}
 		var secrets []string
 		if req.Steps != "" {
 			if copts.Steps, err = crawl.ParseSteps([]byte(req.Steps)); err != nil {

@@ -34,6 +34,7 @@ func startRiver(ctx context.Context, e *env, o serveOptions, st store.Store, sca
 		return nil, nil, err
 	}
 	r, err := jobs.Open(ctx, dsn, st, riverScan(st, scan), jobs.Config{MaxSessions: o.maxSessions, Logger: e.log(),
+		ScanTimeout: o.scanTimeout, RescueAfter: o.rescueAfter,
 		HTTPClient: deliver.Client, Outbox: deliver.Outbox, MailFrom: deliver.From, Targets: jobs.StoredTargets(st)})
 	if err != nil {
 		return nil, nil, fmt.Errorf("scan queue: %w", err)
