@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/time/rate"
 
 	"github.com/leakwatch/leakwatch/internal/audit"
 	"github.com/leakwatch/leakwatch/internal/browser"
@@ -47,6 +48,8 @@ type serveOptions struct {
 	demo         bool
 	scanTimeout  time.Duration
 	rescueAfter  time.Duration
+	rateLimit    float64
+	rateBurst    int
 }
 
 func (o *serveOptions) register(cmd *cobra.Command) {
@@ -62,24 +65,35 @@ func newServeCmd(e *env) *cobra.Command {
 		Short: "Run the service: an HTTP API and web UI to scan sites and keep their history",
 		Long: `Serve runs leakwatch as a service: a JSON API (described at /api/openapi.json) and a web UI
 to submit scans, watch them progress, read their reports, compare any two scans of a site and
-download evidence bundles. Scans, reports and tokens are kept in an embedded SQLite database in
---data, or in PostgreSQL with --database. Personas are stored encrypted with the key in
-` + store.KeyEnv + ` (32 bytes, hex or base64).
+download evidence bundles. Scans, reports, tokens and UI sessions are kept in an embedded SQLite
+database in --data, or in PostgreSQL with --database. Personas and notification targets are
+stored encrypted with the key in ` + store.KeyEnv + ` (32 bytes, hex or base64).
 
 On first start (no token stored) it prints an admin API token once: log in to the UI with it,
 or send it as "Authorization: Bearer TOKEN". Make more with the UI, the API, or
-'leakwatch serve token create'.
+'leakwatch serve token create'. Logins survive a restart.
 
 Scans visit only public addresses: URLs naming localhost or a loopback, private, link-local
-or reserved IP address are refused unless --allow-private-targets is given.
+or reserved IP address are refused unless --allow-private-targets is given. --demo also
+serves the demo site (https://www.parcelpost.test/) to scans, as 'leakwatch demo' does.
 
-/healthz, /readyz and /metrics (Prometheus) serve operations. SIGINT or SIGTERM stops
-accepting, lets requests and scans in flight finish for --drain, then exits; scans not
-finished are run again on the next start.
+Notifications: when a finished scan of a site shows a new company, a new data kind or a new
+consent conflict against the site's baseline (or else its previous scan), each of the site's
+targets (set by an admin in the UI or the API) gets it: a webhook (JSON, signed with
+HMAC-SHA256 in X-Leakwatch-Signature), a Slack-compatible webhook, or an email-ready message
+written to --notify-outbox for a mail transfer agent. Webhooks go through the same network
+guard as scans (no private address unless --allow-private-targets, no redirects).
+
+/healthz and /readyz serve probes; /metrics (Prometheus) needs the bearer token in
+` + metricsTokenEnv + ` or any API token, unless --metrics-public. Behind a TLS-terminating
+proxy, give --secure-cookies (or --trust-proxy-headers, if the proxy sets X-Forwarded-Proto).
+SIGINT or SIGTERM stops accepting, lets requests and scans in flight finish for --drain, then
+exits; scans not finished are run again on the next start.
 
 ` + exitHelp,
 		Example: `  leakwatch serve
-  leakwatch serve --addr :8080 --data /var/lib/leakwatch
+  LEAKWATCH_STORE_KEY=$(openssl rand -hex 32) leakwatch serve --demo
+  leakwatch serve --addr :8080 --data /var/lib/leakwatch --secure-cookies
   LEAKWATCH_STORE_KEY=$(openssl rand -hex 32) leakwatch serve --database postgres://leakwatch@db/leakwatch`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -93,6 +107,8 @@ finished are run again on the next start.
 	fl.IntVar(&o.maxSessions, "max-sessions", 1, "scans (Chromium sessions) run at once")
 	fl.StringVar(&o.queue, "queue", queueInline, "where scans run: 'inline' (in this process, resumed after a restart) or 'river' (River jobs in the same database: retries, timeouts, recovery from a crash, several servers)")
 	fl.DurationVar(&o.drain, "drain", 30*time.Second, "on SIGTERM, how long requests and scans in flight may take to finish")
+	fl.Float64Var(&o.rateLimit, "rate-limit", server.DefaultRateLimit, "requests per second each API token (or, before login, each client address) may sustain; more are answered 429")
+	fl.IntVar(&o.rateBurst, "rate-burst", server.DefaultRateBurst, "requests a token may make at once above --rate-limit")
 	fl.DurationVar(&o.scanTimeout, "scan-timeout", 10*time.Minute, "how long one attempt of a scan may take")
 	fl.DurationVar(&o.rescueAfter, "rescue-after", 0, "--queue river: how long a scan's job may stay running before it is taken for abandoned (its server died) and run again; more than --scan-timeout (default --scan-timeout plus 5 minutes)")
 	fl.StringVar(&o.outbox, "notify-outbox", "", "directory email notifications are written to, one RFC 5322 .eml file each, for a mail transfer agent to send (default DATA/outbox with SQLite; none with --database: email targets then fail)")
@@ -149,6 +165,9 @@ func (o serveOptions) open(ctx context.Context) (store.Store, error) {
 func runServe(ctx context.Context, e *env, o serveOptions) error {
 	if o.maxSessions < 1 {
 		return usagef("--max-sessions must be at least 1, got %d", o.maxSessions)
+	}
+	if o.rateLimit <= 0 || o.rateBurst < 1 {
+		return usagef("--rate-limit must be positive and --rate-burst at least 1")
 	}
 	if o.scanTimeout <= 0 || o.rescueAfter < 0 || (o.rescueAfter != 0 && o.rescueAfter <= o.scanTimeout) {
 		return usagef("--scan-timeout must be positive and --rescue-after longer than it")
@@ -216,7 +235,7 @@ func runServe(ctx context.Context, e *env, o serveOptions) error {
 	srv, err := server.New(server.Config{Store: st, Scan: scan, Queue: queue, Notify: notify, StepTargets: stepTargets,
 		MaxSessions: o.maxSessions, TargetCheck: check, AllowPrivateTargets: o.allowPrivate, Logger: e.log(),
 		MetricsPublic: o.metricsPub, MetricsToken: os.Getenv(metricsTokenEnv), SecureCookies: o.secureCookie,
-		TrustProxyHeaders: o.trustProxy, Version: toolVersion()})
+		TrustProxyHeaders: o.trustProxy, RateLimit: rate.Limit(o.rateLimit), RateBurst: o.rateBurst, Version: toolVersion()})
 	if err != nil {
 		ln.Close()
 		return err
