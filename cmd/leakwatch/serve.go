@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -17,18 +14,11 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/time/rate"
 
-	"github.com/leakwatch/leakwatch/internal/audit"
-	"github.com/leakwatch/leakwatch/internal/browser"
 	"github.com/leakwatch/leakwatch/internal/crawl"
-	"github.com/leakwatch/leakwatch/internal/har"
 	"github.com/leakwatch/leakwatch/internal/jobs"
-	"github.com/leakwatch/leakwatch/internal/leak"
 	"github.com/leakwatch/leakwatch/internal/netguard"
-	"github.com/leakwatch/leakwatch/internal/policy"
-	"github.com/leakwatch/leakwatch/internal/redact"
 	"github.com/leakwatch/leakwatch/internal/server"
 	"github.com/leakwatch/leakwatch/internal/store"
-	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
 // serveOptions are serve's flags.
@@ -162,18 +152,23 @@ func (o serveOptions) open(ctx context.Context) (store.Store, error) {
 	return st, nil
 }
 
-func runServe(ctx context.Context, e *env, o serveOptions) error {
-	if o.maxSessions < 1 {
+func (o serveOptions) validate() error {
+	switch {
+	case o.maxSessions < 1:
 		return usagef("--max-sessions must be at least 1, got %d", o.maxSessions)
-	}
-	if o.rateLimit <= 0 || o.rateBurst < 1 {
+	case o.rateLimit <= 0 || o.rateBurst < 1:
 		return usagef("--rate-limit must be positive and --rate-burst at least 1")
-	}
-	if o.scanTimeout <= 0 || o.rescueAfter < 0 || (o.rescueAfter != 0 && o.rescueAfter <= o.scanTimeout) {
+	case o.scanTimeout <= 0 || o.rescueAfter < 0 || (o.rescueAfter != 0 && o.rescueAfter <= o.scanTimeout):
 		return usagef("--scan-timeout must be positive and --rescue-after longer than it")
-	}
-	if o.queue != queueInline && o.queue != queueRiver {
+	case o.queue != queueInline && o.queue != queueRiver:
 		return usagef("--queue %q: want %s or %s", o.queue, queueInline, queueRiver)
+	}
+	return nil
+}
+
+func runServe(ctx context.Context, e *env, o serveOptions) error {
+	if err := o.validate(); err != nil {
+		return err
 	}
 	st, err := o.open(ctx)
 	if err != nil {
@@ -187,61 +182,32 @@ func runServe(ctx context.Context, e *env, o serveOptions) error {
 	if err != nil {
 		return usageError{fmt.Errorf("listen on %s: %w", o.addr, err)}
 	}
-	guard, proxy, err := startGuard(ctx, e, ln.Addr(), o.allowPrivate)
+	defer ln.Close() // Serve closes it too; this is for the errors before
+	sc, stopScanning, err := startScanning(ctx, e, o, st, ln.Addr())
 	if err != nil {
-		ln.Close()
 		return err
 	}
-	defer func() {
-		stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		_ = proxy.Stop(stop)
-	}()
-	chromeArgs, check := proxy.ChromeArgs(), server.TargetCheck(guard.Check)
-	var extraConsent []crawl.ConsentRule
-	if o.demo {
-		d, err := startServeDemo(ctx, e, st)
-		if err != nil {
-			ln.Close()
-			return err
-		}
-		defer d.Close()
-		chromeArgs, check = d.chromeArgs(chromeArgs), d.check(check)
-		extraConsent = append(extraConsent, d.consentRule())
-		e.log().Log(ctx, levelNotice, "demo site served to scans", "site", d.site.URL, "persona", demoPersona)
-	}
-	scan := liveScanner(e, st, o.scanTimeout, chromeArgs, extraConsent...)
-	deliver, err := o.deliverer(guard)
-	if err != nil {
-		ln.Close()
-		return err
-	}
-	var (
-		queue  server.Queue
-		notify func(context.Context, int64) error
-	)
+	defer stopScanning()
+	cfg := server.Config{Store: st, Scan: sc.scan, StepTargets: stepTargets, MaxSessions: o.maxSessions,
+		TargetCheck: sc.check, AllowPrivateTargets: o.allowPrivate, Logger: e.log(),
+		MetricsPublic: o.metricsPub, MetricsToken: os.Getenv(metricsTokenEnv), SecureCookies: o.secureCookie,
+		TrustProxyHeaders: o.trustProxy, RateLimit: rate.Limit(o.rateLimit), RateBurst: o.rateBurst, Version: toolVersion()}
 	if o.queue == queueRiver {
-		q, stop, err := startRiver(ctx, e, o, st, scan, deliver)
+		q, stop, err := startRiver(ctx, e, o, st, sc.scan, sc.deliver)
 		if err != nil {
-			ln.Close()
 			return err
 		}
 		defer stop()
-		queue = q
+		cfg.Queue = q
 	} else {
-		n := &jobs.Notifier{Store: st, Targets: jobs.StoredTargets(st), Deliverer: deliver, Logger: e.log()}
-		notify = n.Notify
+		n := &jobs.Notifier{Store: st, Targets: jobs.StoredTargets(st), Deliverer: sc.deliver, Logger: e.log()}
+		cfg.Notify = n.Notify
 	}
-	srv, err := server.New(server.Config{Store: st, Scan: scan, Queue: queue, Notify: notify, StepTargets: stepTargets,
-		MaxSessions: o.maxSessions, TargetCheck: check, AllowPrivateTargets: o.allowPrivate, Logger: e.log(),
-		MetricsPublic: o.metricsPub, MetricsToken: os.Getenv(metricsTokenEnv), SecureCookies: o.secureCookie,
-		TrustProxyHeaders: o.trustProxy, RateLimit: rate.Limit(o.rateLimit), RateBurst: o.rateBurst, Version: toolVersion()})
+	srv, err := server.New(cfg)
 	if err != nil {
-		ln.Close()
 		return err
 	}
 	if err := srv.Start(ctx); err != nil {
-		ln.Close()
 		return err
 	}
 	e.log().Log(ctx, levelNotice, "leakwatch serve listening", "url", "http://"+ln.Addr().String()+"/",
@@ -252,6 +218,52 @@ func runServe(ctx context.Context, e *env, o serveOptions) error {
 		return nil
 	}
 	return err
+}
+
+// scanning is how the service reaches the outside: the scanner, the check
+// of submitted URLs, and the deliverer of notifications.
+type scanning struct {
+	scan    server.ScanFunc
+	check   server.TargetCheck
+	deliver jobs.Deliverer
+}
+
+// startScanning starts the network guard (and, with --demo, the demo site)
+// and returns what reaches the outside through them, and how to stop them.
+func startScanning(ctx context.Context, e *env, o serveOptions, st store.Store, self net.Addr) (scanning, func(), error) {
+	guard, proxy, err := startGuard(ctx, e, self, o.allowPrivate)
+	if err != nil {
+		return scanning{}, nil, err
+	}
+	stops := []func(){func() {
+		stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = proxy.Stop(stop)
+	}}
+	stop := func() {
+		for i := len(stops) - 1; i >= 0; i-- {
+			stops[i]()
+		}
+	}
+	chromeArgs, check := proxy.ChromeArgs(), server.TargetCheck(guard.Check)
+	var extraConsent []crawl.ConsentRule
+	if o.demo {
+		d, err := startServeDemo(ctx, e, st)
+		if err != nil {
+			stop()
+			return scanning{}, nil, err
+		}
+		stops = append(stops, func() { _ = d.Close() })
+		chromeArgs, check = d.chromeArgs(chromeArgs), d.check(check)
+		extraConsent = append(extraConsent, d.consentRule())
+		e.log().Log(ctx, levelNotice, "demo site served to scans", "site", d.site.URL, "persona", demoPersona)
+	}
+	deliver, err := o.deliverer(guard)
+	if err != nil {
+		stop()
+		return scanning{}, nil, err
+	}
+	return scanning{scan: liveScanner(e, st, o.scanTimeout, chromeArgs, extraConsent...), check: check, deliver: deliver}, stop, nil
 }
 
 // metricsTokenEnv holds the bearer token a Prometheus scraper sends for
@@ -341,11 +353,6 @@ func newServeTokenCmd(e *env, o *serveOptions) *cobra.Command {
 	return token
 }
 
-// liveScanner runs a submitted scan in headless Chromium and analyses it
-// as 'leakwatch scan' does: persona values masked and typed secrets
-// redacted in the report and the HAR, the policy applied (a policy that
-// fails on what is new compares with the site's baseline, else its last
-// done scan).
 // startGuard starts the network guard every scan's Chromium goes through:
 // a proxy on loopback that refuses connections to loopback, private,
 // link-local and metadata addresses (unless allowPrivate), checked when
@@ -375,135 +382,4 @@ func startGuard(ctx context.Context, e *env, self net.Addr, allowPrivate bool) (
 		return nil, nil, err
 	}
 	return guard, proxy, nil
-}
-
-func liveScanner(e *env, st store.Store, timeout time.Duration, browserArgs []string, extraConsent ...crawl.ConsentRule) server.ScanFunc {
-	return func(ctx context.Context, sc store.Scan, req server.ScanRequest) (store.Result, error) {
-		personas, err := storedPersonas(ctx, st, req.Persona)
-		if err != nil {
-			return store.Result{}, err
-		}
-		an, err := prepareWith(ctx, e, analysisFlags{}, personas)
-		if err != nil {
-			return store.Result{}, err
-		}
-		log := e.log().With("scan", sc.ID)
-		copts := crawl.Options{Start: req.URLs, MaxPages: 10, Depth: 1, Tabs: 1, Quiet: 500 * time.Millisecond,
-			PageTimeout: 30 * time.Second, Timeout: timeout, Consent: req.Consent, Logger: log}
-		var secrets []string
-		if req.Steps != "" {
-			if copts.Steps, err = crawl.ParseSteps([]byte(req.Steps)); err != nil {
-				return store.Result{}, fmt.Errorf("steps: %w", err)
-			}
-			secrets = crawl.TypedSecrets(copts.Steps)
-		}
-		if req.Consent != "" {
-			copts.ConsentRules = consentRules(extraConsent...)
-		}
-		if len(personas) > 0 {
-			copts.FillForms, copts.FormValues = true, crawl.FormValues(personaFields(personas[0]))
-		}
-		var typed secretList
-		copts.OnSecret = typed.add
-		capture, err := crawlOnce(ctx, copts, browserArgs)
-		if err != nil {
-			return store.Result{}, err
-		}
-		secrets = append(secrets, typed.list()...)
-		return analyseLive(ctx, an, st, sc, req, capture, secrets)
-	}
-}
-
-func storedPersonas(ctx context.Context, st store.Store, name string) ([]leak.Persona, error) {
-	if name == "" {
-		return nil, nil
-	}
-	data, err := st.Persona(ctx, name)
-	if err != nil {
-		return nil, fmt.Errorf("persona %s: %w", name, err)
-	}
-	return leak.ParsePersonas(data, name)
-}
-
-func crawlOnce(ctx context.Context, copts crawl.Options, args []string) (*traffic.Capture, error) {
-	b, err := browser.Launch(ctx, browser.Options{Args: args})
-	if err != nil {
-		return nil, err
-	}
-	defer b.Close()
-	capture, crawlErr := crawl.Run(ctx, b, copts)
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if capture == nil {
-		if crawlErr == nil {
-			crawlErr = errors.New("scan captured nothing")
-		}
-		return nil, fmt.Errorf("scan: %w", crawlErr)
-	}
-	var stepErr *crawl.StepError
-	if crawlErr != nil && !errors.As(crawlErr, &stepErr) {
-		capture.Warnings = append(capture.Warnings, "scan stopped early: "+crawlErr.Error())
-	}
-	return capture, nil
-}
-
-func analyseLive(ctx context.Context, an *analysis, st store.Store, sc store.Scan, req server.ScanRequest,
-	capture *traffic.Capture, secrets []string) (store.Result, error) {
-	rep, err := audit.Run(ctx, an.auditOptions(), capture)
-	if err != nil {
-		return store.Result{}, err
-	}
-	red := redact.NewRedactor(redact.Options{Secrets: secrets})
-	if err := capture.Visit(red.Learner()); err != nil {
-		return store.Result{}, err
-	}
-	redact.MaskReport(rep, personaValues(an.personas))
-	red.Report(rep)
-	if req.Policy != "" {
-		pol, err := policy.Parse([]byte(req.Policy), "policy")
-		if err != nil {
-			return store.Result{}, fmt.Errorf("policy: %w", err)
-		}
-		// A baseline only where the policy asks what is new: otherwise a
-		// violation the last scan had too would not count.
-		var base *audit.Report
-		if pol.NeedsBaseline() {
-			base = baselineReport(ctx, st, sc.SiteID)
-		}
-		rep.Policy = policy.Evaluate(pol, rep, base)
-	}
-	var buf bytes.Buffer
-	out := redact.Capture(capture, redact.Options{Secrets: secrets})
-	if err := har.Write(&buf, withoutScreenshots(out), har.WriteOptions{CreatorName: "leakwatch", CreatorVersion: toolVersion()}); err != nil {
-		return store.Result{}, fmt.Errorf("write HAR: %w", err)
-	}
-	js, err := json.Marshal(rep)
-	if err != nil {
-		return store.Result{}, err
-	}
-	return store.Result{Report: js, HAR: buf.Bytes()}, nil
-}
-
-// baselineReport is the site's baseline scan's report, else its last done
-// scan's, else nil.
-func baselineReport(ctx context.Context, st store.Store, siteID int64) *audit.Report {
-	if siteID == 0 {
-		return nil
-	}
-	id := int64(0)
-	if site, err := st.Site(ctx, siteID); err == nil && site.Baseline != 0 {
-		id = site.Baseline
-	} else if last, err := st.LastFinished(ctx, siteID); err == nil {
-		id = last.ID
-	}
-	data, err := st.Report(ctx, id)
-	if id == 0 || err != nil {
-		return nil
-	}
-	var rep audit.Report
-	if json.Unmarshal(data, &rep) != nil || rep.Schema != audit.Schema {
-		return nil
-	}
-	return &rep
 }
