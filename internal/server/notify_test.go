@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -170,5 +171,53 @@ func TestMetricsAccess(t *testing.T) {
 		if res.StatusCode != c.want {
 			t.Errorf("%s: %d, want %d", c.name, res.StatusCode, c.want)
 		}
+	}
+}
+
+// TestNotifyResume: a scan whose notifications were pending when the
+// server died gets them sent by the next server's Start, and its mark is
+// cleared.
+func TestNotifyResume(t *testing.T) {
+	t.Parallel()
+	rcv := &receiver{secret: []byte("0123456789abcdef-secret")}
+	hook := httptest.NewServer(rcv)
+	defer hook.Close()
+	e := newEnvStore(t, "sqlite:"+filepath.Join(t.TempDir(), "db"), store.Config{Key: bytes.Repeat([]byte{7}, 32)},
+		func(c *Config) { c.AllowPrivateTargets = true }) // no Notify: nothing sent
+	var site siteView
+	e.must(201, "POST", "/api/sites", store.RoleScan, map[string]string{"url": "https://shop.example/"}, &site)
+	e.must(201, "POST", "/api/sites/"+itoa(site.ID)+"/notifications", store.RoleAdmin,
+		NotifyRequest{Kind: "webhook", URL: hook.URL + "/hook", Secret: string(rcv.secret)}, nil)
+	var last scanView
+	for _, har := range []string{"harviewer-no-pages.har", "health-shop-mylabbox.har"} {
+		e.must(202, "POST", "/api/scans", store.RoleScan, ScanRequest{SiteID: site.ID, URLs: []string{harURL(har)}}, &last)
+		e.waitScan(last.ID)
+	}
+	ctx := context.Background()
+	if err := e.st.MarkNotifyPending(ctx, last.ID); err != nil { // as a crash after storing leaves it
+		t.Fatal(err)
+	}
+	n := &jobs.Notifier{Store: e.st, Targets: jobs.StoredTargets(e.st), Deliverer: jobs.Deliverer{Client: hook.Client()}}
+	srv, err := New(Config{Store: e.st, Notify: n.Notify, AllowPrivateTargets: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	deadline := time.Now().Add(20 * time.Second)
+	for good, _ := rcv.got(); len(good) == 0 && time.Now().Before(deadline); good, _ = rcv.got() {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := srv.Stop(sctx); err != nil {
+		t.Fatal(err)
+	}
+	if good, bad := rcv.got(); len(good) != 1 || bad != 0 {
+		t.Fatalf("%d deliveries (%d badly signed), want 1", len(good), bad)
+	}
+	if left, err := e.st.PendingNotifications(ctx, store.Page{}); err != nil || len(left) != 0 {
+		t.Fatalf("still pending: %v %v", left, err)
 	}
 }

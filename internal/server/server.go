@@ -90,29 +90,16 @@ func (s *Server) scanChanged(scanID int64, state store.State) {
 	s.events.notify(scanID)
 }
 
-// inlineChanged is the inline queue's OnChange: it also sends the
-// notifications of a scan whose result was just stored (once: the queue
-// reports Done only when it stored the result).
-func (s *Server) inlineChanged(scanID int64, state store.State) {
-	s.scanChanged(scanID, state)
-	if state != store.Done || s.cfg.Notify == nil {
-		return
-	}
-	s.notifying.Add(1)
-	go func() {
-		defer s.notifying.Done()
-		if err := s.cfg.Notify(s.notifyCtx, scanID); err != nil {
-			s.cfg.Logger.Error("notification failed", "scan", scanID, "err", err)
-		}
-	}()
-}
-
 // Start resumes the queued and running scans the store holds on the
-// default inline queue (after a restart); with another queue it does
-// nothing, that queue keeps its own jobs.
+// default inline queue (after a restart), and the notifications a stop or
+// a crash interrupted; with another queue it does nothing, that queue
+// keeps its own jobs.
 func (s *Server) Start(ctx context.Context) error {
 	if s.inline == nil {
 		return nil
+	}
+	if err := s.resumeNotifications(ctx); err != nil {
+		return err
 	}
 	return s.inline.Resume(ctx)
 }

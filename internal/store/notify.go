@@ -51,6 +51,14 @@ type Notifications interface {
 	ListNotifyTargets(ctx context.Context, siteID int64) ([]NotifyTarget, error)
 	// DeleteNotifyTarget removes a target of a site.
 	DeleteNotifyTarget(ctx context.Context, siteID, id int64) error
+	// MarkNotifyPending records that a scan's notifications are yet to be
+	// sent (again: a no-op); an unknown scan is ErrNotFound.
+	MarkNotifyPending(ctx context.Context, scanID int64) error
+	// PendingNotifications lists the scans so marked, oldest first, at
+	// most p.Limit after p.After.
+	PendingNotifications(ctx context.Context, p Page) ([]int64, error)
+	// ClearNotifyPending removes the mark; an unmarked scan is no error.
+	ClearNotifyPending(ctx context.Context, scanID int64) error
 }
 
 // notifySealed is what a target keeps encrypted.
@@ -210,4 +218,33 @@ func (s *sqlStore) unsealNotify(t *NotifyTarget, kid, nonce, sealed []byte) erro
 func (s *sqlStore) DeleteNotifyTarget(ctx context.Context, siteID, id int64) error {
 	res, err := s.db.ExecContext(ctx, s.d.q("DELETE FROM notify_targets WHERE id = ? AND site_id = ?"), id, siteID)
 	return s.wrap(fmt.Sprintf("delete notification target %d of site %d", id, siteID), affected(res, err))
+}
+
+func (s *sqlStore) MarkNotifyPending(ctx context.Context, scanID int64) error {
+	_, err := s.db.ExecContext(ctx, s.d.q(`INSERT INTO notify_pending (scan_id, created_at) VALUES (?, ?)
+		ON CONFLICT (scan_id) DO NOTHING`), scanID, s.stamp())
+	return s.wrap(fmt.Sprintf("mark notifications of scan %d pending", scanID), err)
+}
+
+func (s *sqlStore) PendingNotifications(ctx context.Context, p Page) ([]int64, error) {
+	rows, err := s.db.QueryContext(ctx, s.d.q("SELECT scan_id FROM notify_pending WHERE scan_id > ? ORDER BY scan_id LIMIT ?"),
+		p.After, p.limit())
+	if err != nil {
+		return nil, s.wrap("pending notifications", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, s.wrap("pending notifications", err)
+		}
+		out = append(out, id)
+	}
+	return out, s.wrap("pending notifications", rows.Err())
+}
+
+func (s *sqlStore) ClearNotifyPending(ctx context.Context, scanID int64) error {
+	_, err := s.db.ExecContext(ctx, s.d.q("DELETE FROM notify_pending WHERE scan_id = ?"), scanID)
+	return s.wrap(fmt.Sprintf("clear pending notifications of scan %d", scanID), err)
 }

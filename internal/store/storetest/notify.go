@@ -72,3 +72,27 @@ func testNotifyTargets(t *testing.T, tg Target) {
 		t.Errorf("a deleted site keeps %d targets", n)
 	}
 }
+
+func testNotifyPending(t *testing.T, tg Target) {
+	ctx := context.Background()
+	s, _ := fresh(t, tg)
+	site := mkSite(t, s, "https://shop.example/")
+	a := doneScan(t, s, site.ID, `{}`)
+	b := doneScan(t, s, site.ID, `{}`)
+	noErr(t, s.MarkNotifyPending(ctx, b.ID))
+	noErr(t, s.MarkNotifyPending(ctx, a.ID))
+	noErr(t, s.MarkNotifyPending(ctx, a.ID)) // again: a no-op
+	wantErr(t, "unknown scan", s.MarkNotifyPending(ctx, 999), store.ErrNotFound)
+	if got := must(s.PendingNotifications(ctx, store.Page{}))(t); fmt.Sprint(got) != fmt.Sprint([]int64{a.ID, b.ID}) {
+		t.Errorf("pending %v", got)
+	}
+	if got := must(s.PendingNotifications(ctx, store.Page{After: a.ID, Limit: 1}))(t); fmt.Sprint(got) != fmt.Sprint([]int64{b.ID}) {
+		t.Errorf("pending after %d: %v", a.ID, got)
+	}
+	noErr(t, s.ClearNotifyPending(ctx, a.ID))
+	noErr(t, s.ClearNotifyPending(ctx, a.ID))
+	noErr(t, s.DeleteSite(ctx, site.ID)) // its scans go, and their marks
+	if got := must(s.PendingNotifications(ctx, store.Page{}))(t); len(got) != 0 {
+		t.Errorf("pending after the site was deleted: %v", got)
+	}
+}

@@ -50,6 +50,7 @@ func Run(t *testing.T, tg Target) {
 		{"PersonaNoKey", testPersonaNoKey},
 		{"Sessions", testSessions},
 		{"NotifyTargets", testNotifyTargets},
+		{"NotifyPending", testNotifyPending},
 		{"Migrations", testMigrations},
 		{"MigrateConcurrent", testMigrateConcurrent},
 		{"Cancelled", testCancelled},

@@ -23,3 +23,11 @@ CREATE TABLE notify_targets (
 	updated_at BIGINT  NOT NULL
 );
 CREATE INDEX notify_targets_site ON notify_targets (site_id, id);
+
+-- Scans whose notifications the inline queue has yet to send: marked when
+-- the result is stored, cleared when every target was tried, so a restart
+-- sends what a crash interrupted.
+CREATE TABLE notify_pending (
+	scan_id    BIGINT PRIMARY KEY REFERENCES scans(id) ON DELETE CASCADE,
+	created_at BIGINT NOT NULL
+);
