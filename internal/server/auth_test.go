@@ -36,6 +36,10 @@ func TestRouteRoles(t *testing.T) {
 			}
 			code, data := e.do(rt.method, p, role, body)
 			switch {
+			case rt.name == "metrics": // its handler asks for a token unless MetricsPublic
+				if want := map[bool]int{true: 401, false: 200}[role == "" || role == "bogus"]; code != want {
+					t.Errorf("%s %s as %q: %d, want %d", rt.method, p, role, code, want)
+				}
 			case rt.role == public:
 				if code == 401 || code == 403 {
 					t.Errorf("%s %s (public) as %q: %d %s", rt.method, p, role, code, data)
