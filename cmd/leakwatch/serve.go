@@ -104,7 +104,7 @@ exits; scans not finished are run again on the next start.
 	fl.StringVar(&o.outbox, "notify-outbox", "", "directory email notifications are written to, one RFC 5322 .eml file each, for a mail transfer agent to send (default DATA/outbox with SQLite; none with --database: email targets then fail)")
 	fl.StringVar(&o.mailFrom, "mail-from", "leakwatch@localhost", "From address of email notifications")
 	fl.BoolVar(&o.metricsPub, "metrics-public", false, "serve /metrics without a token (otherwise it needs $"+metricsTokenEnv+" or an API token as a bearer token)")
-	fl.BoolVar(&o.demo, "demo", false, "also serve the demo site (https://www.parcelpost.test/, as 'leakwatch demo') to scans, with its persona stored as \"demo\" when "+store.KeyEnv+" is set")
+	fl.BoolVar(&o.demo, "demo", false, "also serve the demo site (https://www.parcelpost.test/, as 'leakwatch demo') to scans, with its persona stored as \"demo\" when "+store.KeyEnv+" is set; the lab answers for its vendor hostnames (www.facebook.com...) in every scan, so use it to try the service, not for real scans")
 	fl.BoolVar(&o.secureCookie, "secure-cookies", false, "mark the login cookie Secure always: the service is reached over HTTPS through a proxy")
 	fl.BoolVar(&o.trustProxy, "trust-proxy-headers", false, "mark the login cookie Secure when X-Forwarded-Proto is https (only behind a proxy that sets that header)")
 	cmd.AddCommand(newServeTokenCmd(e, &o))

@@ -3,12 +3,19 @@ package jobs
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"net/mail"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 )
 
 // TestDeliverEmail writes an email-ready message to the outbox once per
@@ -75,5 +82,32 @@ func TestRedactURL(t *testing.T) {
 		if got := redactURL(in); got != want {
 			t.Errorf("redactURL(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestDeliverStoredTarget: a queued delivery names its target by id and is
+// sent to the target's URL and secret as they are when it runs; a target
+// removed meanwhile gets nothing.
+func TestDeliverStoredTarget(t *testing.T) {
+	t.Parallel()
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got = append(got, r.URL.Path+" "+strconv.FormatBool(Verify([]byte("new-secret"), b, r.Header.Get(SignatureHeader)))+" "+r.Header.Get(DeliveryHeader))
+	}))
+	defer srv.Close()
+	targets := []Target{{ID: 5, URL: srv.URL + "/now", Secret: []byte("new-secret")}}
+	r := &Runner{cfg: Config{Targets: func(context.Context, int64) ([]Target, error) { return targets, nil }}.withDefaults()}
+	job := &river.Job[deliverArgs]{JobRow: &rivertype.JobRow{ID: 9, Attempt: 1, MaxAttempts: 5},
+		Args: deliverArgs{ScanID: 7, SiteID: 1, TargetID: 5, Format: FormatJSON, Body: []byte(`{}`)}}
+	if err := (&deliverWorker{r: r}).Work(context.Background(), job); err != nil {
+		t.Fatal(err)
+	}
+	targets = []Target{{ID: 6, URL: srv.URL + "/other"}}
+	if err := (&deliverWorker{r: r}).Work(context.Background(), job); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0] != "/now true scan-7-target-5" {
+		t.Errorf("deliveries %q", got)
 	}
 }
