@@ -1,30 +1,24 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/netip"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/time/rate"
 
-	"github.com/leakwatch/leakwatch/internal/audit"
-	"github.com/leakwatch/leakwatch/internal/browser"
 	"github.com/leakwatch/leakwatch/internal/crawl"
-	"github.com/leakwatch/leakwatch/internal/har"
-	"github.com/leakwatch/leakwatch/internal/leak"
+	"github.com/leakwatch/leakwatch/internal/jobs"
 	"github.com/leakwatch/leakwatch/internal/netguard"
-	"github.com/leakwatch/leakwatch/internal/policy"
-	"github.com/leakwatch/leakwatch/internal/redact"
 	"github.com/leakwatch/leakwatch/internal/server"
 	"github.com/leakwatch/leakwatch/internal/store"
-	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
 // serveOptions are serve's flags.
@@ -36,6 +30,16 @@ type serveOptions struct {
 	maxSessions  int
 	drain        time.Duration
 	queue        string
+	outbox       string
+	mailFrom     string
+	metricsPub   bool
+	secureCookie bool
+	trustProxy   bool
+	demo         bool
+	scanTimeout  time.Duration
+	rescueAfter  time.Duration
+	rateLimit    float64
+	rateBurst    int
 }
 
 func (o *serveOptions) register(cmd *cobra.Command) {
@@ -51,24 +55,35 @@ func newServeCmd(e *env) *cobra.Command {
 		Short: "Run the service: an HTTP API and web UI to scan sites and keep their history",
 		Long: `Serve runs leakwatch as a service: a JSON API (described at /api/openapi.json) and a web UI
 to submit scans, watch them progress, read their reports, compare any two scans of a site and
-download evidence bundles. Scans, reports and tokens are kept in an embedded SQLite database in
---data, or in PostgreSQL with --database. Personas are stored encrypted with the key in
-` + store.KeyEnv + ` (32 bytes, hex or base64).
+download evidence bundles. Scans, reports, tokens and UI sessions are kept in an embedded SQLite
+database in --data, or in PostgreSQL with --database. Personas and notification targets are
+stored encrypted with the key in ` + store.KeyEnv + ` (32 bytes, hex or base64).
 
 On first start (no token stored) it prints an admin API token once: log in to the UI with it,
 or send it as "Authorization: Bearer TOKEN". Make more with the UI, the API, or
-'leakwatch serve token create'.
+'leakwatch serve token create'. Logins survive a restart.
 
 Scans visit only public addresses: URLs naming localhost or a loopback, private, link-local
-or reserved IP address are refused unless --allow-private-targets is given.
+or reserved IP address are refused unless --allow-private-targets is given. --demo also
+serves the demo site (https://www.parcelpost.test/) to scans, as 'leakwatch demo' does.
 
-/healthz, /readyz and /metrics (Prometheus) serve operations. SIGINT or SIGTERM stops
-accepting, lets requests and scans in flight finish for --drain, then exits; scans not
-finished are run again on the next start.
+Notifications: when a finished scan of a site shows a new company, a new data kind or a new
+consent conflict against the site's baseline (or else its previous scan), each of the site's
+targets (set by an admin in the UI or the API) gets it: a webhook (JSON, signed with
+HMAC-SHA256 in X-Leakwatch-Signature), a Slack-compatible webhook, or an email-ready message
+written to --notify-outbox for a mail transfer agent. Webhooks go through the same network
+guard as scans (no private address unless --allow-private-targets, no redirects).
+
+/healthz and /readyz serve probes; /metrics (Prometheus) needs the bearer token in
+` + metricsTokenEnv + ` or any API token, unless --metrics-public. Behind a TLS-terminating
+proxy, give --secure-cookies (or --trust-proxy-headers, if the proxy sets X-Forwarded-Proto).
+SIGINT or SIGTERM stops accepting, lets requests and scans in flight finish for --drain, then
+exits; scans not finished are run again on the next start.
 
 ` + exitHelp,
 		Example: `  leakwatch serve
-  leakwatch serve --addr :8080 --data /var/lib/leakwatch
+  LEAKWATCH_STORE_KEY=$(openssl rand -hex 32) leakwatch serve --demo
+  leakwatch serve --addr :8080 --data /var/lib/leakwatch --secure-cookies
   LEAKWATCH_STORE_KEY=$(openssl rand -hex 32) leakwatch serve --database postgres://leakwatch@db/leakwatch`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -82,6 +97,16 @@ finished are run again on the next start.
 	fl.IntVar(&o.maxSessions, "max-sessions", 1, "scans (Chromium sessions) run at once")
 	fl.StringVar(&o.queue, "queue", queueInline, "where scans run: 'inline' (in this process, resumed after a restart) or 'river' (River jobs in the same database: retries, timeouts, recovery from a crash, several servers)")
 	fl.DurationVar(&o.drain, "drain", 30*time.Second, "on SIGTERM, how long requests and scans in flight may take to finish")
+	fl.Float64Var(&o.rateLimit, "rate-limit", server.DefaultRateLimit, "requests per second each API token (or, before login, each client address) may sustain; more are answered 429")
+	fl.IntVar(&o.rateBurst, "rate-burst", server.DefaultRateBurst, "requests a token may make at once above --rate-limit")
+	fl.DurationVar(&o.scanTimeout, "scan-timeout", 10*time.Minute, "how long one attempt of a scan may take")
+	fl.DurationVar(&o.rescueAfter, "rescue-after", 0, "--queue river: how long a scan's job may stay running before it is taken for abandoned (its server died) and run again; more than --scan-timeout (default --scan-timeout plus 5 minutes)")
+	fl.StringVar(&o.outbox, "notify-outbox", "", "directory email notifications are written to, one RFC 5322 .eml file each, for a mail transfer agent to send (default DATA/outbox with SQLite; none with --database: email targets then fail)")
+	fl.StringVar(&o.mailFrom, "mail-from", "leakwatch@localhost", "From address of email notifications")
+	fl.BoolVar(&o.metricsPub, "metrics-public", false, "serve /metrics without a token (otherwise it needs $"+metricsTokenEnv+" or an API token as a bearer token)")
+	fl.BoolVar(&o.demo, "demo", false, "also serve the demo site (https://www.parcelpost.test/, as 'leakwatch demo') to scans, with its persona stored as \"demo\" when "+store.KeyEnv+" is set; the lab answers for its vendor hostnames (www.facebook.com...) in every scan, so use it to try the service, not for real scans")
+	fl.BoolVar(&o.secureCookie, "secure-cookies", false, "mark the login cookie Secure always: the service is reached over HTTPS through a proxy")
+	fl.BoolVar(&o.trustProxy, "trust-proxy-headers", false, "mark the login cookie Secure when X-Forwarded-Proto is https (only behind a proxy that sets that header)")
 	cmd.AddCommand(newServeTokenCmd(e, &o))
 	return cmd
 }
@@ -127,12 +152,23 @@ func (o serveOptions) open(ctx context.Context) (store.Store, error) {
 	return st, nil
 }
 
-func runServe(ctx context.Context, e *env, o serveOptions) error {
-	if o.maxSessions < 1 {
+func (o serveOptions) validate() error {
+	switch {
+	case o.maxSessions < 1:
 		return usagef("--max-sessions must be at least 1, got %d", o.maxSessions)
-	}
-	if o.queue != queueInline && o.queue != queueRiver {
+	case o.rateLimit <= 0 || o.rateBurst < 1:
+		return usagef("--rate-limit must be positive and --rate-burst at least 1")
+	case o.scanTimeout <= 0 || o.rescueAfter < 0 || (o.rescueAfter != 0 && o.rescueAfter <= o.scanTimeout):
+		return usagef("--scan-timeout must be positive and --rescue-after longer than it")
+	case o.queue != queueInline && o.queue != queueRiver:
 		return usagef("--queue %q: want %s or %s", o.queue, queueInline, queueRiver)
+	}
+	return nil
+}
+
+func runServe(ctx context.Context, e *env, o serveOptions) error {
+	if err := o.validate(); err != nil {
+		return err
 	}
 	st, err := o.open(ctx)
 	if err != nil {
@@ -146,36 +182,32 @@ func runServe(ctx context.Context, e *env, o serveOptions) error {
 	if err != nil {
 		return usageError{fmt.Errorf("listen on %s: %w", o.addr, err)}
 	}
-	guard, proxy, err := startGuard(ctx, e, ln.Addr(), o.allowPrivate)
+	defer ln.Close() // Serve closes it too; this is for the errors before
+	sc, stopScanning, err := startScanning(ctx, e, o, st, ln.Addr())
 	if err != nil {
-		ln.Close()
 		return err
 	}
-	defer func() {
-		stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		_ = proxy.Stop(stop)
-	}()
-	scan := liveScanner(e, st, proxy.ChromeArgs())
-	var queue server.Queue
+	defer stopScanning()
+	cfg := server.Config{Store: st, Scan: sc.scan, StepTargets: stepTargets, MaxSessions: o.maxSessions,
+		TargetCheck: sc.check, AllowPrivateTargets: o.allowPrivate, Logger: e.log(),
+		MetricsPublic: o.metricsPub, MetricsToken: os.Getenv(metricsTokenEnv), SecureCookies: o.secureCookie,
+		TrustProxyHeaders: o.trustProxy, RateLimit: rate.Limit(o.rateLimit), RateBurst: o.rateBurst, Version: toolVersion()}
 	if o.queue == queueRiver {
-		q, stop, err := startRiver(ctx, e, o, st, scan, guard)
+		q, stop, err := startRiver(ctx, e, o, st, sc.scan, sc.deliver)
 		if err != nil {
-			ln.Close()
 			return err
 		}
 		defer stop()
-		queue = q
+		cfg.Queue = q
+	} else {
+		n := &jobs.Notifier{Store: st, Targets: jobs.StoredTargets(st), Deliverer: sc.deliver, Logger: e.log()}
+		cfg.Notify = n.Notify
 	}
-	srv, err := server.New(server.Config{Store: st, Scan: scan, Queue: queue, StepTargets: stepTargets,
-		MaxSessions: o.maxSessions, TargetCheck: guard.Check, AllowPrivateTargets: o.allowPrivate, Logger: e.log(),
-		Version: toolVersion()})
+	srv, err := server.New(cfg)
 	if err != nil {
-		ln.Close()
 		return err
 	}
 	if err := srv.Start(ctx); err != nil {
-		ln.Close()
 		return err
 	}
 	e.log().Log(ctx, levelNotice, "leakwatch serve listening", "url", "http://"+ln.Addr().String()+"/",
@@ -186,6 +218,76 @@ func runServe(ctx context.Context, e *env, o serveOptions) error {
 		return nil
 	}
 	return err
+}
+
+// scanning is how the service reaches the outside: the scanner, the check
+// of submitted URLs, and the deliverer of notifications.
+type scanning struct {
+	scan    server.ScanFunc
+	check   server.TargetCheck
+	deliver jobs.Deliverer
+}
+
+// startScanning starts the network guard (and, with --demo, the demo site)
+// and returns what reaches the outside through them, and how to stop them.
+func startScanning(ctx context.Context, e *env, o serveOptions, st store.Store, self net.Addr) (scanning, func(), error) {
+	guard, proxy, err := startGuard(ctx, e, self, o.allowPrivate)
+	if err != nil {
+		return scanning{}, nil, err
+	}
+	stops := []func(){func() {
+		stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = proxy.Stop(stop)
+	}}
+	stop := func() {
+		for i := len(stops) - 1; i >= 0; i-- {
+			stops[i]()
+		}
+	}
+	chromeArgs, check := proxy.ChromeArgs(), server.TargetCheck(guard.Check)
+	var extraConsent []crawl.ConsentRule
+	if o.demo {
+		d, err := startServeDemo(ctx, e, st)
+		if err != nil {
+			stop()
+			return scanning{}, nil, err
+		}
+		stops = append(stops, func() { _ = d.Close() })
+		chromeArgs, check = d.chromeArgs(chromeArgs), d.check(check)
+		extraConsent = append(extraConsent, d.consentRule())
+		e.log().Log(ctx, levelNotice, "demo site served to scans", "site", d.site.URL, "persona", demoPersona)
+	}
+	deliver, err := o.deliverer(guard)
+	if err != nil {
+		stop()
+		return scanning{}, nil, err
+	}
+	return scanning{scan: liveScanner(e, st, o.scanTimeout, chromeArgs, extraConsent...), check: check, deliver: deliver}, stop, nil
+}
+
+// metricsTokenEnv holds the bearer token a Prometheus scraper sends for
+// /metrics (an environment variable, not a flag: flags show in ps).
+const metricsTokenEnv = "LEAKWATCH_METRICS_TOKEN"
+
+// deliverer sends notifications: webhooks through the network guard (no
+// private address unless --allow-private-targets, never the server itself,
+// no redirects), emails to the outbox.
+func (o serveOptions) deliverer(guard *netguard.Guard) (jobs.Deliverer, error) {
+	outbox := o.outbox
+	if outbox == "" && o.database == "" && os.Getenv("LEAKWATCH_DATABASE") == "" {
+		dsn, err := o.dsn()
+		if err != nil {
+			return jobs.Deliverer{}, err
+		}
+		outbox = filepath.Join(strings.TrimSuffix(strings.TrimPrefix(dsn, "sqlite:"), "/"), "outbox")
+	}
+	if strings.ContainsAny(o.mailFrom, "\r\n") {
+		return jobs.Deliverer{}, usagef("--mail-from holds a line break")
+	}
+	client := &http.Client{Transport: guard.Transport(), Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return jobs.Deliverer{Client: client, Outbox: outbox, From: o.mailFrom}, nil
 }
 
 // stepTargets lists the addresses a steps file navigates to, so that the
@@ -251,11 +353,6 @@ func newServeTokenCmd(e *env, o *serveOptions) *cobra.Command {
 	return token
 }
 
-// liveScanner runs a submitted scan in headless Chromium and analyses it
-// as 'leakwatch scan' does: persona values masked and typed secrets
-// redacted in the report and the HAR, the policy applied (a policy that
-// fails on what is new compares with the site's baseline, else its last
-// done scan).
 // startGuard starts the network guard every scan's Chromium goes through:
 // a proxy on loopback that refuses connections to loopback, private,
 // link-local and metadata addresses (unless allowPrivate), checked when
@@ -285,135 +382,4 @@ func startGuard(ctx context.Context, e *env, self net.Addr, allowPrivate bool) (
 		return nil, nil, err
 	}
 	return guard, proxy, nil
-}
-
-func liveScanner(e *env, st store.Store, browserArgs []string) server.ScanFunc {
-	return func(ctx context.Context, sc store.Scan, req server.ScanRequest) (store.Result, error) {
-		personas, err := storedPersonas(ctx, st, req.Persona)
-		if err != nil {
-			return store.Result{}, err
-		}
-		an, err := prepareWith(ctx, e, analysisFlags{}, personas)
-		if err != nil {
-			return store.Result{}, err
-		}
-		log := e.log().With("scan", sc.ID)
-		copts := crawl.Options{Start: req.URLs, MaxPages: 10, Depth: 1, Tabs: 1, Quiet: 500 * time.Millisecond,
-			PageTimeout: 30 * time.Second, Timeout: 10 * time.Minute, Consent: req.Consent, Logger: log}
-		var secrets []string
-		if req.Steps != "" {
-			if copts.Steps, err = crawl.ParseSteps([]byte(req.Steps)); err != nil {
-				return store.Result{}, fmt.Errorf("steps: %w", err)
-			}
-			secrets = crawl.TypedSecrets(copts.Steps)
-		}
-		if req.Consent != "" {
-			copts.ConsentRules = consentRules()
-		}
-		if len(personas) > 0 {
-			copts.FillForms, copts.FormValues = true, crawl.FormValues(personaFields(personas[0]))
-		}
-		var typed secretList
-		copts.OnSecret = typed.add
-		capture, err := crawlOnce(ctx, copts, browserArgs)
-		if err != nil {
-			return store.Result{}, err
-		}
-		secrets = append(secrets, typed.list()...)
-		return analyseLive(ctx, an, st, sc, req, capture, secrets)
-	}
-}
-
-func storedPersonas(ctx context.Context, st store.Store, name string) ([]leak.Persona, error) {
-	if name == "" {
-		return nil, nil
-	}
-	data, err := st.Persona(ctx, name)
-	if err != nil {
-		return nil, fmt.Errorf("persona %s: %w", name, err)
-	}
-	return leak.ParsePersonas(data, name)
-}
-
-func crawlOnce(ctx context.Context, copts crawl.Options, args []string) (*traffic.Capture, error) {
-	b, err := browser.Launch(ctx, browser.Options{Args: args})
-	if err != nil {
-		return nil, err
-	}
-	defer b.Close()
-	capture, crawlErr := crawl.Run(ctx, b, copts)
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if capture == nil {
-		if crawlErr == nil {
-			crawlErr = errors.New("scan captured nothing")
-		}
-		return nil, fmt.Errorf("scan: %w", crawlErr)
-	}
-	var stepErr *crawl.StepError
-	if crawlErr != nil && !errors.As(crawlErr, &stepErr) {
-		capture.Warnings = append(capture.Warnings, "scan stopped early: "+crawlErr.Error())
-	}
-	return capture, nil
-}
-
-func analyseLive(ctx context.Context, an *analysis, st store.Store, sc store.Scan, req server.ScanRequest,
-	capture *traffic.Capture, secrets []string) (store.Result, error) {
-	rep, err := audit.Run(ctx, an.auditOptions(), capture)
-	if err != nil {
-		return store.Result{}, err
-	}
-	red := redact.NewRedactor(redact.Options{Secrets: secrets})
-	if err := capture.Visit(red.Learner()); err != nil {
-		return store.Result{}, err
-	}
-	redact.MaskReport(rep, personaValues(an.personas))
-	red.Report(rep)
-	if req.Policy != "" {
-		pol, err := policy.Parse([]byte(req.Policy), "policy")
-		if err != nil {
-			return store.Result{}, fmt.Errorf("policy: %w", err)
-		}
-		// A baseline only where the policy asks what is new: otherwise a
-		// violation the last scan had too would not count.
-		var base *audit.Report
-		if pol.NeedsBaseline() {
-			base = baselineReport(ctx, st, sc.SiteID)
-		}
-		rep.Policy = policy.Evaluate(pol, rep, base)
-	}
-	var buf bytes.Buffer
-	out := redact.Capture(capture, redact.Options{Secrets: secrets})
-	if err := har.Write(&buf, withoutScreenshots(out), har.WriteOptions{CreatorName: "leakwatch", CreatorVersion: toolVersion()}); err != nil {
-		return store.Result{}, fmt.Errorf("write HAR: %w", err)
-	}
-	js, err := json.Marshal(rep)
-	if err != nil {
-		return store.Result{}, err
-	}
-	return store.Result{Report: js, HAR: buf.Bytes()}, nil
-}
-
-// baselineReport is the site's baseline scan's report, else its last done
-// scan's, else nil.
-func baselineReport(ctx context.Context, st store.Store, siteID int64) *audit.Report {
-	if siteID == 0 {
-		return nil
-	}
-	id := int64(0)
-	if site, err := st.Site(ctx, siteID); err == nil && site.Baseline != 0 {
-		id = site.Baseline
-	} else if last, err := st.LastFinished(ctx, siteID); err == nil {
-		id = last.ID
-	}
-	data, err := st.Report(ctx, id)
-	if id == 0 || err != nil {
-		return nil
-	}
-	var rep audit.Report
-	if json.Unmarshal(data, &rep) != nil || rep.Schema != audit.Schema {
-		return nil
-	}
-	return &rep
 }

@@ -4,11 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"time"
 
 	"github.com/leakwatch/leakwatch/internal/jobs"
-	"github.com/leakwatch/leakwatch/internal/netguard"
 	"github.com/leakwatch/leakwatch/internal/server"
 	"github.com/leakwatch/leakwatch/internal/store"
 )
@@ -31,13 +28,14 @@ func (q riverQueue) Cancel(ctx context.Context, scanID int64) error {
 // startRiver opens and starts the River runner of scans on the store's
 // database; the returned function stops it.
 func startRiver(ctx context.Context, e *env, o serveOptions, st store.Store, scan server.ScanFunc,
-	guard *netguard.Guard) (server.Queue, func(), error) {
+	deliver jobs.Deliverer) (server.Queue, func(), error) {
 	dsn, err := o.dsn()
 	if err != nil {
 		return nil, nil, err
 	}
 	r, err := jobs.Open(ctx, dsn, st, riverScan(st, scan), jobs.Config{MaxSessions: o.maxSessions, Logger: e.log(),
-		HTTPClient: &http.Client{Transport: guard.Transport(), Timeout: 30 * time.Second}})
+		ScanTimeout: o.scanTimeout, RescueAfter: o.rescueAfter,
+		HTTPClient: deliver.Client, Outbox: deliver.Outbox, MailFrom: deliver.From, Targets: jobs.StoredTargets(st)})
 	if err != nil {
 		return nil, nil, fmt.Errorf("scan queue: %w", err)
 	}

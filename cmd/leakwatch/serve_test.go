@@ -27,8 +27,21 @@ type servingProcess struct {
 // in dir, and waits until it listens.
 func startServe(t *testing.T, dir string, args ...string) *servingProcess {
 	t.Helper()
-	cmd := exec.Command(leakwatchBinary(t), append([]string{"serve", "--log-format", "json", "--addr", "127.0.0.1:0",
-		"--data", dir, "--drain", "5s"}, args...)...)
+	return startServeEnv(t, dir, nil, args...)
+}
+
+// startServeEnv is startServe with more environment variables; an empty
+// dir passes no --data (args name --database).
+func startServeEnv(t *testing.T, dir string, env []string, args ...string) *servingProcess {
+	t.Helper()
+	base := []string{"serve", "--log-format", "json", "--addr", "127.0.0.1:0", "--drain", "5s"}
+	if dir != "" {
+		base = append(base, "--data", dir)
+	}
+	cmd := exec.Command(leakwatchBinary(t), append(base, args...)...)
+	if env != nil {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	outR, outW := io.Pipe()
 	errR, errW := io.Pipe()
 	cmd.Stdout, cmd.Stderr = outW, errW

@@ -45,6 +45,10 @@ type Config struct {
 	// WebhookAttempts bounds deliveries of one notification; 0 means 5.
 	WebhookTimeout  time.Duration
 	WebhookAttempts int
+	// Outbox is the directory email targets' messages are written to;
+	// empty refuses email targets. MailFrom is their From address.
+	Outbox   string
+	MailFrom string
 	// Targets lists where a site's notifications go; nil means nowhere.
 	Targets TargetFunc
 	// ID names this runner among others on the same database; empty means

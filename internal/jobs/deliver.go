@@ -1,15 +1,13 @@
 package jobs
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"strconv"
 	"time"
 
@@ -20,6 +18,7 @@ import (
 const (
 	FormatJSON  = "json"  // the Notice in a webhookBody
 	FormatSlack = "slack" // a Slack-compatible {"text", "blocks"} message
+	FormatEmail = "email" // an email-ready message written to the outbox
 )
 
 // Headers of a delivery.
@@ -31,9 +30,13 @@ const (
 
 // Target is where a site's notifications go.
 type Target struct {
+	// ID is the stored target's id: a queued delivery names it instead of
+	// its URL (which may hold a credential); 0 for a target not stored.
+	ID     int64
 	URL    string
-	Secret []byte // HMAC key of the signature; empty sends no signature
-	Format string // FormatJSON (default) or FormatSlack
+	Secret []byte   // HMAC key of the signature; empty sends no signature
+	Format string   // FormatJSON (default), FormatSlack or FormatEmail
+	Emails []string // FormatEmail: the addresses
 }
 
 func (t Target) body(n Notice) (json.RawMessage, error) {
@@ -42,6 +45,13 @@ func (t Target) body(n Notice) (json.RawMessage, error) {
 		return n.JSON()
 	case FormatSlack:
 		return n.Slack()
+	case FormatEmail:
+		subject, text := n.Email()
+		b, err := json.Marshal(emailBody{Subject: subject, Text: text})
+		if err != nil {
+			return nil, fmt.Errorf("encode email: %w", err)
+		}
+		return b, nil
 	}
 	return nil, fmt.Errorf("%w: unknown target format %q", ErrConfig, t.Format)
 }
@@ -60,11 +70,12 @@ func Verify(secret, body []byte, header string) bool {
 }
 
 type deliverArgs struct {
-	ScanID int64           `json:"scan_id"`
-	SiteID int64           `json:"site_id"`
-	URL    string          `json:"url"`
-	Format string          `json:"format"`
-	Body   json.RawMessage `json:"body"`
+	ScanID   int64           `json:"scan_id"`
+	SiteID   int64           `json:"site_id"`
+	TargetID int64           `json:"target_id,omitempty"`
+	URL      string          `json:"url,omitempty"` // only of a target not stored
+	Format   string          `json:"format"`
+	Body     json.RawMessage `json:"body"`
 }
 
 func (deliverArgs) Kind() string { return "leakwatch_deliver" }
@@ -79,9 +90,9 @@ func (w *deliverWorker) Timeout(*river.Job[deliverArgs]) time.Duration {
 	return w.r.cfg.WebhookTimeout + 5*time.Second
 }
 
-// Work posts the body, signed with the target's current secret. A 2xx
-// answer ends it; 408, 429 and 5xx or no answer are retried; any other
-// status is final.
+// Work delivers the body to the target's current URL or addresses, signed
+// with its current secret. A 2xx answer ends it; 408, 429 and 5xx or no
+// answer are retried; any other status is final.
 func (w *deliverWorker) Work(ctx context.Context, job *river.Job[deliverArgs]) error {
 	a := job.Args
 	t, ok, err := w.r.target(ctx, a)
@@ -90,34 +101,25 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[deliverArgs]) e
 	}
 	ctx, cancel := context.WithTimeout(ctx, w.r.cfg.WebhookTimeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.URL, bytes.NewReader(a.Body))
-	if err == nil && req.URL.Scheme != "http" && req.URL.Scheme != "https" {
-		err = fmt.Errorf("%w: scheme %q is not http or https", ErrConfig, req.URL.Scheme)
+	id := "scan-" + strconv.FormatInt(a.ScanID, 10) + "-job-" + strconv.FormatInt(job.ID, 10)
+	if a.TargetID != 0 {
+		id = DeliveryID(a.ScanID, a.TargetID)
 	}
-	if err != nil {
-		return river.JobCancel(fmt.Errorf("webhook %s: %w", a.URL, err))
+	err = w.r.deliverer().Deliver(ctx, t, a.Body, id)
+	if errors.Is(err, ErrPermanent) {
+		return river.JobCancel(err)
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", "leakwatch-webhook")
-	req.Header.Set(EventHeader, Event)
-	req.Header.Set(DeliveryHeader, "scan-"+strconv.FormatInt(a.ScanID, 10)+"-job-"+strconv.FormatInt(job.ID, 10))
-	if len(t.Secret) > 0 {
-		req.Header.Set(SignatureHeader, Sign(t.Secret, a.Body))
-	}
-	resp, err := w.r.cfg.HTTPClient.Do(req)
-	if err != nil {
-		return fmt.Errorf("webhook %s: %w", a.URL, err)
-	}
-	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	switch s := resp.StatusCode; {
-	case s >= 200 && s < 300:
-		return nil
-	case s == http.StatusRequestTimeout || s == http.StatusTooManyRequests || s >= 500:
-		return fmt.Errorf("webhook %s: status %d", a.URL, s)
-	default:
-		return river.JobCancel(fmt.Errorf("webhook %s: status %d", a.URL, s))
-	}
+	return err
+}
+
+// DeliveryID names the delivery of a scan's notice to a stored target: the
+// same on every attempt and on both queues.
+func DeliveryID(scanID, targetID int64) string {
+	return "scan-" + strconv.FormatInt(scanID, 10) + "-target-" + strconv.FormatInt(targetID, 10)
+}
+
+func (r *Runner) deliverer() Deliverer {
+	return Deliverer{Client: r.cfg.HTTPClient, Outbox: r.cfg.Outbox, From: r.cfg.MailFrom, Now: r.cfg.Now}
 }
 
 func (r *Runner) target(ctx context.Context, a deliverArgs) (Target, bool, error) {
@@ -129,9 +131,25 @@ func (r *Runner) target(ctx context.Context, a deliverArgs) (Target, bool, error
 		return Target{}, false, fmt.Errorf("targets of site %d: %w", a.SiteID, err)
 	}
 	for _, t := range ts {
+		if a.TargetID != 0 || t.ID != 0 {
+			if t.ID == a.TargetID && sameFormat(t.Format, a.Format) {
+				return t, true, nil
+			}
+			continue
+		}
 		if t.URL == a.URL && (t.Format == a.Format || (t.Format == "" && a.Format == FormatJSON) || (t.Format == FormatJSON && a.Format == "")) {
 			return t, true, nil
 		}
 	}
 	return Target{}, false, nil
+}
+
+func sameFormat(a, b string) bool {
+	norm := func(f string) string {
+		if f == "" {
+			return FormatJSON
+		}
+		return f
+	}
+	return norm(a) == norm(b)
 }

@@ -59,7 +59,11 @@ func (w *notifyWorker) Work(ctx context.Context, job *river.Job[notifyArgs]) err
 		if err != nil {
 			return river.JobCancel(err)
 		}
-		_, err = w.r.q.Insert(ctx, deliverArgs{ScanID: n.ScanID, SiteID: n.SiteID, URL: t.URL, Format: t.Format, Body: body},
+		a := deliverArgs{ScanID: n.ScanID, SiteID: n.SiteID, TargetID: t.ID, Format: t.Format, Body: body}
+		if t.ID == 0 {
+			a.URL = t.URL
+		}
+		_, err = w.r.q.Insert(ctx, a,
 			&river.InsertOpts{Queue: QueueNotify, MaxAttempts: w.r.cfg.WebhookAttempts, UniqueOpts: river.UniqueOpts{ByArgs: true}})
 		if err != nil {
 			return fmt.Errorf("enqueue delivery of scan %d: %w", n.ScanID, err)
@@ -72,29 +76,41 @@ func (w *notifyWorker) Work(ctx context.Context, job *river.Job[notifyArgs]) err
 // else with its previous done scan. It returns nil when there is nothing
 // to compare with (a first scan, a scan of no site).
 func (r *Runner) NoticeFor(ctx context.Context, scanID int64) (*Notice, error) {
-	sc, err := r.store.Scan(ctx, scanID)
+	return NoticeFor(ctx, r.store, scanID)
+}
+
+// NoticeStore is what NoticeFor reads.
+type NoticeStore interface {
+	store.Sites
+	store.Scans
+}
+
+// NoticeFor is Runner.NoticeFor over any store: the inline queue's
+// notifications use it too.
+func NoticeFor(ctx context.Context, st NoticeStore, scanID int64) (*Notice, error) {
+	sc, err := st.Scan(ctx, scanID)
 	if err != nil {
 		return nil, fmt.Errorf("read scan %d: %w", scanID, err)
 	}
 	if sc.SiteID == 0 || sc.State != store.Done {
 		return nil, nil
 	}
-	site, err := r.store.Site(ctx, sc.SiteID)
+	site, err := st.Site(ctx, sc.SiteID)
 	if err != nil {
 		return nil, fmt.Errorf("read site %d: %w", sc.SiteID, err)
 	}
 	refID, reference := site.Baseline, "baseline"
 	if refID == 0 || refID == sc.ID {
-		if refID, err = r.previousDone(ctx, sc); err != nil || refID == 0 {
+		if refID, err = previousDone(ctx, st, sc); err != nil || refID == 0 {
 			return nil, err
 		}
 		reference = "previous scan"
 	}
-	ref, err := r.report(ctx, refID)
+	ref, err := storedReport(ctx, st, refID)
 	if err != nil {
 		return nil, err
 	}
-	cur, err := r.report(ctx, sc.ID)
+	cur, err := storedReport(ctx, st, sc.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -104,10 +120,10 @@ func (r *Runner) NoticeFor(ctx context.Context, scanID int64) (*Notice, error) {
 }
 
 // previousDone returns the site's newest done scan older than sc, or 0.
-func (r *Runner) previousDone(ctx context.Context, sc store.Scan) (int64, error) {
+func previousDone(ctx context.Context, st store.Scans, sc store.Scan) (int64, error) {
 	p := store.Page{Limit: 100, After: sc.ID}
 	for range maxHistoryPages {
-		scans, err := r.store.History(ctx, sc.SiteID, p)
+		scans, err := st.History(ctx, sc.SiteID, p)
 		if err != nil {
 			return 0, fmt.Errorf("history of site %d: %w", sc.SiteID, err)
 		}
@@ -124,8 +140,8 @@ func (r *Runner) previousDone(ctx context.Context, sc store.Scan) (int64, error)
 	return 0, nil
 }
 
-func (r *Runner) report(ctx context.Context, scanID int64) (*audit.Report, error) {
-	b, err := r.store.Report(ctx, scanID)
+func storedReport(ctx context.Context, st store.Scans, scanID int64) (*audit.Report, error) {
+	b, err := st.Report(ctx, scanID)
 	if err != nil {
 		return nil, fmt.Errorf("report of scan %d: %w", scanID, err)
 	}

@@ -34,11 +34,17 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if old := s.sessions.fromRequest(r); old != nil {
-		s.sessions.drop(old.id) // a new login never reuses a session id
+	if old, _, err := s.sessions.fromRequest(r); err == nil && old != nil {
+		_ = s.sessions.drop(r.Context(), old.id) // a new login never reuses a session id
 	}
-	sess := s.sessions.create(secret)
-	http.SetCookie(w, sessionCookieFor(r, sess, s.cfg.SessionTTL))
+	sess, err := s.sessions.create(r.Context(), t.ID)
+	if sess == nil {
+		return err
+	}
+	if err != nil {
+		s.cfg.Logger.Warn("login", "err", err)
+	}
+	http.SetCookie(w, sessionCookieFor(sess, s.cfg.SessionTTL, s.secureRequest(r)))
 	writeJSON(w, http.StatusOK, sessionView{Token: viewToken(t), CSRF: sess.csrf})
 	return nil
 }
@@ -55,9 +61,11 @@ func (s *Server) session(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	if c := callerOf(r); c.session != nil {
-		s.sessions.drop(c.session.id)
+		if err := s.sessions.drop(r.Context(), c.session.id); err != nil {
+			return err
+		}
 	}
-	http.SetCookie(w, sessionCookieFor(r, nil, 0))
+	http.SetCookie(w, sessionCookieFor(nil, 0, s.secureRequest(r)))
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

@@ -232,7 +232,8 @@ func TestHealthAndMetrics(t *testing.T) {
 	e.must(200, "GET", "/readyz", "", nil, nil)
 	e.must(202, "POST", "/api/scans", store.RoleScan, ScanRequest{URLs: []string{harURL("harviewer-no-pages.har")}}, nil)
 	e.must(200, "GET", "/api/sites", store.RoleRead, nil, nil)
-	m := string(e.must(200, "GET", "/metrics", "", nil, nil))
+	e.must(401, "GET", "/metrics", "", nil, nil)
+	m := string(e.must(200, "GET", "/metrics", store.RoleRead, nil, nil))
 	for _, want := range []string{`leakwatch_http_requests_total{code="202",route="submit_scan"} 1`,
 		`leakwatch_scans{state="queued"}`, `leakwatch_scan_transitions_total{state="queued"} 1`, "leakwatch_queue_depth"} {
 		if !strings.Contains(m, want) {

@@ -36,6 +36,10 @@ func TestRouteRoles(t *testing.T) {
 			}
 			code, data := e.do(rt.method, p, role, body)
 			switch {
+			case rt.name == "metrics": // its handler asks for a token unless MetricsPublic
+				if want := map[bool]int{true: 401, false: 200}[role == "" || role == "bogus"]; code != want {
+					t.Errorf("%s %s as %q: %d, want %d", rt.method, p, role, code, want)
+				}
 			case rt.role == public:
 				if code == 401 || code == 403 {
 					t.Errorf("%s %s (public) as %q: %d %s", rt.method, p, role, code, data)
@@ -61,9 +65,10 @@ func TestRouteRoles(t *testing.T) {
 func TestRouteTable(t *testing.T) {
 	t.Parallel()
 	want := map[store.Role][]string{
-		public:          {"GET /{$}", "GET /ui/{file}", "GET /healthz", "GET /readyz", "GET /metrics", "GET /api/openapi.json", "POST /api/session"},
-		store.RoleAdmin: {"DELETE /api/sites/{id}", "PUT /api/personas/{name}", "DELETE /api/personas/{name}", "GET /api/tokens", "POST /api/tokens", "DELETE /api/tokens/{id}"},
-		store.RoleScan:  {"POST /api/sites", "PATCH /api/sites/{id}", "POST /api/scans", "POST /api/scans/{id}/cancel"},
+		public: {"GET /{$}", "GET /ui/{file}", "GET /healthz", "GET /readyz", "GET /metrics", "GET /api/openapi.json", "POST /api/session"},
+		store.RoleAdmin: {"DELETE /api/sites/{id}", "PUT /api/personas/{name}", "DELETE /api/personas/{name}", "GET /api/tokens", "POST /api/tokens", "DELETE /api/tokens/{id}",
+			"GET /api/sites/{id}/notifications", "POST /api/sites/{id}/notifications", "PUT /api/sites/{id}/notifications/{target}", "DELETE /api/sites/{id}/notifications/{target}"},
+		store.RoleScan: {"POST /api/sites", "PATCH /api/sites/{id}", "POST /api/scans", "POST /api/scans/{id}/cancel"},
 	}
 	for _, rt := range routes() {
 		role := rt.role

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/leakwatch/leakwatch/internal/store"
@@ -71,4 +72,41 @@ func dbSize(tb testing.TB, dir string) int64 {
 		}
 	}
 	return n
+}
+
+// BenchmarkAuth measures a small authenticated request (GET /api/session)
+// with a bearer token and with a login session (cookie looked up in the
+// store, its token checked in the same query).
+func BenchmarkAuth(b *testing.B) {
+	for _, how := range []string{"bearer", "session"} {
+		b.Run(how, func(b *testing.B) {
+			e := newEnv(b, func(c *Config) { c.RateLimit, c.RateBurst = 1e9, 1e9 })
+			res, err := e.ts.Client().Post(e.ts.URL+"/api/session", "application/json",
+				strings.NewReader(`{"token":"`+e.tokens[store.RoleRead]+`"}`))
+			if err != nil || res.StatusCode != 200 {
+				b.Fatalf("login: %v %v", err, res)
+			}
+			res.Body.Close()
+			cookie := res.Cookies()[0]
+			c := e.ts.Client()
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					req, _ := http.NewRequest("GET", e.ts.URL+"/api/session", nil)
+					if how == "bearer" {
+						req.Header.Set("Authorization", "Bearer "+e.tokens[store.RoleRead])
+					} else {
+						req.AddCookie(cookie)
+					}
+					res, err := c.Do(req)
+					if err != nil || res.StatusCode != 200 {
+						b.Errorf("request: %v %v", err, res)
+						return
+					}
+					_, _ = io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+				}
+			})
+		})
+	}
 }

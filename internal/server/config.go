@@ -37,6 +37,11 @@ type Config struct {
 	// MaxSessions bounds the scans the default InlineQueue runs at once
 	// (Chromium sessions); 0 means 1.
 	MaxSessions int
+	// Notify is called once after the default InlineQueue stores a scan's
+	// result, to send its site's notifications (jobs.Notifier.Notify); its
+	// ctx ends when Stop's does. A River queue notifies by itself. Nil
+	// sends none.
+	Notify func(ctx context.Context, scanID int64) error
 	// TargetCheck vets each submitted URL (and each URL its steps visit).
 	// Nil means CheckLiteralTarget, or no check at all when
 	// AllowPrivateTargets is set; a check given is used as it is (the
@@ -58,6 +63,16 @@ type Config struct {
 	RateBurst int
 	// MaxBodyBytes bounds a request body; 0 means 1 MiB.
 	MaxBodyBytes int64
+	// SecureCookies marks the session cookie Secure on every answer: the
+	// server is reached over TLS through a proxy. TrustProxyHeaders marks
+	// it Secure when X-Forwarded-Proto says https (set it only behind a
+	// proxy that sets or strips that header).
+	SecureCookies     bool
+	TrustProxyHeaders bool
+	// MetricsPublic serves /metrics to anyone; otherwise it needs
+	// MetricsToken (a scraper's bearer token, when set) or an API token.
+	MetricsPublic bool
+	MetricsToken  string
 	// SessionTTL is how long a UI login lasts; 0 means 12 hours.
 	SessionTTL time.Duration
 	// PollInterval is how often a progress stream rereads its scan from

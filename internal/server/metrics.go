@@ -2,8 +2,10 @@ package server
 
 import (
 	"context"
+	"crypto/subtle"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -86,7 +88,30 @@ func (c *scanCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 }
 
+// serveMetrics serves the metrics to anyone with MetricsPublic; otherwise
+// to a bearer of MetricsToken or of any live API token (a failed guess
+// spends the address's rate limit, as a failed login does).
 func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) error {
+	if !s.cfg.MetricsPublic && !s.metricsAllowed(r) {
+		if !s.limits.allow("addr:" + clientAddr(r)) {
+			return tooMany(w)
+		}
+		w.Header().Set("WWW-Authenticate", `Bearer realm="leakwatch metrics"`)
+		return errorf(http.StatusUnauthorized, "metrics need Authorization: Bearer with the metrics token or an API token (or a server run with --metrics-public)")
+	}
 	s.metrics.handler.ServeHTTP(w, r)
 	return nil
+}
+
+func (s *Server) metricsAllowed(r *http.Request) bool {
+	secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	secret = strings.TrimSpace(secret)
+	if !ok || secret == "" {
+		return false
+	}
+	if s.cfg.MetricsToken != "" && subtle.ConstantTimeCompare([]byte(secret), []byte(s.cfg.MetricsToken)) == 1 {
+		return true
+	}
+	_, err := s.st.Authenticate(r.Context(), secret)
+	return err == nil
 }

@@ -47,6 +47,10 @@ func routes() []route {
 		{method: "GET", path: "/api/sites/{id}", name: "get_site", role: store.RoleRead, handle: (*Server).getSite},
 		{method: "PATCH", path: "/api/sites/{id}", name: "update_site", role: store.RoleScan, handle: (*Server).updateSite},
 		{method: "DELETE", path: "/api/sites/{id}", name: "delete_site", role: store.RoleAdmin, handle: (*Server).deleteSite},
+		{method: "GET", path: "/api/sites/{id}/notifications", name: "list_notifications", role: store.RoleAdmin, handle: (*Server).listNotify},
+		{method: "POST", path: "/api/sites/{id}/notifications", name: "add_notification", role: store.RoleAdmin, handle: (*Server).putNotify},
+		{method: "PUT", path: "/api/sites/{id}/notifications/{target}", name: "replace_notification", role: store.RoleAdmin, handle: (*Server).putNotify},
+		{method: "DELETE", path: "/api/sites/{id}/notifications/{target}", name: "delete_notification", role: store.RoleAdmin, handle: (*Server).deleteNotify},
 		{method: "GET", path: "/api/sites/{id}/scans", name: "site_scans", role: store.RoleRead, handle: (*Server).siteScans},
 
 		{method: "GET", path: "/api/scans", name: "list_scans", role: store.RoleRead, handle: (*Server).listScans},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"golang.org/x/net/netutil"
@@ -25,6 +26,12 @@ type Server struct {
 	events   *events
 	csrf     *http.CrossOriginProtection
 	handler  http.Handler
+
+	// notifying tracks the inline queue's notifications in flight;
+	// stopNotify ends them when Stop's context does.
+	notifying  sync.WaitGroup
+	notifyCtx  context.Context
+	stopNotify context.CancelFunc
 }
 
 // New builds a Server. Call Start to resume stored scans on the default
@@ -34,14 +41,15 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
-	s := &Server{cfg: cfg, st: cfg.Store, sessions: newSessions(cfg.SessionTTL, cfg.Now),
+	s := &Server{cfg: cfg, st: cfg.Store, sessions: newSessions(cfg.Store, cfg.SessionTTL, cfg.Now),
 		limits: newLimiters(cfg.RateLimit, cfg.RateBurst, cfg.Now), events: newEvents(),
 		csrf: http.NewCrossOriginProtection()}
 	s.metrics = newMetrics(s)
+	s.notifyCtx, s.stopNotify = context.WithCancel(context.Background())
 	s.queue = cfg.Queue
 	if s.queue == nil {
 		s.inline = NewInlineQueue(cfg.Store, cfg.Scan, InlineOptions{Sessions: cfg.MaxSessions,
-			Logger: cfg.Logger, OnChange: s.scanChanged})
+			Logger: cfg.Logger, OnChange: s.inlineChanged})
 		s.queue = s.inline
 	}
 	mux := http.NewServeMux()
@@ -83,11 +91,15 @@ func (s *Server) scanChanged(scanID int64, state store.State) {
 }
 
 // Start resumes the queued and running scans the store holds on the
-// default inline queue (after a restart); with another queue it does
-// nothing, that queue keeps its own jobs.
+// default inline queue (after a restart), and the notifications a stop or
+// a crash interrupted; with another queue it does nothing, that queue
+// keeps its own jobs.
 func (s *Server) Start(ctx context.Context) error {
 	if s.inline == nil {
 		return nil
+	}
+	if err := s.resumeNotifications(ctx); err != nil {
+		return err
 	}
 	return s.inline.Resume(ctx)
 }
@@ -98,7 +110,16 @@ func (s *Server) Stop(ctx context.Context) error {
 	if s.inline == nil {
 		return nil
 	}
-	return s.inline.Stop(ctx)
+	err := s.inline.Stop(ctx)
+	done := make(chan struct{})
+	go func() { s.notifying.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		s.stopNotify()
+		<-done
+	}
+	return err
 }
 
 // HTTPServer returns an http.Server for h with the timeouts a public

@@ -1,7 +1,10 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -9,17 +12,30 @@ import (
 
 	"github.com/leakwatch/leakwatch/internal/browser"
 	"github.com/leakwatch/leakwatch/internal/browser/browsertest"
+	"github.com/leakwatch/leakwatch/internal/jobs"
 	"github.com/leakwatch/leakwatch/internal/store"
 )
 
 // TestUIInChromium drives the web UI in headless Chromium as a user does:
 // log in, submit a scan of a HAR-backed site, watch it finish over the
-// event stream, open its report, scan again and diff the two scans.
+// event stream, open its report, add a signed webhook to the site, scan
+// again and see the alert for the new company reach the webhook, diff the
+// two scans; then store, list and delete a persona without its values
+// ever coming back.
 func TestUIInChromium(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	e := newEnv(t)
+	rcv := &receiver{secret: []byte("ui-webhook-secret-0123")}
+	hook := httptest.NewServer(rcv)
+	defer hook.Close()
+	e := newEnvStore(t, "sqlite:"+filepath.Join(t.TempDir(), "db"), store.Config{Key: bytes.Repeat([]byte{7}, 32)},
+		func(c *Config) {
+			c.AllowPrivateTargets = true // the webhook receiver is on loopback
+			n := &jobs.Notifier{Store: c.Store, Targets: jobs.StoredTargets(c.Store), Backoff: 10 * time.Millisecond,
+				Deliverer: jobs.Deliverer{Client: hook.Client()}}
+			c.Notify = n.Notify
+		})
 	b := browsertest.Launch(t, ctx, browser.Options{})
 	page := newUIPage(t, ctx, b)
 	var mu sync.Mutex
@@ -31,7 +47,7 @@ func TestUIInChromium(t *testing.T) {
 	}})
 	page.Navigate(e.ts.URL + "/")
 
-	page.Fill("#token", e.tokens[store.RoleScan])
+	page.Fill("#token", e.tokens[store.RoleAdmin])
 	page.Click("#login button[type=submit]")
 	waitText(page, "p", "No site yet")
 
@@ -51,20 +67,63 @@ func TestUIInChromium(t *testing.T) {
 		t.Fatalf("the report page does not name %s", rep.Companies[0].Name)
 	}
 
-	// Scan the same site again from its history page, then diff the two.
+	// On the site's page, add a signed webhook; scan the site again (a new
+	// company: Salesforce), see the alert arrive, then diff the two scans.
 	page.Click("#scan-links a[href^='#/sites/']")
+	page.WaitSelector("#notify-form")
+	page.Select("#notify-kind", "webhook")
+	page.Fill("#notify-url", hook.URL+"/alerts")
+	page.Fill("#notify-secret", string(rcv.secret))
+	page.Click("#notify-form button[type=submit]")
+	page.WaitSelector("#notify-targets")
+	if text := page.Text("#notify"); strings.Contains(text, "/alerts") || strings.Contains(text, string(rcv.secret)) {
+		t.Fatalf("the notification settings show the webhook's path or secret: %s", text)
+	}
 	clickText(page, "a", "Scan again")
 	submitInUI(t, page, "", harURL("health-shop-oraquick.har"))
+	waitAlert(t, rcv, "Salesforce")
 	page.Click("#scan-links a[href^='#/sites/']")
 	page.WaitTrue(`() => document.querySelectorAll('#history input[type=checkbox]').length === 2`)
 	page.Eval(nil, `() => document.querySelectorAll('#history input[type=checkbox]').forEach(b => b.click())`)
 	page.Click("#diff")
 	page.WaitTrue(`() => (document.querySelector('#diff-text')?.innerText || '').trim() !== ''`)
+	personasInUI(t, page)
 	mu.Lock()
 	defer mu.Unlock()
 	if len(scriptErrs) > 0 {
 		t.Fatalf("page script errors: %v", scriptErrs)
 	}
+}
+
+// waitAlert waits for the one signed notification naming company.
+func waitAlert(t *testing.T, rcv *receiver, company string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for good, _ := rcv.got(); len(good) == 0 && time.Now().Before(deadline); good, _ = rcv.got() {
+		time.Sleep(50 * time.Millisecond)
+	}
+	good, bad := rcv.got()
+	if len(good) != 1 || bad != 0 || !strings.Contains(string(good[0]), `"company":"`+company+`"`) {
+		t.Fatalf("alerts: %d signed, %d badly signed, want one naming %s: %.400s", len(good), bad, company, good)
+	}
+}
+
+// personasInUI stores a persona through the persona page, sees it listed
+// without its values, and deletes it.
+func personasInUI(t *testing.T, page *browsertest.Page) {
+	t.Helper()
+	const secretEmail = "ui.persona.5521@leakwatch-test.example"
+	page.Eval(nil, `() => { window.confirm = () => true; location.hash = "#/personas" }`)
+	page.WaitSelector("#persona-form")
+	page.Fill("#persona-name", "uijane")
+	page.Fill("#persona-body", "email: "+secretEmail+"\nname: Jane Uitest\n")
+	page.Click("#persona-form button[type=submit]")
+	waitText(page, "#personas td", "uijane")
+	if page.Str(`() => document.querySelector('#persona-body').value`) != "" || strings.Contains(page.Text("body"), secretEmail) {
+		t.Fatal("the persona's values stay on the page after storing it")
+	}
+	clickText(page, "#personas button", "Delete")
+	waitText(page, "p", "No persona yet")
 }
 
 // newUIPage opens a tab in the browser's default context, so that the

@@ -37,42 +37,64 @@ func (s *sqlStore) PutPersona(ctx context.Context, name string, plain []byte) er
 	if name == "" {
 		return fmt.Errorf("%s: %w: empty name", op, ErrInvalid)
 	}
-	aead, err := s.gcm()
+	id, nonce, sealed, err := s.seal(plain, personaAAD(name))
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
-	nonce := make([]byte, aead.NonceSize())
-	if _, err := rand.Read(nonce); err != nil {
-		return fmt.Errorf("%s: %w", op, err)
-	}
-	sealed := aead.Seal(nil, nonce, plain, personaAAD(name))
 	now := s.stamp()
 	_, err = s.db.ExecContext(ctx, s.d.q(`INSERT INTO personas (name, key_id, nonce, sealed, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET key_id = excluded.key_id, nonce = excluded.nonce,
-		sealed = excluded.sealed, updated_at = excluded.updated_at`), name, keyID(s.key), nonce, sealed, now, now)
+		sealed = excluded.sealed, updated_at = excluded.updated_at`), name, id, nonce, sealed, now, now)
 	return s.wrap(op, err)
 }
 
 func (s *sqlStore) Persona(ctx context.Context, name string) ([]byte, error) {
 	op := "persona " + name
-	aead, err := s.gcm()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
+	if s.key == nil {
+		return nil, fmt.Errorf("%s: %w", op, ErrNoKey)
 	}
 	var id, nonce, sealed []byte
-	err = s.db.QueryRowContext(ctx, s.d.q("SELECT key_id, nonce, sealed FROM personas WHERE name = ?"), name).Scan(&id, &nonce, &sealed)
+	err := s.db.QueryRowContext(ctx, s.d.q("SELECT key_id, nonce, sealed FROM personas WHERE name = ?"), name).Scan(&id, &nonce, &sealed)
 	if err != nil {
 		return nil, s.wrap(op, err)
 	}
+	plain, err := s.open(id, nonce, sealed, personaAAD(name))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	return plain, nil
+}
+
+// seal encrypts plain under the store's key, bound to aad: it returns the
+// key's id, the nonce and the ciphertext, or ErrNoKey.
+func (s *sqlStore) seal(plain, aad []byte) (id, nonce, sealed []byte, err error) {
+	aead, err := s.gcm()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	nonce = make([]byte, aead.NonceSize())
+	if _, err := rand.Read(nonce); err != nil {
+		return nil, nil, nil, err
+	}
+	return keyID(s.key), nonce, aead.Seal(nil, nonce, plain, aad), nil
+}
+
+// open decrypts what seal made: ErrNoKey, or ErrWrongKey when another key
+// sealed it or it was altered.
+func (s *sqlStore) open(id, nonce, sealed, aad []byte) ([]byte, error) {
+	aead, err := s.gcm()
+	if err != nil {
+		return nil, err
+	}
 	if !bytes.Equal(id, keyID(s.key)) {
-		return nil, fmt.Errorf("%s: %w: it was stored under another %s", op, ErrWrongKey, KeyEnv)
+		return nil, fmt.Errorf("%w: it was stored under another %s", ErrWrongKey, KeyEnv)
 	}
 	if len(nonce) != aead.NonceSize() {
-		return nil, fmt.Errorf("%s: %w: malformed nonce", op, ErrWrongKey)
+		return nil, fmt.Errorf("%w: malformed nonce", ErrWrongKey)
 	}
-	plain, err := aead.Open(nil, nonce, sealed, personaAAD(name))
+	plain, err := aead.Open(nil, nonce, sealed, aad)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w: %w", op, ErrWrongKey, err)
+		return nil, fmt.Errorf("%w: %w", ErrWrongKey, err)
 	}
 	return plain, nil
 }

@@ -36,6 +36,8 @@ type Store interface {
 	Exports
 	Tokens
 	Personas
+	Sessions
+	Notifications
 	// Close releases the database.
 	Close() error
 }

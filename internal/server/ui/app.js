@@ -98,6 +98,79 @@ async function siteView(id) {
     el("div", { class: "actions" }, el("a", { href: "#/scan?site=" + site.id }, "Scan again"), diffBtn),
     el("table", { id: "history" }, el("tr", {}, el("th", {}, ""), el("th", {}, "Scan"), el("th", {}, "State"),
       el("th", {}, "Submitted"), el("th", {}, "Error")), rows));
+  if (state.token.role === "admin") document.getElementById("main").append(await notifySection(site.id));
+}
+
+// notifySection lists a site's notification targets (their URL path,
+// secret and addresses are never sent back) and adds or removes them.
+async function notifySection(siteID) {
+  const base = "/api/sites/" + siteID + "/notifications";
+  const data = await api("GET", base);
+  const section = el("section", { id: "notify" });
+  const redraw = async () => section.replaceWith(await notifySection(siteID));
+  const rows = data.items.map((t) => el("tr", {}, el("td", {}, t.kind), el("td", {}, t.label),
+    el("td", {}, t.kind === "webhook" ? (t.signed ? "signed" : "unsigned") : ""),
+    el("td", {}, el("button", { type: "button", class: "secondary", onclick: async () => {
+      if (!confirm("Remove this " + t.kind + " target?")) return;
+      try { await api("DELETE", base + "/" + t.id); await redraw(); } catch (err) { section.append(errorBox(err)); }
+    } }, "Remove"))));
+  const f = {
+    kind: el("select", { name: "kind", id: "notify-kind" }, [["webhook", "webhook (signed JSON)"], ["slack", "Slack-compatible webhook"], ["email", "email"]].map(([v, l]) => el("option", { value: v }, l))),
+    url: el("input", { type: "url", name: "url", id: "notify-url", placeholder: "https://hooks.example.com/…" }),
+    secret: el("input", { type: "password", name: "secret", id: "notify-secret", autocomplete: "new-password", placeholder: "16 to 256 characters" }),
+    emails: el("input", { name: "emails", id: "notify-emails", placeholder: "dpo@example.com, security@example.com" }),
+  };
+  const msg = el("div");
+  const form = el("form", { id: "notify-form", onsubmit: async (ev) => {
+    ev.preventDefault();
+    const body = { kind: f.kind.value };
+    if (body.kind === "email") body.emails = f.emails.value.split(",").map((s) => s.trim()).filter(Boolean);
+    else body.url = f.url.value;
+    if (body.kind === "webhook" && f.secret.value) body.secret = f.secret.value;
+    try { await api("POST", base, body); await redraw(); } catch (err) { msg.replaceChildren(errorBox(err)); }
+  } }, el("label", {}, "Kind", f.kind),
+    el("label", {}, "URL", el("span", {}, "webhook and Slack: where to POST; stored encrypted, never shown again"), f.url),
+    el("label", {}, "Signing secret", el("span", {}, "webhook: the HMAC-SHA256 key of the X-Leakwatch-Signature header"), f.secret),
+    el("label", {}, "Email addresses", el("span", {}, "email: comma-separated; messages go to the server's outbox"), f.emails),
+    el("button", { type: "submit" }, "Add target"), msg);
+  section.append(el("h2", {}, "Notifications"),
+    el("p", {}, "Sent when a finished scan shows a new company, a new data kind or a new consent conflict against the site's baseline or previous scan."),
+    rows.length ? el("table", { id: "notify-targets" }, el("tr", {}, el("th", {}, "Kind"), el("th", {}, "Target"), el("th", {}, ""), el("th", {}, "")), rows)
+      : el("p", {}, "No notification target."), form);
+  return section;
+}
+
+// personasView lists the stored personas by name; admins add, replace and
+// delete them. A persona's values are write-only: never sent back.
+async function personasView() {
+  const data = await api("GET", "/api/personas");
+  const admin = state.token.role === "admin";
+  const msg = el("div");
+  const rows = data.items.map((n) => el("tr", {}, el("td", {}, n), el("td", {}, admin ? el("button", { type: "button", class: "secondary", onclick: async () => {
+    if (!confirm("Delete persona " + n + "?")) return;
+    try { await api("DELETE", "/api/personas/" + encodeURIComponent(n)); await personasView(); } catch (err) { msg.replaceChildren(errorBox(err)); }
+  } }, "Delete") : "")));
+  const kids = [el("h1", {}, "Personas"),
+    el("p", {}, "Test identities a scan types into forms and looks for in what the site sends. Stored encrypted; their values are never shown again."),
+    rows.length ? el("table", { id: "personas" }, el("tr", {}, el("th", {}, "Name"), el("th", {}, "")), rows) : el("p", {}, "No persona yet."), msg];
+  if (admin) {
+    const name = el("input", { name: "name", id: "persona-name", required: true, pattern: "[A-Za-z0-9._-]+", placeholder: "jane" });
+    const body = el("textarea", { name: "persona", id: "persona-body", required: true, autocomplete: "off", spellcheck: "false",
+      placeholder: "email: jane.doe@example.com\nphone: +1 555 0100\nname: Jane Doe" });
+    kids.push(el("h2", {}, "Add or replace a persona"), el("form", { id: "persona-form", onsubmit: async (ev) => {
+      ev.preventDefault();
+      try {
+        const res = await fetch("/api/personas/" + encodeURIComponent(name.value), { method: "PUT", credentials: "same-origin",
+          headers: { "X-CSRF-Token": state.csrf, "Content-Type": "application/yaml" }, body: body.value });
+        if (!res.ok) throw new Error((await res.json()).error || res.statusText);
+        body.value = "";
+        await personasView();
+      } catch (err) { msg.replaceChildren(errorBox(err)); }
+    } }, el("label", {}, "Name", name),
+      el("label", {}, "Persona file", el("span", {}, "YAML or JSON, as --persona takes; replaces a persona of the same name"), body),
+      el("button", { type: "submit" }, "Store persona")));
+  }
+  show(...kids);
 }
 
 async function submitView(siteID) {
@@ -193,6 +266,7 @@ async function route() {
     else if (parts[0] === "scans" && parts[1]) scanView(parts[1]);
     else if (parts[0] === "diff" && parts[2]) await diffView(parts[1], parts[2]);
     else if (parts[0] === "tokens") await tokensView();
+    else if (parts[0] === "personas") await personasView();
     else show(el("p", {}, "Nothing here."));
   } catch (err) {
     if (state.token) show(errorBox(err));
