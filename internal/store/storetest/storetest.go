@@ -45,6 +45,8 @@ func Run(t *testing.T, tg Target) {
 		{"CrawlListing", testCrawlListing},
 		{"CrawlOnceConcurrent", testCrawlConcurrent},
 		{"Runs", testRuns},
+		{"Fleet", testFleet},
+		{"FleetClaimConcurrent", testClaimConcurrent},
 		{"Tokens", testTokens},
 		{"Personas", testPersonas},
 		{"PersonaNoKey", testPersonaNoKey},
