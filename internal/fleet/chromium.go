@@ -26,7 +26,9 @@ func (c *chromium) get(ctx context.Context) (*browser.Browser, error) {
 	if c.b != nil {
 		return c.b, nil
 	}
-	b, err := browser.Launch(ctx, browser.Options{Args: c.args})
+	// Chromium outlives the site that launched it: its lifetime is the
+	// worker's, ended by close (Launch bounds the start on its own).
+	b, err := browser.Launch(context.WithoutCancel(ctx), browser.Options{Args: c.args})
 	if err != nil {
 		return nil, err
 	}
