@@ -293,7 +293,7 @@ func runCrawlStatus(ctx context.Context, e *env, o statusOptions) error {
 			fmt.Fprint(e.stdout, "\033[H\033[2J")
 		}
 		writeStatus(e.stdout, s)
-		if !o.watch || s.Run.State == store.RunFinished || s.Run.State == store.RunCancelled {
+		if !o.watch || s.Finished() || s.Run.State == store.RunCancelled {
 			return nil
 		}
 		select {

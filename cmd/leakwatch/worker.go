@@ -22,6 +22,7 @@ type workerOptions struct {
 	harDir      string
 	harStore    string
 	chromeArgs  []string
+	verbose     bool
 }
 
 func newWorkerCmd(e *env) *cobra.Command {
@@ -59,6 +60,7 @@ credentials from LEAKWATCH_S3_ENDPOINT, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
 	fl.StringVar(&o.harDir, "har-dir", "", "keep HARs of runs enqueued with --har under this directory (gzipped, one folder per run)")
 	fl.StringVar(&o.harStore, "har-store", "", "keep HARs in file:///path or s3://bucket/prefix")
 	fl.StringArrayVar(&o.chromeArgs, "chrome-arg", nil, "extra Chromium command-line flag, e.g. --host-resolver-rules=…; repeatable")
+	fl.BoolVar(&o.verbose, "verbose", false, "log every site's outcome, every page visited and the queue's own records")
 	return cmd
 }
 
@@ -90,16 +92,16 @@ func runWorker(ctx context.Context, e *env, o workerOptions) error {
 	if err := c.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}
-	e.log().Info("worker started", "concurrency", o.concurrency)
+	e.log().Log(ctx, levelNotice, "worker started", "concurrency", o.concurrency)
 	<-ctx.Done()
-	e.log().Info("worker stopping: running sites may finish", "grace", o.grace)
+	e.log().Log(context.WithoutCancel(ctx), levelNotice, "worker stopping: running sites may finish", "grace", o.grace)
 	gctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), o.grace)
 	defer cancel()
 	if err := c.Stop(gctx); err == nil {
-		e.log().Info("worker stopped")
+		e.log().Log(context.WithoutCancel(ctx), levelNotice, "worker stopped")
 		return nil
 	}
-	e.log().Info("grace period over: releasing running sites")
+	e.log().Log(context.WithoutCancel(ctx), levelNotice, "grace period over: releasing running sites")
 	cctx, ccancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer ccancel()
 	if err := c.StopAndCancel(cctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {

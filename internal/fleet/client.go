@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
@@ -130,8 +131,21 @@ func newRiver[TTx any](ctx context.Context, d riverdriver.Driver[TTx], cfg *rive
 	if err != nil {
 		return nil, fmt.Errorf("fleet: River migrations: %w", err)
 	}
-	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
-		return nil, fmt.Errorf("fleet: migrate River tables: %w", err)
+	// River's migrator takes no lock: workers starting together on a new
+	// database can collide; the loser finds the tables made on a retry.
+	for try := 1; ; try++ {
+		_, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+		if err == nil {
+			break
+		}
+		if try == 3 {
+			return nil, fmt.Errorf("fleet: migrate River tables: %w", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("fleet: migrate River tables: %w", err)
+		case <-time.After(time.Duration(try) * time.Second):
+		}
 	}
 	q, err := river.NewClient(d, cfg)
 	if err != nil {

@@ -183,7 +183,7 @@ func TestCrawlProcesses(t *testing.T) {
 				site, r.Worker, r.Attempt, err)
 		}
 	}
-	if !logged(t, ws["w2"], "worker stopped", "site released") {
+	if !logged(t, ws["w2"], "worker stopped", "grace period over: releasing running sites") {
 		t.Error("w2's log says neither that it stopped nor that it released its sites")
 	}
 }

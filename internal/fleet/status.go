@@ -51,6 +51,13 @@ func RunStatus(ctx context.Context, st store.Crawls, runID int64, now time.Time)
 	s := Status{Run: run, Total: fs.Total, Done: fs.Done, Failed: fs.Failed, Running: fs.Running,
 		Workers: fs.Workers, First: fs.First, Last: fs.Last}
 	s.Pending = max(0, s.Total-s.Done-s.Failed-s.Running)
+	if s.Finished() && run.State == store.RunActive {
+		// Every site has a result, but the count workers keep missed one
+		// (a worker died between storing and counting): finish it here.
+		if done, err := st.FinishRunIfComplete(ctx, runID); err == nil && done {
+			s.Run.State = store.RunFinished
+		}
+	}
 	if mins := now.Sub(since).Minutes(); mins > 0 && fs.Recent > 0 {
 		s.PerMinute = float64(fs.Recent) / mins
 	}

@@ -41,15 +41,17 @@ func (w *siteWorker) Work(ctx context.Context, job *river.Job[crawlArgs]) error 
 	case run.State == store.RunCancelled:
 		return river.JobCancel(fmt.Errorf("run %d is cancelled", a.RunID))
 	}
-	if prev, err := c.st.CrawlResult(ctx, a.RunID, a.Site); err == nil && prev.State == store.Done {
+	prev, err := c.st.CrawlResult(ctx, a.RunID, a.Site)
+	if err == nil && prev.State == store.Done {
 		return nil // stored by an earlier attempt
 	}
+	first := errors.Is(err, store.ErrNotFound) // no result yet, not even a failure
 	if job.Attempt >= job.MaxAttempts { // the spare attempt: see Enqueue
-		return c.finish(ctx, job, result{err: errors.New("the worker crawling it stopped without a result on its last attempt")})
+		return c.finish(ctx, job, run, first, result{err: errors.New("the worker crawling it stopped without a result on its last attempt")})
 	}
 	setup, err := c.setup(ctx, run)
 	if err != nil {
-		return c.finish(ctx, job, result{err: fmt.Errorf("%w: %w", errPermanent, err)})
+		return c.finish(ctx, job, run, first, result{err: fmt.Errorf("%w: %w", errPermanent, err)})
 	}
 	if wait, err := c.claim(ctx, a.Site); err != nil || wait > 0 {
 		if err != nil {
@@ -67,7 +69,7 @@ func (w *siteWorker) Work(ctx context.Context, job *river.Job[crawlArgs]) error 
 		c.cfg.Logger.Info("site released", "run", a.RunID, "site", a.Site)
 		return river.JobSnooze(0)
 	}
-	return c.finish(ctx, job, res)
+	return c.finish(ctx, job, run, first, res)
 }
 
 // claim takes the site's registrable domain for one visit; a positive
@@ -96,7 +98,7 @@ func (c *Client) pauseWait() time.Duration { return max(5*time.Second, 5*c.cfg.P
 
 // finish stores the outcome: a report, a failure when no attempt is left
 // or another cannot help, or else an error for River to retry.
-func (c *Client) finish(ctx context.Context, job *river.Job[crawlArgs], res result) error {
+func (c *Client) finish(ctx context.Context, job *river.Job[crawlArgs], run store.Run, first bool, res result) error {
 	a := job.Args
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), storeTimeout)
 	defer cancel()
@@ -116,10 +118,23 @@ func (c *Client) finish(ctx context.Context, job *river.Job[crawlArgs], res resu
 		return fmt.Errorf("store result of %s: %w", a.Site, err)
 	}
 	c.cfg.Logger.Info("site "+string(r.State), "run", a.RunID, "site", a.Site, "attempt", job.Attempt, "stored", stored, "err", r.Error)
-	if done, err := c.st.FinishRunIfComplete(sctx, a.RunID); err == nil && done {
-		c.cfg.Logger.Info("run finished", "run", a.RunID)
+	if stored && first {
+		c.maybeFinish(sctx, run)
 	}
 	return nil
+}
+
+// maybeFinish counts a site's first result and, once the count reaches the
+// run's total, marks the run finished if every site has a result: the
+// exact count runs once near the end, not after every site.
+func (c *Client) maybeFinish(ctx context.Context, run store.Run) {
+	n, err := c.st.NoteResult(ctx, run.ID)
+	if err != nil || n < run.Total {
+		return
+	}
+	if done, err := c.st.FinishRunIfComplete(ctx, run.ID); err == nil && done {
+		c.cfg.Logger.Info("run finished", "run", run.ID)
+	}
 }
 
 func (c *Client) unmark(ctx context.Context, a crawlArgs) {

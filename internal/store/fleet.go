@@ -21,6 +21,10 @@ type Fleet interface {
 	MarkCrawling(ctx context.Context, runID int64, site, worker string) error
 	// UnmarkCrawling forgets the mark of site in a run.
 	UnmarkCrawling(ctx context.Context, runID int64, site string) error
+	// NoteResult counts a site's first result in a run and returns the
+	// run's count: a cheap sign of completion that FinishRunIfComplete
+	// then checks exactly.
+	NoteResult(ctx context.Context, runID int64) (int, error)
 	// FinishRunIfComplete marks an active run finished when every site has
 	// a result, and reports whether it did.
 	FinishRunIfComplete(ctx context.Context, runID int64) (bool, error)
@@ -87,6 +91,13 @@ func (s *sqlStore) UnmarkCrawling(ctx context.Context, runID int64, site string)
 	return s.wrap(fmt.Sprintf("unmark %s in run %d", site, runID), err)
 }
 
+func (s *sqlStore) NoteResult(ctx context.Context, runID int64) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, s.d.q(`INSERT INTO crawl_progress (run_id, results) VALUES (?, 1)
+		ON CONFLICT (run_id) DO UPDATE SET results = crawl_progress.results + 1 RETURNING results`), runID).Scan(&n)
+	return n, s.wrap(fmt.Sprintf("count a result of run %d", runID), err)
+}
+
 func (s *sqlStore) FinishRunIfComplete(ctx context.Context, runID int64) (bool, error) {
 	res, err := s.db.ExecContext(ctx, s.d.q(`UPDATE crawl_runs SET state = 'finished', updated_at = ?
 		WHERE id = ? AND state = 'active' AND total <= (SELECT COUNT(*) FROM crawl_results WHERE run_id = ?)`),
@@ -119,6 +130,10 @@ func (s *sqlStore) TakeFailed(ctx context.Context, runID int64) ([]CrawlResult, 
 			return err
 		}
 		if err := rows.Err(); err != nil || len(out) == 0 {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.d.q("UPDATE crawl_progress SET results = results - ? WHERE run_id = ?"),
+			len(out), runID); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, s.d.q("UPDATE crawl_runs SET state = 'active', updated_at = ? WHERE id = ? AND state = 'finished'"),

@@ -55,8 +55,15 @@ func testFleet(t *testing.T, tg Target) {
 	if st := must(s.FleetStats(ctx, run.ID, time.Now().Add(time.Hour), time.Now().Add(time.Hour)))(t); st.Running != 0 || st.Recent != 0 {
 		t.Errorf("stale marks or old results counted: %+v", st)
 	}
+	if n := must(s.NoteResult(ctx, run.ID))(t); n != 1 {
+		t.Errorf("NoteResult = %d, want 1", n)
+	}
 	put("b.example", "w2", store.Failed)
 	put("c.example", "w2", store.Failed)
+	must(s.NoteResult(ctx, run.ID))(t)
+	if n := must(s.NoteResult(ctx, run.ID))(t); n != 3 {
+		t.Errorf("NoteResult = %d, want 3", n)
+	}
 	if done := must(s.FinishRunIfComplete(ctx, run.ID))(t); !done {
 		t.Error("run with every result not finished")
 	}
@@ -66,6 +73,9 @@ func testFleet(t *testing.T, tg Target) {
 	}
 	if r := must(s.Run(ctx, run.ID))(t); r.State != store.RunActive {
 		t.Errorf("run after taking its failures is %s, want active", r.State)
+	}
+	if n := must(s.NoteResult(ctx, run.ID))(t); n != 2 {
+		t.Errorf("NoteResult after taking 2 failures = %d, want 2", n)
 	}
 	if again := must(s.TakeFailed(ctx, run.ID))(t); len(again) != 0 {
 		t.Errorf("failures taken twice: %+v", again)

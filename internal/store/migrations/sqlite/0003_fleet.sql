@@ -19,3 +19,10 @@ CREATE TABLE crawl_active (
 );
 
 CREATE INDEX crawl_results_finished ON crawl_results (run_id, finished_at);
+
+-- Results counted as workers store them, so a worker can tell cheaply
+-- when a run may be complete (the exact count is taken only then).
+CREATE TABLE crawl_progress (
+	run_id  INTEGER NOT NULL PRIMARY KEY REFERENCES crawl_runs(id) ON DELETE CASCADE,
+	results INTEGER NOT NULL DEFAULT 0
+);
