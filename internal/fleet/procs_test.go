@@ -258,4 +258,3 @@ func logged(t *testing.T, w *worker, msgs ...string) bool {
 	}
 	return false
 }
-

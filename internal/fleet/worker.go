@@ -46,7 +46,7 @@ func (w *siteWorker) Work(ctx context.Context, job *river.Job[crawlArgs]) error 
 		return nil // stored by an earlier attempt
 	}
 	first := errors.Is(err, store.ErrNotFound) // no result yet, not even a failure
-	if job.Attempt >= job.MaxAttempts { // the spare attempt: see Enqueue
+	if job.Attempt >= job.MaxAttempts {        // the spare attempt: see Enqueue
 		return c.finish(ctx, job, run, first, result{err: errors.New("the worker crawling it stopped without a result on its last attempt")})
 	}
 	setup, err := c.setup(ctx, run)
