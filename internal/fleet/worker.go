@@ -45,8 +45,9 @@ func (w *siteWorker) Work(ctx context.Context, job *river.Job[crawlArgs]) error 
 	if err == nil && prev.State == store.Done {
 		return nil // stored by an earlier attempt
 	}
-	first := errors.Is(err, store.ErrNotFound) // no result yet, not even a failure
-	if job.Attempt >= job.MaxAttempts {        // the spare attempt: see Enqueue
+	// first: no result yet, not even a failure, so the run's count grows.
+	first := errors.Is(err, store.ErrNotFound)
+	if job.Attempt >= job.MaxAttempts { // the spare attempt: see insert
 		return c.finish(ctx, job, run, first, result{err: errors.New("the worker crawling it stopped without a result on its last attempt")})
 	}
 	setup, err := c.setup(ctx, run)
