@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/leakwatch/leakwatch/internal/sharedtest"
 )
 
 func TestPopulationChoices(t *testing.T) {
@@ -144,4 +146,17 @@ func fetch(t *testing.T, c *http.Client, u string, want int) string {
 		t.Errorf("GET %s: %d, want %d", u, resp.StatusCode, want)
 	}
 	return string(b)
+}
+
+// TestPopulationTruthGolden keeps the truth of the population the crawl
+// tests use (200 sites, seed 16) as JSON, for checking a crawl's
+// statistics against it; refresh with -update.
+func TestPopulationTruthGolden(t *testing.T) {
+	t.Parallel()
+	sites := population(200, 16)
+	truth := make([]SiteTruth, len(sites))
+	for i := range sites {
+		truth[i] = sites[i].truth()
+	}
+	sharedtest.GoldenJSON(t, "testdata/population-200-seed16.truth.json", truth, *update)
 }
