@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/leakwatch/leakwatch/internal/fleet"
+	"github.com/leakwatch/leakwatch/internal/netguard"
 )
 
 type workerOptions struct {
@@ -23,6 +24,7 @@ type workerOptions struct {
 	harStore    string
 	chromeArgs  []string
 	verbose     bool
+	allowPriv   bool
 }
 
 func newWorkerCmd(e *env) *cobra.Command {
@@ -36,7 +38,9 @@ if it dies), then stores the site's report once. Start one on each machine; they
 work through the database. A site gets --site-timeout per attempt and 3 attempts; two visits to
 one registrable domain, by any worker, start at least --politeness apart. Paused runs wait;
 cancelled runs are skipped. A worker killed mid-site loses only that attempt: another worker
-retries the site once the site timeout and a margin have passed.
+retries the site once the site timeout and a margin have passed. Chromium goes through a guard
+that refuses loopback, private, link-local and metadata addresses (a listed domain resolving or
+redirecting to one cannot reach the cluster's insides) unless --allow-private-targets.
 
 SIGINT or SIGTERM stops taking sites and lets running ones finish for --grace; sites still
 running then are released at once, for another worker. A second signal exits at once.
@@ -60,6 +64,7 @@ credentials from LEAKWATCH_S3_ENDPOINT, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
 	fl.StringVar(&o.harDir, "har-dir", "", "keep HARs of runs enqueued with --har under this directory (gzipped, one folder per run)")
 	fl.StringVar(&o.harStore, "har-store", "", "keep HARs in file:///path or s3://bucket/prefix")
 	fl.StringArrayVar(&o.chromeArgs, "chrome-arg", nil, "extra Chromium command-line flag, e.g. --host-resolver-rules=…; repeatable")
+	fl.BoolVar(&o.allowPriv, "allow-private-targets", false, "let sites reach loopback, private, link-local and metadata addresses, with no guard in between (labs and tests, with --chrome-arg=--host-resolver-rules=…)")
 	fl.BoolVar(&o.verbose, "verbose", false, "log every site's outcome, every page visited and the queue's own records")
 	return cmd
 }
@@ -77,8 +82,13 @@ func runWorker(ctx context.Context, e *env, o workerOptions) error {
 		return err
 	}
 	defer st.Close()
+	chromeArgs, stopGuard, err := workerGuard(ctx, e, o)
+	if err != nil {
+		return err
+	}
+	defer stopGuard()
 	cfg := fleet.Config{Concurrency: o.concurrency, Name: o.name, SiteTimeout: o.siteTimeout, Politeness: o.politeness,
-		ChromeArgs: o.chromeArgs, ConsentRules: consentRules(), HARs: sink, Logger: e.log(), Version: toolVersion()}
+		ChromeArgs: chromeArgs, ConsentRules: consentRules(), HARs: sink, Logger: e.log(), Version: toolVersion()}
 	if err := cfg.Validate(); err != nil {
 		return usageError{err}
 	}
@@ -108,6 +118,32 @@ func runWorker(ctx context.Context, e *env, o workerOptions) error {
 		return err
 	}
 	return nil
+}
+
+// workerGuard starts the network guard the worker's Chromium goes
+// through, unless private targets are allowed, and returns Chromium's
+// flags. The guard outlives the signal that stops the worker, so that
+// sites finishing in the grace period still reach the network.
+func workerGuard(ctx context.Context, e *env, o workerOptions) ([]string, func(), error) {
+	if o.allowPriv {
+		return o.chromeArgs, func() {}, nil
+	}
+	proxy, err := netguard.New(netguard.Config{Guard: netguard.Guard{}, Logger: e.log(),
+		OnRefuse: func(ev netguard.Event) {
+			e.log().Warn("site target refused", "host", ev.Host, "addr", ev.Addr, "reason", ev.Reason)
+		}})
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := proxy.Start(context.WithoutCancel(ctx)); err != nil {
+		return nil, nil, err
+	}
+	stop := func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = proxy.Stop(sctx)
+	}
+	return append(append([]string{}, o.chromeArgs...), proxy.ChromeArgs()...), stop, nil
 }
 
 // harSink opens where HARs go: --har-dir, or --har-store's URL.

@@ -62,6 +62,7 @@ func TestCrawlSQLite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	c.chrome.recycle = 4 // a fresh Chromium after every 4 sites, while others run
 	sites, err := ParseSites(strings.NewReader(strings.Join(pop.Lines(), "\n")))
 	if err != nil {
 		t.Fatal(err)

@@ -62,7 +62,8 @@ type worker struct {
 func startWorker(t *testing.T, bin, dir, dsn, name string, concurrency int, chromeArgs []string) *worker {
 	t.Helper()
 	args := []string{"worker", "--database", dsn, "--name", name, "--concurrency", strconv.Itoa(concurrency),
-		"--site-timeout", "30s", "--politeness", "2s", "--grace", "20s", "--log-format", "json"}
+		"--site-timeout", "30s", "--politeness", "2s", "--grace", "20s", "--log-format", "json",
+		"--allow-private-targets"}
 	for _, a := range chromeArgs {
 		args = append(args, "--chrome-arg="+a)
 	}

@@ -65,10 +65,11 @@ func (c *Client) setup(ctx context.Context, run store.Run) (*runSetup, error) {
 // scan crawls the site in a fresh context of the worker's Chromium,
 // audits the capture and keeps the HAR when the run asks.
 func (c *Client) scan(ctx context.Context, s *runSetup, a crawlArgs) result {
-	b, err := c.chrome.get(ctx)
+	b, release, err := c.chrome.get(ctx)
 	if err != nil {
 		return result{err: fmt.Errorf("start Chromium: %w", err)}
 	}
+	defer release()
 	budget := c.cfg.SiteTimeout
 	copts := crawl.Options{Start: []string{a.Site}, Depth: s.opts.Depth, MaxPages: s.opts.MaxPages, Tabs: 1,
 		Quiet: 500 * time.Millisecond, PageTimeout: min(30*time.Second, budget/2),

@@ -34,7 +34,8 @@ const StatusWindow = 5 * time.Minute
 // for dead: longer than any site budget.
 const staleMark = 30 * time.Minute
 
-// RunStatus reads a run's progress as of now.
+// RunStatus reads a run's progress as of now. An active run whose every
+// site has a result is marked finished on the way.
 func RunStatus(ctx context.Context, st store.Crawls, runID int64, now time.Time) (Status, error) {
 	run, err := st.Run(ctx, runID)
 	if err != nil {
