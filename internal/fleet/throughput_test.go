@@ -96,10 +96,11 @@ func measureWorkers(t *testing.T, bin, dir, dsn string, pop *lab.Population, n, 
 // storedPerSite logs the database's bytes and rows per site.
 func storedPerSite(t *testing.T, ctx context.Context, st store.Store, runID int64, sites int) {
 	h, _ := store.HandlesOf(st)
-	var reportBytes, resultsRel, jobsRel, dbSize int64
+	var reportBytes, zstdBytes, resultsRel, jobsRel, dbSize int64
 	err := h.DB.QueryRowContext(ctx, `SELECT (SELECT COALESCE(SUM(size), 0) FROM crawl_results WHERE run_id = $1),
+		(SELECT COALESCE(SUM(octet_length(report)), 0) FROM crawl_results WHERE run_id = $1),
 		pg_total_relation_size('crawl_results'), pg_total_relation_size('river_job'), pg_database_size(current_database())`,
-		runID).Scan(&reportBytes, &resultsRel, &jobsRel, &dbSize)
+		runID).Scan(&reportBytes, &zstdBytes, &resultsRel, &jobsRel, &dbSize)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,8 +113,8 @@ func storedPerSite(t *testing.T, ctx context.Context, st store.Store, runID int6
 		rows = append(rows, table+" "+strconv.Itoa(n))
 	}
 	f := float64(sites)
-	t.Logf("stored per site: report JSON %.0f B (uncompressed size column), crawl_results table %.0f B, river_job %.0f B, database %.0f B; rows: %s",
-		float64(reportBytes)/f, float64(resultsRel)/f, float64(jobsRel)/f, float64(dbSize)/f, strings.Join(rows, ", "))
+	t.Logf("stored per site: report JSON %.0f B (%.0f B zstd), crawl_results table %.0f B, river_job %.0f B, database %.0f B; rows: %s",
+		float64(reportBytes)/f, float64(zstdBytes)/f, float64(resultsRel)/f, float64(jobsRel)/f, float64(dbSize)/f, strings.Join(rows, ", "))
 }
 
 // measureScans runs `leakwatch scan` once per site, one after another.
