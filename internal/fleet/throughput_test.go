@@ -88,7 +88,7 @@ func measureWorkers(t *testing.T, bin, dir, dsn string, pop *lab.Population, n, 
 		}
 	}
 	t.Logf("%d worker(s): %d sites (%d failed) in %s = %.0f sites/hour; %.2f CPU-s/site (workers and Chromium); "+
-		"peak worker RSS %d MB, worker+Chromium RSS %d MB", n, s.Done+s.Failed, s.Failed, elapsed.Round(time.Second),
+		"peak worker RSS %d MB, worker+Chromium PSS %d MB", n, s.Done+s.Failed, s.Failed, elapsed.Round(time.Second),
 		float64(sites)/elapsed.Hours(), cpu.Seconds()/float64(sites), peakWorker/1024, chromeRSS/1024)
 	storedPerSite(t, ctx, st, runID, sites)
 }
@@ -155,8 +155,9 @@ func procKB(pid int, key string) int64 {
 	return 0
 }
 
-// treeRSS sums the resident memory of a process and its descendants (a
-// worker and its Chromium), in kB.
+// treeRSS sums the proportional resident memory (PSS: shared pages split
+// between their sharers, so Chromium's processes are not counted many
+// times over) of a process and its descendants, in kB.
 func treeRSS(root int) int64 {
 	dirs, _ := filepath.Glob("/proc/[0-9]*/stat")
 	parent := map[int]int{}
@@ -177,12 +178,28 @@ func treeRSS(root int) int64 {
 	for pid := range parent {
 		for p := pid; p > 1; p = parent[p] {
 			if p == root {
-				sum += procKB(pid, "VmRSS")
+				sum += pssKB(pid)
 				break
 			}
 		}
 	}
 	return sum
+}
+
+// pssKB reads a process's PSS from smaps_rollup, or its RSS where the
+// kernel has no rollup.
+func pssKB(pid int) int64 {
+	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "smaps_rollup"))
+	if err != nil {
+		return procKB(pid, "VmRSS")
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "Pss:"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return n
+		}
+	}
+	return 0
 }
 
 func envInt(name string, def int) int {
