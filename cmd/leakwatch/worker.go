@@ -82,13 +82,13 @@ func runWorker(ctx context.Context, e *env, o workerOptions) error {
 		return err
 	}
 	defer st.Close()
-	chromeArgs, stopGuard, err := workerGuard(ctx, e, o)
+	chromeArgs, check, stopGuard, err := workerGuard(ctx, e, o)
 	if err != nil {
 		return err
 	}
 	defer stopGuard()
 	cfg := fleet.Config{Concurrency: o.concurrency, Name: o.name, SiteTimeout: o.siteTimeout, Politeness: o.politeness,
-		ChromeArgs: chromeArgs, ConsentRules: consentRules(), HARs: sink, Logger: e.log(), Version: toolVersion()}
+		ChromeArgs: chromeArgs, TargetCheck: check, ConsentRules: consentRules(), HARs: sink, Logger: e.log(), Version: toolVersion()}
 	if err := cfg.Validate(); err != nil {
 		return usageError{err}
 	}
@@ -124,26 +124,27 @@ func runWorker(ctx context.Context, e *env, o workerOptions) error {
 // through, unless private targets are allowed, and returns Chromium's
 // flags. The guard outlives the signal that stops the worker, so that
 // sites finishing in the grace period still reach the network.
-func workerGuard(ctx context.Context, e *env, o workerOptions) ([]string, func(), error) {
+func workerGuard(ctx context.Context, e *env, o workerOptions) ([]string, func(context.Context, string) error, func(), error) {
 	if o.allowPriv {
-		return o.chromeArgs, func() {}, nil
+		return o.chromeArgs, nil, func() {}, nil
 	}
-	proxy, err := netguard.New(netguard.Config{Guard: netguard.Guard{}, Logger: e.log(),
+	guard := &netguard.Guard{}
+	proxy, err := netguard.New(netguard.Config{Guard: *guard, Logger: e.log(),
 		OnRefuse: func(ev netguard.Event) {
 			e.log().Warn("site target refused", "host", ev.Host, "addr", ev.Addr, "reason", ev.Reason)
 		}})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if err := proxy.Start(context.WithoutCancel(ctx)); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	stop := func() {
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
 		_ = proxy.Stop(sctx)
 	}
-	return append(append([]string{}, o.chromeArgs...), proxy.ChromeArgs()...), stop, nil
+	return append(append([]string{}, o.chromeArgs...), proxy.ChromeArgs()...), guard.Check, stop, nil
 }
 
 // harSink opens where HARs go: --har-dir, or --har-store's URL.

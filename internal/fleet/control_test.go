@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,7 +33,13 @@ func TestCrawlControl(t *testing.T) {
 	}
 	defer st.Close()
 	c, err := Open(ctx, dsn, st, Config{Concurrency: 2, Name: "w", SiteTimeout: 30 * time.Second, Attempts: 1,
-		PollInterval: 100 * time.Millisecond, ChromeArgs: pop.ChromeArgs(), Logger: testLogger(t)})
+		PollInterval: 100 * time.Millisecond, ChromeArgs: pop.ChromeArgs(), Logger: testLogger(t),
+		TargetCheck: func(_ context.Context, u string) error {
+			if strings.Contains(u, "refused") {
+				return errors.New("refused by the test's guard")
+			}
+			return nil
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,6 +49,7 @@ func TestCrawlControl(t *testing.T) {
 	paused := mustRun(t)(c.Enqueue(ctx, "paused", sites, opts))
 	cancelled := mustRun(t)(c.Enqueue(ctx, "cancelled", sites[:1], opts))
 	failing := mustRun(t)(c.Enqueue(ctx, "failing", []Site{{URL: "http://localhost:1/"}}, opts))
+	refused := mustRun(t)(c.Enqueue(ctx, "refused", []Site{{URL: "https://refused.test/"}}, opts))
 	mustRun(t)(Pause(ctx, st, paused.ID))
 	mustRun(t)(Cancel(ctx, st, cancelled.ID))
 	if err := c.Start(ctx); err != nil {
@@ -52,6 +60,11 @@ func TestCrawlControl(t *testing.T) {
 	s := waitFinished(t, ctx, st, failing.ID)
 	if s.Failed != 1 || s.Run.State != store.RunFinished {
 		t.Errorf("failing run: %+v, want one failure and finished", s)
+	}
+	waitFinished(t, ctx, st, refused.ID)
+	if r, err := st.CrawlResult(ctx, refused.ID, "https://refused.test/"); err != nil || r.State != store.Failed ||
+		!strings.Contains(r.Error, "refused by the test's guard") {
+		t.Errorf("refused site: %+v, %v", r, err)
 	}
 	time.Sleep(time.Second)
 	if s, _ := RunStatus(ctx, st, paused.ID, time.Now()); s.Done+s.Failed != 0 {

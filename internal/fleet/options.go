@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -83,6 +84,10 @@ type Config struct {
 	ChromeArgs []string
 	// ConsentRules are the consent platforms a run with Consent knows.
 	ConsentRules []crawl.ConsentRule
+	// TargetCheck, when set, vets a site's URL before it is crawled (the
+	// network guard's check: no loopback, private or metadata address); its
+	// error fails the site at once, without a retry.
+	TargetCheck func(ctx context.Context, url string) error
 	// HARs stores the HARs of runs that keep them; nil refuses such runs.
 	HARs HARSink
 	// Logger receives River's and the worker's logs; nil discards them.

@@ -54,6 +54,11 @@ func (w *siteWorker) Work(ctx context.Context, job *river.Job[crawlArgs]) error 
 	if err != nil {
 		return c.finish(ctx, job, run, first, result{err: fmt.Errorf("%w: %w", errPermanent, err)})
 	}
+	if check := c.cfg.TargetCheck; check != nil {
+		if err := check(ctx, a.Site); err != nil {
+			return c.finish(ctx, job, run, first, result{err: fmt.Errorf("%w: %w", errPermanent, err)})
+		}
+	}
 	if wait, err := c.claim(ctx, a.Site); err != nil || wait > 0 {
 		if err != nil {
 			return err
