@@ -219,6 +219,7 @@ base64, compressed, or hashed after a vendor's normalization.
 	// Every command, listed here and nowhere else: one file each.
 	root.AddCommand(newAnalyzeCmd(e), newScanCmd(e), newDemoCmd(e), newDiffCmd(e), newVerifyCmd(e),
 		newKeygenCmd(e), newServeCmd(e), newVersionCmd(e))
+	root.AddCommand(newCrawlCmd(e), newWorkerCmd(e))
 	return root
 }
 

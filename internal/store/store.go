@@ -91,6 +91,7 @@ type Scans interface {
 // Crawls are research crawls over many sites (issue 16): results are keyed
 // by (run, site) so a retried job never stores a second one.
 type Crawls interface {
+	Fleet
 	CreateRun(ctx context.Context, r Run) (Run, error)
 	Run(ctx context.Context, id int64) (Run, error)
 	// ListRuns returns runs newest first.

@@ -46,6 +46,8 @@ func Run(t *testing.T, tg Target) {
 		{"CrawlOnceConcurrent", testCrawlConcurrent},
 		{"CrawlExport", testExport},
 		{"Runs", testRuns},
+		{"Fleet", testFleet},
+		{"FleetClaimConcurrent", testClaimConcurrent},
 		{"Tokens", testTokens},
 		{"Personas", testPersonas},
 		{"PersonaNoKey", testPersonaNoKey},

@@ -1,0 +1,216 @@
+package fleet
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
+	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
+
+	"github.com/leakwatch/leakwatch/internal/party"
+	"github.com/leakwatch/leakwatch/internal/store"
+)
+
+// QueueCrawl is the River queue of crawl jobs, one job per (run, site).
+const QueueCrawl = "crawl"
+
+// queue is what a Client needs of a River client of either driver.
+type queue interface {
+	InsertMany(ctx context.Context, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error)
+	Start(ctx context.Context) error
+	Stop(ctx context.Context) error
+	StopAndCancel(ctx context.Context) error
+}
+
+// Client enqueues and controls runs and, with a positive Concurrency,
+// works their sites.
+type Client struct {
+	cfg   Config
+	st    store.Store
+	q     queue
+	close func()
+
+	// Worker state.
+	classifier *party.Classifier
+	chrome     *chromium
+	mu         sync.Mutex
+	runs       map[int64]*runSetup // parsed options and persona pool, per run
+}
+
+// Open connects River to the database dsn names (as store.Open reads it),
+// runs River's migrations and returns a stopped Client whose results go
+// to st.
+func Open(ctx context.Context, dsn string, st store.Store, cfg Config) (*Client, error) {
+	if st == nil {
+		return nil, fmt.Errorf("%w: a store is required", ErrConfig)
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	c := &Client{cfg: cfg.withDefaults(), st: st, runs: map[int64]*runSetup{}}
+	if c.cfg.Concurrency > 0 {
+		cl, err := party.NewClassifier(ctx, party.Options{})
+		if err != nil {
+			return nil, fmt.Errorf("fleet: %w", err)
+		}
+		c.classifier = cl
+		c.chrome = &chromium{args: c.cfg.ChromeArgs, log: c.cfg.Logger}
+	}
+	var err error
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		err = c.openPostgres(ctx, dsn)
+	} else {
+		err = c.openSQLite(ctx, dsn)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Client) openPostgres(ctx context.Context, dsn string) error {
+	pc, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return fmt.Errorf("fleet: PostgreSQL DSN: %w", err)
+	}
+	// River's leader, notifier, producer and completer each hold a
+	// connection at times; jobs use the store's own pool.
+	pc.MaxConns = int32(6 + c.cfg.Concurrency)
+	pool, err := pgxpool.NewWithConfig(ctx, pc)
+	if err != nil {
+		return fmt.Errorf("fleet: connect PostgreSQL: %w", err)
+	}
+	q, err := newRiver(ctx, riverpgxv5.New(pool), c.riverConfig())
+	if err != nil {
+		pool.Close()
+		return err
+	}
+	c.q, c.close = q, pool.Close
+	return nil
+}
+
+// openSQLite opens the store's SQLite file on one connection, as River's
+// SQLite driver advises.
+func (c *Client) openSQLite(ctx context.Context, dsn string) error {
+	path, err := store.SQLitePath(dsn)
+	if err != nil {
+		return fmt.Errorf("fleet: %w", err)
+	}
+	v := url.Values{}
+	v.Add("_pragma", "busy_timeout(15000)")
+	v.Add("_pragma", "journal_mode(WAL)")
+	v.Add("_pragma", "synchronous(NORMAL)")
+	v.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+v.Encode())
+	if err != nil {
+		return fmt.Errorf("fleet: open SQLite %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(1)
+	q, err := newRiver(ctx, riversqlite.New(db), c.riverConfig())
+	if err != nil {
+		db.Close()
+		return err
+	}
+	c.q, c.close = q, func() { db.Close() }
+	return nil
+}
+
+func newRiver[TTx any](ctx context.Context, d riverdriver.Driver[TTx], cfg *river.Config) (*river.Client[TTx], error) {
+	m, err := rivermigrate.New(d, &rivermigrate.Config{Logger: cfg.Logger})
+	if err != nil {
+		return nil, fmt.Errorf("fleet: River migrations: %w", err)
+	}
+	// River's migrator takes no lock: workers starting together on a new
+	// database can collide; the loser finds the tables made on a retry.
+	for try := 1; ; try++ {
+		_, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+		if err == nil {
+			break
+		}
+		if try == 3 {
+			return nil, fmt.Errorf("fleet: migrate River tables: %w", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("fleet: migrate River tables: %w", err)
+		case <-time.After(time.Duration(try) * time.Second):
+		}
+	}
+	q, err := river.NewClient(d, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("fleet: River client: %w", err)
+	}
+	return q, nil
+}
+
+func (c *Client) riverConfig() *river.Config {
+	cfg := &river.Config{
+		ID:     c.cfg.Name,
+		Logger: c.cfg.Logger,
+	}
+	if c.cfg.Concurrency == 0 {
+		return cfg // insert only
+	}
+	w := river.NewWorkers()
+	river.AddWorker(w, &siteWorker{c: c})
+	cfg.Workers = w
+	cfg.Queues = map[string]river.QueueConfig{QueueCrawl: {MaxWorkers: c.cfg.Concurrency}}
+	cfg.JobTimeout = c.cfg.SiteTimeout
+	cfg.RescueStuckJobsAfter = c.cfg.rescueAfter()
+	cfg.FetchPollInterval = c.cfg.PollInterval
+	cfg.FetchCooldown = min(c.cfg.PollInterval, river.FetchCooldownDefault)
+	cfg.RetryPolicy = retryPolicy{}
+	return cfg
+}
+
+// Start works jobs until Stop; only a Client with Concurrency does.
+func (c *Client) Start(ctx context.Context) error {
+	if c.cfg.Concurrency == 0 {
+		return fmt.Errorf("%w: a client without concurrency works no jobs", ErrConfig)
+	}
+	if err := c.q.Start(ctx); err != nil {
+		return fmt.Errorf("fleet: start: %w", err)
+	}
+	return nil
+}
+
+// Stop takes no new jobs and waits for running sites to finish or ctx to
+// end. StopAndCancel then releases the sites still running: they go back
+// to the queue at once, for another worker.
+func (c *Client) Stop(ctx context.Context) error {
+	if err := c.q.Stop(ctx); err != nil {
+		return fmt.Errorf("fleet: stop: %w", err)
+	}
+	return nil
+}
+
+// StopAndCancel cancels running sites (releasing them) and waits for
+// their jobs to return.
+func (c *Client) StopAndCancel(ctx context.Context) error {
+	if err := c.q.StopAndCancel(ctx); err != nil {
+		return fmt.Errorf("fleet: stop: %w", err)
+	}
+	return nil
+}
+
+// Close releases the queue's database connection and the worker's
+// Chromium. Stop the client first.
+func (c *Client) Close() error {
+	var err error
+	if c.chrome != nil {
+		err = c.chrome.close()
+	}
+	c.close()
+	return err
+}

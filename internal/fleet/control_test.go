@@ -1,0 +1,152 @@
+package fleet
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/leakwatch/leakwatch/internal/lab"
+	"github.com/leakwatch/leakwatch/internal/store"
+)
+
+// TestCrawlControl runs three runs on one in-process worker: a paused run
+// waits until resumed, a cancelled run stores nothing, and a failing site
+// is stored as failed once, then retried by RetryFailed.
+func TestCrawlControl(t *testing.T) {
+	needChromium(t)
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	pop, err := lab.StartPopulation(ctx, lab.PopulationOptions{Sites: 3, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pop.Close()
+	dsn := filepath.Join(t.TempDir(), "crawl.db")
+	st, err := store.Open(ctx, dsn, store.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	c, err := Open(ctx, dsn, st, Config{Concurrency: 2, Name: "w", SiteTimeout: 30 * time.Second, Attempts: 1,
+		PollInterval: 100 * time.Millisecond, ChromeArgs: pop.ChromeArgs(), Logger: testLogger(t),
+		TargetCheck: func(_ context.Context, u string) error {
+			if strings.Contains(u, "refused") {
+				return errors.New("refused by the test's guard")
+			}
+			return nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	sites, _ := ParseSites(strings.NewReader(strings.Join(pop.Lines(), "\n")))
+	opts := RunOptions{MaxPages: 1}
+	paused := mustRun(t)(c.Enqueue(ctx, "paused", sites, opts))
+	cancelled := mustRun(t)(c.Enqueue(ctx, "cancelled", sites[:1], opts))
+	failing := mustRun(t)(c.Enqueue(ctx, "failing", []Site{{URL: "http://localhost:1/"}}, opts))
+	refused := mustRun(t)(c.Enqueue(ctx, "refused", []Site{{URL: "https://refused.test/"}}, opts))
+	mustRun(t)(Pause(ctx, st, paused.ID))
+	mustRun(t)(Cancel(ctx, st, cancelled.ID))
+	if err := c.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer c.StopAndCancel(context.Background())
+
+	s := waitFinished(t, ctx, st, failing.ID)
+	if s.Failed != 1 || s.Run.State != store.RunFinished {
+		t.Errorf("failing run: %+v, want one failure and finished", s)
+	}
+	waitFinished(t, ctx, st, refused.ID)
+	if r, err := st.CrawlResult(ctx, refused.ID, "https://refused.test/"); err != nil || r.State != store.Failed ||
+		!strings.Contains(r.Error, "refused by the test's guard") {
+		t.Errorf("refused site: %+v, %v", r, err)
+	}
+	time.Sleep(time.Second)
+	if s, _ := RunStatus(ctx, st, paused.ID, time.Now()); s.Done+s.Failed != 0 {
+		t.Errorf("paused run got results: %+v", s)
+	}
+	mustRun(t)(Resume(ctx, st, paused.ID))
+	if s := waitFinished(t, ctx, st, paused.ID); s.Done != len(sites) {
+		t.Errorf("resumed run: %+v", s)
+	}
+	if s, _ := RunStatus(ctx, st, cancelled.ID, time.Now()); s.Done+s.Failed != 0 || s.Run.State != store.RunCancelled {
+		t.Errorf("cancelled run: %+v", s)
+	}
+	if n, err := c.RetryFailed(ctx, failing.ID); n != 1 || err != nil {
+		t.Fatalf("RetryFailed = %d, %v", n, err)
+	}
+	if s := waitFinished(t, ctx, st, failing.ID); s.Failed != 1 || s.Total != 1 {
+		t.Errorf("retried run: %+v", s)
+	}
+	r, err := st.CrawlResult(ctx, failing.ID, "http://localhost:1/")
+	if err != nil || r.State != store.Failed || r.Error == "" {
+		t.Errorf("failed result %+v, %v", r, err)
+	}
+}
+
+func mustRun(t *testing.T) func(store.Run, error) store.Run {
+	return func(r store.Run, err error) store.Run {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+}
+
+func TestDirSink(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s := DirSink{Dir: dir}
+	a, err := s.PutHAR(context.Background(), 4, "https://www.Shop.example/a?b", []byte(`{"log":{}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := s.PutHAR(context.Background(), 4, "https://www.shop.example/other", []byte(`{}`))
+	again, _ := s.PutHAR(context.Background(), 4, "https://www.Shop.example/a?b", []byte(`{"log":{"x":1}}`))
+	if a == b || a != again || !strings.HasPrefix(a, filepath.Join(dir, "run-4")+"/") || !strings.HasSuffix(a, ".har.gz") {
+		t.Errorf("refs %q %q %q", a, b, again)
+	}
+	if fi, err := os.Stat(a); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("HAR file %v, %v: want mode 0600", fi, err)
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, "run-4", ".har-*"))
+	if len(left) != 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name string
+		cfg  Config
+		opts RunOptions
+		ok   bool
+	}{
+		{"zero", Config{}, RunOptions{MaxPages: 1}, true},
+		{"negative concurrency", Config{Concurrency: -1}, RunOptions{MaxPages: 1}, false},
+		{"tiny site timeout", Config{SiteTimeout: time.Second}, RunOptions{MaxPages: 1}, false},
+		{"negative politeness", Config{Politeness: -time.Second}, RunOptions{MaxPages: 1}, false},
+		{"unknown consent", Config{}, RunOptions{MaxPages: 1, Consent: "all"}, false},
+		{"no pages", Config{}, RunOptions{}, false},
+		{"bad persona", Config{}, RunOptions{MaxPages: 1, Persona: "nonsense: [1"}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			err := c.cfg.Validate()
+			if err == nil {
+				err = c.opts.Validate()
+			}
+			if (err == nil) != c.ok {
+				t.Errorf("validate: %v, want ok %v", err, c.ok)
+			}
+		})
+	}
+}

@@ -1,0 +1,94 @@
+package fleet
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/leakwatch/leakwatch/internal/store"
+)
+
+// insertBatch is how many jobs one insert carries.
+const insertBatch = 1000
+
+// crawlArgs is one site of a run. Round tells a site enqueued again by
+// RetryFailed from its first job, so River's uniqueness by arguments
+// keeps one job per (run, site, round).
+type crawlArgs struct {
+	RunID int64  `json:"run_id"`
+	Site  string `json:"site"`
+	Rank  int    `json:"rank,omitempty"`
+	Round int64  `json:"round,omitempty"`
+}
+
+func (crawlArgs) Kind() string { return "leakwatch_crawl_site" }
+
+// Enqueue creates a run over sites with opts and inserts one job per site
+// in the crawl queue. The run counts every site from the start, so its
+// progress is right even while the jobs are being inserted.
+func (c *Client) Enqueue(ctx context.Context, name string, sites []Site, opts RunOptions) (store.Run, error) {
+	if len(sites) == 0 {
+		return store.Run{}, fmt.Errorf("%w: no sites to crawl", ErrConfig)
+	}
+	if err := opts.Validate(); err != nil {
+		return store.Run{}, err
+	}
+	raw, err := json.Marshal(opts)
+	if err != nil {
+		return store.Run{}, fmt.Errorf("fleet: run options: %w", err)
+	}
+	run, err := c.st.CreateRun(ctx, store.Run{Name: name, Total: len(sites), Options: raw})
+	if err != nil {
+		return store.Run{}, fmt.Errorf("fleet: %w", err)
+	}
+	if err := c.insert(ctx, run.ID, sites, 0); err != nil {
+		return run, err
+	}
+	return run, nil
+}
+
+// insert adds the jobs of sites to a run, in batches; a job already there
+// (same run, site and round) is not added twice.
+func (c *Client) insert(ctx context.Context, runID int64, sites []Site, round int64) error {
+	opts := &river.InsertOpts{Queue: QueueCrawl, MaxAttempts: c.cfg.Attempts + 1,
+		UniqueOpts: river.UniqueOpts{ByArgs: true}}
+	for start := 0; start < len(sites); start += insertBatch {
+		batch := sites[start:min(start+insertBatch, len(sites))]
+		params := make([]river.InsertManyParams, len(batch))
+		for i, s := range batch {
+			params[i] = river.InsertManyParams{Args: crawlArgs{RunID: runID, Site: s.URL, Rank: s.Rank, Round: round}, InsertOpts: opts}
+		}
+		if _, err := c.q.InsertMany(ctx, params); err != nil {
+			return fmt.Errorf("fleet: enqueue sites %d-%d of run %d: %w", start+1, start+len(batch), runID, err)
+		}
+	}
+	return nil
+}
+
+// RetryFailed enqueues again every site of a run whose result is a
+// failure, and returns how many. Their failures are removed; the run is
+// active again.
+func (c *Client) RetryFailed(ctx context.Context, runID int64) (int, error) {
+	run, err := c.st.Run(ctx, runID)
+	if err != nil {
+		return 0, fmt.Errorf("fleet: %w", err)
+	}
+	if run.State == store.RunCancelled {
+		return 0, fmt.Errorf("fleet: run %d is cancelled: %w", runID, store.ErrConflict)
+	}
+	failed, err := c.st.TakeFailed(ctx, runID)
+	if err != nil || len(failed) == 0 {
+		return 0, err
+	}
+	sites := make([]Site, len(failed))
+	for i, f := range failed {
+		sites[i] = Site{URL: f.Site, Rank: f.Rank}
+	}
+	if err := c.insert(ctx, runID, sites, time.Now().UnixMicro()); err != nil {
+		return 0, err
+	}
+	return len(sites), nil
+}
