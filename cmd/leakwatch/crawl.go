@@ -68,8 +68,7 @@ func addCrawlSubcommands(crawl *cobra.Command, e *env) {
 		newCrawlStateCmd(e, "pause", "Stop workers from starting a run's sites (sites running finish)", fleet.Pause),
 		newCrawlStateCmd(e, "resume", "Let workers start a paused run's sites again", fleet.Resume),
 		newCrawlStateCmd(e, "cancel", "End a run: its remaining sites are not crawled", fleet.Cancel),
-		newCrawlRetryCmd(e))
-	// The lead adds here: newCrawlExportCmd(e), newCrawlStatsCmd(e).
+		newCrawlRetryCmd(e), newCrawlExportCmd(e), newCrawlStatsCmd(e))
 }
 
 type enqueueOptions struct {

@@ -17,8 +17,6 @@ import (
 	"github.com/leakwatch/leakwatch/internal/store"
 )
 
-// databaseEnv names the store when --database is not given.
-const databaseEnv = "LEAKWATCH_DATABASE"
 
 // crawlReadOptions are the flags export and stats share.
 type crawlReadOptions struct {

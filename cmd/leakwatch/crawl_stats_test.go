@@ -11,8 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spf13/cobra"
-
 	"github.com/leakwatch/leakwatch/internal/crawlstats"
 	"github.com/leakwatch/leakwatch/internal/report"
 	"github.com/leakwatch/leakwatch/internal/store"
@@ -23,19 +21,7 @@ import (
 // real root's flag-error and exit-status handling.
 func runCrawlCmd(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	e := newEnv(args, strings.NewReader(""), &out, &errb)
-	root := &cobra.Command{Use: "leakwatch", SilenceUsage: true, SilenceErrors: true}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return e.setupLog(cmd) }
-	group := &cobra.Command{Use: "crawl"}
-	group.AddCommand(newCrawlExportCmd(e), newCrawlStatsCmd(e))
-	root.AddCommand(group)
-	root.SetArgs(append([]string{"crawl"}, args...))
-	root.SetOut(&out)
-	root.SetErr(&errb)
-	err := root.ExecuteContext(context.Background())
-	return exitCode(err, e.log()), out.String(), errb.String()
+	return runCmd(t, "", append([]string{"crawl"}, args...)...)
 }
 
 // crawlStore stores a run of real analysed captures and a failure in a

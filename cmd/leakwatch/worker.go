@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/leakwatch/leakwatch/internal/blobstore"
 	"github.com/leakwatch/leakwatch/internal/fleet"
 	"github.com/leakwatch/leakwatch/internal/netguard"
 )
@@ -61,8 +62,8 @@ credentials from LEAKWATCH_S3_ENDPOINT, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
 	fl.DurationVar(&o.siteTimeout, "site-timeout", 2*time.Minute, "budget of one attempt at a site: crawl, analysis and storing")
 	fl.DurationVar(&o.politeness, "politeness", 10*time.Second, "least time between two visits to one registrable domain, across all workers (0: none)")
 	fl.DurationVar(&o.grace, "grace", 30*time.Second, "on SIGINT or SIGTERM, how long running sites may take to finish before they are released")
-	fl.StringVar(&o.harDir, "har-dir", "", "keep HARs of runs enqueued with --har under this directory (gzipped, one folder per run)")
-	fl.StringVar(&o.harStore, "har-store", "", "keep HARs in file:///path or s3://bucket/prefix")
+	fl.StringVar(&o.harDir, "har-dir", "", "keep HARs of runs enqueued with --har under this directory (gzipped, one folder per run; same as --har-store file:///DIR)")
+	fl.StringVar(&o.harStore, "har-store", "", "keep HARs in file:///path or s3://bucket/prefix (an existing bucket; endpoint and credentials from LEAKWATCH_S3_ENDPOINT, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION)")
 	fl.StringArrayVar(&o.chromeArgs, "chrome-arg", nil, "extra Chromium command-line flag, e.g. --host-resolver-rules=…; repeatable")
 	fl.BoolVar(&o.allowPriv, "allow-private-targets", false, "let sites reach loopback, private, link-local and metadata addresses, with no guard in between (labs and tests, with --chrome-arg=--host-resolver-rules=…)")
 	fl.BoolVar(&o.verbose, "verbose", false, "log every site's outcome, every page visited and the queue's own records")
@@ -73,10 +74,11 @@ func runWorker(ctx context.Context, e *env, o workerOptions) error {
 	if o.concurrency < 1 || o.grace < 0 {
 		return usagef("worker: --concurrency must be at least 1 and --grace not negative")
 	}
-	sink, err := harSink(o.harDir, o.harStore)
+	sink, closeSink, err := harSink(ctx, o.harDir, o.harStore)
 	if err != nil {
 		return err
 	}
+	defer func() { _ = closeSink() }()
 	st, dsn, err := o.db.open(ctx, o.concurrency+4)
 	if err != nil {
 		return err
@@ -148,28 +150,21 @@ func workerGuard(ctx context.Context, e *env, o workerOptions) ([]string, func(c
 }
 
 // harSink opens where HARs go: --har-dir, or --har-store's URL.
-func harSink(dir, store string) (fleet.HARSink, error) {
+func harSink(ctx context.Context, dir, where string) (fleet.HARSink, func() error, error) {
 	switch {
-	case dir != "" && store != "":
-		return nil, usagef("worker: give --har-dir or --har-store, not both")
+	case dir != "" && where != "":
+		return nil, nil, usagef("worker: give --har-dir or --har-store, not both")
 	case dir != "":
-		return fleet.DirSink{Dir: dir}, nil
-	case store == "":
-		return nil, nil
+		where = dir
+	case where == "":
+		return nil, func() error { return nil }, nil
 	}
-	u, err := url.Parse(store)
+	if u, err := url.Parse(where); dir == "" && (err != nil || (u.Scheme != "file" && u.Scheme != "s3")) {
+		return nil, nil, usagef("worker: --har-store %q: want file:///path or s3://bucket/prefix", where)
+	}
+	bs, err := blobstore.Open(ctx, where, blobstore.Options{})
 	if err != nil {
-		return nil, usagef("worker: --har-store %q: %w", store, err)
+		return nil, nil, fmt.Errorf("worker: HAR store: %w", err)
 	}
-	switch u.Scheme {
-	case "file":
-		if u.Path == "" || (u.Host != "" && u.Host != "localhost") {
-			return nil, usagef("worker: --har-store %q: write file:///absolute/path", store)
-		}
-		return fleet.DirSink{Dir: u.Path}, nil
-	case "s3":
-		// The lead wires internal/blobstore's S3 sink here.
-		return nil, fmt.Errorf("worker: --har-store s3:// is not available in this build yet; use --har-dir or file:///path")
-	}
-	return nil, usagef("worker: --har-store %q: want file:///path or s3://bucket/prefix", store)
+	return fleet.BlobSink{Store: bs}, bs.Close, nil
 }

@@ -3,12 +3,13 @@ package fleet
 import (
 	"context"
 	"errors"
-	"os"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/leakwatch/leakwatch/internal/blobstore"
 	"github.com/leakwatch/leakwatch/internal/lab"
 	"github.com/leakwatch/leakwatch/internal/store"
 )
@@ -99,25 +100,33 @@ func mustRun(t *testing.T) func(store.Run, error) store.Run {
 	}
 }
 
-func TestDirSink(t *testing.T) {
+func TestBlobSink(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	s := DirSink{Dir: dir}
-	a, err := s.PutHAR(context.Background(), 4, "https://www.Shop.example/a?b", []byte(`{"log":{}}`))
+	bs, err := blobstore.Open(context.Background(), dir, blobstore.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := s.PutHAR(context.Background(), 4, "https://www.shop.example/other", []byte(`{}`))
-	again, _ := s.PutHAR(context.Background(), 4, "https://www.Shop.example/a?b", []byte(`{"log":{"x":1}}`))
-	if a == b || a != again || !strings.HasPrefix(a, filepath.Join(dir, "run-4")+"/") || !strings.HasSuffix(a, ".har.gz") {
+	t.Cleanup(func() { _ = bs.Close() })
+	s := BlobSink{Store: bs}
+	ctx := context.Background()
+	a, err := s.PutHAR(ctx, 4, "https://www.Shop.example/a?b", []byte(`{"log":{}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := s.PutHAR(ctx, 4, "https://www.shop.example/other", []byte(`{}`))
+	again, _ := s.PutHAR(ctx, 4, "https://www.Shop.example/a?b", []byte(`{"log":{"x":1}}`))
+	if a == b || a != again || !strings.Contains(a, "run-4/www.shop.example-") {
 		t.Errorf("refs %q %q %q", a, b, again)
 	}
-	if fi, err := os.Stat(a); err != nil || fi.Mode().Perm() != 0o600 {
-		t.Errorf("HAR file %v, %v: want mode 0600", fi, err)
+	rc, err := bs.Get(ctx, again)
+	if err != nil {
+		t.Fatal(err)
 	}
-	left, _ := filepath.Glob(filepath.Join(dir, "run-4", ".har-*"))
-	if len(left) != 0 {
-		t.Errorf("temporary files left: %v", left)
+	got, _ := io.ReadAll(rc)
+	_ = rc.Close()
+	if string(got) != `{"log":{"x":1}}` {
+		t.Errorf("read back %q: want the second HAR", got)
 	}
 }
 
@@ -149,4 +158,15 @@ func TestConfigValidate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// dirSink is a BlobSink on a directory, closed with the test.
+func dirSink(t *testing.T, dir string) BlobSink {
+	t.Helper()
+	bs, err := blobstore.Open(context.Background(), dir, blobstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = bs.Close() })
+	return BlobSink{Store: bs}
 }

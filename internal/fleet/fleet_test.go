@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/leakwatch/leakwatch/internal/browser"
+	"github.com/leakwatch/leakwatch/internal/crawlstats"
 	"github.com/leakwatch/leakwatch/internal/lab"
 	"github.com/leakwatch/leakwatch/internal/sharedtest"
 	"github.com/leakwatch/leakwatch/internal/store"
@@ -56,7 +57,7 @@ func TestCrawlSQLite(t *testing.T) {
 	}
 	defer st.Close()
 	cfg := Config{Concurrency: 2, Name: "w1", SiteTimeout: 45 * time.Second, Politeness: 2 * time.Second,
-		PollInterval: 200 * time.Millisecond, ChromeArgs: pop.ChromeArgs(), HARs: DirSink{Dir: filepath.Join(dir, "har")},
+		PollInterval: 200 * time.Millisecond, ChromeArgs: pop.ChromeArgs(), HARs: dirSink(t, filepath.Join(dir, "har")),
 		Logger: testLogger(t)}
 	c, err := Open(ctx, dsn, st, cfg)
 	if err != nil {
@@ -94,6 +95,7 @@ func TestCrawlSQLite(t *testing.T) {
 		t.Errorf("run is %s, want finished", r.State)
 	}
 	checkTruth(t, ctx, st, run.ID, pop.Truth())
+	checkStats(t, ctx, st, run.ID, pop.Truth())
 	hars, _ := filepath.Glob(filepath.Join(dir, "har", fmt.Sprintf("run-%d", run.ID), "*.har.gz"))
 	if len(hars) != len(sites) {
 		t.Errorf("%d HARs kept, want %d", len(hars), len(sites))
@@ -174,5 +176,45 @@ func checkTruth(t *testing.T, ctx context.Context, st store.Crawls, runID int64,
 			bad++
 			t.Errorf("%s: found %+v\nwant %+v", want.Site, got, want.Companies)
 		}
+	}
+}
+
+// checkStats holds `crawl stats` to the population's truth: the sites
+// that sent each data kind to each company, and the sites that sent any
+// personal data, are what the lab planted, no more and no fewer.
+func checkStats(t *testing.T, ctx context.Context, st store.Store, runID int64, truth []lab.SiteTruth) {
+	t.Helper()
+	run, err := st.Run(ctx, runID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stats, err := crawlstats.Collect(ctx, st, run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{}
+	withData := 0
+	for _, s := range truth {
+		any := false
+		for _, c := range s.Companies {
+			for _, k := range c.DataKinds {
+				want[k+" → "+c.Company]++
+				any = true
+			}
+		}
+		if any {
+			withData++
+		}
+	}
+	got := map[string]int{}
+	for _, f := range stats.DataFlows {
+		got[f.DataKind+" → "+f.Company] = f.Sites
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("crawl stats data flows (sites per kind → company):\n got %v\nwant %v", got, want)
+	}
+	if stats.SitesWithData != withData || stats.Analysed != len(truth) || stats.Failed != 0 {
+		t.Errorf("crawl stats: %d sites with data of %d analysed, %d failed; want %d of %d, 0", stats.SitesWithData,
+			stats.Analysed, stats.Failed, withData, len(truth))
 	}
 }

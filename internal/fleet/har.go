@@ -2,69 +2,40 @@ package fleet
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"net/url"
-	"os"
-	"path/filepath"
-	"regexp"
 	"strconv"
+	"strings"
+
+	"github.com/leakwatch/leakwatch/internal/blobstore"
 )
 
 // HARSink keeps the HAR of a site's capture and returns where it went
-// (stored as the result's HARRef). Object storage implements it too.
+// (stored as the result's HARRef).
 type HARSink interface {
 	PutHAR(ctx context.Context, runID int64, site string, har []byte) (ref string, err error)
 }
 
-// DirSink writes HARs gzipped under a directory, one folder per run:
-// DIR/run-<id>/<host>-<hash>.har.gz, the hash telling apart the URLs of
-// one host.
-type DirSink struct{ Dir string }
+// BlobSink puts HARs in a blob store (a directory or an S3-compatible
+// bucket), one folder per run: run-<id>/<host>-<hash>.har(.gz), the hash
+// telling apart the URLs of one host. The store compresses and writes
+// atomically, so a reader never sees half a HAR and a retried site simply
+// replaces its earlier one.
+type BlobSink struct{ Store blobstore.Store }
 
-var unsafeName = regexp.MustCompile(`[^a-z0-9.-]+`)
+// PutHAR stores the HAR under the site's key.
+func (s BlobSink) PutHAR(ctx context.Context, runID int64, site string, har []byte) (string, error) {
+	return s.Store.Put(ctx, harKey(runID, site), bytes.NewReader(har), int64(len(har)))
+}
 
-// PutHAR writes the file atomically (a temporary file renamed), so a
-// reader never sees half a HAR and a retry simply replaces it.
-func (d DirSink) PutHAR(ctx context.Context, runID int64, site string, har []byte) (string, error) {
-	if err := ctx.Err(); err != nil {
-		return "", err
-	}
+// harKey is run-<id>/<host>-<first 8 hex of the site's SHA-256>.har.
+func harKey(runID int64, site string) string {
 	host := "site"
 	if u, err := url.Parse(site); err == nil && u.Hostname() != "" {
-		host = unsafeName.ReplaceAllString(u.Hostname(), "_")
+		host = strings.ToLower(u.Hostname())
 	}
 	sum := sha256.Sum256([]byte(site))
-	dir := filepath.Join(d.Dir, "run-"+strconv.FormatInt(runID, 10))
-	path := filepath.Join(dir, host+"-"+hex.EncodeToString(sum[:4])+".har.gz")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", fmt.Errorf("HAR directory: %w", err)
-	}
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	if _, err := zw.Write(har); err != nil {
-		return "", fmt.Errorf("compress HAR: %w", err)
-	}
-	if err := zw.Close(); err != nil {
-		return "", fmt.Errorf("compress HAR: %w", err)
-	}
-	tmp, err := os.CreateTemp(dir, ".har-*")
-	if err != nil {
-		return "", fmt.Errorf("write HAR: %w", err)
-	}
-	_, werr := tmp.Write(buf.Bytes())
-	if cerr := tmp.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), path)
-	}
-	if werr != nil {
-		os.Remove(tmp.Name())
-		return "", fmt.Errorf("write HAR %s: %w", path, werr)
-	}
-	return path, nil
+	return blobstore.Key("run-"+strconv.FormatInt(runID, 10), host+"-"+hex.EncodeToString(sum[:4])+".har")
 }

@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
@@ -177,6 +179,8 @@ func TestCrawlProcesses(t *testing.T) {
 	}
 	checkOneResultEach(t, ctx, st, runID, 200)
 	checkTruth(t, ctx, st, runID, pop.Truth())
+	checkStats(t, ctx, st, runID, pop.Truth())
+	checkStatsCommand(t, bin, dsn, runID, pop.Truth())
 	for _, site := range killedSites {
 		r, err := st.CrawlResult(ctx, runID, site)
 		if err != nil || r.Worker == "w1" || r.Attempt < 2 {
@@ -258,4 +262,37 @@ func logged(t *testing.T, w *worker, msgs ...string) bool {
 		}
 	}
 	return false
+}
+
+// checkStatsCommand runs the real `crawl stats --format json` on the run
+// and holds its data flows to the truth, as checkStats does in process.
+func checkStatsCommand(t *testing.T, bin, dsn string, runID int64, truth []lab.SiteTruth) {
+	t.Helper()
+	out := leakwatchCmd(t, bin, "crawl", "stats", "--database", dsn, "--run", strconv.FormatInt(runID, 10), "--format", "json")
+	var got struct {
+		Analysed  int `json:"analysed"`
+		DataFlows []struct {
+			DataKind string `json:"data_kind"`
+			Company  string `json:"company"`
+			Sites    int    `json:"sites"`
+		} `json:"data_flows"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("crawl stats --format json: %v\n%s", err, out)
+	}
+	want := map[string]int{}
+	for _, s := range truth {
+		for _, c := range s.Companies {
+			for _, k := range c.DataKinds {
+				want[k+" → "+c.Company]++
+			}
+		}
+	}
+	flows := map[string]int{}
+	for _, f := range got.DataFlows {
+		flows[f.DataKind+" → "+f.Company] = f.Sites
+	}
+	if !reflect.DeepEqual(flows, want) || got.Analysed != len(truth) {
+		t.Errorf("crawl stats: %d analysed, flows %v\nwant %d, %v", got.Analysed, flows, len(truth), want)
+	}
 }
