@@ -17,7 +17,6 @@ import (
 	"github.com/leakwatch/leakwatch/internal/store"
 )
 
-
 // crawlReadOptions are the flags export and stats share.
 type crawlReadOptions struct {
 	database string
