@@ -115,6 +115,7 @@ func (s *state) build(scans []scanResult, kept keptTotals) *Report {
 		r.Consent.Comparison = cmpr
 	}
 	s.cookieIdentifiers(r)
+	s.analyzers = nil // what they kept past Finish was for cookieIdentifiers
 	s.attribute(r)
 	slices.SortStableFunc(r.Findings, compareFindings)
 	for _, p := range s.pages {
@@ -164,19 +165,26 @@ func compareFindings(a, b Finding) int {
 
 // thirdParties lists the companies that received requests, with what
 // their traffic shows, in name order; rankThirdParties adds what they
-// received and puts them in order.
+// received and puts them in order. It empties the company table as it
+// goes: a capture of 300,000 one-off hosts should not hold both.
 func (s *state) thirdParties() []ThirdParty {
-	out := make([]ThirdParty, 0, len(s.companies))
-	for _, name := range sortedKeys(s.companies) {
-		c := s.companies[name]
-		m := c.seen()
-		out = append(out, ThirdParty{
-			Company: name, Known: c.known, Domains: c.domains.sorted(), Hosts: c.hosts.sorted(),
-			Categories: m.categories.sorted(), Requests: c.requests, Blocked: c.blocked,
-			Rules: m.rules.sorted(), Products: m.products.sorted(), Accounts: m.accounts.sorted(),
-			Events: m.events.sorted(),
-		})
+	out := make([]ThirdParty, 0, s.companies.n)
+	t := s.companies
+	s.companies, t.index = companyTable{}, nameIndex{}
+	for i, chunk := range t.chunks {
+		for j := range chunk {
+			c := &chunk[j]
+			m := c.seen()
+			out = append(out, ThirdParty{
+				Company: c.name, Known: c.known, Domains: c.sortedDomains(), Hosts: c.sortedHosts(),
+				Categories: m.categories.sorted(), Requests: c.requests, Blocked: c.blocked,
+				Rules: m.rules.sorted(), Products: m.products.sorted(), Accounts: m.accounts.sorted(),
+				Events: m.events.sorted(),
+			})
+		}
+		t.chunks[i] = nil
 	}
+	slices.SortFunc(out, func(a, b ThirdParty) int { return strings.Compare(a.Company, b.Company) })
 	return out
 }
 

@@ -130,9 +130,7 @@ func (a *Analyzer) Warnings() []string {
 			names += e.dropped
 		}
 	}
-	for _, e := range a.beacons {
-		names += e.dropped
-	}
+	names += a.beacons.dropped
 	for _, e := range a.cookies {
 		names += e.dropped
 	}
