@@ -216,7 +216,7 @@ func (s *state) attribute(r *Report) {
 	}
 	o := newOwners(want)
 	s.companies.each(func(c *companyAgg) {
-		p := ownerPick{name: c.name, requests: c.requests}
+		p := ownerPick{name: c.name(), requests: c.requests}
 		c.eachHost(func(h string) { o.add(o.host, h, p) })
 		c.eachDomain(func(d string) { o.add(o.domain, d, p) })
 	})

@@ -171,13 +171,28 @@ func (s *state) thirdParties() []ThirdParty {
 	out := make([]ThirdParty, 0, s.companies.n)
 	t := s.companies
 	s.companies, t.index = companyTable{}, nameIndex{}
+	// The one-element host and domain lists of most companies share one
+	// backing array rather than being 600,000 small objects.
+	lists := make([]string, 0, 2*t.n)
 	for i, chunk := range t.chunks {
 		for j := range chunk {
 			c := &chunk[j]
-			m := c.seen()
+			var none companyFacts
+			m := c.more
+			if m == nil {
+				m = &none
+			}
+			var domains, hosts []string
+			if m.hosts.first == "" && m.domains.first == "" && c.host != "" && c.domain() != "" {
+				n := len(lists)
+				lists = append(lists, c.domain(), c.host)
+				domains, hosts = lists[n:n+1:n+1], lists[n+1:n+2:n+2]
+			} else {
+				domains, hosts = c.sortedDomains(), c.sortedHosts()
+			}
 			out = append(out, ThirdParty{
-				Company: c.name, Known: c.known, Domains: c.sortedDomains(), Hosts: c.sortedHosts(),
-				Categories: m.categories.sorted(), Requests: c.requests, Blocked: c.blocked,
+				Company: c.name(), Known: c.known, Domains: domains, Hosts: hosts,
+				Categories: m.categories.sorted(), Requests: c.requests, Blocked: int(c.blocked),
 				Rules: m.rules.sorted(), Products: m.products.sorted(), Accounts: m.accounts.sorted(),
 				Events: m.events.sorted(),
 			})

@@ -2,8 +2,10 @@ package audit
 
 import (
 	"hash/maphash"
+	"math"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/leakwatch/leakwatch/internal/party"
 )
@@ -18,30 +20,56 @@ type companyTable struct {
 	index  nameIndex // company name → position
 	chunks [][]companyAgg
 	n      int
+	hosts  textArena // the first host of each company
 }
 
 // companyChunk is the number of records in one chunk: chunks never move,
 // so records can be pointed at while the table grows.
 const companyChunk = 4096
 
-// companyAgg is one company's traffic: its first host and domain inline,
-// the rest in more.
+// companyAgg is one company's traffic: its first host inline, the first
+// domain as a suffix of it, the rest in more.
 type companyAgg struct {
-	name, host, domain string
-	requests, blocked  int
-	known              bool
-	more               *companyFacts
+	host     string // the first host, a copy
+	more     *companyFacts
+	requests int
+	blocked  int32
+	// domainLen is the length of the host's suffix that is the first
+	// domain, or -1 when the domain is more.domain.
+	domainLen int32
+	known     bool
+	// named is set when the company's name is not its first domain (an
+	// entity's company): the name is more.name.
+	named bool
 }
 
-// companyFacts are a company's other hosts and domains, categories,
-// filter rules and pixel facts.
+// companyFacts are what most companies lack: a name other than the
+// domain, a domain that is not the host's suffix, other hosts and domains,
+// categories, filter rules and pixel facts.
 type companyFacts struct {
+	name, domain   string
 	hosts, domains smallSet
 	categories     smallSet
 	rules          smallSet
 	products       smallSet
 	accounts       smallSet
 	events         smallSet
+}
+
+// name is the company's name.
+func (c *companyAgg) name() string {
+	if c.named {
+		return c.more.name
+	}
+	return c.domain()
+}
+
+// domain is the company's first domain.
+func (c *companyAgg) domain() string {
+	if c.domainLen < 0 {
+		return c.more.domain
+	}
+	return c.host[len(c.host)-int(c.domainLen):]
 }
 
 // get returns the company's record, or nil.
@@ -55,7 +83,7 @@ func (t *companyTable) get(name string) *companyAgg {
 
 func (t *companyTable) at(i int) *companyAgg { return &t.chunks[i/companyChunk][i%companyChunk] }
 
-func (t *companyTable) name(i int) string { return t.at(i).name }
+func (t *companyTable) name(i int) string { return t.at(i).name() }
 
 // add returns the record of p's company, making it with p's host and
 // domain. They are copied (a party's host can be part of its request's
@@ -67,20 +95,19 @@ func (t *companyTable) add(p party.Party) *companyAgg {
 	if t.n%companyChunk == 0 {
 		t.chunks = append(t.chunks, make([]companyAgg, 0, companyChunk))
 	}
-	c := companyAgg{host: strings.Clone(p.Host), domain: p.Domain}
-	if strings.HasSuffix(c.host, p.Domain) {
-		c.domain = c.host[len(c.host)-len(p.Domain):]
-	} else {
-		c.domain = strings.Clone(p.Domain)
+	c := companyAgg{host: t.hosts.clone(p.Host), domainLen: int32(len(p.Domain))}
+	if !strings.HasSuffix(c.host, p.Domain) || len(p.Domain) > math.MaxInt32 {
+		c.domainLen = -1
+		c.facts().domain = strings.Clone(p.Domain)
 	}
-	c.name = c.domain
 	if p.Company != p.Domain {
-		c.name = strings.Clone(p.Company)
+		c.named = true
+		c.facts().name = strings.Clone(p.Company)
 	}
 	last := &t.chunks[len(t.chunks)-1]
 	*last = append(*last, c)
 	t.n++
-	t.index.insert(c.name, t.n-1, t.name)
+	t.index.insert(c.name(), t.n-1, t.name)
 	return &(*last)[len(*last)-1]
 }
 
@@ -102,7 +129,7 @@ func (s *state) addCompany(p party.Party) {
 		c.facts().categories.add(cat)
 	}
 	c.requests++
-	if p.Filter != nil {
+	if p.Filter != nil && c.blocked < math.MaxInt32 {
 		c.blocked++
 		c.facts().rules.add(p.Filter.Rule)
 	}
@@ -113,7 +140,7 @@ func (c *companyAgg) addHost(host, domain string) {
 	if host != "" && host != c.host {
 		c.facts().hosts.add(host)
 	}
-	if domain != "" && domain != c.domain {
+	if domain != "" && domain != c.domain() {
 		c.facts().domains.add(domain)
 	}
 }
@@ -122,14 +149,6 @@ func (c *companyAgg) addHost(host, domain string) {
 func (c *companyAgg) facts() *companyFacts {
 	if c.more == nil {
 		c.more = &companyFacts{}
-	}
-	return c.more
-}
-
-// seen returns the company's facts for reading; empty when none were added.
-func (c *companyAgg) seen() *companyFacts {
-	if c.more == nil {
-		return &companyFacts{}
 	}
 	return c.more
 }
@@ -146,8 +165,8 @@ func (c *companyAgg) eachHost(f func(string)) {
 }
 
 func (c *companyAgg) eachDomain(f func(string)) {
-	if c.domain != "" {
-		f(c.domain)
+	if d := c.domain(); d != "" {
+		f(d)
 	}
 	if c.more != nil {
 		c.more.domains.each(f)
@@ -255,4 +274,28 @@ func (x *nameIndex) place(name string, pos int) {
 		i = (i + 1) & mask
 	}
 	x.slots[i] = int32(pos + 1)
+}
+
+// textArena copies short strings back to back into large chunks: 300,000
+// host names as as many small objects would fragment the heap. A chunk
+// lives as long as a string in it; its bytes are never written again.
+type textArena struct {
+	chunk []byte
+}
+
+const (
+	textChunk    = 64 << 10
+	maxArenaText = 256 // longer strings are copied on their own
+)
+
+func (a *textArena) clone(s string) string {
+	if len(s) == 0 || len(s) > maxArenaText {
+		return strings.Clone(s)
+	}
+	if cap(a.chunk)-len(a.chunk) < len(s) {
+		a.chunk = make([]byte, 0, textChunk)
+	}
+	off := len(a.chunk)
+	a.chunk = append(a.chunk, s...)
+	return unsafe.String(&a.chunk[off], len(s))
 }
