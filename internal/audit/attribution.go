@@ -215,11 +215,11 @@ func (s *state) attribute(r *Report) {
 		want.add(party.RegistrableDomain(strings.ToLower(host)))
 	}
 	o := newOwners(want)
-	for name, c := range s.companies {
-		p := ownerPick{name: name, requests: c.requests}
-		c.hosts.each(func(h string) { o.add(o.host, h, p) })
-		c.domains.each(func(d string) { o.add(o.domain, d, p) })
-	}
+	s.companies.each(func(c *companyAgg) {
+		p := ownerPick{name: c.name(), requests: c.requests}
+		c.eachHost(func(h string) { o.add(o.host, h, p) })
+		c.eachDomain(func(d string) { o.add(o.domain, d, p) })
+	})
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		if f.Receiver == nil {

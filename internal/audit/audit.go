@@ -149,6 +149,9 @@ func (a *Auditor) Report() *Report {
 		a.closed = true
 	}
 	a.wg.Wait()
+	for _, v := range a.visitors {
+		v.pixels = nil // the state keeps what cookieIdentifiers needs, and drops it then
+	}
 	a.prune()
 	return a.state.build(a.scans, a.kept)
 }

@@ -141,7 +141,7 @@ func (g *grouper) company(key string, c Company) int {
 	}
 	g.keys[key] = len(g.out)
 	g.out = append(g.out, c)
-	g.facts = append(g.facts, companyNames{set{}, set{}, set{}, set{}, set{}})
+	g.facts = append(g.facts, companyNames{})
 	return len(g.out) - 1
 }
 
@@ -303,9 +303,10 @@ func (g *grouper) placeRequest(i, ci int) {
 	g.facts[ci].addHost(hostOf(g.r.Requests[i].URL))
 }
 
-// companyNames are the sets a company's name lists are made from.
+// companyNames are the sets a company's name lists are made from; most
+// companies of a large report have one host and one domain, and no map.
 type companyNames struct {
-	entities, domains, hosts, products, kinds set
+	entities, domains, hosts, products, kinds smallSet
 }
 
 func (n *companyNames) addHost(host string) {
@@ -327,8 +328,8 @@ func setFirstReq(m map[reqKey]int, k reqKey, ci int) {
 func (g *grouper) finish() ([]Company, *Attribution) {
 	for i := range g.out {
 		c, n := &g.out[i], &g.facts[i]
-		c.Entities, c.Domains, c.Hosts = n.entities.list(), n.domains.list(), n.hosts.list()
-		c.Products, c.DataKinds = n.products.list(), n.kinds.list()
+		c.Entities, c.Domains, c.Hosts = n.entities.sorted(), n.domains.sorted(), n.hosts.sorted()
+		c.Products, c.DataKinds = n.products.sorted(), n.kinds.sorted()
 	}
 	sortCompanies(g.out)
 	if g.out == nil {
@@ -338,12 +339,4 @@ func (g *grouper) finish() ([]Company, *Attribution) {
 		return g.out, nil
 	}
 	return g.out, &g.none
-}
-
-// list is the set sorted, or nil when empty (omitted from JSON).
-func (s set) list() []string {
-	if len(s) == 0 {
-		return nil
-	}
-	return s.sorted()
 }

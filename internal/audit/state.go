@@ -45,43 +45,6 @@ func (m reqMeta) receiver() *Receiver {
 	return &Receiver{Host: m.party.Host, Domain: m.party.Domain, Company: m.party.Company, Entity: m.party.Entity}
 }
 
-// companyAgg accumulates one company's traffic. What most companies of a
-// large capture lack (categories, filter rules, pixel facts) is held apart
-// and made on first use: an unknown host costs a few words.
-type companyAgg struct {
-	known    bool
-	domains  smallSet
-	hosts    smallSet
-	requests int
-	blocked  int
-	more     *companyFacts
-}
-
-// companyFacts are a company's categories, filter rules and pixel facts.
-type companyFacts struct {
-	categories smallSet
-	rules      smallSet
-	products   smallSet
-	accounts   smallSet
-	events     smallSet
-}
-
-// facts returns the company's facts for adding, making them.
-func (c *companyAgg) facts() *companyFacts {
-	if c.more == nil {
-		c.more = &companyFacts{}
-	}
-	return c.more
-}
-
-// seen returns the company's facts for reading; empty when none were added.
-func (c *companyAgg) seen() *companyFacts {
-	if c.more == nil {
-		return &companyFacts{}
-	}
-	return c.more
-}
-
 type pageKey struct {
 	source int
 	id     string
@@ -98,7 +61,7 @@ type state struct {
 	sources    []Source
 	pages      []pageRec
 	pageIndex  map[pageKey]int
-	companies  map[string]*companyAgg
+	companies  companyTable
 	firstParty set
 	requests   int
 	third      int
@@ -125,7 +88,6 @@ func newState(opts Options) *state {
 	return &state{
 		opts:        opts,
 		pageIndex:   map[pageKey]int{},
-		companies:   map[string]*companyAgg{},
 		firstParty:  set{},
 		hitsDropped: map[string]int{},
 		background:  map[string]*BrowserTraffic{},
@@ -199,7 +161,7 @@ func (s *state) addRequest(m reqMeta, r *traffic.Request, hits []pixel.Hit) {
 			s.hitsDropped[vendor+" "+h.Product]++
 		}
 		if p.ThirdParty {
-			c := s.companies[p.Company].facts()
+			c := s.companies.get(p.Company).facts()
 			c.products.add(h.Product)
 			c.accounts.add(h.Account)
 			c.events.add(h.Event)
@@ -219,25 +181,6 @@ func (s *state) addBackground(src int, r *traffic.Request) {
 		s.background[h] = b
 	}
 	b.Requests++
-}
-
-func (s *state) addCompany(p party.Party) {
-	c := s.companies[p.Company]
-	if c == nil {
-		c = &companyAgg{}
-		s.companies[p.Company] = c
-	}
-	c.known = c.known || p.Known
-	c.domains.add(p.Domain)
-	c.hosts.add(p.Host)
-	for _, cat := range p.Categories {
-		c.facts().categories.add(cat)
-	}
-	c.requests++
-	if p.Filter != nil {
-		c.blocked++
-		c.facts().rules.add(p.Filter.Rule)
-	}
 }
 
 // meaning returns the pixel meaning of a leak location in a request, if a
@@ -336,46 +279,4 @@ func countOver1(n int) int {
 		return n
 	}
 	return 0
-}
-
-// smallSet is a string set for the per-company facts: most companies of a
-// capture have one domain, one host and no product, and a map each made
-// 300,000 unknown hosts cost a gigabyte. The first value is held inline; a
-// map exists only from the second.
-type smallSet struct {
-	first string
-	rest  map[string]struct{}
-}
-
-func (s *smallSet) add(v string) {
-	switch {
-	case v == "" || v == s.first:
-	case s.first == "":
-		s.first = v
-	default:
-		if s.rest == nil {
-			s.rest = map[string]struct{}{}
-		}
-		s.rest[v] = struct{}{}
-	}
-}
-
-// each calls f for every value, in no order.
-func (s *smallSet) each(f func(string)) {
-	if s.first != "" {
-		f(s.first)
-	}
-	for v := range s.rest {
-		f(v)
-	}
-}
-
-func (s *smallSet) sorted() []string {
-	if s.first == "" {
-		return nil
-	}
-	out := make([]string, 0, 1+len(s.rest))
-	s.each(func(v string) { out = append(out, v) })
-	slices.Sort(out)
-	return out
 }

@@ -23,7 +23,7 @@ type Analyzer struct {
 	idCookies    map[string]*keyedEvidence  // owner domain → identifier cookie names
 	replay       map[string]*keyedEvidence  // vendor|host → replay evidence
 	fingerprint  map[string]*keyedEvidence  // host → fingerprinting service
-	beacons      map[string]*beaconEvidence // host → unknown 1×1 beacons
+	beacons      beaconTable                // host → unknown 1×1 beacons
 	parties      map[string]companyNote     // domain → its company, when named
 
 	// Cookie-sync state: identifier candidates and the kept URLs they are
@@ -34,16 +34,16 @@ type Analyzer struct {
 	candBytes  int
 	strs       map[string]string   // interned cookie names and domains
 	nameSets   map[string][]string // shared beacon parameter lists (capped)
-	hostTokens map[string]struct{} // lowercased tokens of every host's labels
-	pages      map[string]struct{} // distinct page URLs (capped)
-	docs       map[string]struct{} // distinct document and frame URLs (capped)
-	urls       []urlRecord         // third-party requests, for cookie sync
-	texts      []string            // distinct kept URL texts
-	textIDs    map[string]int32
-	hosts      []keptHost
-	hostIDs    map[string]int32
-	keptBytes  int
-	limits     limits
+	// hostTokens are the lowercased tokens of every host's labels (capped
+	// by count, not charged to the URL budget).
+	hostTokens *strTable
+	// kept is the URL budget; what follows is charged to it as allocated.
+	kept   byteBudget
+	pages  *strTable            // distinct page URLs (capped)
+	docs   *strTable            // distinct document and frame URLs (capped)
+	keptS  *strTable            // kept URL texts, hosts and domains
+	urls   chunkList[urlRecord] // third-party requests, for cookie sync
+	limits limits
 
 	// finished holds the results once Finish has run.
 	finished *finished
@@ -62,7 +62,7 @@ func NewAnalyzer() *Analyzer {
 
 // NewAnalyzerWith returns an empty Analyzer bounded by opts.
 func NewAnalyzerWith(opts AnalyzerOptions) *Analyzer {
-	return &Analyzer{
+	a := &Analyzer{
 		opts:         opts,
 		metaConfig:   map[string]*configEvidence{},
 		replayConfig: map[string]*configEvidence{},
@@ -71,17 +71,15 @@ func NewAnalyzerWith(opts AnalyzerOptions) *Analyzer {
 		idCookies:    map[string]*keyedEvidence{},
 		replay:       map[string]*keyedEvidence{},
 		fingerprint:  map[string]*keyedEvidence{},
-		beacons:      map[string]*beaconEvidence{},
 		parties:      map[string]companyNote{},
 		pairs:        map[pairKey]pairSeen{},
 		cands:        map[string]*candidate{},
 		strs:         map[string]string{},
-		hostTokens:   map[string]struct{}{},
-		pages:        map[string]struct{}{},
-		docs:         map[string]struct{}{},
-		textIDs:      map[string]int32{},
-		hostIDs:      map[string]int32{},
+		hostTokens:   newStrTable(&byteBudget{}),
 	}
+	a.kept.limit = opts.maxKeptURLBytes()
+	a.pages, a.docs, a.keptS = newStrTable(&a.kept), newStrTable(&a.kept), newStrTable(&a.kept)
+	return a
 }
 
 // maxNamesPerFinding caps the names one behaviour finding lists.
@@ -234,14 +232,28 @@ func (a *Analyzer) Findings() []Finding {
 	if a.finished != nil {
 		return slices.Clone(a.finished.findings)
 	}
+	return a.findings(false)
+}
+
+// findings makes the findings. With release set (by Finish), the state of
+// the cookie-sync and beacon checks is dropped as soon as their findings
+// are made, so that a large capture does not hold it and the findings at
+// once.
+func (a *Analyzer) findings(release bool) []Finding {
 	var out []Finding
 	out = append(out, a.configFindings()...)
 	out = append(out, a.udffFindings()...)
 	out = append(out, a.cookieFindings()...)
 	out = append(out, a.syncFindings()...)
+	if release {
+		a.keptS, a.pages, a.docs, a.urls = nil, nil, nil, chunkList[urlRecord]{}
+	}
 	out = append(out, a.replayFindings()...)
 	out = append(out, a.fingerprintFindings()...)
 	out = append(out, a.beaconFindings()...)
+	if release {
+		a.beacons = beaconTable{dropped: a.beacons.dropped}
+	}
 	sort.SliceStable(out, func(i, j int) bool {
 		x, y := out[i], out[j]
 		if x.Type != y.Type {
@@ -270,7 +282,7 @@ func (a *Analyzer) Finish() {
 	if a.finished != nil {
 		return
 	}
-	f := &finished{findings: a.Findings()}
+	f := &finished{findings: a.findings(true)}
 	f.warnings = a.Warnings()
 	*a = Analyzer{opts: a.opts, cands: a.cands, hostTokens: a.hostTokens, limits: a.limits, finished: f}
 }

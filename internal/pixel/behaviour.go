@@ -2,11 +2,9 @@ package pixel
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/binary"
 	"fmt"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/leakwatch/leakwatch/internal/party"
@@ -213,46 +211,6 @@ func (a *Analyzer) recordFingerprinting(r *traffic.Request, u *url.URL, p party.
 	e.add(r.Index)
 }
 
-// beaconEvidence is what the Analyzer keeps of one host's unknown beacons,
-// kept small since a capture can hold one per host. The host is its key;
-// the company is looked up when findings are made.
-type beaconEvidence struct {
-	domain   string   // the host's registrable domain, sharing its bytes
-	keys     []string // sorted, distinct parameter names; may be shared
-	requests requestSet
-	dropped  int // names beyond maxNamesPerFinding
-}
-
-// recordBeacon notes tiny image requests with query parameters to third
-// parties that no decoder recognised.
-func (a *Analyzer) recordBeacon(r *traffic.Request, u *url.URL, p party.Party, hits []Hit) {
-	if len(hits) > 0 || !p.ThirdParty || u.RawQuery == "" || !tinyImage(r) {
-		return
-	}
-	e, seen := a.beacons[host(u)]
-	if !seen {
-		h := strings.Clone(host(u))
-		e = &beaconEvidence{domain: h}
-		a.beacons[h] = e
-		if d := p.Domain; d != h {
-			e.domain = strings.Clone(d)
-			if strings.HasSuffix(h, "."+d) {
-				e.domain = h[len(h)-len(d):] // the host's own bytes
-			}
-		}
-	}
-	e.requests.add(r.Index)
-	for i, q := range queryParams(u) {
-		if i == 20 {
-			break
-		}
-		e.keys, e.dropped = addName(e.keys, e.dropped, q.Name, a.internName)
-	}
-	if !seen {
-		e.keys = a.shareNames(e.keys)
-	}
-}
-
 // tinyImage reports a 1×1 image response (or, when the body was not kept,
 // an image response of at most 200 bytes).
 func tinyImage(r *traffic.Request) bool {
@@ -309,39 +267,4 @@ func (a *Analyzer) fingerprintFindings() []Finding {
 		})
 	}
 	return out
-}
-
-func (a *Analyzer) beaconFindings() []Finding {
-	var out []Finding
-	for _, h := range a.listedBeacons() {
-		e := a.beacons[h]
-		out = append(out, Finding{
-			Type: FindingUnknownBeacon, Vendor: a.companyOf(e.domain), Host: h, Domain: e.domain,
-			Summary: fmt.Sprintf("%s received %d tracking-pixel request(s) (tiny images with query "+
-				"parameters) that no decoder recognizes.", h, e.requests.len()),
-			Details:  []Detail{{"parameters", strings.Join(e.keys, ",")}},
-			Requests: e.requests.sorted(),
-		})
-	}
-	return out
-}
-
-// listedBeacons returns the beacon hosts to list, sorted: all of them, or
-// past maxBeaconFindings the hosts with the most beacon requests (ties by
-// name), the rest counted in a warning.
-func (a *Analyzer) listedBeacons() []string {
-	hosts := sortedKeys(a.beacons)
-	a.limits[limitBeacons] = limitHit{first: -1}
-	if len(hosts) <= maxBeaconFindings {
-		return hosts
-	}
-	counts := make(map[string]int, len(hosts))
-	for _, h := range hosts {
-		counts[h] = a.beacons[h].requests.len()
-	}
-	slices.SortStableFunc(hosts, func(x, y string) int { return cmp.Compare(counts[y], counts[x]) })
-	a.limits[limitBeacons].count = len(hosts) - maxBeaconFindings
-	hosts = hosts[:maxBeaconFindings]
-	slices.Sort(hosts)
-	return hosts
 }

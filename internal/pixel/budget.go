@@ -7,8 +7,10 @@ import (
 
 // Defaults of AnalyzerOptions.
 const (
-	// DefaultMaxKeptURLBytes is the budget of third-party URL text (and
-	// per-request bookkeeping) kept for the end-of-capture cookie-sync check.
+	// DefaultMaxKeptURLBytes is the budget of what the end-of-capture
+	// cookie-sync check keeps: third-party URL texts, hosts, page and
+	// document URLs and the per-request records. It is heap, counted as
+	// the arenas that hold them allocate (see arena.go), not an estimate.
 	DefaultMaxKeptURLBytes = 64 << 20
 	// DefaultMaxIdentifiers caps the distinct (cookie name, value) pairs
 	// kept as identifier sources.
@@ -26,8 +28,9 @@ const (
 // defaults. When a budget is reached the analysis goes on and Warnings says
 // what was not checked.
 type AnalyzerOptions struct {
-	// MaxKeptURLBytes is the budget of kept third-party URL text for the
-	// cookie-sync check; identical texts are kept once.
+	// MaxKeptURLBytes is the heap the cookie-sync check may keep (URL
+	// texts, hosts, page URLs, per-request records); identical strings
+	// are kept once.
 	MaxKeptURLBytes int
 	// MaxIdentifiers caps the distinct cookie (name, value) pairs whose
 	// identifiers are looked for in URLs.
@@ -130,9 +133,7 @@ func (a *Analyzer) Warnings() []string {
 			names += e.dropped
 		}
 	}
-	for _, e := range a.beacons {
-		names += e.dropped
-	}
+	names += a.beacons.dropped
 	for _, e := range a.cookies {
 		names += e.dropped
 	}

@@ -17,8 +17,6 @@ const (
 	maxHostTokens     = 1 << 18  // distinct host-label tokens kept for the word filter
 	maxPagesKept      = 10_000   // distinct page URLs kept for the page-parts filter
 	maxVendorsPerCand = 4        // vendor cookies remembered per candidate
-	recordCost        = 12       // bytes a kept request costs against the URL budget
-	entryCost         = 96       // bytes a kept text, host or URL costs beyond its length
 	// A candidate that is only part of cookie values is not an identifier
 	// once this many distinct values hold it, across at least
 	// minSharedCookies cookies or within fewer (see candidate.sharedPart).
@@ -270,14 +268,14 @@ func (a *Analyzer) shareNames(names []string) []string {
 func (a *Analyzer) recordHostTokens(h string) {
 	for _, t := range tokens(h) {
 		tok := strings.ToLower(h[t.start:t.end])
-		if _, ok := a.hostTokens[tok]; ok {
+		if a.hostTokens.has(tok) {
 			continue
 		}
-		if len(a.hostTokens) >= maxHostTokens {
+		if a.hostTokens.len() >= maxHostTokens {
 			a.limits.note(limitHostTokens, -1)
 			return
 		}
-		a.hostTokens[tok] = struct{}{}
+		a.hostTokens.add(tok)
 	}
 }
 
@@ -289,14 +287,16 @@ func (a *Analyzer) recordPage(pageURL string) {
 	if len(pageURL) > maxURLKept {
 		pageURL = pageURL[:maxURLKept]
 	}
-	if _, ok := a.pages[pageURL]; ok {
+	if a.pages.has(pageURL) {
 		return
 	}
-	if len(a.pages) >= maxPagesKept || !a.charge(len(pageURL)+entryCost) {
+	if a.pages.len() >= maxPagesKept {
 		a.limits.note(limitPages, -1)
 		return
 	}
-	a.pages[strings.Clone(pageURL)] = struct{}{}
+	if _, _, ok := a.pages.add(pageURL); !ok {
+		a.limits.note(limitPages, -1)
+	}
 }
 
 // hostOnly reports a candidate whose every token is noise or a label of a
@@ -315,7 +315,8 @@ func (a *Analyzer) settleCandidates() {
 	for id, c := range a.cands {
 		c.rejected = !c.shadow && (c.sharedPart() || a.hostOnly(id))
 	}
-	for _, page := range sortedKeys(a.pages) {
+	for id := range a.pages.len() {
+		page := a.pages.str(id)
 		texts := []string{page}
 		if d, err := url.QueryUnescape(page); err == nil && d != page {
 			texts = append(texts, d)

@@ -158,7 +158,7 @@ func syncCandidates(v string) []string {
 // without those edge tokens still qualifies: the inner run is then the
 // identifier ("GA1.2.123.456" → "123.456", "expressen.se/P2JCJGE4TBWH" →
 // "P2JCJGE4TBWH"), while "Lm-9qVlU" stays whole.
-func weakEdge(v string, toks []span, group []int, i, j int, known map[string]struct{}) bool {
+func weakEdge(v string, toks []span, group []int, i, j int, known *strTable) bool {
 	weak := func(k int) bool {
 		if group[k] >= 0 {
 			return false
@@ -167,8 +167,7 @@ func weakEdge(v string, toks []span, group []int, i, j int, known map[string]str
 		if noiseToken(t) {
 			return true
 		}
-		_, ok := known[strings.ToLower(t)]
-		return ok
+		return known.has(strings.ToLower(t))
 	}
 	lo, hi := i, j
 	for lo < hi && weak(lo) {
@@ -242,7 +241,7 @@ func qualifies(s string) bool {
 // one that is not noise and, when known is not nil, not in known; or two
 // numbers that could be timestamps (a random 32-bit number often could:
 // GA's client ID is two of them).
-func hasStrongToken(s string, known map[string]struct{}) bool {
+func hasStrongToken(s string, known *strTable) bool {
 	stamps := 0
 	for _, t := range tokens(s) {
 		tok := s[t.start:t.end]
@@ -253,10 +252,8 @@ func hasStrongToken(s string, known map[string]struct{}) bool {
 			stamps++
 			continue
 		}
-		if known != nil {
-			if _, ok := known[strings.ToLower(tok)]; ok {
-				continue
-			}
+		if known != nil && known.has(strings.ToLower(tok)) {
+			continue
 		}
 		return true
 	}

@@ -11,12 +11,12 @@ import (
 )
 
 // urlRecord is a third-party request kept for the cookie-sync check: its
-// index, its host (an index into Analyzer.hosts) and its URL text (an
-// index into Analyzer.texts, where identical texts are kept once).
+// index and the ids of its URL text and host in Analyzer.keptS (identical
+// strings are kept once). domain is the id of the host's registrable
+// domain, or, below zero, the length of the host's suffix that is its
+// domain (the usual case, which costs nothing).
 type urlRecord struct {
-	index int32
-	host  int32
-	text  int32
+	index, text, host, domain int32
 }
 
 // keptHost is a receiving host and its registrable domain.
@@ -27,34 +27,43 @@ type keptHost struct {
 // recordURL keeps a third-party request's URL for the cookie-sync check,
 // with the page URL, the Referer and the user agent removed (values that
 // legitimately repeat cookie-looking text), percent-decoded and capped.
-// Kept text counts against the URL budget; past it the request is counted
-// as not checked.
+// What is kept counts against the URL budget as it is allocated; past the
+// budget the request is counted as not checked.
 func (a *Analyzer) recordURL(r *traffic.Request, p party.Party, pageURL string) {
 	a.recordPage(pageURL)
 	if !p.ThirdParty {
 		return
 	}
-	s := syncText(r, pageURL, a.embeddedDocs(r.URL))
-	id, ok := a.textIDs[s]
-	_, known := a.hostIDs[p.Host]
-	cost := recordCost
-	if !ok {
-		cost += len(s) + entryCost
-	}
-	if !known {
-		cost += len(p.Host) + len(p.Domain) + 2*entryCost
-	}
-	if !a.charge(cost) {
-		a.limits.note(limitURLBytes, r.Index)
+	rec, ok := a.keepRecord(syncText(r, pageURL, a.embeddedDocs(r.URL)), p)
+	if ok && a.kept.take(a.urls.addCost()) {
+		rec.index = int32(r.Index)
+		a.urls.add(rec)
 		return
 	}
-	if !ok {
-		id = int32(len(a.texts))
-		s = strings.Clone(s)
-		a.texts = append(a.texts, s)
-		a.textIDs[s] = id
+	a.limits.note(limitURLBytes, r.Index)
+}
+
+// keepRecord adds a request's text, host and domain to the kept strings.
+func (a *Analyzer) keepRecord(text string, p party.Party) (urlRecord, bool) {
+	t, _, ok1 := a.keptS.add(text)
+	h, _, ok2 := a.keptS.add(p.Host)
+	rec := urlRecord{text: int32(t), host: int32(h), domain: -int32(len(p.Domain))}
+	ok3 := true
+	if !strings.HasSuffix(p.Host, p.Domain) || p.Domain == "" {
+		var d int
+		d, _, ok3 = a.keptS.add(p.Domain)
+		rec.domain = int32(d)
 	}
-	a.urls = append(a.urls, urlRecord{index: int32(r.Index), host: a.hostID(p), text: id})
+	return rec, ok1 && ok2 && ok3
+}
+
+// keptHost returns the host and domain of a kept record.
+func (a *Analyzer) keptHost(rec urlRecord) keptHost {
+	h := a.keptS.str(int(rec.host))
+	if rec.domain < 0 {
+		return keptHost{host: h, domain: h[len(h)+int(rec.domain):]}
+	}
+	return keptHost{host: h, domain: a.keptS.str(int(rec.domain))}
 }
 
 // syncText is the part of a request URL searched for identifiers. extra
@@ -95,21 +104,23 @@ func (a *Analyzer) recordDocument(r *traffic.Request) {
 	if len(u) > maxURLKept {
 		return
 	}
-	if _, ok := a.docs[u]; ok {
+	if a.docs.has(u) {
 		return
 	}
-	if len(a.docs) >= maxPagesKept || !a.charge(len(u)+entryCost) {
+	if a.docs.len() >= maxPagesKept {
 		a.limits.note(limitPages, r.Index)
 		return
 	}
-	a.docs[strings.Clone(u)] = struct{}{}
+	if _, _, ok := a.docs.add(u); !ok {
+		a.limits.note(limitPages, r.Index)
+	}
 }
 
 // embeddedDocs returns the query values of rawURL that are the URL of a
 // document seen in the capture.
 func (a *Analyzer) embeddedDocs(rawURL string) []string {
 	_, q, ok := strings.Cut(rawURL, "?")
-	if !ok || len(a.docs) == 0 {
+	if !ok || a.docs.len() == 0 {
 		return nil
 	}
 	if len(q) > 4*maxURLKept {
@@ -124,33 +135,11 @@ func (a *Analyzer) embeddedDocs(rawURL string) []string {
 		if d, err := url.QueryUnescape(v); err == nil {
 			v = d
 		}
-		if _, ok := a.docs[v]; ok {
+		if a.docs.has(v) {
 			out = append(out, v)
 		}
 	}
 	return out
-}
-
-// charge takes n bytes from the kept-URL budget, or reports that it
-// cannot.
-func (a *Analyzer) charge(n int) bool {
-	if a.keptBytes+n > a.opts.maxKeptURLBytes() {
-		return false
-	}
-	a.keptBytes += n
-	return true
-}
-
-// hostID interns a receiving host.
-func (a *Analyzer) hostID(p party.Party) int32 {
-	if id, ok := a.hostIDs[p.Host]; ok {
-		return id
-	}
-	id := int32(len(a.hosts))
-	h := keptHost{host: strings.Clone(p.Host), domain: a.intern(p.Domain)}
-	a.hosts = append(a.hosts, h)
-	a.hostIDs[h.host] = id
-	return id
 }
 
 // removeForms lists the forms removeAll removes of each value long
@@ -204,19 +193,29 @@ func (a *Analyzer) syncFindings() []Finding {
 	a.settleCandidates()
 	flows := map[flowKey]*flow{}
 	own := map[string]*keyedEvidence{}
-	order := make([]int, len(a.urls))
-	for i := range order {
-		order[i] = i
+	order := make([]int32, a.urls.n) // records by text, in request order within a text
+	if len(a.cands) == 0 {
+		order = nil // nothing to look for
 	}
-	sort.SliceStable(order, func(i, j int) bool { return a.urls[order[i]].text < a.urls[order[j]].text })
+	for i := range order {
+		order[i] = int32(i)
+	}
+	sort.SliceStable(order, func(i, j int) bool {
+		return a.urls.at(int(order[i])).text < a.urls.at(int(order[j])).text
+	})
 	var matches []idMatch
+	var prev int32
 	dropped := 0
 	for k, ri := range order {
-		rec := a.urls[ri]
-		if k == 0 || a.urls[order[k-1]].text != rec.text {
-			matches = a.matchAll(a.texts[rec.text], false)
+		rec := a.urls.at(int(ri))
+		if k == 0 || prev != rec.text {
+			prev = rec.text
+			matches = a.matchAll(a.keptS.str(int(rec.text)), false)
 		}
-		h := a.hosts[rec.host]
+		if len(matches) == 0 {
+			continue
+		}
+		h := a.keptHost(rec)
 		for _, m := range matches {
 			if !a.creditMatch(flows, own, m, h, int(rec.index)) {
 				dropped++
