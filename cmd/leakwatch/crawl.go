@@ -34,7 +34,12 @@ func (d crawlDB) open(ctx context.Context, conns int) (store.Store, string, erro
 	if dsn == "" {
 		return nil, "", usagef("give --database (or set %s): postgres://… or a SQLite file", databaseEnv)
 	}
-	st, err := store.Open(ctx, dsn, store.Config{MaxConns: conns})
+	// The key seals a run's persona (enqueue) and opens it (worker).
+	key, err := store.ParseKey(os.Getenv(store.KeyEnv))
+	if err != nil {
+		return nil, "", usageError{err}
+	}
+	st, err := store.Open(ctx, dsn, store.Config{MaxConns: conns, Key: key})
 	if err != nil {
 		return nil, "", fmt.Errorf("open database: %w", err)
 	}
@@ -102,7 +107,7 @@ normalised (lower-case host, no default port, no fragment) and listed once.
 	fl.IntVar(&o.run.Depth, "depth", 1, "follow same-site links this many clicks deep from each site's start page")
 	fl.IntVar(&o.run.MaxPages, "max-pages", 5, "visit at most this many pages per site")
 	fl.BoolVar(&o.run.HAR, "har", false, "keep each site's HAR (workers need --har-dir or --har-store)")
-	fl.StringVar(&o.persona, "persona", "", "persona file (YAML or JSON) whose values are looked for; stored with the run")
+	fl.StringVar(&o.persona, "persona", "", "persona file (YAML or JSON) whose values are looked for; stored with the run encrypted under $"+store.KeyEnv+" (32 bytes as hex or base64), which every worker needs too")
 	return cmd
 }
 

@@ -28,7 +28,7 @@ func TestCrawlControl(t *testing.T) {
 	}
 	defer pop.Close()
 	dsn := filepath.Join(t.TempDir(), "crawl.db")
-	st, err := store.Open(ctx, dsn, store.Config{})
+	st, err := store.Open(ctx, dsn, store.Config{Key: testKey})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,10 @@ package fleet
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -35,6 +38,13 @@ func (c *Client) Enqueue(ctx context.Context, name string, sites []Site, opts Ru
 	}
 	if err := opts.Validate(); err != nil {
 		return store.Run{}, err
+	}
+	if opts.Persona != "" {
+		ref, err := c.sealPersona(ctx, opts.Persona)
+		if err != nil {
+			return store.Run{}, err
+		}
+		opts.Persona, opts.PersonaRef = "", ref
 	}
 	raw, err := json.Marshal(opts)
 	if err != nil {
@@ -91,4 +101,23 @@ func (c *Client) RetryFailed(ctx context.Context, runID int64) (int, error) {
 		return 0, err
 	}
 	return len(sites), nil
+}
+
+// sealPersona stores a run's persona encrypted among the store's personas
+// under a fresh name (crawl-<random>) and returns the name. Without the
+// store's key it refuses: the persona would otherwise sit in the clear in
+// the run's options, on every backup of the database.
+func (c *Client) sealPersona(ctx context.Context, persona string) (string, error) {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("fleet: persona name: %w", err)
+	}
+	ref := "crawl-" + hex.EncodeToString(b[:])
+	if err := c.st.PutPersona(ctx, ref, []byte(persona)); err != nil {
+		if errors.Is(err, store.ErrNoKey) {
+			return "", fmt.Errorf("%w: a run's persona is stored encrypted: set %s (the same on every worker)", ErrConfig, store.KeyEnv)
+		}
+		return "", fmt.Errorf("fleet: store the run's persona: %w", err)
+	}
+	return ref, nil
 }

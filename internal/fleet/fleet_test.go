@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -51,7 +52,7 @@ func TestCrawlSQLite(t *testing.T) {
 	defer pop.Close()
 	dir := t.TempDir()
 	dsn := filepath.Join(dir, "crawl.db")
-	st, err := store.Open(ctx, dsn, store.Config{})
+	st, err := store.Open(ctx, dsn, store.Config{Key: testKey})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,5 +217,47 @@ func checkStats(t *testing.T, ctx context.Context, st store.Store, runID int64, 
 	if stats.SitesWithData != withData || stats.Analysed != len(truth) || stats.Failed != 0 {
 		t.Errorf("crawl stats: %d sites with data of %d analysed, %d failed; want %d of %d, 0", stats.SitesWithData,
 			stats.Analysed, stats.Failed, withData, len(truth))
+	}
+}
+
+// testKey seals the runs' personas in these tests; testKeyEnv hands the
+// same key to the leakwatch processes they start.
+var testKey = bytes.Repeat([]byte{0x42}, 32)
+
+const testKeyEnv = store.KeyEnv + "=4242424242424242424242424242424242424242424242424242424242424242"
+
+// TestPersonaSealed: a run's persona is stored encrypted, never in the
+// run's options; without the store's key enqueueing it is refused.
+func TestPersonaSealed(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, key := range [][]byte{testKey, nil} {
+		dsn := filepath.Join(t.TempDir(), "crawl.db")
+		st, err := store.Open(ctx, dsn, store.Config{Key: key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := Open(ctx, dsn, st, Config{Logger: testLogger(t)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		persona := "email: sealed.persona@example.com\n"
+		run, err := c.Enqueue(ctx, "p", []Site{{URL: "https://a.example/"}}, RunOptions{MaxPages: 1, Persona: persona})
+		switch {
+		case key == nil && (err == nil || !strings.Contains(err.Error(), store.KeyEnv)):
+			t.Errorf("no key: enqueue error %v, want one naming %s", err, store.KeyEnv)
+		case key != nil && err != nil:
+			t.Fatal(err)
+		case key != nil:
+			if strings.Contains(string(run.Options), "sealed.persona") {
+				t.Errorf("run options hold the persona in the clear: %s", run.Options)
+			}
+			s, err := c.setup(ctx, run)
+			if err != nil || s.pool == nil || len(s.personas) == 0 {
+				t.Errorf("setup: %v, pool %v, %d values: want the persona back", err, s.pool, len(s.personas))
+			}
+		}
+		_ = c.Close()
+		_ = st.Close()
 	}
 }

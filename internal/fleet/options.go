@@ -29,8 +29,11 @@ type RunOptions struct {
 	// HAR keeps each site's capture through the worker's HAR sink.
 	HAR bool `json:"har,omitempty"`
 	// Persona is a persona file's text (YAML or JSON) whose values are
-	// looked for; empty: only value patterns are.
-	Persona string `json:"persona,omitempty"`
+	// looked for; empty: only value patterns are. Enqueue stores it
+	// encrypted with the store's personas (it never reaches the run's
+	// options in the clear) and keeps only PersonaRef, its name there.
+	Persona    string `json:"persona,omitempty"`
+	PersonaRef string `json:"persona_ref,omitempty"`
 }
 
 // Validate reports an option out of range.

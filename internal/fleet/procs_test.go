@@ -75,6 +75,7 @@ func startWorker(t *testing.T, bin, dir, dsn, name string, concurrency int, chro
 	}
 	cmd := exec.Command("nice", append([]string{"-n", "10", bin}, args...)...)
 	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.Env = append(os.Environ(), testKeyEnv)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -95,7 +96,9 @@ func startWorker(t *testing.T, bin, dir, dsn, name string, concurrency int, chro
 // leakwatchCmd runs a leakwatch command to its end and returns its output.
 func leakwatchCmd(t *testing.T, bin string, args ...string) string {
 	t.Helper()
-	out, err := exec.Command(bin, args...).Output()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), testKeyEnv)
+	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("leakwatch %s: %v", strings.Join(args, " "), err)
 	}
@@ -144,7 +147,7 @@ func TestCrawlProcesses(t *testing.T) {
 	}
 	defer pop.Close()
 	runID := enqueuePopulation(t, bin, dir, dsn, pop)
-	st, err := store.Open(ctx, dsn, store.Config{})
+	st, err := store.Open(ctx, dsn, store.Config{Key: testKey})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,7 +30,7 @@ func TestStopReleasesSite(t *testing.T) {
 	defer hang.Close()
 	site := "http://localhost:" + hang.URL[len("http://127.0.0.1:"):] + "/"
 	dsn := filepath.Join(t.TempDir(), "crawl.db")
-	st, err := store.Open(ctx, dsn, store.Config{})
+	st, err := store.Open(ctx, dsn, store.Config{Key: testKey})
 	if err != nil {
 		t.Fatal(err)
 	}

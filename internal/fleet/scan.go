@@ -46,6 +46,13 @@ func (c *Client) setup(ctx context.Context, run store.Run) (*runSetup, error) {
 		return nil, fmt.Errorf("run %d keeps HARs but this worker has no --har-dir or --har-store", run.ID)
 	}
 	s := &runSetup{opts: opts}
+	if opts.PersonaRef != "" {
+		text, err := c.st.Persona(ctx, opts.PersonaRef)
+		if err != nil {
+			return nil, fmt.Errorf("run %d's persona: %w (the worker needs the %s the run was enqueued with)", run.ID, err, store.KeyEnv)
+		}
+		opts.Persona = string(text)
+	}
 	if opts.Persona != "" {
 		ps, err := leak.ParsePersonas([]byte(opts.Persona), "persona")
 		if err != nil {

@@ -64,7 +64,7 @@ func measureWorkers(t *testing.T, bin, dir, dsn string, pop *lab.Population, n, 
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Minute)
 	defer cancel()
 	runID := enqueuePopulation(t, bin, dir, dsn, pop)
-	st, err := store.Open(ctx, dsn, store.Config{})
+	st, err := store.Open(ctx, dsn, store.Config{Key: testKey})
 	if err != nil {
 		t.Fatal(err)
 	}
