@@ -81,6 +81,7 @@ type enqueueOptions struct {
 	sites   string
 	name    string
 	persona string
+	resume  int64
 	run     fleet.RunOptions
 }
 
@@ -107,6 +108,7 @@ normalised (lower-case host, no default port, no fragment) and listed once.
 	fl.IntVar(&o.run.Depth, "depth", 1, "follow same-site links this many clicks deep from each site's start page")
 	fl.IntVar(&o.run.MaxPages, "max-pages", 5, "visit at most this many pages per site")
 	fl.BoolVar(&o.run.HAR, "har", false, "keep each site's HAR (workers need --har-dir or --har-store)")
+	fl.Int64Var(&o.resume, "run", 0, "finish an enqueue that stopped part-way: queue the same FILE into run ID (sites already queued are not queued twice; the run's options stay)")
 	fl.StringVar(&o.persona, "persona", "", "persona file (YAML or JSON) whose values are looked for; stored with the run encrypted under $"+store.KeyEnv+" (32 bytes as hex or base64), which every worker needs too")
 	return cmd
 }
@@ -142,6 +144,14 @@ func runCrawlEnqueue(ctx context.Context, e *env, o enqueueOptions) error {
 		return err
 	}
 	defer c.Close()
+	if o.resume > 0 {
+		if err := c.EnqueueMore(ctx, o.resume, sites); err != nil {
+			return err
+		}
+		e.log().Info("run enqueued again", "run", o.resume, "sites", len(sites))
+		fmt.Fprintln(e.stdout, o.resume)
+		return nil
+	}
 	run, err := c.Enqueue(ctx, o.name, sites, o.run)
 	if err != nil {
 		return err

@@ -23,6 +23,8 @@ func TestCrawlCommands(t *testing.T) {
 		out  string // a substring of standard output
 	}{
 		{[]string{"crawl", "enqueue", "--database", db, "--sites", sites}, 0, "1"},
+		{[]string{"crawl", "enqueue", "--database", db, "--sites", sites, "--run", "1"}, 0, "1"},
+		{[]string{"crawl", "enqueue", "--database", db, "--sites", sites, "--run", "9"}, 1, ""},
 		{[]string{"crawl", "status", "--database", db}, 0, "run 1 \"sites.csv\": active\n[" + strings.Repeat(".", 30) + "] 0/2 sites"},
 		{[]string{"crawl", "pause", "--database", db, "--run", "1"}, 0, "run 1: paused"},
 		{[]string{"crawl", "pause", "--database", db, "--run", "1"}, 0, "run 1: paused"},

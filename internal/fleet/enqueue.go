@@ -54,15 +54,32 @@ func (c *Client) Enqueue(ctx context.Context, name string, sites []Site, opts Ru
 	if err != nil {
 		return store.Run{}, fmt.Errorf("fleet: %w", err)
 	}
-	if err := c.insert(ctx, run.ID, sites, 0); err != nil {
-		return run, err
+	if _, err := c.insert(ctx, run.ID, sites, 0); err != nil {
+		return run, fmt.Errorf("%w (enqueue the same sites again with EnqueueMore into run %d: sites already queued are not queued twice)", err, run.ID)
 	}
 	return run, nil
 }
 
+// EnqueueMore queues sites into an existing run again, for an Enqueue
+// that stopped part-way: jobs are unique per (run, site), so sites
+// already queued are not queued twice, and the run's total is not
+// changed (give the same sites).
+func (c *Client) EnqueueMore(ctx context.Context, runID int64, sites []Site) error {
+	run, err := c.st.Run(ctx, runID)
+	if err != nil {
+		return fmt.Errorf("fleet: %w", err)
+	}
+	if len(sites) != run.Total {
+		return fmt.Errorf("%w: run %d was enqueued with %d sites, this list has %d: give the same list", ErrConfig, runID, run.Total, len(sites))
+	}
+	_, err = c.insert(ctx, runID, sites, 0)
+	return err
+}
+
 // insert adds the jobs of sites to a run, in batches; a job already there
-// (same run, site and round) is not added twice.
-func (c *Client) insert(ctx context.Context, runID int64, sites []Site, round int64) error {
+// (same run, site and round) is not added twice. On an error it returns
+// how many sites (a prefix of sites) were queued before it.
+func (c *Client) insert(ctx context.Context, runID int64, sites []Site, round int64) (int, error) {
 	opts := &river.InsertOpts{Queue: QueueCrawl, MaxAttempts: c.cfg.Attempts + 1,
 		UniqueOpts: river.UniqueOpts{ByArgs: true}}
 	for start := 0; start < len(sites); start += insertBatch {
@@ -72,10 +89,10 @@ func (c *Client) insert(ctx context.Context, runID int64, sites []Site, round in
 			params[i] = river.InsertManyParams{Args: crawlArgs{RunID: runID, Site: s.URL, Rank: s.Rank, Round: round}, InsertOpts: opts}
 		}
 		if _, err := c.q.InsertMany(ctx, params); err != nil {
-			return fmt.Errorf("fleet: enqueue sites %d-%d of run %d: %w", start+1, start+len(batch), runID, err)
+			return start, fmt.Errorf("fleet: enqueue sites %d-%d of run %d: %w", start+1, start+len(batch), runID, err)
 		}
 	}
-	return nil
+	return len(sites), nil
 }
 
 // RetryFailed enqueues again every site of a run whose result is a
@@ -97,8 +114,19 @@ func (c *Client) RetryFailed(ctx context.Context, runID int64) (int, error) {
 	for i, f := range failed {
 		sites[i] = Site{URL: f.Site, Rank: f.Rank}
 	}
-	if err := c.insert(ctx, runID, sites, time.Now().UnixMicro()); err != nil {
-		return 0, err
+	n, err := c.insert(ctx, runID, sites, time.Now().UnixMicro())
+	if err != nil {
+		// The failures of sites not queued again go back, so the run
+		// still accounts for every site.
+		for _, f := range failed[n:] {
+			if _, perr := c.st.PutCrawlResult(context.WithoutCancel(ctx), f); perr != nil {
+				return n, errors.Join(err, fmt.Errorf("fleet: restore the failure of %s: %w", f.Site, perr))
+			}
+			if _, perr := c.st.NoteResult(context.WithoutCancel(ctx), runID); perr != nil {
+				return n, errors.Join(err, perr)
+			}
+		}
+		return n, err
 	}
 	return len(sites), nil
 }

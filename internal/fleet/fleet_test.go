@@ -74,7 +74,7 @@ func TestCrawlSQLite(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Enqueueing again inserts nothing new: jobs are unique per (run, site).
-	if err := c.insert(ctx, run.ID, sites, 0); err != nil {
+	if _, err := c.insert(ctx, run.ID, sites, 0); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.Start(ctx); err != nil {
