@@ -192,3 +192,20 @@ func TestInitiatorLikeEncodingJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestPlainRun(t *testing.T) {
+	t.Parallel()
+	for c := range 256 {
+		for pos := range 20 {
+			b := bytes.Repeat([]byte("a\xc3\xa9"), 10)[:24]
+			b[pos] = byte(c)
+			want := 0
+			for want < len(b) && !strSpecial[b[want]] {
+				want++
+			}
+			if got := plainRun(b); got != want {
+				t.Fatalf("byte %#x at %d: %d, want %d", c, pos, got, want)
+			}
+		}
+	}
+}
