@@ -307,9 +307,9 @@ func (s *scanner) tryLZ(in string, f func(string, int) (string, error), emit fun
 	ratioLimit := s.b.expansionLimit(len(in))
 	limit := min(s.budget/2, ratioLimit) // UTF-16 units: up to 3 bytes each in UTF-8
 	out, err := f(in, limit)
-	var fail *codec.LZError
+	fail, _ := err.(*codec.LZError) // as the codec returns it: no reflection per try
 	switch {
-	case errors.As(err, &fail):
+	case fail != nil || err != nil && errors.As(err, &fail):
 		s.spend(fail.Units) // a crafted stream may work hard before it breaks
 		return
 	case errors.Is(err, codec.ErrLZLimit):
