@@ -18,6 +18,9 @@ var gateSeeds = []string{
 func checkGates(t *testing.T, v []byte) {
 	t.Helper()
 	cl := classify(v)
+	if f := scanFeatures(v, true); !f.text || f.class != cl {
+		t.Fatalf("%q: features' class %+v, classify %+v", v, f.class, cl)
+	}
 	for _, r := range patternRules {
 		if r.find == nil || r.may == nil || r.may(cl) {
 			continue

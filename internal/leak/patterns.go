@@ -99,7 +99,7 @@ const (
 	patternReach = 512
 )
 
-func (s *scanner) matchPatterns(loc string, v []byte, chain []string) {
+func (s *scanner) matchPatterns(loc string, v []byte, chain []string, f *features) {
 	s.ship = shipState{loc: loc, v: v}
 	if s.shipFn == nil {
 		s.shipFn = s.shipping // bound once: a closure per value would allocate
@@ -109,7 +109,12 @@ func (s *scanner) matchPatterns(loc string, v []byte, chain []string) {
 			return
 		}
 		lo, hi := max(0, off-patternReach), min(len(v), off+patternChunk+patternReach)
-		cl := classify(v[lo:hi])
+		var cl textClass
+		if f != nil && f.text && len(v) <= patternChunk {
+			cl = f.class // the features' pass classified the whole value
+		} else {
+			cl = classify(v[lo:hi])
+		}
 		for _, r := range patternRules {
 			if cl.digits < r.minDigits || r.may != nil && !r.may(cl) {
 				continue

@@ -14,7 +14,7 @@ const (
 	fPct             // '%'
 	fAmp             // '&'
 	fEsc             // '\\'
-	_
+	fDigit           // '0'-'9'
 	_
 	fHigh // >= 0x80; the top bit, so it counts by shifting
 )
@@ -31,6 +31,8 @@ func featureBits(c int) uint8 {
 		k |= fHex
 	}
 	switch {
+	case c >= '0' && c <= '9':
+		k |= fDigit
 	case c == '%':
 		k |= fPct
 	case c == '&':

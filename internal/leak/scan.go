@@ -368,7 +368,7 @@ func (s *scanner) leaf(loc string, v []byte, chain []string, depth, nest int) {
 		s.matchDigests(loc, v, chain)
 	}
 	if s.opts.Patterns {
-		s.matchPatterns(loc, v, chain)
+		s.matchPatterns(loc, v, chain, &f)
 	}
 	if !decode || s.stopped {
 		return
