@@ -9,12 +9,12 @@ package leak
 
 // Feature bits of a byte, for scanFeatures' one table lookup.
 const (
-	fRun = 1 << iota // base64 or lz-string alphabet
-	fHex             // hex digit
-	fPct             // '%'
-	fAmp             // '&'
-	fEsc             // '\\'
-	fDigit           // '0'-'9'
+	fRun   = 1 << iota // base64 or lz-string alphabet
+	fHex               // hex digit
+	fPct               // '%'
+	fAmp               // '&'
+	fEsc               // '\\'
+	fDigit             // '0'-'9'
 	_
 	fHigh // >= 0x80; the top bit, so it counts by shifting
 )
