@@ -42,7 +42,7 @@ type quietCache struct {
 }
 
 // quietSlots is the size of the admission filter (a power of two).
-const quietSlots = 1 << 14
+const quietSlots = 1 << 12
 
 // sawBefore reports whether a value of hash h was seen recently, and
 // marks it seen.
