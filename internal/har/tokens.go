@@ -50,7 +50,11 @@ func (t *tokens) more(keep int) bool {
 		return false
 	}
 	if len(t.buf) == cap(t.buf) {
-		t.buf = append(t.buf, 0)[:len(t.buf)] // grow
+		// Double, as json.Decoder does: append's gentler growth of large
+		// slices would leave several times an entry's size of garbage.
+		nb := make([]byte, len(t.buf), 2*cap(t.buf))
+		copy(nb, t.buf)
+		t.buf = nb
 	}
 	for {
 		n, err := t.r.Read(t.buf[len(t.buf):cap(t.buf)])
