@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -72,6 +74,7 @@ func runAnalyze(ctx context.Context, e *env, o analyzeOptions, files []string) e
 	}
 	ctx, cancel := o.read.withTimeout(ctx)
 	defer cancel()
+	defer lessGC()()
 	an, err := o.analysis.prepare(ctx, e)
 	if err != nil {
 		return err
@@ -160,4 +163,22 @@ func displayName(path string) string {
 		return "stdin"
 	}
 	return filepath.Clean(path)
+}
+
+// analyzeGOGC is the garbage collector's target for analyze: an analysis
+// allocates short-lived values per entry at a high rate and keeps little,
+// so collecting at 3× the live heap instead of 2× saves about 6% of the
+// CPU on tracker-dense traffic (400 saves 10%, but costs 10 to 90 MB more
+// peak RSS on the adversarial shapes: gzip-bomb 281 MB, many-hosts 332).
+// The soft memory limit (softMemoryLimit) still makes the collector work
+// harder near it. GOGC, when set, overrides it.
+const analyzeGOGC = 200
+
+// lessGC sets analyzeGOGC unless GOGC is set, and returns the undo.
+func lessGC() func() {
+	if os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	old := debug.SetGCPercent(analyzeGOGC)
+	return func() { debug.SetGCPercent(old) }
 }

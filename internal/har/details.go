@@ -133,7 +133,7 @@ func (s *streamer) initiator(e *harEntry, idx int) traffic.Initiator {
 	raw := strings.TrimSpace(string(e.Initiator))
 	if strings.HasPrefix(raw, "{") {
 		var hi harInitiator
-		if err := json.Unmarshal([]byte(raw), &hi); err != nil {
+		if err := decodeInitiator([]byte(raw), &hi); err != nil {
 			s.warnEntry(idx, "_initiator: %v", err)
 			return traffic.Initiator{}
 		}

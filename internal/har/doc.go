@@ -42,6 +42,15 @@
 // the context at every buffer, so a read stops within one buffer of being
 // cancelled even inside a 2 GB string.
 //
+// The guard's output, compact JSON checked for syntax, is read once by a
+// hand-written tokenizer (tokens.go) that decodes each entry straight into
+// this package's HAR types (entrydecode.go, entryfields.go); a value of a
+// shape it does not take (a type mismatch, a key in another case, a
+// repeated object) sends the entry to encoding/json, so that every entry
+// reads, or is skipped with the same warning, exactly as encoding/json
+// reads it. Tests hold the two readers to the same result on the real
+// HARs, the generated shapes, cut files and a fuzz target (FuzzTokens).
+//
 // Conventions of the mapping (what a reader of a Capture can rely on):
 //   - times are in UTC;
 //   - empty lists and empty bodies are nil;

@@ -2,6 +2,7 @@ package har
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -23,6 +24,25 @@ var strSpecial = func() (t [256]bool) {
 	return t
 }()
 
+// plainRun returns the length of the run of b's first bytes that are not
+// strSpecial. It tests eight bytes at a time (a word with no control
+// byte, quote or backslash is skipped whole), then byte by byte.
+func plainRun(b []byte) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		q, e := x^('"'*ones), x^('\\'*ones)
+		if ((x-0x20*ones)&^x|(q-ones)&^q|(e-ones)&^e)&highs != 0 {
+			break
+		}
+	}
+	for i < len(b) && !strSpecial[b[i]] {
+		i++
+	}
+	return i
+}
+
 func (g *guard) beginString(key, mute bool, limit int64) {
 	g.str = strState{key: key, mute: mute, cap: limit, raw: g.str.raw[:0]}
 	if !mute {
@@ -43,10 +63,7 @@ func (g *guard) stringBytes(b []byte) int {
 			i++
 			continue
 		}
-		j := i
-		for j < len(b) && !strSpecial[b[j]] {
-			j++
-		}
+		j := i + plainRun(b[i:])
 		if j > i {
 			g.strRun(b[i:j])
 			i = j

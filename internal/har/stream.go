@@ -122,10 +122,16 @@ func Read(ctx context.Context, r io.Reader, opts Options) (*traffic.Capture, err
 // Structural problems (not JSON, no log, no entries) are errors wrapping
 // ErrInvalid; errors from v are returned as they are, wrapped with the name.
 func Stream(ctx context.Context, r io.Reader, opts Options, v traffic.Visitor) error {
+	return stream(ctx, r, opts, v, false)
+}
+
+// stream is Stream; with std it reads with encoding/json's decoder, the
+// reference the tests hold the one-pass reader (tokens) to.
+func stream(ctx context.Context, r io.Reader, opts Options, v traffic.Visitor, std bool) error {
 	if err := opts.Validate(); err != nil {
 		return err
 	}
-	s := &streamer{ctx: ctx, opts: opts, name: opts.name(), max: opts.maxBody(), v: v, firstURL: map[string]string{}}
+	s := &streamer{ctx: ctx, opts: opts, name: opts.name(), max: opts.maxBody(), v: v, firstURL: map[string]string{}, std: std}
 	if err := s.run(r); err != nil {
 		return fmt.Errorf("read HAR %s: %w", s.name, err)
 	}
@@ -139,7 +145,8 @@ type streamer struct {
 	name string
 	max  int
 	v    traffic.Visitor
-	dec  *json.Decoder
+	dec  tokenSource
+	std  bool // read with encoding/json (tests)
 
 	end      traffic.Capture
 	pending  []*traffic.Page // pages read but not yet delivered
@@ -184,7 +191,12 @@ func (s *streamer) run(r io.Reader) error {
 	if err := skipBOM(br); err != nil {
 		return err
 	}
-	s.dec = json.NewDecoder(newGuard(s.ctx, br, s.opts.limits(), func(msg string) { s.warn(s.name + ": " + msg) }))
+	g := newGuard(s.ctx, br, s.opts.limits(), func(msg string) { s.warn(s.name + ": " + msg) })
+	if s.std {
+		s.dec = json.NewDecoder(g)
+	} else {
+		s.dec = newTokens(g)
+	}
 	err = s.readTop()
 	if cerr := s.ctx.Err(); cerr != nil && errors.Is(err, cerr) {
 		return s.stopped(err)

@@ -113,7 +113,7 @@ func (s *scanner) pairs(loc string, q []byte, chain []string, depth, nest int) {
 		case len(chain) == 0 && len(v) > s.budget:
 			s.capHit = true
 			s.matchText(name, percentDecodeSafe(v), chain)
-		case scanFeatures(v).b64 >= minB64Run:
+		case scanFeatures(v, false).b64 >= minB64Run:
 			s.leaf(name, percentDecodeSafe(v), chain, depth, nest+1)
 		}
 	}

@@ -25,17 +25,29 @@ func (s *scanner) inflate(kind string, data []byte) ([]byte, error) {
 		s.budget -= len(out)
 		if limit == ratio {
 			s.warnf("%s output cut at %d× its compressed size (%s); data past it was not searched (raise with --max-expansion)", kind, s.b.MaxExpansion, size(limit))
-			return out, fmt.Errorf("%s: %w", kind, errExpansion)
+			return out, &inflateError{kind, errExpansion}
 		}
 		s.capHit = true
-		return out, fmt.Errorf("%s: %w", kind, errCap)
+		return out, &inflateError{kind, errCap}
 	}
 	s.budget -= len(out)
 	if err != nil {
-		return out, fmt.Errorf("%s: %w", kind, err)
+		return out, &inflateError{kind, err}
 	}
 	return out, nil
 }
+
+// inflateError names the compression an error came from. Its text is
+// made only when asked for: most inflate attempts are probes of random
+// bytes whose error nobody reads.
+type inflateError struct {
+	kind string
+	err  error
+}
+
+func (e *inflateError) Error() string { return e.kind + ": " + e.err.Error() }
+
+func (e *inflateError) Unwrap() error { return e.err }
 
 // readCut reads r up to limit bytes, and one more if r holds more (then
 // the output is cut). Output that would pass three quarters of the budget

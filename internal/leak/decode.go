@@ -70,23 +70,27 @@ type decoder struct {
 }
 
 // features are what one pass over a value learns: which decoders might
-// apply to it.
+// apply to it, and, when the pattern rules are searched, the value's
+// textClass (text is set), so that they need no pass of their own.
 type features struct {
 	pct, amp, esc bool // '%', '&' and '\\' occur
 	high          int  // bytes >= 0x80
 	b64, hex      int  // longest base64-alphabet and hex runs
+	text          bool // class holds the value's textClass
+	class         textClass
 }
 
 // features is scanFeatures that checks for a stop between megabytes.
+// The pattern rules' textClass comes along for values of one chunk.
 func (s *scanner) features(v []byte) features {
 	if len(v) <= featureChunk {
-		return scanFeatures(v)
+		return scanFeatures(v, s.opts.Patterns)
 	}
 	var f features
 	for off := 0; off < len(v) && !s.stop(); off += featureChunk {
 		// Runs cut at a chunk edge are undercounted: the features only
 		// choose which decoders to try, and long runs stay long.
-		g := scanFeatures(v[off:min(len(v), off+featureChunk)])
+		g := scanFeatures(v[off:min(len(v), off+featureChunk)], false)
 		f.pct, f.amp, f.esc = f.pct || g.pct, f.amp || g.amp, f.esc || g.esc
 		f.high += g.high
 		f.b64, f.hex = max(f.b64, g.b64), max(f.hex, g.hex)
@@ -97,15 +101,20 @@ func (s *scanner) features(v []byte) features {
 // featureChunk is how much scanFeatures reads between stop checks.
 const featureChunk = 1 << 20
 
-func scanFeatures(v []byte) features {
+// scanFeatures reads v once for its features and, with text, its
+// textClass.
+func scanFeatures(v []byte, text bool) features {
 	var f features
 	if len(v) < 16 { // too short for any run decoder or lz-string
 		f.pct = bytes.IndexByte(v, '%') >= 0
 		f.amp = bytes.IndexByte(v, '&') >= 0
 		f.esc = bytes.IndexByte(v, '\\') >= 0
+		if text {
+			f.text, f.class = true, classify(v)
+		}
 		return f
 	}
-	b64, hx := 0, 0
+	b64, hx, digits := 0, 0, 0
 	var seen uint8
 	for _, c := range v {
 		k := featureClass[c]
@@ -123,8 +132,23 @@ func scanFeatures(v []byte) features {
 			hx = 0
 		}
 		f.high += int(k >> 7) // fHigh is the top bit
+		if !text {
+			continue
+		}
+		if k&fDigit != 0 {
+			f.class.digits++
+			digits++
+			continue
+		}
+		f.class.run = max(f.class.run, digits)
+		digits = 0
+		f.class.has |= anchorBits[c]
 	}
 	f.pct, f.amp, f.esc = seen&fPct != 0, seen&fAmp != 0, seen&fEsc != 0
+	if text {
+		f.text = true
+		f.class.run = max(f.class.run, digits)
+	}
 	return f
 }
 
@@ -307,9 +331,9 @@ func (s *scanner) tryLZ(in string, f func(string, int) (string, error), emit fun
 	ratioLimit := s.b.expansionLimit(len(in))
 	limit := min(s.budget/2, ratioLimit) // UTF-16 units: up to 3 bytes each in UTF-8
 	out, err := f(in, limit)
-	var fail *codec.LZError
+	fail, _ := err.(*codec.LZError) // as the codec returns it: no reflection per try
 	switch {
-	case errors.As(err, &fail):
+	case fail != nil || err != nil && errors.As(err, &fail):
 		s.spend(fail.Units) // a crafted stream may work hard before it breaks
 		return
 	case errors.Is(err, codec.ErrLZLimit):

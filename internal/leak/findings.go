@@ -5,6 +5,7 @@ package leak
 // finding budget a new finding is only counted (see drop). It returns the
 // finding's index in Matches, -1 when it was dropped.
 func (s *scanner) record(c *candidate, loc string, chain, spelling []string, evidence []byte) int {
+	s.events++
 	n := len(chain) + len(spelling) + len(c.chain)
 	key := matchKey{c.persona, c.field, c.value, s.ch, loc, c.partial}
 	if i, ok := s.seen[key]; ok {
@@ -53,6 +54,7 @@ func encoding(parts ...[]string) []string {
 // recordPattern adds a pattern finding, one per (rule, value, channel,
 // location) with a count.
 func (s *scanner) recordPattern(m PatternMatch, chain []string) {
+	s.events++
 	k := patternKey{m.Rule, m.Value, s.ch, m.Location}
 	if i, ok := s.pseen[k]; ok {
 		s.res.Patterns[i].Count++
@@ -75,6 +77,7 @@ func (s *scanner) full() bool {
 // drop counts a finding past the budget under its value; past as many
 // values again, it is only counted in the warning.
 func (s *scanner) drop(k dropKey) {
+	s.events++
 	s.unlisted++
 	if i, ok := s.drops[k]; ok {
 		s.res.Dropped[i].Count++

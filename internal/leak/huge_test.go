@@ -46,11 +46,11 @@ func TestPatternSpeed(t *testing.T) {
 		underNoise(t, func() (bool, string) {
 			for i := 0; i < 3; i++ {
 				start := time.Now()
-				scanFeatures(v)
+				scanFeatures(v, false)
 				pass = min(pass, time.Since(start))
 				s = newScanner(patternPool, ScanOptions{Patterns: true}, 0)
 				start = time.Now()
-				s.matchPatterns("v", v, nil)
+				s.matchPatterns("v", v, nil, nil)
 				best = min(best, time.Since(start))
 			}
 			ratio := float64(best) / float64(pass)

@@ -56,6 +56,7 @@ var ruleNouns = map[string]string{
 // a new one is only counted too: judging (libphonenumber above all) is
 // the costly part, done once per finding kept.
 func (s *scanner) judgePattern(sp span, loc string, v []byte, chain []string, shipping func() bool) {
+	s.events++
 	if i, ok := s.pseen[patternKey{sp.rule, sp.value, s.ch, loc}]; ok {
 		s.res.Patterns[i].Count++
 		return

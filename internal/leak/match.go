@@ -51,6 +51,7 @@ func (s *scanner) matchText(loc string, v []byte, chain []string) {
 				if c.short && s.ch == ChannelURLPath || !fits(c, v, start, end) {
 					continue
 				}
+				s.events++
 				pend = s.settle(pend, loc, v, chain, end-reach)
 				pend = append(pend, contain(pend, hit{c: c, start: start, end: end}))
 			}

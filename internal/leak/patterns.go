@@ -16,6 +16,9 @@ type patternRule struct {
 	// minDigits is the fewest ASCII digits a text must hold for the rule
 	// to find anything in it: a value with fewer skips the rule.
 	minDigits int
+	// may says whether a text of that class can hold a match at all (the
+	// anchors the rule's finder needs are there); nil means it may.
+	may func(c textClass) bool
 }
 
 // span is one value a rule found: v[start:end] as written, value as
@@ -27,13 +30,64 @@ type span struct {
 }
 
 var patternRules = []patternRule{
-	{"email", findEmails, 0},
-	{"phone", findPhones, 10},        // findPhones wants ten
-	{"us-address", findAddresses, 6}, // findAddresses wants six
-	{"upu-s10", findS10, 9},          // nine in a row
-	{"ups", findUPS, 1},              // "1Z"
-	{"us-ssn", findSSNs, 9},          // 3-2-4
-	{"number", nil, 12},              // digit runs of 12 to 34: IMpb, FedEx, payment cards (findNumbers names the rule)
+	{"email", findEmails, 0, func(c textClass) bool { return c.has&hasAt != 0 }},
+	// findPhones wants ten digits, and '+' before ten in a row or a
+	// separator between three and four.
+	{"phone", findPhones, 10, func(c textClass) bool {
+		return c.has&hasPlus != 0 && c.run >= 10 || c.has&(hasDash|hasDot|hasSpace) != 0 && c.run >= 4
+	}},
+	// findAddresses wants six digits, a run of five (the ZIP) and words
+	// apart by ' ' or '+'.
+	{"us-address", findAddresses, 6, func(c textClass) bool { return c.has&(hasSpace|hasPlus) != 0 && c.run >= 5 }},
+	{"upu-s10", findS10, 9, func(c textClass) bool { return c.has&hasUpper != 0 && c.run >= 9 }}, // nine in a row
+	{"ups", findUPS, 1, func(c textClass) bool { return c.has&hasZ != 0 }},                       // "1Z"
+	{"us-ssn", findSSNs, 9, func(c textClass) bool { return c.has&hasDash != 0 && c.run >= 4 }},  // 3-2-4
+	{"number", nil, 12, nil}, // digit runs of 12 to 34: IMpb, FedEx, payment cards (findNumbers names the rule)
+}
+
+// textClass is what one pass over a text learns for the pattern rules:
+// its digits, its longest run of digits and which anchor bytes occur.
+type textClass struct {
+	digits, run int
+	has         uint8
+}
+
+const (
+	hasAt = 1 << iota
+	hasPlus
+	hasDash
+	hasDot
+	hasSpace
+	hasUpper
+	hasZ
+)
+
+// anchorBits maps a byte to the has bits it sets.
+var anchorBits = func() (t [256]uint8) {
+	t['@'], t['+'], t['-'], t['.'], t[' '] = hasAt, hasPlus, hasDash, hasDot, hasSpace
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = hasUpper
+	}
+	t['Z'] |= hasZ
+	return t
+}()
+
+// classify reads v once for textClass.
+func classify(v []byte) textClass {
+	var c textClass
+	run := 0
+	for _, b := range v {
+		if b >= '0' && b <= '9' {
+			c.digits++
+			run++
+			continue
+		}
+		c.run = max(c.run, run)
+		run = 0
+		c.has |= anchorBits[b]
+	}
+	c.run = max(c.run, run)
+	return c
 }
 
 // Patterns are searched in windows of patternChunk bytes that overlap by
@@ -45,7 +99,7 @@ const (
 	patternReach = 512
 )
 
-func (s *scanner) matchPatterns(loc string, v []byte, chain []string) {
+func (s *scanner) matchPatterns(loc string, v []byte, chain []string, f *features) {
 	s.ship = shipState{loc: loc, v: v}
 	if s.shipFn == nil {
 		s.shipFn = s.shipping // bound once: a closure per value would allocate
@@ -55,9 +109,14 @@ func (s *scanner) matchPatterns(loc string, v []byte, chain []string) {
 			return
 		}
 		lo, hi := max(0, off-patternReach), min(len(v), off+patternChunk+patternReach)
-		digits := countDigits(v[lo:hi])
+		var cl textClass
+		if f != nil && f.text && len(v) <= patternChunk {
+			cl = f.class // the features' pass classified the whole value
+		} else {
+			cl = classify(v[lo:hi])
+		}
 		for _, r := range patternRules {
-			if digits < r.minDigits {
+			if cl.digits < r.minDigits || r.may != nil && !r.may(cl) {
 				continue
 			}
 			var found []span

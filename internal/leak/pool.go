@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"hash/maphash"
 	"net/url"
 	"strings"
 	"sync"
@@ -64,7 +65,8 @@ type candidate struct {
 // index keyed by their raw bytes, so a digest is found in any spelling
 // (hex of either case, base64, base64url, any padding) by one lookup per
 // digest-shaped token. Neither cost grows with the number of candidates.
-// A Pool is immutable and safe for concurrent use.
+// A Pool is safe for concurrent use; what changes in it is only its cache
+// of values known to hold nothing (quiet.go), which never changes a result.
 type Pool struct {
 	labels   []string
 	cands    []candidate
@@ -84,12 +86,15 @@ type Pool struct {
 	maxLen      int // longest text candidate
 	// free holds scanners between requests (see Pool.scanner).
 	free sync.Pool
+	// quiet remembers values searches found nothing in (quiet.go).
+	quiet quietCache
 }
 
 // NewPool builds the candidate pool. Warnings name empty or malformed
 // values. An empty persona list gives a pool that only finds patterns.
 func NewPool(personas []Persona) (*Pool, []string) {
 	p := &Pool{digests: map[string][]int{}}
+	p.quiet.seed = maphash.MakeSeed()
 	var warnings []string
 	b := poolBuilder{p: p, text: map[string]int{}, seen: map[string]int{}}
 	for i, per := range personas {

@@ -9,12 +9,12 @@ package leak
 
 // Feature bits of a byte, for scanFeatures' one table lookup.
 const (
-	fRun = 1 << iota // base64 or lz-string alphabet
-	fHex             // hex digit
-	fPct             // '%'
-	fAmp             // '&'
-	fEsc             // '\\'
-	_
+	fRun   = 1 << iota // base64 or lz-string alphabet
+	fHex               // hex digit
+	fPct               // '%'
+	fAmp               // '&'
+	fEsc               // '\\'
+	fDigit             // '0'-'9'
 	_
 	fHigh // >= 0x80; the top bit, so it counts by shifting
 )
@@ -31,6 +31,8 @@ func featureBits(c int) uint8 {
 		k |= fHex
 	}
 	switch {
+	case c >= '0' && c <= '9':
+		k |= fDigit
 	case c == '%':
 		k |= fPct
 	case c == '&':

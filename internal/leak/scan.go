@@ -86,6 +86,12 @@ type scanner struct {
 	recent    []recentHit       // findings made in the value matchText is in
 	ship      shipState         // the value matchPatterns is in
 	shipFn    func() bool       // s.shipping, bound once
+	// events counts what makes a value's search more than a search: a
+	// hit, a pattern, a warning; a value whose search adds none may go
+	// to the pool's quiet cache (quiet.go).
+	events  int
+	inQuiet bool   // inside a value searched for the quiet cache
+	qkey    []byte // its key
 }
 
 // Scan searches every channel of a request, and what its response hands to
@@ -136,7 +142,8 @@ func (p *Pool) release(s *scanner) {
 	clear(s.names)
 	clear(s.paths)
 	*s = scanner{p: p, seen: s.seen, pseen: s.pseen, names: s.names, paths: s.paths, inflater: s.inflater,
-		scratch: s.scratch, sent: s.sent[:0], pending: s.pending[:0], recent: s.recent[:0], shipFn: s.shipFn}
+		scratch: s.scratch, sent: s.sent[:0], pending: s.pending[:0], recent: s.recent[:0], shipFn: s.shipFn,
+		qkey: s.qkey[:0]}
 	if cap(s.sent) > reuseMax<<10 {
 		s.sent = nil
 	}
@@ -210,6 +217,7 @@ func size(n int) string {
 }
 
 func (s *scanner) warnf(format string, args ...any) {
+	s.events++
 	if len(s.res.Warnings) >= maxWarnings && !s.finishing {
 		return
 	}
@@ -281,6 +289,15 @@ func (s *scanner) field(loc string, v []byte, chain []string, depth, nest int) {
 	if len(v) == 0 || s.stop() {
 		return
 	}
+	if s.quietable(v, chain) {
+		s.quietField(loc, v, depth, nest)
+		return
+	}
+	s.fieldScan(loc, v, chain, depth, nest)
+}
+
+// fieldScan is field without the cache of quiet values.
+func (s *scanner) fieldScan(loc string, v []byte, chain []string, depth, nest int) {
 	if nest < maxNest {
 		switch {
 		case looksJSON(v):
@@ -321,6 +338,7 @@ func nested(v []byte) bool {
 // nesting limit was searched as plain text: its values are still found,
 // but not split into their fields.
 func (s *scanner) tooDeep(warned *bool, loc, limit string, n int) {
+	s.events++ // warned or not: a fresh request would warn
 	if *warned {
 		return
 	}
@@ -350,7 +368,7 @@ func (s *scanner) leaf(loc string, v []byte, chain []string, depth, nest int) {
 		s.matchDigests(loc, v, chain)
 	}
 	if s.opts.Patterns {
-		s.matchPatterns(loc, v, chain)
+		s.matchPatterns(loc, v, chain, &f)
 	}
 	if !decode || s.stopped {
 		return
