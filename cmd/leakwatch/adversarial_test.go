@@ -150,10 +150,18 @@ func (c *countingVisitor) End(end *traffic.Capture) error {
 	return nil
 }
 
-// plainParse times har.Stream over the file with a visitor that keeps
-// nothing: what reading alone costs.
+// plainParse times a plain parse of the file: the standard library's
+// streaming JSON decoder reading every token of the (decompressed) HAR,
+// the yardstick of the time limit. It does not depend on leakwatch's own
+// reader, so making that reader faster does not tighten the limit on the
+// analysis behind it. The counts come from har.Stream with a visitor that
+// keeps nothing (untimed).
 func plainParse(path string) (time.Duration, *countingVisitor, error) {
 	start := time.Now()
+	if err := tokenParse(path); err != nil {
+		return 0, nil, err
+	}
+	took := time.Since(start)
 	rc, err := har.Open(path)
 	if err != nil {
 		return 0, nil, err
@@ -161,7 +169,24 @@ func plainParse(path string) (time.Duration, *countingVisitor, error) {
 	defer rc.Close()
 	var c countingVisitor
 	err = har.Stream(context.Background(), rc, har.Options{Name: path}, &c)
-	return time.Since(start), &c, err
+	return took, &c, err
+}
+
+// tokenParse reads every JSON token of the file with encoding/json.
+func tokenParse(path string) error {
+	rc, err := har.Open(path)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	dec := json.NewDecoder(bufio.NewReaderSize(rc, 1<<20))
+	for {
+		// The end of the file, or a shape the standard decoder refuses,
+		// ends the parse; what it read until then is what it cost.
+		if _, err := dec.Token(); err != nil {
+			return nil
+		}
+	}
 }
 
 // analyze runs `leakwatch analyze -f json -o out.json FILE` with the
