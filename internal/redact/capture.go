@@ -3,6 +3,7 @@ package redact
 import (
 	"net/url"
 	"strings"
+	"sync"
 
 	"golang.org/x/net/publicsuffix"
 
@@ -101,45 +102,53 @@ func Capture(c *traffic.Capture, opts Options) *traffic.Capture {
 // Redactor redacts a capture streamed twice, for captures too big to hold
 // in memory (a HAR file read with har.Stream): feed the whole capture to
 // Learner first, then stream it again through Filter.
-type Redactor struct{ r *redactor }
+type Redactor struct {
+	r *redactor
+
+	mu    sync.Mutex
+	async *asyncLearner // Tee's learner, running until settle
+}
 
 // NewRedactor starts a two-pass redaction.
-func NewRedactor(opts Options) *Redactor { return &Redactor{newRedactor(opts)} }
+func NewRedactor(opts Options) *Redactor { return &Redactor{r: newRedactor(opts)} }
 
 // Learner returns the Visitor of the first pass, which only reads.
-func (x *Redactor) Learner() traffic.Visitor { return learner{x.r} }
+func (x *Redactor) Learner() traffic.Visitor {
+	x.settle()
+	return learner{x.r}
+}
 
 // Filter returns the Visitor of the second pass: it hands a redacted copy
 // of each page, request and the capture's end to next.
 func (x *Redactor) Filter(next traffic.Visitor) traffic.Visitor {
+	x.settle()
 	return filter{x.r, next}
 }
 
 // Tee returns a Visitor that learns from each piece and hands it on to next
 // unchanged: put it in front of the audit while the capture streams by, then
-// call Report on the result.
+// call Report on the result. Learning runs on a goroutine of its own, in
+// order, behind a bounded queue; Report, Filter and Learner wait for it to
+// finish what it was given. Pieces handed to the Tee must not be changed
+// afterwards (the audit does not change them either).
 func (x *Redactor) Tee(next traffic.Visitor) traffic.Visitor {
-	return tee{learner{x.r}, next}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.async == nil {
+		x.async = startAsync(learner{x.r})
+	}
+	return asyncTee{x.async, next}
 }
 
-type tee struct {
-	l    learner
-	next traffic.Visitor
-}
-
-func (t tee) Page(p *traffic.Page) error {
-	t.l.Page(p)
-	return t.next.Page(p)
-}
-
-func (t tee) Request(q *traffic.Request) error {
-	t.l.Request(q)
-	return t.next.Request(q)
-}
-
-func (t tee) End(c *traffic.Capture) error {
-	t.l.End(c)
-	return t.next.End(c)
+// settle waits until the Tee's learner has learned everything it was
+// given, so what the Redactor knows is complete; a later Tee starts anew.
+func (x *Redactor) settle() {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.async != nil {
+		x.async.stop()
+		x.async = nil
+	}
 }
 
 type learner struct{ r *redactor }

@@ -25,6 +25,7 @@ func (x *Redactor) Report(rep *audit.Report) *audit.Report {
 	if rep == nil {
 		return nil
 	}
+	x.settle()
 	r := x.r
 	if r.autoFirst {
 		for _, d := range rep.FirstParty.Domains {
