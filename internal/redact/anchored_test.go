@@ -3,6 +3,7 @@ package redact
 import (
 	"math/rand/v2"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -30,6 +31,17 @@ func anchoredSame(t *testing.T, s string) {
 	if got, want := formFieldLocs(s), formFieldRE.FindAllStringSubmatchIndex(s, -1); !reflect.DeepEqual(got, want) {
 		t.Fatalf("form fields of %q: %v, want %v", s, got, want)
 	}
+	for _, f := range []struct {
+		scan fieldScan
+		re   *regexp.Regexp
+	}{{jsonFieldScan, jsonFieldRE}, {escapedJSONFieldScan, escapedJSONFieldRE}} {
+		if got, want := f.scan.locs(s), f.re.FindAllStringSubmatchIndex(s, -1); !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s of %q: %v, want %v", f.re, s, got, want)
+		}
+	}
+	if !hasMultipart(s) && multipartNameRE.MatchString(s) {
+		t.Fatalf("multipart of %q: the prefilter misses a match", s)
+	}
 	got := secretSet{}
 	got.harvestTokens(s)
 	if want := globalTokens(s); !reflect.DeepEqual(got, want) {
@@ -42,7 +54,8 @@ func anchoredSame(t *testing.T, s string) {
 func TestAnchoredScans(t *testing.T) {
 	t.Parallel()
 	pieces := []string{"=", "&", "?", ";", "#", "\"", " ", "\t", "a", "K", "9", "_", "-", ".", "/", ":", "@", "+", "%20",
-		"eyJ", "eyJhbGciOi", "Bearer", "bearer", "://", "https", "token", "é", "\xff", strings.Repeat("k", 130)}
+		"eyJ", "eyJhbGciOi", "Bearer", "bearer", "://", "https", "token", "é", "\xff", strings.Repeat("k", 130),
+		`\"`, `\\`, `\`, `"pw"`, `"k": `, ` : `, "-", "12", "\n", `\"pw\":\"`, "Content-Disposition: form-data; name=\"pw\"\r\n\r\n"}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for range 20000 {
 		var b strings.Builder
@@ -53,7 +66,9 @@ func TestAnchoredScans(t *testing.T) {
 	}
 	for _, s := range []string{"a://b://c:d@e", "x_https://u:pw@h", "https://u:secret1@h/p", "Authorization: Bearer abcdefgh12345",
 		"a=b=c&d=e", strings.Repeat("k", 128) + "=v", strings.Repeat("k", 129) + "=v", strings.Repeat("é", 128) + "=v",
-		"t=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig&u=eyJabcdef.eyJabcdef."} {
+		"t=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig&u=eyJabcdef.eyJabcdef.",
+		`x"` + strings.Repeat(`\😀`, 128) + `" :  "v"`, `x"` + strings.Repeat(`\😀`, 129) + `":-1`, `"a"` + strings.Repeat(`\"😀`, 128) + `\"  :\"v\"`,
+		`"a":"b\"c":1,"pass":"x"`, `{"k": "v", "pw" : 12, "n":-x, "m":"open`} {
 		anchoredSame(t, s)
 	}
 }
