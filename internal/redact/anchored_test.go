@@ -42,6 +42,13 @@ func anchoredSame(t *testing.T, s string) {
 	if !hasMultipart(s) && multipartNameRE.MatchString(s) {
 		t.Fatalf("multipart of %q: the prefilter misses a match", s)
 	}
+	want := false
+	for _, p := range fieldAnchors {
+		want = want || strings.Contains(strings.ToLower(s), p)
+	}
+	if got := containsAnyFold(s, fieldAnchors); got != want {
+		t.Fatalf("anchors in %q: %v, want %v", s, got, want)
+	}
 	got := secretSet{}
 	got.harvestTokens(s)
 	if want := globalTokens(s); !reflect.DeepEqual(got, want) {
@@ -55,7 +62,8 @@ func TestAnchoredScans(t *testing.T) {
 	t.Parallel()
 	pieces := []string{"=", "&", "?", ";", "#", "\"", " ", "\t", "a", "K", "9", "_", "-", ".", "/", ":", "@", "+", "%20",
 		"eyJ", "eyJhbGciOi", "Bearer", "bearer", "://", "https", "token", "é", "\xff", strings.Repeat("k", 130),
-		`\"`, `\\`, `\`, `"pw"`, `"k": `, ` : `, "-", "12", "\n", `\"pw\":\"`, "Content-Disposition: form-data; name=\"pw\"\r\n\r\n"}
+		`\"`, `\\`, `\`, `"pw"`, `"k": `, ` : `, "-", "12", "\n", `\"pw\":\"`, "Content-Disposition: form-data; name=\"pw\"\r\n\r\n",
+		"TOKEN", "PaSs", "\xe2\x84", "\xc4", "ey", "Ƙ"}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for range 20000 {
 		var b strings.Builder
@@ -91,6 +99,15 @@ func TestContainsAnyFoldChunked(t *testing.T) {
 			if got := containsAnyFold(s, []string{"token"}); got != want {
 				t.Fatalf("%q at %d: %v, want %v", part, len(fill)+off, got, want)
 			}
+		}
+	}
+	for _, s := range []string{"pİn", "İ pass", "\u212aey=", "KEY=", "\xc4\xb0 \xe2\x84\xaa", "p\xc4ss", "to\u212aen"} {
+		want := false
+		for _, p := range fieldAnchors {
+			want = want || strings.Contains(strings.ToLower(s), p)
+		}
+		if got := containsAnyFold(s, fieldAnchors); got != want {
+			t.Errorf("anchors in %q: %v, want %v", s, got, want)
 		}
 	}
 	if containsAnyFold(fill+fill+fill, secretFieldParts) {

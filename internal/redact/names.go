@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"bytes"
 	"strings"
 	"unicode/utf8"
 )
@@ -183,9 +184,64 @@ func containsAnyFold(s string, parts []string) bool {
 	// Lowercasing once and letting strings.Contains (vectorised) scan for
 	// each part is many times faster on whole bodies than comparing
 	// case-insensitively at every position. A long text is lowercased a
-	// megabyte at a time, overlapping by more than any part can span, so
-	// a body of tens of megabytes is not copied whole.
+	// megabyte at a time into one buffer, overlapping by more than any
+	// part can span, so a body of tens of megabytes is not copied whole.
+	// Only two runes lowercase to ASCII (U+0130 to "i", the Kelvin sign
+	// to "k"), so without them folding ASCII letters alone is the same
+	// test, and it is not slowed by bytes that are not ASCII (binary).
 	const chunk, overlap = 1 << 20, 64
+	if !asciiParts(parts, overlap) || strings.Contains(s, "\u0130") || strings.Contains(s, "\u212a") {
+		return containsAnyFoldUnicode(s, parts, chunk, overlap)
+	}
+	buf := make([]byte, min(len(s), chunk))
+	for lo := 0; lo < len(s); {
+		hi := min(len(s), lo+chunk)
+		ls := buf[:hi-lo]
+		for i := range ls {
+			ls[i] = lowerASCII[s[lo+i]]
+		}
+		for _, p := range parts {
+			if bytes.Contains(ls, []byte(p)) {
+				return true
+			}
+		}
+		if hi == len(s) {
+			break
+		}
+		lo = hi - overlap
+	}
+	return false
+}
+
+// lowerASCII maps a byte to its ASCII lowercase.
+var lowerASCII = func() (t [256]byte) {
+	for i := range t {
+		t[i] = byte(i)
+		if i >= 'A' && i <= 'Z' {
+			t[i] += 'a' - 'A'
+		}
+	}
+	return t
+}()
+
+// asciiParts reports whether parts are ASCII and shorter than max.
+func asciiParts(parts []string, max int) bool {
+	for _, p := range parts {
+		if len(p) >= max {
+			return false
+		}
+		for i := 0; i < len(p); i++ {
+			if p[i] >= 0x80 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// containsAnyFoldUnicode is containsAnyFold by strings.ToLower: a long
+// text is lowercased a chunk at a time, cut where no rune is.
+func containsAnyFoldUnicode(s string, parts []string, chunk, overlap int) bool {
 	for lo := 0; lo < len(s); {
 		hi := runeCut(s, min(len(s), lo+chunk))
 		ls := strings.ToLower(s[lo:hi])
