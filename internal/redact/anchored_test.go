@@ -114,3 +114,16 @@ func TestContainsAnyFoldChunked(t *testing.T) {
 		t.Error("found a part in filler")
 	}
 }
+
+// TestFoldParts: the lists containsAnyFold is given are lowercase ASCII
+// and shorter than its chunks' overlap.
+func TestFoldParts(t *testing.T) {
+	t.Parallel()
+	for _, list := range [][]string{sessionCookieParts, credentialHeaderParts, secretFieldParts, fieldAnchors} {
+		for _, p := range list {
+			if p == "" || len(p) >= 64 || strings.ToLower(p) != p || strings.ContainsFunc(p, func(r rune) bool { return r >= 0x80 }) {
+				t.Errorf("part %q", p)
+			}
+		}
+	}
+}

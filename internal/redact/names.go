@@ -178,8 +178,9 @@ func containsAny(s string, parts []string) bool {
 	return false
 }
 
-// containsAnyFold reports whether s contains any of parts (lowercase ASCII)
-// ignoring case, as strings.Contains(strings.ToLower(s), part) would.
+// containsAnyFold reports whether s contains any of parts (lowercase ASCII,
+// shorter than 64 bytes: TestFoldParts holds the lists passed) ignoring
+// case, as strings.Contains(strings.ToLower(s), part) would.
 func containsAnyFold(s string, parts []string) bool {
 	// Lowercasing once and letting strings.Contains (vectorised) scan for
 	// each part is many times faster on whole bodies than comparing
@@ -190,10 +191,14 @@ func containsAnyFold(s string, parts []string) bool {
 	// to "k"), so without them folding ASCII letters alone is the same
 	// test, and it is not slowed by bytes that are not ASCII (binary).
 	const chunk, overlap = 1 << 20, 64
-	if !asciiParts(parts, overlap) || strings.Contains(s, "\u0130") || strings.Contains(s, "\u212a") {
+	if strings.Contains(s, "\u0130") || strings.Contains(s, "\u212a") {
 		return containsAnyFoldUnicode(s, parts, chunk, overlap)
 	}
-	buf := make([]byte, min(len(s), chunk))
+	var small [256]byte // names and short values: no allocation
+	buf := small[:]
+	if len(s) > len(small) {
+		buf = make([]byte, min(len(s), chunk))
+	}
 	for lo := 0; lo < len(s); {
 		hi := min(len(s), lo+chunk)
 		ls := buf[:hi-lo]
@@ -223,21 +228,6 @@ var lowerASCII = func() (t [256]byte) {
 	}
 	return t
 }()
-
-// asciiParts reports whether parts are ASCII and shorter than max.
-func asciiParts(parts []string, max int) bool {
-	for _, p := range parts {
-		if len(p) >= max {
-			return false
-		}
-		for i := 0; i < len(p); i++ {
-			if p[i] >= 0x80 {
-				return false
-			}
-		}
-	}
-	return true
-}
 
 // containsAnyFoldUnicode is containsAnyFold by strings.ToLower: a long
 // text is lowercased a chunk at a time, cut where no rune is.
