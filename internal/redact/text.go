@@ -75,11 +75,17 @@ func fields(s string, f fieldFunc) string {
 	}
 	if strings.Contains(s, "=") {
 		s = replaceLocs(s, formFieldLocs(s), func(m []string, idx []int) string {
-			key := m[1]
-			if k, err := url.QueryUnescape(key); err == nil {
-				key = k
+			if m[2] == "" {
+				return m[0]
 			}
-			if m[2] == "" || !secretPair(key, unescapeQuery(m[2])) {
+			key := m[1]
+			if strings.ContainsAny(key, "%+") { // else QueryUnescape returns it as is
+				if k, err := url.QueryUnescape(key); err == nil {
+					key = k
+				}
+			}
+			// secretPair, reading the value only when the name is key-like.
+			if !secretField(key) && !(equalsAnyFold(key, keyFields) && credentialValue(unescapeQuery(m[2]))) {
 				return m[0]
 			}
 			return replaceAt(m[0], idx[4]-idx[0], idx[5]-idx[0], f(key, m[2]))
