@@ -1,7 +1,6 @@
 package redact
 
 import (
-	"bytes"
 	"strings"
 	"unicode/utf8"
 )
@@ -185,8 +184,9 @@ func containsAnyFold(s string, parts []string) bool {
 	// Lowercasing once and letting strings.Contains (vectorised) scan for
 	// each part is many times faster on whole bodies than comparing
 	// case-insensitively at every position. A long text is lowercased a
-	// megabyte at a time into one buffer, overlapping by more than any
-	// part can span, so a body of tens of megabytes is not copied whole.
+	// megabyte at a time (not copied when it has no capital), overlapping
+	// by more than any part can span: a body of tens of megabytes is not
+	// copied whole.
 	// Only two runes lowercase to ASCII (U+0130 to "i", the Kelvin sign
 	// to "k"), so without them folding ASCII letters alone is the same
 	// test, and it is not slowed by bytes that are not ASCII (binary).
@@ -194,19 +194,11 @@ func containsAnyFold(s string, parts []string) bool {
 	if strings.Contains(s, "\u0130") || strings.Contains(s, "\u212a") {
 		return containsAnyFoldUnicode(s, parts, chunk, overlap)
 	}
-	var small [256]byte // names and short values: no allocation
-	buf := small[:]
-	if len(s) > len(small) {
-		buf = make([]byte, min(len(s), chunk))
-	}
 	for lo := 0; lo < len(s); {
 		hi := min(len(s), lo+chunk)
-		ls := buf[:hi-lo]
-		for i := range ls {
-			ls[i] = lowerASCII[s[lo+i]]
-		}
+		ls := lowerASCIIString(s[lo:hi])
 		for _, p := range parts {
-			if bytes.Contains(ls, []byte(p)) {
+			if strings.Contains(ls, p) {
 				return true
 			}
 		}
@@ -216,6 +208,23 @@ func containsAnyFold(s string, parts []string) bool {
 		lo = hi - overlap
 	}
 	return false
+}
+
+// lowerASCIIString lowercases the ASCII letters of s, returning s itself
+// when it has no capital.
+func lowerASCIIString(s string) string {
+	i := 0
+	for i < len(s) && (s[i] < 'A' || s[i] > 'Z') {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	b := []byte(s)
+	for ; i < len(b); i++ {
+		b[i] = lowerASCII[b[i]]
+	}
+	return string(b)
 }
 
 // lowerASCII maps a byte to its ASCII lowercase.
