@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // globalTokens is what harvestTokens found when it ran each expression
@@ -125,5 +126,27 @@ func TestFoldParts(t *testing.T) {
 				t.Errorf("part %q", p)
 			}
 		}
+	}
+}
+
+// TestFieldKeys: the keys the scans read first start their expressions.
+func TestFieldKeys(t *testing.T) {
+	t.Parallel()
+	if !strings.HasPrefix(jsonFieldRE.String(), jsonKey) || !strings.HasPrefix(escapedJSONFieldRE.String(), escapedJSONKey) {
+		t.Fatal("a key is not its expression's start")
+	}
+}
+
+// TestFieldScanLinear: keys ending at one quote before a value that never
+// closes cost one read of the value, not one a key (120 reads of 2 MB
+// would take seconds).
+func TestFieldScanLinear(t *testing.T) {
+	s := `"` + strings.Repeat(`a\"`, 120) + `":"` + strings.Repeat("x", 2<<20)
+	start := time.Now()
+	if locs := jsonFieldScan.locs(s); locs != nil {
+		t.Errorf("locs %v", locs)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("took %v", d)
 	}
 }

@@ -14,14 +14,25 @@ import (
 // same matches, read only around the colons. The expressions stay the
 // definition (the tests compare both).
 
+// The keys of the two expressions, which start them: a key is read one
+// way only (a backslash always pairs with the next character), so where
+// it closes is the same whatever follows.
+const (
+	jsonKey        = `"((?:[^"\\]|\\.){1,128})"`
+	escapedJSONKey = `\\"([^"\\]{1,128})\\"`
+)
+
 var (
 	jsonFieldAt        = regexp.MustCompile(`^(?:` + jsonFieldRE.String() + `)`)
 	escapedJSONFieldAt = regexp.MustCompile(`^(?:` + escapedJSONFieldRE.String() + `)`)
+	jsonKeyAt          = regexp.MustCompile(`^` + jsonKey)
+	escapedJSONKeyAt   = regexp.MustCompile(`^` + escapedJSONKey)
 )
 
 // fieldScan is one JSON field expression as a colon-point scan.
 type fieldScan struct {
-	at *regexp.Regexp // the expression anchored at its start
+	at  *regexp.Regexp // the expression anchored at its start
+	key *regexp.Regexp // its key alone, anchored
 	// quote is how a key opens and closes: `"` or `\"`.
 	quote string
 	// maxKey bounds a key's bytes: 128 units of up to 5 bytes (an escape
@@ -33,13 +44,13 @@ type fieldScan struct {
 }
 
 var (
-	jsonFieldScan = fieldScan{jsonFieldAt, `"`, 128 * 5, func(s string, i int) bool {
+	jsonFieldScan = fieldScan{jsonFieldAt, jsonKeyAt, `"`, 128 * 5, func(s string, i int) bool {
 		if i < len(s) && s[i] == '-' {
 			i++
 		}
 		return i < len(s) && (s[i] == '"' || s[i] >= '0' && s[i] <= '9')
 	}}
-	escapedJSONFieldScan = fieldScan{escapedJSONFieldAt, `\"`, 128 * 4, func(s string, i int) bool {
+	escapedJSONFieldScan = fieldScan{escapedJSONFieldAt, escapedJSONKeyAt, `\"`, 128 * 4, func(s string, i int) bool {
 		return strings.HasPrefix(s[i:], `\"`)
 	}}
 )
@@ -49,6 +60,10 @@ var (
 func (f fieldScan) locs(s string) [][]int {
 	var out [][]int
 	pos, tried := 0, 0 // matches start at pos or later; starts below tried were tried
+	// dead are key ends after which the rest of the expression failed: a
+	// value that never closes is read once, not once for every key
+	// ending there.
+	dead := map[int]bool{}
 	for off := 0; ; {
 		i := strings.IndexByte(s[off:], ':')
 		if i < 0 {
@@ -61,15 +76,7 @@ func (f fieldScan) locs(s string) [][]int {
 			continue
 		}
 		for q := max(pos, tried, p-f.maxKey-len(f.quote)); q < p; q++ {
-			if !strings.HasPrefix(s[q:], f.quote) {
-				continue
-			}
-			if loc := f.at.FindStringSubmatchIndex(s[q:]); loc != nil {
-				for k := range loc {
-					if loc[k] >= 0 {
-						loc[k] += q
-					}
-				}
+			if loc := f.tryAt(s, q, dead); loc != nil {
 				out = append(out, loc)
 				pos = loc[1]
 				break
@@ -78,6 +85,28 @@ func (f fieldScan) locs(s string) [][]int {
 		tried = max(tried, p)
 		off = max(off, pos)
 	}
+}
+
+// tryAt matches the expression at s[q], or returns nil.
+func (f fieldScan) tryAt(s string, q int, dead map[int]bool) []int {
+	if !strings.HasPrefix(s[q:], f.quote) {
+		return nil
+	}
+	k := f.key.FindStringIndex(s[q:min(len(s), q+f.maxKey+2*len(f.quote))])
+	if k == nil || dead[q+k[1]] {
+		return nil
+	}
+	loc := f.at.FindStringSubmatchIndex(s[q:])
+	if loc == nil {
+		dead[q+k[1]] = true
+		return nil
+	}
+	for j := range loc {
+		if loc[j] >= 0 {
+			loc[j] += q
+		}
+	}
+	return loc
 }
 
 // keyClose returns where the quote closing a key before the colon at
