@@ -2,7 +2,12 @@ package redact
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
+	"encoding/base64"
+	"encoding/hex"
+	"math/rand/v2"
+	"net/url"
 	"crypto/sha256"
 	"fmt"
 	"path/filepath"
@@ -55,6 +60,14 @@ func TestHarvestLearnsTheSame(t *testing.T) {
 			lines = append(lines, sub+"/"+filepath.Base(f)+" "+learned(c))
 		}
 	}
+	for _, name := range []string{"secrets.har"} {
+		c, err := har.ReadFile(context.Background(), filepath.Join("testdata", name), har.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, "testdata/"+name+" "+learned(c))
+	}
+	lines = append(lines, "layered "+learned(layeredCapture()))
 	for _, name := range generated() {
 		var buf bytes.Buffer
 		if err := generate(name, &buf); err != nil {
@@ -93,4 +106,41 @@ func generate(name string, w *bytes.Buffer) error {
 		}
 	}
 	return fmt.Errorf("no shape %q", name)
+}
+
+// layeredCapture hides secrets of every kind the harvest learns in every
+// layer it opens, between long random runs of base64's alphabet (the
+// huge-body shape's filler, in which the scans' anchors also turn up).
+func layeredCapture() *traffic.Capture {
+	rng := rand.New(rand.NewPCG(7, 9))
+	filler := func(n int) string {
+		const alpha = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = alpha[rng.IntN(len(alpha))]
+		}
+		return string(b)
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	_, _ = zw.Write([]byte("session_token=gzSess1on0000&x=1"))
+	_ = zw.Close()
+	pieces := []string{
+		"&pw=" + base64.StdEncoding.EncodeToString([]byte(`{"password":"Hunter2!b64x"}`)),
+		"&h=" + hex.EncodeToString([]byte(`{"access_token":"hexTok3n000000"}`)),
+		`&j={"data":"{\"api_key\":\"sk_live_abcdefghijklmnop1234\"}"}`,
+		"&g=" + base64.RawURLEncoding.EncodeToString(gz.Bytes()),
+		"&u=" + url.QueryEscape("https://u:urlPassw0rd@h.example/?csrf_token=csrfT0ken00000"),
+		" Authorization: Bearer bearerTok3n000000 ",
+		"&t=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJl",
+		"\r\nContent-Disposition: form-data; name=\"passwd\"\r\n\r\nmultiPassw0rd\r\n--b",
+		`&k="key": "AKIAABCDEFGHIJKLMNOP"`,
+	}
+	c := &traffic.Capture{}
+	for i, p := range pieces {
+		body := "data=" + filler(40<<10) + p + "&rest=" + filler(40<<10)
+		c.Requests = append(c.Requests, &traffic.Request{Index: i, Method: "POST", URL: "https://t.example/c?i=1" + p,
+			Body: []byte(body)})
+	}
+	return c
 }
