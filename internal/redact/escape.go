@@ -24,14 +24,29 @@ type escaping struct {
 	// stretch between them is opened and spliced on its own, so a
 	// delimiter is never escaped by a splice that spans two changes.
 	sep string
+	// isSep is sep as a table (filled by withSeps): segments reads every
+	// byte of a text.
+	isSep *[256]bool
+}
+
+// withSeps fills the escapings' separator tables.
+func withSeps(es []escaping) []escaping {
+	for i := range es {
+		t := new([256]bool)
+		for k := 0; k < len(es[i].sep); k++ {
+			t[es[i].sep[k]] = true
+		}
+		es[i].isSep = t
+	}
+	return es
 }
 
 // escapings are the escape layers opened, in order.
-var escapings = []escaping{
-	{"URL-encoding", '%', pctUnit, pctEscape, "&=?#;+ \t\r\n\"'<>"},
-	{"JSON string escapes", '\\', jsonUnit, jsonEscape, "\" \t\r\n"},
-	{"HTML entities", '&', htmlUnit, htmlEscape, "\"' \t\r\n<>"},
-}
+var escapings = withSeps([]escaping{
+	{"URL-encoding", '%', pctUnit, pctEscape, "&=?#;+ \t\r\n\"'<>", nil},
+	{"JSON string escapes", '\\', jsonUnit, jsonEscape, "\" \t\r\n", nil},
+	{"HTML entities", '&', htmlUnit, htmlEscape, "\"' \t\r\n<>", nil},
+})
 
 // segments calls f with each stretch of s between separators that holds
 // the anchor; f returns the stretch's rewrite.
@@ -40,7 +55,7 @@ func (e escaping) segments(s string, f func(seg string) string) string {
 	last := 0
 	for start := 0; start < len(s); {
 		end := start
-		for end < len(s) && strings.IndexByte(e.sep, s[end]) < 0 {
+		for end < len(s) && !e.isSep[s[end]] {
 			end++
 		}
 		if seg := s[start:end]; strings.IndexByte(seg, e.anchor) >= 0 {

@@ -210,21 +210,12 @@ func (l *layered) lzString(run string, depth int) string {
 // runEncoding picks a run's alphabet: "-" or "_" say URL, "+" or "/"
 // standard, both neither. Plain words and numbers are not base64.
 func runEncoding(run string) (*base64.Encoding, string) {
-	var std, url, lower, upper, digit bool
+	var seen byte
 	for i := 0; i < len(run); i++ {
-		switch c := run[i]; {
-		case c == '+' || c == '/':
-			std = true
-		case c == '-' || c == '_':
-			url = true
-		case c >= 'a' && c <= 'z':
-			lower = true
-		case c >= 'A' && c <= 'Z':
-			upper = true
-		default:
-			digit = true
-		}
+		seen |= b64Class[run[i]]
 	}
+	std, url := seen&clsStd != 0, seen&clsURL != 0
+	lower, upper, digit := seen&clsLower != 0, seen&clsUpper != 0, seen&clsOther != 0
 	switch {
 	case std && url, !(lower && upper) && !(digit && (lower || upper)):
 		return nil, ""
@@ -233,6 +224,38 @@ func runEncoding(run string) (*base64.Encoding, string) {
 	}
 	return base64.RawStdEncoding, "base64"
 }
+
+// Byte classes of runEncoding and isB64Char.
+const (
+	clsStd   = 1 << iota // '+' or '/'
+	clsURL               // '-' or '_'
+	clsLower             // a-z
+	clsUpper             // A-Z
+	clsOther             // anything else: digits, in a run
+	clsB64               // of either base64 alphabet
+)
+
+// b64Class maps a byte to its classes: one lookup a byte where a run is
+// read (runs are read whole, tens of megabytes of a body).
+var b64Class = func() (t [256]byte) {
+	for i := range t {
+		switch c := byte(i); {
+		case c == '+' || c == '/':
+			t[i] = clsStd | clsB64
+		case c == '-' || c == '_':
+			t[i] = clsURL | clsB64
+		case c >= 'a' && c <= 'z':
+			t[i] = clsLower | clsB64
+		case c >= 'A' && c <= 'Z':
+			t[i] = clsUpper | clsB64
+		case c >= '0' && c <= '9':
+			t[i] = clsOther | clsB64
+		default:
+			t[i] = clsOther
+		}
+	}
+	return t
+}()
 
 // hexRun opens a run of hex digits in one case.
 func (l *layered) hexRun(run, pad string, depth int) (string, bool) {
@@ -318,9 +341,7 @@ func (l *layered) compressed(raw []byte, codings, what string, sniffed bool, dep
 }
 
 // isB64Char reports a byte of base64's standard or URL alphabet.
-func isB64Char(c byte) bool {
-	return isAlnum(c) || c == '+' || c == '/' || c == '-' || c == '_'
-}
+func isB64Char(c byte) bool { return b64Class[c]&clsB64 != 0 }
 
 func allHexStr(s string) bool {
 	for i := 0; i < len(s); i++ {

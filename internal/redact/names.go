@@ -177,15 +177,70 @@ func containsAny(s string, parts []string) bool {
 	return false
 }
 
-// containsAnyFold reports whether s contains any of parts (lowercase ASCII)
-// ignoring case, as strings.Contains(strings.ToLower(s), part) would.
+// containsAnyFold reports whether s contains any of parts (lowercase ASCII,
+// shorter than 64 bytes: TestFoldParts holds the lists passed) ignoring
+// case, as strings.Contains(strings.ToLower(s), part) would.
 func containsAnyFold(s string, parts []string) bool {
 	// Lowercasing once and letting strings.Contains (vectorised) scan for
 	// each part is many times faster on whole bodies than comparing
 	// case-insensitively at every position. A long text is lowercased a
-	// megabyte at a time, overlapping by more than any part can span, so
-	// a body of tens of megabytes is not copied whole.
+	// megabyte at a time (not copied when it has no capital), overlapping
+	// by more than any part can span: a body of tens of megabytes is not
+	// copied whole.
+	// Only two runes lowercase to ASCII (U+0130 to "i", the Kelvin sign
+	// to "k"), so without them folding ASCII letters alone is the same
+	// test, and it is not slowed by bytes that are not ASCII (binary).
 	const chunk, overlap = 1 << 20, 64
+	if strings.Contains(s, "\u0130") || strings.Contains(s, "\u212a") {
+		return containsAnyFoldUnicode(s, parts, chunk, overlap)
+	}
+	for lo := 0; lo < len(s); {
+		hi := min(len(s), lo+chunk)
+		ls := lowerASCIIString(s[lo:hi])
+		for _, p := range parts {
+			if strings.Contains(ls, p) {
+				return true
+			}
+		}
+		if hi == len(s) {
+			break
+		}
+		lo = hi - overlap
+	}
+	return false
+}
+
+// lowerASCIIString lowercases the ASCII letters of s, returning s itself
+// when it has no capital.
+func lowerASCIIString(s string) string {
+	i := 0
+	for i < len(s) && (s[i] < 'A' || s[i] > 'Z') {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	b := []byte(s)
+	for ; i < len(b); i++ {
+		b[i] = lowerASCII[b[i]]
+	}
+	return string(b)
+}
+
+// lowerASCII maps a byte to its ASCII lowercase.
+var lowerASCII = func() (t [256]byte) {
+	for i := range t {
+		t[i] = byte(i)
+		if i >= 'A' && i <= 'Z' {
+			t[i] += 'a' - 'A'
+		}
+	}
+	return t
+}()
+
+// containsAnyFoldUnicode is containsAnyFold by strings.ToLower: a long
+// text is lowercased a chunk at a time, cut where no rune is.
+func containsAnyFoldUnicode(s string, parts []string, chunk, overlap int) bool {
 	for lo := 0; lo < len(s); {
 		hi := runeCut(s, min(len(s), lo+chunk))
 		ls := strings.ToLower(s[lo:hi])

@@ -55,7 +55,7 @@ func fields(s string, f fieldFunc) string {
 		return s
 	}
 	if strings.Contains(s, `"`) {
-		s = replaceSubmatch(jsonFieldRE, s, func(m []string, idx []int) string {
+		s = replaceLocs(s, jsonFieldScan.locs(s), func(m []string, idx []int) string {
 			key, val, num := m[1], m[2], m[3]
 			if !secretPair(unescapeJSON(key), val+num) {
 				return m[0]
@@ -65,7 +65,7 @@ func fields(s string, f fieldFunc) string {
 			}
 			return replaceAt(m[0], idx[4]-idx[0], idx[5]-idx[0], f(key, val))
 		})
-		s = replaceSubmatch(escapedJSONFieldRE, s, func(m []string, idx []int) string {
+		s = replaceLocs(s, escapedJSONFieldScan.locs(s), func(m []string, idx []int) string {
 			if !secretPair(m[1], m[2]) {
 				return m[0]
 			}
@@ -75,11 +75,17 @@ func fields(s string, f fieldFunc) string {
 	}
 	if strings.Contains(s, "=") {
 		s = replaceLocs(s, formFieldLocs(s), func(m []string, idx []int) string {
-			key := m[1]
-			if k, err := url.QueryUnescape(key); err == nil {
-				key = k
+			if m[2] == "" {
+				return m[0]
 			}
-			if m[2] == "" || !secretPair(key, unescapeQuery(m[2])) {
+			key := m[1]
+			if strings.ContainsAny(key, "%+") { // else QueryUnescape returns it as is
+				if k, err := url.QueryUnescape(key); err == nil {
+					key = k
+				}
+			}
+			// secretPair, reading the value only when the name is key-like.
+			if !secretField(key) && !(equalsAnyFold(key, keyFields) && credentialValue(unescapeQuery(m[2]))) {
 				return m[0]
 			}
 			return replaceAt(m[0], idx[4]-idx[0], idx[5]-idx[0], f(key, m[2]))
@@ -90,6 +96,9 @@ func fields(s string, f fieldFunc) string {
 
 // multipart rewrites the values of secret-named multipart parts.
 func multipart(s string, f fieldFunc) string {
+	if !hasMultipart(s) {
+		return s
+	}
 	locs := multipartNameRE.FindAllStringSubmatchIndex(s, -1)
 	if locs == nil {
 		return s
