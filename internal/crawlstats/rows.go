@@ -142,12 +142,4 @@ func distinct(v []string) []string {
 	return slices.Compact(out)
 }
 
-// splitList undoes joinSorted.
-func splitList(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, listSep)
-}
-
 func utf8Text(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }

@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
-	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -26,8 +25,7 @@ import (
 func buildLeakwatch(t *testing.T, dir string) string {
 	t.Helper()
 	bin := filepath.Join(dir, "leakwatch")
-	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
-	out, err := exec.Command(goTool, "build", "-o", bin, "github.com/leakwatch/leakwatch/cmd/leakwatch").CombinedOutput()
+	out, err := exec.Command("go", "build", "-o", bin, "github.com/leakwatch/leakwatch/cmd/leakwatch").CombinedOutput()
 	if err != nil {
 		t.Fatalf("build leakwatch: %v\n%s", err, out)
 	}

@@ -33,8 +33,7 @@ type beaconRec struct {
 	first int32       // the first request
 	// suffix is the length of the host's suffix that is its registrable
 	// domain, or -1 when the domain is in beaconTable.domains.
-	suffix  int32
-	dropped int32 // names beyond maxNamesPerFinding
+	suffix int32
 }
 
 // addRequest records one more request of the host.

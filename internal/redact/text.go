@@ -127,12 +127,7 @@ func multipart(s string, f fieldFunc) string {
 	return b.String()
 }
 
-// replaceSubmatch calls f for each match with its submatches and indexes.
-func replaceSubmatch(re *regexp.Regexp, s string, f func(m []string, idx []int) string) string {
-	return replaceLocs(s, re.FindAllStringSubmatchIndex(s, -1), f)
-}
-
-// replaceLocs calls f for each match located, as replaceSubmatch does.
+// replaceLocs calls f for each match located, with its submatches and indexes.
 func replaceLocs(s string, locs [][]int, f func(m []string, idx []int) string) string {
 	if locs == nil {
 		return s
