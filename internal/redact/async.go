@@ -10,7 +10,7 @@ import (
 // their bytes (a piece larger than the byte bound is still queued alone).
 const (
 	asyncPieces = 256
-	asyncBytes  = 64 << 20
+	asyncBytes  = 16 << 20
 )
 
 // asyncLearner runs the learner on a goroutine of its own, so learning a
