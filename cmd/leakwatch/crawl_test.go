@@ -31,6 +31,8 @@ func TestCrawlCommands(t *testing.T) {
 		{[]string{"crawl", "resume", "--database", db, "--run", "1"}, 0, "run 1: active"},
 		{[]string{"crawl", "retry-failed", "--database", db, "--run", "1"}, 0, "run 1: 0 failed sites queued again"},
 		{[]string{"crawl", "cancel", "--database", db, "--run", "1"}, 0, "run 1: cancelled"},
+		// --watch ends by itself once the run is cancelled (or finished).
+		{[]string{"crawl", "status", "--database", db, "--run", "1", "--watch"}, 0, "run 1 \"sites.csv\": cancelled"},
 		{[]string{"crawl", "resume", "--database", db, "--run", "1"}, 1, ""},
 		{[]string{"crawl", "status", "--database", db, "--run", "7"}, 1, ""},
 		{[]string{"crawl", "enqueue", "--database", db}, 2, ""},
