@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
 	"github.com/leakwatch/leakwatch/internal/blobstore"
 	"github.com/leakwatch/leakwatch/internal/lab"
 	"github.com/leakwatch/leakwatch/internal/store"
@@ -169,4 +172,65 @@ func dirSink(t *testing.T, dir string) BlobSink {
 	}
 	t.Cleanup(func() { _ = bs.Close() })
 	return BlobSink{Store: bs}
+}
+
+// failingQueue is a River client whose inserts fail after the first n
+// batches, to test what a failed insert leaves.
+type failingQueue struct {
+	queue
+	batches int
+}
+
+func (f *failingQueue) InsertMany(ctx context.Context, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error) {
+	if f.batches <= 0 {
+		return nil, errors.New("insert refused (test)")
+	}
+	f.batches--
+	return f.queue.InsertMany(ctx, params)
+}
+
+// TestRetryFailedRestores: when re-queueing failed sites fails, their
+// failures are put back, so the run still accounts for every site and can
+// be retried again.
+func TestRetryFailedRestores(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dsn := filepath.Join(t.TempDir(), "crawl.db")
+	st, err := store.Open(ctx, dsn, store.Config{Key: testKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	c, err := Open(ctx, dsn, st, Config{Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	sites := []Site{{URL: "https://a.example/"}, {URL: "https://b.example/"}}
+	run, err := c.Enqueue(ctx, "r", sites, RunOptions{MaxPages: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range sites {
+		r := store.CrawlResult{RunID: run.ID, Site: s.URL, State: store.Failed, Attempt: 3, Error: "dns: no such host", Worker: "w"}
+		if _, err := st.PutCrawlResult(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.NoteResult(ctx, run.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	real := c.q
+	c.q = &failingQueue{queue: real}
+	if n, err := c.RetryFailed(ctx, run.ID); err == nil || n != 0 {
+		t.Fatalf("retry with a failing queue: %d queued, %v: want an error", n, err)
+	}
+	stats, err := st.RunStats(ctx, run.ID)
+	if err != nil || stats.Failed != 2 {
+		t.Fatalf("after the failed retry: %+v, %v: want both failures back", stats, err)
+	}
+	c.q = real
+	if n, err := c.RetryFailed(ctx, run.ID); err != nil || n != 2 {
+		t.Fatalf("retry: %d queued, %v: want 2", n, err)
+	}
 }
