@@ -2,22 +2,17 @@ package fleet
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"net/url"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
-	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
-	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 
+	"github.com/leakwatch/leakwatch/internal/jobs"
 	"github.com/leakwatch/leakwatch/internal/party"
 	"github.com/leakwatch/leakwatch/internal/store"
 )
@@ -91,67 +86,29 @@ func (c *Client) openPostgres(ctx context.Context, dsn string) error {
 	if err != nil {
 		return fmt.Errorf("fleet: connect PostgreSQL: %w", err)
 	}
-	q, err := newRiver(ctx, riverpgxv5.New(pool), c.riverConfig())
+	q, err := jobs.NewRiverClient(ctx, riverpgxv5.New(pool), c.riverConfig())
 	if err != nil {
 		pool.Close()
-		return err
+		return fmt.Errorf("fleet: %w", err)
 	}
 	c.q, c.close = q, pool.Close
 	return nil
 }
 
-// openSQLite opens the store's SQLite file on one connection, as River's
-// SQLite driver advises.
+// openSQLite opens the store's SQLite file with the store's settings on
+// one connection, as River's SQLite driver advises.
 func (c *Client) openSQLite(ctx context.Context, dsn string) error {
-	path, err := store.SQLitePath(dsn)
+	db, err := store.OpenSQLiteConn(dsn)
 	if err != nil {
 		return fmt.Errorf("fleet: %w", err)
 	}
-	v := url.Values{}
-	v.Add("_pragma", "busy_timeout(15000)")
-	v.Add("_pragma", "journal_mode(WAL)")
-	v.Add("_pragma", "synchronous(NORMAL)")
-	v.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+v.Encode())
-	if err != nil {
-		return fmt.Errorf("fleet: open SQLite %s: %w", path, err)
-	}
-	db.SetMaxOpenConns(1)
-	q, err := newRiver(ctx, riversqlite.New(db), c.riverConfig())
+	q, err := jobs.NewRiverClient(ctx, riversqlite.New(db), c.riverConfig())
 	if err != nil {
 		db.Close()
-		return err
+		return fmt.Errorf("fleet: %w", err)
 	}
 	c.q, c.close = q, func() { db.Close() }
 	return nil
-}
-
-func newRiver[TTx any](ctx context.Context, d riverdriver.Driver[TTx], cfg *river.Config) (*river.Client[TTx], error) {
-	m, err := rivermigrate.New(d, &rivermigrate.Config{Logger: cfg.Logger})
-	if err != nil {
-		return nil, fmt.Errorf("fleet: River migrations: %w", err)
-	}
-	// River's migrator takes no lock: workers starting together on a new
-	// database can collide; the loser finds the tables made on a retry.
-	for try := 1; ; try++ {
-		_, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil)
-		if err == nil {
-			break
-		}
-		if try == 3 {
-			return nil, fmt.Errorf("fleet: migrate River tables: %w", err)
-		}
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("fleet: migrate River tables: %w", err)
-		case <-time.After(time.Duration(try) * time.Second):
-		}
-	}
-	q, err := river.NewClient(d, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("fleet: River client: %w", err)
-	}
-	return q, nil
 }
 
 func (c *Client) riverConfig() *river.Config {

@@ -2,20 +2,15 @@ package jobs
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"net/url"
 	"strings"
 	"sync"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
-	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
-	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 
 	"github.com/leakwatch/leakwatch/internal/store"
 )
@@ -79,10 +74,10 @@ func (r *Runner) openPostgres(ctx context.Context, dsn string) error {
 	if err != nil {
 		return fmt.Errorf("jobs: connect PostgreSQL: %w", err)
 	}
-	c, err := newClient(ctx, riverpgxv5.New(pool), r.riverConfig())
+	c, err := NewRiverClient(ctx, riverpgxv5.New(pool), r.riverConfig())
 	if err != nil {
 		pool.Close()
-		return err
+		return fmt.Errorf("jobs: %w", err)
 	}
 	r.q, r.close = c, pool.Close
 	return nil
@@ -92,42 +87,17 @@ func (r *Runner) openPostgres(ctx context.Context, dsn string) error {
 // busy timeout, immediate transactions) on one connection, as River's
 // SQLite driver advises.
 func (r *Runner) openSQLite(ctx context.Context, dsn string) error {
-	path, err := store.SQLitePath(dsn)
+	db, err := store.OpenSQLiteConn(dsn)
 	if err != nil {
 		return fmt.Errorf("jobs: %w", err)
 	}
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(15000)")
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(NORMAL)")
-	q.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+q.Encode())
-	if err != nil {
-		return fmt.Errorf("jobs: open SQLite %s: %w", path, err)
-	}
-	db.SetMaxOpenConns(1)
-	c, err := newClient(ctx, riversqlite.New(db), r.riverConfig())
+	c, err := NewRiverClient(ctx, riversqlite.New(db), r.riverConfig())
 	if err != nil {
 		db.Close()
-		return err
+		return fmt.Errorf("jobs: %w", err)
 	}
 	r.q, r.close = c, func() { db.Close() }
 	return nil
-}
-
-func newClient[TTx any](ctx context.Context, d riverdriver.Driver[TTx], cfg *river.Config) (*river.Client[TTx], error) {
-	m, err := rivermigrate.New(d, &rivermigrate.Config{Logger: cfg.Logger})
-	if err != nil {
-		return nil, fmt.Errorf("jobs: River migrations: %w", err)
-	}
-	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
-		return nil, fmt.Errorf("jobs: migrate River tables: %w", err)
-	}
-	c, err := river.NewClient(d, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("jobs: River client: %w", err)
-	}
-	return c, nil
 }
 
 func (r *Runner) riverConfig() *river.Config {

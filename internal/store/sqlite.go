@@ -64,3 +64,19 @@ func sqliteBusy(err error) bool {
 	var se *sqlite.Error
 	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
 }
+
+// OpenSQLiteConn opens the SQLite file dsn names (as Open reads it) with
+// the store's settings on a single connection: for a job queue sharing the
+// store's file (River's SQLite driver wants one connection).
+func OpenSQLiteConn(dsn string) (*sql.DB, error) {
+	path, err := SQLitePath(dsn)
+	if err != nil {
+		return nil, err
+	}
+	db, err := openSQLite(path)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	return db, nil
+}
