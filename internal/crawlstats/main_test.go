@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -29,17 +28,7 @@ var (
 	pgErr error
 )
 
-func TestMain(m *testing.M) {
-	ctx := context.Background()
-	pg, pgErr = pgtest.StartUnlessShort(ctx)
-	code := m.Run()
-	if pg != nil {
-		if err := pg.Stop(ctx); err != nil {
-			fmt.Fprintln(os.Stderr, "stop PostgreSQL:", err)
-		}
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { pgtest.Main(m, &pg, &pgErr) }
 
 // personas are the values the testers typed into the captured sites'
 // forms (realworld/README.md, truth.json) and the health-shop checkout.

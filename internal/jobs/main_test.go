@@ -29,15 +29,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) != "" {
 		os.Exit(crashChild())
 	}
-	ctx := context.Background()
-	pg, pgErr = pgtest.StartUnlessShort(ctx) // -short: SQLite only
-	code := m.Run()
-	if pg != nil {
-		if err := pg.Stop(ctx); err != nil {
-			fmt.Fprintln(os.Stderr, "stop PostgreSQL:", err)
-		}
-	}
-	os.Exit(code)
+	pgtest.Main(m, &pg, &pgErr) // -short: SQLite only
 }
 
 // backend is a database the runner is tested on.

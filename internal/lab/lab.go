@@ -81,20 +81,29 @@ func Start(ctx context.Context, opts Options) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := s.serve(ctx, addr, s.handler(), redirectToHTTPS); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// serve listens on addr and serves handler over HTTPS and redirect over
+// plain HTTP on the same port, until Close is called or ctx is cancelled.
+func (s *Site) serve(ctx context.Context, addr string, handler http.Handler, redirect http.HandlerFunc) error {
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("lab: listen on %s: %w", addr, err)
+		return fmt.Errorf("lab: listen on %s: %w", addr, err)
 	}
 	s.addr = ln.Addr().(*net.TCPAddr)
 	quiet := log.New(io.Discard, "", 0)
 	s.srv = &http.Server{
-		Handler:           s.handler(),
+		Handler:           handler,
 		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{s.cert.tls}, MinVersion: tls.VersionTLS12},
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          quiet,
 	}
-	s.plain = &http.Server{Handler: http.HandlerFunc(redirectToHTTPS), ReadHeaderTimeout: 10 * time.Second, ErrorLog: quiet}
+	s.plain = &http.Server{Handler: redirect, ReadHeaderTimeout: 10 * time.Second, ErrorLog: quiet}
 	sn := newSniffer(ln)
 	go sn.run()
 	go func() { _ = s.plain.Serve(sn.plain) }()
@@ -106,7 +115,7 @@ func Start(ctx context.Context, opts Options) (*Site, error) {
 		case <-s.done:
 		}
 	}()
-	return s, nil
+	return nil
 }
 
 // newSite builds everything but the listener: certificate, pages, recorder.

@@ -2,15 +2,12 @@ package lab
 
 import (
 	"context"
-	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
-	"log"
 	"log/slog"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"sort"
 	"strings"
@@ -92,42 +89,16 @@ func (p *Population) listen(ctx context.Context, addr string) error {
 	if addr == "" {
 		addr = "127.0.0.1:0"
 	}
-	s := p.lab
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", addr)
-	if err != nil {
-		return fmt.Errorf("lab: listen on %s: %w", addr, err)
-	}
-	s.addr = ln.Addr().(*net.TCPAddr)
-	quiet := log.New(io.Discard, "", 0)
-	labHandler := s.handler()
-	s.srv = &http.Server{
-		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if ps := p.host[hostOnly(r.Host)]; ps != nil {
-				p.serveSite(w, r, ps)
-				return
-			}
-			labHandler.ServeHTTP(w, r)
-		}),
-		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{s.cert.tls}, MinVersion: tls.VersionTLS12},
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          quiet,
-	}
-	s.plain = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "https://"+hostOnly(r.Host)+r.URL.RequestURI(), http.StatusMovedPermanently)
-	}), ReadHeaderTimeout: 10 * time.Second, ErrorLog: quiet}
-	sn := newSniffer(ln)
-	go sn.run()
-	go func() { _ = s.plain.Serve(sn.plain) }()
-	go func() { s.served <- s.srv.ServeTLS(sn.tls, "", "") }()
-	go func() {
-		select {
-		case <-ctx.Done():
-			_ = s.Close()
-		case <-s.done:
+	labHandler := p.lab.handler()
+	return p.lab.serve(ctx, addr, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if ps := p.host[hostOnly(r.Host)]; ps != nil {
+			p.serveSite(w, r, ps)
+			return
 		}
-	}()
-	return nil
+		labHandler.ServeHTTP(w, r)
+	}), func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "https://"+hostOnly(r.Host)+r.URL.RequestURI(), http.StatusMovedPermanently)
+	})
 }
 
 // Close stops serving.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -20,17 +19,7 @@ var (
 	pgErr error
 )
 
-func TestMain(m *testing.M) {
-	ctx := context.Background()
-	pg, pgErr = pgtest.StartUnlessShort(ctx)
-	code := m.Run()
-	if pg != nil {
-		if err := pg.Stop(ctx); err != nil {
-			fmt.Fprintln(os.Stderr, "stop PostgreSQL:", err)
-		}
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { pgtest.Main(m, &pg, &pgErr) }
 
 func pgTarget() storetest.Target {
 	return storetest.Target{

@@ -142,6 +142,22 @@ func StartUnlessShort(ctx context.Context) (*Server, error) {
 	return Start(ctx)
 }
 
+// Main runs a package's tests around one throwaway server: it starts it
+// (StartUnlessShort) into *srv, or the reason it did not into *startErr,
+// runs the tests, stops the server and exits with the tests' code. Call it
+// from TestMain.
+func Main(m *testing.M, srv **Server, startErr *error) {
+	ctx := context.Background()
+	*srv, *startErr = StartUnlessShort(ctx)
+	code := m.Run()
+	if *srv != nil {
+		if err := (*srv).Stop(ctx); err != nil {
+			fmt.Fprintln(os.Stderr, "stop PostgreSQL:", err)
+		}
+	}
+	os.Exit(code)
+}
+
 func (s *Server) cmd(ctx context.Context, name string, args ...string) error {
 	argv := append(append(append([]string{}, s.run...), filepath.Join(s.bin, name)), args...)
 	out, err := exec.CommandContext(ctx, argv[0], argv[1:]...).CombinedOutput()
