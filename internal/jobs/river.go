@@ -18,7 +18,7 @@ import (
 func NewRiverClient[TTx any](ctx context.Context, d riverdriver.Driver[TTx], cfg *river.Config) (*river.Client[TTx], error) {
 	m, err := rivermigrate.New(d, &rivermigrate.Config{Logger: cfg.Logger})
 	if err != nil {
-		return nil, fmt.Errorf("River migrations: %w", err)
+		return nil, fmt.Errorf("river migrations: %w", err)
 	}
 	for try := 1; ; try++ {
 		_, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil)
@@ -36,7 +36,7 @@ func NewRiverClient[TTx any](ctx context.Context, d riverdriver.Driver[TTx], cfg
 	}
 	c, err := river.NewClient(d, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("River client: %w", err)
+		return nil, fmt.Errorf("new river client: %w", err)
 	}
 	return c, nil
 }
