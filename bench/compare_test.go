@@ -178,7 +178,10 @@ func TestRecallAgainstReference(t *testing.T) {
 
 // BenchmarkVersusReference times the research method and leakwatch on the
 // same tracker-dense file (20,000 requests; LEAKWATCH_REF_REQUESTS sets
-// another count) and reports the speed-up and leakwatch's misses:
+// another count) and reports the speed-up and leakwatch's misses.
+// LEAKWATCH_REF_PYTHON=1 also times the method's plain Python
+// implementation (reference.py, a port of the Go one; about 4 minutes at
+// 20,000 requests) and reports the speed-up against it:
 //
 //	go test ./bench -run '^$' -bench VersusReference -benchtime 1x
 func BenchmarkVersusReference(b *testing.B) {
@@ -190,8 +193,9 @@ func BenchmarkVersusReference(b *testing.B) {
 	st, _ := os.Stat(path)
 	cl := classifier(b)
 	b.ResetTimer()
-	var refT, lwT, refCPU, lwCPU time.Duration
-	var missed int
+	var refT, lwT, refCPU, lwCPU, pyT time.Duration
+	var missed, pyMissed int
+	withPython := os.Getenv("LEAKWATCH_REF_PYTHON") == "1"
 	for b.Loop() {
 		c0 := cpuTime()
 		ref, rt := referenceLeaks(b, path)
@@ -201,8 +205,18 @@ func BenchmarkVersusReference(b *testing.B) {
 		refT, lwT = refT+rt, lwT+lt
 		refCPU, lwCPU = refCPU+c1-c0, lwCPU+c2-c1
 		missed = len(missing(ref, lw))
+		if withPython {
+			py, pt := pythonLeaks(b, path)
+			pyT += pt
+			pyMissed = len(missing(py, lw))
+		}
 	}
 	k := float64(b.N)
+	if withPython {
+		b.ReportMetric(pyT.Seconds()/k, "python-s")
+		b.ReportMetric(pyT.Seconds()/lwT.Seconds(), "speedup-python-x")
+		b.ReportMetric(float64(pyMissed), "missed-python")
+	}
 	// CPU time as well: on a machine shared with other work, wall time
 	// says as much about the neighbours as about the code.
 	b.ReportMetric(refCPU.Seconds()/k, "reference-cpu-s")
