@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // lz-string (pieroxy/lz-string) decompression, written from the format:
@@ -89,13 +90,27 @@ func LZRaw(s string, limit int) (string, error) {
 	}, limit)
 }
 
-// lzReader reads the bit stream, low bit of each value first.
+// lzReader reads the bit stream, low bit of each value first, from next
+// or, when table is set, from src through that alphabet.
 type lzReader struct {
 	next     func(int) int
+	src      []byte
+	table    *[256]int16
 	val      int
 	position int
 	reset    int
 	index    int
+}
+
+// at is the value of the i-th character of the stream; 0 past its end.
+func (r *lzReader) at(i int) int {
+	if r.table == nil {
+		return r.next(i)
+	}
+	if i >= len(r.src) {
+		return 0
+	}
+	return max(0, int(r.table[r.src[i]])) // an unknown character reads as zero
 }
 
 func (r *lzReader) bits(n int) int {
@@ -107,7 +122,7 @@ func (r *lzReader) bits(n int) int {
 		r.position >>= 1
 		if r.position == 0 {
 			r.position = r.reset
-			r.val = r.next(r.index)
+			r.val = r.at(r.index)
 			r.index++
 		}
 	}
@@ -120,7 +135,7 @@ type lzEntry struct{ start, n int }
 // lzState is the decoder's dictionary and output. Entries are spans of
 // the output, so memory stays linear in the output.
 type lzState struct {
-	r                  *lzReader
+	r                  lzReader
 	dict               []lzEntry
 	out                []uint16
 	w                  lzEntry // the previous entry
@@ -132,30 +147,106 @@ type lzState struct {
 // is ErrLZLimit, returned with the output decoded up to the limit; a stream
 // that breaks the format is ErrLZ.
 func lzDecompress(length, reset int, next func(int) int, limit int) (string, error) {
-	z := &lzState{r: &lzReader{next: next, val: next(0), position: reset, reset: reset, index: 1},
-		dict: make([]lzEntry, 3, 16), enlargeIn: 4, numBits: 3, limit: limit}
+	z := &lzState{}
+	units, err := z.run(lzReader{next: next, position: reset, reset: reset}, length, limit)
+	switch {
+	case err == nil || errors.Is(err, ErrLZLimit):
+		return string(utf16.Decode(z.out)), err
+	case units < 0:
+		return "", err
+	}
+	return "", &LZError{err, units}
+}
+
+// run decodes a stream of length characters from r into z.out, reusing
+// z's buffers. It returns nil, ErrLZLimit (z.out holds the output up to
+// the limit), or the error that broke the stream with the code units
+// made before it (-1: it broke at its first code).
+func (z *lzState) run(r lzReader, length, limit int) (int, error) {
+	r.val, r.index = r.at(0), 1
+	z.r, z.w, z.enlargeIn, z.numBits, z.limit = r, lzEntry{0, 1}, 4, 3, limit
+	z.dict, z.out = append(z.dict[:0], lzEntry{}, lzEntry{}, lzEntry{}), z.out[:0]
 	first := z.r.bits(2)
 	if first > 1 {
-		return "", ErrLZ
+		return -1, ErrLZ
 	}
 	z.out = append(z.out, uint16(z.r.bits(8<<first)))
 	z.dict = append(z.dict, lzEntry{0, 1})
-	z.w = lzEntry{0, 1}
 	for {
 		if z.r.index > length {
-			return "", &LZError{ErrLZ, len(z.out)}
+			return len(z.out), ErrLZ
 		}
 		cc := z.r.bits(z.numBits)
 		if cc == 2 {
-			return string(utf16.Decode(z.out)), nil
+			return len(z.out), nil
 		}
 		if err := z.step(cc); err != nil {
-			if errors.Is(err, ErrLZLimit) {
-				return string(utf16.Decode(z.out)), err
-			}
-			return "", &LZError{err, len(z.out)}
+			return len(z.out), err
 		}
 	}
+}
+
+// LZDecoder decodes lz-string's base64 and URI forms into UTF-8, keeping
+// its buffers from one call to the next: a search that tries every
+// random ID as lz-string allocates nothing per failed try. It decodes as
+// LZFromBase64 and LZFromURI do. The zero value is ready to use; it is
+// not safe for concurrent use.
+type LZDecoder struct {
+	z   lzState
+	buf []byte
+}
+
+// Size is the bytes the decoder's buffers hold on to.
+func (d *LZDecoder) Size() int {
+	return cap(d.buf) + 2*cap(d.z.out) + 16*cap(d.z.dict)
+}
+
+// lzURISpaceVal is lzURIVal reading ' ' as '+' (a form decoder's space).
+var lzURISpaceVal = func() [256]int16 {
+	t := lzURIVal
+	t[' '] = t['+']
+	return t
+}()
+
+// Base64 decodes LZString.compressToBase64 output (uri false) or
+// compressToEncodedURIComponent output (uri true). It returns the UTF-8
+// output, valid until the next call, and the error as LZFromBase64 or
+// LZFromURI would; units is the number of UTF-16 code units made, also
+// on a stream that broke.
+func (d *LZDecoder) Base64(in []byte, uri bool, limit int) (out []byte, units int, err error) {
+	if len(in) == 0 {
+		return nil, 0, ErrLZ
+	}
+	table := &lzBase64Val
+	if uri {
+		table = &lzURISpaceVal
+	}
+	units, err = d.z.run(lzReader{src: in, table: table, position: 32, reset: 32}, len(in), limit)
+	if err != nil && !errors.Is(err, ErrLZLimit) {
+		return nil, max(units, 0), err
+	}
+	d.buf = appendUTF16(d.buf[:0], d.z.out)
+	return d.buf, len(d.z.out), err
+}
+
+// appendUTF16 appends u as UTF-8, an unpaired surrogate as U+FFFD, as
+// string(utf16.Decode(u)) makes it.
+func appendUTF16(b []byte, u []uint16) []byte {
+	for i := 0; i < len(u); i++ {
+		r := rune(u[i])
+		if utf16.IsSurrogate(r) {
+			if i+1 < len(u) {
+				if d := utf16.DecodeRune(r, rune(u[i+1])); d != utf8.RuneError {
+					b = utf8.AppendRune(b, d)
+					i++
+					continue
+				}
+			}
+			r = utf8.RuneError
+		}
+		b = utf8.AppendRune(b, r)
+	}
+	return b
 }
 
 // LZError is a stream that broke the format after some output: the

@@ -125,3 +125,40 @@ func TestLZMayStartAgreesWithDecoder(t *testing.T) {
 		}
 	}
 }
+
+// FuzzLZDecoder: the reusing decoder gives what LZFromBase64 and
+// LZFromURI give (output, error, code units made), call after call on
+// one decoder, whatever the input and limit.
+func FuzzLZDecoder(f *testing.F) {
+	for _, s := range []string{"IZA=", vecBig, "", "A", "Q", "////////", "N4Ig", "a b$c-+", "\xff\xfe"} {
+		f.Add(s, 1<<16)
+		f.Add(s, 3)
+	}
+	var d LZDecoder
+	f.Fuzz(func(t *testing.T, in string, limit int) {
+		limit = max(0, limit%(1<<20))
+		for _, uri := range []bool{false, true} {
+			fn := LZFromBase64
+			if uri {
+				fn = LZFromURI
+			}
+			want, werr := fn(in, limit)
+			got, units, err := d.Base64([]byte(in), uri, limit)
+			var fail *LZError
+			wantUnits := -1
+			switch {
+			case errors.As(werr, &fail):
+				wantUnits = fail.Units
+			case werr == nil || errors.Is(werr, ErrLZLimit):
+				wantUnits = len(utf16.Encode([]rune(want)))
+			}
+			if string(got) != want || !errors.Is(err, ErrLZ) && !errors.Is(err, ErrLZLimit) && err != nil ||
+				(err == nil) != (werr == nil) || errors.Is(err, ErrLZLimit) != errors.Is(werr, ErrLZLimit) {
+				t.Fatalf("uri %v: Base64(%q, %d) = %q, %v; want %q, %v", uri, in, limit, got, err, want, werr)
+			}
+			if wantUnits >= 0 && units != wantUnits {
+				t.Fatalf("uri %v: Base64(%q, %d) made %d units, want %d", uri, in, limit, units, wantUnits)
+			}
+		}
+	})
+}

@@ -258,3 +258,42 @@ func harJSON(responses bool) ([]byte, int64) {
 	data, _ := json.Marshal(map[string]any{"log": map[string]any{"entries": entries}})
 	return data, total
 }
+
+// BenchmarkScanRandomIDs scans what tracker-dense traffic is made of:
+// requests whose Cookie header holds 30 random 64-character IDs (they
+// read as base64, so every one is decoded and tried as compressed data)
+// and whose query holds 30 more. Every value is new: no cache helps.
+func BenchmarkScanRandomIDs(b *testing.B) {
+	pool, _ := NewPool(benchPersonas(1))
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	seed := uint32(1)
+	token := func(n int) string {
+		t := make([]byte, n)
+		for i := range t {
+			seed = seed*1664525 + 1013904223
+			t[i] = alphabet[(seed>>8)%uint32(len(alphabet))]
+		}
+		return string(t)
+	}
+	reqs := make([]*traffic.Request, 256)
+	var total int64
+	for i := range reqs {
+		var ck, qs []string
+		for k := range 30 {
+			ck = append(ck, fmt.Sprintf("c%d=%s", k, token(64)))
+			qs = append(qs, fmt.Sprintf("p%d=%s", k, token(24)))
+		}
+		reqs[i] = get("https://ads.example/px?" + strings.Join(qs, "&"))
+		reqs[i].Headers = traffic.Headers{{Name: "Cookie", Value: strings.Join(ck, "; ")}}
+		total += requestBytes(reqs[i])
+	}
+	opts := ScanOptions{Patterns: true}
+	b.SetBytes(total)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		for _, r := range reqs {
+			pool.Scan(r, opts)
+		}
+	}
+}

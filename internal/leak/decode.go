@@ -236,7 +236,7 @@ func (s *scanner) decodeB64Run(run []byte, padded bool, emit func([]byte, ...str
 	}
 	if dollar || !(lower && upper) && !(digit && (lower || upper)) {
 		if dollar && codec.LZMayStart(run, true) {
-			s.tryLZ(string(run), codec.LZFromURI, emit)
+			s.tryLZRun(run, true, emit)
 		}
 		return
 	}
@@ -253,7 +253,10 @@ func (s *scanner) decodeB64Run(run []byte, padded bool, emit func([]byte, ...str
 	if len(text) == 0 || !s.spend(enc.DecodedLen(len(text))) {
 		return
 	}
-	out := make([]byte, enc.DecodedLen(len(text)))
+	// Decoded into a buffer of this run's own, kept for the next run: a
+	// run found inside what this one decodes to takes the next buffer.
+	out := s.pushB64(enc.DecodedLen(len(text)))
+	defer s.popB64()
 	n, err := enc.Decode(out, text)
 	if err != nil || n == 0 {
 		return
@@ -268,10 +271,61 @@ func (s *scanner) decodeB64Run(run []byte, padded bool, emit func([]byte, ...str
 	switch {
 	case len(run) < 20:
 	case !url && codec.LZMayStart(run, false):
-		s.tryLZ(string(run), codec.LZFromBase64, emit)
+		s.tryLZRun(run, false, emit)
 	case url && !hasUnder && bytes.IndexByte(run, '/') < 0 && codec.LZMayStart(run, true):
-		s.tryLZ(string(run), codec.LZFromURI, emit)
+		s.tryLZRun(run, true, emit)
 	}
+}
+
+// pushB64 returns a buffer of n bytes for a base64 run's decoding, not
+// used by any run being searched; popB64 hands it back.
+func (s *scanner) pushB64(n int) []byte {
+	if s.b64Top == len(s.b64) {
+		s.b64 = append(s.b64, nil)
+	}
+	b := s.b64[s.b64Top]
+	if cap(b) < n {
+		b = make([]byte, n)
+		s.b64[s.b64Top] = b
+	}
+	s.b64Top++
+	return b[:n]
+}
+
+func (s *scanner) popB64() { s.b64Top-- }
+
+// tryLZRun is tryLZ for lz-string's base64 (uri false) and URI forms,
+// decoding into the scanner's reused buffers: most runs tried are random
+// IDs that are not lz-string at all.
+func (s *scanner) tryLZRun(run []byte, uri bool, emit func([]byte, ...string)) {
+	if s.lz == nil {
+		s.lz = new(codec.LZDecoder)
+	}
+	ratioLimit := s.b.expansionLimit(len(run))
+	limit := min(s.budget/2, ratioLimit) // UTF-16 units: up to 3 bytes each in UTF-8
+	out, units, err := s.lz.Base64(run, uri, limit)
+	switch {
+	case errors.Is(err, codec.ErrLZLimit):
+		// The work was done: charge it, whether or not it reads as text.
+		if !s.spend(len(out)) || limit < ratioLimit {
+			s.capHit = true
+			return
+		}
+		if len(out) >= 4 && codec.PlausibleText(out) {
+			s.warnf("lz-string output cut at %d× its input (%s); data past it was not searched (raise with --max-expansion)", s.b.MaxExpansion, size(limit))
+			emit(bytes.Clone(out), "lz-string")
+		}
+		return
+	case err != nil:
+		if units > 0 {
+			s.spend(units) // a crafted stream may work hard before it breaks
+		}
+		return
+	}
+	if len(out) < 4 || !codec.PlausibleText(out) || !s.spend(len(out)) {
+		return
+	}
+	emit(bytes.Clone(out), "lz-string")
 }
 
 // b64Prefix is the part of a base64 run to decode: all of it, or, when

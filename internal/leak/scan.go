@@ -80,12 +80,17 @@ type scanner struct {
 	// finishing lets the end-of-scan warnings past maxWarnings.
 	finishing bool
 	names     map[[2]string]string
-	inflater  codec.Inflater    // reuses its raw-deflate reader
-	paths     map[string]string // interned JSON paths
-	pending   []hit             // text hits not yet final (matchText)
-	recent    []recentHit       // findings made in the value matchText is in
-	ship      shipState         // the value matchPatterns is in
-	shipFn    func() bool       // s.shipping, bound once
+	inflater  codec.Inflater   // reuses its raw-deflate reader
+	lz        *codec.LZDecoder // reuses its buffers; nil until needed
+	// b64 holds the bytes decodeB64Run decoded, one buffer per run being
+	// searched (a decoded run may hold another): b64[:b64Top] are in use.
+	b64     [][]byte
+	b64Top  int
+	paths   map[string]string // interned JSON paths
+	pending []hit             // text hits not yet final (matchText)
+	recent  []recentHit       // findings made in the value matchText is in
+	ship    shipState         // the value matchPatterns is in
+	shipFn  func() bool       // s.shipping, bound once
 	// events counts what makes a value's search more than a search: a
 	// hit, a pattern, a warning; a value whose search adds none may go
 	// to the pool's quiet cache (quiet.go).
@@ -143,7 +148,15 @@ func (p *Pool) release(s *scanner) {
 	clear(s.paths)
 	*s = scanner{p: p, seen: s.seen, pseen: s.pseen, names: s.names, paths: s.paths, inflater: s.inflater,
 		scratch: s.scratch, sent: s.sent[:0], pending: s.pending[:0], recent: s.recent[:0], shipFn: s.shipFn,
-		qkey: s.qkey[:0]}
+		qkey: s.qkey[:0], lz: s.lz, b64: s.b64}
+	if s.lz != nil && s.lz.Size() > reuseMax<<10 {
+		s.lz = nil
+	}
+	for i := range s.b64 {
+		if cap(s.b64[i]) > reuseMax<<10 {
+			s.b64[i] = nil
+		}
+	}
 	if cap(s.sent) > reuseMax<<10 {
 		s.sent = nil
 	}
