@@ -15,7 +15,8 @@ import (
 // over as one encoded buffer.
 func writeJSONStream(w io.Writer, v any) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	if err := streamStruct(bw, reflect.ValueOf(v).Elem(), ""); err != nil {
+	js := &jsonStream{w: bw, encs: map[string]*json.Encoder{}}
+	if err := js.streamStruct(reflect.ValueOf(v).Elem(), ""); err != nil {
 		return err
 	}
 	if _, err := bw.WriteString("\n"); err != nil {
@@ -24,7 +25,17 @@ func writeJSONStream(w io.Writer, v any) error {
 	return bw.Flush()
 }
 
-func streamStruct(w *bufio.Writer, v reflect.Value, prefix string) error {
+// jsonStream writes one report: its encoders, one per indentation depth,
+// share one buffer, so that writing 300,000 elements makes no encoder
+// or buffer per element.
+type jsonStream struct {
+	w    *bufio.Writer
+	buf  bytes.Buffer
+	encs map[string]*json.Encoder
+}
+
+func (js *jsonStream) streamStruct(v reflect.Value, prefix string) error {
+	w := js.w
 	t := v.Type()
 	inner := prefix + "  "
 	w.WriteString("{")
@@ -46,9 +57,9 @@ func streamStruct(w *bufio.Writer, v reflect.Value, prefix string) error {
 		w.WriteString(": ")
 		var err error
 		if fv.Kind() == reflect.Slice && !fv.IsNil() && fv.Len() > 0 {
-			err = streamSlice(w, fv, inner)
+			err = js.streamSlice(fv, inner)
 		} else {
-			err = writeIndented(w, fv.Interface(), inner)
+			err = js.writeIndented(fv.Interface(), inner)
 		}
 		if err != nil {
 			return err
@@ -61,7 +72,8 @@ func streamStruct(w *bufio.Writer, v reflect.Value, prefix string) error {
 	return err
 }
 
-func streamSlice(w *bufio.Writer, v reflect.Value, prefix string) error {
+func (js *jsonStream) streamSlice(v reflect.Value, prefix string) error {
+	w := js.w
 	inner := prefix + "  "
 	w.WriteString("[")
 	for i := range v.Len() {
@@ -69,7 +81,7 @@ func streamSlice(w *bufio.Writer, v reflect.Value, prefix string) error {
 			w.WriteString(",")
 		}
 		w.WriteString("\n" + inner)
-		if err := writeIndented(w, v.Index(i).Interface(), inner); err != nil {
+		if err := js.writeIndented(v.Index(i).Interface(), inner); err != nil {
 			return err
 		}
 	}
@@ -78,15 +90,24 @@ func streamSlice(w *bufio.Writer, v reflect.Value, prefix string) error {
 }
 
 // writeIndented writes one value as the encoder would at that depth.
-func writeIndented(w *bufio.Writer, v any, prefix string) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent(prefix, "  ")
-	enc.SetEscapeHTML(false) // URLs stay readable; the output is not HTML
+func (js *jsonStream) writeIndented(v any, prefix string) error {
+	enc := js.encs[prefix]
+	if enc == nil {
+		enc = json.NewEncoder(&js.buf)
+		enc.SetIndent(prefix, "  ")
+		enc.SetEscapeHTML(false) // URLs stay readable; the output is not HTML
+		js.encs[prefix] = enc
+	}
+	js.buf.Reset()
+	defer func() {
+		if js.buf.Cap() > 1<<20 { // one huge element's buffer is not kept
+			js.buf = bytes.Buffer{}
+		}
+	}()
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	_, err := w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	_, err := js.w.Write(bytes.TrimSuffix(js.buf.Bytes(), []byte("\n")))
 	return err
 }
 
