@@ -1,11 +1,15 @@
 package consent
 
 import (
+	"bytes"
 	"context"
 	"testing"
 
 	"github.com/leakwatch/leakwatch/internal/har"
+	"github.com/leakwatch/leakwatch/internal/har/hargen"
+	"github.com/leakwatch/leakwatch/internal/pixel"
 	"github.com/leakwatch/leakwatch/internal/sharedtest"
+	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
 func BenchmarkParseTC(b *testing.B) {
@@ -37,4 +41,39 @@ func BenchmarkCapture(b *testing.B) {
 		DetectSignals(reqs, ObserveAll(reqs))
 	}
 	b.ReportMetric(float64(len(reqs)), "requests")
+}
+
+// denseCapture reads a tracker-dense capture of n requests (hargen), the
+// traffic issue 10 times: every request with many random parameters and
+// cookies, a quarter with large bodies.
+func denseCapture(tb testing.TB, n int, seed int64) *traffic.Capture {
+	tb.Helper()
+	var buf bytes.Buffer
+	if _, err := hargen.TrackerDense(&buf, hargen.DenseOptions{Requests: n, Seed: seed}); err != nil {
+		tb.Fatal(err)
+	}
+	c, err := har.Read(context.Background(), &buf, har.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+// BenchmarkCollectorDense feeds a Collector a tracker-dense capture as
+// audit does (request by request, with pixel's hits decoded beforehand).
+func BenchmarkCollectorDense(b *testing.B) {
+	c := denseCapture(b, 2000, 1)
+	hits := make([][]pixel.Hit, len(c.Requests))
+	for i, r := range c.Requests {
+		hits[i] = pixel.Decode(r)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		col := NewCollector()
+		for i, r := range c.Requests {
+			col.Add(r, hits[i])
+		}
+		col.Platforms()
+	}
+	b.ReportMetric(float64(len(c.Requests)), "requests")
 }
