@@ -60,20 +60,33 @@ func denseCapture(tb testing.TB, n int, seed int64) *traffic.Capture {
 }
 
 // BenchmarkCollectorDense feeds a Collector a tracker-dense capture as
-// audit does (request by request, with pixel's hits decoded beforehand).
+// audit does (request by request, with pixel's hits decoded beforehand);
+// BenchmarkCollectorDense/oracle feeds the former code the same, for the
+// ratio.
 func BenchmarkCollectorDense(b *testing.B) {
 	c := denseCapture(b, 2000, 1)
 	hits := make([][]pixel.Hit, len(c.Requests))
 	for i, r := range c.Requests {
 		hits[i] = pixel.Decode(r)
 	}
-	b.ResetTimer()
-	for b.Loop() {
-		col := NewCollector()
-		for i, r := range c.Requests {
-			col.Add(r, hits[i])
+	b.Run("new", func(b *testing.B) {
+		for b.Loop() {
+			col := NewCollector()
+			for i, r := range c.Requests {
+				col.Add(r, hits[i])
+			}
+			col.Platforms()
 		}
-		col.Platforms()
-	}
-	b.ReportMetric(float64(len(c.Requests)), "requests")
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(c.Requests)), "ns/request")
+	})
+	b.Run("oracle", func(b *testing.B) {
+		for b.Loop() {
+			col := newOldCollector()
+			for i, r := range c.Requests {
+				col.Add(r, hits[i])
+			}
+			col.det.platforms()
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(c.Requests)), "ns/request")
+	})
 }

@@ -46,8 +46,29 @@ var channels = []channel{
 	{kind: KindAddtlConsent, where: inQuery | inForm | inJSON | inCookie, names: []string{"addtl_consent", "addtlconsent"}},
 }
 
-// channelFor returns the channel a field name in a place belongs to.
+// channelFor returns the channel a field name in a place belongs to: the
+// first of the table, matching the name case-insensitively (Unicode
+// simple folding, as strings.EqualFold).
 func channelFor(name string, at place) (channel, bool) {
+	if !isASCII(name) {
+		return channelForFold(name, at)
+	}
+	if len(name) < channelNames.min || len(name) > channelNames.max || !channelNames.first[name[0]] {
+		return channel{}, false
+	}
+	var buf [maxIndexedName]byte
+	for _, i := range channelNames.index[string(lowerASCII(buf[:0], name))] {
+		if channels[i].where&at != 0 {
+			return channels[i], true
+		}
+	}
+	return channel{}, false
+}
+
+// channelForFold is channelFor by a walk of the table, for names a
+// lower-case ASCII index cannot answer: non-ASCII ones, which may fold to
+// a channel's name ("ſ" is "s").
+func channelForFold(name string, at place) (channel, bool) {
 	for _, c := range channels {
 		if c.where&at == 0 {
 			continue
@@ -59,6 +80,71 @@ func channelFor(name string, at place) (channel, bool) {
 		}
 	}
 	return channel{}, false
+}
+
+// maxIndexedName is the longest name a name index looks up (longer
+// channel or cookie names would be walked instead).
+const maxIndexedName = 64
+
+// nameIndex finds lower-case ASCII names: the positions in their table of
+// the entries naming each, their lengths and first bytes (both cases).
+type nameIndex struct {
+	index    map[string][]int
+	min, max int
+	first    [256]bool
+}
+
+// add indexes one lower-case ASCII name of table entry i.
+func (x *nameIndex) add(name string, i int) {
+	if x.index == nil {
+		x.index, x.min = map[string][]int{}, len(name)
+	}
+	if ps := x.index[name]; len(ps) == 0 || ps[len(ps)-1] != i {
+		x.index[name] = append(ps, i)
+	}
+	x.min, x.max = min(x.min, len(name)), max(x.max, len(name))
+	x.first[name[0]], x.first[upperASCII(name[0])] = true, true
+}
+
+// channelNames indexes the channels' names; the table's names are lower
+// case ASCII name bytes (TestChannelNames), each holding an anchor.
+var channelNames = func() (x nameIndex) {
+	for i, c := range channels {
+		for _, n := range c.names {
+			x.add(n, i)
+		}
+	}
+	return x
+}()
+
+// isASCII reports whether s is all ASCII.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// lowerASCII appends s in ASCII lower case to dst.
+func lowerASCII(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// upperASCII returns c in ASCII upper case.
+func upperASCII(c byte) byte {
+	if 'a' <= c && c <= 'z' {
+		return c - ('a' - 'A')
+	}
+	return c
 }
 
 // placeholder reports an ad-server macro left unfilled in place of a

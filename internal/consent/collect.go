@@ -52,7 +52,8 @@ func NewCollector() *Collector {
 // returns the signals it carried (its own, for the caller to relate to
 // other findings of the same request).
 func (c *Collector) Add(r *traffic.Request, hits []pixel.Hit) []Signal {
-	c.detect(r)
+	u := parseURL(r.URL)
+	c.detect(r, u)
 	if len(hits) == 0 && !mayCarry(r) {
 		return nil
 	}
@@ -65,7 +66,7 @@ func (c *Collector) Add(r *traffic.Request, hits []pixel.Hit) []Signal {
 	if len(c.memo) > maxMemo {
 		c.memo = memo{}
 	}
-	sigs := observe(req, hits, c.memo)
+	sigs := observeURL(req, u, hits, c.memo)
 	for _, s := range sigs {
 		c.det.signal(s)
 		c.keep(s)
@@ -75,9 +76,8 @@ func (c *Collector) Add(r *traffic.Request, hits []pixel.Hit) []Signal {
 
 // detect matches a request against the platform table: its host and
 // path, and its cookies (read once per distinct set of cookies).
-func (c *Collector) detect(r *traffic.Request) {
-	u, err := url.Parse(r.URL)
-	if err != nil {
+func (c *Collector) detect(r *traffic.Request, u *url.URL) {
+	if u == nil {
 		return
 	}
 	c.det.hostPath(strings.ToLower(u.Hostname()), u.Path, r.Index)
@@ -96,7 +96,7 @@ func (c *Collector) detect(r *traffic.Request) {
 	key := h.Sum64()
 	ms, ok := c.cookies[key]
 	if !ok {
-		ms = cookieMatchesOf(Request{Headers: r.Headers, Cookies: r.Cookies})
+		ms = cookieMatchesOf(r.Headers, r.Cookies)
 		if len(c.cookies) >= maxMemo {
 			c.cookies = map[uint64][]cookieMatch{}
 		}
