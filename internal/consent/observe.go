@@ -57,7 +57,7 @@ func ObserveAll(reqs []Request) []Signal {
 
 // observe is ObserveWithHits with a decode memo.
 func observe(req Request, hits []pixel.Hit, m memo) []Signal {
-	return observeURL(req, parseURL(req.URL), hits, m)
+	return observeURL(req, parseURL(req.URL), hasAnchor(req.URL), hits, m)
 }
 
 // parseURL parses a request URL once for every reader; nil when it does
@@ -71,10 +71,10 @@ func parseURL(raw string) *url.URL {
 }
 
 // observeURL is observe of a request whose URL is parsed (u, nil when it
-// does not parse).
-func observeURL(req Request, u *url.URL, hits []pixel.Hit, m memo) []Signal {
+// does not parse) and looked at for anchors (urlAnchor, hasAnchor of it).
+func observeURL(req Request, u *url.URL, urlAnchor bool, hits []pixel.Hit, m memo) []Signal {
 	o := observer{req: req, host: hostOf(u), m: m}
-	o.requestFields(u)
+	o.requestFields(u, urlAnchor)
 	o.out = append(o.out, headerSignals(req, o.host)...)
 	return append(o.out, hitSignals(req, u, o.host, hits)...)
 }
@@ -145,8 +145,8 @@ func hostOf(u *url.URL) string {
 // fields a channel reads are unescaped: most requests carry no consent
 // field, and reading all of theirs would cost more than the rest of this
 // package.
-func (o *observer) requestFields(u *url.URL) {
-	if u != nil && hasAnchor(o.req.URL) {
+func (o *observer) requestFields(u *url.URL, urlAnchor bool) {
+	if u != nil && urlAnchor {
 		o.pairs(u.RawQuery, "&;", "query", inQuery)
 		o.pairs(u.EscapedPath(), ";/", "path", inQuery)
 	}
@@ -165,14 +165,17 @@ func (o *observer) requestFields(u *url.URL) {
 func (o *observer) pairs(s, seps, source string, at place) {
 	p := pairScanner{s: s, seps: seps}
 	for name, value, ok := p.next(); ok; name, value, ok = p.next() {
-		o.field(codec.QueryUnescape(name), value, source, at, true)
+		if strings.IndexByte(name, '%') >= 0 || strings.IndexByte(name, '+') >= 0 {
+			name = codec.QueryUnescape(name)
+		}
+		o.field(name, value, source, at, true)
 	}
 }
 
 // cookiesHaveAnchor reports whether a cookie name holds an anchor.
 func cookiesHaveAnchor(req Request) bool {
 	for _, v := range req.Headers.Values("Cookie") {
-		if namesHaveAnchor(v, ";") {
+		if namesHaveAnchor(v) {
 			return true
 		}
 	}

@@ -37,7 +37,7 @@ func newOldCollector() *oldCollector {
 
 func (c *oldCollector) Add(r *traffic.Request, hits []pixel.Hit) []Signal {
 	c.detect(r)
-	if len(hits) == 0 && !mayCarry(r) {
+	if len(hits) == 0 && !oldMayCarry(r) {
 		return nil
 	}
 	if len(r.Body) > maxObservedBody {
@@ -200,7 +200,7 @@ func oldHostOf(raw string) string {
 
 func oldRequestPairs(req Request) []pair {
 	var out []pair
-	if hasAnchor(req.URL) {
+	if oldHasAnchor(req.URL) {
 		if u, err := url.Parse(req.URL); err == nil {
 			out = oldAppendPairs(out, u.RawQuery, "&;", "query", inQuery)
 			out = oldAppendPairs(out, u.EscapedPath(), ";/", "path", inQuery)
@@ -217,7 +217,7 @@ func oldRequestPairs(req Request) []pair {
 
 func oldBodyMayCarry(body string) bool {
 	for i := 0; i < len(body); i++ {
-		for _, a := range anchorsByFirst[body[i]] {
+		for _, a := range oldAnchorsByFirst[body[i]] {
 			if len(body)-i < len(a) || !equalFoldASCII(body[i:i+len(a)], a) {
 				continue
 			}
@@ -238,12 +238,12 @@ func oldBodyMayCarry(body string) bool {
 
 func oldCookiesHaveAnchor(req Request) bool {
 	for _, v := range req.Headers.Values("Cookie") {
-		if namesHaveAnchor(v, ";") {
+		if oldNamesHaveAnchor(v, ";") {
 			return true
 		}
 	}
 	for _, c := range req.Cookies {
-		if hasAnchor(c.Name) {
+		if oldHasAnchor(c.Name) {
 			return true
 		}
 	}
@@ -369,4 +369,68 @@ func oldUndecodedGoogle(req Request, host string) (Signal, bool) {
 	}
 	return Signal{Kind: KindConsentMode, Request: req.Index, Host: host, Source: "query",
 		Field: consentFields(cm), Raw: consentRaw(cm), ConsentMode: &ConsentMode{Product: h.Product, GoogleConsent: cm}}, true
+}
+
+func oldMayCarry(r *traffic.Request) bool {
+	if oldHasAnchor(r.URL) || r.Headers.Get("Sec-GPC") != "" || r.Headers.Get("DNT") != "" {
+		return true
+	}
+	for _, v := range r.Headers.Values("Cookie") {
+		if oldNamesHaveAnchor(v, ";") {
+			return true
+		}
+	}
+	for _, ck := range r.Cookies {
+		if oldHasAnchor(ck.Name) {
+			return true
+		}
+	}
+	body := r.Body
+	if len(body) > maxObservedBody {
+		body = body[:maxObservedBody]
+	}
+	if oldHasAnchor(body) {
+		return true
+	}
+	for _, p := range r.Params {
+		if oldHasAnchor(p.Name) {
+			return true
+		}
+	}
+	return false
+}
+
+var oldAnchorsByFirst = func() (t [256][]string) {
+	for _, a := range anchors {
+		t[a[0]] = append(t[a[0]], a)
+		t[a[0]-'a'+'A'] = append(t[a[0]-'a'+'A'], a)
+	}
+	return t
+}()
+
+func oldHasAnchor[T string | []byte](s T) bool {
+	for i := 0; i < len(s); i++ {
+		for _, a := range oldAnchorsByFirst[s[i]] {
+			if len(s)-i >= len(a) && equalFoldASCII(s[i:i+len(a)], a) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func oldNamesHaveAnchor(s, seps string) bool {
+	for len(s) > 0 {
+		end := strings.IndexAny(s, seps)
+		part := s
+		if end >= 0 {
+			part, s = s[:end], s[end+1:]
+		} else {
+			s = ""
+		}
+		if name, _, _ := strings.Cut(part, "="); oldHasAnchor(name) {
+			return true
+		}
+	}
+	return false
 }

@@ -11,28 +11,37 @@ import (
 // parts and parts without "=" or with an empty name skipped, at most
 // maxPairs. Callers unescape the few names and values a channel reads.
 type pairScanner struct {
-	s, seps string
-	n       int
+	s    string
+	seps string // one or two ASCII bytes
+	n    int
 }
 
 // next returns the next part's raw name and value; ok is false at the end.
 func (p *pairScanner) next() (name, value string, ok bool) {
+	a, b := p.seps[0], p.seps[len(p.seps)-1]
 	for len(p.s) > 0 {
-		part := p.s
-		if end := strings.IndexAny(p.s, p.seps); end >= 0 {
-			part, p.s = p.s[:end], p.s[end+1:]
+		eq, end := -1, 0
+		for ; end < len(p.s); end++ {
+			if c := p.s[end]; c == a || c == b {
+				break
+			} else if c == '=' && eq < 0 {
+				eq = end
+			}
+		}
+		part := p.s[:end]
+		if end < len(p.s) {
+			p.s = p.s[end+1:]
 		} else {
 			p.s = ""
 		}
-		name, value, ok := strings.Cut(part, "=")
-		if !ok || name == "" {
-			continue
+		if eq <= 0 {
+			continue // no "=", or an empty name
 		}
 		if p.n++; p.n > maxPairs {
 			p.s = ""
 			return "", "", false
 		}
-		return name, value, true
+		return part[:eq], part[eq+1:], true
 	}
 	return "", "", false
 }
