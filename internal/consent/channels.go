@@ -53,11 +53,7 @@ func channelFor(name string, at place) (channel, bool) {
 	if !isASCII(name) {
 		return channelForFold(name, at)
 	}
-	if len(name) < channelNames.min || len(name) > channelNames.max || !channelNames.first[name[0]] {
-		return channel{}, false
-	}
-	var buf [maxIndexedName]byte
-	for _, i := range channelNames.index[string(lowerASCII(buf[:0], name))] {
+	for _, i := range channelNames.lookup(name) {
 		if channels[i].where&at != 0 {
 			return channels[i], true
 		}
@@ -82,28 +78,43 @@ func channelForFold(name string, at place) (channel, bool) {
 	return channel{}, false
 }
 
-// maxIndexedName is the longest name a name index looks up (longer
-// channel or cookie names would be walked instead).
+// maxIndexedName bounds the names a nameIndex holds (TestNameIndexes).
 const maxIndexedName = 64
 
-// nameIndex finds lower-case ASCII names: the positions in their table of
-// the entries naming each, their lengths and first bytes (both cases).
+// nameIndex finds lower-case ASCII names of a table: the positions of
+// the entries naming each, and by first byte (both cases) a mask of the
+// names' lengths (bit n for length n), to pass over most other names
+// without a lookup. Names are at most maxIndexedName bytes.
 type nameIndex struct {
-	index    map[string][]int
-	min, max int
-	first    [256]bool
+	index map[string][]int
+	lens  [256]uint64
 }
 
 // add indexes one lower-case ASCII name of table entry i.
 func (x *nameIndex) add(name string, i int) {
 	if x.index == nil {
-		x.index, x.min = map[string][]int{}, len(name)
+		x.index = map[string][]int{}
 	}
 	if ps := x.index[name]; len(ps) == 0 || ps[len(ps)-1] != i {
 		x.index[name] = append(ps, i)
 	}
-	x.min, x.max = min(x.min, len(name)), max(x.max, len(name))
-	x.first[name[0]], x.first[upperASCII(name[0])] = true, true
+	x.lens[name[0]] |= 1 << len(name)
+	x.lens[upperASCII(name[0])] |= 1 << len(name)
+}
+
+// mayHold reports whether an ASCII name may be indexed, by its first
+// byte and length.
+func (x *nameIndex) mayHold(name string) bool {
+	return len(name) > 0 && len(name) < maxIndexedName && x.lens[name[0]]&(1<<len(name)) != 0
+}
+
+// lookup returns the entries an ASCII name (any case) names.
+func (x *nameIndex) lookup(name string) []int {
+	if !x.mayHold(name) {
+		return nil
+	}
+	var buf [maxIndexedName]byte
+	return x.index[string(lowerASCII(buf[:0], name))]
 }
 
 // channelNames indexes the channels' names; the table's names are lower

@@ -77,11 +77,11 @@ type cookieRuleRef struct {
 	contains string
 }
 
-// cookieRules indexes the platform table's cookie rules by lower-case
-// name, and lists its prefix rules.
+// cookieRules indexes the platform table's cookie rules: exact names
+// (refs, by name) and prefixes.
 type cookieRules struct {
-	exact    map[string][]cookieRuleRef
-	maxExact int
+	names    nameIndex // lower-case name → positions in refs
+	refs     []cookieRuleRef
 	prefixes []cookiePrefix
 }
 
@@ -92,8 +92,7 @@ type cookiePrefix struct {
 }
 
 // cookieRuleIndex is platformRules' cookie rules, indexed.
-var cookieRuleIndex = func() cookieRules {
-	x := cookieRules{exact: map[string][]cookieRuleRef{}}
+var cookieRuleIndex = func() (x cookieRules) {
 	for i, p := range platformRules {
 		for _, c := range p.Cookies {
 			ref := cookieRuleRef{i, c.Contains}
@@ -102,8 +101,8 @@ var cookieRuleIndex = func() cookieRules {
 				x.prefixes = append(x.prefixes, cookiePrefix{n, ref})
 				continue
 			}
-			x.exact[n] = append(x.exact[n], ref)
-			x.maxExact = max(x.maxExact, len(n))
+			x.names.add(n, len(x.refs))
+			x.refs = append(x.refs, ref)
 		}
 	}
 	return x
@@ -112,20 +111,17 @@ var cookieRuleIndex = func() cookieRules {
 // candidates appends the rules an ASCII cookie name may match, in table
 // order (platform, then rule).
 func (x *cookieRules) candidates(dst []cookieRuleRef, name string) []cookieRuleRef {
-	if len(name) <= x.maxExact {
-		var buf [maxIndexedName]byte
-		dst = append(dst, x.exact[string(lowerASCII(buf[:0], name))]...)
+	for _, i := range x.names.lookup(name) {
+		dst = append(dst, x.refs[i])
 	}
 	for _, p := range x.prefixes {
 		if len(name) >= len(p.prefix) && strings.EqualFold(name[:len(p.prefix)], p.prefix) {
 			dst = append(dst, p.cookieRuleRef)
 		}
 	}
-	if len(dst) > 1 { // merge the two lists into table order
-		for i := 1; i < len(dst); i++ {
-			for j := i; j > 0 && dst[j].platform < dst[j-1].platform; j-- {
-				dst[j], dst[j-1] = dst[j-1], dst[j]
-			}
+	for i := 1; i < len(dst); i++ { // merge the two lists into table order
+		for j := i; j > 0 && dst[j].platform < dst[j-1].platform; j-- {
+			dst[j], dst[j-1] = dst[j-1], dst[j]
 		}
 	}
 	return dst

@@ -129,8 +129,7 @@ func anyChannelRun(s string, at place, quoted bool) bool {
 		for j < len(s) && isNameByte[s[j]] {
 			j++
 		}
-		if n := j - i; n >= channelNames.min && n <= channelNames.max && channelNames.first[s[i]] &&
-			(!quoted || i > 0 && s[i-1] == '"' && j < len(s) && s[j] == '"') {
+		if channelNames.mayHold(s[i:j]) && (!quoted || i > 0 && s[i-1] == '"' && j < len(s) && s[j] == '"') {
 			if _, ok := channelFor(s[i:j], at); ok {
 				return true
 			}
