@@ -150,8 +150,8 @@ func (o *observer) requestFields(u *url.URL, urlAnchor bool) {
 		o.pairs(u.RawQuery, "&;", "query", inQuery)
 		o.pairs(u.EscapedPath(), ";/", "path", inQuery)
 	}
-	if bodyMayCarry(o.req.Body) {
-		o.body()
+	if may, quoted := bodyNames(o.req.Body); may {
+		o.body(quoted)
 	}
 	if cookiesHaveAnchor(o.req) {
 		eachCookie(o.req.Headers, o.req.Cookies, func(name, value string) {
@@ -188,8 +188,9 @@ func cookiesHaveAnchor(req Request) bool {
 }
 
 // body reads a form-encoded or JSON body. A JSON body with no key that
-// may name a channel is not decoded.
-func (o *observer) body() {
+// may name a channel (quoted, of bodyNames, or jsonMayName) is not
+// decoded.
+func (o *observer) body(quoted bool) {
 	body := strings.TrimSpace(o.req.Body)
 	if body == "" || len(body) > maxBodyText {
 		return
@@ -200,7 +201,7 @@ func (o *observer) body() {
 	}
 	switch {
 	case strings.Contains(mt, "json") || strings.HasPrefix(body, "{") || strings.HasPrefix(body, "["):
-		if jsonMayName(body) {
+		if jsonMayName(body, quoted) {
 			for _, p := range jsonPairs(body) {
 				o.field(p.name, p.value, p.source, p.at, false)
 			}

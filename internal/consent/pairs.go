@@ -113,13 +113,14 @@ func nameByte(c byte) bool {
 // inside running text. (Every channel name is name bytes holding an
 // anchor, so this is the run around any anchor that names a channel.)
 func bodyMayCarry(body string) bool {
-	return anyChannelRun(body, inQuery|inForm|inJSON|inCookie, false)
+	may, _ := bodyNames(body)
+	return may
 }
 
-// anyChannelRun reports whether s holds a whole run of name bytes that is
-// the name of a channel read at one of at; quoted asks for the run to
-// stand between double quotes, as a JSON key does.
-func anyChannelRun(s string, at place, quoted bool) bool {
+// bodyNames reads a body's runs of name bytes once: may is bodyMayCarry,
+// quoted whether a run naming a channel read in JSON stands between
+// double quotes, as a JSON key does.
+func bodyNames(s string) (may, quoted bool) {
 	for i := 0; i < len(s); {
 		if !isNameByte[s[i]] {
 			i++
@@ -129,21 +130,27 @@ func anyChannelRun(s string, at place, quoted bool) bool {
 		for j < len(s) && isNameByte[s[j]] {
 			j++
 		}
-		if channelNames.mayHold(s[i:j]) && (!quoted || i > 0 && s[i-1] == '"' && j < len(s) && s[j] == '"') {
-			if _, ok := channelFor(s[i:j], at); ok {
-				return true
+		if run := s[i:j]; channelNames.mayHold(run) && isChannel(run, inQuery|inForm|inJSON|inCookie) {
+			may = true
+			if i > 0 && s[i-1] == '"' && j < len(s) && s[j] == '"' && isChannel(run, inJSON) {
+				return true, true
 			}
 		}
 		i = j
 	}
-	return false
+	return may, false
+}
+
+// isChannel reports whether name is a channel's read at one of at.
+func isChannel(name string, at place) bool {
+	_, ok := channelFor(name, at)
+	return ok
 }
 
 // jsonMayName reports whether a JSON text may have a key naming a channel
-// read in JSON: one written as is, between quotes, or one that only
-// decodes to one (a \u escape, or a non-ASCII letter folding to an ASCII
-// one: "ſ", "K"). A body that cannot is not decoded at all.
-func jsonMayName(s string) bool {
-	return strings.Contains(s, `\u`) || strings.Contains(s, "ſ") || strings.Contains(s, "\u212a") ||
-		anyChannelRun(s, inJSON, true)
+// read in JSON: one written as is between quotes (quoted, of bodyNames),
+// or one that only decodes to one (a \u escape, or a non-ASCII letter
+// folding to an ASCII one: "ſ", "K"). A body that cannot is not decoded.
+func jsonMayName(s string, quoted bool) bool {
+	return quoted || strings.Contains(s, `\u`) || strings.Contains(s, "ſ") || strings.Contains(s, "\u212a")
 }
