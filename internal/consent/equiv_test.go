@@ -87,8 +87,8 @@ func TestSameAsOracleOnGeneratedShapes(t *testing.T) {
 		name string
 		gen  func(tb testing.TB) *traffic.Capture
 	}{
-		{"dense seed 1", func(tb testing.TB) *traffic.Capture { return denseCapture(tb, 1500, 1) }},
-		{"dense seed 7", func(tb testing.TB) *traffic.Capture { return denseCapture(tb, 1500, 7) }},
+		{"dense seed 1", func(tb testing.TB) *traffic.Capture { return denseCapture(tb, 1000, 1) }},
+		{"dense seed 7", func(tb testing.TB) *traffic.Capture { return denseCapture(tb, 1000, 7) }},
 		{"amplify", func(tb testing.TB) *traffic.Capture { return adversarialCapture(tb, "amplify", 5000) }},
 		{"cookie-prefixes", func(tb testing.TB) *traffic.Capture { return adversarialCapture(tb, "cookie-prefixes", 300) }},
 		{"many-headers", func(tb testing.TB) *traffic.Capture { return adversarialCapture(tb, "many-headers", 2000) }},
