@@ -46,8 +46,25 @@ var channels = []channel{
 	{kind: KindAddtlConsent, where: inQuery | inForm | inJSON | inCookie, names: []string{"addtl_consent", "addtlconsent"}},
 }
 
-// channelFor returns the channel a field name in a place belongs to.
+// channelFor returns the channel a field name in a place belongs to: the
+// first of the table, matching the name case-insensitively (Unicode
+// simple folding, as strings.EqualFold).
 func channelFor(name string, at place) (channel, bool) {
+	if !isASCII(name) {
+		return channelForFold(name, at)
+	}
+	for _, i := range channelNames.lookup(name) {
+		if channels[i].where&at != 0 {
+			return channels[i], true
+		}
+	}
+	return channel{}, false
+}
+
+// channelForFold is channelFor by a walk of the table, for names a
+// lower-case ASCII index cannot answer: non-ASCII ones, which may fold to
+// a channel's name ("ſ" is "s").
+func channelForFold(name string, at place) (channel, bool) {
 	for _, c := range channels {
 		if c.where&at == 0 {
 			continue
@@ -59,6 +76,86 @@ func channelFor(name string, at place) (channel, bool) {
 		}
 	}
 	return channel{}, false
+}
+
+// maxIndexedName bounds the names a nameIndex holds (TestNameIndexes).
+const maxIndexedName = 64
+
+// nameIndex finds lower-case ASCII names of a table: the positions of
+// the entries naming each, and by first byte (both cases) a mask of the
+// names' lengths (bit n for length n), to pass over most other names
+// without a lookup. Names are at most maxIndexedName bytes.
+type nameIndex struct {
+	index map[string][]int
+	lens  [256]uint64
+}
+
+// add indexes one lower-case ASCII name of table entry i.
+func (x *nameIndex) add(name string, i int) {
+	if x.index == nil {
+		x.index = map[string][]int{}
+	}
+	if ps := x.index[name]; len(ps) == 0 || ps[len(ps)-1] != i {
+		x.index[name] = append(ps, i)
+	}
+	x.lens[name[0]] |= 1 << len(name)
+	x.lens[upperASCII(name[0])] |= 1 << len(name)
+}
+
+// mayHold reports whether an ASCII name may be indexed, by its first
+// byte and length.
+func (x *nameIndex) mayHold(name string) bool {
+	return len(name) > 0 && len(name) < maxIndexedName && x.lens[name[0]]&(1<<len(name)) != 0
+}
+
+// lookup returns the entries an ASCII name (any case) names.
+func (x *nameIndex) lookup(name string) []int {
+	if !x.mayHold(name) {
+		return nil
+	}
+	var buf [maxIndexedName]byte
+	return x.index[string(lowerASCII(buf[:0], name))]
+}
+
+// channelNames indexes the channels' names; the table's names are lower
+// case ASCII name bytes (TestChannelNames), each holding an anchor.
+var channelNames = func() (x nameIndex) {
+	for i, c := range channels {
+		for _, n := range c.names {
+			x.add(n, i)
+		}
+	}
+	return x
+}()
+
+// isASCII reports whether s is all ASCII.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// lowerASCII appends s in ASCII lower case to dst.
+func lowerASCII(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// upperASCII returns c in ASCII upper case.
+func upperASCII(c byte) byte {
+	if 'a' <= c && c <= 'z' {
+		return c - ('a' - 'A')
+	}
+	return c
 }
 
 // placeholder reports an ad-server macro left unfilled in place of a

@@ -52,8 +52,10 @@ func NewCollector() *Collector {
 // returns the signals it carried (its own, for the caller to relate to
 // other findings of the same request).
 func (c *Collector) Add(r *traffic.Request, hits []pixel.Hit) []Signal {
-	c.detect(r)
-	if len(hits) == 0 && !mayCarry(r) {
+	u := parseURL(r.URL)
+	c.detect(r, u)
+	urlAnchor := hasAnchor(r.URL)
+	if len(hits) == 0 && !mayCarry(r, urlAnchor) {
 		return nil
 	}
 	if len(r.Body) > maxObservedBody { // cut before FromTraffic copies it
@@ -65,7 +67,7 @@ func (c *Collector) Add(r *traffic.Request, hits []pixel.Hit) []Signal {
 	if len(c.memo) > maxMemo {
 		c.memo = memo{}
 	}
-	sigs := observe(req, hits, c.memo)
+	sigs := observeURL(req, u, urlAnchor, hits, c.memo)
 	for _, s := range sigs {
 		c.det.signal(s)
 		c.keep(s)
@@ -75,9 +77,8 @@ func (c *Collector) Add(r *traffic.Request, hits []pixel.Hit) []Signal {
 
 // detect matches a request against the platform table: its host and
 // path, and its cookies (read once per distinct set of cookies).
-func (c *Collector) detect(r *traffic.Request) {
-	u, err := url.Parse(r.URL)
-	if err != nil {
+func (c *Collector) detect(r *traffic.Request, u *url.URL) {
+	if u == nil {
 		return
 	}
 	c.det.hostPath(strings.ToLower(u.Hostname()), u.Path, r.Index)
@@ -96,7 +97,7 @@ func (c *Collector) detect(r *traffic.Request) {
 	key := h.Sum64()
 	ms, ok := c.cookies[key]
 	if !ok {
-		ms = cookieMatchesOf(Request{Headers: r.Headers, Cookies: r.Cookies})
+		ms = cookieMatchesOf(r.Headers, r.Cookies)
 		if len(c.cookies) >= maxMemo {
 			c.cookies = map[uint64][]cookieMatch{}
 		}
@@ -105,96 +106,6 @@ func (c *Collector) detect(r *traffic.Request) {
 	for _, m := range ms {
 		c.det.add(m.platform, "cookie", m.cookie, r.Index)
 	}
-}
-
-// anchors are strings every consent field name holds one of (lower case),
-// and the Consent Mode parameters read from Google requests no decoder
-// knows: a request holding none of them carries no consent field.
-var anchors = []string{"consent", "gdpr", "gpp", "privacy", "usp", "ccpa", "tcstring", "tc_string", "gcs=", "gcd=", "npa=", "dma="}
-
-// mayCarry reports whether a request may carry a consent field: one of the
-// anchors in its URL, cookies or body (its first 64 KiB), or an opt-out
-// header.
-func mayCarry(r *traffic.Request) bool {
-	if hasAnchor(r.URL) || r.Headers.Get("Sec-GPC") != "" || r.Headers.Get("DNT") != "" {
-		return true
-	}
-	for _, v := range r.Headers.Values("Cookie") {
-		if namesHaveAnchor(v, ";") {
-			return true
-		}
-	}
-	for _, ck := range r.Cookies {
-		if hasAnchor(ck.Name) {
-			return true
-		}
-	}
-	body := r.Body
-	if len(body) > maxObservedBody {
-		body = body[:maxObservedBody]
-	}
-	if hasAnchor(body) {
-		return true
-	}
-	for _, p := range r.Params {
-		if hasAnchor(p.Name) {
-			return true
-		}
-	}
-	return false
-}
-
-// anchorsByFirst lists the anchors by their first letter, both cases.
-var anchorsByFirst = func() (t [256][]string) {
-	for _, a := range anchors {
-		t[a[0]] = append(t[a[0]], a)
-		t[a[0]-'a'+'A'] = append(t[a[0]-'a'+'A'], a)
-	}
-	return t
-}()
-
-// hasAnchor reports whether s holds an anchor, ignoring ASCII case.
-func hasAnchor[T string | []byte](s T) bool {
-	for i := 0; i < len(s); i++ {
-		for _, a := range anchorsByFirst[s[i]] {
-			if len(s)-i >= len(a) && equalFoldASCII(s[i:i+len(a)], a) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// namesHaveAnchor reports whether a name of s's name=value parts (split
-// at any of seps) holds an anchor: values, the bulk of a query or a Cookie
-// header, are not read.
-func namesHaveAnchor(s, seps string) bool {
-	for len(s) > 0 {
-		end := strings.IndexAny(s, seps)
-		part := s
-		if end >= 0 {
-			part, s = s[:end], s[end+1:]
-		} else {
-			s = ""
-		}
-		if name, _, _ := strings.Cut(part, "="); hasAnchor(name) {
-			return true
-		}
-	}
-	return false
-}
-
-func equalFoldASCII[T string | []byte](s T, lower string) bool {
-	for j := 0; j < len(lower); j++ {
-		c := s[j]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != lower[j] {
-			return false
-		}
-	}
-	return true
 }
 
 func (c *Collector) keep(s Signal) {

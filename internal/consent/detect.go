@@ -74,7 +74,7 @@ func (d *detector) request(r Request) {
 		return
 	}
 	d.hostPath(strings.ToLower(u.Hostname()), u.Path, r.Index)
-	for _, m := range cookieMatchesOf(r) {
+	for _, m := range cookieMatchesOf(r.Headers, r.Cookies) {
 		d.add(m.platform, "cookie", m.cookie, r.Index)
 	}
 }
@@ -83,7 +83,7 @@ func (d *detector) request(r Request) {
 func (d *detector) hostPath(host, path string, index int) {
 	for _, p := range platformRules {
 		for _, h := range p.Hosts {
-			if host == h || strings.HasSuffix(host, "."+h) {
+			if host == h || len(host) > len(h) && host[len(host)-len(h)-1] == '.' && strings.HasSuffix(host, h) {
 				d.add(p.Name, "host", host, index)
 			}
 		}
@@ -93,34 +93,6 @@ func (d *detector) hostPath(host, path string, index int) {
 			}
 		}
 	}
-}
-
-// cookieMatch is a platform a cookie of a request shows.
-type cookieMatch struct{ platform, cookie string }
-
-// cookieMatchesOf lists the platforms the request's cookies show.
-func cookieMatchesOf(r Request) []cookieMatch {
-	var out []cookieMatch
-	for _, c := range cookiePairs(r) {
-		for _, p := range platformRules {
-			if cookieMatches(p.Cookies, c.name, c.value) {
-				out = append(out, cookieMatch{p.Name, c.name})
-			}
-		}
-	}
-	return out
-}
-
-// cookieMatches reports whether a cookie matches one of rules.
-func cookieMatches(rules []CookieRule, name, value string) bool {
-	for _, c := range rules {
-		n, prefix := strings.CutSuffix(c.Name, "*")
-		ok := strings.EqualFold(name, n) || prefix && strings.HasPrefix(strings.ToLower(name), strings.ToLower(n))
-		if ok && strings.Contains(value, c.Contains) {
-			return true
-		}
-	}
-	return false
 }
 
 // signal credits frameworks with their decoded strings and CMPs with the

@@ -2,7 +2,6 @@ package consent
 
 import (
 	"encoding/json"
-	"fmt"
 	"mime"
 	"net/url"
 	"slices"
@@ -58,20 +57,54 @@ func ObserveAll(reqs []Request) []Signal {
 
 // observe is ObserveWithHits with a decode memo.
 func observe(req Request, hits []pixel.Hit, m memo) []Signal {
-	host := hostOf(req.URL)
-	var out []Signal
-	for _, p := range requestPairs(req) {
-		c, ok := channelFor(p.name, p.at)
-		if !ok || p.value == "" || placeholder(p.value) {
-			continue
-		}
-		s := Signal{Kind: c.kind, Request: req.Index, Host: host, Source: p.source, Field: p.name, Raw: p.value}
-		if m.decode(&s, c) {
-			out = append(out, s)
-		}
+	return observeURL(req, parseURL(req.URL), hasAnchor(req.URL), hits, m)
+}
+
+// parseURL parses a request URL once for every reader; nil when it does
+// not parse.
+func parseURL(raw string) *url.URL {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil
 	}
-	out = append(out, headerSignals(req, host)...)
-	return append(out, hitSignals(req, host, hits)...)
+	return u
+}
+
+// observeURL is observe of a request whose URL is parsed (u, nil when it
+// does not parse) and looked at for anchors (urlAnchor, hasAnchor of it).
+func observeURL(req Request, u *url.URL, urlAnchor bool, hits []pixel.Hit, m memo) []Signal {
+	o := observer{req: req, host: hostOf(u), m: m}
+	o.requestFields(u, urlAnchor)
+	o.out = append(o.out, headerSignals(req, o.host)...)
+	return append(o.out, hitSignals(req, u, o.host, hits)...)
+}
+
+// observer reads one request's fields into signals.
+type observer struct {
+	req  Request
+	host string
+	m    memo
+	out  []Signal
+}
+
+// field reads one name=value field, a signal when the name is a channel's
+// in that place and the value is one; escaped says the value is still
+// query-escaped (it is unescaped only then).
+func (o *observer) field(name, value, source string, at place, escaped bool) {
+	c, ok := channelFor(name, at)
+	if !ok {
+		return
+	}
+	if escaped {
+		value = codec.QueryUnescape(value)
+	}
+	if value == "" || placeholder(value) {
+		return
+	}
+	s := Signal{Kind: c.kind, Request: o.req.Index, Host: o.host, Source: source, Field: name, Raw: value}
+	if o.m.decode(&s, c) {
+		o.out = append(o.out, s)
+	}
 }
 
 // memo remembers decoded values by channel kind, strictness and value.
@@ -85,7 +118,7 @@ type memoEntry struct {
 
 // decode is decodeValue, once per distinct value.
 func (m memo) decode(s *Signal, c channel) bool {
-	key := fmt.Sprintf("%s\x00%v\x00%s", c.kind, c.strict, s.Raw)
+	key := string(c.kind) + "\x00" + strconv.FormatBool(c.strict) + "\x00" + s.Raw
 	if e, hit := m[key]; hit {
 		s.TC, s.GPP, s.USP, s.Applies = e.s.TC, e.s.GPP, e.s.USP, e.s.Applies
 		s.SectionIDs, s.ACProviders, s.Err = e.s.SectionIDs, e.s.ACProviders, e.s.Err
@@ -96,72 +129,53 @@ func (m memo) decode(s *Signal, c channel) bool {
 	return ok
 }
 
-// hostOf returns the lower-case host of a URL ("" if it does not parse).
-func hostOf(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
+// hostOf returns the lower-case host of a parsed URL ("" for nil).
+func hostOf(u *url.URL) string {
+	if u == nil {
 		return ""
 	}
 	return strings.ToLower(u.Hostname())
 }
 
-// requestPairs lists the name/value pairs of a request's URL, body and
-// cookies.
+// requestFields reads the fields of a request's URL, body and cookies, in
+// that order.
 //
 // A part holding no anchor (every consent field name holds one) is not
-// split at all: most requests carry no consent field, and parsing their
-// bodies and cookies would cost more than the rest of this package.
-func requestPairs(req Request) []pair {
-	var out []pair
-	if hasAnchor(req.URL) {
-		if u, err := url.Parse(req.URL); err == nil {
-			out = appendPairs(out, u.RawQuery, "&;", "query", inQuery)
-			out = appendPairs(out, u.EscapedPath(), ";/", "path", inQuery)
+// split at all, and of the parts that are, only the names and values of
+// fields a channel reads are unescaped: most requests carry no consent
+// field, and reading all of theirs would cost more than the rest of this
+// package.
+func (o *observer) requestFields(u *url.URL, urlAnchor bool) {
+	if u != nil && urlAnchor {
+		o.pairs(u.RawQuery, "&;", "query", inQuery)
+		o.pairs(u.EscapedPath(), ";/", "path", inQuery)
+	}
+	if may, quoted := bodyNames(o.req.Body); may {
+		o.body(quoted)
+	}
+	if cookiesHaveAnchor(o.req) {
+		eachCookie(o.req.Headers, o.req.Cookies, func(name, value string) {
+			o.field(name, value, "cookie", inCookie, true)
+		})
+	}
+}
+
+// pairs reads the name=value parts of s split at any of seps, names and
+// values query-escaped.
+func (o *observer) pairs(s, seps, source string, at place) {
+	p := pairScanner{s: s, seps: seps}
+	for name, value, ok := p.next(); ok; name, value, ok = p.next() {
+		if strings.IndexByte(name, '%') >= 0 || strings.IndexByte(name, '+') >= 0 {
+			name = codec.QueryUnescape(name)
 		}
+		o.field(name, value, source, at, true)
 	}
-	if bodyMayCarry(req.Body) {
-		out = append(out, bodyPairs(req)...)
-	}
-	if cookiesHaveAnchor(req) {
-		out = append(out, cookiePairs(req)...)
-	}
-	return out
 }
 
-// bodyMayCarry reports whether a body may hold a consent field: an anchor
-// inside a name, that is in a run of name characters that a channel
-// reads ("gdpr_consent" in a JSON key or a form field), not merely the word
-// "consent" in running text.
-func bodyMayCarry(body string) bool {
-	for i := 0; i < len(body); i++ {
-		for _, a := range anchorsByFirst[body[i]] {
-			if len(body)-i < len(a) || !equalFoldASCII(body[i:i+len(a)], a) {
-				continue
-			}
-			from, to := i, i+len(a)
-			for from > 0 && i-from < 40 && nameByte(body[from-1]) {
-				from--
-			}
-			for to < len(body) && to-i < 40 && nameByte(body[to]) {
-				to++
-			}
-			if _, ok := channelFor(body[from:to], inQuery|inForm|inJSON|inCookie); ok {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// nameByte reports a byte that may stand in a field name.
-func nameByte(c byte) bool {
-	return c == '_' || c == '-' || c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'z'
-}
-
-// cookiesHaveAnchor reports whether a cookie name or value holds an anchor.
+// cookiesHaveAnchor reports whether a cookie name holds an anchor.
 func cookiesHaveAnchor(req Request) bool {
 	for _, v := range req.Headers.Values("Cookie") {
-		if namesHaveAnchor(v, ";") {
+		if namesHaveAnchor(v) {
 			return true
 		}
 	}
@@ -173,40 +187,28 @@ func cookiesHaveAnchor(req Request) bool {
 	return false
 }
 
-// appendPairs splits s on any of seps into name=value pairs, unescaping
-// each; parts without "=" are skipped.
-func appendPairs(out []pair, s, seps, source string, at place) []pair {
-	n := 0
-	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(seps, r) }) {
-		name, value, ok := strings.Cut(part, "=")
-		if !ok || name == "" {
-			continue
-		}
-		if n++; n > maxPairs {
-			break
-		}
-		out = append(out, pair{codec.QueryUnescape(name), codec.QueryUnescape(value), source, at})
-	}
-	return out
-}
-
-// bodyPairs reads a form-encoded or JSON body.
-func bodyPairs(req Request) []pair {
-	body := strings.TrimSpace(req.Body)
+// body reads a form-encoded or JSON body. A JSON body with no key that
+// may name a channel (quoted, of bodyNames, or jsonMayName) is not
+// decoded.
+func (o *observer) body(quoted bool) {
+	body := strings.TrimSpace(o.req.Body)
 	if body == "" || len(body) > maxBodyText {
-		return nil
+		return
 	}
-	mt, _, _ := mime.ParseMediaType(req.BodyMIME)
+	mt, _, _ := mime.ParseMediaType(o.req.BodyMIME)
 	if mt == "" {
-		mt, _, _ = mime.ParseMediaType(req.Headers.Get("Content-Type"))
+		mt, _, _ = mime.ParseMediaType(o.req.Headers.Get("Content-Type"))
 	}
 	switch {
 	case strings.Contains(mt, "json") || strings.HasPrefix(body, "{") || strings.HasPrefix(body, "["):
-		return jsonPairs(body)
+		if jsonMayName(body, quoted) {
+			for _, p := range jsonPairs(body) {
+				o.field(p.name, p.value, p.source, p.at, false)
+			}
+		}
 	case mt == "application/x-www-form-urlencoded" || (mt == "" || mt == "text/plain") && !strings.ContainsAny(body, " \n<"):
-		return appendPairs(nil, body, "&", "body", inForm)
+		o.pairs(body, "&", "body", inForm)
 	}
-	return nil
 }
 
 // jsonPairs walks a JSON body and returns its scalar leaves by key, arrays
@@ -283,30 +285,6 @@ func scalar(v any) (string, bool) {
 	return "", false
 }
 
-// cookiePairs lists the cookies sent: the Cookie header's, then recorded
-// ones the header did not hold (HAR exporters record both).
-func cookiePairs(req Request) []pair {
-	var out []pair
-	seen := map[string]bool{}
-	for _, h := range req.Headers.Values("Cookie") {
-		for _, c := range strings.Split(h, ";") {
-			name, value, ok := strings.Cut(strings.TrimSpace(c), "=")
-			if !ok || len(out) >= maxPairs {
-				continue
-			}
-			seen[name+"="+value] = true
-			out = append(out, pair{name, codec.QueryUnescape(value), "cookie", inCookie})
-		}
-	}
-	for _, c := range req.Cookies {
-		if !seen[c.Name+"="+c.Value] && len(out) < maxPairs {
-			seen[c.Name+"="+c.Value] = true
-			out = append(out, pair{c.Name, codec.QueryUnescape(c.Value), "cookie", inCookie})
-		}
-	}
-	return out
-}
-
 // headerSignals reads the opt-out headers: Sec-GPC and DNT.
 func headerSignals(req Request, host string) []Signal {
 	var out []Signal
@@ -332,7 +310,7 @@ func headerSignals(req Request, host string) []Signal {
 // hitSignals reads what internal/pixel decodes of the request: the Consent
 // Mode state of each Google hit (one signal per distinct state) and the
 // Limited Data Use options of each Meta hit.
-func hitSignals(req Request, host string, hits []pixel.Hit) []Signal {
+func hitSignals(req Request, u *url.URL, host string, hits []pixel.Hit) []Signal {
 	var out []Signal
 	seen := map[string]bool{}
 	for _, h := range hits {
@@ -352,7 +330,7 @@ func hitSignals(req Request, host string, hits []pixel.Hit) []Signal {
 		}
 	}
 	if len(seen) == 0 {
-		if s, ok := undecodedGoogle(req, host); ok {
+		if s, ok := undecodedGoogle(req, u, host); ok {
 			out = append(out, s)
 		}
 	}
@@ -367,21 +345,22 @@ var googleDomains = []string{"doubleclick.net", "googleadservices.com", "googles
 // undecodedGoogle reads the Consent Mode parameters of a Google request
 // internal/pixel has no decoder for (/pagead/landing, Floodlight's
 // ";"-separated parameters), reusing pixel's reading of them.
-func undecodedGoogle(req Request, host string) (Signal, bool) {
+func undecodedGoogle(req Request, u *url.URL, host string) (Signal, bool) {
+	if u == nil || !mayBeGoogle(host) {
+		return Signal{}, false
+	}
 	rd := party.RegistrableDomain(host)
 	if !strings.HasPrefix(rd, "google.") && !slices.Contains(googleDomains, rd) {
 		return Signal{}, false
 	}
-	u, err := url.Parse(req.URL)
-	if err != nil {
-		return Signal{}, false
-	}
 	h := pixel.Hit{Vendor: "Google", Product: "Google"}
-	ps := appendPairs(nil, u.RawQuery, "&;", "query", inQuery)
-	for _, p := range appendPairs(ps, u.EscapedPath(), ";/", "path", inQuery) {
-		switch p.name {
-		case "gcs", "gcd", "npa", "dma", "dma_cps", "pscdl":
-			h.Fields = append(h.Fields, pixel.Field{Name: p.name, Value: p.value})
+	for _, part := range [...][2]string{{u.RawQuery, "&;"}, {u.EscapedPath(), ";/"}} {
+		p := pairScanner{s: part[0], seps: part[1]}
+		for name, value, ok := p.next(); ok; name, value, ok = p.next() {
+			switch name := codec.QueryUnescape(name); name {
+			case "gcs", "gcd", "npa", "dma", "dma_cps", "pscdl":
+				h.Fields = append(h.Fields, pixel.Field{Name: name, Value: codec.QueryUnescape(value)})
+			}
 		}
 	}
 	cm, ok := pixel.ConsentState(h)
@@ -390,6 +369,20 @@ func undecodedGoogle(req Request, host string) (Signal, bool) {
 	}
 	return Signal{Kind: KindConsentMode, Request: req.Index, Host: host, Source: "query",
 		Field: consentFields(cm), Raw: consentRaw(cm), ConsentMode: &ConsentMode{Product: h.Product, GoogleConsent: cm}}, true
+}
+
+// mayBeGoogle reports whether a (lower-case) host may be Google's, before
+// its registrable domain is worked out: that domain is part of the host.
+func mayBeGoogle(host string) bool {
+	if strings.Contains(host, "google.") {
+		return true
+	}
+	for _, d := range googleDomains {
+		if strings.Contains(host, d) {
+			return true
+		}
+	}
+	return false
 }
 
 // consentParams are the Consent Mode parameters in the order reported.
