@@ -114,40 +114,28 @@ func scanFeatures(v []byte, text bool) features {
 		}
 		return f
 	}
-	b64, hx, digits := 0, 0, 0
-	var seen uint8
+	// Branch-free: random IDs make the hex and digit tests a coin toss
+	// per byte, which a branch predictor cannot learn.
+	var b64, hx, dr, maxB64, maxHex, maxRun, high, digits int
+	var seen, has uint8
 	for _, c := range v {
 		k := featureClass[c]
 		seen |= k
-		if k&fRun != 0 {
-			b64++
-			f.b64 = max(f.b64, b64)
-		} else {
-			b64 = 0
-		}
-		if k&fHex != 0 {
-			hx++
-			f.hex = max(f.hex, hx)
-		} else {
-			hx = 0
-		}
-		f.high += int(k >> 7) // fHigh is the top bit
-		if !text {
-			continue
-		}
-		if k&fDigit != 0 {
-			f.class.digits++
-			digits++
-			continue
-		}
-		f.class.run = max(f.class.run, digits)
-		digits = 0
-		f.class.has |= anchorBits[c]
+		b64 = (b64 + 1) * int(k&fRun)
+		maxB64 = max(maxB64, b64)
+		hx = (hx + 1) * int(k>>1&1) // fHex
+		maxHex = max(maxHex, hx)
+		high += int(k >> 7) // fHigh is the top bit
+		d := int(k >> 5 & 1) // fDigit
+		digits += d
+		dr = (dr + 1) * d
+		maxRun = max(maxRun, dr)
+		has |= anchorBits[c] // no digit sets an anchor bit
 	}
+	f.b64, f.hex, f.high = maxB64, maxHex, high
 	f.pct, f.amp, f.esc = seen&fPct != 0, seen&fAmp != 0, seen&fEsc != 0
 	if text {
-		f.text = true
-		f.class.run = max(f.class.run, digits)
+		f.text, f.class = true, textClass{digits: digits, run: maxRun, has: has}
 	}
 	return f
 }
