@@ -125,7 +125,7 @@ func scanFeatures(v []byte, text bool) features {
 		maxB64 = max(maxB64, b64)
 		hx = (hx + 1) * int(k>>1&1) // fHex
 		maxHex = max(maxHex, hx)
-		high += int(k >> 7) // fHigh is the top bit
+		high += int(k >> 7)  // fHigh is the top bit
 		d := int(k >> 5 & 1) // fDigit
 		digits += d
 		dr = (dr + 1) * d
