@@ -29,6 +29,7 @@ type redactor struct {
 	cookieNames map[string]bool // names whose values are secret
 	httpOnly    []cookieAt      // HttpOnly cookies seen, resolved by finish
 	secrets     secretSet
+	learned     *learnedSet // texts already learned from
 	rep         interface{ Replace(string) string }
 	// inf opens deflate streams for every layer walk; a redactor is used
 	// by one goroutine at a time (the Visitor passes and Report).
@@ -40,7 +41,7 @@ type cookieAt struct{ name, domain string }
 
 func newRedactor(opts Options) *redactor {
 	r := &redactor{firstParty: map[string]bool{}, cookieNames: map[string]bool{}, secrets: secretSet{},
-		autoFirst: len(opts.FirstParty) == 0}
+		learned: newLearnedSet(), autoFirst: len(opts.FirstParty) == 0}
 	for _, d := range opts.FirstParty {
 		r.firstParty[registrable(d)] = true
 	}

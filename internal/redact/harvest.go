@@ -60,6 +60,9 @@ func (r *redactor) harvestRequest(q *traffic.Request) {
 func (r *redactor) harvestHeader(name, value, host string) {
 	switch {
 	case strings.EqualFold(name, "cookie"):
+		if !r.learned.first(kindCookieHeader, value) {
+			return
+		}
 		cookieHeader(value, func(n, v string) string {
 			if sessionCookie(n) {
 				r.secrets.add(v, minHarvested)
@@ -94,7 +97,7 @@ func (r *redactor) harvestHeader(name, value, host string) {
 // dl= parameter carries the page's own parameters; a base64 or gzip body
 // its JSON fields).
 func (r *redactor) harvestText(s string) {
-	if s == "" {
+	if s == "" || !r.learned.first(kindText, s) {
 		return
 	}
 	learn := func(s string) string {

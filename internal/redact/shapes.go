@@ -174,7 +174,10 @@ var keyFields = []string{"key", "api_key", "apikey", "api-key", "access_token", 
 var keyAnchors = []string{"key=", `key"`, `key\"`}
 
 // fieldAnchors are all a text naming a secret field contains: one pass.
-var fieldAnchors = slices.Concat(secretFieldParts, keyAnchors)
+var (
+	fieldAnchors   = slices.Concat(secretFieldParts, keyAnchors)
+	fieldAnchorSet = newPartSet(fieldAnchors)
+)
 
 // secretValuePrefixes start secret keys of services whose formats have no
 // fixed length (OpenAI's and Anthropic's "sk-", webhook secrets).

@@ -51,7 +51,7 @@ type fieldFunc func(key, value string) string
 // multipart and form syntax, and returns the rewritten text.
 func fields(s string, f fieldFunc) string {
 	// Cheap test first: most text names no secret field at all.
-	if !containsAnyFold(s, fieldAnchors) {
+	if !fieldAnchorSet.in(s) {
 		return s
 	}
 	if strings.Contains(s, `"`) {
