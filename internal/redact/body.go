@@ -3,7 +3,6 @@ package redact
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"unicode/utf8"
 
@@ -57,10 +56,18 @@ func inflateOne(in *codec.Inflater, kind string, raw []byte, limit int) ([]byte,
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
 		return out, codings, errors.New("truncated")
 	case err != nil:
-		return out, codings, fmt.Errorf("broken %s stream", kind)
+		// Most runs sniffed as raw deflate are random identifiers that
+		// break at once: the error is made only when it is read.
+		return out, codings, brokenStream(kind)
 	}
 	return out, codings, nil
 }
+
+// brokenStream is the error of a stream of its coding that breaks off
+// with an error of its own.
+type brokenStream string
+
+func (b brokenStream) Error() string { return "broken " + string(b) + " stream" }
 
 // inflate undoes the codings of a Content-Encoding header (or one sniffed
 // coding) up to limit bytes. A stream that breaks off (truncated) or

@@ -74,28 +74,37 @@ func (e escaping) segments(s string, f func(seg string) string) string {
 	return b.String()
 }
 
-// unescape decodes every unit of s; ok is false when s holds none.
+// unescape decodes every unit of s; ok is false when s holds none. Every
+// unit starts with the anchor, so the bytes between anchors are copied as
+// they are.
 func (e escaping) unescape(s string) (string, bool) {
 	var b strings.Builder
-	units := 0
+	units, last := 0, 0 // s[last:] is not written yet
 	for i := 0; i < len(s); {
+		k := strings.IndexByte(s[i:], e.anchor)
+		if k < 0 {
+			break
+		}
+		i += k
 		n, dec := e.unit(s, i)
 		if n == 0 {
-			if units > 0 {
-				b.WriteByte(s[i])
-			}
 			i++
 			continue
 		}
 		if units == 0 {
 			b.Grow(len(s))
-			b.WriteString(s[:i])
 		}
 		units++
+		b.WriteString(s[last:i])
 		b.WriteString(dec)
 		i += n
+		last = i
 	}
-	return b.String(), units > 0
+	if units == 0 {
+		return "", false
+	}
+	b.WriteString(s[last:])
+	return b.String(), true
 }
 
 // splice puts the rewrite d2 of d, the unescaped form of s, back into s:
