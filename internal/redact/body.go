@@ -39,17 +39,32 @@ func sniffCompression(raw []byte) string {
 // no header to tell it by: short, as a password deflated alone is.
 const minDeflate = 8
 
-// inflateOne undoes one sniffed coding with a reused inflater, up to
-// limit bytes; errors as inflate's.
-func inflateOne(in *codec.Inflater, kind string, raw []byte, limit int) ([]byte, []string, error) {
-	r, release, err := in.Reader(kind, raw, limit)
+// inflater undoes sniffed codings, reusing a DEFLATE reader (its window
+// is the costly part) and an output buffer: most runs sniffed as raw
+// deflate are random identifiers that break within a few bytes.
+type inflater struct {
+	in  codec.Inflater
+	buf bytes.Buffer
+}
+
+// maxKeptBuffer is the largest output buffer an inflater keeps between
+// calls.
+const maxKeptBuffer = 64 << 10
+
+// one undoes one sniffed coding up to limit bytes; errors as inflate's.
+// The bytes returned are valid until the next call.
+func (f *inflater) one(kind string, raw []byte, limit int) ([]byte, []string, error) {
+	r, release, err := f.in.Reader(kind, raw, limit)
 	defer release()
 	if err != nil {
 		return nil, nil, err
 	}
-	var buf bytes.Buffer
-	_, err = buf.ReadFrom(io.LimitReader(r, int64(limit)+1))
-	out, codings := buf.Bytes(), []string{kind}
+	if f.buf.Cap() > maxKeptBuffer {
+		f.buf = bytes.Buffer{}
+	}
+	f.buf.Reset()
+	_, err = f.buf.ReadFrom(io.LimitReader(r, int64(limit)+1))
+	out, codings := f.buf.Bytes(), []string{kind}
 	switch {
 	case len(out) > limit:
 		return out[:limit], codings, errors.New("over the decoding budget")

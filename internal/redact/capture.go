@@ -7,7 +7,6 @@ import (
 
 	"golang.org/x/net/publicsuffix"
 
-	"github.com/leakwatch/leakwatch/internal/codec"
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
@@ -33,7 +32,7 @@ type redactor struct {
 	rep         interface{ Replace(string) string }
 	// inf opens deflate streams for every layer walk; a redactor is used
 	// by one goroutine at a time (the Visitor passes and Report).
-	inf codec.Inflater
+	inf inflater
 }
 
 // cookieAt is a cookie name and the domain that set it.

@@ -35,10 +35,10 @@ type layered struct {
 	held   func(decoded string) string // names what a changed text held ("a password")
 	verb   string                      // "redacted" or "masked", for markers
 	budget int
-	inf    *codec.Inflater // reused: a DEFLATE window is costly to make
+	inf    *inflater // reused between layers and texts
 }
 
-func newLayered(flat func(string) string, held func(string) string, verb string, inf *codec.Inflater) *layered {
+func newLayered(flat func(string) string, held func(string) string, verb string, inf *inflater) *layered {
 	return &layered{flat: flat, held: held, verb: verb, budget: layerBudget, inf: inf}
 }
 
@@ -317,7 +317,7 @@ func (l *layered) compressed(raw []byte, codings, what string, sniffed bool, dep
 	inflater := inflate
 	if sniffed {
 		inflater = func(kind string, raw []byte, limit int) ([]byte, []string, error) {
-			return inflateOne(l.inf, kind, raw, limit)
+			return l.inf.one(kind, raw, limit)
 		}
 	}
 	dec, applied, err := inflater(codings, raw, limit)

@@ -47,7 +47,7 @@ func lowerASCIIString(s string) string {
 // reach the matcher's corners: one-byte parts, parts that are not
 // letters, parts sharing their first bytes.
 var partLists = [][]string{fieldAnchors, secretFieldParts, sessionCookieParts, credentialHeaderParts,
-	{"k"}, {"i", "=", "ab"}, {`\"`, "-x", "a"}, {"token", "to", "tok"}, {"kelvin"}, {}}
+	{"bearer"}, {"k"}, {"i", "=", "ab"}, {`\"`, "-x", "a"}, {"token", "to", "tok"}, {"kelvin"}, {}}
 
 // sameAsRef fails when the matcher and its oracle disagree on s.
 func sameAsRef(t *testing.T, s string) {
@@ -68,7 +68,7 @@ var partSets = func() []struct {
 		set   *partSet
 		parts []string
 	}{{fieldAnchorSet, fieldAnchors}, {secretFieldPartSet, secretFieldParts}, {sessionCookiePartSet, sessionCookieParts},
-		{credentialHeaderPartSet, credentialHeaderParts}}
+		{credentialHeaderPartSet, credentialHeaderParts}, {bearerSet, []string{"bearer"}}}
 	for _, parts := range partLists {
 		out = append(out, struct {
 			set   *partSet

@@ -174,13 +174,16 @@ func unescapeJSON(s string) string {
 	return string(codec.UnescapeJSON([]byte(s)))
 }
 
+// bearerSet finds "bearer" in any case, as strings.ToLower would.
+var bearerSet = newPartSet([]string{"bearer"})
+
 // tokens blanks JWTs, bearer credentials and provider keys in free text.
 func tokens(s string) string {
 	s = blankKeys(s)
 	if strings.Contains(s, "eyJ") {
 		s = jwtRE.ReplaceAllString(s, Placeholder)
 	}
-	if strings.Contains(strings.ToLower(s), "bearer") {
+	if bearerSet.in(s) {
 		s = bearerRE.ReplaceAllString(s, "${1}${2}"+Placeholder)
 	}
 	if strings.Contains(s, "@") && strings.Contains(s, "://") {
