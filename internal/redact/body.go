@@ -39,21 +39,25 @@ func sniffCompression(raw []byte) string {
 // no header to tell it by: short, as a password deflated alone is.
 const minDeflate = 8
 
-// inflater undoes sniffed codings, reusing a DEFLATE reader (its window
-// is the costly part) and an output buffer: most runs sniffed as raw
-// deflate are random identifiers that break within a few bytes.
-type inflater struct {
-	in  codec.Inflater
-	buf bytes.Buffer
+// decoders is what layer walks keep between runs and texts: a DEFLATE
+// reader (its window is the costly part) and an output buffer reused by
+// sniffed streams (most runs sniffed as raw deflate are random
+// identifiers that break within a few bytes), and the runs and streams
+// that decoded to no text (a capture and its report repeat the same
+// identifiers; see layered.lzString and layered.compressed).
+type decoders struct {
+	in   codec.Inflater
+	buf  bytes.Buffer
+	dead *hashSet
 }
 
-// maxKeptBuffer is the largest output buffer an inflater keeps between
+// maxKeptBuffer is the largest output buffer a decoders keeps between
 // calls.
 const maxKeptBuffer = 64 << 10
 
 // one undoes one sniffed coding up to limit bytes; errors as inflate's.
 // The bytes returned are valid until the next call.
-func (f *inflater) one(kind string, raw []byte, limit int) ([]byte, []string, error) {
+func (f *decoders) one(kind string, raw []byte, limit int) ([]byte, []string, error) {
 	r, release, err := f.in.Reader(kind, raw, limit)
 	defer release()
 	if err != nil {

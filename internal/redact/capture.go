@@ -28,11 +28,17 @@ type redactor struct {
 	cookieNames map[string]bool // names whose values are secret
 	httpOnly    []cookieAt      // HttpOnly cookies seen, resolved by finish
 	secrets     secretSet
-	learned     *learnedSet // texts already learned from
-	rep         interface{ Replace(string) string }
-	// inf opens deflate streams for every layer walk; a redactor is used
-	// by one goroutine at a time (the Visitor passes and Report).
-	inf inflater
+	// learned remembers the texts already learned from. Learning from a
+	// text only adds to the secrets, and adds the same whatever was
+	// learned before, so learning from it again changes nothing: a
+	// capture repeats its headers (User-Agent, client hints, Referer, a
+	// host's cookies) on every request, and a report the URLs and headers
+	// the capture held; each is read once.
+	learned *hashSet
+	rep  interface{ Replace(string) string }
+	// inf serves every layer walk (the learner's, the filter's and
+	// Report's); a redactor is used by one goroutine at a time.
+	inf decoders
 }
 
 // cookieAt is a cookie name and the domain that set it.
@@ -40,7 +46,8 @@ type cookieAt struct{ name, domain string }
 
 func newRedactor(opts Options) *redactor {
 	r := &redactor{firstParty: map[string]bool{}, cookieNames: map[string]bool{}, secrets: secretSet{},
-		learned: newLearnedSet(), autoFirst: len(opts.FirstParty) == 0}
+		learned: newHashSet(maxLearned), autoFirst: len(opts.FirstParty) == 0}
+	r.inf.dead = newHashSet(maxDeadEnds)
 	for _, d := range opts.FirstParty {
 		r.firstParty[registrable(d)] = true
 	}

@@ -95,10 +95,12 @@ func maskPairs(values []PersonaValue) []string {
 // masker masks persona values through every layer of a text.
 type masker struct {
 	rep *strings.Replacer
-	inf inflater
+	inf decoders
 }
 
-func newMasker(pairs []string) *masker { return &masker{rep: strings.NewReplacer(pairs...)} }
+func newMasker(pairs []string) *masker {
+	return &masker{rep: strings.NewReplacer(pairs...), inf: decoders{dead: newHashSet(maxDeadEnds)}}
+}
 
 func (m *masker) mask(s string) string {
 	if s == "" {
