@@ -35,7 +35,7 @@ type redactor struct {
 	// host's cookies) on every request, and a report the URLs and headers
 	// the capture held; each is read once.
 	learned *hashSet
-	rep  interface{ Replace(string) string }
+	rep     interface{ Replace(string) string }
 	// inf serves every layer walk (the learner's, the filter's and
 	// Report's); a redactor is used by one goroutine at a time.
 	inf decoders
