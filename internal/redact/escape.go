@@ -49,23 +49,33 @@ var escapings = withSeps([]escaping{
 })
 
 // segments calls f with each stretch of s between separators that holds
-// the anchor; f returns the stretch's rewrite.
+// the anchor; f returns the stretch's rewrite. Stretches are found from
+// the anchors: the bytes of a text between them are read once, by
+// strings.IndexByte.
 func (e escaping) segments(s string, f func(seg string) string) string {
 	var b strings.Builder
 	last := 0
-	for start := 0; start < len(s); {
-		end := start
+	for pos := 0; pos < len(s); {
+		k := strings.IndexByte(s[pos:], e.anchor)
+		if k < 0 {
+			break
+		}
+		// s[pos-1] is a separator (or pos is 0): the stretch holding
+		// the anchor starts at pos or later.
+		start, end := pos+k, pos+k
+		for start > pos && !e.isSep[s[start-1]] {
+			start--
+		}
 		for end < len(s) && !e.isSep[s[end]] {
 			end++
 		}
-		if seg := s[start:end]; strings.IndexByte(seg, e.anchor) >= 0 {
-			if out := f(seg); out != seg {
-				b.WriteString(s[last:start])
-				b.WriteString(out)
-				last = end
-			}
+		seg := s[start:end]
+		if out := f(seg); out != seg {
+			b.WriteString(s[last:start])
+			b.WriteString(out)
+			last = end
 		}
-		start = end + 1
+		pos = end + 1
 	}
 	if last == 0 && b.Len() == 0 {
 		return s

@@ -196,7 +196,7 @@ func (l *layered) lzString(run string, depth int) string {
 	var dead hashKey
 	free := l.budget >= expansionLimit(len(run)) && l.inf.dead != nil
 	if free {
-		if dead = l.inf.dead.key(kindNoLZ, "", run); l.inf.dead.has(dead) {
+		if dead = l.inf.dead.key(kindNoLZ, run); l.inf.dead.has(dead) {
 			return ""
 		}
 	}
@@ -340,7 +340,7 @@ func (l *layered) compressed(raw []byte, codings, what string, sniffed bool, dep
 		}
 	}
 	if free {
-		if dead = l.inf.dead.keyBytes(kindNoStream, codings, raw); l.inf.dead.has(dead) {
+		if dead = l.inf.dead.keyBytes(noStream(codings), raw); l.inf.dead.has(dead) {
 			return nil, false, "", false
 		}
 	}

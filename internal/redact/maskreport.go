@@ -94,12 +94,12 @@ func maskPairs(values []PersonaValue) []string {
 
 // masker masks persona values through every layer of a text.
 type masker struct {
-	rep *strings.Replacer
+	rep *pairReplacer
 	inf decoders
 }
 
 func newMasker(pairs []string) *masker {
-	return &masker{rep: strings.NewReplacer(pairs...), inf: decoders{dead: newHashSet(maxDeadEnds)}}
+	return &masker{rep: newPairReplacer(pairs...), inf: decoders{dead: newHashSet(maxDeadEnds)}}
 }
 
 func (m *masker) mask(s string) string {

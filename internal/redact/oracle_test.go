@@ -124,3 +124,76 @@ func TestKeySpansOracle(t *testing.T) {
 		t.Fatalf("only %d texts held a credential", found)
 	}
 }
+
+// segmentsRef is escaping.segments as it was, every byte tested for a
+// separator: the oracle of the version that starts from the anchors.
+func segmentsRef(e escaping, s string, f func(seg string) string) string {
+	var b strings.Builder
+	last := 0
+	for start := 0; start < len(s); {
+		end := start
+		for end < len(s) && !e.isSep[s[end]] {
+			end++
+		}
+		if seg := s[start:end]; strings.IndexByte(seg, e.anchor) >= 0 {
+			if out := f(seg); out != seg {
+				b.WriteString(s[last:start])
+				b.WriteString(out)
+				last = end
+			}
+		}
+		start = end + 1
+	}
+	if last == 0 && b.Len() == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// TestSegmentsOracle: the stretches handed to the rewrite, and the text
+// put back together, are those of the byte-at-a-time version; no anchor
+// is a separator.
+func TestSegmentsOracle(t *testing.T) {
+	t.Parallel()
+	for _, e := range escapings {
+		if e.isSep[e.anchor] {
+			t.Fatalf("%s: its anchor is a separator", e.name)
+		}
+	}
+	for k, s := range oracleTexts(3, 20000) {
+		for _, e := range escapings {
+			var got, want []string
+			rewrite := func(into *[]string) func(string) string {
+				return func(seg string) string {
+					*into = append(*into, seg)
+					if (len(seg)+k)%3 == 0 {
+						return "<" + seg + ">"
+					}
+					return seg
+				}
+			}
+			out, ref := e.segments(s, rewrite(&got)), segmentsRef(e, s, rewrite(&want))
+			if out != ref || !slices.Equal(got, want) {
+				t.Fatalf("%s of %q: %q %q, oracle %q %q", e.name, s, out, got, ref, want)
+			}
+		}
+	}
+}
+
+// TestPairReplacerOracle: reading for pairs first replaces as
+// strings.Replacer does, with old strings of one byte, overlapping and
+// sharing their starts, and none.
+func TestPairReplacerOracle(t *testing.T) {
+	t.Parallel()
+	lists := [][]string{{}, {"abc", "X"}, {"abc", "X", "ab", "Y"}, {"a", "X", "bcd", "Y"}, {"Menlo Park", "M****", "menlo park", "m****"},
+		{"%41", "[R]", "eyJhbGciOiJIUzI1NiJ9", "[R]", "eyJhbGciOiJIUzI1NiJ8", "[R]"}}
+	for _, oldnew := range lists {
+		p, ref := newPairReplacer(oldnew...), strings.NewReplacer(oldnew...)
+		for _, s := range append(oracleTexts(4, 5000), "abcabc", "xxabx", "Menlo Parks", "menlo park", "a", "") {
+			if got, want := p.Replace(s), ref.Replace(s); got != want {
+				t.Fatalf("%q in %q: %q, oracle %q", oldnew, s, got, want)
+			}
+		}
+	}
+}
