@@ -6,15 +6,16 @@ import (
 	"github.com/leakwatch/leakwatch/internal/codec"
 )
 
-// hashSet remembers texts by a 128-bit hash (two keyed 64-bit hashes and
-// the length) and a kind, not the texts themselves: its memory stays
-// bounded whatever the capture's size. Once full it remembers nothing
-// more, and callers then do the work every time, as without it. A nil
-// set remembers nothing.
+// hashSet remembers texts by a 128-bit hash (two keyed 64-bit hashes,
+// the kind and the length folded in), not the texts themselves, in a
+// table of fixed size where a text takes the slot of its hash's low bits,
+// evicting the one that was there: memory stays bounded whatever the
+// capture's size, and a text forgotten is only worked on again, as
+// without the set. A nil set remembers nothing.
 type hashSet struct {
 	seeds [2]maphash.Seed
-	seen  map[hashKey]struct{}
-	limit int
+	slots []hashKey // made on the first add
+	size  int       // a power of two
 }
 
 // hashKey is a text's hash, its length and its kind folded in.
@@ -44,19 +45,23 @@ func noStream(coding string) textKind {
 	return kindNoDeflate
 }
 
-// Bounds of the hash sets, at about 40 bytes an entry.
+// Sizes of the hash sets' tables, at 16 bytes a slot.
 const (
-	maxLearned  = 1 << 17 // texts learned from
-	maxDeadEnds = 1 << 16 // runs and streams that decode to no text
+	maxLearned  = 1 << 16 // texts learned from
+	maxDeadEnds = 1 << 15 // runs and streams that decode to no text
 )
 
-func newHashSet(limit int) *hashSet {
-	return &hashSet{seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, seen: map[hashKey]struct{}{}, limit: limit}
+func newHashSet(size int) *hashSet {
+	return &hashSet{seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, size: size}
 }
 
 // fold mixes a kind and a length into a text's two hashes.
 func fold(kind textKind, n int, h1, h2 uint64) hashKey {
-	return hashKey{h1 ^ uint64(kind)*0x9e3779b97f4a7c15, h2 ^ uint64(n)*0xc2b2ae3d27d4eb4f}
+	k := hashKey{h1 ^ uint64(kind)*0x9e3779b97f4a7c15, h2 ^ uint64(n)*0xc2b2ae3d27d4eb4f}
+	if k == (hashKey{}) {
+		k[1] = 1 // the zero key is an empty slot's
+	}
+	return k
 }
 
 func (h *hashSet) key(kind textKind, s string) hashKey {
@@ -68,21 +73,21 @@ func (h *hashSet) keyBytes(kind textKind, b []byte) hashKey {
 }
 
 func (h *hashSet) has(k hashKey) bool {
-	if h == nil {
-		return false
-	}
-	_, ok := h.seen[k]
-	return ok
+	return h != nil && h.slots != nil && h.slots[k[0]&uint64(h.size-1)] == k
 }
 
 func (h *hashSet) add(k hashKey) {
-	if h != nil && len(h.seen) < h.limit {
-		h.seen[k] = struct{}{}
+	if h == nil {
+		return
 	}
+	if h.slots == nil {
+		h.slots = make([]hashKey, h.size)
+	}
+	h.slots[k[0]&uint64(h.size-1)] = k
 }
 
-// first reports whether s (of the kind) is seen for the first time, and
-// remembers it while there is room. A nil set sees everything first.
+// first reports whether s (of the kind) is not remembered, and remembers
+// it. A nil set sees everything first.
 func (h *hashSet) first(kind textKind, s string) bool {
 	if h == nil {
 		return true
