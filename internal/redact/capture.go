@@ -35,7 +35,9 @@ type redactor struct {
 	// host's cookies) on every request, and a report the URLs and headers
 	// the capture held; each is read once.
 	learned *hashSet
-	rep     interface{ Replace(string) string }
+	// sessionNames remembers sessionCookie's answer per cookie name.
+	sessionNames map[string]bool
+	rep          interface{ Replace(string) string }
 	// inf serves every layer walk (the learner's, the filter's and
 	// Report's); a redactor is used by one goroutine at a time.
 	inf decoders
@@ -45,7 +47,7 @@ type redactor struct {
 type cookieAt struct{ name, domain string }
 
 func newRedactor(opts Options) *redactor {
-	r := &redactor{firstParty: map[string]bool{}, cookieNames: map[string]bool{}, secrets: secretSet{},
+	r := &redactor{firstParty: map[string]bool{}, cookieNames: map[string]bool{}, secrets: secretSet{}, sessionNames: map[string]bool{},
 		learned: newHashSet(maxLearned), autoFirst: len(opts.FirstParty) == 0}
 	r.inf.dead = newHashSet(maxDeadEnds)
 	for _, d := range opts.FirstParty {

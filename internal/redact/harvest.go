@@ -56,6 +56,26 @@ func (r *redactor) harvestRequest(q *traffic.Request) {
 	}
 }
 
+// maxSessionNames bounds the cookie names whose sessionCookie answer a
+// redactor keeps, and maxSessionName their length.
+const (
+	maxSessionNames = 1 << 12
+	maxSessionName  = 64
+)
+
+// sessionName is sessionCookie, remembered for the names a capture's
+// Cookie headers repeat on every request.
+func (r *redactor) sessionName(n string) bool {
+	if v, ok := r.sessionNames[n]; ok {
+		return v
+	}
+	v := sessionCookie(n)
+	if len(r.sessionNames) < maxSessionNames && len(n) <= maxSessionName {
+		r.sessionNames[n] = v
+	}
+	return v
+}
+
 // harvestHeader learns secrets from one header line.
 func (r *redactor) harvestHeader(name, value, host string) {
 	switch {
@@ -63,11 +83,10 @@ func (r *redactor) harvestHeader(name, value, host string) {
 		if !r.learned.first(kindCookieHeader, value) {
 			return
 		}
-		cookieHeader(value, func(n, v string) string {
-			if sessionCookie(n) {
+		eachCookie(value, func(n, v string) {
+			if r.sessionName(n) {
 				r.secrets.add(v, minHarvested)
 			}
-			return v
 		})
 	case strings.EqualFold(name, "set-cookie"):
 		for _, line := range strings.Split(value, "\n") {

@@ -35,7 +35,7 @@ func unescapeRef(e escaping, s string) (string, bool) {
 // oracleTexts are random texts of the bytes the layer walk reacts to.
 func oracleTexts(seed uint64, n int) []string {
 	pieces := []string{"%", "%4", "%41", "%e9", "%C3%A9", "&", "&amp;", "&#x41;", "&#65;", "&lt", "&#;", "\\", `\"`, `\u00e9`,
-		`\ud83d\ude00`, `\ud83d`, "\\u12", "a", "Z", "9", "=", "+", "/", "_", "-", " ", "\"", "'", "<", "\xff", "é",
+		`\ud83d\ude00`, `\ud83d`, "\\u12", "a", "Z", "9", "=", ";", "+", "/", "_", "-", " ", "\"", "'", "<", "\xff", "é",
 		"eyJhbGciOiJIUzI1NiJ9", "SHVudGVyMiFUeXBlZA==", "48756e74657232215479706564", "sk_live_0123456789abcdefgh",
 		"AKIAABCDEFGHIJKLMNOP", "xoxb-1234567890-abc", "ghp_" + strings.Repeat("a1", 18), "AIza" + strings.Repeat("x", 35)}
 	rng := rand.New(rand.NewPCG(seed, 7))
@@ -194,6 +194,19 @@ func TestPairReplacerOracle(t *testing.T) {
 			if got, want := p.Replace(s), ref.Replace(s); got != want {
 				t.Fatalf("%q in %q: %q, oracle %q", oldnew, s, got, want)
 			}
+		}
+	}
+}
+
+// TestEachCookie: eachCookie hands on the pairs cookieHeader does.
+func TestEachCookie(t *testing.T) {
+	t.Parallel()
+	for _, s := range append(oracleTexts(5, 3000), "", ";", "a=b", " a = b ;c=d;;e", "=x; y=", "sid=1; sid=2") {
+		var got, want []string
+		eachCookie(s, func(n, v string) { got = append(got, n, v) })
+		cookieHeader(s, func(n, v string) string { want = append(want, n, v); return v })
+		if !slices.Equal(got, want) {
+			t.Fatalf("pairs of %q: %q, oracle %q", s, got, want)
 		}
 	}
 }
