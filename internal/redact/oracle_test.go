@@ -2,6 +2,7 @@ package redact
 
 import (
 	"math/rand/v2"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -209,4 +210,74 @@ func TestEachCookie(t *testing.T) {
 			t.Fatalf("pairs of %q: %q, oracle %q", s, got, want)
 		}
 	}
+}
+
+// The field expressions anchored at their start: the definition the hand
+// matchers are held to.
+var (
+	jsonFieldAtRE        = regexp.MustCompile(`^(?:` + jsonFieldRE.String() + `)`)
+	escapedJSONFieldAtRE = regexp.MustCompile(`^(?:` + escapedJSONFieldRE.String() + `)`)
+	jsonKeyAtRE          = regexp.MustCompile(`^` + jsonKey)
+	escapedJSONKeyAtRE   = regexp.MustCompile(`^` + escapedJSONKey)
+)
+
+// fieldMatchersSame fails when a hand matcher and its expression disagree
+// at any offset of s.
+func fieldMatchersSame(t *testing.T, s string) {
+	t.Helper()
+	keyLen := func(re *regexp.Regexp, s string) int {
+		if loc := re.FindStringIndex(s); loc != nil {
+			return loc[1]
+		}
+		return -1
+	}
+	for i := range len(s) + 1 {
+		u := s[i:]
+		if got, want := jsonFieldMatch(u), jsonFieldAtRE.FindStringSubmatchIndex(u); !slices.Equal(got, want) {
+			t.Fatalf("JSON field at %q: %v, expression %v", u, got, want)
+		}
+		if got, want := escapedFieldMatch(u), escapedJSONFieldAtRE.FindStringSubmatchIndex(u); !slices.Equal(got, want) {
+			t.Fatalf("escaped JSON field at %q: %v, expression %v", u, got, want)
+		}
+		if got, want := jsonKeyLen(u), keyLen(jsonKeyAtRE, u); got != want {
+			t.Fatalf("JSON key at %q: %v, expression %v", u, got, want)
+		}
+		if got, want := escapedKeyLen(u), keyLen(escapedJSONKeyAtRE, u); got != want {
+			t.Fatalf("escaped JSON key at %q: %v, expression %v", u, got, want)
+		}
+	}
+}
+
+// TestFieldMatchers: the hand matchers find what the expressions find, on
+// texts of quotes, escapes, colons, spaces, numbers, newlines, bytes that
+// are not UTF-8 and keys at and past 128 units.
+func TestFieldMatchers(t *testing.T) {
+	t.Parallel()
+	pieces := []string{`"`, `\`, `\"`, `\\`, ":", " ", "\t", "\n", "\f", "\v", "\r", "-", "0", "12", "a", "é", "😀", "\xff", "\xe2\x82",
+		`\` + "\n", `\😀`, `\` + "\xff", strings.Repeat("k", 127), strings.Repeat("é", 64), `"k"`, `\"k\"`, `"pw": "x"`, `\"pw\":\"x\"`}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 5000 {
+		var b strings.Builder
+		for range rng.IntN(10) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		fieldMatchersSame(t, b.String())
+	}
+	for _, n := range []int{127, 128, 129} {
+		for _, unit := range []string{"k", "é", `\😀`, `\"`} {
+			key := strings.Repeat(unit, n)
+			fieldMatchersSame(t, `"`+key+`": "v"`)
+			fieldMatchersSame(t, `\"`+key+`\" :\"v\"`)
+		}
+	}
+}
+
+func FuzzFieldMatchers(f *testing.F) {
+	f.Add(`{"k": "v", "pw" : -12, "e":"a\"b\\c", "n":-x}`)
+	f.Add(`\"pw\":\"x\" \"k\" : \"`)
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) <= 2048 {
+			fieldMatchersSame(t, s)
+		}
+	})
 }
