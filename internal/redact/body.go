@@ -3,7 +3,6 @@ package redact
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"unicode/utf8"
 
@@ -40,27 +39,54 @@ func sniffCompression(raw []byte) string {
 // no header to tell it by: short, as a password deflated alone is.
 const minDeflate = 8
 
-// inflateOne undoes one sniffed coding with a reused inflater, up to
-// limit bytes; errors as inflate's.
-func inflateOne(in *codec.Inflater, kind string, raw []byte, limit int) ([]byte, []string, error) {
-	r, release, err := in.Reader(kind, raw, limit)
+// decoders is what layer walks keep between runs and texts: a DEFLATE
+// reader (its window is the costly part) and an output buffer reused by
+// sniffed streams (most runs sniffed as raw deflate are random
+// identifiers that break within a few bytes), and the runs and streams
+// that decoded to no text (a capture and its report repeat the same
+// identifiers; see layered.lzString and layered.compressed).
+type decoders struct {
+	in   codec.Inflater
+	buf  bytes.Buffer
+	dead *hashSet
+}
+
+// maxKeptBuffer is the largest output buffer a decoders keeps between
+// calls.
+const maxKeptBuffer = 64 << 10
+
+// one undoes one sniffed coding up to limit bytes; errors as inflate's.
+// The bytes returned are valid until the next call.
+func (f *decoders) one(kind string, raw []byte, limit int) ([]byte, []string, error) {
+	r, release, err := f.in.Reader(kind, raw, limit)
 	defer release()
 	if err != nil {
 		return nil, nil, err
 	}
-	var buf bytes.Buffer
-	_, err = buf.ReadFrom(io.LimitReader(r, int64(limit)+1))
-	out, codings := buf.Bytes(), []string{kind}
+	if f.buf.Cap() > maxKeptBuffer {
+		f.buf = bytes.Buffer{}
+	}
+	f.buf.Reset()
+	_, err = f.buf.ReadFrom(io.LimitReader(r, int64(limit)+1))
+	out, codings := f.buf.Bytes(), []string{kind}
 	switch {
 	case len(out) > limit:
 		return out[:limit], codings, errors.New("over the decoding budget")
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
 		return out, codings, errors.New("truncated")
 	case err != nil:
-		return out, codings, fmt.Errorf("broken %s stream", kind)
+		// Most runs sniffed as raw deflate are random identifiers that
+		// break at once: the error is made only when it is read.
+		return out, codings, brokenStream(kind)
 	}
 	return out, codings, nil
 }
+
+// brokenStream is the error of a stream of its coding that breaks off
+// with an error of its own.
+type brokenStream string
+
+func (b brokenStream) Error() string { return "broken " + string(b) + " stream" }
 
 // inflate undoes the codings of a Content-Encoding header (or one sniffed
 // coding) up to limit bytes. A stream that breaks off (truncated) or

@@ -7,7 +7,6 @@ import (
 
 	"golang.org/x/net/publicsuffix"
 
-	"github.com/leakwatch/leakwatch/internal/codec"
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
@@ -29,18 +28,28 @@ type redactor struct {
 	cookieNames map[string]bool // names whose values are secret
 	httpOnly    []cookieAt      // HttpOnly cookies seen, resolved by finish
 	secrets     secretSet
-	rep         interface{ Replace(string) string }
-	// inf opens deflate streams for every layer walk; a redactor is used
-	// by one goroutine at a time (the Visitor passes and Report).
-	inf codec.Inflater
+	// learned remembers the texts already learned from. Learning from a
+	// text only adds to the secrets, and adds the same whatever was
+	// learned before, so learning from it again changes nothing: a
+	// capture repeats its headers (User-Agent, client hints, Referer, a
+	// host's cookies) on every request, and a report the URLs and headers
+	// the capture held; each is read once.
+	learned *hashSet
+	// sessionNames remembers sessionCookie's answer per cookie name.
+	sessionNames map[string]bool
+	rep          interface{ Replace(string) string }
+	// inf serves every layer walk (the learner's, the filter's and
+	// Report's); a redactor is used by one goroutine at a time.
+	inf decoders
 }
 
 // cookieAt is a cookie name and the domain that set it.
 type cookieAt struct{ name, domain string }
 
 func newRedactor(opts Options) *redactor {
-	r := &redactor{firstParty: map[string]bool{}, cookieNames: map[string]bool{}, secrets: secretSet{},
-		autoFirst: len(opts.FirstParty) == 0}
+	r := &redactor{firstParty: map[string]bool{}, cookieNames: map[string]bool{}, secrets: secretSet{}, sessionNames: map[string]bool{},
+		learned: newHashSet(maxLearned), autoFirst: len(opts.FirstParty) == 0}
+	r.inf.dead = newHashSet(maxDeadEnds)
 	for _, d := range opts.FirstParty {
 		r.firstParty[registrable(d)] = true
 	}

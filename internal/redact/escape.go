@@ -49,23 +49,33 @@ var escapings = withSeps([]escaping{
 })
 
 // segments calls f with each stretch of s between separators that holds
-// the anchor; f returns the stretch's rewrite.
+// the anchor; f returns the stretch's rewrite. Stretches are found from
+// the anchors: the bytes of a text between them are read once, by
+// strings.IndexByte.
 func (e escaping) segments(s string, f func(seg string) string) string {
 	var b strings.Builder
 	last := 0
-	for start := 0; start < len(s); {
-		end := start
+	for pos := 0; pos < len(s); {
+		k := strings.IndexByte(s[pos:], e.anchor)
+		if k < 0 {
+			break
+		}
+		// s[pos-1] is a separator (or pos is 0): the stretch holding
+		// the anchor starts at pos or later.
+		start, end := pos+k, pos+k
+		for start > pos && !e.isSep[s[start-1]] {
+			start--
+		}
 		for end < len(s) && !e.isSep[s[end]] {
 			end++
 		}
-		if seg := s[start:end]; strings.IndexByte(seg, e.anchor) >= 0 {
-			if out := f(seg); out != seg {
-				b.WriteString(s[last:start])
-				b.WriteString(out)
-				last = end
-			}
+		seg := s[start:end]
+		if out := f(seg); out != seg {
+			b.WriteString(s[last:start])
+			b.WriteString(out)
+			last = end
 		}
-		start = end + 1
+		pos = end + 1
 	}
 	if last == 0 && b.Len() == 0 {
 		return s
@@ -74,28 +84,37 @@ func (e escaping) segments(s string, f func(seg string) string) string {
 	return b.String()
 }
 
-// unescape decodes every unit of s; ok is false when s holds none.
+// unescape decodes every unit of s; ok is false when s holds none. Every
+// unit starts with the anchor, so the bytes between anchors are copied as
+// they are.
 func (e escaping) unescape(s string) (string, bool) {
 	var b strings.Builder
-	units := 0
+	units, last := 0, 0 // s[last:] is not written yet
 	for i := 0; i < len(s); {
+		k := strings.IndexByte(s[i:], e.anchor)
+		if k < 0 {
+			break
+		}
+		i += k
 		n, dec := e.unit(s, i)
 		if n == 0 {
-			if units > 0 {
-				b.WriteByte(s[i])
-			}
 			i++
 			continue
 		}
 		if units == 0 {
 			b.Grow(len(s))
-			b.WriteString(s[:i])
 		}
 		units++
+		b.WriteString(s[last:i])
 		b.WriteString(dec)
 		i += n
+		last = i
 	}
-	return b.String(), units > 0
+	if units == 0 {
+		return "", false
+	}
+	b.WriteString(s[last:])
+	return b.String(), true
 }
 
 // splice puts the rewrite d2 of d, the unescaped form of s, back into s:

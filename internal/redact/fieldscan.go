@@ -1,7 +1,6 @@
 package redact
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -22,17 +21,13 @@ const (
 	escapedJSONKey = `\\"([^"\\]{1,128})\\"`
 )
 
-var (
-	jsonFieldAt        = regexp.MustCompile(`^(?:` + jsonFieldRE.String() + `)`)
-	escapedJSONFieldAt = regexp.MustCompile(`^(?:` + escapedJSONFieldRE.String() + `)`)
-	jsonKeyAt          = regexp.MustCompile(`^` + jsonKey)
-	escapedJSONKeyAt   = regexp.MustCompile(`^` + escapedJSONKey)
-)
-
 // fieldScan is one JSON field expression as a colon-point scan.
 type fieldScan struct {
-	at  *regexp.Regexp // the expression anchored at its start
-	key *regexp.Regexp // its key alone, anchored
+	// at matches the expression anchored at the start of a text, as
+	// FindStringSubmatchIndex would (nil: none); keyLen its key alone
+	// (-1: none).
+	at     func(string) []int
+	keyLen func(string) int
 	// quote is how a key opens and closes: `"` or `\"`.
 	quote string
 	// maxKey bounds a key's bytes: 128 units of up to 5 bytes (an escape
@@ -44,13 +39,13 @@ type fieldScan struct {
 }
 
 var (
-	jsonFieldScan = fieldScan{jsonFieldAt, jsonKeyAt, `"`, 128 * 5, func(s string, i int) bool {
+	jsonFieldScan = fieldScan{jsonFieldMatch, jsonKeyLen, `"`, 128 * 5, func(s string, i int) bool {
 		if i < len(s) && s[i] == '-' {
 			i++
 		}
 		return i < len(s) && (s[i] == '"' || s[i] >= '0' && s[i] <= '9')
 	}}
-	escapedJSONFieldScan = fieldScan{escapedJSONFieldAt, escapedJSONKeyAt, `\"`, 128 * 4, func(s string, i int) bool {
+	escapedJSONFieldScan = fieldScan{escapedFieldMatch, escapedKeyLen, `\"`, 128 * 4, func(s string, i int) bool {
 		return strings.HasPrefix(s[i:], `\"`)
 	}}
 )
@@ -92,13 +87,13 @@ func (f fieldScan) tryAt(s string, q int, dead map[int]bool) []int {
 	if !strings.HasPrefix(s[q:], f.quote) {
 		return nil
 	}
-	k := f.key.FindStringIndex(s[q:min(len(s), q+f.maxKey+2*len(f.quote))])
-	if k == nil || dead[q+k[1]] {
+	k := f.keyLen(s[q:min(len(s), q+f.maxKey+2*len(f.quote))])
+	if k < 0 || dead[q+k] {
 		return nil
 	}
-	loc := f.at.FindStringSubmatchIndex(s[q:])
+	loc := f.at(s[q:])
 	if loc == nil {
-		dead[q+k[1]] = true
+		dead[q+k] = true
 		return nil
 	}
 	for j := range loc {

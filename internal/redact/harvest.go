@@ -56,15 +56,37 @@ func (r *redactor) harvestRequest(q *traffic.Request) {
 	}
 }
 
+// maxSessionNames bounds the cookie names whose sessionCookie answer a
+// redactor keeps, and maxSessionName their length.
+const (
+	maxSessionNames = 1 << 12
+	maxSessionName  = 64
+)
+
+// sessionName is sessionCookie, remembered for the names a capture's
+// Cookie headers repeat on every request.
+func (r *redactor) sessionName(n string) bool {
+	if v, ok := r.sessionNames[n]; ok {
+		return v
+	}
+	v := sessionCookie(n)
+	if len(r.sessionNames) < maxSessionNames && len(n) <= maxSessionName {
+		r.sessionNames[n] = v
+	}
+	return v
+}
+
 // harvestHeader learns secrets from one header line.
 func (r *redactor) harvestHeader(name, value, host string) {
 	switch {
 	case strings.EqualFold(name, "cookie"):
-		cookieHeader(value, func(n, v string) string {
-			if sessionCookie(n) {
+		if !r.learned.first(kindCookieHeader, value) {
+			return
+		}
+		eachCookie(value, func(n, v string) {
+			if r.sessionName(n) {
 				r.secrets.add(v, minHarvested)
 			}
-			return v
 		})
 	case strings.EqualFold(name, "set-cookie"):
 		for _, line := range strings.Split(value, "\n") {
@@ -94,7 +116,7 @@ func (r *redactor) harvestHeader(name, value, host string) {
 // dl= parameter carries the page's own parameters; a base64 or gzip body
 // its JSON fields).
 func (r *redactor) harvestText(s string) {
-	if s == "" {
+	if s == "" || !r.learned.first(kindText, s) {
 		return
 	}
 	learn := func(s string) string {

@@ -19,6 +19,18 @@ func cookieHeader(v string, f func(name, value string) string) string {
 	return strings.Join(parts, ";")
 }
 
+// eachCookie calls f with each name=value pair of a Cookie header, as
+// cookieHeader does, without rewriting the header.
+func eachCookie(v string, f func(name, value string)) {
+	for more := true; more; {
+		var p string
+		p, v, more = strings.Cut(v, ";")
+		if name, val, ok := strings.Cut(p, "="); ok {
+			f(strings.TrimSpace(name), val)
+		}
+	}
+}
+
 // setCookieHeader splits a Set-Cookie value into its name, value and
 // whether it carries HttpOnly; rewrite returns it with a new value.
 func setCookieHeader(v string) (name, value string, httpOnly bool, rewrite func(string) string) {

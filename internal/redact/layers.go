@@ -35,10 +35,10 @@ type layered struct {
 	held   func(decoded string) string // names what a changed text held ("a password")
 	verb   string                      // "redacted" or "masked", for markers
 	budget int
-	inf    *codec.Inflater // reused: a DEFLATE window is costly to make
+	inf    *decoders // reused between layers and texts
 }
 
-func newLayered(flat func(string) string, held func(string) string, verb string, inf *codec.Inflater) *layered {
+func newLayered(flat func(string) string, held func(string) string, verb string, inf *decoders) *layered {
 	return &layered{flat: flat, held: held, verb: verb, budget: layerBudget, inf: inf}
 }
 
@@ -190,6 +190,17 @@ func (l *layered) lzString(run string, depth int) string {
 		return ""
 	}
 	limit := min(l.budget/2, expansionLimit(len(run))/2) // UTF-16 units: up to 3 bytes each
+	// A run neither decoder read as text is remembered when the limit
+	// did not depend on the budget: the decoders' output depends on the
+	// run and the limit alone.
+	var dead hashKey
+	free := l.budget >= expansionLimit(len(run)) && l.inf.dead != nil
+	if free {
+		if dead = l.inf.dead.key(kindNoLZ, run); l.inf.dead.has(dead) {
+			return ""
+		}
+	}
+	budget := l.budget
 	for _, dec := range []func(string, int) (string, error){codec.LZFromBase64, codec.LZFromURI} {
 		out, err := dec(run, limit)
 		if len(out) < 4 || !codec.PlausibleText([]byte(out)) || !l.spend(len(out)) {
@@ -203,6 +214,9 @@ func (l *layered) lzString(run string, depth int) string {
 			return l.marker("lz-string data", out, why)
 		}
 		return ""
+	}
+	if free && l.budget == budget { // nothing spent: neither output was text
+		l.inf.dead.add(dead)
 	}
 	return ""
 }
@@ -315,13 +329,29 @@ func (l *layered) inner(raw []byte, name string, depth int) (out []byte, changed
 func (l *layered) compressed(raw []byte, codings, what string, sniffed bool, depth int) (out []byte, changed bool, mark string, ok bool) {
 	limit := min(l.budget, expansionLimit(len(raw)))
 	inflater := inflate
+	// Sniffed bytes that do not inflate to text are remembered when the
+	// limit did not depend on the budget: what inflates depends on the
+	// bytes, the coding and the limit alone.
+	var dead hashKey
+	free := sniffed && l.budget >= expansionLimit(len(raw)) && l.inf.dead != nil
 	if sniffed {
 		inflater = func(kind string, raw []byte, limit int) ([]byte, []string, error) {
-			return inflateOne(l.inf, kind, raw, limit)
+			return l.inf.one(kind, raw, limit)
+		}
+	}
+	if free {
+		if dead = l.inf.dead.keyBytes(noStream(codings), raw); l.inf.dead.has(dead) {
+			return nil, false, "", false
 		}
 	}
 	dec, applied, err := inflater(codings, raw, limit)
-	if len(dec) == 0 || !codec.PlausibleText(dec) || !l.spend(len(dec)) {
+	if len(dec) == 0 || !codec.PlausibleText(dec) {
+		if free {
+			l.inf.dead.add(dead)
+		}
+		return nil, false, "", false
+	}
+	if !l.spend(len(dec)) {
 		return nil, false, "", false
 	}
 	text := string(dec)

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/leakwatch/leakwatch/internal/audit"
-	"github.com/leakwatch/leakwatch/internal/codec"
 )
 
 // PersonaValue is one value a tester gave, by its persona key ("email",
@@ -95,11 +94,13 @@ func maskPairs(values []PersonaValue) []string {
 
 // masker masks persona values through every layer of a text.
 type masker struct {
-	rep *strings.Replacer
-	inf codec.Inflater
+	rep *pairReplacer
+	inf decoders
 }
 
-func newMasker(pairs []string) *masker { return &masker{rep: strings.NewReplacer(pairs...)} }
+func newMasker(pairs []string) *masker {
+	return &masker{rep: newPairReplacer(pairs...), inf: decoders{dead: newHashSet(maxDeadEnds)}}
+}
 
 func (m *masker) mask(s string) string {
 	if s == "" {

@@ -59,7 +59,7 @@ func sessionCookie(name string) bool {
 		return false
 	}
 	if hasPrefixFold(n, "__host-") || hasPrefixFold(n, "__secure-") || equalsAnyFold(n, knownSessionCookies) ||
-		containsAnyFold(n, sessionCookieParts) {
+		sessionCookiePartSet.in(n) {
 		return true
 	}
 	for _, w := range nameWords(n) {
@@ -149,7 +149,7 @@ func credentialHeader(name string) bool {
 	if n == "" || n[0] == ':' {
 		return false
 	}
-	return equalsAnyFold(n, credentialHeaders) || containsAnyFold(n, credentialHeaderParts)
+	return equalsAnyFold(n, credentialHeaders) || credentialHeaderPartSet.in(n)
 }
 
 // secretFieldParts are substrings of form, JSON, query and storage key names
@@ -165,7 +165,7 @@ var publicKeyFields = []string{"token", "api_key", "apikey", "api-key", "authent
 
 // secretField reports whether a field name holds a secret.
 func secretField(name string) bool {
-	return name != "" && !equalsAnyFold(name, publicKeyFields) && containsAnyFold(name, secretFieldParts)
+	return name != "" && !equalsAnyFold(name, publicKeyFields) && secretFieldPartSet.in(name)
 }
 
 func containsAny(s string, parts []string) bool {
@@ -177,55 +177,17 @@ func containsAny(s string, parts []string) bool {
 	return false
 }
 
-// containsAnyFold reports whether s contains any of parts (lowercase ASCII,
-// shorter than 64 bytes: TestFoldParts holds the lists passed) ignoring
-// case, as strings.Contains(strings.ToLower(s), part) would.
-func containsAnyFold(s string, parts []string) bool {
-	// Lowercasing once and letting strings.Contains (vectorised) scan for
-	// each part is many times faster on whole bodies than comparing
-	// case-insensitively at every position. A long text is lowercased a
-	// megabyte at a time (not copied when it has no capital), overlapping
-	// by more than any part can span: a body of tens of megabytes is not
-	// copied whole.
-	// Only two runes lowercase to ASCII (U+0130 to "i", the Kelvin sign
-	// to "k"), so without them folding ASCII letters alone is the same
-	// test, and it is not slowed by bytes that are not ASCII (binary).
-	const chunk, overlap = 1 << 20, 64
-	if strings.Contains(s, "\u0130") || strings.Contains(s, "\u212a") {
-		return containsAnyFoldUnicode(s, parts, chunk, overlap)
-	}
-	for lo := 0; lo < len(s); {
-		hi := min(len(s), lo+chunk)
-		ls := lowerASCIIString(s[lo:hi])
-		for _, p := range parts {
-			if strings.Contains(ls, p) {
-				return true
-			}
-		}
-		if hi == len(s) {
-			break
-		}
-		lo = hi - overlap
-	}
-	return false
-}
+// Sets of the lists above, each read in one pass (see partSet).
+var (
+	sessionCookiePartSet    = newPartSet(sessionCookieParts)
+	credentialHeaderPartSet = newPartSet(credentialHeaderParts)
+	secretFieldPartSet      = newPartSet(secretFieldParts)
+)
 
-// lowerASCIIString lowercases the ASCII letters of s, returning s itself
-// when it has no capital.
-func lowerASCIIString(s string) string {
-	i := 0
-	for i < len(s) && (s[i] < 'A' || s[i] > 'Z') {
-		i++
-	}
-	if i == len(s) {
-		return s
-	}
-	b := []byte(s)
-	for ; i < len(b); i++ {
-		b[i] = lowerASCII[b[i]]
-	}
-	return string(b)
-}
+// A text holding one of the two runes that lowercase to ASCII is
+// lowercased a megabyte at a time (a body of tens of megabytes is not
+// copied whole), overlapping by more than any part can span.
+const foldChunk, foldOverlap = 1 << 20, 64
 
 // lowerASCII maps a byte to its ASCII lowercase.
 var lowerASCII = func() (t [256]byte) {
@@ -238,8 +200,9 @@ var lowerASCII = func() (t [256]byte) {
 	return t
 }()
 
-// containsAnyFoldUnicode is containsAnyFold by strings.ToLower: a long
-// text is lowercased a chunk at a time, cut where no rune is.
+// containsAnyFoldUnicode reports whether strings.ToLower(s) contains any
+// of parts: a long text is lowercased a chunk at a time, cut where no rune
+// is.
 func containsAnyFoldUnicode(s string, parts []string, chunk, overlap int) bool {
 	for lo := 0; lo < len(s); {
 		hi := runeCut(s, min(len(s), lo+chunk))

@@ -65,7 +65,7 @@ func (ss secretSet) add(v string, min int) {
 var trivial = map[string]bool{"true": true, "false": true, "null": true, "undefined": true, "deleted": true, "none": true}
 
 // replacer replaces every secret, longest first, with its replacement.
-func (ss secretSet) replacer() *strings.Replacer {
+func (ss secretSet) replacer() *pairReplacer {
 	vals := make([]string, 0, len(ss))
 	for v := range ss {
 		vals = append(vals, v)
@@ -80,5 +80,5 @@ func (ss secretSet) replacer() *strings.Replacer {
 	for _, v := range vals {
 		pairs = append(pairs, v, ss[v])
 	}
-	return strings.NewReplacer(pairs...)
+	return newPairReplacer(pairs...)
 }

@@ -77,10 +77,13 @@ func (k keyShape) match(s string, at int) int {
 	return end
 }
 
-// keyAnchors2 are the distinct two-byte starts of the shapes' prefixes:
-// one vectorised search each finds every candidate, however many shapes
-// share it.
-var keyAnchors2 = shapeAnchors(keyShapes)
+// keyAnchors2 are the distinct two-byte starts of the shapes' prefixes,
+// and keyPairs has a bit for each: one pass over a text finds every
+// candidate of every shape.
+var (
+	keyAnchors2 = shapeAnchors(keyShapes)
+	keyPairs    = pairBits(keyAnchors2)
+)
 
 func shapeAnchors(shapes []keyShape) []string {
 	var out []string
@@ -92,27 +95,53 @@ func shapeAnchors(shapes []keyShape) []string {
 	return out
 }
 
+// pairBitmap has a bit for each pair of bytes.
+type pairBitmap [1 << 16 / 64]uint64
+
+func pairBits(pairs []string) *pairBitmap {
+	t := new(pairBitmap)
+	for _, p := range pairs {
+		t.set(p[0], p[1])
+	}
+	return t
+}
+
+func (t *pairBitmap) set(a, b byte) {
+	k := uint(a)<<8 | uint(b)
+	t[k>>6] |= 1 << (k & 63)
+}
+
+func (t *pairBitmap) has(a, b byte) bool {
+	k := uint(a)<<8 | uint(b)
+	return t[k>>6]&(1<<(k&63)) != 0
+}
+
 // keySpans returns the byte spans of provider credentials in s, sorted
-// and not overlapping.
+// and not overlapping. Each anchor's occurrences are tried in order; a
+// match skips the occurrences of its anchor inside it (not those of
+// others, which may start a credential of their own).
 func keySpans(s string) [][2]int {
 	var spans [][2]int
-	for _, a := range keyAnchors2 {
-		for off := 0; off < len(s); {
-			i := strings.Index(s[off:], a)
-			if i < 0 {
-				break
+	var next []int // per anchor, where its next occurrence may start
+	for at := 0; at+1 < len(s); at++ {
+		if !keyPairs.has(s[at], s[at+1]) {
+			continue
+		}
+		if next == nil {
+			next = make([]int, len(keyAnchors2))
+		}
+		a := slices.Index(keyAnchors2, s[at:at+2])
+		if at < next[a] {
+			continue
+		}
+		for _, k := range keyShapes {
+			if !strings.HasPrefix(s[at:], k.prefix) {
+				continue
 			}
-			at := off + i
-			off = at + 1
-			for _, k := range keyShapes {
-				if !strings.HasPrefix(s[at:], k.prefix) {
-					continue
-				}
-				if end := k.match(s, at); end > 0 {
-					spans = append(spans, [2]int{at, end})
-					off = end
-					break
-				}
+			if end := k.match(s, at); end > 0 {
+				spans = append(spans, [2]int{at, end})
+				next[a] = end
+				break
 			}
 		}
 	}
@@ -174,7 +203,10 @@ var keyFields = []string{"key", "api_key", "apikey", "api-key", "access_token", 
 var keyAnchors = []string{"key=", `key"`, `key\"`}
 
 // fieldAnchors are all a text naming a secret field contains: one pass.
-var fieldAnchors = slices.Concat(secretFieldParts, keyAnchors)
+var (
+	fieldAnchors   = slices.Concat(secretFieldParts, keyAnchors)
+	fieldAnchorSet = newPartSet(fieldAnchors)
+)
 
 // secretValuePrefixes start secret keys of services whose formats have no
 // fixed length (OpenAI's and Anthropic's "sk-", webhook secrets).

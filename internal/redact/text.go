@@ -51,7 +51,7 @@ type fieldFunc func(key, value string) string
 // multipart and form syntax, and returns the rewritten text.
 func fields(s string, f fieldFunc) string {
 	// Cheap test first: most text names no secret field at all.
-	if !containsAnyFold(s, fieldAnchors) {
+	if !fieldAnchorSet.in(s) {
 		return s
 	}
 	if strings.Contains(s, `"`) {
@@ -174,13 +174,16 @@ func unescapeJSON(s string) string {
 	return string(codec.UnescapeJSON([]byte(s)))
 }
 
+// bearerSet finds "bearer" in any case, as strings.ToLower would.
+var bearerSet = newPartSet([]string{"bearer"})
+
 // tokens blanks JWTs, bearer credentials and provider keys in free text.
 func tokens(s string) string {
 	s = blankKeys(s)
 	if strings.Contains(s, "eyJ") {
 		s = jwtRE.ReplaceAllString(s, Placeholder)
 	}
-	if strings.Contains(strings.ToLower(s), "bearer") {
+	if bearerSet.in(s) {
 		s = bearerRE.ReplaceAllString(s, "${1}${2}"+Placeholder)
 	}
 	if strings.Contains(s, "@") && strings.Contains(s, "://") {
