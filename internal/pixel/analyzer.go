@@ -43,6 +43,10 @@ type Analyzer struct {
 	docs   *strTable            // distinct document and frame URLs (capped)
 	keptS  *strTable            // kept URL texts, hosts and domains
 	urls   chunkList[urlRecord] // third-party requests, for cookie sync
+	// docLens are the lengths of the URLs in docs; removeMemo the forms
+	// of the last page URL and headers syncText removes.
+	docLens    lengthSet
+	removeMemo removeMemo
 	limits limits
 
 	// finished holds the results once Finish has run.

@@ -1,0 +1,51 @@
+package pixel
+
+import (
+	"net/url"
+	"slices"
+	"testing"
+
+	"github.com/leakwatch/leakwatch/internal/traffic"
+)
+
+// The fuzz targets here hold the code made faster to the code it replaced
+// (oracle_test.go): the same answers on any input.
+
+// FuzzSyncTextEquivalence: syncText with the memoised, deduplicated forms
+// and embeddedDocs with its length filter give what they gave before.
+func FuzzSyncTextEquivalence(f *testing.F) {
+	f.Add("https://x.example/p?u=https%3A%2F%2Fwww.site.com%2Fa%3Fb%3D1&id=abc123def456", "https://www.site.com/a?b=1",
+		"https://www.site.com/a?b=1", "Mozilla/5.0 (X11; Linux x86_64)", "https://www.site.com/a?b=1")
+	f.Add("https://x.example/p?r=Mozilla%2F5.0+%28X11%29&d=https://doc.example/f", "https://p.example/",
+		"https://p.example/ x", "Mozilla/5.0 (X11)", "https://doc.example/f")
+	f.Add("https://t.example/s?a=%zz&b=++&c=page%20page", "page page", "page page", "", "page+page")
+	f.Fuzz(func(t *testing.T, rawURL, page, referer, agent, doc string) {
+		a := NewAnalyzer()
+		a.recordDocument(&traffic.Request{URL: doc, ResourceType: "document"})
+		r := &traffic.Request{URL: rawURL, Headers: traffic.Headers{{Name: "Referer", Value: referer},
+			{Name: "User-Agent", Value: agent}}}
+		oldDocs, newDocs := a.oldEmbeddedDocs(rawURL), a.embeddedDocs(rawURL)
+		if !slices.Equal(oldDocs, newDocs) {
+			t.Fatalf("embeddedDocs(%q) = %q, want %q", rawURL, newDocs, oldDocs)
+		}
+		want := oldSyncText(r, page, oldDocs)
+		for range 2 { // the memo's miss, then its hit
+			if got := syncText(r, a.removeMemo.get(page, referer, agent), newDocs); got != want {
+				t.Fatalf("syncText(%q) = %q, want %q", rawURL, got, want)
+			}
+		}
+	})
+}
+
+// FuzzBeaconNamesEquivalence: the names a beacon is listed under are the
+// first 20 parameter names parseQuery gives.
+func FuzzBeaconNamesEquivalence(f *testing.F) {
+	f.Add("a=1&&b%20c=2&=3&d&e+f=%zz")
+	f.Add("x=1&x=2&y")
+	f.Fuzz(func(t *testing.T, query string) {
+		u := &url.URL{RawQuery: query}
+		if got, want := appendBeaconNames(nil, query), oldBeaconNames(u); !slices.Equal(got, want) {
+			t.Fatalf("appendBeaconNames(%q) = %q, want %q", query, got, want)
+		}
+	})
+}
