@@ -2,6 +2,7 @@ package pixel
 
 import (
 	"hash/maphash"
+	"strings"
 	"math/bits"
 	"unsafe"
 )
@@ -233,6 +234,39 @@ func (t *strTable) place(h uint64, id int) {
 		i = (i + 1) & mask
 	}
 	t.slots[i] = int32(id + 1)
+}
+
+// hasLower reports whether the ASCII lower case of s is in the table (a
+// nil table holds nothing), without building that string when s is short.
+func (t *strTable) hasLower(s string) bool {
+	if t == nil || len(t.slots) == 0 {
+		return false
+	}
+	var buf [64]byte
+	if len(s) > len(buf) {
+		return t.has(strings.ToLower(s))
+	}
+	b := buf[:len(s)]
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 {
+			return t.has(strings.ToLower(s))
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	mask := len(t.slots) - 1
+	for i := int(maphash.Bytes(t.seed, b)) & mask; ; i = (i + 1) & mask {
+		id := int(t.slots[i]) - 1
+		if id < 0 {
+			return false
+		}
+		if string(t.view(id)) == string(b) {
+			return true
+		}
+	}
 }
 
 // has reports whether s is in the table; a nil table holds nothing.

@@ -75,7 +75,9 @@ func (a *Analyzer) recordCookies(r *traffic.Request, p party.Party) {
 				continue
 			}
 			ev := evidence(a.idCookies, p.Domain)
-			ev.domain = strings.Clone(p.Domain)
+			if ev.domain == "" {
+				ev.domain = strings.Clone(p.Domain)
+			}
 			ev.add(r.Index, c.Name)
 		}
 	}
@@ -149,8 +151,11 @@ func identifierLike(v string) bool {
 		strings.HasPrefix(v, "{") || strings.HasPrefix(v, "[") || strings.Contains(v, " ") {
 		return false
 	}
+	// The words are at most 9 bytes long, in any case folding (a value
+	// here has at least minIDLen bytes; the folds that lengthen a word,
+	// "ſ" for "s", only reach 6).
 	for _, w := range []string{"true", "false", "yes", "no", "null", "undefined"} {
-		if strings.EqualFold(v, w) {
+		if len(v) <= 9 && strings.EqualFold(v, w) {
 			return false
 		}
 	}
@@ -161,23 +166,33 @@ func identifierLike(v string) bool {
 // shannon is the Shannon entropy of s in bits per byte: log2(n) less the
 // mean of c·log2(c) over the counts c of its bytes, each term read from a
 // table while counts are small (cookie values are cut at maxCookieValue).
+// The terms are summed in the order the bytes first occur in s: a second
+// pass over s meets them in that order and takes each count once.
 func shannon(s string) float64 {
 	if len(s) == 0 {
 		return 0
 	}
-	var counts [256]int32
-	var seen [256]byte // the distinct bytes, in order of first sight
-	distinct := 0
+	if len(s) <= math.MaxUint16 {
+		var counts [256]uint16
+		return entropy(s, &counts)
+	}
+	var counts [256]int
+	return entropy(s, &counts)
+}
+
+// entropy is shannon with counts of a type that can hold len(s).
+func entropy[T uint16 | int](s string, counts *[256]T) float64 {
 	for i := 0; i < len(s); i++ {
-		if counts[s[i]] == 0 {
-			seen[distinct] = s[i]
-			distinct++
-		}
 		counts[s[i]]++
 	}
 	sum, n := 0.0, float64(len(s))
-	for _, b := range seen[:distinct] {
-		if c := int(counts[b]); c < len(cLog2c) {
+	for i := 0; i < len(s); i++ {
+		c := int(counts[s[i]])
+		if c == 0 {
+			continue
+		}
+		counts[s[i]] = 0
+		if c < len(cLog2c) {
 			sum += cLog2c[c]
 		} else {
 			sum += float64(c) * math.Log2(float64(c))

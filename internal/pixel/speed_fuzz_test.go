@@ -1,8 +1,10 @@
 package pixel
 
 import (
+	"math"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/leakwatch/leakwatch/internal/traffic"
@@ -46,6 +48,52 @@ func FuzzBeaconNamesEquivalence(f *testing.F) {
 		u := &url.URL{RawQuery: query}
 		if got, want := appendBeaconNames(nil, query), oldBeaconNames(u); !slices.Equal(got, want) {
 			t.Fatalf("appendBeaconNames(%q) = %q, want %q", query, got, want)
+		}
+	})
+}
+
+// FuzzIdentifierRulesEquivalence: the identifier rules (entropy, the
+// cookie-value test, tokens, sync candidates, strong tokens against a
+// table of host labels) answer as before, entropy to the bit.
+func FuzzIdentifierRulesEquivalence(f *testing.F) {
+	for _, s := range []string{"GA1.2.1234567890.1700000000", "UNDEFINED", "undefined", "abc-def-ghi", "aaaaaaaaaaaaaaaaaaaaaaaaa",
+		"v_id:017c4f5e9a3b$_sn:1$db_iey9i2bw:true", "90b1c2d4-11e7-90b1-0242-ac130003ffff", "Server01-Xk9qP2mZ7w",
+		"falſe-yeſ-KELVIN", "2021-10-19T23:17:05.123Z", "expressen.se/P2JCJGE4TBWH"} {
+		f.Add(s, "expressen")
+	}
+	f.Fuzz(func(t *testing.T, v, label string) {
+		if got, want := shannon(v), oldShannon(v); math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("shannon(%q) = %v, want %v", v, got, want)
+		}
+		if got, want := identifierLike(v), oldIdentifierLike(v); got != want {
+			t.Fatalf("identifierLike(%q) = %v, want %v", v, got, want)
+		}
+		if got, want := tokens(v), oldTokens(v); !slices.Equal(got, want) {
+			t.Fatalf("tokens(%q) = %v, want %v", v, got, want)
+		}
+		if got, want := syncCandidates(v), oldSyncCandidates(v); !slices.Equal(got, want) {
+			t.Fatalf("syncCandidates(%q) = %q, want %q", v, got, want)
+		}
+		if got, want := qualifies(v), oldQualifies(v); got != want {
+			t.Fatalf("qualifies(%q) = %v, want %v", v, got, want)
+		}
+		known := newStrTable(&byteBudget{})
+		for _, tok := range tokens(label) {
+			known.add(strings.ToLower(label[tok.start:tok.end]))
+		}
+		for _, k := range []*strTable{nil, known} {
+			if got, want := hasStrongToken(v, k), oldHasStrongToken(v, k); got != want {
+				t.Fatalf("hasStrongToken(%q, %q) = %v, want %v", v, label, got, want)
+			}
+			toks := tokens(v)
+			group := uuidGroups(v, toks)
+			for i := range toks {
+				for j := i; j < len(toks) && j < i+maxRunTokens; j++ {
+					if got, want := weakEdge(v, toks, group, i, j, k), oldWeakEdge(v, toks, group, i, j, k); got != want {
+						t.Fatalf("weakEdge(%q, %d, %d) = %v, want %v", v, i, j, got, want)
+					}
+				}
+			}
 		}
 	})
 }
