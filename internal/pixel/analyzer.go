@@ -38,16 +38,16 @@ type Analyzer struct {
 	// by count, not charged to the URL budget).
 	hostTokens *strTable
 	// kept is the URL budget; what follows is charged to it as allocated.
-	kept   byteBudget
-	pages  *strTable            // distinct page URLs (capped)
-	docs   *strTable            // distinct document and frame URLs (capped)
-	keptS  *strTable            // kept URL texts, hosts and domains
-	urls   chunkList[urlRecord] // third-party requests, for cookie sync
+	kept  byteBudget
+	pages *strTable            // distinct page URLs (capped)
+	docs  *strTable            // distinct document and frame URLs (capped)
+	keptS *strTable            // kept URL texts, hosts and domains
+	urls  chunkList[urlRecord] // third-party requests, for cookie sync
 	// docLens are the lengths of the URLs in docs; removeMemo the forms
 	// of the last page URL and headers syncText removes.
 	docLens    lengthSet
 	removeMemo removeMemo
-	limits limits
+	limits     limits
 
 	// finished holds the results once Finish has run.
 	finished *finished

@@ -2,8 +2,8 @@ package pixel
 
 import (
 	"hash/maphash"
-	"strings"
 	"math/bits"
+	"strings"
 	"unsafe"
 )
 

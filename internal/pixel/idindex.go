@@ -310,8 +310,9 @@ func (a *Analyzer) hostOnly(id string) bool {
 }
 
 // settleCandidates applies the filters that need the whole capture. It is
-// linear in the candidates and the page URLs kept.
-func (a *Analyzer) settleCandidates() {
+// linear in the candidates and the page URLs kept. f is the token filter
+// of the candidates.
+func (a *Analyzer) settleCandidates(f *tokenFilter) {
 	for id, c := range a.cands {
 		c.rejected = !c.shadow && (c.sharedPart() || a.hostOnly(id))
 	}
@@ -322,7 +323,7 @@ func (a *Analyzer) settleCandidates() {
 			texts = append(texts, d)
 		}
 		for _, t := range texts {
-			for _, m := range a.matchAll(t, true) {
+			for _, m := range a.matchAll(t, true, f) {
 				m.cand.rejected = true
 			}
 		}
@@ -334,8 +335,10 @@ func (a *Analyzer) settleCandidates() {
 // dropped (the longest wins), and so is one that takes part of a UUID in
 // the text; one that lies inside a whole cookie value found in the text
 // names that value (idMatch.under). With all set, every match is returned,
-// overlapping or rejected ones included, and whole values are ignored.
-func (a *Analyzer) matchAll(text string, all bool) []idMatch {
+// overlapping or rejected ones included, and whole values are ignored. f,
+// the token filter of the candidates (nil for none), skips the runs that
+// no candidate can be.
+func (a *Analyzer) matchAll(text string, all bool, f *tokenFilter) []idMatch {
 	if len(a.cands) == 0 {
 		return nil
 	}
@@ -348,13 +351,17 @@ func (a *Analyzer) matchAll(text string, all bool) []idMatch {
 		if group[i] >= 0 && group[i] != i {
 			continue // starts inside a UUID
 		}
+		if !f.mayStart(text[toks[i].start:toks[i].end]) {
+			continue
+		}
 		for n := min(maxRunTokens, len(toks)-i); n >= 1; n-- {
 			j := i + n - 1
 			s := text[toks[i].start:toks[j].end]
 			if len(s) < minIDLen {
 				break
 			}
-			if len(s) > a.maxCandLen || group[j] >= 0 && group[j]+4 != j {
+			if len(s) > a.maxCandLen || group[j] >= 0 && group[j]+4 != j ||
+				!f.mayEnd(text[toks[j].start:toks[j].end]) {
 				continue
 			}
 			c := a.cands[s]

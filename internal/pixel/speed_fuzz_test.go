@@ -97,3 +97,24 @@ func FuzzIdentifierRulesEquivalence(f *testing.F) {
 		}
 	})
 }
+
+// FuzzMatchAllFilterEquivalence: the token filter only skips lookups that
+// would miss: matchAll finds the same with and without it.
+func FuzzMatchAllFilterEquivalence(f *testing.F) {
+	f.Add("GA1.2.1234567890.1700000000", "Xk9qP2mZ7wLr-90b1c2d4-11e7-90b1-0242-ac130003ffff", "https://t.example/p?cid=1234567890.1700000000&u=Xk9qP2mZ7wLr")
+	f.Add("v_id:017c4f5e9a3b7e2$_sn:1", "abc", "/s?v=017c4f5e9a3b7e2&x=90b1c2d4-11e7-90b1-0242-ac130003ffff")
+	f.Fuzz(func(t *testing.T, v1, v2, text string) {
+		text += "&" + v1 + "=" + v2 + "." + text // the values themselves are in the text
+		a := NewAnalyzer()
+		p := testParty("https://a.example/", "https://b.example/")
+		a.addIdentifier("c1", v1, p, 0, true)
+		a.addIdentifier("c2", v2, p, 1, true)
+		filter := newTokenFilter(a.cands)
+		for _, all := range []bool{true, false} {
+			got, want := a.matchAll(text, all, filter), a.matchAll(text, all, nil)
+			if !slices.Equal(got, want) {
+				t.Fatalf("matchAll(%q, %v) = %v, want %v", text, all, got, want)
+			}
+		}
+	})
+}

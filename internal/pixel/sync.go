@@ -259,7 +259,8 @@ func (f *flow) addRequest(i int) {
 // findings and the identifier-cookie findings of vendors' own cookies sent
 // to their own domains.
 func (a *Analyzer) syncFindings() []Finding {
-	a.settleCandidates()
+	filter := newTokenFilter(a.cands)
+	a.settleCandidates(filter)
 	flows := map[flowKey]*flow{}
 	own := map[string]*keyedEvidence{}
 	order := make([]int32, a.urls.n) // records by text, in request order within a text
@@ -279,7 +280,7 @@ func (a *Analyzer) syncFindings() []Finding {
 		rec := a.urls.at(int(ri))
 		if k == 0 || prev != rec.text {
 			prev = rec.text
-			matches = a.matchAll(a.keptS.str(int(rec.text)), false)
+			matches = a.matchAll(a.keptS.str(int(rec.text)), false, filter)
 		}
 		if len(matches) == 0 {
 			continue
