@@ -59,8 +59,9 @@ var fingerprintHosts = []hostService{
 var fingerprintScripts = []string{"fingerprintjs", "fingerprint2", "/fp.min.js", "clientjs"}
 
 func lookupHost(u *url.URL, table []hostService) (hostService, bool) {
+	h := host(u)
 	for _, s := range table {
-		if hostIs(u, s.host) {
+		if hostIn(h, s.host) {
 			return s, true
 		}
 	}

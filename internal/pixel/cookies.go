@@ -159,8 +159,33 @@ func identifierLike(v string) bool {
 			return false
 		}
 	}
+	if n := len(v); n >= 10 && n <= maxCountedLen {
+		// Entropy is at least log2(n/c), c the count of the most frequent
+		// byte. n² > 32c² puts it above 2.5 bits (minIDBitsPerChar) by at
+		// least 4e-8, far beyond rounding, and 10 bytes of it above
+		// minIDBits: the value passes without the logarithms.
+		if c := maxCount(v); n*n > 32*c*c {
+			return true
+		}
+	}
 	h := shannon(v)
 	return h >= minIDBitsPerChar && h*float64(len(v)) >= minIDBits
+}
+
+// maxCountedLen bounds the strings maxCount counts, and with them how
+// small the margins of the entropy shortcuts can get.
+const maxCountedLen = 4096
+
+// maxCount returns how often the most frequent byte of s occurs; s has at
+// most maxCountedLen bytes.
+func maxCount(s string) int {
+	var counts [256]uint16
+	top := uint16(0)
+	for i := 0; i < len(s); i++ {
+		counts[s[i]]++
+		top = max(top, counts[s[i]])
+	}
+	return int(top)
 }
 
 // shannon is the Shannon entropy of s in bits per byte: log2(n) less the

@@ -177,14 +177,29 @@ func fillAccountEvent(h *Hit) {
 	}
 }
 
-// host returns the lowercased host of u without port.
+// host returns the lowercased host of u without port. A host that is
+// already lower-case ASCII with no port, brackets or final dot (almost
+// every one) is returned as it is, without the three passes.
 func host(u *url.URL) string {
-	return strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+	h := u.Host
+	if h == "" || h[len(h)-1] == '.' {
+		return strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+	}
+	for i := 0; i < len(h); i++ {
+		if c := h[i]; c == ':' || c == '[' || c >= 'A' && c <= 'Z' || c >= 0x80 {
+			return strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+		}
+	}
+	return h
 }
 
 // hostIs reports whether u's host is one of names or a subdomain of one.
 func hostIs(u *url.URL, names ...string) bool {
-	h := host(u)
+	return hostIn(host(u), names...)
+}
+
+// hostIn reports whether host h is one of names or a subdomain of one.
+func hostIn(h string, names ...string) bool {
 	for _, n := range names {
 		if strings.HasSuffix(h, n) && (len(h) == len(n) || h[len(h)-len(n)-1] == '.') {
 			return true

@@ -245,8 +245,13 @@ func runJoined(v string, toks []span) bool {
 
 // qualifies applies the rules that need nothing but the candidate itself.
 func qualifies(s string) bool {
-	if len(s) < minIDLen || len(s) > maxCandidateLen || classBits(s) <= minSyncBits ||
-		shannon(s) < minCandidateBitsPerChar {
+	if len(s) < minIDLen || len(s) > maxCandidateLen || classBits(s) <= minSyncBits {
+		return false
+	}
+	// Entropy is at least log2(n/c), c the count of the most frequent
+	// byte: n > 4c puts it above minCandidateBitsPerChar (2 bits) by at
+	// least 1e-4, far beyond rounding, without the logarithms.
+	if len(s) <= 4*maxCount(s) && shannon(s) < minCandidateBitsPerChar {
 		return false
 	}
 	if isTimestampLike(s) || isDateNumber(s) || isDateTime(s) || uuidFragment(s) {

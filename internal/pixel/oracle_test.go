@@ -326,3 +326,7 @@ func oldClassBits(s string) float64 {
 	}
 	return float64(len(s)) * math.Log2(float64(size))
 }
+
+func oldHost(u *url.URL) string {
+	return strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+}

@@ -60,6 +60,7 @@ func FuzzIdentifierRulesEquivalence(f *testing.F) {
 		"v_id:017c4f5e9a3b$_sn:1$db_iey9i2bw:true", "90b1c2d4-11e7-90b1-0242-ac130003ffff", "Server01-Xk9qP2mZ7w",
 		"falſe-yeſ-KELVIN", "2021-10-19T23:17:05.123Z", "expressen.se/P2JCJGE4TBWH"} {
 		f.Add(s, "expressen")
+		f.Add(s, s)
 	}
 	f.Fuzz(func(t *testing.T, v, label string) {
 		if got, want := shannon(v), oldShannon(v); math.Float64bits(got) != math.Float64bits(want) {
@@ -81,7 +82,11 @@ func FuzzIdentifierRulesEquivalence(f *testing.F) {
 		for _, tok := range tokens(label) {
 			known.add(strings.ToLower(label[tok.start:tok.end]))
 		}
+		known.add(strings.ToLower(label))
 		for _, k := range []*strTable{nil, known} {
+			if got, want := k.hasLower(v), k.has(strings.ToLower(v)); got != want {
+				t.Fatalf("hasLower(%q) = %v, want %v", v, got, want)
+			}
 			if got, want := hasStrongToken(v, k), oldHasStrongToken(v, k); got != want {
 				t.Fatalf("hasStrongToken(%q, %q) = %v, want %v", v, label, got, want)
 			}
@@ -115,6 +120,19 @@ func FuzzMatchAllFilterEquivalence(f *testing.F) {
 			if !slices.Equal(got, want) {
 				t.Fatalf("matchAll(%q, %v) = %v, want %v", text, all, got, want)
 			}
+		}
+	})
+}
+
+// FuzzHostEquivalence: host's fast path gives what the three passes gave.
+func FuzzHostEquivalence(f *testing.F) {
+	for _, h := range []string{"www.Example.com", "example.com.", "[::1]:8080", "a.b:443", "ÄÖ.example", "x.y.", ".", ":"} {
+		f.Add(h)
+	}
+	f.Fuzz(func(t *testing.T, h string) {
+		u := &url.URL{Host: h}
+		if got, want := host(u), oldHost(u); got != want {
+			t.Fatalf("host(%q) = %q, want %q", h, got, want)
 		}
 	})
 }
