@@ -2,7 +2,6 @@ package pixel
 
 import (
 	"math"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -319,7 +318,7 @@ func (a *Analyzer) settleCandidates(f *tokenFilter) {
 	for id := range a.pages.len() {
 		page := a.pages.str(id)
 		texts := []string{page}
-		if d, err := url.QueryUnescape(page); err == nil && d != page {
+		if d, ok := unescapeQuery(page); ok && d != page {
 			texts = append(texts, d)
 		}
 		for _, t := range texts {

@@ -136,3 +136,17 @@ func FuzzHostEquivalence(f *testing.F) {
 		}
 	})
 }
+
+// FuzzUnescapeQueryEquivalence: unescapeQuery is url.QueryUnescape.
+func FuzzUnescapeQueryEquivalence(f *testing.F) {
+	for _, s := range []string{"a%20b+c", "%", "%4", "%4g", "abc%41", "+++", "%zz%41", "100%", "a%2B%2b%E2%82%AC"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, err := url.QueryUnescape(s)
+		got, ok := unescapeQuery(s)
+		if ok != (err == nil) || got != want {
+			t.Fatalf("unescapeQuery(%q) = %q, %v; want %q, %v", s, got, ok, want, err)
+		}
+	})
+}

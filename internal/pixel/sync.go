@@ -89,7 +89,7 @@ func syncText(r *traffic.Request, base []string, extra []string) string {
 	}
 	s = removeAll(s, remove)
 	for i := 0; i < 2; i++ {
-		if d, err := url.QueryUnescape(s); err == nil {
+		if d, ok := unescapeQuery(s); ok {
 			s = d
 		}
 	}
@@ -186,8 +186,13 @@ func (a *Analyzer) embeddedDocs(rawURL string) []string {
 		if len(v) < minIDLen {
 			continue
 		}
-		if strings.ContainsAny(v, "%+") {
-			if d, err := url.QueryUnescape(v); err == nil {
+		if escapes := strings.Count(v, "%"); escapes > 0 || strings.IndexByte(v, '+') >= 0 {
+			// Unescaped, v is 2 bytes shorter per escape, or unchanged
+			// when an escape is bad: no document that long, no lookup.
+			if !a.docLens.has(len(v)-2*escapes) && !a.docLens.has(len(v)) {
+				continue
+			}
+			if d, ok := unescapeQuery(v); ok {
 				v = d
 			}
 		}
