@@ -47,7 +47,9 @@ type Analyzer struct {
 	// of the last page URL and headers syncText removes.
 	docLens    lengthSet
 	removeMemo removeMemo
-	limits     limits
+	// cookieBuf is recordCookies' list of a request's cookies, reused.
+	cookieBuf []cookiePair
+	limits    limits
 
 	// finished holds the results once Finish has run.
 	finished *finished
@@ -184,11 +186,11 @@ func (a *Analyzer) Request(r *traffic.Request, p party.Party, pageURL string) []
 	if r == nil {
 		return nil
 	}
-	hits := Decode(r)
+	u, err := url.Parse(r.URL)
+	hits := safeDecode(r, u, err)
 	if a.finished != nil {
 		return hits // the capture has ended: nothing more is recorded
 	}
-	u, err := url.Parse(r.URL)
 	if err != nil || u.Host == "" {
 		return hits
 	}

@@ -46,15 +46,19 @@ func (e *cookieEvidence) addName(set map[string]bool, name string) {
 }
 
 // recordCookies notes cookies set and sent and identifier-like values.
+// The cookies are listed in a buffer the Analyzer reuses (and clears, so
+// that it holds no request's memory after the request).
 func (a *Analyzer) recordCookies(r *traffic.Request, p party.Party) {
-	sent := requestCookies(r)
-	var set []traffic.Cookie
+	list := appendRequestCookies(a.cookieBuf[:0], r)
+	nSent := len(list)
 	if r.Response != nil {
-		set = responseCookies(r.Response)
+		list = appendResponseCookies(list, r.Response)
 	}
-	if len(sent)+len(set) == 0 {
+	defer a.keepCookieBuf(list)
+	if len(list) == 0 {
 		return
 	}
+	sent, set := list[:nSent], list[nSent:]
 	if p.ThirdParty {
 		e := a.cookies[p.Domain]
 		if e == nil {
@@ -62,24 +66,25 @@ func (a *Analyzer) recordCookies(r *traffic.Request, p party.Party) {
 			a.cookies[strings.Clone(p.Domain)] = e
 		}
 		for _, c := range set {
-			e.addName(e.set, c.Name)
+			e.addName(e.set, c.name)
 		}
 		for _, c := range sent {
-			e.addName(e.sent, c.Name)
+			e.addName(e.sent, c.name)
 		}
 		e.requests.add(r.Index)
 	}
-	for _, list := range [][]traffic.Cookie{sent, set} {
-		for _, c := range list {
-			if len(c.Value) < minIDLen || !a.cookieSeen(c.Name, c.Value, p, r.Index) {
-				continue
-			}
-			ev := evidence(a.idCookies, p.Domain)
+	var ev *keyedEvidence
+	for _, c := range list { // sent, then set
+		if len(c.value) < minIDLen || !a.cookieSeen(c.name, c.value, p, r.Index) {
+			continue
+		}
+		if ev == nil {
+			ev = evidence(a.idCookies, p.Domain)
 			if ev.domain == "" {
 				ev.domain = strings.Clone(p.Domain)
 			}
-			ev.add(r.Index, c.Name)
 		}
+		ev.add(r.Index, c.name)
 	}
 }
 
@@ -98,51 +103,67 @@ func syncSource(v string) (string, bool) {
 	return v, len(v) >= minIDLen && !strings.Contains(v, "://")
 }
 
-// requestCookies returns the cookies a request sent: as recorded, else
-// parsed from its Cookie headers.
-func requestCookies(r *traffic.Request) []traffic.Cookie {
+// maxCookieBuf is the most cookies whose room the Analyzer keeps between
+// requests: a request with more gets a list of its own.
+const maxCookieBuf = 1024
+
+// keepCookieBuf keeps list's room for the next request, cleared, unless it
+// is larger than maxCookieBuf.
+func (a *Analyzer) keepCookieBuf(list []cookiePair) {
+	clear(list)
+	a.cookieBuf = nil
+	if cap(list) <= maxCookieBuf {
+		a.cookieBuf = list[:0]
+	}
+}
+
+// cookiePair is a cookie's name and value.
+type cookiePair struct{ name, value string }
+
+// appendRequestCookies appends the cookies a request sent: as recorded,
+// else parsed from its Cookie headers.
+func appendRequestCookies(dst []cookiePair, r *traffic.Request) []cookiePair {
 	if len(r.Cookies) > 0 {
-		return r.Cookies
+		for _, c := range r.Cookies {
+			dst = append(dst, cookiePair{c.Name, c.Value})
+		}
+		return dst
 	}
-	hdr := r.Headers.Values("Cookie")
-	n := 0
-	for _, h := range hdr {
-		n += strings.Count(h, ";") + 1
-	}
-	if n == 0 {
-		return nil
-	}
-	out := make([]traffic.Cookie, 0, n) // one allocation, however many cookies
-	for _, h := range hdr {
-		for more := true; more; {
+	for _, x := range r.Headers {
+		if !strings.EqualFold(x.Name, "Cookie") {
+			continue
+		}
+		for h, more := x.Value, true; more; {
 			var kv string
 			kv, h, more = strings.Cut(h, ";")
 			name, value, ok := strings.Cut(strings.TrimSpace(kv), "=")
 			if ok && name != "" {
-				out = append(out, traffic.Cookie{Name: name, Value: value})
+				dst = append(dst, cookiePair{name, value})
 			}
 		}
 	}
-	return out
+	return dst
 }
 
-// responseCookies returns the cookies a response set: as recorded, else
-// parsed from its Set-Cookie headers.
-func responseCookies(resp *traffic.Response) []traffic.Cookie {
+// appendResponseCookies appends the cookies a response set: as recorded,
+// else parsed from its Set-Cookie headers.
+func appendResponseCookies(dst []cookiePair, resp *traffic.Response) []cookiePair {
 	if len(resp.Cookies) > 0 {
-		return resp.Cookies
+		for _, c := range resp.Cookies {
+			dst = append(dst, cookiePair{c.Name, c.Value})
+		}
+		return dst
 	}
-	var out []traffic.Cookie
 	for _, h := range resp.Headers.Values("Set-Cookie") {
 		for _, line := range strings.Split(h, "\n") { // HAR exporters join repeats with newlines
 			first, _, _ := strings.Cut(line, ";")
 			name, value, ok := strings.Cut(strings.TrimSpace(first), "=")
 			if ok && name != "" {
-				out = append(out, traffic.Cookie{Name: name, Value: strings.Trim(value, `"`)})
+				dst = append(dst, cookiePair{name, strings.Trim(value, `"`)})
 			}
 		}
 	}
-	return out
+	return dst
 }
 
 // identifierLike reports whether a cookie value looks like an identifier.

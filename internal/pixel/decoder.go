@@ -99,23 +99,44 @@ func Decoders() []Decoder {
 // carries no event data (see dropEmpty) or a CORS preflight. Decode never
 // panics: a decoder that fails on hostile input yields no hits for that
 // request.
-func Decode(r *traffic.Request) (hits []Hit) {
+func Decode(r *traffic.Request) []Hit {
+	if r == nil {
+		return nil
+	}
+	u, err := url.Parse(r.URL)
+	return safeDecode(r, u, err)
+}
+
+// safeDecode is Decode of a request whose URL was parsed as u (or failed
+// to parse with err), for a caller that needs u too.
+func safeDecode(r *traffic.Request, u *url.URL, err error) (hits []Hit) {
 	defer func() {
 		if recover() != nil {
 			hits = nil
 		}
 	}()
-	return decode(r)
+	if err != nil {
+		return nil
+	}
+	return decodeURL(r, u)
 }
 
 // decode is Decode without the safety net, for the fuzz target.
 func decode(r *traffic.Request) []Hit {
-	if r == nil || strings.EqualFold(r.Method, "OPTIONS") {
-		return nil // a CORS preflight is not a hit; the request it precedes is
+	if r == nil {
+		return nil
 	}
-	u, err := parseURL(r.URL)
+	u, err := url.Parse(r.URL)
 	if err != nil {
 		return nil
+	}
+	return decodeURL(r, u)
+}
+
+// decodeURL decodes r, whose URL parsed as u. Decoders only read u.
+func decodeURL(r *traffic.Request, u *url.URL) []Hit {
+	if strings.EqualFold(r.Method, "OPTIONS") || u.Host == "" {
+		return nil // a CORS preflight is not a hit; the request it precedes is
 	}
 	for _, d := range table {
 		if !d.Match(r, u) {
