@@ -29,6 +29,7 @@ type Analyzer struct {
 	// Cookie-sync state: identifier candidates and the kept URLs they are
 	// looked for in at the end of the capture (see sync.go, idindex.go).
 	pairs      map[pairKey]pairSeen  // cookie (name, value) → when first seen
+	pairFilter pairFilter            // the pairs' Bloom filter
 	cands      map[string]*candidate // sync candidate → the cookie credited
 	maxCandLen int
 	candBytes  int

@@ -85,12 +85,15 @@ func (a *Analyzer) cookieSeen(name, value string, p party.Party, index int) bool
 		value = value[:maxCandidateLen] // what is kept of a value: the pair key stays bounded
 	}
 	key := pairKey{name, value} // looked up without building a string
-	if seen, ok := a.pairs[key]; ok {
-		if index < seen.first {
-			a.pairs[key] = pairSeen{index, seen.idLike}
-			a.addIdentifier(name, value, p, index, false)
+	h := a.pairFilter.hash(key)
+	if a.pairFilter.mayHold(h) {
+		if seen, ok := a.pairs[key]; ok {
+			if index < seen.first {
+				a.pairs[key] = pairSeen{index, seen.idLike}
+				a.addIdentifier(name, value, p, index, false)
+			}
+			return seen.idLike
 		}
-		return seen.idLike
 	}
 	idLike := identifierLike(value)
 	if len(a.pairs) >= a.opts.maxIdentifiers() {
@@ -98,6 +101,7 @@ func (a *Analyzer) cookieSeen(name, value string, p party.Party, index int) bool
 		return idLike
 	}
 	a.pairs[pairKey{strings.Clone(name), strings.Clone(value)}] = pairSeen{index, idLike}
+	a.pairFilter.add(h, a.pairs)
 	a.addIdentifier(name, value, p, index, true)
 	return idLike
 }
