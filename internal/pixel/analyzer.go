@@ -48,9 +48,12 @@ type Analyzer struct {
 	// of the last page URL and headers syncText removes.
 	docLens    lengthSet
 	removeMemo removeMemo
-	// cookieBuf is recordCookies' list of a request's cookies, reused.
-	cookieBuf []cookiePair
-	limits    limits
+	// cookieBuf is recordCookies' list of a request's cookies, reused;
+	// matchToks and matchGroup are matchAll's, reused from text to text.
+	cookieBuf  []cookiePair
+	matchToks  []span
+	matchGroup []int
+	limits     limits
 
 	// finished holds the results once Finish has run.
 	finished *finished

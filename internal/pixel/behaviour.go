@@ -141,7 +141,7 @@ func rrwebShape(r *traffic.Request, hits []Hit) bool {
 		}
 	}
 	for _, f := range r.WebSocket {
-		if f.Sent && looksJSON(string(f.Data)) && mayBeRRWeb(f.Data) && rrwebLeaves(jsonLeaves(f.Data)) {
+		if f.Sent && looksJSONBytes(f.Data) && mayBeRRWeb(f.Data) && rrwebLeaves(jsonLeaves(f.Data)) {
 			return true
 		}
 	}

@@ -216,6 +216,12 @@ func looksJSON(s string) bool {
 	return len(s) >= 2 && (s[0] == '{' && s[len(s)-1] == '}' || s[0] == '[' && s[len(s)-1] == ']')
 }
 
+// looksJSONBytes is looksJSON of a body, without copying it to a string.
+func looksJSONBytes(b []byte) bool {
+	b = bytes.TrimSpace(b)
+	return len(b) >= 2 && (b[0] == '{' && b[len(b)-1] == '}' || b[0] == '[' && b[len(b)-1] == ']')
+}
+
 // joinPath names a nested value: "base>path" for a decoded parameter,
 // "path" at the root, dotted below.
 func joinPath(base, path string) string {

@@ -345,8 +345,10 @@ func (a *Analyzer) matchAll(text string, all bool, f *tokenFilter) []idMatch {
 	if len(a.cands) == 0 {
 		return nil
 	}
-	toks := tokens(text)
-	group := uuidGroups(text, toks)
+	a.matchToks = appendTokens(a.matchToks[:0], text)
+	toks := a.matchToks
+	a.matchGroup = uuidGroupsInto(a.matchGroup, text, toks)
+	group := a.matchGroup
 	var out []idMatch
 	var under *candidate
 	maxEnd, underEnd := -1, -1

@@ -105,7 +105,12 @@ func uuidAt(s string, toks []span, i int) bool {
 // uuidGroups marks, per token, the index of the first token of the UUID it
 // belongs to, or -1.
 func uuidGroups(s string, toks []span) []int {
-	group := make([]int, len(toks))
+	return uuidGroupsInto(nil, s, toks)
+}
+
+// uuidGroupsInto is uuidGroups reusing buf's room.
+func uuidGroupsInto(buf []int, s string, toks []span) []int {
+	group := slices.Grow(buf[:0], len(toks))[:len(toks)]
 	for i := range group {
 		group[i] = -1
 	}

@@ -150,3 +150,15 @@ func FuzzUnescapeQueryEquivalence(f *testing.F) {
 		}
 	})
 }
+
+// FuzzLooksJSONBytes: looksJSONBytes is looksJSON of the body as a string.
+func FuzzLooksJSONBytes(f *testing.F) {
+	for _, s := range []string{" {}\n", "[1]", "\u00a0{\"a\":1}\u2000", "{", "\x85[]\x85", "\xff{}"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if got, want := looksJSONBytes(b), looksJSON(string(b)); got != want {
+			t.Fatalf("looksJSONBytes(%q) = %v, want %v", b, got, want)
+		}
+	})
+}
