@@ -6,8 +6,9 @@ import "hash/maphash"
 // Analyzer.pairs. Once the pair budget is spent, every cookie of a
 // tracker-dense capture is a pair the map does not hold, and a miss in a
 // map of tens of thousands of pairs costs a probe in memory the caches do
-// not keep; the filter answers most of them from a few bits per pair. It
-// holds every pair of the map, so a clear bit proves the pair is new.
+// not keep; the filter answers most of them from a few bits per pair, the
+// two bits of a pair in one word (one memory access). It holds every pair
+// of the map, so a clear bit proves the pair is new.
 type pairFilter struct {
 	seed maphash.Seed
 	bits []uint64
@@ -27,16 +28,15 @@ func (f *pairFilter) hash(k pairKey) uint64 {
 	return maphash.String(f.seed, k.name)*0x9e3779b97f4a7c15 ^ maphash.String(f.seed, k.value)
 }
 
-// positions returns the two bits of hash h.
-func (f *pairFilter) positions(h uint64) (uint64, uint64) {
-	mask := uint64(len(f.bits)*64 - 1)
-	return h & mask, (h >> 32) & mask
+// position returns the word of hash h and its two bits there.
+func (f *pairFilter) position(h uint64) (int, uint64) {
+	return int(h & uint64(len(f.bits)-1)), 1<<(h>>32&63) | 1<<(h>>40&63)
 }
 
 // mayHold reports whether the pair of hash h may be in the map.
 func (f *pairFilter) mayHold(h uint64) bool {
-	b1, b2 := f.positions(h)
-	return f.bits[b1/64]&(1<<(b1%64)) != 0 && f.bits[b2/64]&(1<<(b2%64)) != 0
+	w, m := f.position(h)
+	return f.bits[w]&m == m
 }
 
 // add records a pair of hash h just put in pairs, growing the filter
@@ -54,7 +54,6 @@ func (f *pairFilter) add(h uint64, pairs map[pairKey]pairSeen) {
 }
 
 func (f *pairFilter) set(h uint64) {
-	b1, b2 := f.positions(h)
-	f.bits[b1/64] |= 1 << (b1 % 64)
-	f.bits[b2/64] |= 1 << (b2 % 64)
+	w, m := f.position(h)
+	f.bits[w] |= m
 }
