@@ -29,6 +29,7 @@ type Analyzer struct {
 	// Cookie-sync state: identifier candidates and the kept URLs they are
 	// looked for in at the end of the capture (see sync.go, idindex.go).
 	pairs      map[pairKey]pairSeen  // cookie (name, value) → when first seen
+	pairFilter pairFilter            // the pairs' Bloom filter
 	cands      map[string]*candidate // sync candidate → the cookie credited
 	maxCandLen int
 	candBytes  int
@@ -38,12 +39,21 @@ type Analyzer struct {
 	// by count, not charged to the URL budget).
 	hostTokens *strTable
 	// kept is the URL budget; what follows is charged to it as allocated.
-	kept   byteBudget
-	pages  *strTable            // distinct page URLs (capped)
-	docs   *strTable            // distinct document and frame URLs (capped)
-	keptS  *strTable            // kept URL texts, hosts and domains
-	urls   chunkList[urlRecord] // third-party requests, for cookie sync
-	limits limits
+	kept  byteBudget
+	pages *strTable            // distinct page URLs (capped)
+	docs  *strTable            // distinct document and frame URLs (capped)
+	keptS *strTable            // kept URL texts, hosts and domains
+	urls  chunkList[urlRecord] // third-party requests, for cookie sync
+	// docLens are the lengths of the URLs in docs; removeMemo the forms
+	// of the last page URL and headers syncText removes.
+	docLens    lengthSet
+	removeMemo removeMemo
+	// cookieBuf is recordCookies' list of a request's cookies, reused;
+	// matchToks and matchGroup are matchAll's, reused from text to text.
+	cookieBuf  []cookiePair
+	matchToks  []span
+	matchGroup []int
+	limits     limits
 
 	// finished holds the results once Finish has run.
 	finished *finished
@@ -180,11 +190,11 @@ func (a *Analyzer) Request(r *traffic.Request, p party.Party, pageURL string) []
 	if r == nil {
 		return nil
 	}
-	hits := Decode(r)
+	u, err := url.Parse(r.URL)
+	hits := safeDecode(r, u, err)
 	if a.finished != nil {
 		return hits // the capture has ended: nothing more is recorded
 	}
-	u, err := url.Parse(r.URL)
 	if err != nil || u.Host == "" {
 		return hits
 	}

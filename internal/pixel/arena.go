@@ -3,6 +3,7 @@ package pixel
 import (
 	"hash/maphash"
 	"math/bits"
+	"strings"
 	"unsafe"
 )
 
@@ -126,6 +127,7 @@ type strTable struct {
 	bytes  [][]byte
 	spans  chunkList[strSpan]
 	slots  []int32 // id+1 of the string hashed there; 0 is empty
+	maxLen int     // the length of the longest string held
 	budget *byteBudget
 }
 
@@ -191,6 +193,7 @@ func (t *strTable) add(s string) (id int, added, ok bool) {
 	span := strSpan{chunk: uint16(len(t.bytes) - 1), off: uint16(len(*last)), n: uint32(len(s))}
 	*last = append(*last, s...)
 	id = t.spans.add(span)
+	t.maxLen = max(t.maxLen, len(s))
 	t.place(maphash.String(t.seed, s), id)
 	return id, true, true
 }
@@ -233,6 +236,44 @@ func (t *strTable) place(h uint64, id int) {
 		i = (i + 1) & mask
 	}
 	t.slots[i] = int32(id + 1)
+}
+
+// hasLower reports whether the ASCII lower case of s is in the table (a
+// nil table holds nothing), without building that string when s is short.
+func (t *strTable) hasLower(s string) bool {
+	if t == nil || len(t.slots) == 0 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return t.has(strings.ToLower(s)) // Unicode lower case may change the length
+		}
+	}
+	var buf [64]byte
+	switch {
+	case len(s) > t.maxLen:
+		return false
+	case len(s) > len(buf):
+		return t.has(strings.ToLower(s))
+	}
+	b := buf[:len(s)]
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	mask := len(t.slots) - 1
+	for i := int(maphash.Bytes(t.seed, b)) & mask; ; i = (i + 1) & mask {
+		id := int(t.slots[i]) - 1
+		if id < 0 {
+			return false
+		}
+		if string(t.view(id)) == string(b) {
+			return true
+		}
+	}
 }
 
 // has reports whether s is in the table; a nil table holds nothing.

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/leakwatch/leakwatch/internal/codec"
 	"github.com/leakwatch/leakwatch/internal/party"
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
@@ -90,15 +91,33 @@ func (a *Analyzer) recordBeacon(r *traffic.Request, u *url.URL, p party.Party, h
 	if !added {
 		e.addRequest(r.Index)
 	}
-	for i, q := range queryParams(u) {
-		if i == 20 {
-			break
-		}
-		e.keys, t.dropped = addName(e.keys, t.dropped, q.Name, a.internName)
+	var buf [maxBeaconParams]string
+	for _, name := range appendBeaconNames(buf[:0], u.RawQuery) {
+		e.keys, t.dropped = addName(e.keys, t.dropped, name, a.internName)
 	}
 	if added {
 		e.keys = a.shareNames(e.keys)
 	}
+}
+
+// maxBeaconParams is how many of a beacon's parameters name it.
+const maxBeaconParams = 20
+
+// appendBeaconNames appends the names of the first maxBeaconParams
+// parameters of query to dst, as parseQuery reads them; the values are
+// neither cut out nor unescaped.
+func appendBeaconNames(dst []string, query string) []string {
+	for n := 0; query != "" && n < maxBeaconParams; {
+		var part string
+		part, query, _ = strings.Cut(query, "&")
+		if part == "" {
+			continue
+		}
+		name, _, _ := strings.Cut(part, "=")
+		dst = append(dst, codec.QueryUnescape(name))
+		n++
+	}
+	return dst
 }
 
 // domain returns the registrable domain of beacon host id, named h.

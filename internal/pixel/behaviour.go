@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/leakwatch/leakwatch/internal/party"
@@ -59,8 +60,9 @@ var fingerprintHosts = []hostService{
 var fingerprintScripts = []string{"fingerprintjs", "fingerprint2", "/fp.min.js", "clientjs"}
 
 func lookupHost(u *url.URL, table []hostService) (hostService, bool) {
+	h := host(u)
 	for _, s := range table {
-		if hostIs(u, s.host) {
+		if hostIn(h, s.host) {
 			return s, true
 		}
 	}
@@ -122,6 +124,9 @@ func hasSnapshotEvent(hits []Hit) bool {
 // "timestamp" members.
 func rrwebShape(r *traffic.Request, hits []Hit) bool {
 	for _, h := range hits {
+		if !slices.ContainsFunc(h.Fields, func(f Field) bool { _, ok := rrwebStamp(f.Name); return ok }) {
+			continue // no timestamp leaf: rrwebLeaves would say no
+		}
 		names := make([]param, len(h.Fields))
 		for i, f := range h.Fields {
 			names[i] = param{f.Name, f.Value}
@@ -136,7 +141,7 @@ func rrwebShape(r *traffic.Request, hits []Hit) bool {
 		}
 	}
 	for _, f := range r.WebSocket {
-		if f.Sent && looksJSON(string(f.Data)) && mayBeRRWeb(f.Data) && rrwebLeaves(jsonLeaves(f.Data)) {
+		if f.Sent && looksJSONBytes(f.Data) && mayBeRRWeb(f.Data) && rrwebLeaves(jsonLeaves(f.Data)) {
 			return true
 		}
 	}
@@ -164,14 +169,24 @@ func jsonLeaves(data []byte) []param {
 	return f.out
 }
 
+// rrwebStamp reports a leaf name that is an event's timestamp, and the
+// event's prefix.
+func rrwebStamp(name string) (string, bool) {
+	p, ok := strings.CutSuffix(name, "timestamp")
+	return p, ok && (p == "" || strings.HasSuffix(p, ".") || strings.HasSuffix(p, ">"))
+}
+
 func rrwebLeaves(leaves []param) bool {
+	if !slices.ContainsFunc(leaves, func(l param) bool { _, ok := rrwebStamp(l.Name); return ok }) {
+		return false // no event's timestamp: no need for the map
+	}
 	byName := make(map[string]string, len(leaves))
 	for _, l := range leaves {
 		byName[l.Name] = l.Value
 	}
 	for _, l := range leaves {
-		p, ok := strings.CutSuffix(l.Name, "timestamp")
-		if !ok || (p != "" && !strings.HasSuffix(p, ".") && !strings.HasSuffix(p, ">")) {
+		p, ok := rrwebStamp(l.Name)
+		if !ok {
 			continue
 		}
 		if !isDigits(byName[p+"type"]) {

@@ -46,15 +46,19 @@ func (e *cookieEvidence) addName(set map[string]bool, name string) {
 }
 
 // recordCookies notes cookies set and sent and identifier-like values.
+// The cookies are listed in a buffer the Analyzer reuses (and clears, so
+// that it holds no request's memory after the request).
 func (a *Analyzer) recordCookies(r *traffic.Request, p party.Party) {
-	sent := requestCookies(r)
-	var set []traffic.Cookie
+	list := appendRequestCookies(a.cookieBuf[:0], r)
+	nSent := len(list)
 	if r.Response != nil {
-		set = responseCookies(r.Response)
+		list = appendResponseCookies(list, r.Response)
 	}
-	if len(sent)+len(set) == 0 {
+	defer a.keepCookieBuf(list)
+	if len(list) == 0 {
 		return
 	}
+	sent, set := list[:nSent], list[nSent:]
 	if p.ThirdParty {
 		e := a.cookies[p.Domain]
 		if e == nil {
@@ -62,22 +66,25 @@ func (a *Analyzer) recordCookies(r *traffic.Request, p party.Party) {
 			a.cookies[strings.Clone(p.Domain)] = e
 		}
 		for _, c := range set {
-			e.addName(e.set, c.Name)
+			e.addName(e.set, c.name)
 		}
 		for _, c := range sent {
-			e.addName(e.sent, c.Name)
+			e.addName(e.sent, c.name)
 		}
 		e.requests.add(r.Index)
 	}
-	for _, list := range [][]traffic.Cookie{sent, set} {
-		for _, c := range list {
-			if len(c.Value) < minIDLen || !a.cookieSeen(c.Name, c.Value, p, r.Index) {
-				continue
-			}
-			ev := evidence(a.idCookies, p.Domain)
-			ev.domain = strings.Clone(p.Domain)
-			ev.add(r.Index, c.Name)
+	var ev *keyedEvidence
+	for _, c := range list { // sent, then set
+		if len(c.value) < minIDLen || !a.cookieSeen(c.name, c.value, p, r.Index) {
+			continue
 		}
+		if ev == nil {
+			ev = evidence(a.idCookies, p.Domain)
+			if ev.domain == "" {
+				ev.domain = strings.Clone(p.Domain)
+			}
+		}
+		ev.add(r.Index, c.name)
 	}
 }
 
@@ -96,51 +103,67 @@ func syncSource(v string) (string, bool) {
 	return v, len(v) >= minIDLen && !strings.Contains(v, "://")
 }
 
-// requestCookies returns the cookies a request sent: as recorded, else
-// parsed from its Cookie headers.
-func requestCookies(r *traffic.Request) []traffic.Cookie {
+// maxCookieBuf is the most cookies whose room the Analyzer keeps between
+// requests: a request with more gets a list of its own.
+const maxCookieBuf = 1024
+
+// keepCookieBuf keeps list's room for the next request, cleared, unless it
+// is larger than maxCookieBuf.
+func (a *Analyzer) keepCookieBuf(list []cookiePair) {
+	clear(list)
+	a.cookieBuf = nil
+	if cap(list) <= maxCookieBuf {
+		a.cookieBuf = list[:0]
+	}
+}
+
+// cookiePair is a cookie's name and value.
+type cookiePair struct{ name, value string }
+
+// appendRequestCookies appends the cookies a request sent: as recorded,
+// else parsed from its Cookie headers.
+func appendRequestCookies(dst []cookiePair, r *traffic.Request) []cookiePair {
 	if len(r.Cookies) > 0 {
-		return r.Cookies
+		for _, c := range r.Cookies {
+			dst = append(dst, cookiePair{c.Name, c.Value})
+		}
+		return dst
 	}
-	hdr := r.Headers.Values("Cookie")
-	n := 0
-	for _, h := range hdr {
-		n += strings.Count(h, ";") + 1
-	}
-	if n == 0 {
-		return nil
-	}
-	out := make([]traffic.Cookie, 0, n) // one allocation, however many cookies
-	for _, h := range hdr {
-		for more := true; more; {
+	for _, x := range r.Headers {
+		if !strings.EqualFold(x.Name, "Cookie") {
+			continue
+		}
+		for h, more := x.Value, true; more; {
 			var kv string
 			kv, h, more = strings.Cut(h, ";")
 			name, value, ok := strings.Cut(strings.TrimSpace(kv), "=")
 			if ok && name != "" {
-				out = append(out, traffic.Cookie{Name: name, Value: value})
+				dst = append(dst, cookiePair{name, value})
 			}
 		}
 	}
-	return out
+	return dst
 }
 
-// responseCookies returns the cookies a response set: as recorded, else
-// parsed from its Set-Cookie headers.
-func responseCookies(resp *traffic.Response) []traffic.Cookie {
+// appendResponseCookies appends the cookies a response set: as recorded,
+// else parsed from its Set-Cookie headers.
+func appendResponseCookies(dst []cookiePair, resp *traffic.Response) []cookiePair {
 	if len(resp.Cookies) > 0 {
-		return resp.Cookies
+		for _, c := range resp.Cookies {
+			dst = append(dst, cookiePair{c.Name, c.Value})
+		}
+		return dst
 	}
-	var out []traffic.Cookie
 	for _, h := range resp.Headers.Values("Set-Cookie") {
 		for _, line := range strings.Split(h, "\n") { // HAR exporters join repeats with newlines
 			first, _, _ := strings.Cut(line, ";")
 			name, value, ok := strings.Cut(strings.TrimSpace(first), "=")
 			if ok && name != "" {
-				out = append(out, traffic.Cookie{Name: name, Value: strings.Trim(value, `"`)})
+				dst = append(dst, cookiePair{name, strings.Trim(value, `"`)})
 			}
 		}
 	}
-	return out
+	return dst
 }
 
 // identifierLike reports whether a cookie value looks like an identifier.
@@ -149,35 +172,73 @@ func identifierLike(v string) bool {
 		strings.HasPrefix(v, "{") || strings.HasPrefix(v, "[") || strings.Contains(v, " ") {
 		return false
 	}
+	// The words are at most 9 bytes long, in any case folding (a value
+	// here has at least minIDLen bytes; the folds that lengthen a word,
+	// "ſ" for "s", only reach 6).
 	for _, w := range []string{"true", "false", "yes", "no", "null", "undefined"} {
-		if strings.EqualFold(v, w) {
+		if len(v) <= 9 && strings.EqualFold(v, w) {
 			return false
+		}
+	}
+	if n := len(v); n >= 10 && n <= maxCountedLen {
+		// Entropy is at least log2(n/c), c the count of the most frequent
+		// byte. n² > 32c² puts it above 2.5 bits (minIDBitsPerChar) by at
+		// least 4e-8, far beyond rounding, and 10 bytes of it above
+		// minIDBits: the value passes without the logarithms.
+		if c := maxCount(v); n*n > 32*c*c {
+			return true
 		}
 	}
 	h := shannon(v)
 	return h >= minIDBitsPerChar && h*float64(len(v)) >= minIDBits
 }
 
+// maxCountedLen bounds the strings maxCount counts, and with them how
+// small the margins of the entropy shortcuts can get.
+const maxCountedLen = 4096
+
+// maxCount returns how often the most frequent byte of s occurs; s has at
+// most maxCountedLen bytes.
+func maxCount(s string) int {
+	var counts [256]uint16
+	top := uint16(0)
+	for i := 0; i < len(s); i++ {
+		counts[s[i]]++
+		top = max(top, counts[s[i]])
+	}
+	return int(top)
+}
+
 // shannon is the Shannon entropy of s in bits per byte: log2(n) less the
 // mean of c·log2(c) over the counts c of its bytes, each term read from a
 // table while counts are small (cookie values are cut at maxCookieValue).
+// The terms are summed in the order the bytes first occur in s: a second
+// pass over s meets them in that order and takes each count once.
 func shannon(s string) float64 {
 	if len(s) == 0 {
 		return 0
 	}
-	var counts [256]int32
-	var seen [256]byte // the distinct bytes, in order of first sight
-	distinct := 0
+	if len(s) <= math.MaxUint16 {
+		var counts [256]uint16
+		return entropy(s, &counts)
+	}
+	var counts [256]int
+	return entropy(s, &counts)
+}
+
+// entropy is shannon with counts of a type that can hold len(s).
+func entropy[T uint16 | int](s string, counts *[256]T) float64 {
 	for i := 0; i < len(s); i++ {
-		if counts[s[i]] == 0 {
-			seen[distinct] = s[i]
-			distinct++
-		}
 		counts[s[i]]++
 	}
 	sum, n := 0.0, float64(len(s))
-	for _, b := range seen[:distinct] {
-		if c := int(counts[b]); c < len(cLog2c) {
+	for i := 0; i < len(s); i++ {
+		c := int(counts[s[i]])
+		if c == 0 {
+			continue
+		}
+		counts[s[i]] = 0
+		if c < len(cLog2c) {
 			sum += cLog2c[c]
 		} else {
 			sum += float64(c) * math.Log2(float64(c))

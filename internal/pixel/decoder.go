@@ -99,23 +99,44 @@ func Decoders() []Decoder {
 // carries no event data (see dropEmpty) or a CORS preflight. Decode never
 // panics: a decoder that fails on hostile input yields no hits for that
 // request.
-func Decode(r *traffic.Request) (hits []Hit) {
+func Decode(r *traffic.Request) []Hit {
+	if r == nil {
+		return nil
+	}
+	u, err := url.Parse(r.URL)
+	return safeDecode(r, u, err)
+}
+
+// safeDecode is Decode of a request whose URL was parsed as u (or failed
+// to parse with err), for a caller that needs u too.
+func safeDecode(r *traffic.Request, u *url.URL, err error) (hits []Hit) {
 	defer func() {
 		if recover() != nil {
 			hits = nil
 		}
 	}()
-	return decode(r)
+	if err != nil {
+		return nil
+	}
+	return decodeURL(r, u)
 }
 
 // decode is Decode without the safety net, for the fuzz target.
 func decode(r *traffic.Request) []Hit {
-	if r == nil || strings.EqualFold(r.Method, "OPTIONS") {
-		return nil // a CORS preflight is not a hit; the request it precedes is
+	if r == nil {
+		return nil
 	}
-	u, err := parseURL(r.URL)
+	u, err := url.Parse(r.URL)
 	if err != nil {
 		return nil
+	}
+	return decodeURL(r, u)
+}
+
+// decodeURL decodes r, whose URL parsed as u. Decoders only read u.
+func decodeURL(r *traffic.Request, u *url.URL) []Hit {
+	if strings.EqualFold(r.Method, "OPTIONS") || u.Host == "" {
+		return nil // a CORS preflight is not a hit; the request it precedes is
 	}
 	for _, d := range table {
 		if !d.Match(r, u) {
@@ -177,14 +198,29 @@ func fillAccountEvent(h *Hit) {
 	}
 }
 
-// host returns the lowercased host of u without port.
+// host returns the lowercased host of u without port. A host that is
+// already lower-case ASCII with no port, brackets or final dot (almost
+// every one) is returned as it is, without the three passes.
 func host(u *url.URL) string {
-	return strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+	h := u.Host
+	if h == "" || h[len(h)-1] == '.' {
+		return strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+	}
+	for i := 0; i < len(h); i++ {
+		if c := h[i]; c == ':' || c == '[' || c >= 'A' && c <= 'Z' || c >= 0x80 {
+			return strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+		}
+	}
+	return h
 }
 
 // hostIs reports whether u's host is one of names or a subdomain of one.
 func hostIs(u *url.URL, names ...string) bool {
-	h := host(u)
+	return hostIn(host(u), names...)
+}
+
+// hostIn reports whether host h is one of names or a subdomain of one.
+func hostIn(h string, names ...string) bool {
 	for _, n := range names {
 		if strings.HasSuffix(h, n) && (len(h) == len(n) || h[len(h)-len(n)-1] == '.') {
 			return true

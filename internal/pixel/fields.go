@@ -27,16 +27,26 @@ type rules struct {
 }
 
 // makeRules builds rules from a table of names and "prefix*" patterns.
+// Names that differ only in case (Chartbeat's "i" and "I") fold into one
+// key; the name already written in lower case keeps its meaning, whatever
+// the order the table's map gives.
 func makeRules(table map[string]Meaning) *rules {
 	r := &rules{exact: map[string]Meaning{}, prefixM: map[string]Meaning{}}
-	for k, m := range table {
-		k = strings.ToLower(k)
-		if p, ok := strings.CutSuffix(k, "*"); ok {
-			r.prefixes = append(r.prefixes, p)
-			r.prefixM[p] = m
+	for _, k := range sortedKeys(table) {
+		m := table[k]
+		lower := strings.ToLower(k)
+		if p, ok := strings.CutSuffix(lower, "*"); ok {
+			if _, dup := r.prefixM[p]; !dup {
+				r.prefixes = append(r.prefixes, p)
+			}
+			if _, dup := r.prefixM[p]; !dup || lower == k {
+				r.prefixM[p] = m
+			}
 			continue
 		}
-		r.exact[k] = m
+		if _, dup := r.exact[lower]; !dup || lower == k {
+			r.exact[lower] = m
+		}
 	}
 	sort.Slice(r.prefixes, func(i, j int) bool {
 		if len(r.prefixes[i]) != len(r.prefixes[j]) {
@@ -204,6 +214,12 @@ func (b *builder) addJSON(base string, data []byte, fallback Meaning) bool {
 func looksJSON(s string) bool {
 	s = strings.TrimSpace(s)
 	return len(s) >= 2 && (s[0] == '{' && s[len(s)-1] == '}' || s[0] == '[' && s[len(s)-1] == ']')
+}
+
+// looksJSONBytes is looksJSON of a body, without copying it to a string.
+func looksJSONBytes(b []byte) bool {
+	b = bytes.TrimSpace(b)
+	return len(b) >= 2 && (b[0] == '{' && b[len(b)-1] == '}' || b[0] == '[' && b[len(b)-1] == ']')
 }
 
 // joinPath names a nested value: "base>path" for a decoded parameter,

@@ -36,7 +36,7 @@ func addBodyRest(h *Hit, r *traffic.Request, rl *rules) {
 	}
 	body := requestBody(r)
 	b := &builder{hit: *h, rules: rl}
-	if !looksJSON(string(body)) || !b.addJSON("", body, CustomData) {
+	if !looksJSONBytes(body) || !b.addJSON("", body, CustomData) {
 		b.addAs("body", string(body), Raw)
 	}
 	*h = b.hit
@@ -46,7 +46,7 @@ func addBodyRest(h *Hit, r *traffic.Request, rl *rules) {
 // array, whatever its declared type (trackers often send text/plain).
 func jsonBody(r *traffic.Request) []byte {
 	body := bytes.TrimSpace(requestBody(r))
-	if looksJSON(string(body)) {
+	if looksJSONBytes(body) {
 		return body
 	}
 	return nil

@@ -50,7 +50,7 @@ func decodeHotjar(r *traffic.Request, u *url.URL) []Hit {
 		}
 		name := "frame" + itoa(n)
 		n++
-		if f.Opcode != 1 || !looksJSON(string(f.Data)) || !b.addJSON(name, f.Data, CustomData) {
+		if f.Opcode != 1 || !looksJSONBytes(f.Data) || !b.addJSON(name, f.Data, CustomData) {
 			b.addAs(name, string(f.Data), Raw)
 		}
 	}

@@ -2,7 +2,6 @@ package pixel
 
 import (
 	"math"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -86,12 +85,15 @@ func (a *Analyzer) cookieSeen(name, value string, p party.Party, index int) bool
 		value = value[:maxCandidateLen] // what is kept of a value: the pair key stays bounded
 	}
 	key := pairKey{name, value} // looked up without building a string
-	if seen, ok := a.pairs[key]; ok {
-		if index < seen.first {
-			a.pairs[key] = pairSeen{index, seen.idLike}
-			a.addIdentifier(name, value, p, index, false)
+	h := a.pairFilter.hash(key)
+	if a.pairFilter.mayHold(h) {
+		if seen, ok := a.pairs[key]; ok {
+			if index < seen.first {
+				a.pairs[key] = pairSeen{index, seen.idLike}
+				a.addIdentifier(name, value, p, index, false)
+			}
+			return seen.idLike
 		}
-		return seen.idLike
 	}
 	idLike := identifierLike(value)
 	if len(a.pairs) >= a.opts.maxIdentifiers() {
@@ -99,6 +101,7 @@ func (a *Analyzer) cookieSeen(name, value string, p party.Party, index int) bool
 		return idLike
 	}
 	a.pairs[pairKey{strings.Clone(name), strings.Clone(value)}] = pairSeen{index, idLike}
+	a.pairFilter.add(h, a.pairs)
 	a.addIdentifier(name, value, p, index, true)
 	return idLike
 }
@@ -310,19 +313,20 @@ func (a *Analyzer) hostOnly(id string) bool {
 }
 
 // settleCandidates applies the filters that need the whole capture. It is
-// linear in the candidates and the page URLs kept.
-func (a *Analyzer) settleCandidates() {
+// linear in the candidates and the page URLs kept. f is the token filter
+// of the candidates.
+func (a *Analyzer) settleCandidates(f *tokenFilter) {
 	for id, c := range a.cands {
 		c.rejected = !c.shadow && (c.sharedPart() || a.hostOnly(id))
 	}
 	for id := range a.pages.len() {
 		page := a.pages.str(id)
 		texts := []string{page}
-		if d, err := url.QueryUnescape(page); err == nil && d != page {
+		if d, ok := unescapeQuery(page); ok && d != page {
 			texts = append(texts, d)
 		}
 		for _, t := range texts {
-			for _, m := range a.matchAll(t, true) {
+			for _, m := range a.matchAll(t, true, f) {
 				m.cand.rejected = true
 			}
 		}
@@ -334,13 +338,17 @@ func (a *Analyzer) settleCandidates() {
 // dropped (the longest wins), and so is one that takes part of a UUID in
 // the text; one that lies inside a whole cookie value found in the text
 // names that value (idMatch.under). With all set, every match is returned,
-// overlapping or rejected ones included, and whole values are ignored.
-func (a *Analyzer) matchAll(text string, all bool) []idMatch {
+// overlapping or rejected ones included, and whole values are ignored. f,
+// the token filter of the candidates (nil for none), skips the runs that
+// no candidate can be.
+func (a *Analyzer) matchAll(text string, all bool, f *tokenFilter) []idMatch {
 	if len(a.cands) == 0 {
 		return nil
 	}
-	toks := tokens(text)
-	group := uuidGroups(text, toks)
+	a.matchToks = appendTokens(a.matchToks[:0], text)
+	toks := a.matchToks
+	a.matchGroup = uuidGroupsInto(a.matchGroup, text, toks)
+	group := a.matchGroup
 	var out []idMatch
 	var under *candidate
 	maxEnd, underEnd := -1, -1
@@ -348,13 +356,17 @@ func (a *Analyzer) matchAll(text string, all bool) []idMatch {
 		if group[i] >= 0 && group[i] != i {
 			continue // starts inside a UUID
 		}
+		if !f.mayStart(text[toks[i].start:toks[i].end]) {
+			continue
+		}
 		for n := min(maxRunTokens, len(toks)-i); n >= 1; n-- {
 			j := i + n - 1
 			s := text[toks[i].start:toks[j].end]
 			if len(s) < minIDLen {
 				break
 			}
-			if len(s) > a.maxCandLen || group[j] >= 0 && group[j]+4 != j {
+			if len(s) > a.maxCandLen || group[j] >= 0 && group[j]+4 != j ||
+				!f.mayEnd(text[toks[j].start:toks[j].end]) {
 				continue
 			}
 			c := a.cands[s]

@@ -1,8 +1,9 @@
 package pixel
 
 import (
+	"cmp"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -49,19 +50,38 @@ type span struct{ start, end int }
 
 // tokens returns the alphanumeric tokens of s.
 func tokens(s string) []span {
-	var out []span
-	start := -1
-	for i := 0; i <= len(s); i++ {
-		alnum := i < len(s) && isAlnum(s[i])
-		if alnum && start < 0 {
-			start = i
+	return appendTokens(nil, s)
+}
+
+// appendTokens appends the alphanumeric tokens of s to dst.
+func appendTokens(dst []span, s string) []span {
+	for i := 0; i < len(s); {
+		if !isAlnum(s[i]) {
+			i++
+			continue
 		}
-		if !alnum && start >= 0 {
-			out = append(out, span{start, i})
-			start = -1
+		start := i
+		for i++; i < len(s) && isAlnum(s[i]); i++ {
 		}
+		dst = append(dst, span{start, i})
 	}
-	return out
+	return dst
+}
+
+// nextToken returns the first alphanumeric token of s at or after from,
+// or start < 0 when there is none.
+func nextToken(s string, from int) (start, end int) {
+	for from < len(s) && !isAlnum(s[from]) {
+		from++
+	}
+	if from == len(s) {
+		return -1, -1
+	}
+	end = from + 1
+	for end < len(s) && isAlnum(s[end]) {
+		end++
+	}
+	return from, end
 }
 
 // uuidAt reports whether the tokens from i form a UUID: hex groups of 8, 4,
@@ -85,7 +105,12 @@ func uuidAt(s string, toks []span, i int) bool {
 // uuidGroups marks, per token, the index of the first token of the UUID it
 // belongs to, or -1.
 func uuidGroups(s string, toks []span) []int {
-	group := make([]int, len(toks))
+	return uuidGroupsInto(nil, s, toks)
+}
+
+// uuidGroupsInto is uuidGroups reusing buf's room.
+func uuidGroupsInto(buf []int, s string, toks []span) []int {
+	group := slices.Grow(buf[:0], len(toks))[:len(toks)]
 	for i := range group {
 		group[i] = -1
 	}
@@ -134,7 +159,6 @@ func syncCandidates(v string) []string {
 	group := uuidGroups(v, toks)
 	keys := keyTokens(v, toks)
 	var out []string
-	seen := map[string]bool{}
 	for _, n := range runOrder {
 		for i := 0; i+n <= len(toks) && len(out) < maxCandsPerValue; i++ {
 			j := i + n - 1
@@ -142,14 +166,13 @@ func syncCandidates(v string) []string {
 				continue
 			}
 			s := v[toks[i].start:toks[j].end]
-			if seen[s] || weakEdge(v, toks, group, i, j, nil) || !qualifies(s) {
+			if slices.Contains(out, s) || weakEdge(v, toks, group, i, j, nil) || !qualifies(s) {
 				continue
 			}
-			seen[s] = true
 			out = append(out, s)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
+	slices.SortStableFunc(out, func(x, y string) int { return cmp.Compare(len(y), len(x)) })
 	return out
 }
 
@@ -167,7 +190,7 @@ func weakEdge(v string, toks []span, group []int, i, j int, known *strTable) boo
 		if noiseToken(t) {
 			return true
 		}
-		return known.has(strings.ToLower(t))
+		return known.hasLower(t)
 	}
 	lo, hi := i, j
 	for lo < hi && weak(lo) {
@@ -227,8 +250,13 @@ func runJoined(v string, toks []span) bool {
 
 // qualifies applies the rules that need nothing but the candidate itself.
 func qualifies(s string) bool {
-	if len(s) < minIDLen || len(s) > maxCandidateLen || classBits(s) <= minSyncBits ||
-		shannon(s) < minCandidateBitsPerChar {
+	if len(s) < minIDLen || len(s) > maxCandidateLen || classBits(s) <= minSyncBits {
+		return false
+	}
+	// Entropy is at least log2(n/c), c the count of the most frequent
+	// byte: n > 4c puts it above minCandidateBitsPerChar (2 bits) by at
+	// least 1e-4, far beyond rounding, without the logarithms.
+	if len(s) <= 4*maxCount(s) && shannon(s) < minCandidateBitsPerChar {
 		return false
 	}
 	if isTimestampLike(s) || isDateNumber(s) || isDateTime(s) || uuidFragment(s) {
@@ -243,8 +271,8 @@ func qualifies(s string) bool {
 // GA's client ID is two of them).
 func hasStrongToken(s string, known *strTable) bool {
 	stamps := 0
-	for _, t := range tokens(s) {
-		tok := s[t.start:t.end]
+	for start, end := nextToken(s, 0); start >= 0; start, end = nextToken(s, end) {
+		tok := s[start:end]
 		if noiseToken(tok) {
 			continue
 		}
@@ -252,7 +280,7 @@ func hasStrongToken(s string, known *strTable) bool {
 			stamps++
 			continue
 		}
-		if known != nil && known.has(strings.ToLower(tok)) {
+		if known != nil && known.hasLower(tok) {
 			continue
 		}
 		return true
@@ -317,6 +345,9 @@ func isDateTime(s string) bool {
 // uuidFragment reports hyphen-joined hex groups shaped like consecutive
 // fields of a UUID but not a whole one ("90b1-11e7", "11e7-90b1-0242ac130003").
 func uuidFragment(s string) bool {
+	if strings.IndexByte(s, '-') < 0 {
+		return false
+	}
 	parts := strings.Split(s, "-")
 	if len(parts) < 2 || len(parts) > 4 {
 		return false
@@ -405,8 +436,16 @@ func isLetters(s string) bool {
 }
 
 func isAlnum(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+	return alnum[c]
 }
+
+// alnum marks the ASCII letters and digits.
+var alnum = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+	}
+	return t
+}()
 
 // classBits estimates entropy as Privacy Badger does: length times log2 of
 // the size of the character classes present.

@@ -92,7 +92,7 @@ func formParams(r *traffic.Request) []param {
 	case strings.HasPrefix(mt, "multipart/"):
 		return multipartParams(body, mp["boundary"])
 	case mt == "application/x-www-form-urlencoded":
-		if looksJSON(string(bytes.TrimSpace(body))) && json.Valid(body) {
+		if looksJSONBytes(body) && json.Valid(body) {
 			return nil // mislabelled JSON (e.g. Klaviyo identify): decoded as JSON
 		}
 		return parseQuery(string(body))
@@ -105,7 +105,7 @@ func formParams(r *traffic.Request) []param {
 // looksQuery reports whether a body is a single-line query string: it
 // starts with a parameter name (at most 64 name characters) and "=".
 func looksQuery(body []byte) bool {
-	if bytes.IndexByte(body, '\n') >= 0 || looksJSON(string(bytes.TrimSpace(body))) {
+	if bytes.IndexByte(body, '\n') >= 0 || looksJSONBytes(body) {
 		return false
 	}
 	i := bytes.IndexByte(body, '=')

@@ -48,7 +48,7 @@ func decodeMatomo(r *traffic.Request, u *url.URL) []Hit {
 		Requests []string `json:"requests"`
 	}
 	body := bytes.TrimSpace(requestBody(r))
-	if looksJSON(string(body)) && json.Unmarshal(body, &bulk) == nil && len(bulk.Requests) > 0 {
+	if looksJSONBytes(body) && json.Unmarshal(body, &bulk) == nil && len(bulk.Requests) > 0 {
 		out := make([]Hit, 0, len(bulk.Requests))
 		for _, line := range bulk.Requests {
 			line = strings.TrimPrefix(line, "?")

@@ -78,7 +78,7 @@ func jsonValue(v string) ([]byte, bool) {
 	if looksJSON(v) && json.Valid([]byte(v)) {
 		return []byte(v), true
 	}
-	if b, ok := decodeBase64(v); ok && looksJSON(string(b)) && json.Valid(b) {
+	if b, ok := decodeBase64(v); ok && looksJSONBytes(b) && json.Valid(b) {
 		return b, true
 	}
 	return nil, false

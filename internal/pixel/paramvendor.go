@@ -47,7 +47,7 @@ func (bc paramVendor) decode(r *traffic.Request, u *url.URL) []Hit {
 		return nil
 	}
 	var hits []Hit
-	if bc.Body != nil && len(body) > 0 && formParams(r) == nil && looksJSON(string(body)) {
+	if bc.Body != nil && len(body) > 0 && formParams(r) == nil && looksJSONBytes(body) {
 		q := paramHit(bc.Vendor, bc.Product, bc.Rules, ps)
 		hits = jsonHits(bc.Vendor, bc.Product, bc.Rules, body, *bc.Body)
 		for i := range hits {

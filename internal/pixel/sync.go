@@ -3,6 +3,7 @@ package pixel
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -34,7 +35,8 @@ func (a *Analyzer) recordURL(r *traffic.Request, p party.Party, pageURL string) 
 	if !p.ThirdParty {
 		return
 	}
-	rec, ok := a.keepRecord(syncText(r, pageURL, a.embeddedDocs(r.URL)), p)
+	base := a.removeMemo.get(pageURL, r.Headers.Get("Referer"), r.Headers.Get("User-Agent"))
+	rec, ok := a.keepRecord(syncText(r, base, a.embeddedDocs(r.URL)), p)
 	if ok && a.kept.take(a.urls.addCost()) {
 		rec.index = int32(r.Index)
 		a.urls.add(rec)
@@ -66,9 +68,11 @@ func (a *Analyzer) keptHost(rec urlRecord) keptHost {
 	return keptHost{host: h, domain: a.keptS.str(int(rec.domain))}
 }
 
-// syncText is the part of a request URL searched for identifiers. extra
-// are more values to remove (documents' URLs the request carries).
-func syncText(r *traffic.Request, pageURL string, extra []string) string {
+// syncText is the part of a request URL searched for identifiers. base
+// are the forms of the page URL, Referer and User-Agent to remove (see
+// removeMemo); extra are more values to remove (documents' URLs the
+// request carries).
+func syncText(r *traffic.Request, base []string, extra []string) string {
 	s := r.URL
 	if i := strings.Index(s, "://"); i >= 0 {
 		s = s[i+3:]
@@ -79,10 +83,13 @@ func syncText(r *traffic.Request, pageURL string, extra []string) string {
 	if len(s) > 4*maxURLKept {
 		s = s[:4*maxURLKept]
 	}
-	remove := removeForms(append([]string{pageURL, r.Headers.Get("Referer"), r.Headers.Get("User-Agent")}, extra...))
+	remove := base
+	if len(extra) > 0 {
+		remove = append(slices.Clip(base), removeForms(extra)...)
+	}
 	s = removeAll(s, remove)
 	for i := 0; i < 2; i++ {
-		if d, err := url.QueryUnescape(s); err == nil {
+		if d, ok := unescapeQuery(s); ok {
 			s = d
 		}
 	}
@@ -91,6 +98,48 @@ func syncText(r *traffic.Request, pageURL string, extra []string) string {
 		s = s[:maxURLKept]
 	}
 	return s
+}
+
+// maxMemoBytes caps the header bytes removeMemo keeps a copy of: longer
+// values are escaped afresh for their request.
+const maxMemoBytes = 1 << 16
+
+// removeMemo keeps the forms syncText removes of the last request's page
+// URL, Referer and User-Agent: the requests of one page share them, and
+// escaping them for every request cost more than the rest of syncText.
+type removeMemo struct {
+	page, referer, agent string
+	forms                []string
+	ok                   bool
+}
+
+// get returns the forms of page, referer and agent to remove, without
+// repeats (see dedupForms).
+func (m *removeMemo) get(page, referer, agent string) []string {
+	if m.ok && m.page == page && m.referer == referer && m.agent == agent {
+		return m.forms
+	}
+	if len(page)+len(referer)+len(agent) > maxMemoBytes {
+		return dedupForms(removeForms([]string{page, referer, agent}))
+	}
+	page, referer, agent = strings.Clone(page), strings.Clone(referer), strings.Clone(agent)
+	forms := dedupForms(removeForms([]string{page, referer, agent}))
+	*m = removeMemo{page: page, referer: referer, agent: agent, forms: forms, ok: true}
+	return forms
+}
+
+// dedupForms drops a form equal to an earlier one when it holds no space:
+// removeAll has already replaced it, and replacing text by spaces cannot
+// make a new occurrence of a form without one, so the result is the same.
+func dedupForms(forms []string) []string {
+	out := forms[:0]
+	for i, f := range forms {
+		if strings.IndexByte(f, ' ') < 0 && slices.Contains(forms[:i], f) {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 // recordDocument remembers the URL of a document (page or frame) request:
@@ -113,11 +162,14 @@ func (a *Analyzer) recordDocument(r *traffic.Request) {
 	}
 	if _, _, ok := a.docs.add(u); !ok {
 		a.limits.note(limitPages, r.Index)
+		return
 	}
+	a.docLens.add(len(u))
 }
 
 // embeddedDocs returns the query values of rawURL that are the URL of a
-// document seen in the capture.
+// document seen in the capture. A value is unescaped and looked up only
+// when a document of its length was seen (docLens).
 func (a *Analyzer) embeddedDocs(rawURL string) []string {
 	_, q, ok := strings.Cut(rawURL, "?")
 	if !ok || a.docs.len() == 0 {
@@ -127,19 +179,41 @@ func (a *Analyzer) embeddedDocs(rawURL string) []string {
 		q = q[:4*maxURLKept]
 	}
 	var out []string
-	for _, kv := range strings.Split(q, "&") {
+	for more := true; more; {
+		var kv string
+		kv, q, more = strings.Cut(q, "&")
 		_, v, _ := strings.Cut(kv, "=")
 		if len(v) < minIDLen {
 			continue
 		}
-		if d, err := url.QueryUnescape(v); err == nil {
-			v = d
+		if escapes := strings.Count(v, "%"); escapes > 0 || strings.IndexByte(v, '+') >= 0 {
+			// Unescaped, v is 2 bytes shorter per escape, or unchanged
+			// when an escape is bad: no document that long, no lookup.
+			if !a.docLens.has(len(v)-2*escapes) && !a.docLens.has(len(v)) {
+				continue
+			}
+			if d, ok := unescapeQuery(v); ok {
+				v = d
+			}
 		}
-		if a.docs.has(v) {
+		if a.docLens.has(len(v)) && a.docs.has(v) {
 			out = append(out, v)
 		}
 	}
 	return out
+}
+
+// lengthSet is a set of string lengths up to maxURLKept.
+type lengthSet [maxURLKept/64 + 1]uint64
+
+func (s *lengthSet) add(n int) {
+	if n <= maxURLKept {
+		s[n/64] |= 1 << (n % 64)
+	}
+}
+
+func (s *lengthSet) has(n int) bool {
+	return n <= maxURLKept && s[n/64]&(1<<(n%64)) != 0
 }
 
 // removeForms lists the forms removeAll removes of each value long
@@ -190,7 +264,8 @@ func (f *flow) addRequest(i int) {
 // findings and the identifier-cookie findings of vendors' own cookies sent
 // to their own domains.
 func (a *Analyzer) syncFindings() []Finding {
-	a.settleCandidates()
+	filter := newTokenFilter(a.cands)
+	a.settleCandidates(filter)
 	flows := map[flowKey]*flow{}
 	own := map[string]*keyedEvidence{}
 	order := make([]int32, a.urls.n) // records by text, in request order within a text
@@ -210,7 +285,7 @@ func (a *Analyzer) syncFindings() []Finding {
 		rec := a.urls.at(int(ri))
 		if k == 0 || prev != rec.text {
 			prev = rec.text
-			matches = a.matchAll(a.keptS.str(int(rec.text)), false)
+			matches = a.matchAll(a.keptS.str(int(rec.text)), false, filter)
 		}
 		if len(matches) == 0 {
 			continue

@@ -28,7 +28,7 @@ func FuzzSyncCandidates(f *testing.F) {
 		}
 		a := NewAnalyzer()
 		a.addIdentifier("c", value, testParty("https://a.example/", "https://a.example/"), 0, true)
-		for _, m := range a.matchAll(text, false) {
+		for _, m := range a.matchAll(text, false, newTokenFilter(a.cands)) {
 			if !wholeIn(text, m.id) {
 				t.Fatalf("match %q is not whole in %q", m.id, text)
 			}
