@@ -24,14 +24,30 @@ type rules struct {
 	exact    map[string]Meaning
 	prefixes []string
 	prefixM  map[string]Meaning
+	// cased holds the names the table spells in more than one case
+	// (Chartbeat's "i", the title, and "I", a flag), each as written: a
+	// name spelled exactly so takes its own meaning first.
+	cased map[string]Meaning
 }
 
 // makeRules builds rules from a table of names and "prefix*" patterns.
-// Names that differ only in case (Chartbeat's "i" and "I") fold into one
-// key; the name already written in lower case keeps its meaning, whatever
-// the order the table's map gives.
+// Names that differ only in case (Chartbeat's "i" and "I") each keep
+// their meaning when a field is spelled exactly so; another spelling
+// takes the lower-case name's, whatever the order the table's map gives.
 func makeRules(table map[string]Meaning) *rules {
 	r := &rules{exact: map[string]Meaning{}, prefixM: map[string]Meaning{}}
+	spellings := map[string]int{}
+	for k := range table {
+		spellings[strings.ToLower(k)]++
+	}
+	for k, m := range table {
+		if spellings[strings.ToLower(k)] > 1 && !strings.HasSuffix(k, "*") {
+			if r.cased == nil {
+				r.cased = map[string]Meaning{}
+			}
+			r.cased[k] = m
+		}
+	}
 	for _, k := range sortedKeys(table) {
 		m := table[k]
 		lower := strings.ToLower(k)
@@ -135,6 +151,9 @@ func stripIndexes(name string) string {
 }
 
 func (r *rules) lookup(name string) Meaning {
+	if m, ok := r.cased[name]; ok {
+		return m
+	}
 	n := strings.ToLower(name)
 	if m, ok := r.exact[n]; ok {
 		return m
