@@ -3,14 +3,9 @@ package fleet
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
-	"github.com/riverqueue/river/riverdriver/riversqlite"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/leakwatch/leakwatch/internal/jobs"
 	"github.com/leakwatch/leakwatch/internal/party"
@@ -20,20 +15,12 @@ import (
 // QueueCrawl is the River queue of crawl jobs, one job per (run, site).
 const QueueCrawl = "crawl"
 
-// queue is what a Client needs of a River client of either driver.
-type queue interface {
-	InsertMany(ctx context.Context, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error)
-	Start(ctx context.Context) error
-	Stop(ctx context.Context) error
-	StopAndCancel(ctx context.Context) error
-}
-
 // Client enqueues and controls runs and, with a positive Concurrency,
 // works their sites.
 type Client struct {
 	cfg   Config
 	st    store.Store
-	q     queue
+	q     jobs.RiverQueue
 	close func()
 
 	// Worker state.
@@ -62,53 +49,14 @@ func Open(ctx context.Context, dsn string, st store.Store, cfg Config) (*Client,
 		c.classifier = cl
 		c.chrome = &chromium{args: c.cfg.ChromeArgs, log: c.cfg.Logger}
 	}
-	var err error
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		err = c.openPostgres(ctx, dsn)
-	} else {
-		err = c.openSQLite(ctx, dsn)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return c, nil
-}
-
-func (c *Client) openPostgres(ctx context.Context, dsn string) error {
-	pc, err := pgxpool.ParseConfig(dsn)
-	if err != nil {
-		return fmt.Errorf("fleet: PostgreSQL DSN: %w", err)
-	}
 	// River's leader, notifier, producer and completer each hold a
-	// connection at times; jobs use the store's own pool.
-	pc.MaxConns = int32(6 + c.cfg.Concurrency)
-	pool, err := pgxpool.NewWithConfig(ctx, pc)
+	// PostgreSQL connection at times; jobs use the store's own pool.
+	q, closeQ, err := jobs.OpenRiver(ctx, dsn, 6+c.cfg.Concurrency, c.riverConfig())
 	if err != nil {
-		return fmt.Errorf("fleet: connect PostgreSQL: %w", err)
+		return nil, fmt.Errorf("fleet: %w", err)
 	}
-	q, err := jobs.NewRiverClient(ctx, riverpgxv5.New(pool), c.riverConfig())
-	if err != nil {
-		pool.Close()
-		return fmt.Errorf("fleet: %w", err)
-	}
-	c.q, c.close = q, pool.Close
-	return nil
-}
-
-// openSQLite opens the store's SQLite file with the store's settings on
-// one connection, as River's SQLite driver advises.
-func (c *Client) openSQLite(ctx context.Context, dsn string) error {
-	db, err := store.OpenSQLiteConn(dsn)
-	if err != nil {
-		return fmt.Errorf("fleet: %w", err)
-	}
-	q, err := jobs.NewRiverClient(ctx, riversqlite.New(db), c.riverConfig())
-	if err != nil {
-		db.Close()
-		return fmt.Errorf("fleet: %w", err)
-	}
-	c.q, c.close = q, func() { db.Close() }
-	return nil
+	c.q, c.close = q, closeQ
+	return c, nil
 }
 
 func (c *Client) riverConfig() *river.Config {

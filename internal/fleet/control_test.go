@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/leakwatch/leakwatch/internal/blobstore"
+	"github.com/leakwatch/leakwatch/internal/jobs"
 	"github.com/leakwatch/leakwatch/internal/lab"
 	"github.com/leakwatch/leakwatch/internal/store"
 )
@@ -177,7 +178,7 @@ func dirSink(t *testing.T, dir string) BlobSink {
 // failingQueue is a River client whose inserts fail after the first n
 // batches, to test what a failed insert leaves.
 type failingQueue struct {
-	queue
+	jobs.RiverQueue
 	batches int
 }
 
@@ -186,7 +187,7 @@ func (f *failingQueue) InsertMany(ctx context.Context, params []river.InsertMany
 		return nil, errors.New("insert refused (test)")
 	}
 	f.batches--
-	return f.queue.InsertMany(ctx, params)
+	return f.RiverQueue.InsertMany(ctx, params)
 }
 
 // TestRetryFailedRestores: when re-queueing failed sites fails, their
@@ -221,7 +222,7 @@ func TestRetryFailedRestores(t *testing.T) {
 		}
 	}
 	real := c.q
-	c.q = &failingQueue{queue: real}
+	c.q = &failingQueue{RiverQueue: real}
 	if n, err := c.RetryFailed(ctx, run.ID); err == nil || n != 0 {
 		t.Fatalf("retry with a failing queue: %d queued, %v: want an error", n, err)
 	}

@@ -3,11 +3,18 @@ package jobs
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/leakwatch/leakwatch/internal/store"
 )
 
 // NewRiverClient brings River's tables up to date on d and returns a
@@ -39,4 +46,51 @@ func NewRiverClient[TTx any](ctx context.Context, d riverdriver.Driver[TTx], cfg
 		return nil, fmt.Errorf("new river client: %w", err)
 	}
 	return c, nil
+}
+
+// RiverQueue is what leakwatch uses of a River client, whichever driver
+// it runs on.
+type RiverQueue interface {
+	Insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+	InsertMany(ctx context.Context, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error)
+	Start(ctx context.Context) error
+	Stop(ctx context.Context) error
+	StopAndCancel(ctx context.Context) error
+}
+
+// OpenRiver connects River to the database dsn names (as store.Open reads
+// it: postgres:// or a SQLite file shared with the store) and returns a
+// stopped client with cfg (NewRiverClient) and what closes its
+// connections. maxConns caps a PostgreSQL pool (0: pgxpool's default); a
+// SQLite file is opened on one connection, as River's driver advises.
+func OpenRiver(ctx context.Context, dsn string, maxConns int, cfg *river.Config) (RiverQueue, func(), error) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		pc, err := pgxpool.ParseConfig(dsn)
+		if err != nil {
+			return nil, nil, fmt.Errorf("PostgreSQL DSN: %w", err)
+		}
+		if maxConns > 0 {
+			pc.MaxConns = int32(maxConns)
+		}
+		pool, err := pgxpool.NewWithConfig(ctx, pc)
+		if err != nil {
+			return nil, nil, fmt.Errorf("connect PostgreSQL: %w", err)
+		}
+		q, err := NewRiverClient(ctx, riverpgxv5.New(pool), cfg)
+		if err != nil {
+			pool.Close()
+			return nil, nil, err
+		}
+		return q, pool.Close, nil
+	}
+	db, err := store.OpenSQLiteConn(dsn)
+	if err != nil {
+		return nil, nil, err
+	}
+	q, err := NewRiverClient(ctx, riversqlite.New(db), cfg)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return q, func() { db.Close() }, nil
 }

@@ -3,14 +3,9 @@ package jobs
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
-	"github.com/riverqueue/river/riverdriver/riversqlite"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/leakwatch/leakwatch/internal/store"
 )
@@ -25,21 +20,13 @@ const (
 // slots, diffs and webhook deliveries: short and I/O bound).
 const notifyWorkers = 4
 
-// queue is what the Runner needs of a River client of either driver.
-type queue interface {
-	Insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
-	Start(ctx context.Context) error
-	Stop(ctx context.Context) error
-	StopAndCancel(ctx context.Context) error
-}
-
 // Runner works scans, schedules and notifications from River queues kept
 // in the same database as the store.
 type Runner struct {
 	cfg   Config
 	store store.Store
 	scan  ScanFunc
-	q     queue
+	q     RiverQueue
 	close func()
 
 	mu      sync.Mutex
@@ -57,47 +44,12 @@ func Open(ctx context.Context, dsn string, st store.Store, scan ScanFunc, cfg Co
 		return nil, err
 	}
 	r := &Runner{cfg: cfg.withDefaults(), store: st, scan: scan, running: map[int64]context.CancelCauseFunc{}}
-	var err error
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		err = r.openPostgres(ctx, dsn)
-	} else {
-		err = r.openSQLite(ctx, dsn)
-	}
+	q, closeQ, err := OpenRiver(ctx, dsn, 0, r.riverConfig())
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("jobs: %w", err)
 	}
+	r.q, r.close = q, closeQ
 	return r, nil
-}
-
-func (r *Runner) openPostgres(ctx context.Context, dsn string) error {
-	pool, err := pgxpool.New(ctx, dsn)
-	if err != nil {
-		return fmt.Errorf("jobs: connect PostgreSQL: %w", err)
-	}
-	c, err := NewRiverClient(ctx, riverpgxv5.New(pool), r.riverConfig())
-	if err != nil {
-		pool.Close()
-		return fmt.Errorf("jobs: %w", err)
-	}
-	r.q, r.close = c, pool.Close
-	return nil
-}
-
-// openSQLite opens the store's SQLite file with the store's settings (WAL,
-// busy timeout, immediate transactions) on one connection, as River's
-// SQLite driver advises.
-func (r *Runner) openSQLite(ctx context.Context, dsn string) error {
-	db, err := store.OpenSQLiteConn(dsn)
-	if err != nil {
-		return fmt.Errorf("jobs: %w", err)
-	}
-	c, err := NewRiverClient(ctx, riversqlite.New(db), r.riverConfig())
-	if err != nil {
-		db.Close()
-		return fmt.Errorf("jobs: %w", err)
-	}
-	r.q, r.close = c, func() { db.Close() }
-	return nil
 }
 
 func (r *Runner) riverConfig() *river.Config {
