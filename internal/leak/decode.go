@@ -292,28 +292,7 @@ func (s *scanner) tryLZRun(run []byte, uri bool, emit func([]byte, ...string)) {
 	ratioLimit := s.b.expansionLimit(len(run))
 	limit := min(s.budget/2, ratioLimit) // UTF-16 units: up to 3 bytes each in UTF-8
 	out, units, err := s.lz.Base64(run, uri, limit)
-	switch {
-	case errors.Is(err, codec.ErrLZLimit):
-		// The work was done: charge it, whether or not it reads as text.
-		if !s.spend(len(out)) || limit < ratioLimit {
-			s.capHit = true
-			return
-		}
-		if len(out) >= 4 && codec.PlausibleText(out) {
-			s.warnf("lz-string output cut at %d× its input (%s); data past it was not searched (raise with --max-expansion)", s.b.MaxExpansion, size(limit))
-			emit(bytes.Clone(out), "lz-string")
-		}
-		return
-	case err != nil:
-		if units > 0 {
-			s.spend(units) // a crafted stream may work hard before it breaks
-		}
-		return
-	}
-	if len(out) < 4 || !codec.PlausibleText(out) || !s.spend(len(out)) {
-		return
-	}
-	emit(bytes.Clone(out), "lz-string")
+	s.lzOutput(out, units, err, limit, ratioLimit, emit)
 }
 
 // b64Prefix is the part of a base64 run to decode: all of it, or, when
@@ -373,29 +352,40 @@ func (s *scanner) tryLZ(in string, f func(string, int) (string, error), emit fun
 	ratioLimit := s.b.expansionLimit(len(in))
 	limit := min(s.budget/2, ratioLimit) // UTF-16 units: up to 3 bytes each in UTF-8
 	out, err := f(in, limit)
-	fail, _ := err.(*codec.LZError) // as the codec returns it: no reflection per try
+	units := 0
+	if fail, _ := err.(*codec.LZError); fail != nil || err != nil && errors.As(err, &fail) {
+		units = fail.Units // as the codec returns it: no reflection per try
+	}
+	s.lzOutput([]byte(out), units, err, limit, ratioLimit, emit)
+}
+
+// lzOutput charges and searches what an lz-string decoder made of a
+// value decoded up to limit code units (ratioLimit is the expansion
+// limit's share): text is emitted; a stream that broke is charged the
+// units it made before it broke.
+func (s *scanner) lzOutput(out []byte, units int, err error, limit, ratioLimit int, emit func([]byte, ...string)) {
 	switch {
-	case fail != nil || err != nil && errors.As(err, &fail):
-		s.spend(fail.Units) // a crafted stream may work hard before it breaks
-		return
 	case errors.Is(err, codec.ErrLZLimit):
 		// The work was done: charge it, whether or not it reads as text.
 		if !s.spend(len(out)) || limit < ratioLimit {
 			s.capHit = true
 			return
 		}
-		if len(out) >= 4 && codec.PlausibleText([]byte(out)) {
+		if len(out) >= 4 && codec.PlausibleText(out) {
 			s.warnf("lz-string output cut at %d× its input (%s); data past it was not searched (raise with --max-expansion)", s.b.MaxExpansion, size(limit))
-			emit([]byte(out), "lz-string")
+			emit(bytes.Clone(out), "lz-string")
 		}
 		return
 	case err != nil:
+		if units > 0 {
+			s.spend(units) // a crafted stream may work hard before it breaks
+		}
 		return
 	}
-	if len(out) < 4 || !codec.PlausibleText([]byte(out)) || !s.spend(len(out)) {
+	if len(out) < 4 || !codec.PlausibleText(out) || !s.spend(len(out)) {
 		return
 	}
-	emit([]byte(out), "lz-string")
+	emit(bytes.Clone(out), "lz-string")
 }
 
 func tryHexRuns(s *scanner, v []byte, f features, emit func([]byte, ...string)) {
