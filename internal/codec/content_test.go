@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -123,6 +124,27 @@ func FuzzDecode(f *testing.F) {
 			if _, err := Encode(applied, out); err != nil {
 				t.Fatalf("re-encode %q: %v", applied, err)
 			}
+		}
+	})
+}
+
+// FuzzUnescapeQuery: UnescapeQuery is url.QueryUnescape, and
+// QueryUnescape returns its input where that fails.
+func FuzzUnescapeQuery(f *testing.F) {
+	for _, s := range []string{"a%20b+c", "%", "%4", "%4g", "abc%41", "+++", "%zz%41", "100%", "a%2B%2b%E2%82%AC"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, err := url.QueryUnescape(s)
+		got, ok := UnescapeQuery(s)
+		if ok != (err == nil) || got != want {
+			t.Fatalf("UnescapeQuery(%q) = %q, %v; want %q, %v", s, got, ok, want, err)
+		}
+		if err != nil {
+			want = s
+		}
+		if got := QueryUnescape(s); got != want {
+			t.Fatalf("QueryUnescape(%q) = %q, want %q", s, got, want)
 		}
 	})
 }

@@ -2,7 +2,6 @@ package codec
 
 import (
 	"bytes"
-	"net/url"
 	"strings"
 	"unicode/utf8"
 )
@@ -38,7 +37,7 @@ func QueryUnescape(s string) string {
 	if !strings.ContainsAny(s, "%+") {
 		return s
 	}
-	if v, err := url.QueryUnescape(s); err == nil {
+	if v, ok := UnescapeQuery(s); ok {
 		return v
 	}
 	return s

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/leakwatch/leakwatch/internal/codec"
 	"github.com/leakwatch/leakwatch/internal/party"
 )
 
@@ -322,7 +323,7 @@ func (a *Analyzer) settleCandidates(f *tokenFilter) {
 	for id := range a.pages.len() {
 		page := a.pages.str(id)
 		texts := []string{page}
-		if d, ok := unescapeQuery(page); ok && d != page {
+		if d, ok := codec.UnescapeQuery(page); ok && d != page {
 			texts = append(texts, d)
 		}
 		for _, t := range texts {

@@ -137,20 +137,6 @@ func FuzzHostEquivalence(f *testing.F) {
 	})
 }
 
-// FuzzUnescapeQueryEquivalence: unescapeQuery is url.QueryUnescape.
-func FuzzUnescapeQueryEquivalence(f *testing.F) {
-	for _, s := range []string{"a%20b+c", "%", "%4", "%4g", "abc%41", "+++", "%zz%41", "100%", "a%2B%2b%E2%82%AC"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		want, err := url.QueryUnescape(s)
-		got, ok := unescapeQuery(s)
-		if ok != (err == nil) || got != want {
-			t.Fatalf("unescapeQuery(%q) = %q, %v; want %q, %v", s, got, ok, want, err)
-		}
-	})
-}
-
 // FuzzLooksJSONBytes: looksJSONBytes is looksJSON of the body as a string.
 func FuzzLooksJSONBytes(f *testing.F) {
 	for _, s := range []string{" {}\n", "[1]", "\u00a0{\"a\":1}\u2000", "{", "\x85[]\x85", "\xff{}"} {

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/leakwatch/leakwatch/internal/codec"
 	"github.com/leakwatch/leakwatch/internal/party"
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
@@ -89,7 +90,7 @@ func syncText(r *traffic.Request, base []string, extra []string) string {
 	}
 	s = removeAll(s, remove)
 	for i := 0; i < 2; i++ {
-		if d, ok := unescapeQuery(s); ok {
+		if d, ok := codec.UnescapeQuery(s); ok {
 			s = d
 		}
 	}
@@ -192,7 +193,7 @@ func (a *Analyzer) embeddedDocs(rawURL string) []string {
 			if !a.docLens.has(len(v)-2*escapes) && !a.docLens.has(len(v)) {
 				continue
 			}
-			if d, ok := unescapeQuery(v); ok {
+			if d, ok := codec.UnescapeQuery(v); ok {
 				v = d
 			}
 		}

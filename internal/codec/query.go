@@ -1,18 +1,17 @@
-package pixel
+package codec
 
 import "strings"
 
-// unescapeQuery is url.QueryUnescape, reporting failure as ok false: the
+// UnescapeQuery is url.QueryUnescape reporting failure as ok false: the
 // same result and the same failures ('%' not followed by two hex digits),
 // but the text between escapes is copied a run at a time, not a byte at a
-// time. syncText unescapes every kept third-party URL twice, and that was
-// the larger part of its cost.
-func unescapeQuery(s string) (string, bool) {
+// time (pixel's cookie-sync search unescapes every kept third-party URL).
+func UnescapeQuery(s string) (string, bool) {
 	n, plus := 0, false
 	for i := 0; i < len(s); {
 		switch s[i] {
 		case '%':
-			if i+2 >= len(s) || !isHex(s[i+1:i+3]) {
+			if i+2 >= len(s) || Unhex(s[i+1]) < 0 || Unhex(s[i+2]) < 0 {
 				return "", false
 			}
 			n++
@@ -42,20 +41,9 @@ func unescapeQuery(s string) (string, bool) {
 			b.WriteByte(' ')
 			i = j + 1
 		default:
-			b.WriteByte(unhex(s[j+1])<<4 | unhex(s[j+2]))
+			b.WriteByte(byte(Unhex(s[j+1])<<4 | Unhex(s[j+2])))
 			i = j + 3
 		}
 	}
 	return b.String(), true
-}
-
-// unhex is the value of hex digit c.
-func unhex(c byte) byte {
-	switch {
-	case c >= '0' && c <= '9':
-		return c - '0'
-	case c >= 'a' && c <= 'f':
-		return c - 'a' + 10
-	}
-	return c - 'A' + 10
 }
