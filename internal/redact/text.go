@@ -85,7 +85,7 @@ func fields(s string, f fieldFunc) string {
 				}
 			}
 			// secretPair, reading the value only when the name is key-like.
-			if !secretField(key) && !(equalsAnyFold(key, keyFields) && credentialValue(unescapeQuery(m[2]))) {
+			if !secretField(key) && !(equalsAnyFold(key, keyFields) && credentialValue(codec.QueryUnescape(m[2]))) {
 				return m[0]
 			}
 			return replaceAt(m[0], idx[4]-idx[0], idx[5]-idx[0], f(key, m[2]))
@@ -161,13 +161,6 @@ func replaceLocs(s string, locs [][]int, f func(m []string, idx []int) string) s
 
 func replaceAt(s string, from, to int, with string) string {
 	return s[:from] + with + s[to:]
-}
-
-func unescapeQuery(s string) string {
-	if d, err := url.QueryUnescape(s); err == nil {
-		return d
-	}
-	return s
 }
 
 func unescapeJSON(s string) string {
