@@ -78,7 +78,8 @@ guard as scans (no private address unless --allow-private-targets, no redirects)
 ` + metricsTokenEnv + ` or any API token, unless --metrics-public. Behind a TLS-terminating
 proxy, give --secure-cookies (or --trust-proxy-headers, if the proxy sets X-Forwarded-Proto).
 SIGINT or SIGTERM stops accepting, lets requests and scans in flight finish for --drain, then
-exits; scans not finished are run again on the next start.
+closes what is left and exits; scans not finished are run again on the next start. The exit is
+0 unless a request was still being served when the drain ended.
 
 ` + exitHelp,
 		Example: `  leakwatch serve

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -21,6 +22,16 @@ type servingProcess struct {
 	firstLine chan string // the first-start admin token, when printed
 	tokens    chan string // the last line of standard output, once it closes
 	done      chan error
+
+	mu     sync.Mutex
+	stderr []string // the last lines of standard error, for failure messages
+}
+
+// logTail returns the last lines serve logged.
+func (p *servingProcess) logTail() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return strings.Join(p.stderr, "\n")
 }
 
 // startServe runs the leakwatch binary's serve on a free port with data
@@ -55,6 +66,11 @@ func startServeEnv(t *testing.T, dir string, env []string, args ...string) *serv
 	go func() {
 		sc := bufio.NewScanner(errR)
 		for sc.Scan() {
+			p.mu.Lock()
+			if p.stderr = append(p.stderr, sc.Text()); len(p.stderr) > 20 {
+				p.stderr = p.stderr[1:]
+			}
+			p.mu.Unlock()
 			var rec map[string]any
 			if json.Unmarshal(sc.Bytes(), &rec) == nil && rec["url"] != nil {
 				urls <- rec["url"].(string)
@@ -70,7 +86,7 @@ func startServeEnv(t *testing.T, dir string, env []string, args ...string) *serv
 	select {
 	case p.url = <-urls:
 	case err := <-p.done:
-		t.Fatalf("serve exited: %v", err)
+		t.Fatalf("serve exited: %v\n%s", err, p.logTail())
 	case <-time.After(30 * time.Second):
 		t.Fatal("serve did not start listening")
 	}
@@ -135,10 +151,10 @@ func (p *servingProcess) stop(t *testing.T) {
 	select {
 	case err := <-p.done:
 		if err != nil {
-			t.Fatalf("serve after SIGTERM: %v", err)
+			t.Fatalf("serve after SIGTERM: %v\n%s", err, p.logTail())
 		}
 	case <-time.After(15 * time.Second):
-		t.Fatal("serve did not stop after SIGTERM")
+		t.Fatalf("serve did not stop after SIGTERM\n%s", p.logTail())
 	}
 }
 

@@ -142,11 +142,15 @@ const MaxConnections = 1024
 
 // Serve serves on ln until ctx ends, then shuts down gracefully: it stops
 // accepting, lets requests in flight finish for up to drain, then stops
-// the queue the same way.
+// the queue the same way. Connections still open when drain ends are
+// closed; that is an error only if a request was still being served on
+// one (a client's idle or preconnected socket is not).
 func (s *Server) Serve(ctx context.Context, ln net.Listener, drain time.Duration) error {
 	ln = netutil.LimitListener(ln, MaxConnections)
 	hs := HTTPServer(ln.Addr().String(), s.handler)
 	hs.BaseContext = func(net.Listener) context.Context { return context.WithoutCancel(ctx) }
+	var conns connStates
+	hs.ConnState = conns.set
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
 	select {
@@ -157,7 +161,16 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, drain time.Duration
 	s.events.close() // progress streams end so the drain does not wait on them
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), drain)
 	defer cancel()
-	err := hs.Shutdown(sctx)
+	var err error
+	if serr := hs.Shutdown(sctx); serr != nil {
+		// Drain is over: what is left is closed. A request still being
+		// served is lost; a connection that never sent one is not.
+		active := conns.active()
+		_ = hs.Close()
+		if active > 0 {
+			err = fmt.Errorf("cut off %d request(s) still in flight after the drain of %s", active, drain)
+		}
+	}
 	if serr := <-done; !errors.Is(serr, http.ErrServerClosed) {
 		err = errors.Join(err, serr)
 	}
@@ -166,4 +179,37 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, drain time.Duration
 		return fmt.Errorf("shut down: %w", err)
 	}
 	return nil
+}
+
+// connStates follows the server's connections, so that the end of a
+// drain can tell requests in flight from idle sockets.
+type connStates struct {
+	mu sync.Mutex
+	m  map[net.Conn]http.ConnState
+}
+
+func (c *connStates) set(conn net.Conn, st http.ConnState) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st == http.StateClosed || st == http.StateHijacked {
+		delete(c.m, conn)
+		return
+	}
+	if c.m == nil {
+		c.m = map[net.Conn]http.ConnState{}
+	}
+	c.m[conn] = st
+}
+
+// active counts the connections serving a request.
+func (c *connStates) active() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, st := range c.m {
+		if st == http.StateActive {
+			n++
+		}
+	}
+	return n
 }
