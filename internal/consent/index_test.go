@@ -66,12 +66,16 @@ func FuzzChannelFor(f *testing.F) {
 // former ones.
 func FuzzAnchors(f *testing.F) {
 	for _, s := range []string{`{"gdpr_consent":"x"}`, "a=1&consent=2", "utm_source=consent&x", "GdPr", "g", "__gpp_sid=2; a=b",
-		"x=1; uſ_privacy=1", `"tcString"`, "ccp", "dma=1", strings.Repeat("a", 50) + "gdpr" + strings.Repeat("_", 50)} {
+		"x=1; uſ_privacy=1", `"tcString"`, "ccp", "dma=1", "us%5fprivacy=1", `{"gdpr\u005Fconsent":1}`, "%5", `\u00`, strings.Repeat("a", 50) + "gdpr" + strings.Repeat("_", 50)} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		if got, want := bodyMayCarry(s), oldBodyMayCarry(s); got != want {
 			t.Fatalf("bodyMayCarry(%q) = %v, was %v", s, got, want)
+		}
+		if esc := bodyEscapesName(s); esc && !bodyMayCarry(codec.QueryUnescape(s)) && !bodyMayCarry(unescapeJSONNameBytes(s)) ||
+			esc && !strings.ContainsAny(s, "%\\") {
+			t.Fatalf("bodyEscapesName(%q) with no channel name under its escapes", s)
 		}
 		if got, want := hasAnchor(s), oldHasAnchor(s); got != want {
 			t.Fatalf("hasAnchor(%q) = %v, was %v", s, got, want)

@@ -150,7 +150,7 @@ func (o *observer) requestFields(u *url.URL, urlAnchor bool) {
 		o.pairs(u.RawQuery, "&;", "query", inQuery)
 		o.pairs(u.EscapedPath(), ";/", "path", inQuery)
 	}
-	if may, quoted := bodyNames(o.req.Body); may {
+	if may, quoted := bodyNames(o.req.Body); may || bodyEscapesName(o.req.Body) {
 		o.body(quoted)
 	}
 	if cookiesHaveAnchor(o.req) {

@@ -52,6 +52,14 @@ func TestObserve(t *testing.T) {
 					t.Errorf("a GPP string with a bad section keeps its header: %+v", g)
 				}
 			}},
+		{name: "a name written with an escaped name byte", req: Request{URL: "https://x.test/c", Method: "POST",
+			BodyMIME: "application/json", Body: `{"us\u005fprivacy":"1YYN","x":"%2F"}`},
+			want: []string{"usp json body us_privacy=1YYN"}},
+		{name: "a form name with a %-escaped name byte", req: Request{URL: "https://x.test/c", Method: "POST",
+			BodyMIME: "application/x-www-form-urlencoded", Body: "a=1&us%5Fprivacy=1YNN"},
+			want: []string{"usp body us_privacy=1YNN"}},
+		{name: "escapes that form no channel name", req: Request{URL: "https://x.test/c", Method: "POST",
+			BodyMIME: "application/x-www-form-urlencoded", Body: "a=%5F&u=https%3A%2F%2Fx.test%2Fus&privacy%5Fpolicy=1"}},
 		{name: "OpenRTB bid request", req: Request{URL: "https://prebid.test/openrtb2/auction", Method: "POST", BodyMIME: "application/json",
 			Body: `{"regs":{"ext":{"gdpr":1,"us_privacy":"1YYN"},"gpp":"` + gpp + `","gpp_sid":[2]},"user":{"ext":{"consent":"` + gppSpecTC + `"}}}`},
 			want: []string{"gdpr_applies json body gdpr=1", "usp json body us_privacy=1YYN", "gpp json body gpp=" + gpp,

@@ -3,6 +3,7 @@ package consent
 import (
 	"strings"
 
+	"github.com/leakwatch/leakwatch/internal/codec"
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
@@ -115,6 +116,51 @@ func nameByte(c byte) bool {
 func bodyMayCarry(body string) bool {
 	may, _ := bodyNames(body)
 	return may
+}
+
+// bodyEscapesName reports whether a body holds a channel's name only once
+// unescaped: a name byte written as a %XX escape (a form's "gdpr%5Fconsent")
+// or a \u00XX one (JSON's "gdpr\u005fconsent") splits the name's run for
+// bodyNames. Bodies with no such escape, nearly all, cost one byte search.
+func bodyEscapesName(body string) bool {
+	pct, uni := false, false
+	for i := 0; i < len(body); i++ {
+		switch {
+		case body[i] == '%' && i+2 < len(body):
+			if c, ok := unhex2(body[i+1], body[i+2]); ok && isNameByte[c] {
+				pct = true
+			}
+		case body[i] == '\\' && i+5 < len(body) && body[i+1] == 'u' && body[i+2] == '0' && body[i+3] == '0':
+			if c, ok := unhex2(body[i+4], body[i+5]); ok && isNameByte[c] {
+				uni = true
+			}
+		}
+	}
+	return pct && bodyMayCarry(codec.QueryUnescape(body)) || uni && bodyMayCarry(unescapeJSONNameBytes(body))
+}
+
+// unescapeJSONNameBytes replaces each \u00XX escape of a name byte with
+// the byte (other escapes stay as written).
+func unescapeJSONNameBytes(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+5 < len(s) && s[i+1] == 'u' && s[i+2] == '0' && s[i+3] == '0' {
+			if c, ok := unhex2(s[i+4], s[i+5]); ok && isNameByte[c] {
+				b.WriteByte(c)
+				i += 5
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// unhex2 decodes two hexadecimal digits.
+func unhex2(a, b byte) (byte, bool) {
+	x, y := codec.Unhex(a), codec.Unhex(b)
+	return byte(x<<4 | y), x >= 0 && y >= 0
 }
 
 // bodyNames reads a body's runs of name bytes once: may is bodyMayCarry,
