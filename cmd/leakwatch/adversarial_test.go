@@ -390,14 +390,6 @@ func (r *advResult) row() string {
 // LEAKWATCH_ADVERSARIAL_FULL=1). Subtests run one at a time and the test is
 // not parallel: the time limit compares against a plain parse, which needs
 // the cores to itself.
-//
-// CURRENTLY FAILING on branch h-bench (written to the target; the fixes land
-// from the engine branches): amplify (killed at 1 GB RSS), huge-body (35 s,
-// 401 MB), huge-url (killed after 60 s, 476 MB), deep-json-body (no nesting
-// warning), deep-har (exit 1, no report), gzip-bomb and base64-gzip-chain
-// (the leading email missed once the cap is hit), cookie-prefixes (killed
-// after 60 s; tens of thousands of false cookie-sync findings). Passing:
-// tiny-entries, many-hosts, many-headers, websocket-frames.
 func TestAdversarial(t *testing.T) {
 	if testing.Short() {
 		t.Skip("adversarial inputs take tens of seconds; skipped under -short")

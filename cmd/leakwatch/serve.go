@@ -171,6 +171,7 @@ func runServe(ctx context.Context, e *env, o serveOptions) error {
 	if err := o.validate(); err != nil {
 		return err
 	}
+	serviceMemory()
 	st, err := o.open(ctx)
 	if err != nil {
 		return err

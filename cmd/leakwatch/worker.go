@@ -74,6 +74,7 @@ func runWorker(ctx context.Context, e *env, o workerOptions) error {
 	if o.concurrency < 1 || o.grace < 0 {
 		return usagef("worker: --concurrency must be at least 1 and --grace not negative")
 	}
+	serviceMemory()
 	sink, closeSink, err := harSink(ctx, o.harDir, o.harStore)
 	if err != nil {
 		return err
