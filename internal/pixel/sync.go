@@ -204,17 +204,18 @@ func (a *Analyzer) embeddedDocs(rawURL string) []string {
 	return out
 }
 
-// lengthSet is a set of string lengths up to maxURLKept.
+// lengthSet is a set of string lengths up to maxURLKept. Any other
+// number, negative ones included, is never in it.
 type lengthSet [maxURLKept/64 + 1]uint64
 
 func (s *lengthSet) add(n int) {
-	if n <= maxURLKept {
+	if n >= 0 && n <= maxURLKept {
 		s[n/64] |= 1 << (n % 64)
 	}
 }
 
 func (s *lengthSet) has(n int) bool {
-	return n <= maxURLKept && s[n/64]&(1<<(n%64)) != 0
+	return n >= 0 && n <= maxURLKept && s[n/64]&(1<<(n%64)) != 0
 }
 
 // removeForms lists the forms removeAll removes of each value long

@@ -291,3 +291,28 @@ func TestHugeCookiesStayBounded(t *testing.T) {
 }
 
 func itoa3(i int) string { return fmt.Sprintf("%03d", i) }
+
+// TestLengthSetBounds: lengths out of range are never members and adding
+// them is a no-op (a value of many bad %-escapes made embeddedDocs ask for
+// a negative length, which panicked).
+func TestLengthSetBounds(t *testing.T) {
+	var s lengthSet
+	for _, n := range []int{-1, -64, maxURLKept + 1, 1 << 40} {
+		s.add(n)
+	}
+	s.add(0)
+	s.add(maxURLKept)
+	for _, tc := range []struct {
+		n    int
+		want bool
+	}{{-2, false}, {-64, false}, {0, true}, {1, false}, {maxURLKept, true}, {maxURLKept + 1, false}, {1 << 40, false}} {
+		if got := s.has(tc.n); got != tc.want {
+			t.Errorf("has(%d) = %v, want %v", tc.n, got, tc.want)
+		}
+	}
+	a := NewAnalyzer()
+	a.recordDocument(&traffic.Request{URL: "https://www.shop.test/", ResourceType: "document"})
+	if got := a.embeddedDocs("https://t.test/p?u=000%%%%%&v=%%%%%%%%%%%%%%%%"); got != nil {
+		t.Errorf("embeddedDocs = %q", got)
+	}
+}
