@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/leakwatch/leakwatch/internal/audit"
@@ -41,6 +43,13 @@ func FuzzPipeline(f *testing.F) {
 		}
 		f.Add(buf.Bytes())
 	}
+	run := newFuzzPipeline(f)
+	f.Fuzz(func(t *testing.T, data []byte) { run(t, data) })
+}
+
+// newFuzzPipeline returns what FuzzPipeline does with one input: stream
+// the HAR, audit it with a persona, mask and redact, render every format.
+func newFuzzPipeline(f *testing.F) func(t *testing.T, data []byte) {
 	cl, err := party.NewClassifier(context.Background(), party.Options{})
 	if err != nil {
 		f.Fatal(err)
@@ -48,7 +57,7 @@ func FuzzPipeline(f *testing.F) {
 	pool, _ := leak.NewPool([]leak.Persona{{Email: "test@test.com", Zip: "94577", Phone: "+1 415 555 0134",
 		TrackingNumbers: []string{"9400111899561482037727"}}})
 	vals := personaValues([]leak.Persona{{Email: "test@test.com", Zip: "94577"}})
-	f.Fuzz(func(t *testing.T, data []byte) {
+	return func(t *testing.T, data []byte) {
 		ctx := context.Background()
 		a, err := audit.New(ctx, audit.Options{Classifier: cl, Pool: pool, Workers: 1,
 			Limits:  audit.Limits{MaxFindings: 50, MaxPixelHits: 20, MaxEvidenceBytes: 64 << 10},
@@ -59,10 +68,21 @@ func FuzzPipeline(f *testing.F) {
 		red := redact.NewRedactor(redact.Options{})
 		hopts := har.Options{Name: "fuzz.har", MaxString: 256 << 10, MaxEntry: 1 << 20, MaxItems: 500, MaxDepth: 64}
 		if err := har.Stream(ctx, bytes.NewReader(data), hopts, red.Tee(a.Source("fuzz.har"))); err != nil {
-			a.Report()
+			for _, w := range a.Report().Warnings {
+				if strings.Contains(w, "internal error") {
+					t.Fatal(w)
+				}
+			}
 			return // rejected input is fine; a panic is not
 		}
 		rep := a.Report()
+		for _, w := range rep.Warnings {
+			// The audit recovers a panic per entry and says so: that is
+			// a bug all the same.
+			if strings.Contains(w, "internal error") {
+				t.Fatal(w)
+			}
+		}
 		redact.MaskReport(rep, vals)
 		red.Report(rep)
 		for _, format := range report.Formats() {
@@ -70,6 +90,40 @@ func FuzzPipeline(f *testing.F) {
 				t.Fatalf("render %s: %v", format, err)
 			}
 		}
+	}
+}
+
+// FuzzPipelineFields is FuzzPipeline on well-formed HARs whose fields are
+// fuzzed: a page, a frame document, and twice a third-party request with a
+// fuzzed URL, Cookie header, body and response, so that inputs reach past
+// the HAR reader into every analysis (cookie sync, pixels, consent, leak
+// decoding, redaction) instead of stopping at a syntax error.
+func FuzzPipelineFields(f *testing.F) {
+	f.Add("https://www.shop.test/account?u=1", "https://www.facebook.com/tr/?id=1&ev=PageView&ud[em]=test%40test.com",
+		"_fbp=fb.1.1700000000000.123456789; sessionid=abc123secret", `{"email":"test@test.com","us_privacy":"1YNN"}`,
+		"aGVsbG8=", "application/json")
+	f.Add("https://www.shop.test/", "https://t.test/p?u=000%%%%%&d=https%3A%2F%2Fwww.shop.test%2F", "a=1", "x=1&gdpr%5Fconsent=CO",
+		"", "application/x-www-form-urlencoded")
+	f.Add("https://www.shop.test/", "https://sync.test/s?uid=fb.1.1700000000000.123456789&gdpr=1&gdpr_consent=CPz",
+		"__gpp=DBABMA~CPz; uid=ZGF0YQ", "N4IgLgTg", "eyJhIjoiYiJ9", "text/plain")
+	run := newFuzzPipeline(f)
+	f.Fuzz(func(t *testing.T, page, reqURL, cookie, body, respBody, mime string) {
+		entry := func(u, typ string) map[string]any {
+			return map[string]any{"pageref": "p", "startedDateTime": "2026-01-01T00:00:00Z", "_resourceType": typ,
+				"request": map[string]any{"method": "POST", "url": u, "headers": []map[string]string{
+					{"name": "Cookie", "value": cookie}, {"name": "Referer", "value": page}},
+					"postData": map[string]string{"mimeType": mime, "text": body}},
+				"response": map[string]any{"status": 200, "headers": []map[string]string{{"name": "Set-Cookie", "value": cookie}},
+					"content": map[string]string{"mimeType": mime, "text": respBody}}}
+		}
+		har := map[string]any{"log": map[string]any{"pages": []map[string]string{{"id": "p", "title": page}},
+			"entries": []any{entry(page, "document"), entry(reqURL, "subdocument"), entry(reqURL, "image"),
+				entry(reqURL+"&again=1", "xhr")}}}
+		data, err := json.Marshal(har)
+		if err != nil {
+			return
+		}
+		run(t, data)
 	})
 }
 
