@@ -93,6 +93,11 @@ func TestRealWorldFirstParty(t *testing.T) {
 			}
 			checkOneNamePerCompany(t, r)
 			checkAttribution(t, r)
+			for _, w := range r.Warnings {
+				if strings.Contains(w, "internal error") { // a recovered panic
+					t.Error(w)
+				}
+			}
 			if truth.Typed[name] != false {
 				return
 			}
