@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/leakwatch/leakwatch/internal/audit"
 	"github.com/leakwatch/leakwatch/internal/har"
@@ -94,10 +95,11 @@ func newFuzzPipeline(f *testing.F) func(t *testing.T, data []byte) {
 }
 
 // FuzzPipelineFields is FuzzPipeline on well-formed HARs whose fields are
-// fuzzed: a page, a frame document, and twice a third-party request with a
-// fuzzed URL, Cookie header, body and response, so that inputs reach past
-// the HAR reader into every analysis (cookie sync, pixels, consent, leak
-// decoding, redaction) instead of stopping at a syntax error.
+// fuzzed: a page document; a frame, an image and an XHR to a fuzzed URL
+// with a fuzzed Cookie header, body and response; and a WebSocket sending
+// the body and receiving the response. Inputs so reach past the HAR reader
+// into every analysis (cookie sync, pixels, consent, leak decoding,
+// redaction) instead of stopping at a syntax error.
 func FuzzPipelineFields(f *testing.F) {
 	f.Add("https://www.shop.test/account?u=1", "https://www.facebook.com/tr/?id=1&ev=PageView&ud[em]=test%40test.com",
 		"_fbp=fb.1.1700000000000.123456789; sessionid=abc123secret", `{"email":"test@test.com","us_privacy":"1YNN"}`,
@@ -116,14 +118,22 @@ func FuzzPipelineFields(f *testing.F) {
 				"response": map[string]any{"status": 200, "headers": []map[string]string{{"name": "Set-Cookie", "value": cookie}},
 					"content": map[string]string{"mimeType": mime, "text": respBody}}}
 		}
+		ws := entry(strings.Replace(reqURL, "http", "ws", 1), "websocket")
+		ws["_webSocketMessages"] = []map[string]any{{"type": "send", "time": 1, "opcode": 1, "data": body},
+			{"type": "receive", "time": 2, "opcode": 2, "data": respBody}}
 		har := map[string]any{"log": map[string]any{"pages": []map[string]string{{"id": "p", "title": page}},
 			"entries": []any{entry(page, "document"), entry(reqURL, "subdocument"), entry(reqURL, "image"),
-				entry(reqURL+"&again=1", "xhr")}}}
+				entry(reqURL+"&again=1", "xhr"), ws}}}
 		data, err := json.Marshal(har)
 		if err != nil {
 			return
 		}
+		start := time.Now()
 		run(t, data)
+		// A few kilobytes must not take long, whatever they hold.
+		if d := time.Since(start); d > 5*time.Second && len(data) < 64<<10 {
+			t.Fatalf("%d bytes took %s", len(data), d)
+		}
 	})
 }
 
