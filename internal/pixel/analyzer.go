@@ -191,7 +191,10 @@ func (a *Analyzer) Request(r *traffic.Request, p party.Party, pageURL string) []
 		return nil
 	}
 	u, err := url.Parse(r.URL)
-	hits := safeDecode(r, u, err)
+	hits, ok := safeDecode(r, u, err)
+	if !ok && a.finished == nil {
+		a.limits.note(limitDecoder, r.Index)
+	}
 	if a.finished != nil {
 		return hits // the capture has ended: nothing more is recorded
 	}

@@ -63,6 +63,7 @@ const (
 	limitFlows
 	limitNames
 	limitBeacons
+	limitDecoder // not a budget: a decoder that panicked
 	numLimits
 )
 
@@ -104,6 +105,7 @@ func (l *limits) warnings(o AnalyzerOptions) []string {
 			"were not listed",
 		limitBeacons: fmt.Sprintf("tracking beacons: only the %d hosts with the most beacons are listed; "+
 			"%%d more host(s) that received unrecognized tracking pixels were not listed", maxBeaconFindings),
+		limitDecoder: "pixel decoding: an internal error dropped the pixel hits of %d request(s) (please report it)",
 	}
 	var out []string
 	for i, h := range l {

@@ -104,21 +104,23 @@ func Decode(r *traffic.Request) []Hit {
 		return nil
 	}
 	u, err := url.Parse(r.URL)
-	return safeDecode(r, u, err)
+	hits, _ := safeDecode(r, u, err)
+	return hits
 }
 
 // safeDecode is Decode of a request whose URL was parsed as u (or failed
-// to parse with err), for a caller that needs u too.
-func safeDecode(r *traffic.Request, u *url.URL, err error) (hits []Hit) {
+// to parse with err), for a caller that needs u too; ok is false when a
+// decoder panicked, so that the caller can say so.
+func safeDecode(r *traffic.Request, u *url.URL, err error) (hits []Hit, ok bool) {
 	defer func() {
 		if recover() != nil {
-			hits = nil
+			hits, ok = nil, false
 		}
 	}()
 	if err != nil {
-		return nil
+		return nil, true
 	}
-	return decodeURL(r, u)
+	return decodeURL(r, u), true
 }
 
 // decode is Decode without the safety net, for the fuzz target.

@@ -2,11 +2,13 @@ package pixel
 
 import (
 	"fmt"
+	"net/url"
 	"reflect"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/leakwatch/leakwatch/internal/party"
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
@@ -314,5 +316,28 @@ func TestLengthSetBounds(t *testing.T) {
 	a.recordDocument(&traffic.Request{URL: "https://www.shop.test/", ResourceType: "document"})
 	if got := a.embeddedDocs("https://t.test/p?u=000%%%%%&v=%%%%%%%%%%%%%%%%"); got != nil {
 		t.Errorf("embeddedDocs = %q", got)
+	}
+}
+
+// TestDecoderPanicIsReported: a pixel decoder that panics on a request
+// loses that request's hits, not the analysis, and the Analyzer's warnings
+// say so instead of dropping them silently.
+func TestDecoderPanicIsReported(t *testing.T) {
+	saved := table
+	defer func() { table = saved }()
+	table = append([]Decoder{{Vendor: "Broken", Product: "Broken Pixel",
+		Match:  func(_ *traffic.Request, u *url.URL) bool { return u.Host == "broken.test" },
+		Decode: func(*traffic.Request, *url.URL) []Hit { panic("hostile input") }}}, saved...)
+	a := NewAnalyzer()
+	a.Request(&traffic.Request{Index: 3, URL: "https://broken.test/p?ev=1"}, party.Party{ThirdParty: true}, "https://www.shop.test/")
+	hits := a.Request(&traffic.Request{Index: 4, URL: "https://www.facebook.com/tr/?id=1&ev=PageView"},
+		party.Party{ThirdParty: true}, "https://www.shop.test/")
+	if len(hits) != 1 {
+		t.Errorf("the next request gave %d hits, want 1", len(hits))
+	}
+	a.Finish()
+	w := strings.Join(a.Warnings(), "\n")
+	if !strings.Contains(w, "internal error dropped the pixel hits of 1 request(s)") || !strings.Contains(w, "from request 3") {
+		t.Errorf("warnings %q do not report the decoder's panic", w)
 	}
 }
