@@ -130,6 +130,8 @@ func FuzzObserveSameAsOracle(f *testing.F) {
 	f.Add("https://x.example/p?utm_source=consent", "usprivacy=1YNN", "CookieConsent", "stamp:1",
 		`{"gdpr\u005fconsent":"`+gppSpecTC+`","u":"utm_source=consent"}`, "")
 	f.Add("https://ad.doubleclick.net/activity;gdpr=1;gcs=G100;npa=1", "", "", "", "us_privacy=1YNN&consent=x", "text/plain")
+	f.Add("https://x.example/c", "", "", "", `{"us\u005fprivacy":"1YYN"}`, "application/json")
+	f.Add("https://x.example/c", "", "", "", "a=1&us%5Fprivacy=1YNN&x%3Dconsent=2", "application/x-www-form-urlencoded")
 	f.Add("https://www.google.com/pagead/landing?gcd=13l3l3l3l1l1&u%C5%BF_privacy=1YNN", "uſ_privacy=1YNN", "a", "b",
 		`{"uſ_privacy":"1YNN","consent":"`+gppSpecTC+`"}`, "text/plain")
 	f.Fuzz(func(t *testing.T, u, cookie, name, value, body, mime string) {

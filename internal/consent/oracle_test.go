@@ -4,7 +4,9 @@ import (
 	"hash/maphash"
 	"mime"
 	"net/url"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/leakwatch/leakwatch/internal/codec"
@@ -198,6 +200,9 @@ func oldHostOf(raw string) string {
 	return strings.ToLower(u.Hostname())
 }
 
+// jsonUEscape is a JSON \uXXXX escape.
+var jsonUEscape = regexp.MustCompile(`\\u[0-9a-fA-F]{4}`)
+
 func oldRequestPairs(req Request) []pair {
 	var out []pair
 	if oldHasAnchor(req.URL) {
@@ -206,7 +211,14 @@ func oldRequestPairs(req Request) []pair {
 			out = oldAppendPairs(out, u.EscapedPath(), ";/", "path", inQuery)
 		}
 	}
-	if oldBodyMayCarry(req.Body) {
+	// A channel name whose name bytes are escaped (us%5Fprivacy,
+	// gdpr\u005fconsent) counts too: a rule added after the code this
+	// oracle copies, written here the plain way.
+	if oldBodyMayCarry(req.Body) || oldBodyMayCarry(codec.QueryUnescape(req.Body)) ||
+		oldBodyMayCarry(jsonUEscape.ReplaceAllStringFunc(req.Body, func(e string) string {
+			n, _ := strconv.ParseUint(e[2:], 16, 32)
+			return string(rune(n))
+		})) {
 		out = append(out, oldBodyPairs(req)...)
 	}
 	if oldCookiesHaveAnchor(req) {
