@@ -121,10 +121,15 @@ func bodyMayCarry(body string) bool {
 // bodyEscapesName reports whether a body holds a channel's name only once
 // unescaped: a name byte written as a %XX escape (a form's "gdpr%5Fconsent")
 // or a \u00XX one (JSON's "gdpr\u005fconsent") splits the name's run for
-// bodyNames. Bodies with no such escape, nearly all, cost one byte search.
+// bodyNames. Bodies with neither '%' nor '\\', most, cost one byte search.
 func bodyEscapesName(body string) bool {
 	pct, uni := false, false
 	for i := 0; i < len(body); i++ {
+		j := strings.IndexAny(body[i:], `%\`)
+		if j < 0 {
+			break
+		}
+		i += j
 		switch {
 		case body[i] == '%' && i+2 < len(body):
 			if c, ok := unhex2(body[i+1], body[i+2]); ok && isNameByte[c] {
