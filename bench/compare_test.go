@@ -19,6 +19,7 @@ import (
 	"github.com/leakwatch/leakwatch/internal/har/hargen"
 	"github.com/leakwatch/leakwatch/internal/leak"
 	"github.com/leakwatch/leakwatch/internal/party"
+	"github.com/leakwatch/leakwatch/internal/sharedtest"
 )
 
 // pair is a (request, persona key) a detector reports.
@@ -185,23 +186,16 @@ func TestRecallAgainstReference(t *testing.T) {
 //
 //	go test ./bench -run '^$' -bench VersusReference -benchtime 1x
 func BenchmarkVersusReference(b *testing.B) {
-	n := 20000
-	if s := os.Getenv("LEAKWATCH_REF_REQUESTS"); s != "" {
-		n, _ = strconv.Atoi(s)
-	}
-	path, _ := denseFile(b, b.TempDir(), n, 0)
-	st, _ := os.Stat(path)
-	cl := classifier(b)
-	b.ResetTimer()
+	path, size, cl := referenceFile(b)
 	var refT, lwT, refCPU, lwCPU, pyT time.Duration
 	var missed, pyMissed int
 	withPython := os.Getenv("LEAKWATCH_REF_PYTHON") == "1"
 	for b.Loop() {
-		c0 := cpuTime()
+		c0 := sharedtest.CPUTime()
 		ref, rt := referenceLeaks(b, path)
-		c1 := cpuTime()
+		c1 := sharedtest.CPUTime()
 		lw, _, lt := leakwatchLeaks(b, cl, path)
-		c2 := cpuTime()
+		c2 := sharedtest.CPUTime()
 		refT, lwT = refT+rt, lwT+lt
 		refCPU, lwCPU = refCPU+c1-c0, lwCPU+c2-c1
 		missed = len(missing(ref, lw))
@@ -225,8 +219,29 @@ func BenchmarkVersusReference(b *testing.B) {
 	b.ReportMetric(refT.Seconds()/k, "reference-s")
 	b.ReportMetric(lwT.Seconds()/k, "leakwatch-s")
 	b.ReportMetric(refT.Seconds()/lwT.Seconds(), "speedup-x")
-	b.ReportMetric(float64(st.Size())/1e6/(lwT.Seconds()/k), "leakwatch-MB/s")
+	b.ReportMetric(float64(size)/1e6/(lwT.Seconds()/k), "leakwatch-MB/s")
 	b.ReportMetric(float64(missed), "missed")
+}
+
+// referenceFile writes the tracker-dense file of the reference benchmarks
+// (LEAKWATCH_REF_REQUESTS requests, 20,000 by default) and returns it,
+// its size and a classifier, with the benchmark timer reset.
+func referenceFile(b *testing.B) (string, int64, *party.Classifier) {
+	n := 20000
+	if s := os.Getenv("LEAKWATCH_REF_REQUESTS"); s != "" {
+		var err error
+		if n, err = strconv.Atoi(s); err != nil || n < 1 {
+			b.Fatalf("LEAKWATCH_REF_REQUESTS=%q: want a positive number of requests", s)
+		}
+	}
+	path, _ := denseFile(b, b.TempDir(), n, 0)
+	st, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cl := classifier(b)
+	b.ResetTimer()
+	return path, st.Size(), cl
 }
 
 // BenchmarkLeakwatchDense times leakwatch alone on the file
@@ -234,22 +249,15 @@ func BenchmarkVersusReference(b *testing.B) {
 //
 //	go test ./bench -run '^$' -bench LeakwatchDense -benchtime 1x -cpuprofile /tmp/cpu.out
 func BenchmarkLeakwatchDense(b *testing.B) {
-	n := 20000
-	if s := os.Getenv("LEAKWATCH_REF_REQUESTS"); s != "" {
-		n, _ = strconv.Atoi(s)
-	}
-	path, _ := denseFile(b, b.TempDir(), n, 0)
-	st, _ := os.Stat(path)
-	cl := classifier(b)
-	b.ResetTimer()
+	path, size, cl := referenceFile(b)
 	var lwT, lwCPU time.Duration
 	for b.Loop() {
-		c0 := cpuTime()
+		c0 := sharedtest.CPUTime()
 		_, _, lt := leakwatchLeaks(b, cl, path)
-		lwT, lwCPU = lwT+lt, lwCPU+cpuTime()-c0
+		lwT, lwCPU = lwT+lt, lwCPU+sharedtest.CPUTime()-c0
 	}
 	k := float64(b.N)
 	b.ReportMetric(lwCPU.Seconds()/k, "leakwatch-cpu-s")
 	b.ReportMetric(lwT.Seconds()/k, "leakwatch-s")
-	b.ReportMetric(float64(st.Size())/1e6/(lwT.Seconds()/k), "leakwatch-MB/s")
+	b.ReportMetric(float64(size)/1e6/(lwT.Seconds()/k), "leakwatch-MB/s")
 }

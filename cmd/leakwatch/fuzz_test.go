@@ -69,27 +69,28 @@ func newFuzzPipeline(f *testing.F) func(t *testing.T, data []byte) {
 		red := redact.NewRedactor(redact.Options{})
 		hopts := har.Options{Name: "fuzz.har", MaxString: 256 << 10, MaxEntry: 1 << 20, MaxItems: 500, MaxDepth: 64}
 		if err := har.Stream(ctx, bytes.NewReader(data), hopts, red.Tee(a.Source("fuzz.har"))); err != nil {
-			for _, w := range a.Report().Warnings {
-				if strings.Contains(w, "internal error") {
-					t.Fatal(w)
-				}
-			}
+			noInternalError(t, a.Report())
 			return // rejected input is fine; a panic is not
 		}
 		rep := a.Report()
-		for _, w := range rep.Warnings {
-			// The audit recovers a panic per entry and says so: that is
-			// a bug all the same.
-			if strings.Contains(w, "internal error") {
-				t.Fatal(w)
-			}
-		}
+		noInternalError(t, rep)
 		redact.MaskReport(rep, vals)
 		red.Report(rep)
 		for _, format := range report.Formats() {
 			if err := report.Render(io.Discard, rep, format, report.Options{}); err != nil {
 				t.Fatalf("render %s: %v", format, err)
 			}
+		}
+	}
+}
+
+// noInternalError fails on a warning of a panic the audit recovered (it
+// analyses the other entries and says so): a bug all the same.
+func noInternalError(t *testing.T, rep *audit.Report) {
+	t.Helper()
+	for _, w := range rep.Warnings {
+		if strings.Contains(w, "internal error") {
+			t.Fatal(w)
 		}
 	}
 }

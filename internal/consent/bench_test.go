@@ -77,14 +77,14 @@ func BenchmarkCollectorDense(b *testing.B) {
 		{"oracle", func() func(*traffic.Request, []pixel.Hit) []Signal { return newOldCollector().Add }},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
-			c0 := cpuTime()
+			c0 := sharedtest.CPUTime()
 			for b.Loop() {
 				add := tc.add()
 				for i, r := range c.Requests {
 					add(r, hits[i])
 				}
 			}
-			b.ReportMetric(float64((cpuTime()-c0).Microseconds())/float64(b.N*len(c.Requests)), "cpu-us/request")
+			b.ReportMetric(float64((sharedtest.CPUTime()-c0).Microseconds())/float64(b.N*len(c.Requests)), "cpu-us/request")
 		})
 	}
 }

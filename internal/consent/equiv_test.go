@@ -56,15 +56,7 @@ func sameAsOracle(t *testing.T, c *traffic.Capture) {
 
 func TestSameAsOracleOnRealCaptures(t *testing.T) {
 	t.Parallel()
-	dir := sharedtest.Dir(t)
-	var files []string
-	for _, pat := range []string{"har/*.har", "realworld/*.har.gz"} {
-		m, err := filepath.Glob(filepath.Join(dir, pat))
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, m...)
-	}
+	files := sharedtest.Captures(t)
 	if len(files) < 54 {
 		t.Fatalf("%d captures, want the 12 HARs and 42 real-world captures", len(files))
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/leakwatch/leakwatch/internal/har"
 	"github.com/leakwatch/leakwatch/internal/har/hargen"
 	"github.com/leakwatch/leakwatch/internal/party"
+	"github.com/leakwatch/leakwatch/internal/sharedtest"
 )
 
 // largestHAR is the largest shared capture (about 600 requests).
@@ -69,13 +70,13 @@ func BenchmarkAnalyzerDense(b *testing.B) {
 	b.ResetTimer()
 	var cpu time.Duration
 	for b.Loop() {
-		c0 := cpuTime()
+		c0 := sharedtest.CPUTime()
 		a := NewAnalyzer()
 		for i, r := range c.Requests {
 			a.Request(r, parties[i], page)
 		}
 		a.Finish()
-		cpu += cpuTime() - c0
+		cpu += sharedtest.CPUTime() - c0
 	}
 	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s")
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(c.Requests)), "ns/request")

@@ -40,17 +40,10 @@ type equivCapture struct {
 
 func equivCaptures(tb testing.TB) []equivCapture {
 	tb.Helper()
-	dir := sharedtest.Dir(tb)
 	var out []equivCapture
-	for _, pattern := range []string{"har/*.har", "realworld/*.har.gz"} {
-		files, err := filepath.Glob(filepath.Join(dir, pattern))
-		if err != nil {
-			tb.Fatal(err)
-		}
-		for _, f := range files {
-			load := func(tb testing.TB) *traffic.Capture { return readCapture(tb, f) }
-			out = append(out, equivCapture{name: filepath.Base(f), load: load})
-		}
+	for _, f := range sharedtest.Captures(tb) {
+		load := func(tb testing.TB) *traffic.Capture { return readCapture(tb, f) }
+		out = append(out, equivCapture{name: filepath.Base(f), load: load})
 	}
 	for _, o := range []hargen.DenseOptions{
 		{Requests: 1500, Seed: 1}, {Requests: 1500, Seed: 7, PlantOneIn: 3},

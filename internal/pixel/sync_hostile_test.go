@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leakwatch/leakwatch/internal/sharedtest"
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
@@ -45,7 +46,7 @@ func TestSyncHostileMemory(t *testing.T) {
 		a := NewAnalyzer()
 		var peak uint64
 		var ms runtime.MemStats
-		start := cpuTime()
+		start := sharedtest.CPUTime()
 		for i := 0; i < s.n; i++ {
 			r := s.req(i)
 			a.Request(r, testParty(page, r.URL), page)
@@ -60,7 +61,7 @@ func TestSyncHostileMemory(t *testing.T) {
 		runtime.ReadMemStats(&ms)
 		peak = max(peak, ms.HeapInuse)
 		t.Logf("%s: %d requests, %v CPU, peak heap in use %d MiB, %d findings, warnings %q",
-			s.name, s.n, cpuTime()-start, peak>>20, len(fs), a.Warnings())
+			s.name, s.n, sharedtest.CPUTime()-start, peak>>20, len(fs), a.Warnings())
 		if peak > 300<<20 {
 			t.Errorf("%s: peak heap %d MiB, want under 300 MiB", s.name, peak>>20)
 		}

@@ -20,15 +20,7 @@ import (
 // finding per (identifier, giver, receiver).
 func TestCookieSyncRealCaptures(t *testing.T) {
 	t.Parallel()
-	dir := sharedtest.Dir(t)
-	var files []string
-	for _, pattern := range []string{"realworld/*.har.gz", "har/*.har"} {
-		m, err := filepath.Glob(filepath.Join(dir, pattern))
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, m...)
-	}
+	files := sharedtest.Captures(t)
 	if len(files) == 0 {
 		t.Skip("no shared captures")
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leakwatch/leakwatch/internal/sharedtest"
 	"github.com/leakwatch/leakwatch/internal/traffic"
 )
 
@@ -88,13 +89,13 @@ func randomValue(rng *rand.Rand) string {
 // taken and the number of cookie-sync findings.
 func analyzeSynthetic(reqs []*traffic.Request) (time.Duration, int) {
 	runtime.GC()
-	start := cpuTime()
+	start := sharedtest.CPUTime()
 	a := NewAnalyzer()
 	for _, r := range reqs {
 		a.Request(r, testParty(syntheticPage, r.URL), syntheticPage)
 	}
 	n := len(findingsOf(a.Findings(), FindingCookieSync))
-	return cpuTime() - start, n
+	return sharedtest.CPUTime() - start, n
 }
 
 // TestSyncScalesLinearly times the analysis of N and 10N synthetic

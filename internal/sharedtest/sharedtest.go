@@ -46,6 +46,23 @@ func Path(tb testing.TB, elem ...string) string {
 	return filepath.Join(append([]string{Dir(tb)}, elem...)...)
 }
 
+// Captures lists the shared captures: the HAR files of har/, then the
+// real-world captures of realworld/, each in name order. Like Dir, it
+// skips the test when ../shared is missing outside CI.
+func Captures(tb testing.TB) []string {
+	tb.Helper()
+	dir := Dir(tb)
+	var out []string
+	for _, pattern := range []string{"har/*.har", "realworld/*.har.gz"} {
+		m, err := filepath.Glob(filepath.Join(dir, pattern))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		out = append(out, m...)
+	}
+	return out
+}
+
 func find() (string, error) {
 	if d := os.Getenv("LEAKWATCH_SHARED_TESTDATA"); d != "" {
 		return d, nil
